@@ -1,0 +1,34 @@
+package dev.jreg.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What a command reads from the world: environment, home directory, output streams and whether
+ * stderr is a terminal. Tests build their own.
+ *
+ * @param env environment variables
+ * @param home the user's home directory
+ * @param out standard output (results)
+ * @param err standard error (progress, messages)
+ * @param terminal true when stderr is a terminal, so progress may redraw lines
+ */
+record CliContext(Map<String, String> env, Path home, PrintWriter out, PrintWriter err, boolean terminal) {
+    /** The real process's context. */
+    static CliContext system() {
+        return new CliContext(System.getenv(), Path.of(System.getProperty("user.home")),
+                new PrintWriter(System.out, true), new PrintWriter(System.err, true), stderrIsTerminal());
+    }
+
+    /** Java cannot ask isatty(2); on Linux the descriptor's link names the terminal device. */
+    private static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (Exception e) {
+            return System.console() != null;
+        }
+    }
+}

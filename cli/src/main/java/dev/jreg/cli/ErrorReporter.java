@@ -1,0 +1,60 @@
+package dev.jreg.cli;
+
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/** Turns any failure into one line {@code jreg: …} on stderr (and a stack trace with --debug). */
+final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+    private final CliContext context;
+    private final JregCommand root;
+
+    ErrorReporter(CliContext context, JregCommand root) {
+        this.context = context;
+        this.root = root;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        context.err().println("jreg: " + message(ex));
+        if (root.debug()) {
+            ex.printStackTrace(context.err());
+        }
+        context.err().flush();
+        return ExitCodes.of(ex);
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine command = ex.getCommandLine();
+        context.err().println("jreg: " + ex.getMessage());
+        context.err().println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
+        context.err().flush();
+        return ExitCodes.USAGE;
+    }
+
+    static String message(Throwable ex) {
+        Throwable e = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
+        String message = e.getMessage();
+        if (e instanceof UnknownHostException) {
+            return "cannot resolve host " + message;
+        }
+        if (e instanceof ConnectException) {
+            return "cannot connect: " + message;
+        }
+        if (e instanceof NoSuchFileException) {
+            return e.getMessage();
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied: " + message;
+        }
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        int newline = message.indexOf('\n');
+        return newline >= 0 ? message.substring(0, newline) : message;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.jreg.cli;
+
+import dev.jreg.error.DigestMismatchException;
+import dev.jreg.error.InvalidContentException;
+import dev.jreg.error.NotFoundException;
+import dev.jreg.error.RateLimitedException;
+import dev.jreg.error.RegistryException;
+import dev.jreg.error.UnauthorizedException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
+
+/** jreg's exit codes, documented in the README. */
+final class ExitCodes {
+    static final int OK = 0;
+    /** Anything not listed below. */
+    static final int FAILURE = 1;
+    /** Bad command line: unknown flag, malformed reference or platform. */
+    static final int USAGE = 2;
+    /** The registry or store has no such image, tag, manifest or blob. */
+    static final int NOT_FOUND = 3;
+    /** Authentication failed or access was denied. */
+    static final int UNAUTHORIZED = 4;
+    /** The registry could not be reached, timed out, failed (5xx) or rate-limited us. */
+    static final int NETWORK = 5;
+    /** Content did not match its digest or size. */
+    static final int DIGEST_MISMATCH = 6;
+    /** A registry or file gave malformed or oversized content. */
+    static final int INVALID_CONTENT = 7;
+
+    private ExitCodes() {
+    }
+
+    static int of(Throwable error) {
+        Throwable e = error instanceof UncheckedIOException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof IllegalArgumentException) {
+            return USAGE;
+        }
+        if (e instanceof NotFoundException) {
+            return NOT_FOUND;
+        }
+        if (e instanceof UnauthorizedException) {
+            return UNAUTHORIZED;
+        }
+        if (e instanceof RateLimitedException || e instanceof ConnectException || e instanceof UnknownHostException
+                || e instanceof SocketTimeoutException || e instanceof NoRouteToHostException || e instanceof SSLException
+                || (e instanceof RegistryException r && r.status() >= 500)) {
+            return NETWORK;
+        }
+        if (e instanceof DigestMismatchException) {
+            return DIGEST_MISMATCH;
+        }
+        if (e instanceof InvalidContentException) {
+            return INVALID_CONTENT;
+        }
+        if (e instanceof IOException && e.getCause() instanceof IOException cause && cause != e) {
+            return of(cause);
+        }
+        return FAILURE;
+    }
+}

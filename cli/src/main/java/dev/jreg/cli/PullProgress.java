@@ -1,0 +1,156 @@
+package dev.jreg.cli;
+
+import dev.jreg.copy.CopyListener;
+import dev.jreg.model.Descriptor;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * docker-style per-layer lines on stderr. On a terminal the layer lines are redrawn in place with
+ * progress bars; otherwise each state change is one plain line, plus a progress line per active
+ * layer every few seconds so CI logs show a long pull is alive.
+ */
+final class PullProgress implements CopyListener, AutoCloseable {
+    private static final long TERMINAL_REFRESH_MS = 100;
+    private static final long PLAIN_REFRESH_MS = 10_000;
+    private static final int BAR_WIDTH = 50;
+
+    private final PrintWriter err;
+    private final boolean terminal;
+    private final String downloadVerb;
+    private final String doneVerb;
+    private final Map<String, Line> lines = new LinkedHashMap<>();
+    private final ScheduledExecutorService ticker;
+    private int drawn;
+
+    private static final class Line {
+        final Descriptor layer;
+        String status;
+        long done;
+        boolean active;
+
+        Line(Descriptor layer, String status) {
+            this.layer = layer;
+            this.status = status;
+        }
+    }
+
+    PullProgress(PrintWriter err, boolean terminal) {
+        this.err = err;
+        this.terminal = terminal;
+        this.downloadVerb = "Downloading";
+        this.doneVerb = "Pull complete";
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jreg-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = terminal ? TERMINAL_REFRESH_MS : PLAIN_REFRESH_MS;
+        ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void planned(List<Descriptor> layers) {
+        for (Descriptor layer : layers) {
+            lines.put(layer.digest().toString(), new Line(layer, "Pulling fs layer"));
+        }
+        if (terminal) {
+            redraw();
+        }
+    }
+
+    @Override
+    public synchronized void blobSkipped(Descriptor blob) {
+        update(blob, "Already exists", false);
+    }
+
+    @Override
+    public synchronized void blobStarted(Descriptor blob) {
+        Line line = lines.get(blob.digest().toString());
+        if (line != null) {
+            line.active = true;
+            line.status = downloadVerb;
+        }
+    }
+
+    @Override
+    public synchronized void blobProgress(Descriptor blob, long bytesDone) {
+        Line line = lines.get(blob.digest().toString());
+        if (line != null) {
+            line.done = bytesDone;
+        }
+    }
+
+    @Override
+    public synchronized void blobDone(Descriptor blob) {
+        update(blob, doneVerb, false);
+    }
+
+    private void update(Descriptor blob, String status, boolean active) {
+        Line line = lines.get(blob.digest().toString());
+        if (line == null) {
+            return;
+        }
+        line.status = status;
+        line.active = active;
+        if (terminal) {
+            redraw();
+        } else {
+            err.println(line.layer.digest().shortHex() + ": " + status);
+            err.flush();
+        }
+    }
+
+    private synchronized void tick() {
+        if (terminal) {
+            redraw();
+            return;
+        }
+        for (Line line : lines.values()) {
+            if (line.active) {
+                err.println(line.layer.digest().shortHex() + ": " + downloadVerb + " " + Sizes.human(line.done) + "/"
+                        + Sizes.human(line.layer.size()));
+            }
+        }
+        err.flush();
+    }
+
+    private void redraw() {
+        StringBuilder out = new StringBuilder();
+        if (drawn > 0) {
+            out.append("\033[").append(drawn).append('A');
+        }
+        for (Line line : lines.values()) {
+            out.append("\r\033[2K").append(line.layer.digest().shortHex()).append(": ").append(line.status);
+            if (line.active) {
+                out.append(' ').append(bar(line.done, line.layer.size()));
+            }
+            out.append('\n');
+        }
+        drawn = lines.size();
+        err.print(out);
+        err.flush();
+    }
+
+    private static String bar(long done, long total) {
+        int filled = total <= 0 ? 0 : (int) Math.min(BAR_WIDTH, done * BAR_WIDTH / total);
+        StringBuilder bar = new StringBuilder("[");
+        for (int i = 0; i < BAR_WIDTH; i++) {
+            bar.append(i < filled - 1 ? '=' : i == filled - 1 ? '>' : ' ');
+        }
+        return bar.append("] ").append(Sizes.human(done)).append('/').append(Sizes.human(total)).toString();
+    }
+
+    @Override
+    public synchronized void close() {
+        ticker.shutdownNow();
+        if (terminal && !lines.isEmpty()) {
+            redraw();
+        }
+    }
+}

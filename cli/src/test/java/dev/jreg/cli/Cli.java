@@ -1,0 +1,54 @@
+package dev.jreg.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Runs the jreg command in-process with its own environment and captured output. */
+final class Cli {
+    /**
+     * What a run printed and returned.
+     *
+     * @param exitCode the exit code
+     * @param out standard output
+     * @param err standard error
+     */
+    record Result(int exitCode, String out, String err) {
+        /** The last line of stdout. */
+        String lastLine() {
+            String[] lines = out.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private final Map<String, String> env = new HashMap<>();
+    private final Path home;
+
+    /** @param home the home directory (holds nothing unless the test writes it) */
+    Cli(Path home, Path store) {
+        this.home = home;
+        env.put("JREG_HOME", store.toString());
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    }
+
+    Cli env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CliContext context = new CliContext(Map.copyOf(env), home, new PrintWriter(out, true), new PrintWriter(err, true),
+                false);
+        int code = JregCommand.run(context, args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}

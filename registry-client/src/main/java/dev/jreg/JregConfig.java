@@ -1,0 +1,41 @@
+package dev.jreg;
+
+import dev.jreg.registry.RegistryOptions;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Everything a {@link Jreg} needs, fixed at construction.
+ *
+ * @param store directory of the local store (an OCI image layout)
+ * @param registry how to reach registries
+ * @param concurrency blobs moved at once
+ */
+public record JregConfig(Path store, RegistryOptions registry, int concurrency) {
+    /** Validates. */
+    public JregConfig {
+        if (store == null) {
+            throw new IllegalArgumentException("store directory is required");
+        }
+        registry = registry == null ? RegistryOptions.defaults() : registry;
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1");
+        }
+    }
+
+    /**
+     * The store directory users get by default: {@code $JREG_HOME}, else
+     * {@code $XDG_DATA_HOME/jreg}, else {@code ~/.local/share/jreg}.
+     */
+    public static Path defaultStore(Map<String, String> env, Path home) {
+        String jregHome = env.get("JREG_HOME");
+        if (jregHome != null && !jregHome.isEmpty()) {
+            return Path.of(jregHome);
+        }
+        String xdg = env.get("XDG_DATA_HOME");
+        if (xdg != null && !xdg.isEmpty()) {
+            return Path.of(xdg, "jreg");
+        }
+        return home.resolve(".local/share/jreg");
+    }
+}

@@ -1,0 +1,20 @@
+package dev.jreg;
+
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.Platform;
+import dev.jreg.model.Reference;
+
+/**
+ * One named image in the local store, as {@code jreg images} lists it.
+ *
+ * @param reference the full name
+ * @param manifest the named manifest or index
+ * @param imageId the config digest of the image shown (docker's IMAGE ID), or the index digest
+ * @param platform platform of the image shown, or null when unknown
+ * @param created creation time from the config (RFC 3339), or null
+ * @param size config plus compressed layers of the image shown, in bytes
+ */
+public record LocalImage(Reference reference, Descriptor manifest, Digest imageId, Platform platform, String created,
+        long size) {
+}

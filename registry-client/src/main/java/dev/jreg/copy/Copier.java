@@ -1,0 +1,270 @@
+package dev.jreg.copy;
+
+import dev.jreg.error.InvalidContentException;
+import dev.jreg.error.NotFoundException;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.ImageIndex;
+import dev.jreg.model.ImageManifest;
+import dev.jreg.model.ManifestBlob;
+import dev.jreg.model.Platform;
+import dev.jreg.store.ImageSink;
+import dev.jreg.store.ImageSource;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * The one copy engine: pull, push, mirror and save are all a copy from an {@link ImageSource} to
+ * an {@link ImageSink}. It resolves the reference, selects platforms, moves the missing blobs in
+ * parallel, writes child manifests and finally commits the top manifest, so a name never points
+ * at incomplete content.
+ */
+public final class Copier {
+    private static final int MAX_INDEX_DEPTH = 4;
+
+    /**
+     * Copies one image or index.
+     *
+     * @param source where to read
+     * @param tagOrDigest what to read from the source
+     * @param sink where to write; its {@link ImageSink#commit} names the result
+     * @param options platforms, concurrency, progress
+     */
+    public CopyResult copy(ImageSource source, String tagOrDigest, ImageSink sink, CopyOptions options)
+            throws IOException {
+        ManifestBlob resolved = source.manifest(tagOrDigest);
+        options.listener().resolved(resolved);
+        Plan plan = new Plan();
+        ManifestBlob top = select(source, resolved, options.platforms(), plan);
+
+        Transfer transfer = new Transfer(source, sink, options);
+        transfer.run(plan);
+        for (ManifestBlob child : plan.children) {
+            sink.putManifest(child);
+        }
+        boolean changed = sink.commit(top);
+        return new CopyResult(resolved.digest(), top.descriptor(), transfer.copied.get(), transfer.skipped.get(),
+                transfer.bytes.get(), changed);
+    }
+
+    /** Decides what the sink will hold, collecting child manifests and blobs into the plan. */
+    private ManifestBlob select(ImageSource source, ManifestBlob resolved, PlatformSelector selector, Plan plan)
+            throws IOException {
+        if (!(resolved.manifest() instanceof ImageIndex index)) {
+            plan.addImage(resolved);
+            return resolved;
+        }
+        if (selector instanceof PlatformSelector.All) {
+            collectAll(source, resolved, plan, 0);
+            return resolved;
+        }
+        List<Platform> wanted = ((PlatformSelector.Only) selector).platforms();
+        List<Descriptor> chosen = new ArrayList<>();
+        for (Platform platform : wanted) {
+            Descriptor child = index.select(platform).orElseThrow(() -> new NotFoundException(
+                    "no image for platform " + platform + " in " + source.describe() + " (it has "
+                            + platformsOf(index) + ")", 404, "GET", source.describe(), List.of()));
+            if (!chosen.contains(child)) {
+                chosen.add(child);
+            }
+        }
+        if (chosen.size() == 1) {
+            ManifestBlob image = fetchChild(source, chosen.get(0));
+            plan.addImage(image);
+            return image;
+        }
+        for (Descriptor child : chosen) {
+            ManifestBlob image = fetchChild(source, child);
+            plan.addImage(image);
+            plan.children.add(image);
+        }
+        return ManifestBlob.create(new ImageIndex(2, index.mediaType(), index.artifactType(), chosen, null,
+                index.annotations()));
+    }
+
+    private void collectAll(ImageSource source, ManifestBlob indexBlob, Plan plan, int depth) throws IOException {
+        if (depth >= MAX_INDEX_DEPTH) {
+            throw new InvalidContentException("indexes nested deeper than " + MAX_INDEX_DEPTH + " levels");
+        }
+        for (Descriptor child : ((ImageIndex) indexBlob.manifest()).manifests()) {
+            ManifestBlob blob = fetchChild(source, child);
+            if (blob.manifest() instanceof ImageIndex) {
+                collectAll(source, blob, plan, depth + 1);
+            } else {
+                plan.addImage(blob);
+            }
+            plan.children.add(blob);
+        }
+    }
+
+    private static ManifestBlob fetchChild(ImageSource source, Descriptor child) throws IOException {
+        ManifestBlob blob = source.manifest(child.digest().toString());
+        if (blob.size() != child.size()) {
+            throw new InvalidContentException("manifest " + child.digest() + " is " + blob.size()
+                    + " bytes but its index says " + child.size());
+        }
+        return blob;
+    }
+
+    private static String platformsOf(ImageIndex index) {
+        return index.manifests().stream().map(d -> d.platform() == null ? "unknown" : d.platform().toString())
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Child manifests in write order and the unique blobs they need. */
+    private static final class Plan {
+        final List<ManifestBlob> children = new ArrayList<>();
+        final Map<String, Descriptor> blobs = new LinkedHashMap<>();
+        final List<Descriptor> layers = new ArrayList<>();
+
+        void addImage(ManifestBlob image) {
+            ImageManifest manifest = (ImageManifest) image.manifest();
+            blobs.putIfAbsent(manifest.config().digest().toString(), manifest.config());
+            for (Descriptor layer : manifest.layers()) {
+                if (blobs.putIfAbsent(layer.digest().toString(), layer) == null) {
+                    layers.add(layer);
+                }
+            }
+        }
+    }
+
+    /** Moves the plan's missing blobs on a bounded pool; the first failure cancels the rest. */
+    private static final class Transfer {
+        private final ImageSource source;
+        private final ImageSink sink;
+        private final CopyOptions options;
+        final AtomicInteger copied = new AtomicInteger();
+        final AtomicInteger skipped = new AtomicInteger();
+        final AtomicLong bytes = new AtomicLong();
+
+        Transfer(ImageSource source, ImageSink sink, CopyOptions options) {
+            this.source = source;
+            this.sink = sink;
+            this.options = options;
+        }
+
+        void run(Plan plan) throws IOException {
+            options.listener().planned(List.copyOf(plan.layers));
+            List<Descriptor> missing = new ArrayList<>();
+            for (Descriptor blob : plan.blobs.values()) {
+                if (sink.hasBlob(blob)) {
+                    skipped.incrementAndGet();
+                    options.listener().blobSkipped(blob);
+                } else {
+                    missing.add(blob);
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            int threads = Math.min(options.concurrency(), missing.size());
+            ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (Descriptor blob : missing) {
+                    futures.add(pool.submit(() -> {
+                        copyBlob(blob);
+                        return null;
+                    }));
+                }
+                awaitAll(futures);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        private void copyBlob(Descriptor blob) throws IOException {
+            options.listener().blobStarted(blob);
+            try (InputStream in = new ProgressStream(source.blob(blob), blob, options.listener())) {
+                sink.putBlob(blob, in);
+            }
+            copied.incrementAndGet();
+            bytes.addAndGet(blob.size());
+            options.listener().blobDone(blob);
+        }
+
+        private static void awaitAll(List<Future<?>> futures) throws IOException {
+            try {
+                for (Future<?> future : futures) {
+                    future.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("copy interrupted");
+            } catch (ExecutionException e) {
+                futures.forEach(f -> f.cancel(true));
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IOException(cause);
+            }
+        }
+
+        private static ThreadFactory daemonThreads() {
+            AtomicInteger n = new AtomicInteger();
+            return r -> {
+                Thread t = new Thread(r, "jreg-copy-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+        }
+    }
+
+    /** Reports bytes read to the listener, at most every 64 KiB, without copying them. */
+    private static final class ProgressStream extends FilterInputStream {
+        private static final long STEP = 64 * 1024;
+        private final Descriptor blob;
+        private final CopyListener listener;
+        private long done;
+        private long reported;
+
+        ProgressStream(InputStream in, Descriptor blob, CopyListener listener) {
+            super(in);
+            this.blob = blob;
+            this.listener = listener;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                advance(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            int n = super.read(buffer, off, len);
+            if (n > 0) {
+                advance(n);
+            }
+            return n;
+        }
+
+        private void advance(int n) {
+            done += n;
+            if (done - reported >= STEP) {
+                reported = done;
+                listener.blobProgress(blob, done);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.jreg.copy;
+
+/**
+ * How a copy runs.
+ *
+ * @param platforms which images of an index to copy
+ * @param concurrency how many blobs move at once (at least 1)
+ * @param listener progress events
+ */
+public record CopyOptions(PlatformSelector platforms, int concurrency, CopyListener listener) {
+    /** Blobs moved at once unless told otherwise. */
+    public static final int DEFAULT_CONCURRENCY = 4;
+
+    /** Validates. */
+    public CopyOptions {
+        if (platforms == null) {
+            throw new IllegalArgumentException("platforms is required");
+        }
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+        }
+        listener = listener == null ? CopyListener.NONE : listener;
+    }
+
+    /** Host platform, default concurrency, no listener. */
+    public static CopyOptions defaults() {
+        return new CopyOptions(PlatformSelector.host(), DEFAULT_CONCURRENCY, CopyListener.NONE);
+    }
+
+    /** The same options with another platform selection. */
+    public CopyOptions withPlatforms(PlatformSelector selector) {
+        return new CopyOptions(selector, concurrency, listener);
+    }
+
+    /** The same options with another listener. */
+    public CopyOptions withListener(CopyListener newListener) {
+        return new CopyOptions(platforms, concurrency, newListener);
+    }
+}

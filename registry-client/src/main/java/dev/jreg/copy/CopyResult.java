@@ -1,0 +1,24 @@
+package dev.jreg.copy;
+
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+
+/**
+ * What a copy did.
+ *
+ * @param sourceDigest digest of what the reference resolved to at the source (an index for a
+ *     multi-platform tag, as {@code docker pull} prints it)
+ * @param top the manifest now named at the sink: the source's top manifest, a chosen platform's
+ *     manifest, or a new index of the chosen platforms
+ * @param blobsCopied blobs transferred
+ * @param blobsSkipped blobs the sink already had
+ * @param bytesCopied bytes transferred
+ * @param changed true when the sink's name now points at other content than before
+ */
+public record CopyResult(Digest sourceDigest, Descriptor top, int blobsCopied, int blobsSkipped, long bytesCopied,
+        boolean changed) {
+    /** True when nothing was transferred and the name already pointed here. */
+    public boolean upToDate() {
+        return blobsCopied == 0 && !changed;
+    }
+}

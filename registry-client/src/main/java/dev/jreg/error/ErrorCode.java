@@ -1,0 +1,36 @@
+package dev.jreg.error;
+
+import java.util.Locale;
+
+/** Error codes of the OCI Distribution spec, plus {@link #UNKNOWN} for anything else. */
+public enum ErrorCode {
+    BLOB_UNKNOWN,
+    BLOB_UPLOAD_INVALID,
+    BLOB_UPLOAD_UNKNOWN,
+    DIGEST_INVALID,
+    MANIFEST_BLOB_UNKNOWN,
+    MANIFEST_INVALID,
+    MANIFEST_UNKNOWN,
+    MANIFEST_UNVERIFIED,
+    NAME_INVALID,
+    NAME_UNKNOWN,
+    SIZE_INVALID,
+    TAG_INVALID,
+    UNAUTHORIZED,
+    DENIED,
+    UNSUPPORTED,
+    TOOMANYREQUESTS,
+    UNKNOWN;
+
+    /** Maps a code string from a registry; never throws. */
+    public static ErrorCode of(String code) {
+        if (code == null) {
+            return UNKNOWN;
+        }
+        try {
+            return valueOf(code.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return UNKNOWN;
+        }
+    }
+}

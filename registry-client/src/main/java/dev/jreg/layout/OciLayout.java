@@ -1,0 +1,289 @@
+package dev.jreg.layout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jreg.error.DigestMismatchException;
+import dev.jreg.error.InvalidContentException;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.Json;
+import dev.jreg.model.ManifestBlob;
+import dev.jreg.model.MediaType;
+import dev.jreg.model.Reference;
+import dev.jreg.store.ImageSink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The local store: an OCI image layout ({@code oci-layout}, {@code index.json}, {@code blobs/})
+ * shared by every image, so layers are stored once. Names live in {@code index.json} as the
+ * {@value Descriptor#REF_NAME} annotation holding the full reference.
+ *
+ * <p>Writes are safe against crashes and concurrent jreg processes: a blob is written to
+ * {@code ingest/}, verified, then moved into {@code blobs/} atomically, so a file under a digest
+ * name is always complete and correct; {@code index.json} is rewritten under a file lock and
+ * replaced atomically.
+ */
+public final class OciLayout {
+    private static final int BUFFER = 256 * 1024;
+    private static final String LAYOUT_FILE = "oci-layout";
+    private static final String INDEX_FILE = "index.json";
+    private static final String LOCK_FILE = ".jreg.lock";
+
+    private final Path root;
+    private final Path blobs;
+    private final Path ingest;
+    /**
+     * File locks belong to the whole JVM (a second lock on the same file throws), so threads and
+     * layout instances in one process queue on this per-file lock first. Static because the
+     * state it guards, the JVM's file locks, is process-wide too.
+     */
+    private static final ConcurrentHashMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
+    private final ReentrantLock indexLock;
+
+    private OciLayout(Path root) {
+        this.root = root;
+        this.blobs = root.resolve("blobs");
+        this.ingest = root.resolve("ingest");
+        this.indexLock = PROCESS_LOCKS.computeIfAbsent(root.resolve(LOCK_FILE), p -> new ReentrantLock());
+    }
+
+    /** Opens the layout at this directory, creating it when missing. */
+    public static OciLayout open(Path root) throws IOException {
+        OciLayout layout = new OciLayout(root.toAbsolutePath().normalize());
+        layout.initialise();
+        return layout;
+    }
+
+    private void initialise() throws IOException {
+        Files.createDirectories(blobs.resolve("sha256"));
+        Files.createDirectories(ingest);
+        if (!Files.exists(root.resolve(LAYOUT_FILE)) || !Files.exists(root.resolve(INDEX_FILE))) {
+            withIndexLock(() -> {
+                if (!Files.exists(root.resolve(LAYOUT_FILE))) {
+                    writeAtomically(root.resolve(LAYOUT_FILE), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes());
+                }
+                if (!Files.exists(root.resolve(INDEX_FILE))) {
+                    writeIndex(emptyIndex());
+                }
+                return null;
+            });
+        }
+    }
+
+    /** The layout's directory. */
+    public Path root() {
+        return root;
+    }
+
+    /** Where a blob with this digest lives (it may not exist). */
+    public Path blobPath(Digest digest) {
+        return blobs.resolve(digest.algorithm()).resolve(digest.hex());
+    }
+
+    /** True when the blob is present with the expected size; presence implies it was verified. */
+    public boolean hasBlob(Descriptor descriptor) {
+        Path path = blobPath(descriptor.digest());
+        try {
+            return Files.size(path) == descriptor.size();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Stores a blob from a stream: written to {@code ingest/}, hashed as it is written, and moved
+     * into place only when size and digest match. Nothing is left behind on failure.
+     */
+    public void putBlob(Descriptor descriptor, InputStream in) throws IOException {
+        Digest digest = descriptor.digest();
+        Path temp = Files.createTempFile(ingest, digest.hex() + ".", ".tmp");
+        try {
+            MessageDigest hasher = digest.newHasher();
+            long written = 0;
+            try (in; OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
+                byte[] buffer = new byte[BUFFER];
+                long limit = descriptor.size();
+                int n;
+                // Ask for at most one byte past the promised size, so an endless body is caught early.
+                while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - written + 1))) != -1) {
+                    written += n;
+                    if (written > limit) {
+                        throw new DigestMismatchException("blob " + digest + " is larger than its descriptor's "
+                                + limit + " bytes");
+                    }
+                    hasher.update(buffer, 0, n);
+                    out.write(buffer, 0, n);
+                }
+            }
+            if (written != descriptor.size()) {
+                throw new DigestMismatchException("blob " + digest + " ended after " + written + " of "
+                        + descriptor.size() + " bytes");
+            }
+            Digest actual = digest.withHash(hasher.digest());
+            if (!actual.equals(digest)) {
+                throw new DigestMismatchException("blob digest mismatch: expected " + digest + ", got " + actual);
+            }
+            moveIntoPlace(temp, blobPath(digest));
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Stores bytes already held in memory under their digest (manifests). */
+    public void putBytes(Digest digest, byte[] bytes) throws IOException {
+        putBlob(Descriptor.of(MediaType.OCI_MANIFEST, digest, bytes.length), new java.io.ByteArrayInputStream(bytes));
+    }
+
+    /** Reads a small blob (manifest, config) whole, refusing more than {@code max} bytes. */
+    public byte[] readBlob(Digest digest, long max) throws IOException {
+        Path path = blobPath(digest);
+        long size;
+        try {
+            size = Files.size(path);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(path.toString(), null, "blob " + digest + " is not in the store");
+        }
+        if (size > max) {
+            throw new InvalidContentException("blob " + digest + " is " + size + " bytes, over the " + max + "-byte limit");
+        }
+        return Files.readAllBytes(path);
+    }
+
+    /** Reads a manifest stored under this descriptor. */
+    public ManifestBlob readManifest(Descriptor descriptor) throws IOException {
+        return ManifestBlob.of(readBlob(descriptor.digest(), ManifestBlob.MAX_SIZE), descriptor.mediaType().value(),
+                descriptor.digest());
+    }
+
+    /** Every named image, as the descriptors in {@code index.json}. */
+    public List<Descriptor> names() throws IOException {
+        JsonNode manifests = readIndex().path("manifests");
+        List<Descriptor> out = new ArrayList<>();
+        for (JsonNode entry : manifests) {
+            try {
+                out.add(Json.MAPPER.treeToValue(entry, Descriptor.class));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new InvalidContentException("store index " + root.resolve(INDEX_FILE) + " has an invalid entry", e);
+            }
+        }
+        return out;
+    }
+
+    /** The descriptor named by this reference, if any. */
+    public Optional<Descriptor> lookup(Reference reference) throws IOException {
+        String name = reference.toString();
+        return names().stream().filter(d -> name.equals(d.annotations().get(Descriptor.REF_NAME))).findFirst();
+    }
+
+    /**
+     * Points a name at a descriptor, replacing what it named before.
+     *
+     * @return true when the name is new or pointed at other content
+     */
+    public boolean setName(Reference reference, Descriptor target) throws IOException {
+        String name = reference.toString();
+        Map<String, String> annotations = new HashMap<>(target.annotations());
+        annotations.put(Descriptor.REF_NAME, name);
+        JsonNode entry = Json.MAPPER.valueToTree(target.withAnnotations(annotations));
+        return withIndexLock(() -> {
+            ObjectNode index = readIndex();
+            ArrayNode manifests = index.withArray("manifests");
+            for (int i = 0; i < manifests.size(); i++) {
+                if (name.equals(manifests.get(i).path("annotations").path(Descriptor.REF_NAME).asText(null))) {
+                    boolean changed = !manifests.get(i).path("digest").asText().equals(target.digest().toString());
+                    manifests.set(i, entry);
+                    writeIndex(index);
+                    return changed;
+                }
+            }
+            manifests.add(entry);
+            writeIndex(index);
+            return true;
+        });
+    }
+
+    /** A sink that writes into this store and names the result {@code reference}. */
+    public ImageSink sink(Reference reference) {
+        return new LayoutSink(this, reference);
+    }
+
+    private ObjectNode readIndex() throws IOException {
+        Path file = root.resolve(INDEX_FILE);
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new InvalidContentException("store index " + file + " is not valid JSON", e);
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidContentException("store index " + file + " is not a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
+    private static ObjectNode emptyIndex() {
+        ObjectNode index = Json.MAPPER.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", MediaType.OCI_INDEX.value());
+        index.putArray("manifests");
+        return index;
+    }
+
+    private void writeIndex(ObjectNode index) throws IOException {
+        writeAtomically(root.resolve(INDEX_FILE), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
+    }
+
+    private void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path temp = Files.createTempFile(ingest, target.getFileName() + ".", ".tmp");
+        try {
+            Files.write(temp, bytes);
+            moveIntoPlace(temp, target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void moveIntoPlace(Path temp, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the store at " + target.getParent() + " does not support atomic renames", e);
+        }
+    }
+
+    /** Runs an action holding both the in-process lock and the store's file lock. */
+    private <T> T withIndexLock(IoAction<T> action) throws IOException {
+        indexLock.lock();
+        try (FileChannel channel = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+            return action.run();
+        } finally {
+            indexLock.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoAction<T> {
+        T run() throws IOException;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.jreg.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * A content digest such as {@code sha256:e3b0…}. Only algorithms jreg can verify are accepted.
+ *
+ * @param algorithm {@code sha256} or {@code sha512}
+ * @param hex lowercase hex encoding of the hash
+ */
+public record Digest(String algorithm, String hex) {
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+
+    /** Validates the algorithm and the hex length. */
+    public Digest {
+        int expected = hexLength(algorithm);
+        if (hex == null || hex.length() != expected || !HEX.matcher(hex).matches()) {
+            throw new IllegalArgumentException("invalid " + algorithm + " digest: expected " + expected
+                    + " lowercase hex characters");
+        }
+    }
+
+    private static int hexLength(String algorithm) {
+        if ("sha256".equals(algorithm)) {
+            return 64;
+        }
+        if ("sha512".equals(algorithm)) {
+            return 128;
+        }
+        throw new IllegalArgumentException("unsupported digest algorithm: " + algorithm);
+    }
+
+    /**
+     * Parses {@code algorithm:hex}.
+     *
+     * @throws IllegalArgumentException with a message that says what is wrong
+     */
+    @JsonCreator
+    public static Digest parse(String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("invalid digest: missing");
+        }
+        int colon = value.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("invalid digest format: " + abbreviate(value));
+        }
+        return new Digest(value.substring(0, colon), value.substring(colon + 1));
+    }
+
+    /** The SHA-256 digest of the given bytes. */
+    public static Digest sha256(byte[] bytes) {
+        return new Digest("sha256", HexFormat.of().formatHex(newSha256().digest(bytes)));
+    }
+
+    /** A fresh hasher for this digest's algorithm. */
+    public MessageDigest newHasher() {
+        try {
+            return MessageDigest.getInstance("sha256".equals(algorithm) ? "SHA-256" : "SHA-512");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Builds a digest of this algorithm from a finished hasher. */
+    public Digest withHash(byte[] hash) {
+        return new Digest(algorithm, HexFormat.of().formatHex(hash));
+    }
+
+    static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first 12 hex characters, as docker shows image and layer IDs. */
+    public String shortHex() {
+        return hex.substring(0, 12);
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+        return algorithm + ":" + hex;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    }
+}

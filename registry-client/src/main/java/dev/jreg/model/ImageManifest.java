@@ -1,0 +1,50 @@
+package dev.jreg.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An OCI image manifest or Docker v2 schema 2 manifest.
+ *
+ * @param schemaVersion always 2
+ * @param mediaType the manifest's media type
+ * @param artifactType artifact type, or null
+ * @param config the config blob
+ * @param layers the layer blobs, base first
+ * @param subject the manifest this one refers to, or null
+ * @param annotations annotations, possibly empty
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record ImageManifest(
+        int schemaVersion,
+        MediaType mediaType,
+        String artifactType,
+        Descriptor config,
+        List<Descriptor> layers,
+        Descriptor subject,
+        Map<String, String> annotations) implements Manifest {
+
+    /** Validates and copies collections. */
+    public ImageManifest {
+        if (config == null) {
+            throw new IllegalArgumentException("image manifest without config");
+        }
+        layers = layers == null ? List.of() : List.copyOf(layers);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    }
+
+    /** The config followed by the layers: every blob this manifest needs. */
+    public List<Descriptor> blobs() {
+        List<Descriptor> all = new ArrayList<>(layers.size() + 1);
+        all.add(config);
+        all.addAll(layers);
+        return all;
+    }
+
+    /** Sum of the layers' compressed sizes. */
+    public long layersSize() {
+        return layers.stream().mapToLong(Descriptor::size).sum();
+    }
+}

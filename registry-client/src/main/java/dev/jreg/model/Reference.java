@@ -1,0 +1,192 @@
+package dev.jreg.model;
+
+import dev.jreg.error.InvalidReferenceException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * An image reference normalised as docker does: {@code nginx} is
+ * {@code docker.io/library/nginx:latest}. A reference may carry a tag and a digest together; the
+ * digest then decides what is fetched.
+ *
+ * @param registry the registry as named by users, e.g. {@code docker.io} or {@code localhost:5000}
+ * @param repository the repository path, e.g. {@code library/nginx}
+ * @param tag the tag, or null when only a digest was given
+ * @param digest the digest, or null
+ */
+public record Reference(String registry, String repository, String tag, Digest digest) {
+    /** The registry name docker users write. */
+    public static final String DOCKER_HUB = "docker.io";
+    /** The host that serves Docker Hub's registry API. */
+    public static final String DOCKER_HUB_API = "registry-1.docker.io";
+    private static final String LEGACY_DOCKER_HUB = "index.docker.io";
+    private static final String OFFICIAL_PREFIX = "library/";
+    private static final int NAME_MAX = 255;
+
+    private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+    private static final Pattern DOMAIN = Pattern.compile(
+            "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?");
+    private static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+    private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
+    private static final Pattern HEX64 = Pattern.compile("[a-f0-9]{64}");
+
+    /** Checks the parts; {@link #parse} gives better messages for user input. */
+    public Reference {
+        if (registry == null || repository == null) {
+            throw new InvalidReferenceException("invalid reference: registry and repository are required");
+        }
+        if (tag == null && digest == null) {
+            throw new InvalidReferenceException("invalid reference: a tag or a digest is required");
+        }
+    }
+
+    /**
+     * Parses a reference the way {@code docker pull} does.
+     *
+     * @throws InvalidReferenceException naming what is wrong
+     */
+    public static Reference parse(String text) {
+        if (text == null || text.isEmpty()) {
+            throw new InvalidReferenceException("invalid reference format: empty reference");
+        }
+        if (HEX64.matcher(text).matches()) {
+            throw new InvalidReferenceException("invalid repository name (" + text
+                    + "), cannot specify 64-byte hexadecimal strings");
+        }
+        if (text.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw new InvalidReferenceException("invalid reference format: \"" + printable(text)
+                    + "\" contains whitespace or control characters");
+        }
+        String rest = text;
+        Digest digest = null;
+        int at = rest.indexOf('@');
+        if (at >= 0) {
+            digest = parseDigest(rest.substring(at + 1), text);
+            rest = rest.substring(0, at);
+        }
+        String tag = null;
+        int colon = rest.lastIndexOf(':');
+        if (colon > rest.lastIndexOf('/')) {
+            tag = rest.substring(colon + 1);
+            rest = rest.substring(0, colon);
+            if (!TAG.matcher(tag).matches()) {
+                throw new InvalidReferenceException("invalid reference format: invalid tag \"" + tag + "\" in \"" + text
+                        + "\" (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')");
+            }
+        }
+        if (rest.isEmpty()) {
+            throw new InvalidReferenceException("invalid reference format: missing repository name in \"" + text + "\"");
+        }
+        String registry;
+        String path;
+        int slash = rest.indexOf('/');
+        String first = slash < 0 ? rest : rest.substring(0, slash);
+        boolean firstIsHost = slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost")
+                || !first.equals(first.toLowerCase(Locale.ROOT)));
+        if (firstIsHost) {
+            registry = first;
+            path = rest.substring(slash + 1);
+            if (!DOMAIN.matcher(registry).matches()) {
+                throw new InvalidReferenceException("invalid reference format: invalid registry host \"" + registry
+                        + "\" in \"" + text + "\"");
+            }
+        } else {
+            registry = DOCKER_HUB;
+            path = rest;
+        }
+        if (registry.equals(LEGACY_DOCKER_HUB)) {
+            registry = DOCKER_HUB;
+        }
+        if (registry.equals(DOCKER_HUB) && !path.contains("/")) {
+            path = OFFICIAL_PREFIX + path;
+        }
+        checkPath(path, text);
+        if (registry.length() + 1 + path.length() > NAME_MAX) {
+            throw new InvalidReferenceException("invalid reference format: repository name must not be more than "
+                    + NAME_MAX + " characters");
+        }
+        if (tag == null && digest == null) {
+            tag = "latest";
+        }
+        return new Reference(registry, path, tag, digest);
+    }
+
+    private static void checkPath(String path, String text) {
+        for (String component : path.split("/", -1)) {
+            if (component.isEmpty()) {
+                throw new InvalidReferenceException("invalid reference format: empty path component in \"" + text + "\"");
+            }
+            if (!PATH_COMPONENT.matcher(component).matches()) {
+                if (PATH_COMPONENT.matcher(component.toLowerCase(Locale.ROOT)).matches()) {
+                    throw new InvalidReferenceException("invalid reference format: repository name (" + path
+                            + ") must be lowercase");
+                }
+                throw new InvalidReferenceException("invalid reference format: invalid repository path component \""
+                        + component + "\" in \"" + text + "\" (lowercase letters, digits and single separators . _ __ -)");
+            }
+        }
+    }
+
+    private static Digest parseDigest(String value, String text) {
+        try {
+            return Digest.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidReferenceException("invalid reference format: " + e.getMessage() + " in \"" + text + "\"");
+        }
+    }
+
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().limit(100).forEach(c -> out.append(Character.isISOControl(c) ? "\\u" + String.format("%04x", c)
+                : new String(Character.toChars(c))));
+        return out.toString();
+    }
+
+    /** The host:port that serves this registry's API ({@code registry-1.docker.io} for Docker Hub). */
+    public String apiHost() {
+        return registry.equals(DOCKER_HUB) ? DOCKER_HUB_API : registry;
+    }
+
+    /** {@code registry/repository} without tag or digest. */
+    public String name() {
+        return registry + "/" + repository;
+    }
+
+    /** What the registry API is asked for: the digest when present, else the tag. */
+    public String tagOrDigest() {
+        return digest != null ? digest.toString() : tag;
+    }
+
+    /** The same repository at another tag (the digest is dropped). */
+    public Reference withTag(String newTag) {
+        return parse(name() + ":" + newTag);
+    }
+
+    /** The same repository at a digest (the tag is kept for display). */
+    public Reference withDigest(Digest newDigest) {
+        return new Reference(registry, repository, tag, newDigest);
+    }
+
+    /** The short form docker prints: {@code nginx:1.24.0} for {@code docker.io/library/nginx:1.24.0}. */
+    public String familiar() {
+        return familiarName() + suffix();
+    }
+
+    /** The short repository name: {@code nginx}, {@code user/app}, {@code localhost:5000/app}. */
+    public String familiarName() {
+        if (registry.equals(DOCKER_HUB)) {
+            return repository.startsWith(OFFICIAL_PREFIX) ? repository.substring(OFFICIAL_PREFIX.length()) : repository;
+        }
+        return name();
+    }
+
+    private String suffix() {
+        return (tag != null ? ":" + tag : "") + (digest != null ? "@" + digest : "");
+    }
+
+    /** The full normalised form, e.g. {@code docker.io/library/nginx:1.24.0}. */
+    @Override
+    public String toString() {
+        return name() + suffix();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.jreg.registry;
+
+import dev.jreg.error.RegistryException;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * The HTTP layer: one OkHttp client (plus an unverified-TLS twin for insecure registries), the
+ * per-host state, and the {@code /v2/} ping that decides a host's scheme and learns its challenge.
+ */
+final class RegistryHttp {
+    private final RegistryOptions options;
+    private final Clients verified;
+    private final TokenClient tokens;
+    private final Map<String, HostState> hosts = new HashMap<>();
+    private Clients unverified;
+
+    /** A client without auth (pings, tokens) and the same with the auth interceptor (API calls). */
+    private record Clients(OkHttpClient plain, OkHttpClient authenticating) {
+        static Clients of(OkHttpClient plain) {
+            return new Clients(plain, plain.newBuilder().addInterceptor(new AuthInterceptor()).build());
+        }
+    }
+
+    RegistryHttp(RegistryOptions options) {
+        this.options = options;
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequestsPerHost(16);
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
+                .connectTimeout(options.connectTimeout())
+                .readTimeout(options.readTimeout())
+                .writeTimeout(options.readTimeout())
+                .followRedirects(true)
+                .followSslRedirects(true)
+                .retryOnConnectionFailure(true);
+        if (options.debug() != null) {
+            builder.addNetworkInterceptor(debugLogger());
+        }
+        this.verified = Clients.of(builder.build());
+        this.tokens = new TokenClient(this::clientForRealm, options);
+    }
+
+    RegistryOptions options() {
+        return options;
+    }
+
+    /** The state of a registry, pinging it the first time it is used. */
+    synchronized HostState host(String registry, String apiHost) throws IOException {
+        HostState state = hosts.get(registry);
+        if (state == null) {
+            state = resolve(registry, apiHost);
+            hosts.put(registry, state);
+        }
+        return state;
+    }
+
+    /** Runs a request as the given registry, in the given scope. The caller closes the response. */
+    Response execute(HostState host, Request.Builder request, Scope scope) throws IOException {
+        Request built = request.header("User-Agent", options.userAgent())
+                .tag(AuthInterceptor.Target.class, new AuthInterceptor.Target(host, scope))
+                .build();
+        return host.client().newCall(built).execute();
+    }
+
+    private HostState resolve(String registry, String apiHost) throws IOException {
+        boolean insecure = options.isInsecure(apiHost) || options.isInsecure(registry);
+        boolean plainHttpAllowed = insecure || Loopback.isLoopback(apiHost);
+        Clients clients = insecure ? insecureClients() : verified;
+        HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
+        if (!plainHttpAllowed) {
+            return ping(registry, https, clients.authenticating(), clients.plain());
+        }
+        try {
+            return ping(registry, https, clients.authenticating(), clients.plain());
+        } catch (SSLException e) {
+            if (isCertificateProblem(e)) {
+                throw e;
+            }
+            // A plain-HTTP server answers a TLS hello with text: fall back, as docker does for local registries.
+        }
+        return ping(registry, HttpUrl.get("http://" + apiHost + "/"), clients.authenticating(), clients.plain());
+    }
+
+    private static boolean isCertificateProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException
+                    || t instanceof java.security.cert.CertPathValidatorException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private HostState ping(String registry, HttpUrl base, OkHttpClient client, OkHttpClient pingClient)
+            throws IOException {
+        HttpUrl url = base.resolve("/v2/");
+        Request request = new Request.Builder().url(url).header("User-Agent", options.userAgent()).build();
+        try (Response response = pingClient.newCall(request).execute()) {
+            Challenge challenge = null;
+            if (response.code() == 401) {
+                challenge = response.challenges().stream().map(Challenge::of)
+                        .filter(c -> c.isBearer() || c.isBasic())
+                        .min((a, b) -> Boolean.compare(!a.isBearer(), !b.isBearer()))
+                        .orElse(null);
+            } else if (!response.isSuccessful()) {
+                String reason = response.code() == 404 ? "no registry API at " + Errors.redact(url) + " (HTTP 404)"
+                        : Errors.statusText(response.code());
+                throw new RegistryException(registry + ": " + reason, response.code(), "GET", Errors.redact(url), List.of());
+            }
+            return new HostState(registry, base, client, tokens, options.keychain().lookup(registry), challenge);
+        }
+    }
+
+    private OkHttpClient clientForRealm(HttpUrl realm) {
+        return options.isInsecure(TokenClient.hostPort(realm)) ? insecureClients().plain() : verified.plain();
+    }
+
+    /** Clients that skip certificate checks, built only when a registry is marked insecure. */
+    private synchronized Clients insecureClients() {
+        if (unverified == null) {
+            X509TrustManager trustAll = new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            };
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustManager[] {trustAll}, new SecureRandom());
+                unverified = Clients.of(verified.plain().newBuilder()
+                        .sslSocketFactory(context.getSocketFactory(), trustAll)
+                        .hostnameVerifier((hostname, session) -> true)
+                        .build());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("TLS is not available", e);
+            }
+        }
+        return unverified;
+    }
+
+    /** One line per exchange, with no headers and no query string, so no secret can reach the log. */
+    private Interceptor debugLogger() {
+        return chain -> {
+            Request request = chain.request();
+            long start = System.nanoTime();
+            options.debug().accept("> " + request.method() + " " + Errors.redact(request.url())
+                    + (request.header("Authorization") != null ? " (authorized)" : ""));
+            Response response = chain.proceed(request);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            String remaining = response.header("RateLimit-Remaining");
+            options.debug().accept("< " + response.code() + " " + Errors.redact(request.url()) + " (" + millis + " ms"
+                    + (remaining != null ? ", ratelimit-remaining " + remaining : "") + ")");
+            return response;
+        };
+    }
+}

@@ -1,0 +1,46 @@
+package dev.jreg.registry;
+
+import dev.jreg.auth.Keychain;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * How the registry client connects.
+ *
+ * @param keychain where credentials come from
+ * @param insecureRegistries hosts ({@code host} or {@code host:port}) allowed plain HTTP and
+ *     unverified TLS
+ * @param userAgent the User-Agent header
+ * @param connectTimeout TCP and TLS connect timeout
+ * @param readTimeout longest wait for the next bytes of an answer
+ * @param debug receives one line per HTTP exchange (no headers, no query strings), or null
+ */
+public record RegistryOptions(Keychain keychain, Set<String> insecureRegistries, String userAgent,
+        Duration connectTimeout, Duration readTimeout, Consumer<String> debug) {
+
+    /** Fills defaults and copies the host set. */
+    public RegistryOptions {
+        keychain = keychain == null ? Keychain.ANONYMOUS : keychain;
+        insecureRegistries = insecureRegistries == null ? Set.of()
+                : insecureRegistries.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        userAgent = userAgent == null ? "jreg" : userAgent;
+        connectTimeout = connectTimeout == null ? Duration.ofSeconds(30) : connectTimeout;
+        readTimeout = readTimeout == null ? Duration.ofSeconds(60) : readTimeout;
+    }
+
+    /** Anonymous access with default timeouts. */
+    public static RegistryOptions defaults() {
+        return new RegistryOptions(null, null, null, null, null, null);
+    }
+
+    /** True when the user marked this registry insecure, by {@code host:port} or by bare host. */
+    boolean isInsecure(String hostPort) {
+        String lower = hostPort.toLowerCase(Locale.ROOT);
+        int colon = lower.lastIndexOf(':');
+        String bareHost = colon > 0 && lower.indexOf(']') < colon ? lower.substring(0, colon) : lower;
+        return insecureRegistries.contains(lower) || insecureRegistries.contains(bareHost);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.jreg.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jreg.error.InvalidContentException;
+import dev.jreg.error.UnauthorizedException;
+import dev.jreg.model.Json;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okio.BufferedSource;
+
+/** Fetches Bearer tokens from a challenge's realm (the Docker token protocol). */
+final class TokenClient {
+    /** Token servers answer with small JSON; more is hostile. */
+    private static final long MAX_TOKEN_BODY = 64 * 1024;
+    /** Tokens without {@code expires_in} live 60 s by the spec; shorter ones are clamped to it. */
+    private static final long MIN_LIFETIME_SECONDS = 60;
+
+    private final java.util.function.Function<HttpUrl, OkHttpClient> clients;
+    private final RegistryOptions options;
+
+    /** A token and when to stop using it. */
+    record Token(String value, Instant expires) {
+        boolean usable(Instant now) {
+            return now.isBefore(expires);
+        }
+
+        @Override
+        public String toString() {
+            return "Token[<redacted>, expires=" + expires + "]";
+        }
+    }
+
+    /** @param clients picks the HTTP client for a realm (verified TLS unless the host is insecure) */
+    TokenClient(java.util.function.Function<HttpUrl, OkHttpClient> clients, RegistryOptions options) {
+        this.clients = clients;
+        this.options = options;
+    }
+
+    /**
+     * @param registry the registry base URL, to refuse a downgrade to plain HTTP
+     * @param challenge a Bearer challenge
+     * @param scopes scopes to ask for, most important first (some servers read only the first)
+     * @param credentials credentials to present, or null for an anonymous token
+     */
+    Token fetch(HttpUrl registry, Challenge challenge, List<Scope> scopes, dev.jreg.auth.Credentials credentials)
+            throws IOException {
+        HttpUrl realm = challenge.realm() == null ? null : HttpUrl.parse(challenge.realm());
+        if (realm == null) {
+            throw new InvalidContentException("registry " + registry.host() + " sent a Bearer challenge without a valid realm");
+        }
+        if (registry.isHttps() && !realm.isHttps()) {
+            throw new IOException("refusing token realm " + Errors.redact(realm) + ": plain HTTP for an HTTPS registry");
+        }
+        HttpUrl.Builder url = realm.newBuilder();
+        if (challenge.service() != null) {
+            url.addQueryParameter("service", challenge.service());
+        }
+        for (Scope scope : scopes) {
+            url.addQueryParameter("scope", scope.value());
+        }
+        Request.Builder request = new Request.Builder().url(url.build()).header("User-Agent", options.userAgent());
+        boolean withPassword = credentials != null && credentials.hasPassword();
+        if (withPassword) {
+            if (!realm.isHttps() && !Loopback.isLoopback(realm.host()) && !options.isInsecure(hostPort(realm))) {
+                throw new IOException("refusing to send credentials over plain HTTP to " + realm.host());
+            }
+            request.header("Authorization", okhttp3.Credentials.basic(credentials.username(), credentials.password()));
+        }
+        try (Response response = clients.apply(realm).newCall(request.build()).execute()) {
+            if (response.code() == 401 || response.code() == 403) {
+                String reason = withPassword ? "incorrect username or password" : "authentication required";
+                throw new UnauthorizedException(registry.host() + portSuffix(registry) + ": " + reason
+                        + " (token server answered HTTP " + response.code() + ")", response.code(), "GET",
+                        Errors.redact(realm), List.of());
+            }
+            if (!response.isSuccessful()) {
+                throw Errors.of(response, "token server " + realm.host());
+            }
+            return parse(response, realm);
+        }
+    }
+
+    private static Token parse(Response response, HttpUrl realm) throws IOException {
+        BufferedSource source = response.body().source();
+        if (source.request(MAX_TOKEN_BODY + 1)) {
+            throw new InvalidContentException("token response from " + realm.host() + " is larger than 64 KiB");
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(source.readByteArray());
+        } catch (IOException e) {
+            throw new InvalidContentException("token response from " + realm.host() + " is not valid JSON");
+        }
+        String token = text(root, "token");
+        if (token == null) {
+            token = text(root, "access_token");
+        }
+        if (token == null) {
+            throw new InvalidContentException("token response from " + realm.host() + " has no token");
+        }
+        long lifetime = Math.max(MIN_LIFETIME_SECONDS, root.path("expires_in").asLong(MIN_LIFETIME_SECONDS));
+        // Renew a little early so a token does not expire between check and use.
+        Instant expires = Instant.now().plus(Duration.ofSeconds(lifetime)).minusSeconds(10);
+        return new Token(token, expires);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() && !value.asText().isEmpty() ? value.asText() : null;
+    }
+
+    static String hostPort(HttpUrl url) {
+        return url.host() + portSuffix(url);
+    }
+
+    private static String portSuffix(HttpUrl url) {
+        return url.port() == HttpUrl.defaultPort(url.scheme()) ? "" : ":" + url.port();
+    }
+}

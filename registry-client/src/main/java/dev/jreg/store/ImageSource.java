@@ -1,0 +1,25 @@
+package dev.jreg.store;
+
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.ManifestBlob;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Where images are read from: a registry repository, an OCI layout, an archive. */
+public interface ImageSource {
+    /**
+     * Fetches a manifest.
+     *
+     * @param tagOrDigest a tag, or a digest whose bytes are verified before returning
+     */
+    ManifestBlob manifest(String tagOrDigest) throws IOException;
+
+    /**
+     * Opens a blob's bytes. The stream is not verified here: every sink verifies what it keeps,
+     * so the bytes are hashed once, where they are written.
+     */
+    InputStream blob(Descriptor descriptor) throws IOException;
+
+    /** What this source is, for messages (e.g. {@code docker.io/library/nginx}). */
+    String describe();
+}

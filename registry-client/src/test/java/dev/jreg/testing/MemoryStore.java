@@ -1,0 +1,90 @@
+package dev.jreg.testing;
+
+import dev.jreg.error.NotFoundException;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.ManifestBlob;
+import dev.jreg.store.ImageSink;
+import dev.jreg.store.ImageSource;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** An in-memory image store for copy-engine tests: both a source and a sink, recording what happened. */
+public final class MemoryStore implements ImageSource, ImageSink {
+    public final Map<Digest, byte[]> blobs = new ConcurrentHashMap<>();
+    public final Map<Digest, ManifestBlob> manifests = new ConcurrentHashMap<>();
+    public final Map<String, Digest> tags = new ConcurrentHashMap<>();
+    public final List<String> events = new CopyOnWriteArrayList<>();
+    public volatile Digest failingBlob;
+
+    /** Adds a manifest, optionally under a tag. */
+    public void addManifest(ManifestBlob manifest, String tag) {
+        manifests.put(manifest.digest(), manifest);
+        if (tag != null) {
+            tags.put(tag, manifest.digest());
+        }
+    }
+
+    @Override
+    public ManifestBlob manifest(String tagOrDigest) throws IOException {
+        Digest digest = tagOrDigest.contains(":") ? Digest.parse(tagOrDigest) : tags.get(tagOrDigest);
+        ManifestBlob blob = digest == null ? null : manifests.get(digest);
+        if (blob == null) {
+            throw new NotFoundException("memory: " + tagOrDigest + ": manifest unknown", 404, "GET", "memory", List.of());
+        }
+        return blob;
+    }
+
+    @Override
+    public InputStream blob(Descriptor descriptor) throws IOException {
+        if (descriptor.digest().equals(failingBlob)) {
+            throw new IOException("injected failure for " + descriptor.digest());
+        }
+        byte[] bytes = blobs.get(descriptor.digest());
+        if (bytes == null) {
+            throw new NotFoundException("memory: blob unknown", 404, "GET", "memory", List.of());
+        }
+        return new ByteArrayInputStream(bytes);
+    }
+
+    @Override
+    public boolean hasBlob(Descriptor descriptor) {
+        return blobs.containsKey(descriptor.digest());
+    }
+
+    @Override
+    public void putBlob(Descriptor descriptor, InputStream in) throws IOException {
+        try (in) {
+            byte[] bytes = in.readAllBytes();
+            if (!Digest.sha256(bytes).equals(descriptor.digest())) {
+                throw new dev.jreg.error.DigestMismatchException("memory: digest mismatch");
+            }
+            blobs.put(descriptor.digest(), bytes);
+            events.add("blob " + descriptor.digest().shortHex());
+        }
+    }
+
+    @Override
+    public void putManifest(ManifestBlob manifest) {
+        manifests.put(manifest.digest(), manifest);
+        events.add("manifest " + manifest.digest().shortHex());
+    }
+
+    @Override
+    public boolean commit(ManifestBlob top) {
+        putManifest(top);
+        Digest previous = tags.put("committed", top.digest());
+        events.add("commit " + top.digest().shortHex());
+        return !top.digest().equals(previous);
+    }
+
+    @Override
+    public String describe() {
+        return "memory";
+    }
+}

@@ -1,0 +1,110 @@
+package dev.jreg.testing;
+
+import dev.jreg.layout.OciLayout;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.ImageIndex;
+import dev.jreg.model.ImageManifest;
+import dev.jreg.model.Json;
+import dev.jreg.model.ManifestBlob;
+import dev.jreg.model.MediaType;
+import dev.jreg.model.Platform;
+import dev.jreg.model.Reference;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Builds small deterministic test images (tar+gzip layers of random bytes, a config, a manifest)
+ * into OCI layout directories, from which skopeo pushes them to the test registries.
+ */
+public final class TestImages {
+    private TestImages() {
+    }
+
+    /**
+     * A built layer.
+     *
+     * @param bytes the compressed tar
+     * @param descriptor its descriptor
+     * @param diffId digest of the uncompressed tar
+     */
+    public record Layer(byte[] bytes, Descriptor descriptor, Digest diffId) {
+    }
+
+    /** A gzip layer holding one file of {@code size} random bytes seeded by {@code seed}. */
+    public static Layer layer(long seed, int size) throws IOException {
+        byte[] content = new byte[size];
+        new Random(seed).nextBytes(content);
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar)) {
+            TarArchiveEntry entry = new TarArchiveEntry("data/file-" + seed);
+            entry.setSize(size);
+            entry.setModTime(0);
+            out.putArchiveEntry(entry);
+            out.write(content);
+            out.closeArchiveEntry();
+        }
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(tar.toByteArray());
+        }
+        byte[] bytes = gz.toByteArray();
+        return new Layer(bytes, Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(bytes), bytes.length),
+                Digest.sha256(tar.toByteArray()));
+    }
+
+    /** Writes an image into the layout and names it {@code name}; returns its manifest. */
+    public static ManifestBlob writeImage(OciLayout layout, Reference name, Platform platform, List<Layer> layers)
+            throws IOException {
+        ManifestBlob manifest = storeImage(layout, platform, layers);
+        layout.setName(name, manifest.descriptor());
+        return manifest;
+    }
+
+    /** Writes an index of one image per platform into the layout and names it; returns the index. */
+    public static ManifestBlob writeIndex(OciLayout layout, Reference name, Map<Platform, List<Layer>> images)
+            throws IOException {
+        List<Descriptor> children = new ArrayList<>();
+        for (Map.Entry<Platform, List<Layer>> image : images.entrySet()) {
+            ManifestBlob child = storeImage(layout, image.getKey(), image.getValue());
+            children.add(child.descriptor().withPlatform(image.getKey()));
+        }
+        ManifestBlob index = ManifestBlob.create(new ImageIndex(2, MediaType.OCI_INDEX, null, children, null, null));
+        layout.putBytes(index.digest(), index.bytes());
+        layout.setName(name, index.descriptor());
+        return index;
+    }
+
+    private static ManifestBlob storeImage(OciLayout layout, Platform platform, List<Layer> layers) throws IOException {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("created", "2024-01-02T03:04:05Z");
+        config.put("architecture", platform.architecture());
+        if (platform.variant() != null) {
+            config.put("variant", platform.variant());
+        }
+        config.put("os", platform.os());
+        config.put("config", Map.of("Env", List.of("PATH=/usr/bin:/bin"), "Cmd", List.of("/bin/sh")));
+        config.put("rootfs", Map.of("type", "layers", "diff_ids", layers.stream().map(l -> l.diffId().toString()).toList()));
+        config.put("history", layers.stream().map(l -> Map.of("created_by", "layer " + l.diffId().shortHex())).toList());
+        byte[] configBytes = Json.MAPPER.writeValueAsBytes(config);
+        Descriptor configDescriptor = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(configBytes), configBytes.length);
+        layout.putBlob(configDescriptor, new ByteArrayInputStream(configBytes));
+        for (Layer layer : layers) {
+            layout.putBlob(layer.descriptor(), new ByteArrayInputStream(layer.bytes()));
+        }
+        ManifestBlob manifest = ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST, null, configDescriptor,
+                layers.stream().map(Layer::descriptor).toList(), null, null));
+        layout.putBytes(manifest.digest(), manifest.bytes());
+        return manifest;
+    }
+}
