@@ -6,6 +6,7 @@ import dev.jreg.error.NotFoundException;
 import dev.jreg.error.RateLimitedException;
 import dev.jreg.error.RegistryException;
 import dev.jreg.error.UnauthorizedException;
+import dev.jreg.error.UnreachableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -46,7 +47,7 @@ final class ExitCodes {
         if (e instanceof UnauthorizedException) {
             return UNAUTHORIZED;
         }
-        if (e instanceof RateLimitedException || e instanceof ConnectException || e instanceof UnknownHostException
+        if (e instanceof RateLimitedException || e instanceof UnreachableException || e instanceof ConnectException || e instanceof UnknownHostException
                 || e instanceof SocketTimeoutException || e instanceof NoRouteToHostException || e instanceof SSLException
                 || (e instanceof RegistryException r && r.status() >= 500)) {
             return NETWORK;

@@ -50,7 +50,7 @@ final class PullCommand implements Callable<Integer> {
         Jreg jreg = root.open();
         if (!quiet) {
             err.println((reference.tag() != null ? reference.tag() : reference.digest().toString())
-                    + ": Pulling from " + reference.familiarName());
+                    + ": Pulling from " + reference.repository());
             err.flush();
         }
         CopyResult result;

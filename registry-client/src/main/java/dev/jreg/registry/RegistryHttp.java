@@ -1,6 +1,7 @@
 package dev.jreg.registry;
 
 import dev.jreg.error.RegistryException;
+import dev.jreg.error.UnreachableException;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -67,10 +68,39 @@ final class RegistryHttp {
     synchronized HostState host(String registry, String apiHost) throws IOException {
         HostState state = hosts.get(registry);
         if (state == null) {
-            state = resolve(registry, apiHost);
+            try {
+                state = resolve(registry, apiHost);
+            } catch (RegistryException e) {
+                throw e;
+            } catch (IOException e) {
+                throw unreachable(registry, e);
+            }
             hosts.put(registry, state);
         }
         return state;
+    }
+
+    private static UnreachableException unreachable(String registry, IOException e) {
+        String why;
+        if (e instanceof java.net.UnknownHostException) {
+            why = "host not found";
+        } else if (e instanceof java.net.SocketTimeoutException) {
+            why = "timed out";
+        } else if (e instanceof SSLException) {
+            why = "TLS failed: " + rootMessage(e)
+                    + (isCertificateProblem(e) ? " (a private CA? see --insecure-registry)" : "");
+        } else {
+            why = rootMessage(e);
+        }
+        return new UnreachableException("cannot reach registry " + registry + ": " + why, e);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
     /** Runs a request as the given registry, in the given scope. The caller closes the response. */
@@ -83,7 +113,7 @@ final class RegistryHttp {
 
     private HostState resolve(String registry, String apiHost) throws IOException {
         boolean insecure = options.isInsecure(apiHost) || options.isInsecure(registry);
-        boolean plainHttpAllowed = insecure || Loopback.isLoopback(apiHost);
+        boolean plainHttpAllowed = insecure || options.allowsPlainHttp(apiHost);
         Clients clients = insecure ? insecureClients() : verified;
         HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
         if (!plainHttpAllowed) {

@@ -67,7 +67,7 @@ final class TokenClient {
         Request.Builder request = new Request.Builder().url(url.build()).header("User-Agent", options.userAgent());
         boolean withPassword = credentials != null && credentials.hasPassword();
         if (withPassword) {
-            if (!realm.isHttps() && !Loopback.isLoopback(realm.host()) && !options.isInsecure(hostPort(realm))) {
+            if (!realm.isHttps() && !options.allowsPlainHttp(hostPort(realm))) {
                 throw new IOException("refusing to send credentials over plain HTTP to " + realm.host());
             }
             request.header("Authorization", okhttp3.Credentials.basic(credentials.username(), credentials.password()));

@@ -216,6 +216,26 @@ class RegistryClientTest {
     }
 
     @Test
+    void plainHttpOnlyForLoopbackAndInsecureHosts() {
+        RegistryOptions options = new RegistryOptions(null, Set.of("insecure.example:5000"), null, null, null, null);
+        assertTrue(options.allowsPlainHttp("127.0.0.1:5000"));
+        assertTrue(options.allowsPlainHttp("localhost"));
+        assertTrue(options.allowsPlainHttp("insecure.example:5000"));
+        assertFalse(options.allowsPlainHttp("registry-1.docker.io"));
+        assertFalse(options.allowsPlainHttp("insecure.example:6000"));
+        assertFalse(options.allowsPlainHttp("10.0.0.1:5000"));
+    }
+
+    @Test
+    void credentialsAreNotSentToAPlainHttpRealmOfAnotherHost() {
+        registry.stubFor(get("/v2/").willReturn(unauthorized().withHeader("WWW-Authenticate",
+                "Bearer realm=\"http://auth.example.invalid/token\",service=\"s\"")));
+        java.io.IOException e = assertThrows(java.io.IOException.class,
+                () -> client(Optional.of(Credentials.basic("bob", "pw"))).manifest(ref("lib/app:1")));
+        assertTrue(e.getMessage().contains("refusing to send credentials over plain HTTP"), e.getMessage());
+    }
+
+    @Test
     void insecureMatchesHostWithOrWithoutPort() {
         RegistryOptions options = new RegistryOptions(null, Set.of("Registry.Local", "other:5000"), null, null, null, null);
         assertTrue(options.isInsecure("registry.local:443"));

@@ -1,0 +1,112 @@
+package dev.jreg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Help, usage errors and exit codes that need no registry. */
+class CommandLineTest {
+    @TempDir
+    Path home;
+    @TempDir
+    Path store;
+
+    Cli.Result run(String... args) {
+        return new Cli(home, store).run(args);
+    }
+
+    @Test
+    void bareCommandPrintsUsage() {
+        Cli.Result result = run();
+        assertEquals(0, result.exitCode());
+        assertTrue(result.out().startsWith("Usage: jreg"), result::toString);
+        assertTrue(result.out().contains("pull") && result.out().contains("images"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pull", "images", "generate-completion"})
+    void everyCommandHasHelp(String command) {
+        Cli.Result result = run(command, "--help");
+        assertEquals(0, result.exitCode(), result::toString);
+        assertTrue(result.out().startsWith("Usage: jreg " + command), result::toString);
+    }
+
+    @Test
+    void pullHelpListsItsOptions() {
+        String help = run("pull", "--help").out();
+        for (String option : new String[] {"--platform", "--all-platforms", "--quiet", "--debug", "--insecure-registry"}) {
+            assertTrue(help.contains(option), option + " missing from:\n" + help);
+        }
+    }
+
+    @Test
+    void versionNamesJregAndJava() {
+        Cli.Result result = run("--version");
+        assertEquals(0, result.exitCode());
+        assertTrue(result.out().startsWith("jreg "), result.out());
+        assertTrue(result.out().contains("Java 17") || result.out().contains("Java "), result.out());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Cli.Result result = run("pull", "--bogus", "nginx");
+        assertEquals(2, result.exitCode());
+        assertEquals("jreg: Unknown option: '--bogus'\nSee 'jreg pull --help'.\n", result.err());
+    }
+
+    @Test
+    void malformedReferenceIsAUsageErrorOnOneLine() {
+        Cli.Result result = run("pull", "Nginx:latest");
+        assertEquals(2, result.exitCode());
+        assertEquals("jreg: invalid reference format: repository name (library/Nginx) must be lowercase\n", result.err());
+        assertEquals("", result.out());
+    }
+
+    @Test
+    void malformedPlatformIsAUsageError() {
+        Cli.Result result = run("pull", "--platform", "linux", "nginx");
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().startsWith("jreg: invalid platform \"linux\""), result::toString);
+    }
+
+    @Test
+    void platformAndAllPlatformsConflict() {
+        Cli.Result result = run("pull", "--platform", "linux/amd64", "--all-platforms", "nginx");
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("cannot be used together"), result::toString);
+    }
+
+    @Test
+    void unreachableRegistryIsANetworkError() {
+        Cli.Result result = run("pull", "-q", "127.0.0.1:1/app:1");
+        assertEquals(5, result.exitCode(), result::toString);
+        assertEquals("jreg: cannot reach registry 127.0.0.1:1: Connection refused\n", result.err());
+    }
+
+    @Test
+    void emptyStoreListsOnlyTheHeader() {
+        Cli.Result result = run("images");
+        assertEquals(0, result.exitCode());
+        assertEquals("REPOSITORY   TAG   IMAGE ID   CREATED   SIZE\n", result.out());
+        assertEquals("", run("images", "-q").out());
+    }
+
+    @Test
+    void imagesRejectsUnknownFormat() {
+        Cli.Result result = run("images", "--format", "yaml");
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().startsWith("jreg: --format must be table or json"), result::toString);
+    }
+
+    @Test
+    void completionScriptMentionsTheCommands() {
+        Cli.Result result = run("generate-completion");
+        assertEquals(0, result.exitCode());
+        assertTrue(result.out().contains("complete") && result.out().contains("pull"), "bash completion script");
+    }
+}

@@ -1,0 +1,52 @@
+package dev.jreg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.MediaType;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PullProgressTest {
+    static final Descriptor LAYER_A = Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256("a".getBytes(StandardCharsets.UTF_8)), 1_000_000);
+    static final Descriptor LAYER_B = Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256("b".getBytes(StandardCharsets.UTF_8)), 2_000);
+    static final Descriptor CONFIG = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256("c".getBytes(StandardCharsets.UTF_8)), 100);
+
+    @Test
+    void plainOutputIsOneLinePerStateChangeWithoutEscapes() {
+        StringWriter out = new StringWriter();
+        try (PullProgress progress = new PullProgress(new PrintWriter(out), false)) {
+            progress.planned(List.of(LAYER_A, LAYER_B));
+            progress.blobSkipped(LAYER_B);
+            progress.blobSkipped(CONFIG);
+            progress.blobStarted(LAYER_A);
+            progress.blobProgress(LAYER_A, 500_000);
+            progress.blobDone(LAYER_A);
+        }
+        assertEquals(LAYER_B.digest().shortHex() + ": Already exists\n" + LAYER_A.digest().shortHex() + ": Pull complete\n",
+                out.toString(), "configs get no line; no escape codes when not a terminal");
+    }
+
+    @Test
+    void terminalOutputRedrawsLinesWithABar() {
+        StringWriter out = new StringWriter();
+        try (PullProgress progress = new PullProgress(new PrintWriter(out), true)) {
+            progress.planned(List.of(LAYER_A, LAYER_B));
+            progress.blobStarted(LAYER_A);
+            progress.blobProgress(LAYER_A, 500_000);
+            progress.blobSkipped(LAYER_B);
+        }
+        String text = out.toString();
+        assertTrue(text.contains("Pulling fs layer"), text);
+        assertTrue(text.contains("\033[2A"), "moves up over the two layer lines to redraw them");
+        assertTrue(text.contains("[" + "=".repeat(24) + ">" + " ".repeat(25) + "] "), "half-way bar: " + text);
+        assertTrue(text.contains("500kB/1MB"), text);
+        assertFalse(text.contains(CONFIG.digest().shortHex()));
+    }
+}
