@@ -21,7 +21,8 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
  * for a test class and stopped by its own process handle. Open, htpasswd or token auth.
  */
 public final class DistributionRegistry implements AutoCloseable {
-    public static final Path BINARY = Path.of("/usr/bin/docker-registry");
+    /** The registry program; {@code -Djreg.registry.binary=PATH} points elsewhere. */
+    public static final Path BINARY = Path.of(System.getProperty("jreg.registry.binary", "/usr/bin/docker-registry"));
     private static final Duration START_DEADLINE = Duration.ofSeconds(30);
 
     private final Process process;
