@@ -4,6 +4,7 @@ import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.Copier;
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.error.NotFoundException;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -15,6 +16,8 @@ import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import dev.jreg.registry.RegistryClient;
+import dev.jreg.registry.UploadOptions;
+import java.nio.file.Files;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,26 +76,82 @@ public final class Jreg {
         return copier.copy(registry.source(reference), reference.tagOrDigest(), store.sink(reference), options);
     }
 
+    /**
+     * Pushes an image from the local store to the registry its name points at. Every platform the
+     * store holds under that name goes, digests unchanged.
+     */
+    public CopyResult push(Reference reference, CopyOptions options, UploadOptions uploads) throws IOException {
+        return copier.copy(store.source(reference), reference.tagOrDigest(), registry.sink(reference, uploads), options);
+    }
+
+    /**
+     * Copies an image between any two locations: registry to registry (blobs stream through,
+     * never touching disk; mounted inside one registry), store or layout to registry and back.
+     */
+    public CopyResult copy(ImageLocation from, ImageLocation to, CopyOptions options, UploadOptions uploads)
+            throws IOException {
+        Place source = place(from);
+        return copier.copy(source.source(), source.tagOrDigest(), place(to).sink(from.shortName(), uploads), options);
+    }
+
+    /** The tags at a location: a registry repository's tags, a store repository's names, a layout's names. */
+    public List<String> tags(ImageLocation location) throws IOException {
+        return place(location).tags();
+    }
+
+    /** What a location's name points at now, if anything (a {@code HEAD} for registries). */
+    public Optional<Descriptor> resolve(ImageLocation location) throws IOException {
+        return place(location).resolve();
+    }
+
+    private Place place(ImageLocation location) {
+        return Place.of(location, registry, store);
+    }
+
+    /**
+     * Gives an image in the local store another name; no bytes are copied.
+     *
+     * @param source a name ({@code nginx}), {@code name@digest}, or a manifest digest
+     * @param target the new name
+     * @return the descriptor both names now point at
+     */
+    public Descriptor tag(String source, Reference target) throws IOException {
+        Descriptor descriptor = findLocal(source);
+        store.setName(target, descriptor);
+        return descriptor;
+    }
+
+    private Descriptor findLocal(String source) throws IOException {
+        if (source.startsWith("sha256:") || source.startsWith("sha512:")) {
+            return localManifest(Digest.parse(source), source);
+        }
+        Reference reference = Reference.parse(source);
+        if (reference.digest() != null) {
+            return localManifest(reference.digest(), source);
+        }
+        return store.lookup(reference).orElseThrow(() -> new NotFoundException("no such image in the local store: "
+                + reference.familiar(), 404, "GET", store.root().toString(), List.of()));
+    }
+
+    private Descriptor localManifest(Digest digest, String source) throws IOException {
+        if (!Files.isRegularFile(store.blobPath(digest))) {
+            throw new NotFoundException("no such image in the local store: " + source, 404, "GET",
+                    store.root().toString(), List.of());
+        }
+        return store.readManifest(digest).descriptor();
+    }
+
     /** Every named image in the local store, in the order they were first stored. */
     public List<LocalImage> images() throws IOException {
         List<LocalImage> images = new ArrayList<>();
         for (Descriptor entry : store.names()) {
             String name = entry.annotations().get(Descriptor.REF_NAME);
-            Optional<Reference> reference = parseName(name);
+            Optional<Reference> reference = Reference.tryParse(name);
             if (reference.isPresent()) {
                 images.add(describe(reference.get(), entry));
             }
         }
         return images;
-    }
-
-    private static Optional<Reference> parseName(String name) {
-        try {
-            return name == null ? Optional.empty() : Optional.of(Reference.parse(name));
-        } catch (IllegalArgumentException notOurs) {
-            // Other tools may name images with bare tags; those are not jreg's to list.
-            return Optional.empty();
-        }
     }
 
     private LocalImage describe(Reference reference, Descriptor entry) throws IOException {

@@ -1,7 +1,6 @@
 package dev.jreg.cli;
 
 import dev.jreg.Jreg;
-import dev.jreg.copy.CopyListener;
 import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.PlatformSelector;
@@ -54,9 +53,8 @@ final class PullCommand implements Callable<Integer> {
             err.flush();
         }
         CopyResult result;
-        try (PullProgress progress = quiet ? null : new PullProgress(err, context.terminal())) {
-            CopyListener listener = progress != null ? progress : CopyListener.NONE;
-            result = jreg.pull(reference, new CopyOptions(selector, jreg.config().concurrency(), listener));
+        try (LayerProgress progress = LayerProgress.of(context, quiet, LayerProgress.Verbs.PULL)) {
+            result = jreg.pull(reference, new CopyOptions(selector, jreg.config().concurrency(), progress));
         }
         if (!quiet) {
             err.println("Digest: " + result.sourceDigest());

@@ -7,6 +7,7 @@ import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Platform;
+import dev.jreg.model.Reference;
 import dev.jreg.store.ImageSink;
 import dev.jreg.store.ImageSource;
 import java.io.FilterInputStream;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,8 +58,8 @@ public final class Copier {
             sink.putManifest(child);
         }
         boolean changed = sink.commit(top);
-        return new CopyResult(resolved.digest(), top.descriptor(), transfer.copied.get(), transfer.skipped.get(),
-                transfer.bytes.get(), changed);
+        return new CopyResult(resolved.digest(), top, transfer.copied.get(), transfer.mounted.get(),
+                transfer.skipped.get(), transfer.bytes.get(), changed);
     }
 
     /** Decides what the sink will hold, collecting child manifests and blobs into the plan. */
@@ -148,6 +150,7 @@ public final class Copier {
         private final CopyOptions options;
         final AtomicInteger copied = new AtomicInteger();
         final AtomicInteger skipped = new AtomicInteger();
+        final AtomicInteger mounted = new AtomicInteger();
         final AtomicLong bytes = new AtomicLong();
 
         Transfer(ImageSource source, ImageSink sink, CopyOptions options) {
@@ -187,10 +190,14 @@ public final class Copier {
         }
 
         private void copyBlob(Descriptor blob) throws IOException {
-            options.listener().blobStarted(blob);
-            try (InputStream in = new ProgressStream(source.blob(blob), blob, options.listener())) {
-                sink.putBlob(blob, in);
+            Optional<Reference> mountedFrom = sink.mountBlob(blob, source);
+            if (mountedFrom.isPresent()) {
+                mounted.incrementAndGet();
+                options.listener().blobMounted(blob, mountedFrom.get());
+                return;
             }
+            options.listener().blobStarted(blob);
+            sink.putBlob(blob, () -> new ProgressStream(source.blob(blob), blob, options.listener()));
             copied.incrementAndGet();
             bytes.addAndGet(blob.size());
             options.listener().blobDone(blob);

@@ -2,6 +2,7 @@ package dev.jreg.copy;
 
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ManifestBlob;
+import dev.jreg.model.Reference;
 import java.util.List;
 
 /**
@@ -23,6 +24,10 @@ public interface CopyListener {
 
     /** The sink already held this blob. */
     default void blobSkipped(Descriptor blob) {
+    }
+
+    /** The sink obtained this blob from another repository of its registry, without a transfer. */
+    default void blobMounted(Descriptor blob, Reference from) {
     }
 
     /** Transfer of this blob begins. */

@@ -1,7 +1,7 @@
 package dev.jreg.copy;
 
-import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
+import dev.jreg.model.ManifestBlob;
 
 /**
  * What a copy did.
@@ -11,14 +11,15 @@ import dev.jreg.model.Digest;
  * @param top the manifest now named at the sink: the source's top manifest, a chosen platform's
  *     manifest, or a new index of the chosen platforms
  * @param blobsCopied blobs transferred
+ * @param blobsMounted blobs the sink mounted from another repository instead
  * @param blobsSkipped blobs the sink already had
  * @param bytesCopied bytes transferred
  * @param changed true when the sink's name now points at other content than before
  */
-public record CopyResult(Digest sourceDigest, Descriptor top, int blobsCopied, int blobsSkipped, long bytesCopied,
-        boolean changed) {
+public record CopyResult(Digest sourceDigest, ManifestBlob top, int blobsCopied, int blobsMounted, int blobsSkipped,
+        long bytesCopied, boolean changed) {
     /** True when nothing was transferred and the name already pointed here. */
     public boolean upToDate() {
-        return blobsCopied == 0 && !changed;
+        return blobsCopied == 0 && blobsMounted == 0 && !changed;
     }
 }

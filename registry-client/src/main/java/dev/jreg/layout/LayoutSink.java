@@ -2,17 +2,16 @@ package dev.jreg.layout;
 
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ManifestBlob;
-import dev.jreg.model.Reference;
+import dev.jreg.store.BlobSource;
 import dev.jreg.store.ImageSink;
 import java.io.IOException;
-import java.io.InputStream;
 
 /** Writes one image into the store and names it. */
 final class LayoutSink implements ImageSink {
     private final OciLayout layout;
-    private final Reference name;
+    private final String name;
 
-    LayoutSink(OciLayout layout, Reference name) {
+    LayoutSink(OciLayout layout, String name) {
         this.layout = layout;
         this.name = name;
     }
@@ -23,8 +22,8 @@ final class LayoutSink implements ImageSink {
     }
 
     @Override
-    public void putBlob(Descriptor descriptor, InputStream in) throws IOException {
-        layout.putBlob(descriptor, in);
+    public void putBlob(Descriptor descriptor, BlobSource content) throws IOException {
+        layout.putBlob(descriptor, content.open());
     }
 
     @Override

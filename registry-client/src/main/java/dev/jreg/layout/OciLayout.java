@@ -7,11 +7,15 @@ import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
+import dev.jreg.model.ImageIndex;
+import dev.jreg.model.ImageManifest;
 import dev.jreg.model.Json;
+import dev.jreg.model.Manifest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Reference;
 import dev.jreg.store.ImageSink;
+import dev.jreg.store.ImageSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,9 +30,11 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -47,6 +53,7 @@ public final class OciLayout {
     private static final String LAYOUT_FILE = "oci-layout";
     private static final String INDEX_FILE = "index.json";
     private static final String LOCK_FILE = ".jreg.lock";
+    private static final int MAX_DEPTH = 4;
 
     private final Path root;
     private final Path blobs;
@@ -174,6 +181,38 @@ public final class OciLayout {
                 descriptor.digest());
     }
 
+    /**
+     * Every blob reachable from a descriptor that is present in the store: the manifest itself,
+     * and for an index its children, for an image its config and layers.
+     */
+    public Set<Digest> blobsOf(Descriptor root) throws IOException {
+        Set<Digest> reachable = new LinkedHashSet<>();
+        collect(root, reachable, 0);
+        return reachable;
+    }
+
+    private void collect(Descriptor descriptor, Set<Digest> reachable, int depth) throws IOException {
+        if (!Files.isRegularFile(blobPath(descriptor.digest())) || !reachable.add(descriptor.digest())) {
+            return;
+        }
+        boolean manifest = descriptor.mediaType().isIndex() || descriptor.mediaType().isImageManifest();
+        if (!manifest || depth > MAX_DEPTH) {
+            return;
+        }
+        Manifest parsed = readManifest(descriptor).manifest();
+        if (parsed instanceof ImageIndex index) {
+            for (Descriptor child : index.manifests()) {
+                collect(child, reachable, depth + 1);
+            }
+        } else {
+            for (Descriptor blob : ((ImageManifest) parsed).blobs()) {
+                if (Files.isRegularFile(blobPath(blob.digest()))) {
+                    reachable.add(blob.digest());
+                }
+            }
+        }
+    }
+
     /** Every named image, as the descriptors in {@code index.json}. */
     public List<Descriptor> names() throws IOException {
         JsonNode manifests = readIndex().path("manifests");
@@ -190,17 +229,29 @@ public final class OciLayout {
 
     /** The descriptor named by this reference, if any. */
     public Optional<Descriptor> lookup(Reference reference) throws IOException {
-        String name = reference.toString();
+        return lookup(reference.toString());
+    }
+
+    /** The descriptor with this {@value Descriptor#REF_NAME}, if any. */
+    public Optional<Descriptor> lookup(String name) throws IOException {
         return names().stream().filter(d -> name.equals(d.annotations().get(Descriptor.REF_NAME))).findFirst();
     }
 
     /**
-     * Points a name at a descriptor, replacing what it named before.
+     * Points a reference's name at a descriptor, replacing what it named before.
      *
      * @return true when the name is new or pointed at other content
      */
     public boolean setName(Reference reference, Descriptor target) throws IOException {
-        String name = reference.toString();
+        return setName(reference.toString(), target);
+    }
+
+    /**
+     * Points a name (any {@value Descriptor#REF_NAME} value) at a descriptor.
+     *
+     * @return true when the name is new or pointed at other content
+     */
+    public boolean setName(String name, Descriptor target) throws IOException {
         Map<String, String> annotations = new HashMap<>(target.annotations());
         annotations.put(Descriptor.REF_NAME, name);
         JsonNode entry = Json.MAPPER.valueToTree(target.withAnnotations(annotations));
@@ -223,7 +274,39 @@ public final class OciLayout {
 
     /** A sink that writes into this store and names the result {@code reference}. */
     public ImageSink sink(Reference reference) {
-        return new LayoutSink(this, reference);
+        return new LayoutSink(this, reference.toString());
+    }
+
+    /** A sink that names the result with a plain name, as other tools' layouts do ({@code oci:DIR:NAME}). */
+    public ImageSink sink(String name) {
+        return new LayoutSink(this, name);
+    }
+
+    /**
+     * A source reading the images of one repository from this store: a tag {@code t} is the
+     * image named {@code reference.withTag(t)}; a digest is read directly.
+     */
+    public ImageSource source(Reference reference) {
+        return new LayoutSource(this, reference.name(), tag -> reference.withTag(tag).toString());
+    }
+
+    /** A source whose only tag is this plain name ({@code oci:DIR:NAME}). */
+    public ImageSource source(String name) {
+        return new LayoutSource(this, root + ":" + name, tag -> name);
+    }
+
+    /** Reads a manifest by digest alone; its media type comes from the document. */
+    public ManifestBlob readManifest(Digest digest) throws IOException {
+        return ManifestBlob.of(readBlob(digest, ManifestBlob.MAX_SIZE), null, digest);
+    }
+
+    /** Opens a stored blob. */
+    public InputStream openBlob(Digest digest) throws IOException {
+        try {
+            return Files.newInputStream(blobPath(digest));
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(blobPath(digest).toString(), null, "blob " + digest + " is not in the store");
+        }
     }
 
     private ObjectNode readIndex() throws IOException {

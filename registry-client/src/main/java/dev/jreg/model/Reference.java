@@ -111,6 +111,15 @@ public record Reference(String registry, String repository, String tag, Digest d
         return new Reference(registry, path, tag, digest);
     }
 
+    /** Parses like {@link #parse}, or gives empty for null or malformed text. */
+    public static java.util.Optional<Reference> tryParse(String text) {
+        try {
+            return text == null ? java.util.Optional.empty() : java.util.Optional.of(parse(text));
+        } catch (InvalidReferenceException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static void checkPath(String path, String text) {
         for (String component : path.split("/", -1)) {
             if (component.isEmpty()) {

@@ -42,7 +42,7 @@ final class AuthInterceptor implements Interceptor {
             return response;
         }
         host.learn(challenge);
-        Scope extra = challenge.scope() != null ? new Scope(challenge.scope()) : null;
+        Scope extra = challenge.scope() != null ? Scope.parse(challenge.scope()) : null;
         String retry = host.authorization(target.scope(), extra, true);
         if (retry == null || retry.equals(sent)) {
             return response;

@@ -3,8 +3,6 @@ package dev.jreg.registry;
 import dev.jreg.auth.Credentials;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -81,7 +79,7 @@ final class HostState {
         if (!current.isBearer()) {
             return null;
         }
-        String key = scope == null ? "" : scope.value();
+        String key = scope == null ? "" : scope.key();
         TokenClient.Token token = tokenCache.get(key);
         if (!refresh && token != null && token.usable(Instant.now())) {
             return "Bearer " + token.value();
@@ -91,14 +89,9 @@ final class HostState {
             if (again != null && again != token && again.usable(Instant.now())) {
                 return "Bearer " + again.value();
             }
-            List<Scope> scopes = new ArrayList<>();
-            if (extraScope != null && !extraScope.equals(scope)) {
-                scopes.add(extraScope);
-            }
-            if (scope != null) {
-                scopes.add(scope);
-            }
-            TokenClient.Token fresh = tokens.fetch(base, current, scopes, credentials.orElse(null));
+            // Newly learned scopes go first: some token servers read only the first one.
+            Scope wanted = extraScope == null ? scope : scope == null ? extraScope : extraScope.and(scope);
+            TokenClient.Token fresh = tokens.fetch(base, current, wanted, credentials.orElse(null));
             tokenCache.put(key, fresh);
             return "Bearer " + fresh.value();
         }

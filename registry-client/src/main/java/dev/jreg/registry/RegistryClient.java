@@ -10,10 +10,20 @@ import dev.jreg.store.ImageSource;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jreg.model.Digest;
+import dev.jreg.model.Json;
+import dev.jreg.store.ImageSink;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.BufferedSource;
 
@@ -26,6 +36,8 @@ public final class RegistryClient {
     static final String MANIFEST_ACCEPT = List.of(MediaType.OCI_INDEX, MediaType.OCI_MANIFEST, MediaType.DOCKER_LIST,
             MediaType.DOCKER_MANIFEST).stream().map(MediaType::value).collect(Collectors.joining(", "));
 
+    private static final long MAX_TAG_PAGE = 16L * 1024 * 1024;
+
     private final RegistryHttp http;
 
     /** @param options credentials, insecure hosts, timeouts */
@@ -36,6 +48,136 @@ public final class RegistryClient {
     /** A source that reads from the repository of this reference. */
     public ImageSource source(Reference reference) {
         return new RepositorySource(reference);
+    }
+
+    /**
+     * A sink that writes into the repository of this reference and names the result by its tag
+     * (or only by digest when the reference has none).
+     */
+    public ImageSink sink(Reference reference, UploadOptions uploads) {
+        return new RepositorySink(this, reference, uploads);
+    }
+
+    /**
+     * Resolves a tag or digest with {@code HEAD}, which Docker Hub does not count against its
+     * pull limit.
+     *
+     * @return the manifest's descriptor, or empty when the registry has no such manifest
+     */
+    public Optional<Descriptor> headManifest(Reference reference) throws IOException {
+        HostState host = host(reference);
+        Request.Builder request = new Request.Builder()
+                .url(url(host, reference.repository(), "manifests", reference.tagOrDigest()))
+                .header("Accept", MANIFEST_ACCEPT)
+                .head();
+        try (Response response = http.execute(host, request, Scope.pull(reference.repository()))) {
+            if (response.code() == 404) {
+                return Optional.empty();
+            }
+            if (!response.isSuccessful()) {
+                throw Errors.of(response, reference.toString());
+            }
+            String digest = response.header("Docker-Content-Digest");
+            String type = response.header("Content-Type");
+            String length = response.header("Content-Length");
+            if (digest == null || type == null || length == null) {
+                // Not every registry sends these on HEAD; the bytes themselves always tell.
+                return Optional.of(manifest(reference).descriptor());
+            }
+            try {
+                return Optional.of(Descriptor.of(MediaType.of(type), Digest.parse(digest), Long.parseLong(length)));
+            } catch (IllegalArgumentException e) {
+                return Optional.of(manifest(reference).descriptor());
+            }
+        }
+    }
+
+    /**
+     * Every tag of a repository, following {@code Link} pagination.
+     */
+    public List<String> tags(Reference repository) throws IOException {
+        HostState host = host(repository);
+        HttpUrl next = host.base().newBuilder().addPathSegment("v2").addPathSegments(repository.repository())
+                .addPathSegments("tags/list").build();
+        List<String> tags = new ArrayList<>();
+        Set<HttpUrl> seen = new HashSet<>();
+        while (next != null && seen.add(next)) {
+            try (Response response = http.execute(host, new Request.Builder().url(next), Scope.pull(repository.repository()))) {
+                if (!response.isSuccessful()) {
+                    throw Errors.of(response, repository.name());
+                }
+                JsonNode page = Json.MAPPER.readTree(readCapped(response, MAX_TAG_PAGE, "tag list of " + repository.name()));
+                for (JsonNode tag : page.path("tags")) {
+                    tags.add(tag.asText());
+                }
+                next = nextLink(response);
+            } catch (JacksonException e) {
+                throw new InvalidContentException("tag list of " + repository.name() + " is not valid JSON", e);
+            }
+        }
+        return tags;
+    }
+
+    /** The {@code rel="next"} target of a {@code Link} header, resolved against the request URL. */
+    static HttpUrl nextLink(Response response) {
+        for (String link : response.headers("Link")) {
+            for (String part : link.split(",")) {
+                int open = part.indexOf('<');
+                int close = part.indexOf('>', open + 1);
+                if (open >= 0 && close > open && part.substring(close).replace(" ", "").contains("rel=\"next\"")) {
+                    return response.request().url().resolve(part.substring(open + 1, close).trim());
+                }
+            }
+        }
+        return null;
+    }
+
+    /** True when the repository holds the blob ({@code HEAD}), asked in the given scope. */
+    boolean blobExists(Reference repository, Descriptor blob, Scope scope) throws IOException {
+        HostState host = host(repository);
+        Request.Builder request = new Request.Builder()
+                .url(url(host, repository.repository(), "blobs", blob.digest().toString()))
+                .head();
+        try (Response response = http.execute(host, request, scope)) {
+            if (response.code() == 404) {
+                return false;
+            }
+            if (!response.isSuccessful()) {
+                throw Errors.of(response, repository.name() + "@" + blob.digest());
+            }
+            return true;
+        }
+    }
+
+    /** Uploads a manifest under a tag or digest; the registry's digest must be ours. */
+    void putManifest(Reference repository, String tagOrDigest, ManifestBlob manifest, Scope scope) throws IOException {
+        HostState host = host(repository);
+        Request.Builder request = new Request.Builder()
+                .url(url(host, repository.repository(), "manifests", tagOrDigest))
+                .put(RequestBody.create(manifest.bytes(), okhttp3.MediaType.get(manifest.mediaType().value())));
+        try (Response response = http.execute(host, request, scope)) {
+            if (!response.isSuccessful()) {
+                throw Errors.of(response, repository.name() + ":" + tagOrDigest);
+            }
+            String digest = response.header("Docker-Content-Digest");
+            if (digest != null && !digest.equals(manifest.digest().toString())) {
+                throw new DigestMismatchException("registry stored manifest " + repository.name() + ":" + tagOrDigest
+                        + " as " + digest + ", not " + manifest.digest());
+            }
+        }
+    }
+
+    HostState hostOf(Reference reference) throws IOException {
+        return host(reference);
+    }
+
+    RegistryHttp http() {
+        return http;
+    }
+
+    static HttpUrl uploadsUrl(HostState host, String repository) {
+        return host.base().newBuilder().addPathSegment("v2").addPathSegments(repository)
+                .addPathSegments("blobs/uploads/").build();
     }
 
     /**
@@ -113,7 +255,7 @@ public final class RegistryClient {
     }
 
     /** One repository of a registry, as an image source. */
-    private final class RepositorySource implements ImageSource {
+    final class RepositorySource implements ImageSource {
         private final Reference reference;
 
         RepositorySource(Reference reference) {
@@ -123,7 +265,7 @@ public final class RegistryClient {
         @Override
         public ManifestBlob manifest(String tagOrDigest) throws IOException {
             Reference target = tagOrDigest.contains(":")
-                    ? reference.withDigest(dev.jreg.model.Digest.parse(tagOrDigest))
+                    ? reference.withDigest(Digest.parse(tagOrDigest))
                     : reference.withTag(tagOrDigest);
             return RegistryClient.this.manifest(target);
         }
@@ -136,6 +278,11 @@ public final class RegistryClient {
         @Override
         public String describe() {
             return reference.name();
+        }
+
+        @Override
+        public List<Reference> originsOf(Descriptor descriptor) {
+            return List.of(reference);
         }
     }
 }

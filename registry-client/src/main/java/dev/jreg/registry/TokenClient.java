@@ -45,10 +45,10 @@ final class TokenClient {
     /**
      * @param registry the registry base URL, to refuse a downgrade to plain HTTP
      * @param challenge a Bearer challenge
-     * @param scopes scopes to ask for, most important first (some servers read only the first)
+     * @param scope scopes to ask for, or null for none
      * @param credentials credentials to present, or null for an anonymous token
      */
-    Token fetch(HttpUrl registry, Challenge challenge, List<Scope> scopes, dev.jreg.auth.Credentials credentials)
+    Token fetch(HttpUrl registry, Challenge challenge, Scope scope, dev.jreg.auth.Credentials credentials)
             throws IOException {
         HttpUrl realm = challenge.realm() == null ? null : HttpUrl.parse(challenge.realm());
         if (realm == null) {
@@ -61,8 +61,10 @@ final class TokenClient {
         if (challenge.service() != null) {
             url.addQueryParameter("service", challenge.service());
         }
-        for (Scope scope : scopes) {
-            url.addQueryParameter("scope", scope.value());
+        if (scope != null) {
+            for (String value : scope.values()) {
+                url.addQueryParameter("scope", value);
+            }
         }
         Request.Builder request = new Request.Builder().url(url.build()).header("User-Agent", options.userAgent());
         boolean withPassword = credentials != null && credentials.hasPassword();

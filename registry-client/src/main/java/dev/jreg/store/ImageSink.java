@@ -2,25 +2,39 @@ package dev.jreg.store;
 
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ManifestBlob;
+import dev.jreg.model.Reference;
 import java.io.IOException;
-import java.io.InputStream;
+import java.util.Optional;
 
 /**
- * Where images are written. The copy engine calls, in this order: {@link #hasBlob} and
- * {@link #putBlob} for every blob (concurrently), {@link #putManifest} for each child manifest,
- * then {@link #commit} once with the top manifest, which names the image.
+ * Where images are written. The copy engine calls, in this order: {@link #hasBlob}, then
+ * {@link #mountBlob} and {@link #putBlob} for each missing blob (concurrently),
+ * {@link #putManifest} for each child manifest, then {@link #commit} once with the top manifest,
+ * which names the image.
  */
 public interface ImageSink {
     /** True when the sink already holds this blob, complete and verified. */
     boolean hasBlob(Descriptor descriptor) throws IOException;
 
     /**
-     * Stores a blob. The sink must verify size and digest before the blob becomes visible, and
-     * leave nothing behind when they do not match.
+     * Tries to obtain a blob without transferring it, e.g. by a cross-repository mount inside one
+     * registry. The default does nothing.
      *
-     * @param in the bytes; the sink reads to the end and closes it
+     * @param from where the blob would otherwise be read
+     * @return the repository the blob was mounted from, or empty when it was not
      */
-    void putBlob(Descriptor descriptor, InputStream in) throws IOException;
+    default Optional<Reference> mountBlob(Descriptor descriptor, ImageSource from) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * Stores a blob. The sink (or the registry behind it) verifies size and digest before the blob
+     * becomes visible, and leaves nothing behind when they do not match.
+     *
+     * @param content the bytes; the sink opens, reads to the end and closes them, and may open
+     *     them again to retry
+     */
+    void putBlob(Descriptor descriptor, BlobSource content) throws IOException;
 
     /** Stores a child manifest, addressed by its digest. */
     void putManifest(ManifestBlob manifest) throws IOException;

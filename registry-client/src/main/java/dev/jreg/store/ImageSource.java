@@ -2,8 +2,10 @@ package dev.jreg.store;
 
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ManifestBlob;
+import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 /** Where images are read from: a registry repository, an OCI layout, an archive. */
 public interface ImageSource {
@@ -22,4 +24,13 @@ public interface ImageSource {
 
     /** What this source is, for messages (e.g. {@code docker.io/library/nginx}). */
     String describe();
+
+    /**
+     * Registry repositories known to hold this blob, so a registry sink can mount it instead of
+     * uploading: the source repository itself for a registry source, the repositories images
+     * were pulled from for the local store. The default knows none.
+     */
+    default List<Reference> originsOf(Descriptor descriptor) throws IOException {
+        return List.of();
+    }
 }

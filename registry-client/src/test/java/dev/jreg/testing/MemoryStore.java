@@ -4,6 +4,7 @@ import dev.jreg.error.NotFoundException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ManifestBlob;
+import dev.jreg.store.BlobSource;
 import dev.jreg.store.ImageSink;
 import dev.jreg.store.ImageSource;
 import java.io.ByteArrayInputStream;
@@ -58,8 +59,8 @@ public final class MemoryStore implements ImageSource, ImageSink {
     }
 
     @Override
-    public void putBlob(Descriptor descriptor, InputStream in) throws IOException {
-        try (in) {
+    public void putBlob(Descriptor descriptor, BlobSource content) throws IOException {
+        try (InputStream in = content.open()) {
             byte[] bytes = in.readAllBytes();
             if (!Digest.sha256(bytes).equals(descriptor.digest())) {
                 throw new dev.jreg.error.DigestMismatchException("memory: digest mismatch");

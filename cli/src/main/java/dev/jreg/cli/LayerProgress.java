@@ -2,6 +2,7 @@ package dev.jreg.cli;
 
 import dev.jreg.copy.CopyListener;
 import dev.jreg.model.Descriptor;
+import dev.jreg.model.Reference;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,20 +12,34 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * docker-style per-layer lines on stderr. On a terminal the layer lines are redrawn in place with
- * progress bars; otherwise each state change is one plain line, plus a progress line per active
- * layer every few seconds so CI logs show a long pull is alive.
+ * docker-style per-layer lines on stderr, for pull, push and copy. On a terminal the layer lines
+ * are redrawn in place with progress bars; otherwise each state change is one plain line, plus a
+ * progress line per active layer every few seconds so CI logs show a long transfer is alive.
  */
-final class PullProgress implements CopyListener, AutoCloseable {
+final class LayerProgress implements CopyListener, AutoCloseable {
+    /**
+     * The words of one command, as docker prints them.
+     *
+     * @param waiting before anything happens to a layer
+     * @param exists the destination had it
+     * @param active while bytes move
+     * @param done when it is stored
+     */
+    record Verbs(String waiting, String exists, String active, String done) {
+        static final Verbs PULL = new Verbs("Pulling fs layer", "Already exists", "Downloading", "Pull complete");
+        static final Verbs PUSH = new Verbs("Preparing", "Layer already exists", "Pushing", "Pushed");
+        static final Verbs COPY = new Verbs("Preparing", "Layer already exists", "Copying", "Copied");
+    }
+
     private static final long TERMINAL_REFRESH_MS = 100;
     private static final long PLAIN_REFRESH_MS = 10_000;
     private static final int BAR_WIDTH = 50;
 
     private final PrintWriter err;
     private final boolean terminal;
-    private final String downloadVerb;
-    private final String doneVerb;
+    private final Verbs verbs;
     private final Map<String, Line> lines = new LinkedHashMap<>();
+    private final boolean shown;
     private final ScheduledExecutorService ticker;
     private int drawn;
 
@@ -40,24 +55,38 @@ final class PullProgress implements CopyListener, AutoCloseable {
         }
     }
 
-    PullProgress(PrintWriter err, boolean terminal) {
+    LayerProgress(PrintWriter err, boolean terminal, Verbs verbs) {
+        this(err, terminal, verbs, true);
+    }
+
+    private LayerProgress(PrintWriter err, boolean terminal, Verbs verbs, boolean shown) {
         this.err = err;
         this.terminal = terminal;
-        this.downloadVerb = "Downloading";
-        this.doneVerb = "Pull complete";
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.verbs = verbs;
+        this.shown = shown;
+        this.ticker = shown ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jreg-progress");
             t.setDaemon(true);
             return t;
-        });
-        long period = terminal ? TERMINAL_REFRESH_MS : PLAIN_REFRESH_MS;
-        ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+        }) : null;
+        if (shown) {
+            long period = terminal ? TERMINAL_REFRESH_MS : PLAIN_REFRESH_MS;
+            ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Progress on the command's stderr, or a silent listener with {@code -q}. */
+    static LayerProgress of(CliContext context, boolean quiet, Verbs verbs) {
+        return new LayerProgress(context.err(), context.terminal(), verbs, !quiet);
     }
 
     @Override
     public synchronized void planned(List<Descriptor> layers) {
+        if (!shown) {
+            return;
+        }
         for (Descriptor layer : layers) {
-            lines.put(layer.digest().toString(), new Line(layer, "Pulling fs layer"));
+            lines.put(layer.digest().toString(), new Line(layer, verbs.waiting()));
         }
         if (terminal) {
             redraw();
@@ -66,7 +95,12 @@ final class PullProgress implements CopyListener, AutoCloseable {
 
     @Override
     public synchronized void blobSkipped(Descriptor blob) {
-        update(blob, "Already exists", false);
+        update(blob, verbs.exists(), false);
+    }
+
+    @Override
+    public synchronized void blobMounted(Descriptor blob, Reference from) {
+        update(blob, "Mounted from " + from.repository(), false);
     }
 
     @Override
@@ -74,7 +108,7 @@ final class PullProgress implements CopyListener, AutoCloseable {
         Line line = lines.get(blob.digest().toString());
         if (line != null) {
             line.active = true;
-            line.status = downloadVerb;
+            line.status = verbs.active();
         }
     }
 
@@ -88,7 +122,7 @@ final class PullProgress implements CopyListener, AutoCloseable {
 
     @Override
     public synchronized void blobDone(Descriptor blob) {
-        update(blob, doneVerb, false);
+        update(blob, verbs.done(), false);
     }
 
     private void update(Descriptor blob, String status, boolean active) {
@@ -113,7 +147,7 @@ final class PullProgress implements CopyListener, AutoCloseable {
         }
         for (Line line : lines.values()) {
             if (line.active) {
-                err.println(line.layer.digest().shortHex() + ": " + downloadVerb + " " + Sizes.human(line.done) + "/"
+                err.println(line.layer.digest().shortHex() + ": " + verbs.active() + " " + Sizes.human(line.done) + "/"
                         + Sizes.human(line.layer.size()));
             }
         }
@@ -148,6 +182,9 @@ final class PullProgress implements CopyListener, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (!shown) {
+            return;
+        }
         ticker.shutdownNow();
         if (terminal && !lines.isEmpty()) {
             redraw();

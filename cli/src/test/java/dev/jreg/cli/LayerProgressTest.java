@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PullProgressTest {
+class LayerProgressTest {
     static final Descriptor LAYER_A = Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256("a".getBytes(StandardCharsets.UTF_8)), 1_000_000);
     static final Descriptor LAYER_B = Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256("b".getBytes(StandardCharsets.UTF_8)), 2_000);
     static final Descriptor CONFIG = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256("c".getBytes(StandardCharsets.UTF_8)), 100);
@@ -21,7 +21,7 @@ class PullProgressTest {
     @Test
     void plainOutputIsOneLinePerStateChangeWithoutEscapes() {
         StringWriter out = new StringWriter();
-        try (PullProgress progress = new PullProgress(new PrintWriter(out), false)) {
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), false, LayerProgress.Verbs.PULL)) {
             progress.planned(List.of(LAYER_A, LAYER_B));
             progress.blobSkipped(LAYER_B);
             progress.blobSkipped(CONFIG);
@@ -36,7 +36,7 @@ class PullProgressTest {
     @Test
     void terminalOutputRedrawsLinesWithABar() {
         StringWriter out = new StringWriter();
-        try (PullProgress progress = new PullProgress(new PrintWriter(out), true)) {
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), true, LayerProgress.Verbs.PULL)) {
             progress.planned(List.of(LAYER_A, LAYER_B));
             progress.blobStarted(LAYER_A);
             progress.blobProgress(LAYER_A, 500_000);
@@ -48,5 +48,29 @@ class PullProgressTest {
         assertTrue(text.contains("[" + "=".repeat(24) + ">" + " ".repeat(25) + "] "), "half-way bar: " + text);
         assertTrue(text.contains("500kB/1MB"), text);
         assertFalse(text.contains(CONFIG.digest().shortHex()));
+    }
+
+    @Test
+    void quietProgressPrintsNothing() {
+        StringWriter err = new StringWriter();
+        CliContext context = new CliContext(java.util.Map.of(), java.nio.file.Path.of("/"), new PrintWriter(new StringWriter()),
+                new PrintWriter(err), true);
+        try (LayerProgress progress = LayerProgress.of(context, true, LayerProgress.Verbs.PUSH)) {
+            progress.planned(List.of(LAYER_A));
+            progress.blobSkipped(LAYER_A);
+        }
+        assertEquals("", err.toString());
+    }
+
+    @Test
+    void pushWordsAreDockers() {
+        StringWriter out = new StringWriter();
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), false, LayerProgress.Verbs.PUSH)) {
+            progress.planned(List.of(LAYER_A, LAYER_B));
+            progress.blobSkipped(LAYER_A);
+            progress.blobMounted(LAYER_B, dev.jreg.model.Reference.parse("localhost:5000/team/base:1"));
+        }
+        assertEquals(LAYER_A.digest().shortHex() + ": Layer already exists\n" + LAYER_B.digest().shortHex()
+                + ": Mounted from team/base\n", out.toString());
     }
 }

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jreg.auth.Credentials;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
+import dev.jreg.registry.RegistryClient;
+import dev.jreg.registry.RegistryOptions;
 import dev.jreg.testing.DistributionRegistry;
 import dev.jreg.testing.RealRegistryCondition;
 import dev.jreg.testing.Skopeo;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -24,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Pulls from real registries that check credentials: token auth (the Docker Hub dance) and htpasswd. */
+/** Pulls and pushes against real registries that check credentials: token auth (the Docker Hub dance) and htpasswd. */
 @ExtendWith(RealRegistryCondition.class)
-class AuthenticatedPullTest {
+class AuthenticatedRegistryTest {
     static final String USER = "alice";
     static final String PASSWORD = "s3cret-Pa55";
 
@@ -57,6 +61,10 @@ class AuthenticatedPullTest {
         Files.writeString(dockerConfig.resolve("config.json"),
                 "{\"auths\":{\"" + registry + "\":{\"auth\":\"" + auth + "\"}},\"psFormat\":\"table\"}");
         return new Cli(home, store).env("DOCKER_CONFIG", dockerConfig.toString());
+    }
+
+    static RegistryClient remote(Optional<Credentials> credentials) {
+        return new RegistryClient(new RegistryOptions(r -> credentials, null, null, null, null, null));
     }
 
     static void assertNoSecret(Cli.Result result) {
@@ -109,6 +117,32 @@ class AuthenticatedPullTest {
             assertTrue(registry.issuer().grants().stream().anyMatch(g -> g.startsWith(USER + " repository:private/app:pull")));
             assertTrue(result.err().contains("(authorized)"), "debug shows that requests were authorized");
             assertNoSecret(result);
+        }
+
+        @Test
+        void pushWithCredentialsFromDockerConfig() throws Exception {
+            Reference target = Reference.parse(registry.hostPort() + "/private/pushed:1");
+            TestImages.writeImage(OciLayout.open(store), target, Platform.of("linux", "amd64", null),
+                    List.of(TestImages.layer(13, 30_000)));
+            Cli.Result result = cliWithDockerConfig(registry.hostPort(), USER, PASSWORD).run("push", target.toString());
+
+            assertEquals(0, result.exitCode(), result::toString);
+            assertTrue(registry.issuer().grants().stream()
+                    .anyMatch(g -> g.startsWith(USER + " repository:private/pushed:pull,push")));
+            assertTrue(remote(Optional.of(Credentials.basic(USER, PASSWORD))).headManifest(target).isPresent());
+            assertNoSecret(result);
+        }
+
+        @Test
+        void pushWithoutCredentialsIsUnauthorizedAndLeavesNoTag() throws Exception {
+            Reference target = Reference.parse(registry.hostPort() + "/public/anonymous-push:1");
+            TestImages.writeImage(OciLayout.open(store), target, Platform.of("linux", "amd64", null),
+                    List.of(TestImages.layer(14, 30_000)));
+            Cli.Result result = new Cli(home, store).run("push", target.toString());
+
+            assertEquals(4, result.exitCode(), result::toString);
+            assertTrue(remote(Optional.of(Credentials.basic(USER, PASSWORD))).headManifest(target).isEmpty(),
+                    "no tag left behind");
         }
 
         @Test

@@ -1,0 +1,132 @@
+package dev.jreg;
+
+import dev.jreg.layout.OciLayout;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Reference;
+import dev.jreg.registry.RegistryClient;
+import dev.jreg.registry.UploadOptions;
+import dev.jreg.store.ImageSink;
+import dev.jreg.store.ImageSource;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An {@link ImageLocation} bound to the stores that serve it. {@link #of} is the one place that
+ * dispatches over the kinds of location.
+ */
+interface Place {
+    /** Reads the image. */
+    ImageSource source() throws IOException;
+
+    /** What to ask the source for: a tag, digest or layout name. */
+    String tagOrDigest();
+
+    /**
+     * Writes an image here.
+     *
+     * @param fallbackName the name to use where the location gives none (layouts)
+     */
+    ImageSink sink(String fallbackName, UploadOptions uploads) throws IOException;
+
+    /** The tags or names of the repository or layout. */
+    List<String> tags() throws IOException;
+
+    /** What the name points at now, if anything. */
+    Optional<Descriptor> resolve() throws IOException;
+
+    static Place of(ImageLocation location, RegistryClient registry, OciLayout store) {
+        if (location instanceof ImageLocation.Registry r) {
+            return new InRegistry(r.reference(), registry);
+        }
+        if (location instanceof ImageLocation.Local l) {
+            return new InLayout(store, l.reference().toString(), l.reference().tagOrDigest(), l.reference());
+        }
+        ImageLocation.Layout layout = (ImageLocation.Layout) location;
+        try {
+            return new InLayout(OciLayout.open(layout.directory()), layout.name(), layout.name(), null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A registry repository. */
+    record InRegistry(Reference reference, RegistryClient registry) implements Place {
+        @Override
+        public ImageSource source() {
+            return registry.source(reference);
+        }
+
+        @Override
+        public String tagOrDigest() {
+            return reference.tagOrDigest();
+        }
+
+        @Override
+        public ImageSink sink(String fallbackName, UploadOptions uploads) {
+            return registry.sink(reference, uploads);
+        }
+
+        @Override
+        public List<String> tags() throws IOException {
+            return registry.tags(reference);
+        }
+
+        @Override
+        public Optional<Descriptor> resolve() throws IOException {
+            return registry.headManifest(reference);
+        }
+    }
+
+    /**
+     * An OCI layout: jreg's store (names are full references, {@code repository} set) or any
+     * other layout (plain names).
+     *
+     * @param name the full name, or null when none was given
+     * @param tagOrDigest what to ask the source for
+     * @param repository for the store, the reference whose repository lists the tags
+     */
+    record InLayout(OciLayout layout, String name, String tagOrDigest, Reference repository) implements Place {
+        @Override
+        public ImageSource source() {
+            if (repository != null) {
+                return layout.source(repository);
+            }
+            if (name == null) {
+                throw new IllegalArgumentException("a layout source needs a name: oci:" + layout.root() + ":NAME");
+            }
+            return layout.source(name);
+        }
+
+        @Override
+        public ImageSink sink(String fallbackName, UploadOptions uploads) {
+            return layout.sink(name != null ? name : fallbackName);
+        }
+
+        @Override
+        public List<String> tags() throws IOException {
+            List<String> tags = new ArrayList<>();
+            for (Descriptor entry : layout.names()) {
+                String entryName = entry.annotations().get(Descriptor.REF_NAME);
+                if (entryName == null) {
+                    continue;
+                }
+                if (repository == null) {
+                    tags.add(entryName);
+                    continue;
+                }
+                // Names written by other tools need not be references; they are not this repository's tags.
+                Reference.tryParse(entryName)
+                        .filter(ref -> ref.name().equals(repository.name()) && ref.tag() != null && ref.digest() == null)
+                        .ifPresent(ref -> tags.add(ref.tag()));
+            }
+            return tags;
+        }
+
+        @Override
+        public Optional<Descriptor> resolve() throws IOException {
+            return name == null ? Optional.empty() : layout.lookup(name);
+        }
+    }
+}
