@@ -147,6 +147,22 @@ class CopyAndPushTest {
     }
 
     @Test
+    void pushAllTagsPushesEveryTagOfTheRepositoryInTheStore() throws Exception {
+        ok(cli().run("pull", "-q", a.hostPort() + "/src/app:1"));
+        ok(cli().run("pull", "-q", "--all-platforms", a.hostPort() + "/src/multi:1"));
+        String repository = b.hostPort() + "/pushed-all/app";
+        ok(cli().run("tag", a.hostPort() + "/src/app:1", repository + ":one"));
+        ok(cli().run("tag", a.hostPort() + "/src/multi:1", repository + ":two"));
+
+        Cli.Result push = ok(cli().run("push", "--all-tags", repository));
+
+        assertEquals(2, push.out().lines().count(), push::toString);
+        assertEquals(image.digest(), remoteDigest(repository + ":one"));
+        assertEquals(index.digest(), remoteDigest(repository + ":two"), "an index in the store is pushed whole");
+        assertEquals(2, cli().run("push", "--all-tags", repository + ":one").exitCode(), "a tag with --all-tags is a usage error");
+    }
+
+    @Test
     void onePlatformFromAnIndexIsAPlainImageSkopeoCanCopy() throws Exception {
         String target = b.hostPort() + "/arm/multi:1";
         ok(cli().run("copy", "--platform", "linux/arm64/v8", a.hostPort() + "/src/multi:1", target));
