@@ -3,8 +3,29 @@ package dev.jreg;
 import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.Copier;
+import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.error.ErrorCode;
 import dev.jreg.error.NotFoundException;
+import dev.jreg.error.RegistryException;
+import dev.jreg.error.UnauthorizedException;
+import dev.jreg.copy.Parallel;
+import dev.jreg.layout.GarbageCollection;
+import dev.jreg.model.MediaType;
+import dev.jreg.store.ImageSink;
+import dev.jreg.store.VerifiedCopy;
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -17,8 +38,10 @@ import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import dev.jreg.registry.RegistryClient;
 import dev.jreg.registry.UploadOptions;
+import dev.jreg.store.ImageSource;
 import java.nio.file.Files;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -109,6 +132,291 @@ public final class Jreg {
     }
 
     /**
+     * Describes every tag of a repository: digest, platforms, size, created. Tags are resolved
+     * with {@code HEAD}; each distinct digest is fetched once.
+     *
+     * @param concurrency requests at once
+     */
+    public List<TagDetail> tagDetails(ImageLocation repository, int concurrency) throws IOException {
+        Place place = place(repository);
+        List<String> tags = place.tags();
+        List<Descriptor> heads = Parallel.map(tags, concurrency, tag -> place(repository.withTag(tag)).resolve()
+                .orElseThrow(() -> new NotFoundException(repository.withTag(tag) + ": tag vanished while listing", 404,
+                        "HEAD", repository.toString(), List.of())));
+        Map<Digest, Descriptor> distinct = new LinkedHashMap<>();
+        heads.forEach(d -> distinct.putIfAbsent(d.digest(), d));
+        ImageSource source = place.source();
+        List<TagDetail> summaries = Parallel.map(List.copyOf(distinct.values()), concurrency,
+                d -> summarize(source, d));
+        Map<Digest, TagDetail> byDigest = new HashMap<>();
+        summaries.forEach(s -> byDigest.put(s.manifest().digest(), s));
+        List<TagDetail> rows = new ArrayList<>();
+        for (int i = 0; i < tags.size(); i++) {
+            TagDetail summary = byDigest.get(heads.get(i).digest());
+            rows.add(new TagDetail(tags.get(i), summary.manifest(), summary.platforms(), summary.size(), summary.created()));
+        }
+        return rows;
+    }
+
+    private TagDetail summarize(ImageSource source, Descriptor descriptor) throws IOException {
+        ManifestBlob blob = source.manifest(descriptor.digest().toString());
+        List<Platform> platforms = new ArrayList<>();
+        long size = 0;
+        String created = null;
+        List<ManifestBlob> images = new ArrayList<>();
+        if (blob.manifest() instanceof ImageIndex index) {
+            for (Descriptor child : index.manifests()) {
+                ManifestBlob childBlob = source.manifest(child.digest().toString());
+                if (childBlob.manifest() instanceof ImageManifest) {
+                    images.add(childBlob);
+                    if (child.platform() != null) {
+                        platforms.add(child.platform());
+                    }
+                }
+            }
+        } else {
+            images.add(blob);
+        }
+        for (ManifestBlob image : images) {
+            ImageManifest manifest = (ImageManifest) image.manifest();
+            size += manifest.config().size() + manifest.layersSize();
+            if (created == null) {
+                ImageConfig config = parseConfig(readConfig(source, manifest), manifest.config());
+                created = config.created();
+                if (!(blob.manifest() instanceof ImageIndex)) {
+                    platforms.add(config.platform());
+                }
+            }
+        }
+        return new TagDetail(null, blob.descriptor(), platforms, size, created);
+    }
+
+    /** The repositories of a registry, where it allows listing them. */
+    public List<String> catalog(String registryName, int limit) throws IOException {
+        return registry.catalog(registryName, limit);
+    }
+
+    /**
+     * Deletes a manifest from a registry. By digest, that manifest goes (and every tag on it). By
+     * tag, only the tag goes: where the registry cannot delete tags, a unique throw-away manifest
+     * is pushed to the tag and deleted by its digest, so other tags on the old digest survive.
+     *
+     * @return the digest the tag pointed at (by tag), or the digest deleted
+     */
+    public Digest delete(Reference reference) throws IOException {
+        if (reference.digest() != null) {
+            registry.deleteManifest(reference);
+            return reference.digest();
+        }
+        Descriptor current = registry.headManifest(reference).orElseThrow(() -> new NotFoundException(
+                reference + ": manifest unknown", 404, "HEAD", reference.toString(), List.of()));
+        try {
+            registry.deleteManifest(reference);
+            return current.digest();
+        } catch (RegistryException tagDeleteRefused) {
+            if (tagDeleteRefused instanceof UnauthorizedException || tagDeleteRefused.status() >= 500) {
+                throw tagDeleteRefused;
+            }
+        }
+        requireDeletion(reference);
+        byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
+        Descriptor config = Descriptor.of(MediaType.OCI_EMPTY, Digest.sha256(empty), empty.length);
+        ManifestBlob placeholder = ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST, null, config, List.of(),
+                null, Map.of("dev.jreg.untag", UUID.randomUUID().toString())));
+        try (ImageSink sink = registry.sink(reference, UploadOptions.monolithic())) {
+            if (!sink.hasBlob(config)) {
+                sink.putBlob(config, () -> new ByteArrayInputStream(empty));
+            }
+            sink.commit(placeholder);
+        }
+        registry.deleteManifest(reference.withDigest(placeholder.digest()));
+        return current.digest();
+    }
+
+    /** Fails clearly when the registry does not delete manifests at all, before anything is pushed. */
+    private void requireDeletion(Reference reference) throws IOException {
+        Digest absent = Digest.sha256(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        try {
+            registry.deleteManifest(Reference.parse(reference.name() + "@" + absent));
+        } catch (NotFoundException expected) {
+            return;
+        } catch (RegistryException e) {
+            if (e.status() == 405 || e.errors().stream().anyMatch(err -> err.code() == ErrorCode.UNSUPPORTED)) {
+                throw new RegistryException(reference.registry() + " does not allow deleting manifests"
+                        + " (deletion is disabled on this registry)", e.status(), e.method(), e.url(), e.errors());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Streams a blob to {@code out}, verifying size and digest; on a mismatch the bytes already
+     * written stay written and {@link dev.jreg.error.DigestMismatchException} is thrown.
+     */
+    public void blob(ImageLocation repository, Digest digest, OutputStream out) throws IOException {
+        Place place = place(repository);
+        long size = place.blobSize(digest).orElseThrow(() -> new NotFoundException(repository + "@" + digest
+                + ": blob unknown", 404, "HEAD", repository.toString(), List.of()));
+        Descriptor descriptor = Descriptor.of(MediaType.of("application/octet-stream"), digest, size);
+        try (InputStream in = place.source().blob(descriptor)) {
+            VerifiedCopy.copy(in, out, descriptor);
+        }
+    }
+
+    /** Writes a blob to a file only once it is verified (through a temp file beside it). */
+    public void blob(ImageLocation repository, Digest digest, Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                blob(repository, digest, out);
+            }
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Removes names from the local store, docker's way, then deletes every blob no remaining name
+     * reaches. {@code nginx} is {@code nginx:latest}; {@code name@digest} removes that repository's
+     * names of the digest; a bare digest removes every name of it.
+     *
+     * @throws NotFoundException when a name is not in the store (nothing is removed then)
+     */
+    public RemoveResult remove(List<String> names) throws IOException {
+        List<Predicate<Descriptor>> matchers = new ArrayList<>();
+        for (String name : names) {
+            Predicate<Descriptor> matcher = nameMatcher(name);
+            if (store.names().stream().noneMatch(matcher)) {
+                throw new NotFoundException("no such image in the local store: " + name, 404, "GET",
+                        store.root().toString(), List.of());
+            }
+            matchers.add(matcher);
+        }
+        List<String> untagged = new ArrayList<>();
+        for (Descriptor removed : store.removeNames(d -> matchers.stream().anyMatch(m -> m.test(d)))) {
+            untagged.add(removed.annotations().get(Descriptor.REF_NAME));
+        }
+        return new RemoveResult(untagged, store.collectGarbage());
+    }
+
+    private static Predicate<Descriptor> nameMatcher(String name) {
+        if (name.startsWith("sha256:") || name.startsWith("sha512:")) {
+            Digest digest = Digest.parse(name);
+            return d -> d.digest().equals(digest);
+        }
+        Reference reference = Reference.parse(name);
+        if (reference.tag() != null) {
+            String full = reference.name() + ":" + reference.tag();
+            return d -> full.equals(d.annotations().get(Descriptor.REF_NAME));
+        }
+        return d -> d.digest().equals(reference.digest()) && Reference.tryParse(d.annotations().get(Descriptor.REF_NAME))
+                .map(r -> r.name().equals(reference.name())).orElse(false);
+    }
+
+    /** Deletes blobs no name reaches and stale temp files. */
+    public GarbageCollection prune() throws IOException {
+        return store.collectGarbage();
+    }
+
+    /** Bytes the store's named images take on disk, each blob counted once however many images share it. */
+    public long storeSize() throws IOException {
+        Set<Digest> blobs = new HashSet<>();
+        for (Descriptor entry : store.names()) {
+            blobs.addAll(store.blobsOf(entry));
+        }
+        long total = 0;
+        for (Digest digest : blobs) {
+            total += store.blobSize(digest).orElse(0L);
+        }
+        return total;
+    }
+
+    /** The exact manifest a location names. */
+    public ManifestBlob manifest(ImageLocation location) throws IOException {
+        Place place = place(location);
+        return place.source().manifest(place.tagOrDigest());
+    }
+
+    /**
+     * Describes an image or index: for an index its platforms with their sizes; for an image (or
+     * the chosen platform of an index) its config and layers.
+     *
+     * @param platform the platform to detail from an index, or null
+     */
+    public ImageInfo inspect(ImageLocation location, Platform platform) throws IOException {
+        Place place = place(location);
+        ImageSource source = place.source();
+        ManifestBlob top = source.manifest(place.tagOrDigest());
+        List<ImageInfo.PlatformEntry> platforms = new ArrayList<>();
+        ManifestBlob shown = top;
+        if (top.manifest() instanceof ImageIndex index) {
+            for (Descriptor child : index.manifests()) {
+                ManifestBlob blob = source.manifest(child.digest().toString());
+                long size = blob.manifest() instanceof ImageManifest m ? m.config().size() + m.layersSize() : -1;
+                platforms.add(new ImageInfo.PlatformEntry(child, size));
+            }
+            shown = platform == null ? null : source.manifest(index.select(platform).orElseThrow(() -> new NotFoundException(
+                    "no image for platform " + platform + " in " + location, 404, "GET", location.toString(), List.of()))
+                    .digest().toString());
+        }
+        ImageInfo.Image image = null;
+        if (shown != null && shown.manifest() instanceof ImageManifest m) {
+            ImageConfig config = parseConfig(readConfig(source, m), m.config());
+            image = new ImageInfo.Image(shown.descriptor(), config.platform(), config, m.config(), m.layers());
+        }
+        return new ImageInfo(location.toString(), top.descriptor(), platforms, image);
+    }
+
+    /**
+     * The exact config bytes of an image (of the chosen platform, for an index), verified.
+     *
+     * @param platform the platform to take from an index; null takes this machine's
+     */
+    public byte[] config(ImageLocation location, Platform platform) throws IOException {
+        Place place = place(location);
+        ImageSource source = place.source();
+        ManifestBlob manifest = source.manifest(place.tagOrDigest());
+        if (manifest.manifest() instanceof ImageIndex index) {
+            Platform wanted = platform != null ? platform : Platform.host();
+            Descriptor child = index.select(wanted).orElseThrow(() -> new NotFoundException(
+                    "no image for platform " + wanted + " in " + location, 404, "GET", location.toString(), List.of()));
+            manifest = source.manifest(child.digest().toString());
+        }
+        if (!(manifest.manifest() instanceof ImageManifest image)) {
+            throw new InvalidContentException(location + " is not an image manifest");
+        }
+        return readConfig(source, image);
+    }
+
+    private static byte[] readConfig(ImageSource source, ImageManifest image) throws IOException {
+        Descriptor config = image.config();
+        if (config.size() > MAX_CONFIG) {
+            throw new InvalidContentException("config " + config.digest() + " is " + config.size()
+                    + " bytes, over the " + MAX_CONFIG + "-byte limit");
+        }
+        byte[] bytes;
+        try (InputStream in = source.blob(config)) {
+            bytes = in.readNBytes((int) config.size() + 1);
+        }
+        Digest actual = config.digest().withHash(config.digest().newHasher().digest(bytes));
+        if (bytes.length != config.size() || !actual.equals(config.digest())) {
+            throw new DigestMismatchException("config digest mismatch: expected " + config.digest() + " ("
+                    + config.size() + " bytes), got " + actual + " (" + bytes.length + " bytes)");
+        }
+        return bytes;
+    }
+
+    private static ImageConfig parseConfig(byte[] bytes, Descriptor descriptor) throws InvalidContentException {
+        try {
+            return Json.MAPPER.readValue(bytes, ImageConfig.class);
+        } catch (IOException e) {
+            throw new InvalidContentException("image config " + descriptor.digest() + " is not valid JSON", e);
+        }
+    }
+
+    /**
      * Gives an image in the local store another name; no bytes are copied.
      *
      * @param source a name ({@code nginx}), {@code name@digest}, or a manifest digest
@@ -174,17 +482,8 @@ public final class Jreg {
             image = (ImageManifest) blob.manifest();
             id = image.config().digest();
         }
-        ImageConfig imageConfig = readConfig(image);
+        ImageConfig imageConfig = parseConfig(store.readBlob(image.config().digest(), MAX_CONFIG), image.config());
         long size = image.config().size() + image.layersSize();
         return new LocalImage(reference, entry, id, imageConfig.platform(), imageConfig.created(), size);
-    }
-
-    private ImageConfig readConfig(ImageManifest image) throws IOException {
-        byte[] bytes = store.readBlob(image.config().digest(), MAX_CONFIG);
-        try {
-            return Json.MAPPER.readValue(bytes, ImageConfig.class);
-        } catch (IOException e) {
-            throw new InvalidContentException("image config " + image.config().digest() + " is not valid JSON", e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.jreg;
 
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import dev.jreg.registry.RegistryClient;
 import dev.jreg.registry.UploadOptions;
@@ -35,6 +36,9 @@ interface Place {
 
     /** What the name points at now, if anything. */
     Optional<Descriptor> resolve() throws IOException;
+
+    /** The size of a blob held here, or empty when it is not. */
+    Optional<Long> blobSize(Digest digest) throws IOException;
 
     static Place of(ImageLocation location, RegistryClient registry, OciLayout store) {
         if (location instanceof ImageLocation.Registry r) {
@@ -76,6 +80,11 @@ interface Place {
         @Override
         public Optional<Descriptor> resolve() throws IOException {
             return registry.headManifest(reference);
+        }
+
+        @Override
+        public Optional<Long> blobSize(Digest digest) throws IOException {
+            return registry.blobSize(reference, digest);
         }
     }
 
@@ -127,6 +136,11 @@ interface Place {
         @Override
         public Optional<Descriptor> resolve() throws IOException {
             return name == null ? Optional.empty() : layout.lookup(name);
+        }
+
+        @Override
+        public Optional<Long> blobSize(Digest digest) {
+            return layout.blobSize(digest);
         }
     }
 }

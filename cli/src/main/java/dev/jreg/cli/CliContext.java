@@ -1,6 +1,10 @@
 package dev.jreg.cli;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,15 +15,25 @@ import java.util.Map;
  *
  * @param env environment variables
  * @param home the user's home directory
- * @param out standard output (results)
+ * @param stdout standard output as bytes, for raw manifests and blobs
+ * @param out standard output as text (results); flushed before raw bytes are written
  * @param err standard error (progress, messages)
  * @param terminal true when stderr is a terminal, so progress may redraw lines
  */
-record CliContext(Map<String, String> env, Path home, PrintWriter out, PrintWriter err, boolean terminal) {
+record CliContext(Map<String, String> env, Path home, OutputStream stdout, PrintWriter out, PrintWriter err,
+        boolean terminal) {
     /** The real process's context. */
     static CliContext system() {
-        return new CliContext(System.getenv(), Path.of(System.getProperty("user.home")),
-                new PrintWriter(System.out, true), new PrintWriter(System.err, true), stderrIsTerminal());
+        return new CliContext(System.getenv(), Path.of(System.getProperty("user.home")), System.out,
+                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), stderrIsTerminal());
+    }
+
+    /** Writes bytes exactly as they are to stdout, after any text already printed. */
+    void writeRaw(byte[] bytes) throws IOException {
+        out.flush();
+        stdout.write(bytes);
+        stdout.flush();
     }
 
     /** Java cannot ask isatty(2); on Linux the descriptor's link names the terminal device. */

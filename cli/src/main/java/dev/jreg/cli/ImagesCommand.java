@@ -1,21 +1,22 @@
 package dev.jreg.cli;
 
+import dev.jreg.Jreg;
 import dev.jreg.LocalImage;
 import dev.jreg.model.Json;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code jreg images}: list the local store like {@code docker images}. */
 @Command(name = "images", aliases = "ls", mixinStandardHelpOptions = true,
-        description = "List images in the local store.")
+        description = {"List images in the local store.", "--format json prints one object per line, like docker."})
 final class ImagesCommand implements Callable<Integer> {
     @ParentCommand
     private JregCommand root;
@@ -26,56 +27,52 @@ final class ImagesCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only image IDs.")
     private boolean quiet;
 
-    @Option(names = "--format", paramLabel = "table|json",
-            description = "Output format: table (default) or json (one object per line, like docker).")
-    private String format = "table";
+    @Mixin
+    private FormatMixin format;
+
+    @Option(names = "--total", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "End the table with the space all images take, shared layers counted once (default: on).")
+    private boolean total;
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("table") && !format.equals("json")) {
-            throw new IllegalArgumentException("--format must be table or json, not \"" + format + "\"");
-        }
-        List<LocalImage> images = root.open().images();
+        boolean json = format.json();
+        Jreg jreg = root.open();
+        List<LocalImage> images = jreg.images();
         PrintWriter out = root.context().out();
         Instant now = Instant.now();
         if (quiet) {
             images.forEach(image -> out.println(image.imageId().shortHex()));
-        } else if (format.equals("json")) {
+        } else if (json) {
             for (LocalImage image : images) {
                 out.println(json(image, now));
             }
         } else {
             printTable(out, images, now);
+            if (total && !images.isEmpty()) {
+                out.println("Total: " + images.size() + (images.size() == 1 ? " image, " : " images, ")
+                        + Sizes.human(jreg.storeSize()) + " on disk (shared layers counted once)");
+            }
         }
         return ExitCodes.OK;
     }
 
     private void printTable(PrintWriter out, List<LocalImage> images, Instant now) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(digests ? new String[] {"REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE"}
-                : new String[] {"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"});
+        Table table = digests ? new Table("REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE")
+                : new Table("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
         for (LocalImage image : images) {
             String tag = image.reference().tag() != null ? image.reference().tag() : "<none>";
             String created = Sizes.ago(image.created(), now);
             String size = Sizes.human(image.size());
             String id = image.imageId().shortHex();
             String name = image.reference().familiarName();
-            rows.add(digests ? new String[] {name, tag, image.manifest().digest().toString(), id, created, size}
-                    : new String[] {name, tag, id, created, size});
-        }
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
+            if (digests) {
+                table.row(name, tag, image.manifest().digest().toString(), id, created, size);
+            } else {
+                table.row(name, tag, id, created, size);
             }
         }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 3) + "s", row[i]));
-            }
-            out.println(line.toString().stripTrailing());
-        }
+        table.print(out, "");
     }
 
     private static String json(LocalImage image, Instant now) {

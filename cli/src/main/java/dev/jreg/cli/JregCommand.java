@@ -21,6 +21,8 @@ import picocli.CommandLine.ScopeType;
         versionProvider = JregCommand.Version.class,
         description = "Pull, inspect and manage container images without a Docker daemon.",
         subcommands = {PullCommand.class, PushCommand.class, TagCommand.class, CopyCommand.class, ImagesCommand.class,
+            RmCommand.class, PruneCommand.class, InspectCommand.class, TagsCommand.class, DigestCommand.class,
+            ManifestCommand.class, ConfigCommand.class, BlobCommand.class, CatalogCommand.class, DeleteCommand.class,
             CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class},
         footer = {"", "Environment:",

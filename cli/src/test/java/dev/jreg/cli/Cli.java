@@ -1,6 +1,9 @@
 package dev.jreg.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -14,8 +17,9 @@ final class Cli {
      * @param exitCode the exit code
      * @param out standard output
      * @param err standard error
+     * @param bytes standard output as bytes
      */
-    record Result(int exitCode, String out, String err) {
+    record Result(int exitCode, String out, String err, byte[] bytes) {
         /** The last line of stdout. */
         String lastLine() {
             String[] lines = out.strip().split("\n");
@@ -44,11 +48,11 @@ final class Cli {
     }
 
     Result run(String... args) {
-        StringWriter out = new StringWriter();
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
-        CliContext context = new CliContext(Map.copyOf(env), home, new PrintWriter(out, true), new PrintWriter(err, true),
-                false);
+        CliContext context = new CliContext(Map.copyOf(env), home, stdout,
+                new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true), new PrintWriter(err, true), false);
         int code = JregCommand.run(context, args);
-        return new Result(code, out.toString(), err.toString());
+        return new Result(code, stdout.toString(StandardCharsets.UTF_8), err.toString(), stdout.toByteArray());
     }
 }

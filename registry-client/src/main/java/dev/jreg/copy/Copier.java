@@ -13,17 +13,11 @@ import dev.jreg.store.ImageSource;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -53,11 +47,14 @@ public final class Copier {
         ManifestBlob top = select(source, resolved, options.platforms(), plan);
 
         Transfer transfer = new Transfer(source, sink, options);
-        transfer.run(plan);
-        for (ManifestBlob child : plan.children) {
-            sink.putManifest(child);
+        boolean changed;
+        try (sink) {
+            transfer.run(plan);
+            for (ManifestBlob child : plan.children) {
+                sink.putManifest(child);
+            }
+            changed = sink.commit(top);
         }
-        boolean changed = sink.commit(top);
         return new CopyResult(resolved.digest(), top, transfer.copied.get(), transfer.mounted.get(),
                 transfer.skipped.get(), transfer.bytes.get(), changed);
     }
@@ -173,20 +170,10 @@ public final class Copier {
             if (missing.isEmpty()) {
                 return;
             }
-            int threads = Math.min(options.concurrency(), missing.size());
-            ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (Descriptor blob : missing) {
-                    futures.add(pool.submit(() -> {
-                        copyBlob(blob);
-                        return null;
-                    }));
-                }
-                awaitAll(futures);
-            } finally {
-                pool.shutdownNow();
-            }
+            Parallel.map(missing, options.concurrency(), blob -> {
+                copyBlob(blob);
+                return blob;
+            });
         }
 
         private void copyBlob(Descriptor blob) throws IOException {
@@ -201,36 +188,6 @@ public final class Copier {
             copied.incrementAndGet();
             bytes.addAndGet(blob.size());
             options.listener().blobDone(blob);
-        }
-
-        private static void awaitAll(List<Future<?>> futures) throws IOException {
-            try {
-                for (Future<?> future : futures) {
-                    future.get();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("copy interrupted");
-            } catch (ExecutionException e) {
-                futures.forEach(f -> f.cancel(true));
-                Throwable cause = e.getCause();
-                if (cause instanceof IOException io) {
-                    throw io;
-                }
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IOException(cause);
-            }
-        }
-
-        private static ThreadFactory daemonThreads() {
-            AtomicInteger n = new AtomicInteger();
-            return r -> {
-                Thread t = new Thread(r, "jreg-copy-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            };
         }
     }
 

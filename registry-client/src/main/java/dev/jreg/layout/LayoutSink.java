@@ -4,25 +4,36 @@ import dev.jreg.model.Descriptor;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.store.BlobSource;
 import dev.jreg.store.ImageSink;
+import java.io.Closeable;
 import java.io.IOException;
 
 /** Writes one image into the store and names it. */
 final class LayoutSink implements ImageSink {
     private final OciLayout layout;
     private final String name;
+    private Closeable activity;
 
     LayoutSink(OciLayout layout, String name) {
         this.layout = layout;
         this.name = name;
     }
 
+    /** Garbage collection must not delete blobs this copy found or wrote before it names them. */
+    private synchronized void holdStore() throws IOException {
+        if (activity == null) {
+            activity = layout.copying();
+        }
+    }
+
     @Override
-    public boolean hasBlob(Descriptor descriptor) {
+    public boolean hasBlob(Descriptor descriptor) throws IOException {
+        holdStore();
         return layout.hasBlob(descriptor);
     }
 
     @Override
     public void putBlob(Descriptor descriptor, BlobSource content) throws IOException {
+        holdStore();
         layout.putBlob(descriptor, content.open());
     }
 
@@ -35,8 +46,17 @@ final class LayoutSink implements ImageSink {
 
     @Override
     public boolean commit(ManifestBlob top) throws IOException {
+        holdStore();
         putManifest(top);
         return layout.setName(name, top.descriptor());
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (activity != null) {
+            activity.close();
+            activity = null;
+        }
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.jreg.layout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -16,20 +15,23 @@ import dev.jreg.model.MediaType;
 import dev.jreg.model.Reference;
 import dev.jreg.store.ImageSink;
 import dev.jreg.store.ImageSource;
+import dev.jreg.store.VerifiedCopy;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +51,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * replaced atomically.
  */
 public final class OciLayout {
-    private static final int BUFFER = 256 * 1024;
     private static final String LAYOUT_FILE = "oci-layout";
     private static final String INDEX_FILE = "index.json";
     private static final String LOCK_FILE = ".jreg.lock";
+    private static final String ACTIVITY_FILE = ".jreg.activity";
     private static final int MAX_DEPTH = 4;
 
     private final Path root;
@@ -65,12 +67,14 @@ public final class OciLayout {
      */
     private static final ConcurrentHashMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
     private final ReentrantLock indexLock;
+    private final StoreLock activity;
 
     private OciLayout(Path root) {
         this.root = root;
         this.blobs = root.resolve("blobs");
         this.ingest = root.resolve("ingest");
         this.indexLock = PROCESS_LOCKS.computeIfAbsent(root.resolve(LOCK_FILE), p -> new ReentrantLock());
+        this.activity = StoreLock.of(root.resolve(ACTIVITY_FILE));
     }
 
     /** Opens the layout at this directory, creating it when missing. */
@@ -124,30 +128,8 @@ public final class OciLayout {
         Digest digest = descriptor.digest();
         Path temp = Files.createTempFile(ingest, digest.hex() + ".", ".tmp");
         try {
-            MessageDigest hasher = digest.newHasher();
-            long written = 0;
             try (in; OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
-                byte[] buffer = new byte[BUFFER];
-                long limit = descriptor.size();
-                int n;
-                // Ask for at most one byte past the promised size, so an endless body is caught early.
-                while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - written + 1))) != -1) {
-                    written += n;
-                    if (written > limit) {
-                        throw new DigestMismatchException("blob " + digest + " is larger than its descriptor's "
-                                + limit + " bytes");
-                    }
-                    hasher.update(buffer, 0, n);
-                    out.write(buffer, 0, n);
-                }
-            }
-            if (written != descriptor.size()) {
-                throw new DigestMismatchException("blob " + digest + " ended after " + written + " of "
-                        + descriptor.size() + " bytes");
-            }
-            Digest actual = digest.withHash(hasher.digest());
-            if (!actual.equals(digest)) {
-                throw new DigestMismatchException("blob digest mismatch: expected " + digest + ", got " + actual);
+                VerifiedCopy.copy(in, out, descriptor);
             }
             moveIntoPlace(temp, blobPath(digest));
         } finally {
@@ -272,6 +254,86 @@ public final class OciLayout {
         });
     }
 
+    /**
+     * Removes every name the predicate accepts.
+     *
+     * @return the removed entries
+     */
+    public List<Descriptor> removeNames(java.util.function.Predicate<Descriptor> remove) throws IOException {
+        return withIndexLock(() -> {
+            ObjectNode index = readIndex();
+            ArrayNode manifests = index.withArray("manifests");
+            List<Descriptor> removed = new ArrayList<>();
+            for (int i = manifests.size() - 1; i >= 0; i--) {
+                Descriptor entry = Json.MAPPER.treeToValue(manifests.get(i), Descriptor.class);
+                if (remove.test(entry)) {
+                    removed.add(0, entry);
+                    manifests.remove(i);
+                }
+            }
+            if (!removed.isEmpty()) {
+                writeIndex(index);
+            }
+            return removed;
+        });
+    }
+
+    /**
+     * Deletes every blob no name reaches (walking indexes, manifests, configs and layers) and every
+     * temp file in {@code ingest/}. Waits until no copy into the store is running, in this process
+     * or another, since a copy writes blobs before it names them.
+     */
+    public GarbageCollection collectGarbage() throws IOException {
+        try (Closeable exclusive = activity.exclusive()) {
+            return withIndexLock(() -> {
+                Set<Digest> reachable = new HashSet<>();
+                for (Descriptor entry : names()) {
+                    reachable.addAll(blobsOf(entry));
+                }
+                List<Digest> deleted = new ArrayList<>();
+                long bytes = 0;
+                try (DirectoryStream<Path> algorithms = Files.newDirectoryStream(blobs)) {
+                    for (Path algorithm : algorithms) {
+                        try (DirectoryStream<Path> files = Files.newDirectoryStream(algorithm)) {
+                            for (Path file : files) {
+                                Digest digest = digestOf(algorithm, file);
+                                if (digest == null || reachable.contains(digest)) {
+                                    continue;
+                                }
+                                bytes += Files.size(file);
+                                Files.delete(file);
+                                deleted.add(digest);
+                            }
+                        }
+                    }
+                }
+                int temps = 0;
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(ingest)) {
+                    for (Path file : files) {
+                        bytes += Files.size(file);
+                        Files.delete(file);
+                        temps++;
+                    }
+                }
+                return new GarbageCollection(deleted, bytes, temps);
+            });
+        }
+    }
+
+    /** The digest a blob file stands for, or null for a file that is not one (left alone). */
+    private static Digest digestOf(Path algorithm, Path file) {
+        try {
+            return new Digest(algorithm.getFileName().toString(), file.getFileName().toString());
+        } catch (IllegalArgumentException notABlob) {
+            return null;
+        }
+    }
+
+    /** Held by copies into the store, so garbage collection waits for them. */
+    Closeable copying() throws IOException {
+        return activity.shared();
+    }
+
     /** A sink that writes into this store and names the result {@code reference}. */
     public ImageSink sink(Reference reference) {
         return new LayoutSink(this, reference.toString());
@@ -298,6 +360,15 @@ public final class OciLayout {
     /** Reads a manifest by digest alone; its media type comes from the document. */
     public ManifestBlob readManifest(Digest digest) throws IOException {
         return ManifestBlob.of(readBlob(digest, ManifestBlob.MAX_SIZE), null, digest);
+    }
+
+    /** The size of a stored blob, or empty when it is not stored. */
+    public Optional<Long> blobSize(Digest digest) {
+        try {
+            return Optional.of(Files.size(blobPath(digest)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** Opens a stored blob. */

@@ -14,6 +14,7 @@ public record MediaType(String value) {
     public static final MediaType OCI_INDEX = new MediaType("application/vnd.oci.image.index.v1+json");
     public static final MediaType OCI_MANIFEST = new MediaType("application/vnd.oci.image.manifest.v1+json");
     public static final MediaType OCI_CONFIG = new MediaType("application/vnd.oci.image.config.v1+json");
+    public static final MediaType OCI_EMPTY = new MediaType("application/vnd.oci.empty.v1+json");
     public static final MediaType OCI_LAYER = new MediaType("application/vnd.oci.image.layer.v1.tar");
     public static final MediaType OCI_LAYER_GZIP = new MediaType("application/vnd.oci.image.layer.v1.tar+gzip");
     public static final MediaType OCI_LAYER_ZSTD = new MediaType("application/vnd.oci.image.layer.v1.tar+zstd");

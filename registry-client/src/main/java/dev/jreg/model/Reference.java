@@ -153,7 +153,12 @@ public record Reference(String registry, String repository, String tag, Digest d
 
     /** The host:port that serves this registry's API ({@code registry-1.docker.io} for Docker Hub). */
     public String apiHost() {
-        return registry.equals(DOCKER_HUB) ? DOCKER_HUB_API : registry;
+        return apiHostOf(registry);
+    }
+
+    /** The API host of a registry named as in references. */
+    public static String apiHostOf(String registry) {
+        return registry.equals(DOCKER_HUB) || registry.equals(LEGACY_DOCKER_HUB) ? DOCKER_HUB_API : registry;
     }
 
     /** {@code registry/repository} without tag or digest. */

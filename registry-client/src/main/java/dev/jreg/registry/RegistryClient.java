@@ -2,6 +2,8 @@ package dev.jreg.registry;
 
 import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.error.NotFoundException;
+import dev.jreg.error.UnauthorizedException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
@@ -36,7 +38,9 @@ public final class RegistryClient {
     static final String MANIFEST_ACCEPT = List.of(MediaType.OCI_INDEX, MediaType.OCI_MANIFEST, MediaType.DOCKER_LIST,
             MediaType.DOCKER_MANIFEST).stream().map(MediaType::value).collect(Collectors.joining(", "));
 
-    private static final long MAX_TAG_PAGE = 16L * 1024 * 1024;
+    private static final long MAX_LIST_PAGE = 16L * 1024 * 1024;
+    /** ECR refuses larger pages; every registry takes this one. */
+    private static final int MAX_PAGE_SIZE = 1000;
 
     private final RegistryHttp http;
 
@@ -92,30 +96,112 @@ public final class RegistryClient {
         }
     }
 
-    /**
-     * Every tag of a repository, following {@code Link} pagination.
-     */
+    /** Every tag of a repository, following {@code Link} pagination. */
     public List<String> tags(Reference repository) throws IOException {
+        return tags(repository, 0);
+    }
+
+    /**
+     * Tags of a repository, following {@code Link} pagination.
+     *
+     * @param limit at most this many; 0 for all. Only with a limit is a page size asked for, and
+     *     never above 1000, which some registries refuse
+     */
+    public List<String> tags(Reference repository, int limit) throws IOException {
         HostState host = host(repository);
-        HttpUrl next = host.base().newBuilder().addPathSegment("v2").addPathSegments(repository.repository())
-                .addPathSegments("tags/list").build();
-        List<String> tags = new ArrayList<>();
+        HttpUrl.Builder url = host.base().newBuilder().addPathSegment("v2").addPathSegments(repository.repository())
+                .addPathSegments("tags/list");
+        return listPages(host, url, limit, Scope.pull(repository.repository()), "tags", repository.name());
+    }
+
+    /**
+     * The repositories of a registry ({@code /v2/_catalog}), following {@code Link} pagination.
+     * Many registries refuse it (Docker Hub, GHCR); that is an {@link UnauthorizedException} or
+     * {@link NotFoundException} saying so.
+     *
+     * @param registry the registry, as in references ({@code localhost:5000})
+     * @param limit at most this many; 0 for all
+     */
+    public List<String> catalog(String registry, int limit) throws IOException {
+        HostState host = http.host(registry, Reference.apiHostOf(registry));
+        HttpUrl.Builder url = host.base().newBuilder().addPathSegments("v2/_catalog");
+        try {
+            return listPages(host, url, limit, new Scope(List.of("registry:catalog:*")), "repositories", registry);
+        } catch (UnauthorizedException e) {
+            throw new UnauthorizedException(registry + " does not let this user list its catalog ("
+                    + Errors.statusText(e.status()) + ")", e.status(), e.method(), e.url(), e.errors());
+        } catch (NotFoundException e) {
+            throw new NotFoundException(registry + " does not offer a catalog (HTTP 404)", e.status(), e.method(),
+                    e.url(), e.errors());
+        }
+    }
+
+    private List<String> listPages(HostState host, HttpUrl.Builder first, int limit, Scope scope, String field,
+            String what) throws IOException {
+        if (limit > 0) {
+            first.addQueryParameter("n", Integer.toString(Math.min(limit, MAX_PAGE_SIZE)));
+        }
+        HttpUrl next = first.build();
+        List<String> items = new ArrayList<>();
         Set<HttpUrl> seen = new HashSet<>();
-        while (next != null && seen.add(next)) {
-            try (Response response = http.execute(host, new Request.Builder().url(next), Scope.pull(repository.repository()))) {
+        while (next != null && seen.add(next) && (limit <= 0 || items.size() < limit)) {
+            try (Response response = http.execute(host, new Request.Builder().url(next), scope)) {
                 if (!response.isSuccessful()) {
-                    throw Errors.of(response, repository.name());
+                    throw Errors.of(response, what);
                 }
-                JsonNode page = Json.MAPPER.readTree(readCapped(response, MAX_TAG_PAGE, "tag list of " + repository.name()));
-                for (JsonNode tag : page.path("tags")) {
-                    tags.add(tag.asText());
+                JsonNode page = Json.MAPPER.readTree(readCapped(response, MAX_LIST_PAGE, field + " of " + what));
+                JsonNode values = page == null ? null : page.get(field);
+                if (values != null && !values.isNull() && !values.isArray()) {
+                    throw new InvalidContentException(field + " of " + what + " is not a JSON array");
+                }
+                for (JsonNode value : values == null ? List.<JsonNode>of() : values) {
+                    if (limit <= 0 || items.size() < limit) {
+                        items.add(value.asText());
+                    }
                 }
                 next = nextLink(response);
             } catch (JacksonException e) {
-                throw new InvalidContentException("tag list of " + repository.name() + " is not valid JSON", e);
+                throw new InvalidContentException(field + " of " + what + " is not valid JSON", e);
             }
         }
-        return tags;
+        return items;
+    }
+
+    /**
+     * Deletes a manifest by digest or, where the registry allows it, by tag.
+     */
+    public void deleteManifest(Reference reference) throws IOException {
+        HostState host = host(reference);
+        Request.Builder request = new Request.Builder()
+                .url(url(host, reference.repository(), "manifests", reference.tagOrDigest()))
+                .delete();
+        try (Response response = http.execute(host, request, new Scope(List.of("repository:" + reference.repository()
+                + ":delete")).and(Scope.pullPush(reference.repository())))) {
+            if (!response.isSuccessful()) {
+                throw Errors.of(response, reference.toString());
+            }
+        }
+    }
+
+    /** The size of a blob from {@code HEAD}, or empty when the repository does not have it. */
+    public Optional<Long> blobSize(Reference repository, Digest digest) throws IOException {
+        HostState host = host(repository);
+        Request.Builder request = new Request.Builder()
+                .url(url(host, repository.repository(), "blobs", digest.toString()))
+                .head();
+        try (Response response = http.execute(host, request, Scope.pull(repository.repository()))) {
+            if (response.code() == 404) {
+                return Optional.empty();
+            }
+            if (!response.isSuccessful()) {
+                throw Errors.of(response, repository.name() + "@" + digest);
+            }
+            String length = response.header("Content-Length");
+            if (length == null) {
+                throw new InvalidContentException(repository.name() + "@" + digest + ": registry sent no Content-Length");
+            }
+            return Optional.of(Long.parseLong(length));
+        }
     }
 
     /** The {@code rel="next"} target of a {@code Link} header, resolved against the request URL. */

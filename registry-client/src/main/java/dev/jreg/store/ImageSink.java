@@ -3,6 +3,7 @@ package dev.jreg.store;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Reference;
+import java.io.Closeable;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -12,7 +13,7 @@ import java.util.Optional;
  * {@link #putManifest} for each child manifest, then {@link #commit} once with the top manifest,
  * which names the image.
  */
-public interface ImageSink {
+public interface ImageSink extends Closeable {
     /** True when the sink already holds this blob, complete and verified. */
     boolean hasBlob(Descriptor descriptor) throws IOException;
 
@@ -48,4 +49,9 @@ public interface ImageSink {
 
     /** What this sink is, for messages. */
     String describe();
+
+    /** Releases what the sink held for the copy; called once, after commit or failure. */
+    @Override
+    default void close() throws IOException {
+    }
 }

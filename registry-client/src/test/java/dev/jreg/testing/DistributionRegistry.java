@@ -41,7 +41,12 @@ public final class DistributionRegistry implements AutoCloseable {
 
     /** A registry without authentication. */
     public static DistributionRegistry open(Path dir) throws Exception {
-        return start(dir, "", null);
+        return start(dir, "", null, true);
+    }
+
+    /** A registry without authentication whose storage refuses deletes, as by default in production. */
+    public static DistributionRegistry openWithoutDeletes(Path dir) throws Exception {
+        return start(dir, "", null, false);
     }
 
     /** A registry with htpasswd basic auth for these users. */
@@ -55,7 +60,7 @@ public final class DistributionRegistry implements AutoCloseable {
         }
         Path htpasswd = dir.resolve("htpasswd");
         Files.writeString(htpasswd, file);
-        return start(dir, "auth:\n  htpasswd:\n    realm: jreg-test\n    path: " + htpasswd + "\n", null);
+        return start(dir, "auth:\n  htpasswd:\n    realm: jreg-test\n    path: " + htpasswd + "\n", null, true);
     }
 
     /** A registry that trusts tokens from a test token issuer (started here, stopped with the registry). */
@@ -64,16 +69,17 @@ public final class DistributionRegistry implements AutoCloseable {
         TokenIssuer issuer = new TokenIssuer(dir, users, publicRepo);
         String auth = "auth:\n  token:\n    realm: " + issuer.realm() + "\n    service: " + TokenIssuer.SERVICE
                 + "\n    issuer: " + TokenIssuer.ISSUER + "\n    rootcertbundle: " + issuer.certificate() + "\n";
-        return start(dir, auth, issuer);
+        return start(dir, auth, issuer, true);
     }
 
-    private static DistributionRegistry start(Path dir, String auth, TokenIssuer issuer) throws Exception {
+    private static DistributionRegistry start(Path dir, String auth, TokenIssuer issuer, boolean deletes)
+            throws Exception {
         int port = freePort();
         Path storage = Files.createDirectories(dir.resolve("storage-" + port));
         Path config = dir.resolve("config-" + port + ".yml");
         Files.writeString(config, "version: 0.1\n"
                 + "log:\n  level: info\n  formatter: text\n  accesslog:\n    disabled: false\n"
-                + "storage:\n  filesystem:\n    rootdirectory: " + storage + "\n  delete:\n    enabled: true\n"
+                + "storage:\n  filesystem:\n    rootdirectory: " + storage + "\n  delete:\n    enabled: " + deletes + "\n"
                 + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: jreg-test-secret\n"
                 + auth);
         Path log = dir.resolve("registry-" + port + ".log");

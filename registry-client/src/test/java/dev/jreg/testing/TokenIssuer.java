@@ -133,7 +133,8 @@ public final class TokenIssuer implements AutoCloseable {
                 }
                 List<String> granted = new ArrayList<>();
                 for (String action : parts[2].split(",")) {
-                    boolean allowed = user != null ? List.of("pull", "push", "delete").contains(action)
+                    // distribution 2.8 asks for "*" to delete; newer registries ask for "delete".
+                    boolean allowed = user != null ? List.of("pull", "push", "delete", "*").contains(action)
                             : action.equals("pull") && publicRepository.test(parts[1]);
                     if (allowed) {
                         granted.add(action);

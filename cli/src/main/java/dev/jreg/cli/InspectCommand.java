@@ -1,0 +1,219 @@
+package dev.jreg.cli;
+
+import dev.jreg.ImageInfo;
+import dev.jreg.ImageLocation;
+import dev.jreg.Jreg;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.ImageConfig;
+import dev.jreg.model.Json;
+import dev.jreg.model.Platform;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code jreg inspect}: what an image or index holds, remote by default. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"Show an image or index: digest, platforms, config, layers with sizes, history.",
+            "Reads the registry unless --local (or a local:/oci: location) is given.",
+            "The JSON shape is documented in docs/OUTPUT.md."})
+final class InspectCommand implements Callable<Integer> {
+    @ParentCommand
+    private JregCommand root;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.")
+    private String image;
+
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "From an index, detail this platform's image.")
+    private String platform;
+
+    @Mixin
+    private FormatMixin format;
+
+    @Mixin
+    private LocationOptions locations;
+
+    @ArgGroup(exclusive = true)
+    private RawChoice raw;
+
+    static final class RawChoice {
+        @Option(names = "--raw", description = "Print the exact manifest bytes.")
+        boolean manifest;
+
+        @Option(names = "--config", description = "Print the exact config bytes (this machine's platform from an index).")
+        boolean config;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ImageLocation location = locations.parse(image);
+        Platform wanted = platform == null ? null : Platform.parse(platform);
+        boolean json = format.json();
+        Jreg jreg = root.open();
+        CliContext context = root.context();
+        if (raw != null && raw.manifest) {
+            context.writeRaw(jreg.manifest(location).bytes());
+            return ExitCodes.OK;
+        }
+        if (raw != null && raw.config) {
+            context.writeRaw(jreg.config(location, wanted));
+            return ExitCodes.OK;
+        }
+        ImageInfo info = jreg.inspect(location, wanted);
+        if (json) {
+            context.out().println(Json.write(toJson(info)));
+        } else {
+            print(context.out(), info);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void print(PrintWriter out, ImageInfo info) {
+        out.println("Name:       " + info.name());
+        out.println("Digest:     " + info.manifest().digest());
+        out.println("MediaType:  " + info.manifest().mediaType());
+        if (!info.platforms().isEmpty()) {
+            out.println("Platforms:");
+            Table table = new Table("PLATFORM", "DIGEST", "SIZE");
+            for (ImageInfo.PlatformEntry entry : info.platforms()) {
+                Descriptor d = entry.descriptor();
+                table.row(d.platform() == null ? "unknown" : d.platform().toString(), d.digest().toString(),
+                        entry.size() < 0 ? "-" : Sizes.human(entry.size()));
+            }
+            table.print(out, "  ");
+        }
+        ImageInfo.Image image = info.image();
+        if (image == null) {
+            return;
+        }
+        ImageConfig config = image.config();
+        ImageConfig.Container runtime = config.config();
+        if (!info.platforms().isEmpty()) {
+            out.println("Image:      " + image.manifest().digest());
+        }
+        out.println("Platform:   " + image.platform());
+        out.println("Created:    " + (config.created() == null ? "" : config.created()));
+        if (runtime != null) {
+            list(out, "Env:", runtime.env());
+            line(out, "Entrypoint:", runtime.entrypoint() == null ? null : Json.write(runtime.entrypoint()));
+            line(out, "Cmd:", runtime.cmd() == null ? null : Json.write(runtime.cmd()));
+            line(out, "WorkingDir:", runtime.workingDir());
+            line(out, "User:", runtime.user());
+            line(out, "Ports:", runtime.exposedPorts() == null ? null : String.join(" ", runtime.exposedPorts().keySet()));
+            if (runtime.labels() != null) {
+                list(out, "Labels:", runtime.labels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+            }
+        }
+        out.println("Config:     " + image.configDescriptor().digest() + " (" + image.configDescriptor().size() + " bytes)");
+        out.println("Layers:");
+        Table layers = new Table("DIGEST", "MEDIA TYPE", "SIZE");
+        for (Descriptor layer : image.layers()) {
+            layers.row(layer.digest().toString(), layer.mediaType().value(), Sizes.human(layer.size()));
+        }
+        layers.print(out, "  ");
+        out.println("  Total: " + Sizes.human(image.layersSize()) + " in " + image.layers().size()
+                + (image.layers().size() == 1 ? " layer" : " layers"));
+        if (!config.history().isEmpty()) {
+            out.println("History:");
+            Table history = new Table("CREATED", "CREATED BY", "LAYER");
+            for (ImageConfig.History step : config.history()) {
+                history.row(step.created() == null ? "" : step.created(), abbreviate(step.createdBy()),
+                        step.emptyLayer() ? "empty" : "");
+            }
+            history.print(out, "  ");
+        }
+    }
+
+    private static void line(PrintWriter out, String label, String value) {
+        if (value != null && !value.isEmpty()) {
+            out.println(String.format("%-12s%s", label, value));
+        }
+    }
+
+    private static void list(PrintWriter out, String label, List<String> values) {
+        if (values == null) {
+            return;
+        }
+        for (int i = 0; i < values.size(); i++) {
+            out.println(String.format("%-12s%s", i == 0 ? label : "", values.get(i)));
+        }
+    }
+
+    private static String abbreviate(String text) {
+        if (text == null) {
+            return "";
+        }
+        String oneLine = text.replaceAll("\\s+", " ").trim();
+        return oneLine.length() > 100 ? oneLine.substring(0, 99) + "…" : oneLine;
+    }
+
+    /** The documented JSON shape (docs/OUTPUT.md). */
+    static Map<String, Object> toJson(ImageInfo info) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("name", info.name());
+        root.put("digest", info.manifest().digest().toString());
+        root.put("mediaType", info.manifest().mediaType().value());
+        root.put("size", info.manifest().size());
+        if (!info.platforms().isEmpty()) {
+            List<Map<String, Object>> platforms = new ArrayList<>();
+            for (ImageInfo.PlatformEntry entry : info.platforms()) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("platform", entry.descriptor().platform() == null ? null : entry.descriptor().platform().toString());
+                p.put("digest", entry.descriptor().digest().toString());
+                p.put("mediaType", entry.descriptor().mediaType().value());
+                p.put("size", entry.size());
+                platforms.add(p);
+            }
+            root.put("platforms", platforms);
+        }
+        ImageInfo.Image image = info.image();
+        if (image != null) {
+            ImageConfig config = image.config();
+            ImageConfig.Container runtime = config.config();
+            Map<String, Object> i = new LinkedHashMap<>();
+            i.put("digest", image.manifest().digest().toString());
+            i.put("platform", image.platform().toString());
+            i.put("created", config.created());
+            i.put("author", config.author());
+            i.put("env", runtime == null ? null : runtime.env());
+            i.put("entrypoint", runtime == null ? null : runtime.entrypoint());
+            i.put("cmd", runtime == null ? null : runtime.cmd());
+            i.put("workingDir", runtime == null ? null : runtime.workingDir());
+            i.put("user", runtime == null ? null : runtime.user());
+            i.put("exposedPorts", runtime == null || runtime.exposedPorts() == null ? null
+                    : List.copyOf(runtime.exposedPorts().keySet()));
+            i.put("labels", runtime == null ? null : runtime.labels());
+            i.put("config", descriptor(image.configDescriptor()));
+            i.put("layers", image.layers().stream().map(InspectCommand::descriptor).toList());
+            i.put("layersSize", image.layersSize());
+            List<Map<String, Object>> history = new ArrayList<>();
+            for (ImageConfig.History step : config.history()) {
+                Map<String, Object> h = new LinkedHashMap<>();
+                h.put("created", step.created());
+                h.put("createdBy", step.createdBy());
+                h.put("emptyLayer", step.emptyLayer());
+                h.put("comment", step.comment());
+                history.add(h);
+            }
+            i.put("history", history);
+            root.put("image", i);
+        }
+        return root;
+    }
+
+    private static Map<String, Object> descriptor(Descriptor d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("digest", d.digest().toString());
+        m.put("mediaType", d.mediaType().value());
+        m.put("size", d.size());
+        return m;
+    }
+}

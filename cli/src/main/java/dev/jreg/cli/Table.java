@@ -1,0 +1,38 @@
+package dev.jreg.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Left-aligned columns three spaces apart, as docker prints tables. */
+final class Table {
+    private final List<String[]> rows = new ArrayList<>();
+
+    Table(String... header) {
+        rows.add(header);
+    }
+
+    Table row(String... cells) {
+        rows.add(cells);
+        return this;
+    }
+
+    void print(PrintWriter out, String indent) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder(indent);
+            for (int i = 0; i < row.length; i++) {
+                line.append(row[i]);
+                if (i < row.length - 1) {
+                    line.append(" ".repeat(widths[i] - row[i].length() + 3));
+                }
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+}

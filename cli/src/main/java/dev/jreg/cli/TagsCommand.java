@@ -1,0 +1,101 @@
+package dev.jreg.cli;
+
+import dev.jreg.ImageLocation;
+import dev.jreg.Jreg;
+import dev.jreg.TagDetail;
+import dev.jreg.model.Json;
+import dev.jreg.model.Platform;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code jreg tags}: a repository's tags, with {@code --details} their digests, platforms and sizes. */
+@Command(name = "tags", mixinStandardHelpOptions = true,
+        description = {"List the tags of a repository, following the registry's pagination.",
+            "--details adds digest, platforms, compressed size and creation time per tag, in one run:",
+            "tags are resolved with HEAD and each distinct digest is fetched once."},
+        footer = {"", "Examples:", "  jreg tags nginx", "  jreg tags --details --limit 20 localhost:5000/app"})
+final class TagsCommand implements Callable<Integer> {
+    @ParentCommand
+    private JregCommand root;
+
+    @Parameters(index = "0", paramLabel = "REPOSITORY", description = "A repository (a tag, if given, is ignored).")
+    private String repository;
+
+    @Option(names = "--limit", paramLabel = "N", description = "At most N tags.")
+    private int limit;
+
+    @Option(names = {"-d", "--details"}, description = "Show digest, platforms, size and creation time of each tag.")
+    private boolean details;
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Requests at once with --details (default: ${DEFAULT-VALUE}).")
+    private int jobs = 8;
+
+    @Mixin
+    private FormatMixin format;
+
+    @Mixin
+    private LocationOptions locations;
+
+    @Override
+    public Integer call() throws Exception {
+        if (limit < 0 || jobs < 1) {
+            throw new IllegalArgumentException("--limit must not be negative and --jobs must be at least 1");
+        }
+        ImageLocation location = locations.parse(repository);
+        boolean json = format.json();
+        Jreg jreg = root.open();
+        CliContext context = root.context();
+        if (!details) {
+            List<String> tags = location instanceof ImageLocation.Registry r ? jreg.registry().tags(r.reference(), limit)
+                    : limited(jreg.tags(location));
+            if (json) {
+                context.out().println(Json.write(Map.of("name", location.toString(), "tags", tags)));
+            } else {
+                tags.forEach(context.out()::println);
+            }
+            return ExitCodes.OK;
+        }
+        List<TagDetail> rows = jreg.tagDetails(location, jobs);
+        rows = rows.subList(0, limit > 0 ? Math.min(limit, rows.size()) : rows.size());
+        if (json) {
+            context.out().println(Json.write(rows.stream().map(TagsCommand::toJson).toList()));
+            return ExitCodes.OK;
+        }
+        Table table = new Table("TAG", "DIGEST", "PLATFORMS", "SIZE", "CREATED");
+        Instant now = Instant.now();
+        for (TagDetail row : rows) {
+            table.row(row.tag(), row.manifest().digest().toString(), platforms(row.platforms()), Sizes.human(row.size()),
+                    Sizes.ago(row.created(), now));
+        }
+        table.print(context.out(), "");
+        return ExitCodes.OK;
+    }
+
+    private List<String> limited(List<String> tags) {
+        return limit > 0 && tags.size() > limit ? tags.subList(0, limit) : tags;
+    }
+
+    private static String platforms(List<Platform> platforms) {
+        return platforms.isEmpty() ? "-" : platforms.stream().map(Platform::toString).collect(Collectors.joining(","));
+    }
+
+    private static Map<String, Object> toJson(TagDetail row) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tag", row.tag());
+        m.put("digest", row.manifest().digest().toString());
+        m.put("mediaType", row.manifest().mediaType().value());
+        m.put("platforms", row.platforms().stream().map(Platform::toString).toList());
+        m.put("size", row.size());
+        m.put("created", row.created());
+        return m;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.jreg.layout;
+
+import dev.jreg.model.Digest;
+import java.util.List;
+
+/**
+ * What a garbage collection of the store removed.
+ *
+ * @param deleted blobs deleted because no name reaches them
+ * @param bytes bytes freed, blobs and temp files together
+ * @param tempFiles stale files removed from {@code ingest/}
+ */
+public record GarbageCollection(List<Digest> deleted, long bytes, int tempFiles) {
+    /** Copies the list. */
+    public GarbageCollection {
+        deleted = List.copyOf(deleted);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.jreg.registry;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.jreg.error.NotFoundException;
+import dev.jreg.error.UnauthorizedException;
+import dev.jreg.model.Reference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Tag and catalog pagination as different registries do it. */
+class TagsPagingTest {
+    @RegisterExtension
+    static WireMockExtension registry = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+
+    final RegistryClient client = new RegistryClient(RegistryOptions.defaults());
+
+    @BeforeEach
+    void ping() {
+        registry.stubFor(get("/v2/").willReturn(okJson("{}")));
+    }
+
+    Reference repo() {
+        return Reference.parse("127.0.0.1:" + registry.getPort() + "/app");
+    }
+
+    static String page(List<String> tags) {
+        return "{\"name\":\"app\",\"tags\":[" + tags.stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(",")) + "]}";
+    }
+
+    @Test
+    void followsRelativeAndAbsoluteLinks() throws Exception {
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list")).willReturn(okJson(page(List.of("a", "b")))
+                .withHeader("Link", "</v2/app/tags/list?last=b&n=2>; rel=\"next\"")));
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list?last=b&n=2")).willReturn(okJson(page(List.of("c", "d")))
+                .withHeader("Link", "<http://127.0.0.1:" + registry.getPort() + "/v2/app/tags/list?last=d&n=2>; rel=\"next\"")));
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list?last=d&n=2")).willReturn(okJson(page(List.of("e")))));
+
+        assertEquals(List.of("a", "b", "c", "d", "e"), client.tags(repo()));
+    }
+
+    @Test
+    void pagesOfFiftyAreAllRead() throws Exception {
+        List<String> all = IntStream.range(0, 120).mapToObj(i -> String.format("v%03d", i)).toList();
+        for (int start = 0; start < all.size(); start += 50) {
+            List<String> chunk = all.subList(start, Math.min(start + 50, all.size()));
+            String url = start == 0 ? "/v2/app/tags/list" : "/v2/app/tags/list?last=" + all.get(start - 1) + "&n=50";
+            var response = okJson(page(chunk));
+            if (start + 50 < all.size()) {
+                response.withHeader("Link", "</v2/app/tags/list?last=" + chunk.get(chunk.size() - 1) + "&n=50>; rel=\"next\"");
+            }
+            registry.stubFor(get(urlEqualTo(url)).willReturn(response));
+        }
+        assertEquals(all, client.tags(repo()));
+    }
+
+    @Test
+    void quayStyleOpaqueNextPageTokens() throws Exception {
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list")).willReturn(okJson(page(List.of("1", "2")))
+                .withHeader("Link", "</v2/app/tags/list?n=50&next_page=gAAAAABk-opaque_TOKEN%3D%3D>; rel=\"next\"")));
+        registry.stubFor(get(urlPathEqualTo("/v2/app/tags/list")).withQueryParam("next_page", equalTo("gAAAAABk-opaque_TOKEN=="))
+                .willReturn(okJson(page(List.of("3")))));
+        assertEquals(List.of("1", "2", "3"), client.tags(repo()));
+    }
+
+    @Test
+    void pageSizeIsNeverAskedAboveAThousand() throws Exception {
+        registry.stubFor(get(urlPathEqualTo("/v2/app/tags/list")).withQueryParam("n", matching("[0-9]{4,}"))
+                .willReturn(aResponse().withStatus(400).withBody("{\"errors\":[{\"code\":\"PAGINATION_NUMBER_INVALID\"}]}")));
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list?n=1000")).willReturn(okJson(page(List.of("x", "y")))));
+        assertEquals(List.of("x", "y"), client.tags(repo(), 5000));
+    }
+
+    @Test
+    void withoutALimitNoPageSizeIsSent() throws Exception {
+        registry.stubFor(get(urlPathEqualTo("/v2/app/tags/list")).willReturn(okJson(page(List.of("x")))));
+        client.tags(repo());
+        registry.verify(getRequestedFor(urlPathEqualTo("/v2/app/tags/list")).withQueryParam("n", absent()));
+    }
+
+    @Test
+    void limitStopsBeforeTheNextPage() throws Exception {
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list?n=3")).willReturn(okJson(page(List.of("a", "b")))
+                .withHeader("Link", "</v2/app/tags/list?last=b&n=3>; rel=\"next\"")));
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list?last=b&n=3")).willReturn(okJson(page(List.of("c", "d", "e")))
+                .withHeader("Link", "</v2/app/tags/list?last=e&n=3>; rel=\"next\"")));
+        assertEquals(List.of("a", "b", "c"), client.tags(repo(), 3));
+        registry.verify(0, getRequestedFor(urlEqualTo("/v2/app/tags/list?last=e&n=3")));
+    }
+
+    @Test
+    void aLinkBackToAPageSeenEndsTheListing() throws Exception {
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list")).willReturn(okJson(page(List.of("a")))
+                .withHeader("Link", "</v2/app/tags/list>; rel=\"next\"")));
+        assertEquals(List.of("a"), client.tags(repo()));
+    }
+
+    @Test
+    void emptyAndNullTagListsAreEmpty() throws Exception {
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list")).willReturn(okJson("{\"name\":\"app\",\"tags\":null}")));
+        assertEquals(new ArrayList<>(), client.tags(repo()));
+    }
+
+    @Test
+    void catalogFollowsLinksAndExplainsRefusals() throws Exception {
+        registry.stubFor(get(urlEqualTo("/v2/_catalog")).willReturn(okJson("{\"repositories\":[\"a/b\"]}")
+                .withHeader("Link", "</v2/_catalog?last=a%2Fb&n=1>; rel=\"next\"")));
+        registry.stubFor(get(urlEqualTo("/v2/_catalog?last=a%2Fb&n=1")).willReturn(okJson("{\"repositories\":[\"c\"]}")));
+        assertEquals(List.of("a/b", "c"), client.catalog("127.0.0.1:" + registry.getPort(), 0));
+
+        registry.stubFor(get(urlEqualTo("/v2/_catalog")).willReturn(aResponse().withStatus(403)));
+        UnauthorizedException denied = assertThrows(UnauthorizedException.class,
+                () -> client.catalog("127.0.0.1:" + registry.getPort(), 0));
+        assertTrue(denied.getMessage().contains("does not let this user list its catalog"), denied.getMessage());
+        registry.stubFor(get(urlEqualTo("/v2/_catalog")).willReturn(aResponse().withStatus(404)));
+        NotFoundException missing = assertThrows(NotFoundException.class,
+                () -> new RegistryClient(RegistryOptions.defaults()).catalog("127.0.0.1:" + registry.getPort(), 0));
+        assertTrue(missing.getMessage().contains("does not offer a catalog"), missing.getMessage());
+    }
+}
