@@ -64,7 +64,11 @@ public final class Jreg {
 
     private Jreg(JregConfig config, OciLayout store) {
         this.config = config;
-        this.registry = new RegistryClient(config.registry());
+        Set<String> insecure = new HashSet<>(config.settings().insecureRegistries());
+        // A mirror the user wrote as http:// is meant to be reached over plain HTTP.
+        config.settings().mirrors().values().forEach(list -> list.stream().filter(Mirror::plainHttp)
+                .forEach(m -> insecure.add(m.registry())));
+        this.registry = new RegistryClient(config.registry().withInsecure(insecure));
         this.store = store;
     }
 
@@ -96,7 +100,8 @@ public final class Jreg {
      * @param options platforms, concurrency and progress
      */
     public CopyResult pull(Reference reference, CopyOptions options) throws IOException {
-        return copier.copy(registry.source(reference), reference.tagOrDigest(), store.sink(reference), options);
+        return copier.copy(place(new ImageLocation.Registry(reference)).source(), reference.tagOrDigest(),
+                store.sink(reference), options);
     }
 
     /**
@@ -128,7 +133,7 @@ public final class Jreg {
     }
 
     private Place place(ImageLocation location) {
-        return Place.of(location, registry, store);
+        return Place.of(location, registry, store, config);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.jreg;
 import dev.jreg.registry.RegistryOptions;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Everything a {@link Jreg} needs, fixed at construction.
@@ -10,10 +11,20 @@ import java.util.Map;
  * @param store directory of the local store (an OCI image layout)
  * @param registry how to reach registries
  * @param concurrency blobs moved at once
+ * @param settings mirrors and insecure registries from configuration
+ * @param notices one-line notices for the user (a mirror failed, a mirror served), or null
  */
-public record JregConfig(Path store, RegistryOptions registry, int concurrency) {
+public record JregConfig(Path store, RegistryOptions registry, int concurrency, JregSettings settings,
+        Consumer<String> notices) {
+    /** Without mirrors or notices. */
+    public JregConfig(Path store, RegistryOptions registry, int concurrency) {
+        this(store, registry, concurrency, null, null);
+    }
+
     /** Validates. */
     public JregConfig {
+        settings = settings == null ? JregSettings.EMPTY : settings;
+        notices = notices == null ? line -> { } : notices;
         if (store == null) {
             throw new IllegalArgumentException("store directory is required");
         }

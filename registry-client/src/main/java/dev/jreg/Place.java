@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * An {@link ImageLocation} bound to the stores that serve it. {@link #of} is the one place that
@@ -40,9 +41,10 @@ interface Place {
     /** The size of a blob held here, or empty when it is not. */
     Optional<Long> blobSize(Digest digest) throws IOException;
 
-    static Place of(ImageLocation location, RegistryClient registry, OciLayout store) {
+    static Place of(ImageLocation location, RegistryClient registry, OciLayout store, JregConfig config) {
         if (location instanceof ImageLocation.Registry r) {
-            return new InRegistry(r.reference(), registry);
+            return new InRegistry(r.reference(), registry, config.settings().mirrorsOf(r.reference().registry()),
+                    config.notices());
         }
         if (location instanceof ImageLocation.Local l) {
             return new InLayout(store, l.reference().toString(), l.reference().tagOrDigest(), l.reference());
@@ -55,11 +57,23 @@ interface Place {
         }
     }
 
-    /** A registry repository. */
-    record InRegistry(Reference reference, RegistryClient registry) implements Place {
+    /**
+     * A registry repository; reads go through its mirrors first, when it has some.
+     *
+     * @param mirrors the registry's mirrors, in order
+     * @param notices where mirror notices go
+     */
+    record InRegistry(Reference reference, RegistryClient registry, List<Mirror> mirrors, Consumer<String> notices)
+            implements Place {
         @Override
         public ImageSource source() {
-            return registry.source(reference);
+            ImageSource upstream = registry.source(reference);
+            if (mirrors.isEmpty()) {
+                return upstream;
+            }
+            List<ImageSource> sources = mirrors.stream().map(m -> registry.source(m.map(reference))).toList();
+            List<String> names = mirrors.stream().map(Mirror::toString).toList();
+            return new MirroredSource(sources, names, upstream, notices);
         }
 
         @Override

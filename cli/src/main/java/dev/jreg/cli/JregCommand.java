@@ -2,9 +2,14 @@ package dev.jreg.cli;
 
 import dev.jreg.Jreg;
 import dev.jreg.JregConfig;
+import dev.jreg.JregSettings;
+import dev.jreg.Mirror;
+import dev.jreg.model.Reference;
 import dev.jreg.auth.DockerConfigKeychain;
 import dev.jreg.copy.CopyOptions;
+import dev.jreg.registry.ProxySettings;
 import dev.jreg.registry.RegistryOptions;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +33,9 @@ import picocli.CommandLine.ScopeType;
         footer = {"", "Environment:",
             "  JREG_HOME      the local store (default ~/.local/share/jreg)",
             "  DOCKER_CONFIG  directory of docker's config.json, for credentials",
+            "  JREG_CONFIG    jreg's config file (default ~/.config/jreg/config.json): mirrors, insecure registries",
+            "  JREG_REGISTRY_MIRROR  Docker Hub mirrors, comma-separated",
+            "  HTTPS_PROXY, HTTP_PROXY, NO_PROXY  proxies",
             "", "Run 'jreg COMMAND --help' for more information on a command."})
 final class JregCommand implements Runnable {
     private final CliContext context;
@@ -39,6 +47,10 @@ final class JregCommand implements Runnable {
     @Option(names = "--insecure-registry", scope = ScopeType.INHERIT, paramLabel = "HOST[:PORT]",
             description = "Allow plain HTTP and unverified TLS for this registry (repeatable).")
     private List<String> insecureRegistries = new ArrayList<>();
+
+    @Option(names = "--registry-mirror", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "A Docker Hub mirror to try first (repeatable; also JREG_REGISTRY_MIRROR, comma-separated).")
+    private List<String> registryMirrors = new ArrayList<>();
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -76,17 +88,58 @@ final class JregCommand implements Runnable {
         return debug;
     }
 
-    /** Opens the library with the global options and the environment. */
+    /** Opens the library with the global options, the config files and the environment. */
     Jreg open() throws IOException {
+        JregSettings settings = settings();
         RegistryOptions registry = new RegistryOptions(
                 DockerConfigKeychain.fromEnvironment(context.env(), context.home()),
-                Set.copyOf(insecureRegistries),
+                union(insecureRegistries, settings.insecureRegistries()),
                 "jreg/" + Version.number(),
                 null,
                 null,
-                debug ? line -> context.err().println("debug: " + line) : null);
+                debug ? line -> context.err().println("debug: " + line) : null,
+                certificateRoots(),
+                ProxySettings.fromEnvironment(context.env()));
         return Jreg.open(new JregConfig(JregConfig.defaultStore(context.env(), context.home()), registry,
-                CopyOptions.DEFAULT_CONCURRENCY));
+                CopyOptions.DEFAULT_CONCURRENCY, settings, context.err()::println));
+    }
+
+    /**
+     * jreg's config file, then Docker Hub mirrors: flags and {@code JREG_REGISTRY_MIRROR} first,
+     * docker's {@code daemon.json} last.
+     */
+    private JregSettings settings() throws IOException {
+        String file = context.env().get("JREG_CONFIG");
+        JregSettings settings = JregSettings.read(file != null && !file.isEmpty() ? Path.of(file)
+                : configHome().resolve("jreg/config.json"));
+        List<Mirror> first = new ArrayList<>();
+        registryMirrors.forEach(m -> first.add(Mirror.parse(m)));
+        String fromEnv = context.env().get("JREG_REGISTRY_MIRROR");
+        if (fromEnv != null) {
+            for (String m : fromEnv.split(",")) {
+                if (!m.isBlank()) {
+                    first.add(Mirror.parse(m));
+                }
+            }
+        }
+        return settings.withMirrorsFirst(Reference.DOCKER_HUB, first)
+                .withMirrorsLast(Reference.DOCKER_HUB, JregSettings.dockerDaemonMirrors(Path.of("/etc/docker/daemon.json")));
+    }
+
+    private static Set<String> union(List<String> flags, Set<String> configured) {
+        Set<String> all = new java.util.HashSet<>(flags);
+        all.addAll(configured);
+        return all;
+    }
+
+    private Path configHome() {
+        String xdg = context.env().get("XDG_CONFIG_HOME");
+        return xdg != null && !xdg.isEmpty() ? Path.of(xdg) : context.home().resolve(".config");
+    }
+
+    /** docker's certs.d layout: the user's folder first, then the system's. */
+    private List<Path> certificateRoots() {
+        return List.of(configHome().resolve("jreg/certs.d"), Path.of("/etc/docker/certs.d"));
     }
 
     /** Prints the version from the jar manifest. */

@@ -184,7 +184,16 @@ public final class Copier {
                 return;
             }
             options.listener().blobStarted(blob);
-            sink.putBlob(blob, () -> new ProgressStream(source.blob(blob), blob, options.listener()));
+            for (int attempt = 1;; attempt++) {
+                try {
+                    sink.putBlob(blob, () -> new ProgressStream(source.blob(blob), blob, options.listener()));
+                    break;
+                } catch (IOException e) {
+                    if (attempt >= source.attemptsPerBlob()) {
+                        throw e;
+                    }
+                }
+            }
             copied.incrementAndGet();
             bytes.addAndGet(blob.size());
             options.listener().blobDone(blob);

@@ -52,7 +52,8 @@ final class RegistryHttp {
                 .writeTimeout(options.readTimeout())
                 .followRedirects(true)
                 .followSslRedirects(true)
-                .retryOnConnectionFailure(true);
+                .retryOnConnectionFailure(true)
+                .proxySelector(options.proxy().selector());
         if (options.debug() != null) {
             builder.addNetworkInterceptor(debugLogger());
         }
@@ -86,13 +87,25 @@ final class RegistryHttp {
             why = "host not found";
         } else if (e instanceof java.net.SocketTimeoutException) {
             why = "timed out";
+        } else if (e instanceof SSLException && isCertificateProblem(e)) {
+            why = "its TLS certificate is not trusted (" + rootMessage(e) + "); put its CA in certs.d/" + registry
+                    + "/ca.crt (~/.config/jreg/certs.d or /etc/docker/certs.d), or use --insecure-registry " + registry;
+        } else if (isClientCertificateRefusal(e)) {
+            why = "TLS failed (" + rootMessage(e) + "); the registry may require a client certificate: put"
+                    + " client.cert and client.key in certs.d/" + registry;
         } else if (e instanceof SSLException) {
-            why = "TLS failed: " + rootMessage(e)
-                    + (isCertificateProblem(e) ? " (a private CA? see --insecure-registry)" : "");
+            why = "TLS failed: " + rootMessage(e);
         } else {
             why = rootMessage(e);
         }
         return new UnreachableException("cannot reach registry " + registry + ": " + why, e);
+    }
+
+    /** TLS 1.3 reports a missing client certificate late, as an alert or even a broken pipe. */
+    private static boolean isClientCertificateRefusal(Throwable e) {
+        String message = rootMessage(e).toLowerCase(java.util.Locale.ROOT);
+        return message.contains("certificate_required") || message.contains("bad_certificate")
+                || message.contains("broken pipe") && e instanceof SSLException;
     }
 
     private static String rootMessage(Throwable e) {
@@ -114,7 +127,7 @@ final class RegistryHttp {
     private HostState resolve(String registry, String apiHost) throws IOException {
         boolean insecure = options.isInsecure(apiHost) || options.isInsecure(registry);
         boolean plainHttpAllowed = insecure || options.allowsPlainHttp(apiHost);
-        Clients clients = insecure ? insecureClients() : verified;
+        Clients clients = insecure ? insecureClients() : withCertificates(apiHost);
         HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
         if (!plainHttpAllowed) {
             return ping(registry, https, clients.authenticating(), clients.plain());
@@ -122,12 +135,23 @@ final class RegistryHttp {
         try {
             return ping(registry, https, clients.authenticating(), clients.plain());
         } catch (SSLException e) {
-            if (isCertificateProblem(e)) {
+            if (isCertificateProblem(e) || isClientCertificateRefusal(e)) {
                 throw e;
             }
             // A plain-HTTP server answers a TLS hello with text: fall back, as docker does for local registries.
         }
         return ping(registry, HttpUrl.get("http://" + apiHost + "/"), clients.authenticating(), clients.plain());
+    }
+
+    /** The verified clients, with the registry's certs.d CAs and client certificate when it has a folder. */
+    private Clients withCertificates(String apiHost) throws IOException {
+        java.util.Optional<TlsMaterial> material = TlsMaterial.find(options.certificateRoots(), apiHost);
+        if (material.isEmpty()) {
+            return verified;
+        }
+        return Clients.of(verified.plain().newBuilder()
+                .sslSocketFactory(material.get().socketFactory(), material.get().trustManager())
+                .build());
     }
 
     private static boolean isCertificateProblem(Throwable e) {

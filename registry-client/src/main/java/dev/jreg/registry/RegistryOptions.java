@@ -1,7 +1,9 @@
 package dev.jreg.registry;
 
 import dev.jreg.auth.Keychain;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -17,9 +19,13 @@ import java.util.stream.Collectors;
  * @param connectTimeout TCP and TLS connect timeout
  * @param readTimeout longest wait for the next bytes of an answer
  * @param debug receives one line per HTTP exchange (no headers, no query strings), or null
+ * @param certificateRoots folders holding docker-style {@code HOST[:PORT]/} certificate folders
+ *     ({@code /etc/docker/certs.d}, {@code ~/.config/jreg/certs.d}), searched in order
+ * @param proxy HTTP(S) proxies
  */
 public record RegistryOptions(Keychain keychain, Set<String> insecureRegistries, String userAgent,
-        Duration connectTimeout, Duration readTimeout, Consumer<String> debug) {
+        Duration connectTimeout, Duration readTimeout, Consumer<String> debug, List<Path> certificateRoots,
+        ProxySettings proxy) {
 
     /** Fills defaults and copies the host set. */
     public RegistryOptions {
@@ -29,6 +35,21 @@ public record RegistryOptions(Keychain keychain, Set<String> insecureRegistries,
         userAgent = userAgent == null ? "jreg" : userAgent;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(30) : connectTimeout;
         readTimeout = readTimeout == null ? Duration.ofSeconds(60) : readTimeout;
+        certificateRoots = certificateRoots == null ? List.of() : List.copyOf(certificateRoots);
+        proxy = proxy == null ? ProxySettings.NONE : proxy;
+    }
+
+    /** Without certificate folders or proxies. */
+    public RegistryOptions(Keychain keychain, Set<String> insecureRegistries, String userAgent, Duration connectTimeout,
+            Duration readTimeout, Consumer<String> debug) {
+        this(keychain, insecureRegistries, userAgent, connectTimeout, readTimeout, debug, null, null);
+    }
+
+    /** The same options with more hosts allowed plain HTTP and unverified TLS. */
+    public RegistryOptions withInsecure(Set<String> more) {
+        Set<String> all = new java.util.HashSet<>(insecureRegistries);
+        all.addAll(more);
+        return new RegistryOptions(keychain, all, userAgent, connectTimeout, readTimeout, debug, certificateRoots, proxy);
     }
 
     /** Anonymous access with default timeouts. */

@@ -26,6 +26,14 @@ public interface ImageSource {
     String describe();
 
     /**
+     * How many times a blob may be asked for when the sink rejects its bytes: more than one for a
+     * source with alternatives (registry mirrors), each call to {@link #blob} trying the next.
+     */
+    default int attemptsPerBlob() {
+        return 1;
+    }
+
+    /**
      * Registry repositories known to hold this blob, so a registry sink can mount it instead of
      * uploading: the source repository itself for a registry source, the repositories images
      * were pulled from for the local store. The default knows none.

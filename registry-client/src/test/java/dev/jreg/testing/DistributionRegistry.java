@@ -30,8 +30,10 @@ public final class DistributionRegistry implements AutoCloseable {
     private final Path log;
     private final Path storage;
     private final TokenIssuer issuer;
+    private final TestPki pki;
 
-    private DistributionRegistry(Process process, int port, Path log, Path storage, TokenIssuer issuer) {
+    private DistributionRegistry(Process process, int port, Path log, Path storage, TokenIssuer issuer, TestPki pki) {
+        this.pki = pki;
         this.process = process;
         this.port = port;
         this.log = log;
@@ -47,6 +49,16 @@ public final class DistributionRegistry implements AutoCloseable {
     /** A registry without authentication whose storage refuses deletes, as by default in production. */
     public static DistributionRegistry openWithoutDeletes(Path dir) throws Exception {
         return start(dir, "", null, false);
+    }
+
+    /**
+     * A registry serving HTTPS with the PKI's server certificate; with {@code clientCertificates}
+     * it also requires a client certificate signed by the PKI's CA.
+     */
+    public static DistributionRegistry tls(Path dir, TestPki pki, boolean clientCertificates) throws Exception {
+        String tls = "  tls:\n    certificate: " + pki.serverCert + "\n    key: " + pki.serverKey + "\n"
+                + (clientCertificates ? "    clientcas:\n      - " + pki.caCert + "\n" : "");
+        return start(dir, "", null, true, tls, pki);
     }
 
     /** A registry with htpasswd basic auth for these users. */
@@ -74,13 +86,18 @@ public final class DistributionRegistry implements AutoCloseable {
 
     private static DistributionRegistry start(Path dir, String auth, TokenIssuer issuer, boolean deletes)
             throws Exception {
+        return start(dir, auth, issuer, deletes, "", null);
+    }
+
+    private static DistributionRegistry start(Path dir, String auth, TokenIssuer issuer, boolean deletes, String tls,
+            TestPki pki) throws Exception {
         int port = freePort();
         Path storage = Files.createDirectories(dir.resolve("storage-" + port));
         Path config = dir.resolve("config-" + port + ".yml");
         Files.writeString(config, "version: 0.1\n"
                 + "log:\n  level: info\n  formatter: text\n  accesslog:\n    disabled: false\n"
                 + "storage:\n  filesystem:\n    rootdirectory: " + storage + "\n  delete:\n    enabled: " + deletes + "\n"
-                + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: jreg-test-secret\n"
+                + "http:\n  addr: 127.0.0.1:" + port + "\n  secret: jreg-test-secret\n" + tls
                 + auth);
         Path log = dir.resolve("registry-" + port + ".log");
         ProcessBuilder builder = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
@@ -88,7 +105,7 @@ public final class DistributionRegistry implements AutoCloseable {
         // REGISTRY_* variables override the config file; none of the caller's may leak in.
         builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_"));
         Process process = builder.start();
-        DistributionRegistry registry = new DistributionRegistry(process, port, log, storage, issuer);
+        DistributionRegistry registry = new DistributionRegistry(process, port, log, storage, issuer, pki);
         try {
             registry.awaitReady();
         } catch (Exception e) {
@@ -125,6 +142,12 @@ public final class DistributionRegistry implements AutoCloseable {
     }
 
     private int status(String path) throws IOException {
+        if (pki != null) {
+            // Readiness of a TLS registry: the port accepts connections (no client certificate needed for that).
+            try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                return 200;
+            }
+        }
         HttpURLConnection connection = (HttpURLConnection) new URL("http://" + hostPort() + path).openConnection();
         connection.setConnectTimeout(1000);
         connection.setReadTimeout(5000);

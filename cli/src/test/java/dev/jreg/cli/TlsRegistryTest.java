@@ -1,0 +1,120 @@
+package dev.jreg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jreg.layout.OciLayout;
+import dev.jreg.model.Platform;
+import dev.jreg.model.Reference;
+import dev.jreg.testing.DistributionRegistry;
+import dev.jreg.testing.RealRegistryCondition;
+import dev.jreg.testing.Skopeo;
+import dev.jreg.testing.TestImages;
+import dev.jreg.testing.TestPki;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** HTTPS registries with a private CA, and with mutual TLS, configured the docker way (certs.d). */
+@ExtendWith(RealRegistryCondition.class)
+class TlsRegistryTest {
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static DistributionRegistry tls;
+    static DistributionRegistry mutual;
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = TestPki.create(dir.resolve("pki"));
+        tls = DistributionRegistry.tls(dir, pki, false);
+        mutual = DistributionRegistry.tls(dir, pki, true);
+        Path fixtures = dir.resolve("fixtures");
+        TestImages.writeImage(OciLayout.open(fixtures), Reference.parse("localhost/f:1"), Platform.of("linux", "amd64", null),
+                List.of(TestImages.layer(51, 40_000)));
+        Path certDir = Files.createDirectories(dir.resolve("skopeo-certs"));
+        Files.copy(pki.caCert, certDir.resolve("ca.crt"));
+        Files.copy(pki.clientCert, certDir.resolve("client.cert"));
+        Files.copy(pki.clientKey, certDir.resolve("client.key"));
+        for (DistributionRegistry registry : List.of(tls, mutual)) {
+            Skopeo.copy("--dest-cert-dir", certDir.toString(), "oci:" + fixtures + ":localhost/f:1",
+                    "docker://" + registry.hostPort() + "/secure/app:1");
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (DistributionRegistry registry : new DistributionRegistry[] {tls, mutual}) {
+            if (registry != null) {
+                registry.close();
+            }
+        }
+    }
+
+    Path certsFor(DistributionRegistry registry, boolean clientCertificate) throws Exception {
+        Path folder = Files.createDirectories(home.resolve(".config/jreg/certs.d").resolve(registry.hostPort()));
+        Files.copy(pki.caCert, folder.resolve("ca.crt"));
+        if (clientCertificate) {
+            Files.copy(pki.clientCert, folder.resolve("client.cert"));
+            Files.copy(pki.clientKey, folder.resolve("client.key"));
+        }
+        return folder;
+    }
+
+    Cli.Result pull(DistributionRegistry registry, String... flags) {
+        String[] args = new String[flags.length + 3];
+        System.arraycopy(flags, 0, args, 0, flags.length);
+        args[flags.length] = "pull";
+        args[flags.length + 1] = "-q";
+        args[flags.length + 2] = registry.hostPort() + "/secure/app:1";
+        return new Cli(home, store).run(args);
+    }
+
+    @Test
+    void privateCaInCertsDirIsTrusted() throws Exception {
+        certsFor(tls, false);
+        Cli.Result result = pull(tls);
+        assertEquals(0, result.exitCode(), result::toString);
+    }
+
+    @Test
+    void withoutTheCaTheFailureSaysWhatToDo() {
+        Cli.Result result = pull(tls);
+        assertEquals(5, result.exitCode(), result::toString);
+        assertTrue(result.err().startsWith("jreg: cannot reach registry " + tls.hostPort() + ": its TLS certificate is not trusted"),
+                result::toString);
+        assertTrue(result.err().contains("certs.d/" + tls.hostPort() + "/ca.crt"), result::toString);
+        assertEquals(1, result.err().lines().count(), result::toString);
+    }
+
+    @Test
+    void insecureRegistrySkipsVerification() {
+        Cli.Result result = pull(tls, "--insecure-registry", tls.hostPort());
+        assertEquals(0, result.exitCode(), result::toString);
+    }
+
+    @Test
+    void mutualTlsWithClientCertificate() throws Exception {
+        certsFor(mutual, true);
+        Cli.Result result = pull(mutual);
+        assertEquals(0, result.exitCode(), result::toString);
+    }
+
+    @Test
+    void mutualTlsWithoutClientCertificateFailsClearly() throws Exception {
+        certsFor(mutual, false);
+        Cli.Result result = pull(mutual);
+        assertEquals(5, result.exitCode(), result::toString);
+        assertTrue(result.err().contains("client certificate"), result::toString);
+    }
+}

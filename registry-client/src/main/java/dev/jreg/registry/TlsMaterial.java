@@ -1,0 +1,172 @@
+package dev.jreg.registry;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+
+/**
+ * docker's {@code certs.d} convention for one registry: {@code *.crt} files are extra CAs (the
+ * system's stay trusted), {@code *.cert} with a {@code *.key} of the same name is a client
+ * certificate for mutual TLS. Keys may be PKCS#1, SEC1 or PKCS#8 PEM.
+ *
+ * @param socketFactory TLS sockets with these CAs and client certificate
+ * @param trustManager the system's CAs plus these
+ * @param describe where the material came from, for messages
+ */
+record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager, String describe) {
+    /**
+     * The material for {@code host[:port]} from the first of the roots that has a folder for it.
+     *
+     * @return empty when no root has one
+     */
+    static Optional<TlsMaterial> find(List<Path> roots, String hostPort) throws IOException {
+        for (Path root : roots) {
+            Path dir = root.resolve(hostPort.replace("[", "").replace("]", ""));
+            if (Files.isDirectory(dir)) {
+                return Optional.of(load(dir));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static TlsMaterial load(Path dir) throws IOException {
+        try {
+            List<X509Certificate> cas = new ArrayList<>();
+            KeyManager[] keyManagers = null;
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path file : files) {
+                    String name = file.getFileName().toString();
+                    if (name.endsWith(".crt")) {
+                        cas.addAll(certificates(file));
+                    } else if (name.endsWith(".cert")) {
+                        Path key = dir.resolve(name.substring(0, name.length() - 5) + ".key");
+                        if (!Files.isRegularFile(key)) {
+                            throw new IOException("client certificate " + file + " has no matching " + key.getFileName());
+                        }
+                        keyManagers = keyManagers(certificates(file), privateKey(key));
+                    }
+                }
+            }
+            X509TrustManager trust = combined(cas);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers, new TrustManager[] {trust}, new SecureRandom());
+            return new TlsMaterial(context.getSocketFactory(), trust, dir.toString());
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use the TLS files in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<X509Certificate> certificates(Path file) throws IOException, CertificateException {
+        List<X509Certificate> out = new ArrayList<>();
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof X509CertificateHolder holder) {
+                    out.add(converter.getCertificate(holder));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IOException(file + " holds no PEM certificate");
+        }
+        return out;
+    }
+
+    private static PrivateKey privateKey(Path file) throws IOException {
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof PEMKeyPair pair) {
+                    return converter.getKeyPair(pair).getPrivate();
+                }
+                if (o instanceof PrivateKeyInfo info) {
+                    return converter.getPrivateKey(info);
+                }
+            }
+        }
+        // Never quote the file: it is a secret.
+        throw new IOException(file + " holds no unencrypted PEM private key (PKCS#1, SEC1 or PKCS#8)");
+    }
+
+    private static KeyManager[] keyManagers(List<X509Certificate> chain, PrivateKey key) throws GeneralSecurityException,
+            IOException {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        char[] password = new char[0];
+        store.setKeyEntry("client", key, password, chain.toArray(new X509Certificate[0]));
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(store, password);
+        return factory.getKeyManagers();
+    }
+
+    /** The system's trust store and the extra CAs, either of which may vouch for a server. */
+    private static X509TrustManager combined(List<X509Certificate> cas) throws GeneralSecurityException, IOException {
+        X509TrustManager system = trustManager(null);
+        if (cas.isEmpty()) {
+            return system;
+        }
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        for (int i = 0; i < cas.size(); i++) {
+            store.setCertificateEntry("ca-" + i, cas.get(i));
+        }
+        X509TrustManager extra = trustManager(store);
+        return new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                system.checkClientTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                try {
+                    extra.checkServerTrusted(chain, authType);
+                } catch (CertificateException notOurs) {
+                    system.checkServerTrusted(chain, authType);
+                }
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                List<X509Certificate> all = new ArrayList<>(List.of(system.getAcceptedIssuers()));
+                all.addAll(List.of(extra.getAcceptedIssuers()));
+                return all.toArray(new X509Certificate[0]);
+            }
+        };
+    }
+
+    private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new GeneralSecurityException("no X.509 trust manager");
+    }
+}
