@@ -9,6 +9,7 @@ import dev.jreg.error.ErrorCode;
 import dev.jreg.error.NotFoundException;
 import dev.jreg.error.RegistryException;
 import dev.jreg.error.UnauthorizedException;
+import dev.jreg.auth.Credentials;
 import dev.jreg.copy.Parallel;
 import dev.jreg.layout.GarbageCollection;
 import dev.jreg.model.MediaType;
@@ -336,6 +337,15 @@ public final class Jreg {
             total += store.blobSize(digest).orElse(0L);
         }
         return total;
+    }
+
+    /**
+     * Checks credentials against a registry as {@code docker login} does, before they are stored.
+     *
+     * @throws dev.jreg.error.UnauthorizedException when the registry refuses them
+     */
+    public void checkLogin(String registryName, Credentials credentials) throws IOException {
+        registry.checkCredentials(registryName, credentials);
     }
 
     /** The exact manifest a location names. */

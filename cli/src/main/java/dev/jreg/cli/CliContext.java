@@ -1,6 +1,7 @@
 package dev.jreg.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -15,16 +16,17 @@ import java.util.Map;
  *
  * @param env environment variables
  * @param home the user's home directory
+ * @param stdin standard input (passwords with --password-stdin)
  * @param stdout standard output as bytes, for raw manifests and blobs
  * @param out standard output as text (results); flushed before raw bytes are written
  * @param err standard error (progress, messages)
  * @param terminal true when stderr is a terminal, so progress may redraw lines
  */
-record CliContext(Map<String, String> env, Path home, OutputStream stdout, PrintWriter out, PrintWriter err,
+record CliContext(Map<String, String> env, Path home, InputStream stdin, OutputStream stdout, PrintWriter out, PrintWriter err,
         boolean terminal) {
     /** The real process's context. */
     static CliContext system() {
-        return new CliContext(System.getenv(), Path.of(System.getProperty("user.home")), System.out,
+        return new CliContext(System.getenv(), Path.of(System.getProperty("user.home")), System.in, System.out,
                 new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
                 new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), stderrIsTerminal());
     }

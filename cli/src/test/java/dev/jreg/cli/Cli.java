@@ -34,12 +34,18 @@ final class Cli {
 
     private final Map<String, String> env = new HashMap<>();
     private final Path home;
+    private byte[] stdin = new byte[0];
 
     /** @param home the home directory (holds nothing unless the test writes it) */
     Cli(Path home, Path store) {
         this.home = home;
         env.put("JREG_HOME", store.toString());
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    }
+
+    Cli stdin(String text) {
+        stdin = text.getBytes(StandardCharsets.UTF_8);
+        return this;
     }
 
     Cli env(String name, String value) {
@@ -50,7 +56,7 @@ final class Cli {
     Result run(String... args) {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
-        CliContext context = new CliContext(Map.copyOf(env), home, stdout,
+        CliContext context = new CliContext(Map.copyOf(env), home, new java.io.ByteArrayInputStream(stdin), stdout,
                 new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true), new PrintWriter(err, true), false);
         int code = JregCommand.run(context, args);
         return new Result(code, stdout.toString(StandardCharsets.UTF_8), err.toString(), stdout.toByteArray());

@@ -53,7 +53,7 @@ class LayerProgressTest {
     @Test
     void quietProgressPrintsNothing() {
         StringWriter err = new StringWriter();
-        CliContext context = new CliContext(java.util.Map.of(), java.nio.file.Path.of("/"), System.out,
+        CliContext context = new CliContext(java.util.Map.of(), java.nio.file.Path.of("/"), System.in, System.out,
                 new PrintWriter(new StringWriter()), new PrintWriter(err), true);
         try (LayerProgress progress = LayerProgress.of(context, true, LayerProgress.Verbs.PUSH)) {
             progress.planned(List.of(LAYER_A));

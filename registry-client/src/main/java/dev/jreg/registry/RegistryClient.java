@@ -1,5 +1,6 @@
 package dev.jreg.registry;
 
+import dev.jreg.auth.Credentials;
 import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.NotFoundException;
@@ -47,6 +48,35 @@ public final class RegistryClient {
     /** @param options credentials, insecure hosts, timeouts */
     public RegistryClient(RegistryOptions options) {
         this.http = new RegistryHttp(options);
+    }
+
+    /**
+     * Checks credentials against a registry the way {@code docker login} does: a token request
+     * for a Bearer registry, an authenticated {@code /v2/} for a Basic one; an open registry
+     * accepts anything.
+     *
+     * @throws UnauthorizedException when the registry refuses them
+     */
+    public void checkCredentials(String registry, Credentials credentials) throws IOException {
+        HostState probe = http.probe(registry, Reference.apiHostOf(registry), credentials);
+        Challenge challenge = probe.challenge();
+        if (challenge == null) {
+            return;
+        }
+        if (challenge.isBearer()) {
+            probe.authorization(null, null, true);
+            return;
+        }
+        Request.Builder request = new Request.Builder().url(probe.base().resolve("/v2/"));
+        try (Response response = http.execute(probe, request, null)) {
+            if (response.code() == 401 || response.code() == 403) {
+                throw new UnauthorizedException(registry + ": incorrect username or password", response.code(), "GET",
+                        Errors.redact(request.build().url()), List.of());
+            }
+            if (!response.isSuccessful()) {
+                throw Errors.of(response, registry);
+            }
+        }
     }
 
     /** A source that reads from the repository of this reference. */

@@ -1,5 +1,6 @@
 package dev.jreg.registry;
 
+import dev.jreg.auth.Credentials;
 import dev.jreg.error.RegistryException;
 import dev.jreg.error.UnreachableException;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -124,23 +126,38 @@ final class RegistryHttp {
         return host.client().newCall(built).execute();
     }
 
+    /** A fresh state for a registry that presents these credentials, to check them (not cached). */
+    HostState probe(String registry, String apiHost, Credentials credentials) throws IOException {
+        try {
+            return resolve(registry, apiHost, Optional.of(credentials));
+        } catch (RegistryException e) {
+            throw e;
+        } catch (IOException e) {
+            throw unreachable(registry, e);
+        }
+    }
+
     private HostState resolve(String registry, String apiHost) throws IOException {
+        return resolve(registry, apiHost, options.keychain().lookup(registry));
+    }
+
+    private HostState resolve(String registry, String apiHost, Optional<Credentials> credentials) throws IOException {
         boolean insecure = options.isInsecure(apiHost) || options.isInsecure(registry);
         boolean plainHttpAllowed = insecure || options.allowsPlainHttp(apiHost);
         Clients clients = insecure ? insecureClients() : withCertificates(apiHost);
         HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
         if (!plainHttpAllowed) {
-            return ping(registry, https, clients.authenticating(), clients.plain());
+            return ping(registry, https, clients, credentials);
         }
         try {
-            return ping(registry, https, clients.authenticating(), clients.plain());
+            return ping(registry, https, clients, credentials);
         } catch (SSLException e) {
             if (isCertificateProblem(e) || isClientCertificateRefusal(e)) {
                 throw e;
             }
             // A plain-HTTP server answers a TLS hello with text: fall back, as docker does for local registries.
         }
-        return ping(registry, HttpUrl.get("http://" + apiHost + "/"), clients.authenticating(), clients.plain());
+        return ping(registry, HttpUrl.get("http://" + apiHost + "/"), clients, credentials);
     }
 
     /** The verified clients, with the registry's certs.d CAs and client certificate when it has a folder. */
@@ -164,11 +181,11 @@ final class RegistryHttp {
         return false;
     }
 
-    private HostState ping(String registry, HttpUrl base, OkHttpClient client, OkHttpClient pingClient)
+    private HostState ping(String registry, HttpUrl base, Clients clients, Optional<Credentials> credentials)
             throws IOException {
         HttpUrl url = base.resolve("/v2/");
         Request request = new Request.Builder().url(url).header("User-Agent", options.userAgent()).build();
-        try (Response response = pingClient.newCall(request).execute()) {
+        try (Response response = clients.plain().newCall(request).execute()) {
             Challenge challenge = null;
             if (response.code() == 401) {
                 challenge = response.challenges().stream().map(Challenge::of)
@@ -180,7 +197,7 @@ final class RegistryHttp {
                         : Errors.statusText(response.code());
                 throw new RegistryException(registry + ": " + reason, response.code(), "GET", Errors.redact(url), List.of());
             }
-            return new HostState(registry, base, client, tokens, options.keychain().lookup(registry), challenge);
+            return new HostState(registry, base, clients.authenticating(), tokens, credentials, challenge);
         }
     }
 

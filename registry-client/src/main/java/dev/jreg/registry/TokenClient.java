@@ -66,18 +66,20 @@ final class TokenClient {
                 url.addQueryParameter("scope", value);
             }
         }
+        if (credentials != null && credentials.identityToken() != null) {
+            requireSafe(realm);
+            return refresh(registry, realm, challenge, scope, credentials);
+        }
         Request.Builder request = new Request.Builder().url(url.build()).header("User-Agent", options.userAgent());
         boolean withPassword = credentials != null && credentials.hasPassword();
         if (withPassword) {
-            if (!realm.isHttps() && !options.allowsPlainHttp(hostPort(realm))) {
-                throw new IOException("refusing to send credentials over plain HTTP to " + realm.host());
-            }
+            requireSafe(realm);
             request.header("Authorization", okhttp3.Credentials.basic(credentials.username(), credentials.password()));
         }
         try (Response response = clients.apply(realm).newCall(request.build()).execute()) {
             if (response.code() == 401 || response.code() == 403) {
                 String reason = withPassword ? "incorrect username or password" : "authentication required";
-                throw new UnauthorizedException(registry.host() + portSuffix(registry) + ": " + reason
+                throw new UnauthorizedException(hostPort(registry) + ": " + reason
                         + " (token server answered HTTP " + response.code() + ")", response.code(), "GET",
                         Errors.redact(realm), List.of());
             }
@@ -86,6 +88,46 @@ final class TokenClient {
             }
             return parse(response, realm);
         }
+    }
+
+    private void requireSafe(HttpUrl realm) throws IOException {
+        if (!realm.isHttps() && !options.allowsPlainHttp(hostPort(realm))) {
+            throw new IOException("refusing to send credentials over plain HTTP to " + realm.host());
+        }
+    }
+
+    /**
+     * OAuth2 refresh-token grant for identity tokens (ACR and others): {@code POST} a form; a
+     * server without the POST endpoint (404, 405) gets the token by {@code GET} with the token as
+     * the Basic password.
+     */
+    private Token refresh(HttpUrl registry, HttpUrl realm, Challenge challenge, Scope scope,
+            dev.jreg.auth.Credentials credentials) throws IOException {
+        okhttp3.FormBody.Builder form = new okhttp3.FormBody.Builder()
+                .add("grant_type", "refresh_token")
+                .add("client_id", "jreg")
+                .add("refresh_token", credentials.identityToken());
+        if (challenge.service() != null) {
+            form.add("service", challenge.service());
+        }
+        if (scope != null) {
+            form.add("scope", scope.key());
+        }
+        Request post = new Request.Builder().url(realm).header("User-Agent", options.userAgent()).post(form.build()).build();
+        try (Response response = clients.apply(realm).newCall(post).execute()) {
+            if (response.isSuccessful()) {
+                return parse(response, realm);
+            }
+            if (response.code() == 401 || response.code() == 403) {
+                throw new UnauthorizedException(hostPort(registry) + ": the identity token was refused (token server answered"
+                        + " HTTP " + response.code() + ")", response.code(), "POST", Errors.redact(realm), List.of());
+            }
+            if (response.code() != 404 && response.code() != 405) {
+                throw Errors.of(response, "token server " + realm.host());
+            }
+        }
+        String user = credentials.username() != null ? credentials.username() : "<token>";
+        return fetch(registry, challenge, scope, new dev.jreg.auth.Credentials(user, credentials.identityToken(), null));
     }
 
     private static Token parse(Response response, HttpUrl realm) throws IOException {

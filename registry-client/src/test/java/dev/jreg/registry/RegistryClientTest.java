@@ -105,6 +105,49 @@ class RegistryClientTest {
     }
 
     @Test
+    void identityTokenIsExchangedWithAnOAuth2RefreshGrant() throws Exception {
+        bearerRegistry();
+        registry.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/token"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("grant_type=refresh_token"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("refresh_token=rt-secret"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("service=test-service"))
+                .willReturn(okJson("{\"access_token\":\"tok-123\"}")));
+        client(Optional.of(new Credentials(null, null, "rt-secret"))).manifest(ref("lib/app:1"));
+        registry.verify(0, getRequestedFor(urlPathEqualTo("/token")));
+        assertTrue(debug.stream().noneMatch(line -> line.contains("rt-secret")));
+    }
+
+    @Test
+    void identityTokenFallsBackToGetWhenPostIsNotServed() throws Exception {
+        bearerRegistry();
+        registry.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/token"))
+                .willReturn(aResponse().withStatus(404)));
+        client(Optional.of(new Credentials(null, null, "rt-secret"))).manifest(ref("lib/app:1"));
+        registry.verify(getRequestedFor(urlPathEqualTo("/token"))
+                .withHeader("Authorization", equalTo(okhttp3.Credentials.basic("<token>", "rt-secret"))));
+    }
+
+    @Test
+    void insufficientScopeIsLearnedAndRetriedOnce() throws Exception {
+        String realm = "http://127.0.0.1:" + registry.getPort() + "/token";
+        registry.stubFor(get("/v2/").willReturn(unauthorized()
+                .withHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"s\"")));
+        registry.stubFor(get(urlPathEqualTo("/token")).withQueryParam("scope", equalTo("repository:lib/app:pull"))
+                .willReturn(okJson("{\"token\":\"narrow\"}")));
+        registry.stubFor(get(urlPathEqualTo("/token")).withQueryParam("scope", equalTo("repository:lib/app:*"))
+                .willReturn(okJson("{\"token\":\"wide\"}")));
+        registry.stubFor(get(urlEqualTo("/v2/lib/app/manifests/1")).withHeader("Authorization", equalTo("Bearer narrow"))
+                .willReturn(unauthorized().withHeader("WWW-Authenticate", "Bearer realm=\"" + realm
+                        + "\",service=\"s\",scope=\"repository:lib/app:*\",error=\"insufficient_scope\"")));
+        registry.stubFor(get(urlEqualTo("/v2/lib/app/manifests/1")).withHeader("Authorization", equalTo("Bearer wide"))
+                .willReturn(aResponse().withHeader("Content-Type", MediaType.OCI_MANIFEST.value()).withBody(MANIFEST)));
+
+        client(Optional.empty()).manifest(ref("lib/app:1"));
+
+        registry.verify(getRequestedFor(urlPathEqualTo("/token")).withQueryParam("scope", equalTo("repository:lib/app:*")));
+    }
+
+    @Test
     void tokenServerRejectionIsUnauthorized() {
         bearerRegistry();
         registry.stubFor(get(urlPathEqualTo("/token")).willReturn(unauthorized()));

@@ -1,0 +1,53 @@
+package dev.jreg.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProxySettingsTest {
+    static final ProxySettings PROXY = new ProxySettings("http://secure-proxy:3128", "plain-proxy:8080",
+            "internal.example, .corp.example,10.0.0.0/8,registry.example:5000, 192.168.1.7");
+
+    @Test
+    void schemeChoosesTheProxy() {
+        Proxy https = PROXY.proxyFor("https", "ghcr.io", 443);
+        assertEquals(InetSocketAddress.createUnresolved("secure-proxy", 3128), https.address());
+        Proxy http = PROXY.proxyFor("http", "mirror.example", 80);
+        assertEquals(InetSocketAddress.createUnresolved("plain-proxy", 8080), http.address());
+    }
+
+    @Test
+    void noProxyMatchesNamesSuffixesRangesAndPorts() {
+        assertTrue(PROXY.excluded("internal.example", 443));
+        assertTrue(PROXY.excluded("registry.internal.example", 443), "a name covers its subdomains");
+        assertTrue(PROXY.excluded("a.corp.example", 443));
+        assertTrue(PROXY.excluded("corp.example", 443));
+        assertTrue(PROXY.excluded("10.1.2.3", 443));
+        assertFalse(PROXY.excluded("11.1.2.3", 443));
+        assertTrue(PROXY.excluded("registry.example", 5000));
+        assertFalse(PROXY.excluded("registry.example", 5001), "the port must match when given");
+        assertTrue(PROXY.excluded("192.168.1.7", 80));
+        assertFalse(PROXY.excluded("notinternal.example", 443), "suffix matching is by whole labels");
+        assertTrue(new ProxySettings("p:1", null, "*").excluded("anything", 1));
+    }
+
+    @Test
+    void loopbackIsNeverProxied() {
+        assertEquals(Proxy.NO_PROXY, PROXY.proxyFor("https", "localhost", 5000));
+        assertEquals(Proxy.NO_PROXY, PROXY.proxyFor("http", "127.0.0.1", 5000));
+    }
+
+    @Test
+    void upperCaseVariablesWin() {
+        ProxySettings settings = ProxySettings.fromEnvironment(Map.of("HTTPS_PROXY", "a:1", "https_proxy", "b:2",
+                "no_proxy", "x"));
+        assertEquals("a:1", settings.httpsProxy());
+        assertEquals("x", settings.noProxy());
+        assertEquals(Proxy.NO_PROXY, ProxySettings.NONE.proxyFor("https", "ghcr.io", 443));
+    }
+}
