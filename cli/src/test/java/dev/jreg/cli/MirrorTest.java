@@ -132,6 +132,17 @@ class MirrorTest {
     }
 
     @Test
+    void pushesNeverGoToAMirror() throws Exception {
+        Reference target = Reference.parse(upstream.hostPort() + "/pushed/app:1");
+        TestImages.writeImage(OciLayout.open(store), target, Platform.of("linux", "amd64", null), List.of(layer));
+        long mirrorWrites = mirror.countRequests("PUT", "/v2/pushed/[^ ]+");
+        Cli.Result push = cliWithMirrors(upstream.hostPort(), mirror.hostPort()).run("push", target.toString());
+        assertEquals(0, push.exitCode(), push::toString);
+        assertEquals(mirrorWrites, mirror.countRequests("PUT", "/v2/pushed/[^ ]+"));
+        assertEquals(1, upstream.countRequests("PUT", "/v2/pushed/app/manifests/1"));
+    }
+
+    @Test
     void dockerHubThroughAMirrorLikeTheReadmeSays() {
         Cli.Result result = new Cli(home, store).env("JREG_REGISTRY_MIRROR", "http://" + mirror.hostPort())
                 .run("pull", "nginx:1.24.0");

@@ -279,6 +279,15 @@ class RegistryClientTest {
     }
 
     @Test
+    void plainHttpRealmForAnHttpsRegistryIsRefused() {
+        TokenClient tokens = new TokenClient(url -> new okhttp3.OkHttpClient(), RegistryOptions.defaults());
+        Challenge challenge = new Challenge("bearer", "http://auth.example/token", "s", null, null);
+        java.io.IOException e = assertThrows(java.io.IOException.class,
+                () -> tokens.fetch(okhttp3.HttpUrl.get("https://registry.example/"), challenge, Scope.pull("a"), null));
+        assertTrue(e.getMessage().contains("plain HTTP for an HTTPS registry"), e.getMessage());
+    }
+
+    @Test
     void insecureMatchesHostWithOrWithoutPort() {
         RegistryOptions options = new RegistryOptions(null, Set.of("Registry.Local", "other:5000"), null, null, null, null);
         assertTrue(options.isInsecure("registry.local:443"));
