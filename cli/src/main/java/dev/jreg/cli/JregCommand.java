@@ -9,6 +9,7 @@ import dev.jreg.auth.DockerConfigKeychain;
 import dev.jreg.copy.CopyOptions;
 import dev.jreg.registry.ProxySettings;
 import dev.jreg.registry.RegistryOptions;
+import dev.jreg.registry.RetryPolicy;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -53,6 +54,10 @@ final class JregCommand implements Runnable {
             description = "A Docker Hub mirror to try first (repeatable; also JREG_REGISTRY_MIRROR, comma-separated).")
     private List<String> registryMirrors = new ArrayList<>();
 
+    @Option(names = "--retries", scope = ScopeType.INHERIT, paramLabel = "N",
+            description = "Retries of a failed request (connection failures, 408, 429, 5xx), with backoff (default: ${DEFAULT-VALUE}).")
+    private int retries = RetryPolicy.DEFAULT.maxAttempts() - 1;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -91,6 +96,9 @@ final class JregCommand implements Runnable {
 
     /** Opens the library with the global options, the config files and the environment. */
     Jreg open() throws IOException {
+        if (retries < 0) {
+            throw new IllegalArgumentException("--retries must not be negative");
+        }
         JregSettings settings = settings();
         RegistryOptions registry = new RegistryOptions(
                 DockerConfigKeychain.fromEnvironment(context.env(), context.home()),
@@ -100,7 +108,8 @@ final class JregCommand implements Runnable {
                 null,
                 debug ? line -> context.err().println("debug: " + line) : null,
                 certificateRoots(),
-                ProxySettings.fromEnvironment(context.env()));
+                ProxySettings.fromEnvironment(context.env()),
+                RetryPolicy.DEFAULT.withAttempts(retries + 1));
         return Jreg.open(new JregConfig(JregConfig.defaultStore(context.env(), context.home()), registry,
                 CopyOptions.DEFAULT_CONCURRENCY, settings, context.err()::println));
     }

@@ -83,7 +83,7 @@ class CommandLineTest {
 
     @Test
     void unreachableRegistryIsANetworkError() {
-        Cli.Result result = run("pull", "-q", "127.0.0.1:1/app:1");
+        Cli.Result result = run("--retries", "0", "pull", "-q", "127.0.0.1:1/app:1");
         assertEquals(5, result.exitCode(), result::toString);
         assertEquals("jreg: cannot reach registry 127.0.0.1:1: Connection refused\n", result.err());
     }

@@ -55,7 +55,8 @@ final class RegistryHttp {
                 .followRedirects(true)
                 .followSslRedirects(true)
                 .retryOnConnectionFailure(true)
-                .proxySelector(options.proxy().selector());
+                .proxySelector(options.proxy().selector())
+                .addInterceptor(new RetryInterceptor(options.retry(), options.debug()));
         if (options.debug() != null) {
             builder.addNetworkInterceptor(debugLogger());
         }

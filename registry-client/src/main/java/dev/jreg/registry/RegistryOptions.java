@@ -22,10 +22,11 @@ import java.util.stream.Collectors;
  * @param certificateRoots folders holding docker-style {@code HOST[:PORT]/} certificate folders
  *     ({@code /etc/docker/certs.d}, {@code ~/.config/jreg/certs.d}), searched in order
  * @param proxy HTTP(S) proxies
+ * @param retry how transient failures are retried
  */
 public record RegistryOptions(Keychain keychain, Set<String> insecureRegistries, String userAgent,
         Duration connectTimeout, Duration readTimeout, Consumer<String> debug, List<Path> certificateRoots,
-        ProxySettings proxy) {
+        ProxySettings proxy, RetryPolicy retry) {
 
     /** Fills defaults and copies the host set. */
     public RegistryOptions {
@@ -37,19 +38,27 @@ public record RegistryOptions(Keychain keychain, Set<String> insecureRegistries,
         readTimeout = readTimeout == null ? Duration.ofSeconds(60) : readTimeout;
         certificateRoots = certificateRoots == null ? List.of() : List.copyOf(certificateRoots);
         proxy = proxy == null ? ProxySettings.NONE : proxy;
+        retry = retry == null ? RetryPolicy.DEFAULT : retry;
     }
 
     /** Without certificate folders or proxies. */
     public RegistryOptions(Keychain keychain, Set<String> insecureRegistries, String userAgent, Duration connectTimeout,
             Duration readTimeout, Consumer<String> debug) {
-        this(keychain, insecureRegistries, userAgent, connectTimeout, readTimeout, debug, null, null);
+        this(keychain, insecureRegistries, userAgent, connectTimeout, readTimeout, debug, null, null, null);
     }
 
     /** The same options with more hosts allowed plain HTTP and unverified TLS. */
     public RegistryOptions withInsecure(Set<String> more) {
         Set<String> all = new java.util.HashSet<>(insecureRegistries);
         all.addAll(more);
-        return new RegistryOptions(keychain, all, userAgent, connectTimeout, readTimeout, debug, certificateRoots, proxy);
+        return new RegistryOptions(keychain, all, userAgent, connectTimeout, readTimeout, debug, certificateRoots, proxy,
+                retry);
+    }
+
+    /** The same options with another retry policy. */
+    public RegistryOptions withRetry(RetryPolicy policy) {
+        return new RegistryOptions(keychain, insecureRegistries, userAgent, connectTimeout, readTimeout, debug,
+                certificateRoots, proxy, policy);
     }
 
     /** Anonymous access with default timeouts. */
