@@ -321,6 +321,11 @@ public final class Jreg {
                 .map(r -> r.name().equals(reference.name())).orElse(false);
     }
 
+    /** Checks (and with {@code repair} mends) the local store. */
+    public dev.jreg.layout.VerifyReport verify(boolean repair) throws IOException {
+        return store.verify(repair);
+    }
+
     /** Deletes blobs no name reaches and stale temp files. */
     public GarbageCollection prune() throws IOException {
         return store.collectGarbage();

@@ -4,6 +4,7 @@ import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Reference;
+import dev.jreg.store.BlobRange;
 import dev.jreg.store.ImageSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,6 +71,11 @@ final class MirroredSource implements ImageSource {
 
     @Override
     public InputStream blob(Descriptor descriptor) throws IOException {
+        return blobFrom(descriptor, 0).stream();
+    }
+
+    @Override
+    public BlobRange blobFrom(Descriptor descriptor, long offset) throws IOException {
         // Each call for the same blob moves on: the sink asks again only after the last bytes failed.
         int attempt = blobAttempts.computeIfAbsent(descriptor.digest(), d -> new AtomicInteger()).getAndIncrement();
         int start = Math.max(served, 0) + attempt;
@@ -83,7 +89,7 @@ final class MirroredSource implements ImageSource {
                 continue;
             }
             try {
-                return candidates.get(i).blob(descriptor);
+                return candidates.get(i).blobFrom(descriptor, offset);
             } catch (IOException e) {
                 last = e;
                 skip(i, e);

@@ -29,7 +29,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {PullCommand.class, PushCommand.class, TagCommand.class, CopyCommand.class, ImagesCommand.class,
             RmCommand.class, PruneCommand.class, InspectCommand.class, TagsCommand.class, DigestCommand.class,
             ManifestCommand.class, ConfigCommand.class, BlobCommand.class, CatalogCommand.class, DeleteCommand.class,
-            LoginCommand.class, LogoutCommand.class,
+            LoginCommand.class, LogoutCommand.class, VerifyCommand.class,
             CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class},
         footer = {"", "Environment:",

@@ -8,6 +8,8 @@ import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
+import dev.jreg.store.BlobRange;
+import dev.jreg.store.BlobSource;
 import dev.jreg.store.ImageSink;
 import dev.jreg.store.ImageSource;
 import java.io.FilterInputStream;
@@ -186,7 +188,19 @@ public final class Copier {
             options.listener().blobStarted(blob);
             for (int attempt = 1;; attempt++) {
                 try {
-                    sink.putBlob(blob, () -> new ProgressStream(source.blob(blob), blob, options.listener()));
+                    sink.putBlob(blob, new BlobSource() {
+                        @Override
+                        public InputStream open() throws IOException {
+                            return new ProgressStream(source.blob(blob), blob, options.listener(), 0);
+                        }
+
+                        @Override
+                        public BlobRange openFrom(long offset) throws IOException {
+                            BlobRange range = source.blobFrom(blob, offset);
+                            return new BlobRange(new ProgressStream(range.stream(), blob, options.listener(), range.offset()),
+                                    range.offset());
+                        }
+                    });
                     break;
                 } catch (IOException e) {
                     if (attempt >= source.attemptsPerBlob()) {
@@ -208,10 +222,12 @@ public final class Copier {
         private long done;
         private long reported;
 
-        ProgressStream(InputStream in, Descriptor blob, CopyListener listener) {
+        ProgressStream(InputStream in, Descriptor blob, CopyListener listener, long start) {
             super(in);
             this.blob = blob;
             this.listener = listener;
+            this.done = start;
+            this.reported = start;
         }
 
         @Override

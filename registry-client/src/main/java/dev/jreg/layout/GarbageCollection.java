@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param deleted blobs deleted because no name reaches them
  * @param bytes bytes freed, blobs and temp files together
- * @param tempFiles stale files removed from {@code ingest/}
+ * @param tempFiles partial downloads and temp files removed from {@code ingest/}
  */
 public record GarbageCollection(List<Digest> deleted, long bytes, int tempFiles) {
     /** Copies the list. */

@@ -34,7 +34,7 @@ final class LayoutSink implements ImageSink {
     @Override
     public void putBlob(Descriptor descriptor, BlobSource content) throws IOException {
         holdStore();
-        layout.putBlob(descriptor, content.open());
+        layout.putBlob(descriptor, content);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.error.DigestMismatchException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
@@ -14,6 +15,8 @@ import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Reference;
 import dev.jreg.store.ImageSink;
+import dev.jreg.store.BlobRange;
+import dev.jreg.store.BlobSource;
 import dev.jreg.store.ImageSource;
 import dev.jreg.store.VerifiedCopy;
 import java.io.Closeable;
@@ -29,6 +32,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,6 +60,8 @@ public final class OciLayout {
     private static final String LOCK_FILE = ".jreg.lock";
     private static final String ACTIVITY_FILE = ".jreg.activity";
     private static final int MAX_DEPTH = 4;
+    /** A broken stream is resumed as long as each attempt moves forward; this many in a row may not. */
+    private static final int MAX_FRUITLESS_RESUMES = 3;
 
     private final Path root;
     private final Path blobs;
@@ -134,6 +140,120 @@ public final class OciLayout {
             moveIntoPlace(temp, blobPath(digest));
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Stores a blob, resumably. Bytes go to {@code ingest/ALG-HEX.partial}, hashed as they are
+     * written; a stream that breaks is reopened from the bytes already written (a {@code Range}
+     * request), and a partial file left by an interrupted run is hashed again and continued.
+     * Only when size and digest match is it moved into {@code blobs/}. One writer per blob,
+     * across threads and processes; a writer that finds the blob already stored returns at once.
+     */
+    public void putBlob(Descriptor descriptor, BlobSource content) throws IOException {
+        Digest digest = descriptor.digest();
+        String base = digest.algorithm() + "-" + digest.hex();
+        try (Closeable writer = StoreLock.of(ingest.resolve(base + ".lock")).exclusive()) {
+            if (hasBlob(descriptor)) {
+                return;
+            }
+            Path partial = ingest.resolve(base + ".partial");
+            Ingest ingest = new Ingest(partial, descriptor);
+            int fruitless = 0;
+            while (!ingest.complete()) {
+                long before = ingest.written();
+                try {
+                    ingest.append(content);
+                } catch (DigestMismatchException e) {
+                    Files.deleteIfExists(partial);
+                    throw e;
+                } catch (IOException e) {
+                    fruitless = ingest.written() > before ? 0 : fruitless + 1;
+                    if (fruitless >= MAX_FRUITLESS_RESUMES) {
+                        throw e;
+                    }
+                }
+            }
+            try {
+                ingest.verify();
+            } catch (DigestMismatchException e) {
+                Files.deleteIfExists(partial);
+                throw e;
+            }
+            moveIntoPlace(partial, blobPath(digest));
+        }
+    }
+
+    /** A partial download: its file, its hash state and how far it got. */
+    private static final class Ingest {
+        private final Path file;
+        private final Descriptor descriptor;
+        private final MessageDigest hasher;
+        private long written;
+
+        /** Picks up what an earlier run left, re-hashing it; anything longer than the blob is dropped. */
+        Ingest(Path file, Descriptor descriptor) throws IOException {
+            this.file = file;
+            this.descriptor = descriptor;
+            this.hasher = descriptor.digest().newHasher();
+            if (Files.isRegularFile(file)) {
+                long size = Files.size(file);
+                if (size > descriptor.size()) {
+                    Files.delete(file);
+                } else {
+                    try (InputStream in = Files.newInputStream(file)) {
+                        byte[] buffer = new byte[256 * 1024];
+                        for (int n; (n = in.read(buffer)) != -1;) {
+                            hasher.update(buffer, 0, n);
+                            written += n;
+                        }
+                    }
+                }
+            }
+        }
+
+        long written() {
+            return written;
+        }
+
+        boolean complete() {
+            return written == descriptor.size();
+        }
+
+        /** Appends from where the file ends; restarts the file when the source starts over. */
+        void append(BlobSource content) throws IOException {
+            BlobRange range = written > 0 ? content.openFrom(written) : new BlobRange(content.open(), 0);
+            try (InputStream in = range.stream();
+                    OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                            range.offset() == 0 ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND)) {
+                if (range.offset() != written) {
+                    hasher.reset();
+                    written = 0;
+                }
+                byte[] buffer = new byte[256 * 1024];
+                long limit = descriptor.size();
+                int n;
+                while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - written + 1))) != -1) {
+                    if (written + n > limit) {
+                        throw new DigestMismatchException("blob " + descriptor.digest() + " is larger than its descriptor's "
+                                + limit + " bytes");
+                    }
+                    out.write(buffer, 0, n);
+                    hasher.update(buffer, 0, n);
+                    written += n;
+                }
+            }
+            if (!complete()) {
+                throw new java.io.EOFException("blob " + descriptor.digest() + " ended after " + written + " of "
+                        + descriptor.size() + " bytes");
+            }
+        }
+
+        void verify() throws DigestMismatchException {
+            Digest actual = descriptor.digest().withHash(hasher.digest());
+            if (!actual.equals(descriptor.digest())) {
+                throw new DigestMismatchException("blob digest mismatch: expected " + descriptor.digest() + ", got " + actual);
+            }
         }
     }
 
@@ -312,12 +432,101 @@ public final class OciLayout {
                     for (Path file : files) {
                         bytes += Files.size(file);
                         Files.delete(file);
-                        temps++;
+                        if (!file.getFileName().toString().endsWith(".lock")) {
+                            temps++;
+                        }
                     }
                 }
                 return new GarbageCollection(deleted, bytes, temps);
             });
         }
+    }
+
+    /**
+     * Checks the store: every blob hashes to its name, every name reaches complete content.
+     * With {@code repair}, corrupt blobs are deleted and names whose content is incomplete are
+     * dropped (pull them again). Waits for running copies, like garbage collection.
+     */
+    public VerifyReport verify(boolean repair) throws IOException {
+        try (Closeable exclusive = activity.exclusive()) {
+            return withIndexLock(() -> {
+                List<Digest> corrupt = new ArrayList<>();
+                int checked = 0;
+                try (DirectoryStream<Path> algorithms = Files.newDirectoryStream(blobs)) {
+                    for (Path algorithm : algorithms) {
+                        try (DirectoryStream<Path> files = Files.newDirectoryStream(algorithm)) {
+                            for (Path file : files) {
+                                Digest digest = digestOf(algorithm, file);
+                                if (digest == null) {
+                                    continue;
+                                }
+                                checked++;
+                                if (!intact(file, digest)) {
+                                    corrupt.add(digest);
+                                    if (repair) {
+                                        Files.delete(file);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                List<String> incomplete = new ArrayList<>();
+                for (Descriptor entry : names()) {
+                    if (!complete(entry, Set.copyOf(corrupt), 0)) {
+                        incomplete.add(entry.annotations().getOrDefault(Descriptor.REF_NAME, entry.digest().toString()));
+                    }
+                }
+                if (repair && !incomplete.isEmpty()) {
+                    Set<String> drop = Set.copyOf(incomplete);
+                    ObjectNode index = readIndex();
+                    ArrayNode manifests = index.withArray("manifests");
+                    for (int i = manifests.size() - 1; i >= 0; i--) {
+                        JsonNode entry = manifests.get(i);
+                        String name = entry.path("annotations").path(Descriptor.REF_NAME).asText(entry.path("digest").asText());
+                        if (drop.contains(name)) {
+                            manifests.remove(i);
+                        }
+                    }
+                    writeIndex(index);
+                }
+                return new VerifyReport(checked, corrupt, incomplete, repair);
+            });
+        }
+    }
+
+    private static boolean intact(Path file, Digest digest) throws IOException {
+        MessageDigest hasher = digest.newHasher();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[256 * 1024];
+            for (int n; (n = in.read(buffer)) != -1;) {
+                hasher.update(buffer, 0, n);
+            }
+        }
+        return digest.withHash(hasher.digest()).equals(digest);
+    }
+
+    /** True when the descriptor's blob and everything it references are present, intact and of the right size. */
+    private boolean complete(Descriptor descriptor, Set<Digest> corrupt, int depth) throws IOException {
+        if (corrupt.contains(descriptor.digest()) || !hasBlob(descriptor) || depth > MAX_DEPTH) {
+            return false;
+        }
+        if (!descriptor.mediaType().isIndex() && !descriptor.mediaType().isImageManifest()) {
+            return true;
+        }
+        Manifest parsed;
+        try {
+            parsed = readManifest(descriptor).manifest();
+        } catch (IOException e) {
+            return false;
+        }
+        List<Descriptor> children = parsed instanceof ImageIndex index ? index.manifests() : ((ImageManifest) parsed).blobs();
+        for (Descriptor child : children) {
+            if (!complete(child, corrupt, depth + 1)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The digest a blob file stands for, or null for a file that is not one (left alone). */

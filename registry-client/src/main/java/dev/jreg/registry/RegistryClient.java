@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jreg.model.Digest;
 import dev.jreg.model.Json;
+import dev.jreg.store.BlobRange;
 import dev.jreg.store.ImageSink;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -321,6 +322,35 @@ public final class RegistryClient {
      * the registry states a length, and the reader verifies the digest.
      */
     public InputStream blob(Reference repository, Descriptor blob) throws IOException {
+        return blobFrom(repository, blob, 0).stream();
+    }
+
+    /**
+     * Opens a blob from an offset with {@code Range}. Only a 206 whose {@code Content-Range}
+     * starts at that offset and covers the rest is taken as a resume; a 200 (range ignored) starts
+     * over at 0, as does a range the registry cannot satisfy.
+     */
+    public BlobRange blobFrom(Reference repository, Descriptor blob, long offset) throws IOException {
+        if (offset > 0) {
+            HostState host = host(repository);
+            Request.Builder request = new Request.Builder()
+                    .url(url(host, repository.repository(), "blobs", blob.digest().toString()))
+                    .header("Accept-Encoding", "identity")
+                    .header("Range", "bytes=" + offset + "-");
+            Response response = http.execute(host, request, Scope.pull(repository.repository()));
+            if (response.code() == 206 && ("bytes " + offset + "-" + (blob.size() - 1) + "/" + blob.size())
+                    .equals(response.header("Content-Range"))) {
+                return new BlobRange(closingStream(response), offset);
+            }
+            if (response.code() == 200) {
+                return new BlobRange(checkedStream(response, repository, blob), 0);
+            }
+            response.close();
+        }
+        return new BlobRange(openBlob(repository, blob), 0);
+    }
+
+    private InputStream openBlob(Reference repository, Descriptor blob) throws IOException {
         HostState host = host(repository);
         // Layers are compressed already; identity keeps OkHttp from transparently re-decoding and
         // lets the stated length be checked against the descriptor.
@@ -331,12 +361,21 @@ public final class RegistryClient {
         if (!response.isSuccessful()) {
             throw Errors.of(response, repository.name() + "@" + blob.digest());
         }
+        return checkedStream(response, repository, blob);
+    }
+
+    private static InputStream checkedStream(Response response, Reference repository, Descriptor blob)
+            throws IOException {
         long length = response.body().contentLength();
         if (length >= 0 && length != blob.size()) {
             response.close();
             throw new DigestMismatchException("blob " + blob.digest() + " from " + repository.name() + " is " + length
                     + " bytes, but its descriptor says " + blob.size());
         }
+        return closingStream(response);
+    }
+
+    private static InputStream closingStream(Response response) {
         return new FilterInputStream(response.body().byteStream()) {
             @Override
             public void close() {
@@ -389,6 +428,11 @@ public final class RegistryClient {
         @Override
         public InputStream blob(Descriptor descriptor) throws IOException {
             return RegistryClient.this.blob(reference, descriptor);
+        }
+
+        @Override
+        public BlobRange blobFrom(Descriptor descriptor, long offset) throws IOException {
+            return RegistryClient.this.blobFrom(reference, descriptor, offset);
         }
 
         @Override

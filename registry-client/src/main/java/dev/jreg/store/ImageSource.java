@@ -22,6 +22,14 @@ public interface ImageSource {
      */
     InputStream blob(Descriptor descriptor) throws IOException;
 
+    /**
+     * Opens a blob from an offset, to resume a broken or interrupted transfer. A source that
+     * cannot start there starts over and says so with offset 0. The default starts over.
+     */
+    default BlobRange blobFrom(Descriptor descriptor, long offset) throws IOException {
+        return new BlobRange(blob(descriptor), 0);
+    }
+
     /** What this source is, for messages (e.g. {@code docker.io/library/nginx}). */
     String describe();
 

@@ -184,4 +184,130 @@ class OciLayoutTest {
         }
         assertEquals(writers, OciLayout.open(root).names().size());
     }
+
+    /** A source of fixed bytes that breaks once after {@code breakAt} bytes, and records how it was opened. */
+    static final class FlakySource implements dev.jreg.store.BlobSource {
+        final byte[] bytes;
+        final long breakAt;
+        final boolean honoursRange;
+        final List<Long> opened = new ArrayList<>();
+        boolean broken;
+
+        FlakySource(byte[] bytes, long breakAt, boolean honoursRange) {
+            this.bytes = bytes;
+            this.breakAt = breakAt;
+            this.honoursRange = honoursRange;
+        }
+
+        @Override
+        public InputStream open() {
+            return openFrom(0).stream();
+        }
+
+        @Override
+        public dev.jreg.store.BlobRange openFrom(long offset) {
+            long start = honoursRange ? offset : 0;
+            opened.add(start);
+            InputStream in = new ByteArrayInputStream(bytes, (int) start, bytes.length - (int) start);
+            if (broken || breakAt < 0) {
+                return new dev.jreg.store.BlobRange(in, start);
+            }
+            broken = true;
+            return new dev.jreg.store.BlobRange(new java.io.FilterInputStream(in) {
+                long position = start;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (position >= breakAt) {
+                        throw new java.net.SocketException("Connection reset");
+                    }
+                    int n = super.read(b, off, (int) Math.min(len, breakAt - position));
+                    position += Math.max(n, 0);
+                    return n;
+                }
+            }, start);
+        }
+    }
+
+    static byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        new java.util.Random(size).nextBytes(bytes);
+        return bytes;
+    }
+
+    @Test
+    void brokenStreamResumesFromTheBytesWritten() throws Exception {
+        OciLayout layout = OciLayout.open(root);
+        byte[] bytes = randomBytes(1_000_000);
+        FlakySource source = new FlakySource(bytes, 400_000, true);
+        layout.putBlob(blob(bytes), source);
+        assertEquals(List.of(0L, 400_000L), source.opened);
+        assertArrayEquals(bytes, Files.readAllBytes(layout.blobPath(blob(bytes).digest())));
+    }
+
+    @Test
+    void aSourceThatIgnoresTheRangeStartsCleanlyOver() throws Exception {
+        OciLayout layout = OciLayout.open(root);
+        byte[] bytes = randomBytes(500_000);
+        FlakySource source = new FlakySource(bytes, 100_000, false);
+        layout.putBlob(blob(bytes), source);
+        assertEquals(List.of(0L, 0L), source.opened);
+        assertArrayEquals(bytes, Files.readAllBytes(layout.blobPath(blob(bytes).digest())));
+    }
+
+    @Test
+    void aPartialLeftByAnEarlierRunIsContinued() throws Exception {
+        OciLayout layout = OciLayout.open(root);
+        byte[] bytes = randomBytes(800_000);
+        Descriptor d = blob(bytes);
+        Files.write(root.resolve("ingest/sha256-" + d.digest().hex() + ".partial"), java.util.Arrays.copyOf(bytes, 300_000));
+        FlakySource source = new FlakySource(bytes, -1, true);
+        layout.putBlob(d, source);
+        assertEquals(List.of(300_000L), source.opened, "only the rest is fetched");
+        assertTrue(layout.hasBlob(d));
+    }
+
+    @Test
+    void aCorruptPartialIsDiscardedAtTheEnd() throws Exception {
+        OciLayout layout = OciLayout.open(root);
+        byte[] bytes = randomBytes(200_000);
+        Descriptor d = blob(bytes);
+        Path partial = root.resolve("ingest/sha256-" + d.digest().hex() + ".partial");
+        Files.write(partial, new byte[50_000]);
+        assertThrows(DigestMismatchException.class, () -> layout.putBlob(d, new FlakySource(bytes, -1, true)));
+        assertFalse(Files.exists(partial), "the next attempt starts from nothing");
+        layout.putBlob(d, new FlakySource(bytes, -1, true));
+        assertTrue(layout.hasBlob(d));
+    }
+
+    @Test
+    void verifyFindsCorruptBlobsAndIncompleteNamesAndRepairs() throws Exception {
+        OciLayout layout = OciLayout.open(root);
+        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+        byte[] layer = randomBytes(10_000);
+        Descriptor configD = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(config), config.length);
+        layout.putBlob(configD, new ByteArrayInputStream(config));
+        layout.putBlob(blob(layer), new ByteArrayInputStream(layer));
+        dev.jreg.model.ManifestBlob manifest = dev.jreg.model.ManifestBlob.create(new dev.jreg.model.ImageManifest(2,
+                MediaType.OCI_MANIFEST, null, configD, List.of(blob(layer)), null, null));
+        layout.putBytes(manifest.digest(), manifest.bytes());
+        layout.setName(Reference.parse("app:1"), manifest.descriptor());
+        assertTrue(layout.verify(false).clean());
+
+        Files.write(layout.blobPath(blob(layer).digest()), flip(layer));
+        VerifyReport report = layout.verify(false);
+        assertEquals(List.of(blob(layer).digest()), report.corrupt());
+        assertEquals(List.of("docker.io/library/app:1"), report.incomplete());
+
+        layout.verify(true);
+        assertFalse(Files.exists(layout.blobPath(blob(layer).digest())));
+        assertTrue(layout.names().isEmpty());
+        assertTrue(layout.verify(false).clean());
+    }
+
+    static byte[] flip(byte[] bytes) {
+        byte[] copy = bytes.clone();
+        copy[0] ^= 1;
+        return copy;
+    }
 }

@@ -241,6 +241,31 @@ class RegistryClientTest {
     }
 
     @Test
+    void rangeIsTakenOnlyAs206WithTheMatchingContentRange() throws Exception {
+        registry.stubFor(get("/v2/").willReturn(okJson("{}")));
+        byte[] bytes = "0123456789".getBytes(StandardCharsets.US_ASCII);
+        Descriptor d = Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(bytes), bytes.length);
+        String path = "/v2/lib/app/blobs/" + d.digest();
+        registry.stubFor(get(urlEqualTo(path)).withHeader("Range", equalTo("bytes=4-")).willReturn(aResponse().withStatus(206)
+                .withHeader("Content-Range", "bytes 4-9/10").withBody("456789")));
+        registry.stubFor(get(urlEqualTo(path)).withHeader("Range", equalTo("bytes=6-")).willReturn(aResponse().withBody(bytes)));
+        registry.stubFor(get(urlEqualTo(path)).withHeader("Range", equalTo("bytes=8-")).willReturn(aResponse().withStatus(206)
+                .withHeader("Content-Range", "bytes 0-9/10").withBody(bytes)));
+        registry.stubFor(get(urlEqualTo(path)).withHeader("Range", absent()).willReturn(aResponse().withBody(bytes)));
+        RegistryClient client = client(Optional.empty());
+
+        dev.jreg.store.BlobRange resumed = client.blobFrom(ref("lib/app:1"), d, 4);
+        assertEquals(4, resumed.offset());
+        assertArrayEquals("456789".getBytes(StandardCharsets.US_ASCII), resumed.stream().readAllBytes());
+        dev.jreg.store.BlobRange ignored = client.blobFrom(ref("lib/app:1"), d, 6);
+        assertEquals(0, ignored.offset(), "a 200 means the range was ignored: start over");
+        assertArrayEquals(bytes, ignored.stream().readAllBytes());
+        dev.jreg.store.BlobRange wrong = client.blobFrom(ref("lib/app:1"), d, 8);
+        assertEquals(0, wrong.offset(), "a Content-Range that does not start where asked is not a resume");
+        assertArrayEquals(bytes, wrong.stream().readAllBytes());
+    }
+
+    @Test
     void pingThatIsNotARegistryIsAClearError() {
         registry.stubFor(get("/v2/").willReturn(aResponse().withStatus(404)));
         RegistryException e = assertThrows(RegistryException.class, () -> client(Optional.empty()).manifest(ref("lib/app:1")));
