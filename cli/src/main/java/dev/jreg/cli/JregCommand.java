@@ -11,6 +11,7 @@ import dev.jreg.registry.ProxySettings;
 import dev.jreg.registry.RegistryOptions;
 import dev.jreg.registry.RetryPolicy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,10 @@ final class JregCommand implements Runnable {
             description = "Retries of a failed request (connection failures, 408, 429, 5xx), with backoff (default: ${DEFAULT-VALUE}).")
     private int retries = RetryPolicy.DEFAULT.maxAttempts() - 1;
 
+    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "SECONDS",
+            description = "Longest wait to connect or for the next bytes of an answer (default: ${DEFAULT-VALUE}).")
+    private int timeoutSeconds = 60;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -96,16 +101,16 @@ final class JregCommand implements Runnable {
 
     /** Opens the library with the global options, the config files and the environment. */
     Jreg open() throws IOException {
-        if (retries < 0) {
-            throw new IllegalArgumentException("--retries must not be negative");
+        if (retries < 0 || timeoutSeconds < 1) {
+            throw new IllegalArgumentException("--retries must not be negative and --timeout must be at least 1 second");
         }
         JregSettings settings = settings();
         RegistryOptions registry = new RegistryOptions(
                 DockerConfigKeychain.fromEnvironment(context.env(), context.home()),
                 union(insecureRegistries, settings.insecureRegistries()),
                 "jreg/" + Version.number(),
-                null,
-                null,
+                Duration.ofSeconds(Math.min(timeoutSeconds, 30)),
+                Duration.ofSeconds(timeoutSeconds),
                 debug ? line -> context.err().println("debug: " + line) : null,
                 certificateRoots(),
                 ProxySettings.fromEnvironment(context.env()),

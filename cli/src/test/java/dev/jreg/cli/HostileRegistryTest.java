@@ -1,0 +1,196 @@
+package dev.jreg.cli;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.unauthorized;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.Options;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.jreg.layout.OciLayout;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.ImageIndex;
+import dev.jreg.model.ImageManifest;
+import dev.jreg.model.ManifestBlob;
+import dev.jreg.model.MediaType;
+import dev.jreg.model.Platform;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A hostile or broken registry: each case is one clear line, its own exit code, and no partial state. */
+class HostileRegistryTest {
+    static final byte[] CONFIG = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+    static final byte[] LAYER = "layer bytes, honestly".getBytes(StandardCharsets.UTF_8);
+
+    @RegisterExtension
+    static WireMockExtension registry = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")
+                    .useChunkedTransferEncoding(Options.ChunkedEncodingPolicy.NEVER)).build();
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path store;
+
+    final Descriptor config = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(CONFIG), CONFIG.length);
+    final Descriptor layer = Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(LAYER), LAYER.length);
+
+    @BeforeEach
+    void ping() {
+        registry.stubFor(get("/v2/").willReturn(okJson("{}")));
+        registry.stubFor(get(urlEqualTo("/v2/app/blobs/" + config.digest())).willReturn(aResponse().withBody(CONFIG)));
+    }
+
+    @AfterEach
+    void nothingPartialLeft() throws Exception {
+        OciLayout layout = OciLayout.open(store);
+        assertEquals(List.of(), layout.names(), "no name recorded");
+        try (Stream<Path> ingest = Files.list(store.resolve("ingest"))) {
+            assertEquals(List.of(), ingest.filter(f -> f.toString().endsWith(".tmp")).toList());
+        }
+    }
+
+    String ref(String tag) {
+        return "127.0.0.1:" + registry.getPort() + "/app:" + tag;
+    }
+
+    Cli.Result pull(String tag, String... flags) {
+        String[] args = Stream.concat(Stream.concat(Stream.of("--retries", "0"), Arrays.stream(flags)),
+                Stream.of("pull", "-q", ref(tag))).toArray(String[]::new);
+        return new Cli(home, store).run(args);
+    }
+
+    void manifest(String tag, ResponseDefinitionBuilder response) {
+        registry.stubFor(get(urlEqualTo("/v2/app/manifests/" + tag)).willReturn(response));
+    }
+
+    static void assertOneLine(Cli.Result result, int exitCode, String fragment) {
+        assertEquals(exitCode, result.exitCode(), result::toString);
+        assertEquals(1, result.err().lines().count(), result::toString);
+        assertTrue(result.err().startsWith("jreg: ") && result.err().contains(fragment), result::toString);
+    }
+
+    @Test
+    void manifestThatIsNotJson() {
+        manifest("1", aResponse().withBody("<html>oops</html>"));
+        assertOneLine(pull("1"), 7, "manifest is not valid JSON");
+    }
+
+    @Test
+    void manifestOfNoKnownKind() {
+        manifest("1", aResponse().withHeader("Content-Type", "text/plain").withBody("{\"schemaVersion\":2}"));
+        assertOneLine(pull("1"), 7, "cannot tell what kind of manifest");
+    }
+
+    @Test
+    void hugeManifest() {
+        byte[] huge = new byte[5 * 1024 * 1024];
+        Arrays.fill(huge, (byte) ' ');
+        manifest("1", aResponse().withBody(huge));
+        assertOneLine(pull("1"), 7, "limit");
+    }
+
+    @Test
+    void deeplyNestedManifest() {
+        manifest("1", aResponse().withBody("{\"schemaVersion\":2,\"x\":" + "[".repeat(3000) + "]".repeat(3000) + "}"));
+        assertOneLine(pull("1"), 7, "manifest is not valid JSON");
+    }
+
+    @Test
+    void indexWhoseChildIsTheIndexItself() throws Exception {
+        Descriptor child = Descriptor.of(MediaType.OCI_MANIFEST, Digest.sha256("whatever".getBytes(StandardCharsets.UTF_8)), 500)
+                .withPlatform(Platform.host());
+        ManifestBlob index = ManifestBlob.create(new ImageIndex(2, MediaType.OCI_INDEX, null, List.of(child), null, null));
+        manifest("1", aResponse().withBody(index.bytes()));
+        manifest(child.digest().toString(), aResponse().withBody(index.bytes()));
+        assertOneLine(pull("1"), 6, "manifest digest mismatch");
+    }
+
+    @Test
+    void malformedConfigOnInspect() throws Exception {
+        Descriptor badConfig = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256("{oops".getBytes(StandardCharsets.UTF_8)), 5);
+        registry.stubFor(get(urlEqualTo("/v2/app/blobs/" + badConfig.digest())).willReturn(aResponse().withBody("{oops")));
+        ManifestBlob m = ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST, null, badConfig, List.of(), null, null));
+        manifest("1", aResponse().withBody(m.bytes()));
+        assertOneLine(new Cli(home, store).run("inspect", ref("1")), 7, "is not valid JSON");
+    }
+
+    void bearer(ResponseDefinitionBuilder tokenResponse) {
+        registry.stubFor(get("/v2/").willReturn(unauthorized().withHeader("WWW-Authenticate",
+                "Bearer realm=\"http://127.0.0.1:" + registry.getPort() + "/token\",service=\"s\"")));
+        registry.stubFor(get(urlPathEqualTo("/token")).willReturn(tokenResponse));
+    }
+
+    @Test
+    void tokenResponsesThatAreNotTokens() {
+        bearer(aResponse().withBody("not json at all"));
+        assertOneLine(pull("1"), 7, "token response from 127.0.0.1 is not valid JSON");
+        bearer(okJson("{\"nothing\":\"here\"}"));
+        assertOneLine(pull("1"), 7, "has no token");
+        bearer(aResponse().withBody("{\"token\":\"" + "x".repeat(70_000) + "\"}"));
+        assertOneLine(pull("1"), 7, "larger than 64 KiB");
+    }
+
+    @Test
+    void challengeWithoutRealm() {
+        registry.stubFor(get("/v2/").willReturn(unauthorized().withHeader("WWW-Authenticate", "Bearer service=\"s\"")));
+        assertOneLine(pull("1"), 7, "Bearer challenge without a valid realm");
+    }
+
+    void image(String tag) throws Exception {
+        ManifestBlob m = ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST, null, config, List.of(layer), null,
+                null));
+        manifest(tag, aResponse().withBody(m.bytes()));
+    }
+
+    @Test
+    void blobWhoseLengthLies() throws Exception {
+        image("1");
+        registry.stubFor(get(urlEqualTo("/v2/app/blobs/" + layer.digest())).willReturn(aResponse()
+                .withBody(Arrays.copyOf(LAYER, LAYER.length + 5))));
+        assertOneLine(pull("1"), 6, "bytes, but its descriptor says " + LAYER.length);
+    }
+
+    @Test
+    void bodyCutShortKeepsFailing() throws Exception {
+        image("1");
+        registry.stubFor(get(urlEqualTo("/v2/app/blobs/" + layer.digest())).willReturn(aResponse()
+                .withFault(Fault.RANDOM_DATA_THEN_CLOSE)));
+        Cli.Result result = pull("1");
+        assertEquals(5, result.exitCode(), result::toString);
+        assertEquals(1, result.err().lines().count(), result::toString);
+        assertTrue(result.err().startsWith("jreg: unexpected end of stream"), result::toString);
+    }
+
+    @Test
+    void bodyThatNeverArrivesTimesOut() throws Exception {
+        image("1");
+        registry.stubFor(get(urlEqualTo("/v2/app/blobs/" + layer.digest())).willReturn(aResponse().withBody(LAYER)
+                .withFixedDelay(5000)));
+        assertOneLine(pull("1", "--timeout", "1"), 5, "timeout");
+    }
+
+    @Test
+    void registryErrorsOnEveryBlob() throws Exception {
+        image("1");
+        registry.stubFor(get(urlEqualTo("/v2/app/blobs/" + layer.digest())).willReturn(aResponse().withStatus(500)));
+        assertOneLine(pull("1"), 5, "registry internal error (HTTP 500)");
+    }
+}
