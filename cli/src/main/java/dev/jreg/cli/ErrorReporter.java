@@ -39,6 +39,11 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
     static String message(Throwable ex) {
         Throwable e = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
         String message = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return "timed out waiting for the registry (" + message + "); a slow registry may need a larger --timeout";
+            }
+        }
         if (e instanceof UnknownHostException) {
             return "cannot resolve host " + message;
         }

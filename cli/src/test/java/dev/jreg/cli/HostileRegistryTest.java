@@ -184,7 +184,7 @@ class HostileRegistryTest {
         image("1");
         registry.stubFor(get(urlEqualTo("/v2/app/blobs/" + layer.digest())).willReturn(aResponse().withBody(LAYER)
                 .withFixedDelay(5000)));
-        assertOneLine(pull("1", "--timeout", "1"), 5, "timeout");
+        assertOneLine(pull("1", "--timeout", "1"), 5, "timed out waiting for the registry");
     }
 
     @Test

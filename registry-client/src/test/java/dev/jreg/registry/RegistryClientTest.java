@@ -57,8 +57,9 @@ class RegistryClientTest {
     private final List<String> debug = new ArrayList<>();
 
     private RegistryClient client(Optional<Credentials> credentials) {
+        // Retries have their own test; here a retryable status must surface at once.
         return new RegistryClient(new RegistryOptions(registryName -> credentials, Set.of(), "jreg-test", null, null,
-                debug::add));
+                debug::add).withRetry(RetryPolicy.NONE));
     }
 
     private Reference ref(String path) {
