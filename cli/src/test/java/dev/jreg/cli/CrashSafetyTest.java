@@ -181,6 +181,21 @@ class CrashSafetyTest {
     }
 
     @Test
+    void connectionsCutEveryFewMegabytesResumeWithinOneRun() throws Exception {
+        Path store = home.resolve("cut-store");
+        try (FaultProxy proxy = new FaultProxy(Integer.parseInt(registry.hostPort().split(":")[1]), 0)) {
+            proxy.cutAfter(6L << 20);
+            Cli.Result pull = new Cli(home, store).run("pull", "-q", proxy.hostPort() + "/crash/a:1");
+            assertEquals(0, pull.exitCode(), pull::toString);
+            long layers = (16L + 12 + 10) << 20;
+            assertTrue(proxy.downstream() < layers * 12 / 10,
+                    "each cut resumed where it stopped, nothing refetched: " + proxy.downstream() + " bytes moved");
+            Cli.Result verify = new Cli(home, store).run("verify");
+            assertEquals(0, verify.exitCode(), verify::toString);
+        }
+    }
+
+    @Test
     void twoProcessesPullingSharedLayersIntoOneStoreBothSucceed() throws Exception {
         Path store = home.resolve("shared-store");
         try (FaultProxy proxy = new FaultProxy(Integer.parseInt(registry.hostPort().split(":")[1]), 40L << 20)) {

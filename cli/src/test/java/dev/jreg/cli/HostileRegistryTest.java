@@ -180,6 +180,27 @@ class HostileRegistryTest {
     }
 
     @Test
+    void malformedChunkIsANetworkError() throws Exception {
+        image("1");
+        registry.stubFor(get(urlEqualTo("/v2/app/blobs/" + layer.digest())).willReturn(aResponse()
+                .withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
+        Cli.Result result = pull("1");
+        assertEquals(5, result.exitCode(), result::toString);
+        assertEquals(1, result.err().lines().count(), result::toString);
+    }
+
+    @Test
+    void aSlowDribbleStillCompletes() throws Exception {
+        image("1");
+        registry.stubFor(get(urlEqualTo("/v2/app/blobs/" + layer.digest())).willReturn(aResponse().withBody(LAYER)
+                .withChunkedDribbleDelay(5, 500)));
+        Cli.Result result = new Cli(home, store).run("pull", "-q", ref("1"));
+        assertEquals(0, result.exitCode(), result::toString);
+        assertTrue(OciLayout.open(store).hasBlob(layer));
+        OciLayout.open(store).removeNames(d -> true);
+    }
+
+    @Test
     void bodyThatNeverArrivesTimesOut() throws Exception {
         image("1");
         registry.stubFor(get(urlEqualTo("/v2/app/blobs/" + layer.digest())).willReturn(aResponse().withBody(LAYER)
