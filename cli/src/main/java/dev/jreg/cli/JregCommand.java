@@ -27,12 +27,6 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = JregCommand.Version.class,
         description = "Pull, inspect and manage container images without a Docker daemon.",
-        subcommands = {PullCommand.class, PushCommand.class, TagCommand.class, CopyCommand.class, ImagesCommand.class,
-            RmCommand.class, PruneCommand.class, InspectCommand.class, TagsCommand.class, DigestCommand.class,
-            ManifestCommand.class, ConfigCommand.class, BlobCommand.class, CatalogCommand.class, DeleteCommand.class,
-            LoginCommand.class, LogoutCommand.class, VerifyCommand.class,
-            CommandLine.HelpCommand.class,
-            AutoComplete.GenerateCompletion.class},
         footer = {"", "Environment:",
             "  JREG_HOME      the local store (default ~/.local/share/jreg)",
             "  DOCKER_CONFIG  directory of docker's config.json, for credentials",
@@ -41,6 +35,18 @@ import picocli.CommandLine.ScopeType;
             "  HTTPS_PROXY, HTTP_PROXY, NO_PROXY  proxies",
             "", "Run 'jreg COMMAND --help' for more information on a command."})
 final class JregCommand implements Runnable {
+    /**
+     * Every command. Building picocli's model of a command costs reflection, so a run registers
+     * only the command it invokes (all of them for help, usage and completion).
+     */
+    private static final List<Class<?>> COMMANDS = List.of(PullCommand.class, PushCommand.class, TagCommand.class, CopyCommand.class, ImagesCommand.class,
+            RmCommand.class, PruneCommand.class, InspectCommand.class, TagsCommand.class, DigestCommand.class,
+            ManifestCommand.class, ConfigCommand.class, BlobCommand.class, CatalogCommand.class, DeleteCommand.class,
+            LoginCommand.class, LogoutCommand.class, VerifyCommand.class, TrainCommand.class);
+    /** Global options that take a value, to find the command name among the arguments. */
+    private static final Set<String> VALUED_OPTIONS = Set.of("--insecure-registry", "--registry-mirror", "--retries",
+            "--timeout");
+
     private final CliContext context;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT,
@@ -74,7 +80,17 @@ final class JregCommand implements Runnable {
     static int run(CliContext context, String... args) {
         JregCommand root = new JregCommand(context);
         ErrorReporter reporter = new ErrorReporter(context, root);
-        CommandLine commandLine = new CommandLine(root)
+        CommandLine commandLine = new CommandLine(root);
+        String invoked = commandName(args);
+        for (Class<?> command : COMMANDS) {
+            CommandLine.Command annotation = command.getAnnotation(CommandLine.Command.class);
+            if (invoked == null || annotation.name().equals(invoked) || List.of(annotation.aliases()).contains(invoked)) {
+                commandLine.addSubcommand(command);
+            }
+        }
+        commandLine.addSubcommand(new CommandLine.HelpCommand());
+        commandLine.addSubcommand(new AutoComplete.GenerateCompletion());
+        commandLine
                 .setOut(context.out())
                 .setErr(context.err())
                 .setExecutionExceptionHandler(reporter)
@@ -84,6 +100,25 @@ final class JregCommand implements Runnable {
         context.out().flush();
         context.err().flush();
         return code;
+    }
+
+    /** The command the arguments name, or null when they name none of ours (help, usage, a typo). */
+    private static String commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (VALUED_OPTIONS.contains(arg)) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                for (Class<?> command : COMMANDS) {
+                    CommandLine.Command annotation = command.getAnnotation(CommandLine.Command.class);
+                    if (annotation.name().equals(arg) || List.of(annotation.aliases()).contains(arg)) {
+                        return arg;
+                    }
+                }
+                return null;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -30,7 +30,7 @@ import okhttp3.Response;
  */
 final class RegistryHttp {
     private final RegistryOptions options;
-    private final Clients verified;
+    private Clients verified;
     private final TokenClient tokens;
     private final Map<String, HostState> hosts = new HashMap<>();
     private Clients unverified;
@@ -44,6 +44,17 @@ final class RegistryHttp {
 
     RegistryHttp(RegistryOptions options) {
         this.options = options;
+        this.tokens = new TokenClient(this::clientForRealm, options);
+    }
+
+    /**
+     * The shared clients, built on first use: building one loads the system trust store, which
+     * commands that never reach a registry (images, rm) should not pay for.
+     */
+    private synchronized Clients verified() {
+        if (verified != null) {
+            return verified;
+        }
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequestsPerHost(16);
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
@@ -60,8 +71,8 @@ final class RegistryHttp {
         if (options.debug() != null) {
             builder.addNetworkInterceptor(debugLogger());
         }
-        this.verified = Clients.of(builder.build());
-        this.tokens = new TokenClient(this::clientForRealm, options);
+        verified = Clients.of(builder.build());
+        return verified;
     }
 
     RegistryOptions options() {
@@ -147,27 +158,42 @@ final class RegistryHttp {
         boolean plainHttpAllowed = insecure || options.allowsPlainHttp(apiHost);
         Clients clients = insecure ? insecureClients() : withCertificates(apiHost);
         HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
+        HttpUrl http = HttpUrl.get("http://" + apiHost + "/");
         if (!plainHttpAllowed) {
-            return ping(registry, https, clients, credentials);
+            return ping(registry, https, clients, credentials, false);
+        }
+        if (!insecure) {
+            // Loopback registries almost always speak plain HTTP: ask that first (the ping carries no
+            // credentials) and spare the TLS set-up; a TLS port answers 400 or drops the connection.
+            try {
+                return ping(registry, http, clients, credentials, true);
+            } catch (IOException notPlain) {
+                return ping(registry, https, clients, credentials, false);
+            }
         }
         try {
-            return ping(registry, https, clients, credentials);
+            return ping(registry, https, clients, credentials, false);
         } catch (SSLException e) {
             if (isCertificateProblem(e) || isClientCertificateRefusal(e)) {
                 throw e;
             }
-            // A plain-HTTP server answers a TLS hello with text: fall back, as docker does for local registries.
+            // A plain-HTTP server answers a TLS hello with text: fall back, as docker does for insecure registries.
         }
-        return ping(registry, HttpUrl.get("http://" + apiHost + "/"), clients, credentials);
+        return ping(registry, http, clients, credentials, false);
+    }
+
+    /** A plain-HTTP ping reached a TLS port. */
+    private static final class SpeaksTls extends IOException {
+        private static final long serialVersionUID = 1L;
     }
 
     /** The verified clients, with the registry's certs.d CAs and client certificate when it has a folder. */
     private Clients withCertificates(String apiHost) throws IOException {
         java.util.Optional<TlsMaterial> material = TlsMaterial.find(options.certificateRoots(), apiHost);
         if (material.isEmpty()) {
-            return verified;
+            return verified();
         }
-        return Clients.of(verified.plain().newBuilder()
+        return Clients.of(verified().plain().newBuilder()
                 .sslSocketFactory(material.get().socketFactory(), material.get().trustManager())
                 .build());
     }
@@ -182,8 +208,8 @@ final class RegistryHttp {
         return false;
     }
 
-    private HostState ping(String registry, HttpUrl base, Clients clients, Optional<Credentials> credentials)
-            throws IOException {
+    private HostState ping(String registry, HttpUrl base, Clients clients, Optional<Credentials> credentials,
+            boolean probingPlain) throws IOException {
         HttpUrl url = base.resolve("/v2/");
         Request request = new Request.Builder().url(url).header("User-Agent", options.userAgent()).build();
         try (Response response = clients.plain().newCall(request).execute()) {
@@ -193,6 +219,8 @@ final class RegistryHttp {
                         .filter(c -> c.isBearer() || c.isBasic())
                         .min((a, b) -> Boolean.compare(!a.isBearer(), !b.isBearer()))
                         .orElse(null);
+            } else if (probingPlain && response.code() == 400) {
+                throw new SpeaksTls();
             } else if (!response.isSuccessful()) {
                 String reason = response.code() == 404 ? "no registry API at " + Errors.redact(url) + " (HTTP 404)"
                         : Errors.statusText(response.code());
@@ -203,7 +231,7 @@ final class RegistryHttp {
     }
 
     private OkHttpClient clientForRealm(HttpUrl realm) {
-        return options.isInsecure(TokenClient.hostPort(realm)) ? insecureClients().plain() : verified.plain();
+        return options.isInsecure(TokenClient.hostPort(realm)) ? insecureClients().plain() : verified().plain();
     }
 
     /** Clients that skip certificate checks, built only when a registry is marked insecure. */
@@ -226,7 +254,7 @@ final class RegistryHttp {
             try {
                 SSLContext context = SSLContext.getInstance("TLS");
                 context.init(null, new TrustManager[] {trustAll}, new SecureRandom());
-                unverified = Clients.of(verified.plain().newBuilder()
+                unverified = Clients.of(verified().plain().newBuilder()
                         .sslSocketFactory(context.getSocketFactory(), trustAll)
                         .hostnameVerifier((hostname, session) -> true)
                         .build());
