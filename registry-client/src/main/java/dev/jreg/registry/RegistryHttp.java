@@ -167,6 +167,8 @@ final class RegistryHttp {
             // credentials) and spare the TLS set-up; a TLS port answers 400 or drops the connection.
             try {
                 return ping(registry, http, clients, credentials, true);
+            } catch (RegistryException answeredInPlainHttp) {
+                throw answeredInPlainHttp;
             } catch (IOException notPlain) {
                 return ping(registry, https, clients, credentials, false);
             }
