@@ -21,6 +21,7 @@ import java.util.Set;
  * <pre>{@code
  * {
  *   "insecureRegistries": ["registry.internal:5000"],
+ *   "retries": 4,
  *   "registries": {
  *     "docker.io": { "mirrors": ["https://mirror.internal", "http://127.0.0.1:5001"] },
  *     "ghcr.io":   { "mirrors": ["harbor.internal/ghcr-proxy"] }
@@ -30,10 +31,11 @@ import java.util.Set;
  *
  * @param insecureRegistries hosts allowed plain HTTP and unverified TLS
  * @param mirrors per registry (as named in references), the mirrors to try first, in order
+ * @param retries retries of a failed request, or null for the default
  */
-public record JregSettings(Set<String> insecureRegistries, Map<String, List<Mirror>> mirrors) {
+public record JregSettings(Set<String> insecureRegistries, Map<String, List<Mirror>> mirrors, Integer retries) {
     /** Nothing configured. */
-    public static final JregSettings EMPTY = new JregSettings(Set.of(), Map.of());
+    public static final JregSettings EMPTY = new JregSettings(Set.of(), Map.of(), null);
 
     /** Copies. */
     public JregSettings {
@@ -66,7 +68,11 @@ public record JregSettings(Set<String> insecureRegistries, Map<String, List<Mirr
                 insecure.add(registry);
             }
         }
-        return new JregSettings(insecure, mirrors);
+        JsonNode retries = root.get("retries");
+        if (retries != null && (!retries.canConvertToInt() || retries.asInt() < 0)) {
+            throw new InvalidContentException(file + ": \"retries\" must be a whole number, at least 0");
+        }
+        return new JregSettings(insecure, mirrors, retries == null ? null : retries.asInt());
     }
 
     /** docker's {@code daemon.json} {@code registry-mirrors}, which apply to Docker Hub only. */
@@ -87,7 +93,7 @@ public record JregSettings(Set<String> insecureRegistries, Map<String, List<Mirr
         List<Mirror> list = new ArrayList<>(first);
         list.addAll(copy.getOrDefault(normalize(registry), List.of()));
         copy.put(normalize(registry), list);
-        return new JregSettings(insecureRegistries, copy);
+        return new JregSettings(insecureRegistries, copy, retries);
     }
 
     /** These settings with more mirrors for a registry, tried after the ones already listed. */
@@ -96,7 +102,7 @@ public record JregSettings(Set<String> insecureRegistries, Map<String, List<Mirr
         List<Mirror> list = new ArrayList<>(copy.getOrDefault(normalize(registry), List.of()));
         list.addAll(last);
         copy.put(normalize(registry), list);
-        return new JregSettings(insecureRegistries, copy);
+        return new JregSettings(insecureRegistries, copy, retries);
     }
 
     /** The mirrors of a registry, in order; empty when it has none. */

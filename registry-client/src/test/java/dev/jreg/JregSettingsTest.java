@@ -21,12 +21,13 @@ class JregSettingsTest {
     @Test
     void readsMirrorsAndInsecureRegistries() throws Exception {
         Path file = dir.resolve("config.json");
-        Files.writeString(file, "{\"insecureRegistries\":[\"a.internal:5000\"],\"registries\":{"
+        Files.writeString(file, "{\"insecureRegistries\":[\"a.internal:5000\"],\"retries\":7,\"registries\":{"
                 + "\"index.docker.io\":{\"mirrors\":[\"https://m1.internal\",\"http://127.0.0.1:5001\"]},"
                 + "\"ghcr.io\":{\"mirrors\":[\"harbor.internal/ghcr-proxy\"]},"
                 + "\"b.internal\":{\"insecure\":true}}}");
         JregSettings settings = JregSettings.read(file);
         assertEquals(Set.of("a.internal:5000", "b.internal"), settings.insecureRegistries());
+        assertEquals(7, settings.retries());
         List<Mirror> hub = settings.mirrorsOf("docker.io");
         assertEquals(List.of("m1.internal", "http://127.0.0.1:5001"), hub.stream().map(Mirror::toString).toList());
         assertTrue(hub.get(1).plainHttp());
@@ -42,6 +43,8 @@ class JregSettingsTest {
         Files.writeString(broken, "{\"registries\":");
         InvalidContentException e = assertThrows(InvalidContentException.class, () -> JregSettings.read(broken));
         assertTrue(e.getMessage().contains("broken.json"), e.getMessage());
+        Files.writeString(broken, "{\"retries\":\"many\"}");
+        assertThrows(InvalidContentException.class, () -> JregSettings.read(broken));
     }
 
     @Test

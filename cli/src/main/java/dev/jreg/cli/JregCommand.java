@@ -62,8 +62,9 @@ final class JregCommand implements Runnable {
     private List<String> registryMirrors = new ArrayList<>();
 
     @Option(names = "--retries", scope = ScopeType.INHERIT, paramLabel = "N",
-            description = "Retries of a failed request (connection failures, 408, 429, 5xx), with backoff (default: ${DEFAULT-VALUE}).")
-    private int retries = RetryPolicy.DEFAULT.maxAttempts() - 1;
+            description = "Retries of a failed request (connection failures, 408, 429, 5xx), with backoff"
+                    + " (default: \"retries\" in the config file, else 4).")
+    private Integer retries;
 
     @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "SECONDS",
             description = "Longest wait to connect or for the next bytes of an answer (default: ${DEFAULT-VALUE}).")
@@ -136,10 +137,12 @@ final class JregCommand implements Runnable {
 
     /** Opens the library with the global options, the config files and the environment. */
     Jreg open() throws IOException {
-        if (retries < 0 || timeoutSeconds < 1) {
+        if (retries != null && retries < 0 || timeoutSeconds < 1) {
             throw new IllegalArgumentException("--retries must not be negative and --timeout must be at least 1 second");
         }
         JregSettings settings = settings();
+        int retryCount = retries != null ? retries
+                : settings.retries() != null ? settings.retries() : RetryPolicy.DEFAULT.maxAttempts() - 1;
         RegistryOptions registry = new RegistryOptions(
                 DockerConfigKeychain.fromEnvironment(context.env(), context.home()),
                 union(insecureRegistries, settings.insecureRegistries()),
@@ -149,7 +152,7 @@ final class JregCommand implements Runnable {
                 debug ? line -> context.err().println("debug: " + line) : null,
                 certificateRoots(),
                 ProxySettings.fromEnvironment(context.env()),
-                RetryPolicy.DEFAULT.withAttempts(retries + 1));
+                RetryPolicy.DEFAULT.withAttempts(retryCount + 1));
         return Jreg.open(new JregConfig(JregConfig.defaultStore(context.env(), context.home()), registry,
                 CopyOptions.DEFAULT_CONCURRENCY, settings, context.err()::println));
     }
