@@ -74,7 +74,9 @@ def layer(size, seed):
                     tar.addfile(info, f)
             except OSError:
                 pass
-        filler = random.Random(seed).randbytes(int(size * 0.75))
+        rng = random.Random(seed)
+        filler = b"".join(rng.randbytes(1 << 24) for _ in range(int(size * 0.75) >> 24)) \
+            + rng.randbytes(int(size * 0.75) & ((1 << 24) - 1))
         info = tarfile.TarInfo("filler/data-%d" % seed)
         info.size, info.mtime = len(filler), 0
         tar.addfile(info, io.BytesIO(filler))

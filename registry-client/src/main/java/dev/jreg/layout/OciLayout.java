@@ -411,33 +411,25 @@ public final class OciLayout {
                     reachable.addAll(blobsOf(entry));
                 }
                 List<Digest> deleted = new ArrayList<>();
-                long bytes = 0;
-                try (DirectoryStream<Path> algorithms = Files.newDirectoryStream(blobs)) {
-                    for (Path algorithm : algorithms) {
-                        try (DirectoryStream<Path> files = Files.newDirectoryStream(algorithm)) {
-                            for (Path file : files) {
-                                Digest digest = digestOf(algorithm, file);
-                                if (digest == null || reachable.contains(digest)) {
-                                    continue;
-                                }
-                                bytes += Files.size(file);
-                                Files.delete(file);
-                                deleted.add(digest);
-                            }
-                        }
+                long[] bytes = {0};
+                forEachBlob((file, digest) -> {
+                    if (!reachable.contains(digest)) {
+                        bytes[0] += Files.size(file);
+                        Files.delete(file);
+                        deleted.add(digest);
                     }
-                }
+                });
                 int temps = 0;
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(ingest)) {
                     for (Path file : files) {
-                        bytes += Files.size(file);
+                        bytes[0] += Files.size(file);
                         Files.delete(file);
                         if (!file.getFileName().toString().endsWith(".lock")) {
                             temps++;
                         }
                     }
                 }
-                return new GarbageCollection(deleted, bytes, temps);
+                return new GarbageCollection(deleted, bytes[0], temps);
             });
         }
     }
@@ -451,26 +443,16 @@ public final class OciLayout {
         try (Closeable exclusive = activity.exclusive()) {
             return withIndexLock(() -> {
                 List<Digest> corrupt = new ArrayList<>();
-                int checked = 0;
-                try (DirectoryStream<Path> algorithms = Files.newDirectoryStream(blobs)) {
-                    for (Path algorithm : algorithms) {
-                        try (DirectoryStream<Path> files = Files.newDirectoryStream(algorithm)) {
-                            for (Path file : files) {
-                                Digest digest = digestOf(algorithm, file);
-                                if (digest == null) {
-                                    continue;
-                                }
-                                checked++;
-                                if (!intact(file, digest)) {
-                                    corrupt.add(digest);
-                                    if (repair) {
-                                        Files.delete(file);
-                                    }
-                                }
-                            }
+                int[] checked = {0};
+                forEachBlob((file, digest) -> {
+                    checked[0]++;
+                    if (!intact(file, digest)) {
+                        corrupt.add(digest);
+                        if (repair) {
+                            Files.delete(file);
                         }
                     }
-                }
+                });
                 List<String> incomplete = new ArrayList<>();
                 for (Descriptor entry : names()) {
                     if (!complete(entry, Set.copyOf(corrupt), 0)) {
@@ -490,7 +472,7 @@ public final class OciLayout {
                     }
                     writeIndex(index);
                 }
-                return new VerifyReport(checked, corrupt, incomplete, repair);
+                return new VerifyReport(checked[0], corrupt, incomplete, repair);
             });
         }
     }
@@ -527,6 +509,28 @@ public final class OciLayout {
             }
         }
         return true;
+    }
+
+    /** Something done to each blob file. */
+    @FunctionalInterface
+    private interface BlobVisitor {
+        void visit(Path file, Digest digest) throws IOException;
+    }
+
+    /** Visits every file under {@code blobs/} named like a digest; other files are left alone. */
+    private void forEachBlob(BlobVisitor visitor) throws IOException {
+        try (DirectoryStream<Path> algorithms = Files.newDirectoryStream(blobs)) {
+            for (Path algorithm : algorithms) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(algorithm)) {
+                    for (Path file : files) {
+                        Digest digest = digestOf(algorithm, file);
+                        if (digest != null) {
+                            visitor.visit(file, digest);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** The digest a blob file stands for, or null for a file that is not one (left alone). */
