@@ -15,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "blob", mixinStandardHelpOptions = true,
         description = {"Write a blob to stdout or a file, verified against its digest.",
             "With -o the file appears only once the bytes are verified; on stdout a mismatch is reported at the end."})
-final class BlobCommand implements Callable<Integer> {
+final class BlobCommand implements Callable<Integer>, MovesBlobs {
     @ParentCommand
     private JregCommand root;
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
             "  jreg copy --platform linux/arm64 nginx:1.24.0 localhost:5000/nginx:arm",
             "  jreg mirror --all-tags --no-clobber docker.io/library/alpine registry.internal/alpine",
             "  jreg copy localhost:5000/app:1 oci:/media/usb/images:app-1"})
-final class CopyCommand implements Callable<Integer> {
+final class CopyCommand implements Callable<Integer>, MovesBlobs {
     @ParentCommand
     private JregCommand root;
 

@@ -4,6 +4,7 @@ import dev.jreg.Jreg;
 import dev.jreg.JregConfig;
 import dev.jreg.JregSettings;
 import dev.jreg.Mirror;
+import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import dev.jreg.auth.DockerConfigKeychain;
 import dev.jreg.copy.CopyOptions;
@@ -14,6 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import picocli.AutoComplete;
@@ -36,13 +41,19 @@ import picocli.CommandLine.ScopeType;
             "", "Run 'jreg COMMAND --help' for more information on a command."})
 final class JregCommand implements Runnable {
     /**
-     * Every command. Building picocli's model of a command costs reflection, so a run registers
-     * only the command it invokes (all of them for help, usage and completion).
+     * Every command by the names and aliases its {@code @Command} gives (a test holds the two
+     * together). Reading those annotations costs reflection, and so does building picocli's model
+     * of a command, so a run registers only the command it invokes (all of them, with help and
+     * completion, otherwise).
      */
-    private static final List<Class<?>> COMMANDS = List.of(PullCommand.class, PushCommand.class, TagCommand.class, CopyCommand.class, ImagesCommand.class,
-            RmCommand.class, PruneCommand.class, InspectCommand.class, TagsCommand.class, DigestCommand.class,
-            ManifestCommand.class, ConfigCommand.class, BlobCommand.class, CatalogCommand.class, DeleteCommand.class,
-            LoginCommand.class, LogoutCommand.class, VerifyCommand.class, TrainCommand.class);
+    static final Map<String, Class<?>> COMMANDS = commands(
+            "pull", PullCommand.class, "push", PushCommand.class, "tag", TagCommand.class,
+            "copy", CopyCommand.class, "mirror", CopyCommand.class, "images", ImagesCommand.class,
+            "ls", ImagesCommand.class, "rm", RmCommand.class, "rmi", RmCommand.class, "prune", PruneCommand.class,
+            "inspect", InspectCommand.class, "tags", TagsCommand.class, "digest", DigestCommand.class,
+            "manifest", ManifestCommand.class, "config", ConfigCommand.class, "blob", BlobCommand.class,
+            "catalog", CatalogCommand.class, "delete", DeleteCommand.class, "login", LoginCommand.class,
+            "logout", LogoutCommand.class, "verify", VerifyCommand.class, "__train-cds", TrainCommand.class);
     /** Global options that take a value, to find the command name among the arguments. */
     private static final Set<String> VALUED_OPTIONS = Set.of("--insecure-registry", "--registry-mirror", "--retries",
             "--timeout");
@@ -81,22 +92,24 @@ final class JregCommand implements Runnable {
     static int run(CliContext context, String... args) {
         JregCommand root = new JregCommand(context);
         ErrorReporter reporter = new ErrorReporter(context, root);
-        CommandLine commandLine = new CommandLine(root);
-        String invoked = commandName(args);
-        for (Class<?> command : COMMANDS) {
-            CommandLine.Command annotation = command.getAnnotation(CommandLine.Command.class);
-            if (invoked == null || annotation.name().equals(invoked) || List.of(annotation.aliases()).contains(invoked)) {
-                commandLine.addSubcommand(command);
-            }
+        Class<?> invoked = invokedCommand(args);
+        if (invoked != null && MovesBlobs.class.isAssignableFrom(invoked)) {
+            Digest.warmUpHashing();
         }
-        commandLine.addSubcommand(new CommandLine.HelpCommand());
-        commandLine.addSubcommand(new AutoComplete.GenerateCompletion());
+        CommandLine commandLine = new CommandLine(root);
+        if (invoked != null) {
+            commandLine.addSubcommand(invoked);
+        } else {
+            new LinkedHashSet<>(COMMANDS.values()).forEach(commandLine::addSubcommand);
+            commandLine.addSubcommand(new CommandLine.HelpCommand());
+            commandLine.addSubcommand(new AutoComplete.GenerateCompletion());
+            commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        }
         commandLine
                 .setOut(context.out())
                 .setErr(context.err())
                 .setExecutionExceptionHandler(reporter)
                 .setParameterExceptionHandler(reporter);
-        commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         int code = commandLine.execute(args);
         context.out().flush();
         context.err().flush();
@@ -104,22 +117,23 @@ final class JregCommand implements Runnable {
     }
 
     /** The command the arguments name, or null when they name none of ours (help, usage, a typo). */
-    private static String commandName(String[] args) {
+    private static Class<?> invokedCommand(String[] args) {
         for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (VALUED_OPTIONS.contains(arg)) {
+            if (VALUED_OPTIONS.contains(args[i])) {
                 i++;
-            } else if (!arg.startsWith("-")) {
-                for (Class<?> command : COMMANDS) {
-                    CommandLine.Command annotation = command.getAnnotation(CommandLine.Command.class);
-                    if (annotation.name().equals(arg) || List.of(annotation.aliases()).contains(arg)) {
-                        return arg;
-                    }
-                }
-                return null;
+            } else if (!args[i].startsWith("-")) {
+                return COMMANDS.get(args[i]);
             }
         }
         return null;
+    }
+
+    private static Map<String, Class<?>> commands(Object... namesAndClasses) {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndClasses.length; i += 2) {
+            commands.put((String) namesAndClasses[i], (Class<?>) namesAndClasses[i + 1]);
+        }
+        return Collections.unmodifiableMap(commands);
     }
 
     @Override

@@ -19,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
             "Only layers the store lacks are fetched; every blob is verified before it is kept."},
         footer = {"", "Examples:", "  jreg pull nginx:1.24.0", "  jreg pull --platform linux/arm64/v8 alpine",
             "  jreg pull localhost:5000/app@sha256:…"})
-final class PullCommand implements Callable<Integer> {
+final class PullCommand implements Callable<Integer>, MovesBlobs {
     @ParentCommand
     private JregCommand root;
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
             "Blobs the registry has are skipped; blobs in another repository of the same registry are mounted."},
         footer = {"", "Examples:", "  jreg tag nginx:1.24.0 localhost:5000/nginx:1.24.0",
             "  jreg push localhost:5000/nginx:1.24.0", "  jreg push --all-tags localhost:5000/nginx"})
-final class PushCommand implements Callable<Integer> {
+final class PushCommand implements Callable<Integer>, MovesBlobs {
     @ParentCommand
     private JregCommand root;
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check the local store: every blob hashes to its name, every name reaches complete content.",
             "Exits 6 when something is wrong; --repair deletes corrupt blobs and drops incomplete names."})
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand implements Callable<Integer>, MovesBlobs {
     @ParentCommand
     private JregCommand root;
 

@@ -45,6 +45,19 @@ class CommandLineTest {
     }
 
     @Test
+    void commandTableMatchesTheCommandsOwnNames() {
+        java.util.Map<String, Class<?>> declared = new java.util.LinkedHashMap<>();
+        for (Class<?> command : new java.util.LinkedHashSet<>(JregCommand.COMMANDS.values())) {
+            picocli.CommandLine.Command annotation = command.getAnnotation(picocli.CommandLine.Command.class);
+            declared.put(annotation.name(), command);
+            for (String alias : annotation.aliases()) {
+                declared.put(alias, command);
+            }
+        }
+        assertEquals(declared, JregCommand.COMMANDS);
+    }
+
+    @Test
     void versionNamesJregAndJava() {
         Cli.Result result = run("--version");
         assertEquals(0, result.exitCode());

@@ -16,6 +16,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,6 +173,8 @@ public final class Copier {
             if (missing.isEmpty()) {
                 return;
             }
+            // Largest first: the biggest blob bounds the wall time, so it must not start last.
+            missing.sort(Comparator.comparingLong(Descriptor::size).reversed());
             Parallel.map(missing, options.concurrency(), blob -> {
                 copyBlob(blob);
                 return blob;

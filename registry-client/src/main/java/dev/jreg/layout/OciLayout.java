@@ -230,23 +230,54 @@ public final class OciLayout {
                     hasher.reset();
                     written = 0;
                 }
+                // Full buffers: a socket hands over a few KB per read, and a write per read would
+                // cost a system call for every few KB. Bytes that arrived before a connection broke
+                // are still kept, so that the resume starts after them.
                 byte[] buffer = new byte[256 * 1024];
-                long limit = descriptor.size();
-                int n;
-                while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - written + 1))) != -1) {
-                    if (written + n > limit) {
-                        throw new DigestMismatchException("blob " + descriptor.digest() + " is larger than its descriptor's "
-                                + limit + " bytes");
+                int filled = 0;
+                IOException broken = null;
+                while (true) {
+                    // Room for one byte past the promised size, so that an endless body ends early.
+                    int room = (int) Math.min(buffer.length - filled, descriptor.size() - written - filled + 1);
+                    if (room == 0) {
+                        keep(out, buffer, filled); // refuses: more bytes than promised
                     }
-                    out.write(buffer, 0, n);
-                    hasher.update(buffer, 0, n);
-                    written += n;
+                    int n;
+                    try {
+                        n = in.read(buffer, filled, room);
+                    } catch (IOException e) {
+                        broken = e;
+                        n = -1;
+                    }
+                    if (n > 0) {
+                        filled += n;
+                    }
+                    if (n < 0 || filled == buffer.length) {
+                        keep(out, buffer, filled);
+                        filled = 0;
+                        if (n < 0) {
+                            break;
+                        }
+                    }
+                }
+                if (broken != null) {
+                    throw broken;
                 }
             }
             if (!complete()) {
                 throw new java.io.EOFException("blob " + descriptor.digest() + " ended after " + written + " of "
                         + descriptor.size() + " bytes");
             }
+        }
+
+        private void keep(OutputStream out, byte[] buffer, int length) throws IOException {
+            if (written + length > descriptor.size()) {
+                throw new DigestMismatchException("blob " + descriptor.digest() + " is larger than its descriptor's "
+                        + descriptor.size() + " bytes");
+            }
+            out.write(buffer, 0, length);
+            hasher.update(buffer, 0, length);
+            written += length;
         }
 
         void verify() throws DigestMismatchException {

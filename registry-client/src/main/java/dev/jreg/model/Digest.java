@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +16,14 @@ import java.util.regex.Pattern;
  */
 public record Digest(String algorithm, String hex) {
     private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+    private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
+    /**
+     * Small updates, and enough of them for the JIT's top tier to compile the update method itself:
+     * only then does it use the multi-block SHA intrinsic (a compiled inner loop alone gets the
+     * slower one-block intrinsic).
+     */
+    private static final int WARM_UP_CHUNK = 1024;
+    private static final int WARM_UP_UPDATES = 8000;
 
     /** Validates the algorithm and the hex length. */
     public Digest {
@@ -55,6 +64,28 @@ public record Digest(String algorithm, String hex) {
     /** The SHA-256 digest of the given bytes. */
     public static Digest sha256(byte[] bytes) {
         return new Digest("sha256", HexFormat.of().formatHex(newSha256().digest(bytes)));
+    }
+
+    /**
+     * Hashes a few MB of throw-away bytes on a daemon thread, once per JVM, so that the JIT has
+     * compiled SHA-256 down to the CPU's SHA instructions before the first large blob arrives. A
+     * short-lived process otherwise hashes its first tens of MB several times slower, while its
+     * compiler threads are busy with start-up code. For commands about to move many bytes.
+     */
+    public static void warmUpHashing() {
+        if (!WARMED_UP.compareAndSet(false, true)) {
+            return;
+        }
+        Thread thread = new Thread(() -> {
+            MessageDigest hasher = newSha256();
+            byte[] chunk = new byte[WARM_UP_CHUNK];
+            for (int i = 0; i < WARM_UP_UPDATES; i++) {
+                hasher.update(chunk, 0, chunk.length);
+            }
+        }, "jreg-hash-warm-up");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
     }
 
     /** A fresh hasher for this digest's algorithm. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,9 @@ final class RegistryHttp {
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
                 .connectTimeout(options.connectTimeout())
-                .readTimeout(options.readTimeout())
+                // Reads time out in the kernel: see KernelTimeoutSockets.
+                .readTimeout(Duration.ZERO)
+                .socketFactory(new KernelTimeoutSockets((int) options.readTimeout().toMillis()))
                 .writeTimeout(options.readTimeout())
                 .followRedirects(true)
                 .followSslRedirects(true)

@@ -31,7 +31,8 @@ public final class VerifiedCopy {
         long written = 0;
         byte[] buffer = new byte[BUFFER];
         int n;
-        while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - written + 1))) != -1) {
+        // Full buffers, so each write and hash step covers many socket reads.
+        while ((n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, limit - written + 1))) > 0) {
             written += n;
             if (written > limit) {
                 throw new DigestMismatchException("blob " + digest + " is larger than its descriptor's " + limit + " bytes");
