@@ -31,6 +31,7 @@ import okhttp3.Response;
  */
 final class RegistryHttp {
     private final RegistryOptions options;
+    private final SystemTls systemTls = new SystemTls();
     private Clients verified;
     private final TokenClient tokens;
     private final Map<String, HostState> hosts = new HashMap<>();
@@ -49,8 +50,8 @@ final class RegistryHttp {
     }
 
     /**
-     * The shared clients, built on first use: building one loads the system trust store, which
-     * commands that never reach a registry (images, rm) should not pay for.
+     * The shared clients, built on first use, which commands that never reach a registry (images,
+     * rm) should not pay for; the system's CAs load only at the first TLS handshake.
      */
     private synchronized Clients verified() {
         if (verified != null) {
@@ -65,6 +66,7 @@ final class RegistryHttp {
                 // Reads time out in the kernel: see KernelTimeoutSockets.
                 .readTimeout(Duration.ZERO)
                 .socketFactory(new KernelTimeoutSockets((int) options.readTimeout().toMillis()))
+                .sslSocketFactory(systemTls.socketFactory(), systemTls.trustManager())
                 .writeTimeout(options.readTimeout())
                 .followRedirects(true)
                 .followSslRedirects(true)

@@ -13,8 +13,6 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.BufferedSink;
-import okio.Okio;
-import okio.Source;
 
 /**
  * The blob upload protocol: start a session, then one monolithic {@code PUT ?digest=} streamed
@@ -114,8 +112,13 @@ final class Uploads {
 
             @Override
             public void writeTo(BufferedSink sink) throws IOException {
-                try (InputStream in = content.open(); Source source = Okio.source(in)) {
-                    sink.writeAll(source);
+                // Large writes: okio times every write to the socket out on its watchdog thread, and
+                // a write per few KB read would wake that thread for every few KB sent.
+                byte[] buffer = new byte[256 * 1024];
+                try (InputStream in = content.open()) {
+                    for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0;) {
+                        sink.write(buffer, 0, n);
+                    }
                 }
             }
         };
