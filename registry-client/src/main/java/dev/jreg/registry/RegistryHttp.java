@@ -63,9 +63,9 @@ final class RegistryHttp {
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
                 .connectTimeout(options.connectTimeout())
-                // Reads time out in the kernel: see KernelTimeoutSockets.
+                // Reads time out in the kernel: see RegistrySockets.
                 .readTimeout(Duration.ZERO)
-                .socketFactory(new KernelTimeoutSockets((int) options.readTimeout().toMillis()))
+                .socketFactory(new RegistrySockets((int) options.readTimeout().toMillis()))
                 .sslSocketFactory(systemTls.socketFactory(), systemTls.trustManager())
                 .writeTimeout(options.readTimeout())
                 .followRedirects(true)
@@ -124,7 +124,7 @@ final class RegistryHttp {
     private static boolean isClientCertificateRefusal(Throwable e) {
         String message = rootMessage(e).toLowerCase(java.util.Locale.ROOT);
         return message.contains("certificate_required") || message.contains("bad_certificate")
-                || message.contains("broken pipe") && e instanceof SSLException;
+                || (message.contains("broken pipe") || message.contains("connection reset")) && e instanceof SSLException;
     }
 
     private static String rootMessage(Throwable e) {
@@ -165,7 +165,7 @@ final class RegistryHttp {
         HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
         HttpUrl http = HttpUrl.get("http://" + apiHost + "/");
         if (!plainHttpAllowed) {
-            return ping(registry, https, clients, credentials, false);
+            return pingTls(registry, https, clients, credentials);
         }
         if (!insecure) {
             // Loopback registries almost always speak plain HTTP: ask that first (the ping carries no
@@ -175,11 +175,11 @@ final class RegistryHttp {
             } catch (RegistryException answeredInPlainHttp) {
                 throw answeredInPlainHttp;
             } catch (IOException notPlain) {
-                return ping(registry, https, clients, credentials, false);
+                return pingTls(registry, https, clients, credentials);
             }
         }
         try {
-            return ping(registry, https, clients, credentials, false);
+            return pingTls(registry, https, clients, credentials);
         } catch (SSLException e) {
             if (isCertificateProblem(e) || isClientCertificateRefusal(e)) {
                 throw e;
@@ -187,6 +187,26 @@ final class RegistryHttp {
             // A plain-HTTP server answers a TLS hello with text: fall back, as docker does for insecure registries.
         }
         return ping(registry, http, clients, credentials, false);
+    }
+
+    /**
+     * A ping over TLS. A registry that refuses the client's certificate (or its lack of one) under
+     * TLS 1.3 only drops the connection after the handshake, which surfaces as a broken pipe or a
+     * reset on the socket: reported as the TLS failure it is.
+     */
+    private HostState pingTls(String registry, HttpUrl https, Clients clients, Optional<Credentials> credentials)
+            throws IOException {
+        try {
+            return ping(registry, https, clients, credentials, false);
+        } catch (SSLException e) {
+            throw e;
+        } catch (IOException e) {
+            String message = rootMessage(e).toLowerCase(java.util.Locale.ROOT);
+            if (message.contains("broken pipe") || message.contains("connection reset")) {
+                throw new SSLException(rootMessage(e), e);
+            }
+            throw e;
+        }
     }
 
     /** A plain-HTTP ping reached a TLS port. */
