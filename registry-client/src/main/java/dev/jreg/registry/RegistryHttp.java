@@ -22,6 +22,7 @@ import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
 
@@ -63,7 +64,11 @@ final class RegistryHttp {
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
                 .connectTimeout(options.connectTimeout())
-                // Reads time out in the kernel: see RegistrySockets.
+                // Reads time out in the kernel: see RegistrySockets. That needs a socket per
+                // exchange, so HTTP/1.1 only: under HTTP/2 one stream that stalls while others on
+                // its connection move would never time out. A blob per connection also keeps
+                // parallel downloads clear of HTTP/2's shared flow-control window.
+                .protocols(List.of(Protocol.HTTP_1_1))
                 .readTimeout(Duration.ZERO)
                 .socketFactory(new RegistrySockets((int) options.readTimeout().toMillis()))
                 .sslSocketFactory(systemTls.socketFactory(), systemTls.trustManager())

@@ -16,8 +16,13 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.jreg.error.RateLimitedException;
 import dev.jreg.error.UnreachableException;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Reference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -60,6 +65,31 @@ class RetryTest {
         registry.stubFor(get(urlEqualTo("/v2/app/manifests/1")).inScenario("flaky").whenScenarioStateIs(state)
                 .willReturn(aResponse().withHeader("Content-Type", MediaType.OCI_MANIFEST.value())
                         .withBody(RegistryClientTest.MANIFEST)));
+    }
+
+    @Test
+    void aBodyThatStallsTimesOutAfterTheReadTimeout() throws Exception {
+        byte[] bytes = new byte[64 * 1024];
+        Descriptor blob = new Descriptor(MediaType.OCI_LAYER_GZIP, Digest.sha256(bytes), bytes.length,
+                null, null, null, null);
+        registry.stubFor(get(urlEqualTo("/v2/app/blobs/" + blob.digest())).willReturn(aResponse()
+                .withHeader("Content-Length", String.valueOf(bytes.length)).withBody(bytes)
+                .withChunkedDribbleDelay(2, 20_000)));
+        RegistryClient client = new RegistryClient(new RegistryOptions(null, null, null, null, Duration.ofSeconds(1),
+                null).withRetry(RetryPolicy.DEFAULT.withAttempts(1).withSleeper(slept::add)));
+        long start = System.nanoTime();
+        IOException failure = assertThrows(IOException.class, () -> {
+            try (InputStream in = client.blob(ref(), blob)) {
+                in.readAllBytes();
+            }
+        });
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(waited.compareTo(Duration.ofSeconds(8)) < 0, "waited " + waited + " for a stalled body");
+        boolean timedOut = false;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            timedOut |= t instanceof SocketTimeoutException;
+        }
+        assertTrue(timedOut, () -> "not a timeout: " + failure);
     }
 
     @Test
