@@ -110,8 +110,15 @@ final class RegistrySockets extends SocketFactory {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+            if (position == limit) {
+                int n = in.read(buffer, 0, buffer.length);
+                if (n <= 0) {
+                    return -1;
+                }
+                position = 0;
+                limit = n;
+            }
+            return buffer[position++] & 0xff;
         }
 
         @Override
