@@ -673,7 +673,7 @@ public final class OciLayout {
     private <T> T withIndexLock(IoAction<T> action) throws IOException {
         indexLock.lock();
         try (FileChannel channel = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+                StandardOpenOption.WRITE); FileLock lock = StoreLock.await(channel, false)) {
             return action.run();
         } finally {
             indexLock.unlock();

@@ -2,6 +2,7 @@ package dev.jreg.layout;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ final class StoreLock {
             synchronized (this) {
                 if (readers == 0) {
                     sharedChannel = open();
-                    sharedLock = sharedChannel.lock(0, Long.MAX_VALUE, true);
+                    sharedLock = await(sharedChannel, true);
                 }
                 readers++;
             }
@@ -72,7 +73,7 @@ final class StoreLock {
         FileLock lock;
         try {
             channel = open();
-            lock = channel.lock();
+            lock = await(channel, false);
         } catch (IOException | RuntimeException e) {
             threads.writeLock().unlock();
             throw e;
@@ -84,6 +85,29 @@ final class StoreLock {
                 threads.writeLock().unlock();
             }
         };
+    }
+
+    /**
+     * Takes a lock on the whole file, waiting for other processes by polling. A blocking lock
+     * (fcntl's F_SETLKW) fails with EDEADLK when two processes each wait, on one thread, for a
+     * lock that the other holds on another thread: the kernel counts locks per process, and sees
+     * a cycle where there is none. Polling never asks it to look.
+     */
+    static FileLock await(FileChannel channel, boolean shared) throws IOException {
+        long pauseMillis = 1;
+        while (true) {
+            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, shared);
+            if (lock != null) {
+                return lock;
+            }
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a lock on the store");
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 50);
+        }
     }
 
     private FileChannel open() throws IOException {
