@@ -430,9 +430,11 @@ public final class Jreg {
 
     private static ImageConfig parseConfig(byte[] bytes, Descriptor descriptor) throws InvalidContentException {
         try {
-            return Json.MAPPER.readValue(bytes, ImageConfig.class);
+            return ImageConfig.fromJson(Json.parse(bytes));
         } catch (IOException e) {
             throw new InvalidContentException("image config " + descriptor.digest() + " is not valid JSON", e);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidContentException("image config " + descriptor.digest() + " is invalid: " + e.getMessage(), e);
         }
     }
 

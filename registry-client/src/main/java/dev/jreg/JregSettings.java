@@ -119,7 +119,7 @@ public record JregSettings(Set<String> insecureRegistries, Map<String, List<Mirr
             return null;
         }
         try {
-            return Json.MAPPER.readTree(file.toFile());
+            return Json.parse(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new InvalidContentException("cannot read " + file + ": not valid JSON", e);
         }

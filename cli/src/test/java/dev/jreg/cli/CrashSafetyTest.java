@@ -103,7 +103,7 @@ class CrashSafetyTest {
     }
 
     static void image(OciLayout layout, String name, List<Descriptor> layers) throws Exception {
-        byte[] config = Json.MAPPER.writeValueAsBytes(Map.of("architecture", "amd64", "os", "linux",
+        byte[] config = Json.bytes(Map.of("architecture", "amd64", "os", "linux",
                 "rootfs", Map.of("type", "layers", "diff_ids", layers.stream().map(l -> l.digest().toString()).toList())));
         Descriptor configD = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(config), config.length);
         layout.putBlob(configD, new java.io.ByteArrayInputStream(config));

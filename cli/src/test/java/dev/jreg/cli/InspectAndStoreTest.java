@@ -86,7 +86,7 @@ class InspectAndStoreTest {
     void inspectShowsTheManifestsLayersExactly() throws Exception {
         String ref = r + "/shared/a:1";
         ImageManifest manifest = (ImageManifest) ManifestBlob.of(Skopeo.inspectRaw("docker://" + ref), null).manifest();
-        JsonNode json = Json.MAPPER.readTree(run("inspect", "--format", "json", ref).out());
+        JsonNode json = Json.parse(run("inspect", "--format", "json", ref).out());
 
         JsonNode layers = json.path("image").path("layers");
         assertEquals(manifest.layers().size(), layers.size());
@@ -108,7 +108,7 @@ class InspectAndStoreTest {
 
     @Test
     void inspectOfAnIndexListsBothPlatforms() throws Exception {
-        JsonNode json = Json.MAPPER.readTree(run("inspect", "--format", "json", r + "/multi/app:1").out());
+        JsonNode json = Json.parse(run("inspect", "--format", "json", r + "/multi/app:1").out());
         assertEquals(index.digest().toString(), json.path("digest").asText());
         assertEquals(2, json.path("platforms").size());
         ImageIndex expected = (ImageIndex) index.manifest();
@@ -118,7 +118,7 @@ class InspectAndStoreTest {
             assertTrue(json.path("platforms").get(i).path("size").asLong() > 20_000);
         }
         assertTrue(json.path("image").isMissingNode(), "no image section without --platform");
-        JsonNode arm = Json.MAPPER.readTree(run("inspect", "--format", "json", "--platform", "linux/arm64/v8",
+        JsonNode arm = Json.parse(run("inspect", "--format", "json", "--platform", "linux/arm64/v8",
                 r + "/multi/app:1").out());
         assertEquals("linux/arm64/v8", arm.path("image").path("platform").asText());
     }
@@ -156,7 +156,7 @@ class InspectAndStoreTest {
         }
         assertEquals(300, run("tags", repository).out().lines().count());
         assertEquals(7, run("tags", "--limit", "7", repository).out().lines().count());
-        JsonNode json = Json.MAPPER.readTree(run("tags", "--format", "json", repository).out());
+        JsonNode json = Json.parse(run("tags", "--format", "json", repository).out());
         assertEquals(300, json.path("tags").size());
 
         long heads = registry.countRequests("HEAD", "/v2/many/app/manifests/t[0-9]+");

@@ -92,7 +92,7 @@ class LoginTest {
             assertEquals("Login Succeeded\n", login.out());
             assertNoSecret(login);
 
-            JsonNode written = Json.MAPPER.readTree(config.toFile());
+            JsonNode written = Json.parse(Files.readAllBytes(config));
             assertEquals("table {{.ID}}", written.path("psFormat").asText(), "unrelated keys are kept");
             assertEquals("eDp5", written.path("auths").path("other.example").path("auth").asText());
             String auth = written.path("auths").path(registry.hostPort()).path("auth").asText();
@@ -105,7 +105,7 @@ class LoginTest {
 
             Cli.Result logout = cli().run("logout", registry.hostPort());
             assertEquals("Removing login credentials for " + registry.hostPort() + "\n", logout.out());
-            JsonNode after = Json.MAPPER.readTree(config.toFile());
+            JsonNode after = Json.parse(Files.readAllBytes(config));
             assertTrue(after.path("auths").path(registry.hostPort()).isMissingNode());
             assertEquals("eDp5", after.path("auths").path("other.example").path("auth").asText());
         }

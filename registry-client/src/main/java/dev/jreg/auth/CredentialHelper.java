@@ -49,7 +49,7 @@ final class CredentialHelper {
         }
         JsonNode reply;
         try {
-            reply = Json.MAPPER.readTree(result.stdout);
+            reply = Json.parse(result.stdout);
         } catch (IOException e) {
             throw new IOException("credential helper " + program() + " answered with something that is not JSON");
         }
@@ -62,11 +62,11 @@ final class CredentialHelper {
     }
 
     void store(String serverUrl, Credentials credentials) throws IOException {
-        ObjectNode request = Json.MAPPER.createObjectNode();
+        ObjectNode request = Json.object();
         request.put("ServerURL", serverUrl);
         request.put("Username", credentials.identityToken() != null ? TOKEN_USER : credentials.username());
         request.put("Secret", credentials.identityToken() != null ? credentials.identityToken() : credentials.password());
-        Result result = run("store", Json.MAPPER.writeValueAsBytes(request));
+        Result result = run("store", Json.bytes(request));
         if (result.exitCode != 0) {
             throw new IOException("credential helper " + program() + " failed to store credentials for " + serverUrl
                     + " (exit " + result.exitCode + ")");

@@ -91,7 +91,7 @@ public final class DockerConfigKeychain implements Keychain {
             helper.get().store(keyOf(registry), credentials);
             return;
         }
-        ObjectNode entry = Json.MAPPER.createObjectNode();
+        ObjectNode entry = Json.object();
         if (credentials.hasPassword()) {
             entry.put("auth", Base64.getEncoder().encodeToString((credentials.username() + ":" + credentials.password())
                     .getBytes(StandardCharsets.UTF_8)));
@@ -152,10 +152,10 @@ public final class DockerConfigKeychain implements Keychain {
 
     private ObjectNode read() throws IOException {
         if (!Files.isRegularFile(file)) {
-            return Json.MAPPER.createObjectNode();
+            return Json.object();
         }
         try {
-            JsonNode node = Json.MAPPER.readTree(file.toFile());
+            JsonNode node = Json.parse(Files.readAllBytes(file));
             if (node instanceof ObjectNode object) {
                 return object;
             }
@@ -171,7 +171,7 @@ public final class DockerConfigKeychain implements Keychain {
         Path temp = Files.createTempFile(dir, "config.json.", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            Files.write(temp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+            Files.write(temp, Json.pretty(config));
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);

@@ -351,13 +351,18 @@ public final class OciLayout {
         JsonNode manifests = readIndex().path("manifests");
         List<Descriptor> out = new ArrayList<>();
         for (JsonNode entry : manifests) {
-            try {
-                out.add(Json.MAPPER.treeToValue(entry, Descriptor.class));
-            } catch (IOException | IllegalArgumentException e) {
-                throw new InvalidContentException("store index " + root.resolve(INDEX_FILE) + " has an invalid entry", e);
-            }
+            out.add(indexEntry(entry));
         }
         return out;
+    }
+
+    private Descriptor indexEntry(JsonNode entry) throws InvalidContentException {
+        try {
+            return Descriptor.fromJson(entry);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidContentException("store index " + root.resolve(INDEX_FILE) + " has an invalid entry: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The descriptor named by this reference, if any. */
@@ -387,7 +392,7 @@ public final class OciLayout {
     public boolean setName(String name, Descriptor target) throws IOException {
         Map<String, String> annotations = new HashMap<>(target.annotations());
         annotations.put(Descriptor.REF_NAME, name);
-        JsonNode entry = Json.MAPPER.valueToTree(target.withAnnotations(annotations));
+        JsonNode entry = target.withAnnotations(annotations).toJson();
         return withIndexLock(() -> {
             ObjectNode index = readIndex();
             ArrayNode manifests = index.withArray("manifests");
@@ -416,7 +421,7 @@ public final class OciLayout {
             ArrayNode manifests = index.withArray("manifests");
             List<Descriptor> removed = new ArrayList<>();
             for (int i = manifests.size() - 1; i >= 0; i--) {
-                Descriptor entry = Json.MAPPER.treeToValue(manifests.get(i), Descriptor.class);
+                Descriptor entry = indexEntry(manifests.get(i));
                 if (remove.test(entry)) {
                     removed.add(0, entry);
                     manifests.remove(i);
@@ -628,7 +633,7 @@ public final class OciLayout {
         Path file = root.resolve(INDEX_FILE);
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(file.toFile());
+            node = Json.parse(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new InvalidContentException("store index " + file + " is not valid JSON", e);
         }
@@ -639,7 +644,7 @@ public final class OciLayout {
     }
 
     private static ObjectNode emptyIndex() {
-        ObjectNode index = Json.MAPPER.createObjectNode();
+        ObjectNode index = Json.object();
         index.put("schemaVersion", 2);
         index.put("mediaType", MediaType.OCI_INDEX.value());
         index.putArray("manifests");
@@ -647,7 +652,7 @@ public final class OciLayout {
     }
 
     private void writeIndex(ObjectNode index) throws IOException {
-        writeAtomically(root.resolve(INDEX_FILE), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
+        writeAtomically(root.resolve(INDEX_FILE), Json.pretty(index));
     }
 
     private void writeAtomically(Path target, byte[] bytes) throws IOException {

@@ -1,6 +1,7 @@
 package dev.jreg.model;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 
@@ -15,11 +16,10 @@ import java.util.Map;
  * @param urls external locations (foreign layers), possibly empty
  * @param artifactType artifact type, or null
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Descriptor(
         MediaType mediaType,
         Digest digest,
-        @JsonInclude(JsonInclude.Include.ALWAYS) long size,
+        long size,
         Platform platform,
         Map<String, String> annotations,
         List<String> urls,
@@ -41,6 +41,39 @@ public record Descriptor(
         }
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         urls = urls == null ? List.of() : List.copyOf(urls);
+    }
+
+    /**
+     * Reads a descriptor from its JSON object.
+     *
+     * @throws IllegalArgumentException when a field is missing or of the wrong type
+     */
+    public static Descriptor fromJson(JsonNode json) {
+        Json.requireObject(json, "descriptor");
+        String digest = Json.text(json, "digest");
+        long size = Json.integer(json, "size", -1);
+        if (size == -1 && !json.hasNonNull("size")) {
+            throw new IllegalArgumentException("descriptor without size");
+        }
+        JsonNode platform = Json.object(json, "platform");
+        return new Descriptor(Json.mediaType(json), digest == null ? null : Digest.parse(digest), size,
+                platform == null ? null : Platform.fromJson(platform), Json.textMap(json, "annotations"),
+                Json.texts(json, "urls"), Json.text(json, "artifactType"));
+    }
+
+    /** This descriptor as a JSON object, as the OCI spec writes it. */
+    public ObjectNode toJson() {
+        ObjectNode json = Json.object();
+        json.put("mediaType", mediaType.value());
+        json.put("digest", digest.toString());
+        json.put("size", size);
+        if (platform != null) {
+            json.set("platform", platform.toJson());
+        }
+        Json.put(json, "annotations", annotations);
+        Json.put(json, "urls", urls);
+        Json.put(json, "artifactType", artifactType);
+        return json;
     }
 
     /** A plain descriptor. */

@@ -1,7 +1,5 @@
 package dev.jreg.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -49,7 +47,6 @@ public record Digest(String algorithm, String hex) {
      *
      * @throws IllegalArgumentException with a message that says what is wrong
      */
-    @JsonCreator
     public static Digest parse(String value) {
         if (value == null) {
             throw new IllegalArgumentException("invalid digest: missing");
@@ -115,7 +112,6 @@ public record Digest(String algorithm, String hex) {
         return hex.substring(0, 12);
     }
 
-    @JsonValue
     @Override
     public String toString() {
         return algorithm + ":" + hex;

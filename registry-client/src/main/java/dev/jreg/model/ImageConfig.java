@@ -1,8 +1,6 @@
 package dev.jreg.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 
@@ -18,8 +16,6 @@ import java.util.Map;
  * @param rootfs the layer diff IDs
  * @param history the build history, base first
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ImageConfig(
         String created,
         String author,
@@ -33,6 +29,22 @@ public record ImageConfig(
     /** Copies the history. */
     public ImageConfig {
         history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /**
+     * Reads the parts jreg shows from a config's JSON object; other fields are ignored.
+     *
+     * @throws IllegalArgumentException when one of those fields is of the wrong type
+     */
+    public static ImageConfig fromJson(JsonNode json) {
+        Json.requireObject(json, "image config");
+        JsonNode config = Json.object(json, "config");
+        JsonNode rootfs = Json.object(json, "rootfs");
+        return new ImageConfig(Json.text(json, "created"), Json.text(json, "author"), Json.text(json, "os"),
+                Json.text(json, "architecture"), Json.text(json, "variant"),
+                config == null ? null : Container.fromJson(config),
+                rootfs == null ? null : new RootFs(Json.text(rootfs, "type"), Json.texts(rootfs, "diff_ids")),
+                Json.list(json, "history", History::fromJson));
     }
 
     /** The platform this config describes. */
@@ -53,18 +65,22 @@ public record ImageConfig(
      * @param volumes volumes as keys
      * @param stopSignal stop signal
      */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record Container(
-            @JsonProperty("Env") List<String> env,
-            @JsonProperty("Cmd") List<String> cmd,
-            @JsonProperty("Entrypoint") List<String> entrypoint,
-            @JsonProperty("WorkingDir") String workingDir,
-            @JsonProperty("User") String user,
-            @JsonProperty("ExposedPorts") Map<String, Object> exposedPorts,
-            @JsonProperty("Labels") Map<String, String> labels,
-            @JsonProperty("Volumes") Map<String, Object> volumes,
-            @JsonProperty("StopSignal") String stopSignal) {
+            List<String> env,
+            List<String> cmd,
+            List<String> entrypoint,
+            String workingDir,
+            String user,
+            Map<String, Object> exposedPorts,
+            Map<String, String> labels,
+            Map<String, Object> volumes,
+            String stopSignal) {
+
+        static Container fromJson(JsonNode json) {
+            return new Container(Json.texts(json, "Env"), Json.texts(json, "Cmd"), Json.texts(json, "Entrypoint"),
+                    Json.text(json, "WorkingDir"), Json.text(json, "User"), Json.keys(json, "ExposedPorts"),
+                    Json.textMap(json, "Labels"), Json.keys(json, "Volumes"), Json.text(json, "StopSignal"));
+        }
     }
 
     /**
@@ -73,8 +89,7 @@ public record ImageConfig(
      * @param type always {@code layers}
      * @param diffIds one per layer, base first
      */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RootFs(String type, @JsonProperty("diff_ids") List<String> diffIds) {
+    public record RootFs(String type, List<String> diffIds) {
     }
 
     /**
@@ -86,13 +101,17 @@ public record ImageConfig(
      * @param comment comment, or null
      * @param author author, or null
      */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record History(
             String created,
-            @JsonProperty("created_by") String createdBy,
-            @JsonProperty("empty_layer") boolean emptyLayer,
+            String createdBy,
+            boolean emptyLayer,
             String comment,
             String author) {
+
+        static History fromJson(JsonNode json) {
+            Json.requireObject(json, "history step");
+            return new History(Json.text(json, "created"), Json.text(json, "created_by"), Json.bool(json, "empty_layer"),
+                    Json.text(json, "comment"), Json.text(json, "author"));
+        }
     }
 }

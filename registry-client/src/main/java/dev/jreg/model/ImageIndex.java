@@ -1,6 +1,7 @@
 package dev.jreg.model;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,6 @@ import java.util.Optional;
  * @param subject the manifest this one refers to, or null
  * @param annotations annotations, possibly empty
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ImageIndex(
         int schemaVersion,
         MediaType mediaType,
@@ -28,6 +28,33 @@ public record ImageIndex(
     public ImageIndex {
         manifests = manifests == null ? List.of() : List.copyOf(manifests);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    }
+
+    /**
+     * Reads an index from its JSON object.
+     *
+     * @throws IllegalArgumentException when a field is of the wrong type
+     */
+    public static ImageIndex fromJson(JsonNode json) {
+        Json.requireObject(json, "index");
+        JsonNode subject = Json.object(json, "subject");
+        return new ImageIndex((int) Json.integer(json, "schemaVersion", 0), Json.mediaType(json),
+                Json.text(json, "artifactType"), Json.list(json, "manifests", Descriptor::fromJson),
+                subject == null ? null : Descriptor.fromJson(subject), Json.textMap(json, "annotations"));
+    }
+
+    /** This index as a JSON object: fields in the spec's order, empty ones left out. */
+    public ObjectNode toJson() {
+        ObjectNode json = Json.object();
+        json.put("schemaVersion", schemaVersion);
+        Json.put(json, "mediaType", mediaType == null ? null : mediaType.value());
+        Json.put(json, "artifactType", artifactType);
+        Json.putAll(json, "manifests", manifests, Descriptor::toJson);
+        if (subject != null) {
+            json.set("subject", subject.toJson());
+        }
+        Json.put(json, "annotations", annotations);
+        return json;
     }
 
     /** The first child whose platform satisfies the requested one. */

@@ -1,6 +1,7 @@
 package dev.jreg.model;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,6 @@ import java.util.Map;
  * @param subject the manifest this one refers to, or null
  * @param annotations annotations, possibly empty
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ImageManifest(
         int schemaVersion,
         MediaType mediaType,
@@ -33,6 +33,36 @@ public record ImageManifest(
         }
         layers = layers == null ? List.of() : List.copyOf(layers);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    }
+
+    /**
+     * Reads a manifest from its JSON object.
+     *
+     * @throws IllegalArgumentException when a field is missing or of the wrong type
+     */
+    public static ImageManifest fromJson(JsonNode json) {
+        Json.requireObject(json, "manifest");
+        JsonNode config = Json.object(json, "config");
+        JsonNode subject = Json.object(json, "subject");
+        return new ImageManifest((int) Json.integer(json, "schemaVersion", 0), Json.mediaType(json),
+                Json.text(json, "artifactType"), config == null ? null : Descriptor.fromJson(config),
+                Json.list(json, "layers", Descriptor::fromJson), subject == null ? null : Descriptor.fromJson(subject),
+                Json.textMap(json, "annotations"));
+    }
+
+    /** This manifest as a JSON object: fields in the spec's order, empty ones left out. */
+    public ObjectNode toJson() {
+        ObjectNode json = Json.object();
+        json.put("schemaVersion", schemaVersion);
+        Json.put(json, "mediaType", mediaType == null ? null : mediaType.value());
+        Json.put(json, "artifactType", artifactType);
+        json.set("config", config.toJson());
+        Json.putAll(json, "layers", layers, Descriptor::toJson);
+        if (subject != null) {
+            json.set("subject", subject.toJson());
+        }
+        Json.put(json, "annotations", annotations);
+        return json;
     }
 
     /** The config followed by the layers: every blob this manifest needs. */

@@ -1,45 +1,378 @@
 package dev.jreg.model;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * The one configured Jackson mapper. Public so that every package shares it; not part of the
- * supported API.
+ * JSON for every package: one configured parser factory, trees of Jackson's {@link JsonNode}, and
+ * explicit binding of the image model. Jackson's reflective {@code ObjectMapper} is not used: its
+ * set-up and its introspection of records cost a short command about a fifth of its run time.
+ * Public so that every package shares it; not part of the supported API.
  */
 public final class Json {
     /** Documents from registries are untrusted: keep nesting and string sizes small. */
-    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
-            .maxNestingDepth(64)
-            .maxStringLength(1 << 22)
-            .maxNumberLength(64)
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(64)
+                    .maxStringLength(1 << 22)
+                    .maxNumberLength(64)
+                    .build())
             .build();
-
-    /** Immutable once built, so a shared static is safe. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .serializationInclusion(JsonInclude.Include.NON_EMPTY)
-            .build();
-
-    static {
-        MAPPER.getFactory().setStreamReadConstraints(LIMITS);
-    }
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Json() {
     }
 
-    /** One line of JSON for a value jreg built itself (maps, records); such values always serialise. */
+    /**
+     * Parses one JSON document; empty input gives a {@link MissingNode}.
+     *
+     * @throws com.fasterxml.jackson.core.JacksonException when the bytes are not one JSON value
+     */
+    public static JsonNode parse(byte[] bytes) throws IOException {
+        try (JsonParser parser = FACTORY.createParser(bytes)) {
+            return document(parser);
+        }
+    }
+
+    /** Like {@link #parse(byte[])}, for text. */
+    public static JsonNode parse(String text) throws IOException {
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            return document(parser);
+        }
+    }
+
+    private static JsonNode document(JsonParser parser) throws IOException {
+        JsonToken first = parser.nextToken();
+        if (first == null) {
+            return MissingNode.getInstance();
+        }
+        JsonNode root = value(parser, first);
+        if (parser.nextToken() != null) {
+            throw new JsonParseException(parser, "trailing content after the JSON value");
+        }
+        return root;
+    }
+
+    /** The value that starts at {@code token}; the parser limits the depth of this recursion. */
+    private static JsonNode value(JsonParser parser, JsonToken token) throws IOException {
+        switch (token) {
+            case START_OBJECT:
+                ObjectNode object = NODES.objectNode();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+                    String name = parser.currentName();
+                    object.set(name, value(parser, parser.nextToken()));
+                }
+                return object;
+            case START_ARRAY:
+                ArrayNode array = NODES.arrayNode();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    array.add(value(parser, t));
+                }
+                return array;
+            case VALUE_STRING:
+                return NODES.textNode(parser.getText());
+            case VALUE_NUMBER_INT:
+                return switch (parser.getNumberType()) {
+                    case INT -> NODES.numberNode(parser.getIntValue());
+                    case LONG -> NODES.numberNode(parser.getLongValue());
+                    default -> NODES.numberNode(parser.getBigIntegerValue());
+                };
+            case VALUE_NUMBER_FLOAT:
+                return NODES.numberNode(parser.getDoubleValue());
+            case VALUE_TRUE:
+                return NODES.booleanNode(true);
+            case VALUE_FALSE:
+                return NODES.booleanNode(false);
+            case VALUE_NULL:
+                return NODES.nullNode();
+            default:
+                throw new JsonParseException(parser, "unexpected " + token);
+        }
+    }
+
+    /** A new, empty JSON object. */
+    public static ObjectNode object() {
+        return NODES.objectNode();
+    }
+
+    /** A new, empty JSON array. */
+    public static ArrayNode array() {
+        return NODES.arrayNode();
+    }
+
+    /**
+     * One line of JSON for a value jreg built itself: a {@link JsonNode}, or maps, collections,
+     * strings, numbers and booleans. Map entries that are null or empty are left out, as the
+     * command's JSON output has always done.
+     */
     public static String write(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        return new String(bytes(value), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #write} as UTF-8 bytes. */
+    public static byte[] bytes(Object value) {
+        return serialise(value, false);
+    }
+
+    /** {@link #write} indented, as UTF-8 bytes, for files people read. */
+    public static byte[] pretty(Object value) {
+        return serialise(value, true);
+    }
+
+    private static byte[] serialise(Object value, boolean pretty) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            if (pretty) {
+                generator.useDefaultPrettyPrinter();
+            }
+            write(generator, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return out.toByteArray();
+    }
+
+    private static void write(JsonGenerator out, Object value) throws IOException {
+        if (value == null) {
+            out.writeNull();
+        } else if (value instanceof JsonNode node) {
+            writeNode(out, node);
+        } else if (value instanceof String s) {
+            out.writeString(s);
+        } else if (value instanceof Boolean b) {
+            out.writeBoolean(b);
+        } else if (value instanceof Integer i) {
+            out.writeNumber(i);
+        } else if (value instanceof Long l) {
+            out.writeNumber(l);
+        } else if (value instanceof Number n) {
+            out.writeNumber(n.toString());
+        } else if (value instanceof Map<?, ?> map) {
+            out.writeStartObject();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (!isEmpty(entry.getValue())) {
+                    out.writeFieldName(String.valueOf(entry.getKey()));
+                    write(out, entry.getValue());
+                }
+            }
+            out.writeEndObject();
+        } else if (value instanceof Collection<?> collection) {
+            out.writeStartArray();
+            for (Object element : collection) {
+                write(out, element);
+            }
+            out.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON");
+        }
+    }
+
+    private static boolean isEmpty(Object value) {
+        return value == null
+                || value instanceof String s && s.isEmpty()
+                || value instanceof Collection<?> c && c.isEmpty()
+                || value instanceof Map<?, ?> m && m.isEmpty();
+    }
+
+    private static void writeNode(JsonGenerator out, JsonNode node) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                out.writeStartObject();
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> field = it.next();
+                    out.writeFieldName(field.getKey());
+                    writeNode(out, field.getValue());
+                }
+                out.writeEndObject();
+            }
+            case ARRAY -> {
+                out.writeStartArray();
+                for (JsonNode element : node) {
+                    writeNode(out, element);
+                }
+                out.writeEndArray();
+            }
+            case STRING -> out.writeString(node.textValue());
+            case NUMBER -> {
+                if (node.isInt()) {
+                    out.writeNumber(node.intValue());
+                } else if (node.isLong()) {
+                    out.writeNumber(node.longValue());
+                } else if (node.isBigInteger()) {
+                    out.writeNumber(node.bigIntegerValue());
+                } else {
+                    out.writeNumber(node.decimalValue());
+                }
+            }
+            case BOOLEAN -> out.writeBoolean(node.booleanValue());
+            case NULL -> out.writeNull();
+            default -> throw new IllegalArgumentException("cannot write a " + node.getNodeType() + " JSON node");
+        }
+    }
+
+    // Binding: typed reads of an object's fields. A missing field or a JSON null reads as null
+    // (or empty); a field of the wrong type is an IllegalArgumentException naming the field.
+
+    /** The object itself, checked to be one. */
+    static JsonNode requireObject(JsonNode node, String what) {
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException(what + " is not a JSON object");
+        }
+        return node;
+    }
+
+    /** A string field, or null. */
+    static String text(JsonNode object, String field) {
+        JsonNode value = typed(object, field, JsonNode::isTextual, "a string");
+        return value == null ? null : value.textValue();
+    }
+
+    /** A media type field, or null. */
+    static MediaType mediaType(JsonNode object) {
+        String value = text(object, "mediaType");
+        return value == null || value.isBlank() ? null : MediaType.of(value);
+    }
+
+    /** An integer field, or {@code missing} when absent. */
+    static long integer(JsonNode object, String field, long missing) {
+        JsonNode value = typed(object, field, v -> v.isIntegralNumber() && v.canConvertToLong(), "an integer");
+        return value == null ? missing : value.longValue();
+    }
+
+    /** A boolean field, false when absent. */
+    static boolean bool(JsonNode object, String field) {
+        JsonNode value = typed(object, field, JsonNode::isBoolean, "true or false");
+        return value != null && value.booleanValue();
+    }
+
+    /** An object field, or null. */
+    static JsonNode object(JsonNode object, String field) {
+        return typed(object, field, JsonNode::isObject, "an object");
+    }
+
+    /** An array field read element by element, or null. */
+    static <T> List<T> list(JsonNode object, String field, Function<JsonNode, T> element) {
+        JsonNode value = typed(object, field, JsonNode::isArray, "an array");
+        if (value == null) {
+            return null;
+        }
+        List<T> out = new ArrayList<>(value.size());
+        for (JsonNode e : value) {
+            out.add(element.apply(e));
+        }
+        return out;
+    }
+
+    /** An array of strings, or null. */
+    static List<String> texts(JsonNode object, String field) {
+        return list(object, field, e -> {
+            if (!e.isTextual()) {
+                throw wrongType(field, "an array of strings");
+            }
+            return e.textValue();
+        });
+    }
+
+    /** An object of string values, or null. */
+    static Map<String, String> textMap(JsonNode object, String field) {
+        JsonNode value = object(object, field);
+        if (value == null) {
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (entry.getValue().isNull()) {
+                continue;
+            }
+            if (!entry.getValue().isTextual()) {
+                throw wrongType(field, "an object of strings");
+            }
+            out.put(entry.getKey(), entry.getValue().textValue());
+        }
+        return out;
+    }
+
+    /** The keys of an object field (such as a config's exposed ports), or null. */
+    static Map<String, Object> keys(JsonNode object, String field) {
+        JsonNode value = object(object, field);
+        if (value == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        value.fieldNames().forEachRemaining(name -> out.put(name, Map.of()));
+        return out;
+    }
+
+    /** The field's value, or null when it is missing or JSON null. */
+    private static JsonNode typed(JsonNode object, String field, Predicate<JsonNode> ofType, String expected) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!ofType.test(value)) {
+            throw wrongType(field, expected);
+        }
+        return value;
+    }
+
+    private static IllegalArgumentException wrongType(String field, String expected) {
+        return new IllegalArgumentException("\"" + field + "\" is not " + expected);
+    }
+
+    // Writing the model: fields in declaration order, and empty ones left out, as registries and
+    // other clients write them.
+
+    /** Puts a string unless it is null or empty. */
+    static void put(ObjectNode object, String field, String value) {
+        if (value != null && !value.isEmpty()) {
+            object.put(field, value);
+        }
+    }
+
+    /** Puts a string list unless it is null or empty. */
+    static void put(ObjectNode object, String field, List<String> values) {
+        if (values != null && !values.isEmpty()) {
+            ArrayNode array = object.putArray(field);
+            values.forEach(array::add);
+        }
+    }
+
+    /** Puts a string map unless it is null or empty, keys sorted so that the bytes are repeatable. */
+    static void put(ObjectNode object, String field, Map<String, String> values) {
+        if (values != null && !values.isEmpty()) {
+            ObjectNode map = object.putObject(field);
+            new TreeMap<>(values).forEach(map::put);
+        }
+    }
+
+    /** Puts a list of nodes unless it is empty. */
+    static <T> void putAll(ObjectNode object, String field, List<T> values, Function<T, JsonNode> element) {
+        if (values != null && !values.isEmpty()) {
+            ArrayNode array = object.putArray(field);
+            values.forEach(v -> array.add(element.apply(v)));
         }
     }
 }

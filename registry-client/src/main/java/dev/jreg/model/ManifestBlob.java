@@ -42,7 +42,7 @@ public final class ManifestBlob {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(copy);
+            root = Json.parse(copy);
         } catch (JacksonException e) {
             throw new InvalidContentException("manifest is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (java.io.IOException e) {
@@ -56,7 +56,8 @@ public final class ManifestBlob {
             throw new InvalidContentException("Docker schema 1 manifests are not supported; the registry should be asked for schema 2");
         }
         if (root.path("schemaVersion").asInt(-1) != 2) {
-            throw new InvalidContentException("manifest has schemaVersion " + root.path("schemaVersion") + ", expected 2");
+            throw new InvalidContentException("manifest has schemaVersion " + root.path("schemaVersion").asText("none")
+                    + ", expected 2");
         }
         Manifest manifest;
         try {
@@ -64,15 +65,15 @@ public final class ManifestBlob {
                 if (!root.path("manifests").isArray()) {
                     throw new InvalidContentException("index has no \"manifests\" array");
                 }
-                manifest = Json.MAPPER.treeToValue(root, ImageIndex.class);
+                manifest = ImageIndex.fromJson(root);
             } else {
                 if (!root.path("config").isObject()) {
                     throw new InvalidContentException("manifest of type " + type + " has no \"config\" descriptor");
                 }
-                manifest = Json.MAPPER.treeToValue(root, ImageManifest.class);
+                manifest = ImageManifest.fromJson(root);
             }
-        } catch (JacksonException e) {
-            throw new InvalidContentException("invalid manifest: " + rootMessage(e), e);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidContentException("invalid manifest: " + e.getMessage(), e);
         }
         if (!type.equals(manifest.mediaType())) {
             manifest = withMediaType(manifest, type);
@@ -99,11 +100,7 @@ public final class ManifestBlob {
 
     /** Serialises a manifest jreg creates itself (never one it copies). */
     public static ManifestBlob create(Manifest manifest) throws InvalidContentException {
-        try {
-            return of(Json.MAPPER.writeValueAsBytes(manifest), manifest.mediaType().value());
-        } catch (JacksonException e) {
-            throw new InvalidContentException("cannot serialise manifest: " + e.getOriginalMessage(), e);
-        }
+        return of(Json.bytes(manifest.toJson()), manifest.mediaType().value());
     }
 
     private static MediaType mediaTypeOf(JsonNode root, String declaredType) throws InvalidContentException {
@@ -136,14 +133,6 @@ public final class ManifestBlob {
         ImageManifest im = (ImageManifest) m;
         return new ImageManifest(im.schemaVersion(), type, im.artifactType(), im.config(), im.layers(), im.subject(),
                 im.annotations());
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t instanceof JacksonException je ? je.getOriginalMessage() : t.getMessage();
     }
 
     /** A copy of the exact bytes. */

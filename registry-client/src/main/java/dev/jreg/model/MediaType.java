@@ -1,7 +1,5 @@
 package dev.jreg.model;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -35,7 +33,7 @@ public record MediaType(String value) {
         value = (semicolon >= 0 ? value.substring(0, semicolon) : value).trim().toLowerCase(Locale.ROOT);
     }
 
-    @JsonCreator
+    /** A media type from its text, normalised as the constructor does. */
     public static MediaType of(String value) {
         return new MediaType(value);
     }
@@ -55,7 +53,6 @@ public record MediaType(String value) {
         return equals(DOCKER_SCHEMA1) || equals(DOCKER_SCHEMA1_SIGNED);
     }
 
-    @JsonValue
     @Override
     public String toString() {
         return value;

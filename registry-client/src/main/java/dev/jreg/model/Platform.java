@@ -1,7 +1,7 @@
 package dev.jreg.model;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -16,19 +16,40 @@ import java.util.regex.Pattern;
  * @param osVersion OS version (Windows), or null
  * @param osFeatures OS features, possibly empty
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Platform(
-        @JsonProperty("os") String os,
-        @JsonProperty("architecture") String architecture,
-        @JsonProperty("variant") String variant,
-        @JsonProperty("os.version") String osVersion,
-        @JsonProperty("os.features") List<String> osFeatures) {
+        String os,
+        String architecture,
+        String variant,
+        String osVersion,
+        List<String> osFeatures) {
 
     private static final Pattern PART = Pattern.compile("[a-z0-9_.-]+");
 
     /** Copies the feature list. */
     public Platform {
         osFeatures = osFeatures == null ? List.of() : List.copyOf(osFeatures);
+    }
+
+    /**
+     * Reads a platform from its JSON object.
+     *
+     * @throws IllegalArgumentException when a field is of the wrong type
+     */
+    public static Platform fromJson(JsonNode json) {
+        Json.requireObject(json, "platform");
+        return new Platform(Json.text(json, "os"), Json.text(json, "architecture"), Json.text(json, "variant"),
+                Json.text(json, "os.version"), Json.texts(json, "os.features"));
+    }
+
+    /** This platform as a JSON object, empty fields left out. */
+    public ObjectNode toJson() {
+        ObjectNode json = Json.object();
+        Json.put(json, "os", os);
+        Json.put(json, "architecture", architecture);
+        Json.put(json, "variant", variant);
+        Json.put(json, "os.version", osVersion);
+        Json.put(json, "os.features", osFeatures);
+        return json;
     }
 
     /** A platform with just os, architecture and an optional variant. */

@@ -9,7 +9,6 @@ import dev.jreg.error.RegistryException;
 import dev.jreg.error.UnauthorizedException;
 import dev.jreg.model.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -61,7 +60,7 @@ final class Errors {
             BufferedSource source = body.source();
             source.request(MAX_ERROR_BODY);
             byte[] bytes = source.getBuffer().readByteArray(Math.min(MAX_ERROR_BODY, source.getBuffer().size()));
-            JsonNode root = Json.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
+            JsonNode root = Json.parse(bytes);
             for (JsonNode e : root.path("errors")) {
                 String code = e.path("code").asText(null);
                 errors.add(new RegistryError(ErrorCode.of(code), code, e.path("message").asText("")));

@@ -180,7 +180,7 @@ public final class RegistryClient {
                 if (!response.isSuccessful()) {
                     throw Errors.of(response, what);
                 }
-                JsonNode page = Json.MAPPER.readTree(readCapped(response, MAX_LIST_PAGE, field + " of " + what));
+                JsonNode page = Json.parse(readCapped(response, MAX_LIST_PAGE, field + " of " + what));
                 JsonNode values = page == null ? null : page.get(field);
                 if (values != null && !values.isNull() && !values.isArray()) {
                     throw new InvalidContentException(field + " of " + what + " is not a JSON array");

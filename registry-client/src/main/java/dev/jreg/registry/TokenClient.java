@@ -137,7 +137,7 @@ final class TokenClient {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(source.readByteArray());
+            root = Json.parse(source.readByteArray());
         } catch (IOException e) {
             throw new InvalidContentException("token response from " + realm.host() + " is not valid JSON");
         }

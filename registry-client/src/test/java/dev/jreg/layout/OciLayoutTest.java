@@ -45,9 +45,9 @@ class OciLayoutTest {
     @Test
     void newLayoutIsAValidOciLayout() throws Exception {
         OciLayout.open(root);
-        JsonNode layout = Json.MAPPER.readTree(root.resolve("oci-layout").toFile());
+        JsonNode layout = Json.parse(Files.readAllBytes(root.resolve("oci-layout")));
         assertEquals("1.0.0", layout.path("imageLayoutVersion").asText());
-        JsonNode index = Json.MAPPER.readTree(root.resolve("index.json").toFile());
+        JsonNode index = Json.parse(Files.readAllBytes(root.resolve("index.json")));
         assertEquals(2, index.path("schemaVersion").asInt());
         assertTrue(index.path("manifests").isArray());
         assertTrue(Files.isDirectory(root.resolve("blobs/sha256")));
@@ -146,7 +146,7 @@ class OciLayoutTest {
         Files.writeString(root.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[],\"annotations\":{\"x\":\"y\"}}");
         OciLayout layout = OciLayout.open(root);
         layout.setName(Reference.parse("a:1"), Descriptor.of(MediaType.OCI_MANIFEST, Digest.sha256(new byte[0]), 0));
-        JsonNode index = Json.MAPPER.readTree(root.resolve("index.json").toFile());
+        JsonNode index = Json.parse(Files.readAllBytes(root.resolve("index.json")));
         assertEquals("y", index.path("annotations").path("x").asText());
     }
 

@@ -96,7 +96,7 @@ public final class TestImages {
         config.put("config", Map.of("Env", List.of("PATH=/usr/bin:/bin"), "Cmd", List.of("/bin/sh")));
         config.put("rootfs", Map.of("type", "layers", "diff_ids", layers.stream().map(l -> l.diffId().toString()).toList()));
         config.put("history", layers.stream().map(l -> Map.of("created_by", "layer " + l.diffId().shortHex())).toList());
-        byte[] configBytes = Json.MAPPER.writeValueAsBytes(config);
+        byte[] configBytes = Json.bytes(config);
         Descriptor configDescriptor = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(configBytes), configBytes.length);
         layout.putBlob(configDescriptor, new ByteArrayInputStream(configBytes));
         for (Layer layer : layers) {

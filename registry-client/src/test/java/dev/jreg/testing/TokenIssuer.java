@@ -125,7 +125,7 @@ public final class TokenIssuer implements AutoCloseable {
                     scopes.add(URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8));
                 }
             }
-            ArrayNode access = Json.MAPPER.createArrayNode();
+            ArrayNode access = Json.array();
             for (String scope : scopes) {
                 String[] parts = scope.split(":");
                 if (parts.length != 3 || !parts[0].equals("repository")) {
@@ -154,12 +154,12 @@ public final class TokenIssuer implements AutoCloseable {
     }
 
     private String sign(String subject, ArrayNode access) throws GeneralSecurityException, IOException {
-        ObjectNode header = Json.MAPPER.createObjectNode();
+        ObjectNode header = Json.object();
         header.put("typ", "JWT");
         header.put("alg", "RS256");
         header.put("kid", libtrustKeyId());
         long now = Instant.now().getEpochSecond();
-        ObjectNode claims = Json.MAPPER.createObjectNode();
+        ObjectNode claims = Json.object();
         claims.put("iss", ISSUER);
         claims.put("sub", subject);
         claims.put("aud", SERVICE);
@@ -169,8 +169,8 @@ public final class TokenIssuer implements AutoCloseable {
         claims.put("jti", UUID.randomUUID().toString());
         claims.set("access", access);
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String signingInput = b64.encodeToString(Json.MAPPER.writeValueAsBytes(header)) + "."
-                + b64.encodeToString(Json.MAPPER.writeValueAsBytes(claims));
+        String signingInput = b64.encodeToString(Json.bytes(header)) + "."
+                + b64.encodeToString(Json.bytes(claims));
         Signature signature = Signature.getInstance("SHA256withRSA");
         signature.initSign(keys.getPrivate());
         signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
