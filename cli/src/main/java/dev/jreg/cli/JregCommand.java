@@ -54,7 +54,7 @@ final class JregCommand implements Runnable {
             "manifest", ManifestCommand.class, "config", ConfigCommand.class, "blob", BlobCommand.class,
             "catalog", CatalogCommand.class, "delete", DeleteCommand.class, "login", LoginCommand.class,
             "logout", LogoutCommand.class, "verify", VerifyCommand.class, "__train-cds", TrainCommand.class);
-    /** Global options that take a value, to find the command name among the arguments. */
+    /** Global options that take a value, to find the command name among the arguments (the launcher does too). */
     private static final Set<String> VALUED_OPTIONS = Set.of("--insecure-registry", "--registry-mirror", "--retries",
             "--timeout");
 

@@ -7,6 +7,11 @@ public final class Main {
 
     /** Runs jreg and exits with its exit code. */
     public static void main(String[] args) {
+        // Start-up: no command is a Groovy closure, and no option takes a java.sql or java.time
+        // value, so picocli need not look for Groovy nor load and initialise those classes
+        // for converters nobody uses (~20 ms together).
+        System.setProperty("picocli.disable.closures", "true");
+        System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
         System.exit(JregCommand.run(CliContext.system(), args));
     }
 }

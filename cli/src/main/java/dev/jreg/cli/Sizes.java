@@ -1,9 +1,10 @@
 package dev.jreg.cli;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 
 /** Sizes and ages printed the way docker prints them. */
 final class Sizes {
@@ -20,12 +21,10 @@ final class Sizes {
             value /= 1000;
             unit++;
         }
-        String number = value >= 100 || unit == 0 ? String.format(Locale.ROOT, "%.0f", value)
-                : value >= 10 ? String.format(Locale.ROOT, "%.1f", value) : String.format(Locale.ROOT, "%.2f", value);
-        if (number.contains(".")) {
-            number = number.replaceAll("0+$", "").replaceAll("\\.$", "");
-        }
-        return number + UNITS[unit];
+        int decimals = value >= 100 || unit == 0 ? 0 : value >= 10 ? 1 : 2;
+        // BigDecimal, not String.format: a formatter's first use costs milliseconds of start-up.
+        return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString()
+                + UNITS[unit];
     }
 
     /** {@code 2 weeks ago}, {@code 3 months ago}; {@code N/A} when unknown. */

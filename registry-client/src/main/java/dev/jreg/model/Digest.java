@@ -107,6 +107,17 @@ public record Digest(String algorithm, String hex) {
         }
     }
 
+    // Written out for the reason MediaType gives.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Digest d && algorithm.equals(d.algorithm) && hex.equals(d.hex);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * algorithm.hashCode() + hex.hashCode();
+    }
+
     /** The first 12 hex characters, as docker shows image and layer IDs. */
     public String shortHex() {
         return hex.substring(0, 12);

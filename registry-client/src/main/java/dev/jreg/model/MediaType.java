@@ -53,6 +53,18 @@ public record MediaType(String value) {
         return equals(DOCKER_SCHEMA1) || equals(DOCKER_SCHEMA1_SIGNED);
     }
 
+    // equals and hashCode written out: the generated ones link a method-handle bootstrap at first
+    // use, milliseconds of every command's start-up, and media types are compared on every run.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof MediaType m && value.equals(m.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
     @Override
     public String toString() {
         return value;
