@@ -72,7 +72,7 @@ final class RegistryHttp {
                 .readTimeout(Duration.ZERO)
                 .socketFactory(new RegistrySockets((int) options.readTimeout().toMillis()))
                 .sslSocketFactory(systemTls.socketFactory(), systemTls.trustManager())
-                .writeTimeout(options.readTimeout())
+                .writeTimeout(Duration.ZERO) // enforced by RegistrySockets too
                 .followRedirects(true)
                 .followSslRedirects(true)
                 .retryOnConnectionFailure(true)

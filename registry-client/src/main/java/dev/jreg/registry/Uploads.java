@@ -19,6 +19,9 @@ import okio.BufferedSink;
  * from the source, or {@code PATCH} chunks in order followed by an empty {@code PUT}.
  */
 final class Uploads {
+    /** Bytes okio keeps in its segment pool (per thread bucket) for reuse. */
+    private static final int OKIO_POOL = 64 * 1024;
+
     private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
     /** Statuses with which registries or proxies refuse a large single PUT; chunks may still pass. */
     private static final Set<Integer> MONOLITHIC_REFUSED = Set.of(405, 411, 413, 415, 501);
@@ -112,12 +115,15 @@ final class Uploads {
 
             @Override
             public void writeTo(BufferedSink sink) throws IOException {
-                // Large writes: okio times every write to the socket out on its watchdog thread, and
-                // a write per few KB read would wake that thread for every few KB sent.
+                // Large reads, handed to okio in slices no bigger than its segment pool (64 KB):
+                // each slice's segments go to the socket and back to the pool before the next,
+                // where a larger write would allocate segments that end as garbage.
                 byte[] buffer = new byte[256 * 1024];
                 try (InputStream in = content.open()) {
                     for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0;) {
-                        sink.write(buffer, 0, n);
+                        for (int sent = 0; sent < n; sent += OKIO_POOL) {
+                            sink.write(buffer, sent, Math.min(OKIO_POOL, n - sent));
+                        }
                     }
                 }
             }

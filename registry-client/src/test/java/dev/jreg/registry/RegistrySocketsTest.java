@@ -2,13 +2,22 @@ package dev.jreg.registry;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class RegistrySocketsTest {
     /** Hands out at most {@code piece} bytes per read, as a socket hands out what has arrived. */
@@ -75,5 +84,56 @@ class RegistrySocketsTest {
         assertEquals(-1, in.read(rest, 0, 10));
         assertEquals(-1, in.read());
         assertEquals(0, in.skip(3));
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aWriteThatThePeerNeverReadsTimesOut() throws Exception {
+        try (ServerSocket server = new ServerSocket()) {
+            server.setReceiveBufferSize(4096);
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (Socket client = new RegistrySockets(300).createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                    Socket ignored = server.accept()) {
+                OutputStream out = client.getOutputStream();
+                byte[] chunk = new byte[64 * 1024];
+                long start = System.nanoTime();
+                SocketTimeoutException timeout = assertThrows(SocketTimeoutException.class, () -> {
+                    for (int i = 0; i < 100_000; i++) { // far more than the kernel buffers hold
+                        out.write(chunk);
+                    }
+                });
+                Duration waited = Duration.ofNanos(System.nanoTime() - start);
+                assertTrue(waited.compareTo(Duration.ofMillis(300)) >= 0, "gave up after " + waited);
+                assertTrue(waited.compareTo(Duration.ofSeconds(10)) < 0, "waited " + waited);
+                assertTrue(timeout.getMessage().contains("write timed out"), timeout.getMessage());
+                assertTrue(client.isClosed());
+            }
+        }
+    }
+
+    @Test
+    void writesThatKeepMovingNeverTimeOut() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            try (Socket client = new RegistrySockets(200).createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                    Socket peer = server.accept()) {
+                Thread reader = new Thread(() -> {
+                    try {
+                        peer.getInputStream().transferTo(OutputStream.nullOutputStream());
+                    } catch (IOException ignored) {
+                        // the client closed
+                    }
+                });
+                reader.start();
+                OutputStream out = client.getOutputStream();
+                byte[] chunk = new byte[256 * 1024];
+                long deadline = System.nanoTime() + Duration.ofMillis(800).toNanos();
+                while (System.nanoTime() < deadline) { // outlasts the timeout several times over
+                    out.write(chunk);
+                }
+                out.flush();
+                client.close();
+                reader.join(10_000);
+            }
+        }
     }
 }
