@@ -44,6 +44,7 @@ public record ImageIndex(
     }
 
     /** This index as a JSON object: fields in the spec's order, empty ones left out. */
+    @Override
     public ObjectNode toJson() {
         ObjectNode json = Json.object();
         json.put("schemaVersion", schemaVersion);

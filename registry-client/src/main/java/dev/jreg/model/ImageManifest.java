@@ -51,6 +51,7 @@ public record ImageManifest(
     }
 
     /** This manifest as a JSON object: fields in the spec's order, empty ones left out. */
+    @Override
     public ObjectNode toJson() {
         ObjectNode json = Json.object();
         json.put("schemaVersion", schemaVersion);
