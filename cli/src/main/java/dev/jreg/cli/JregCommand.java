@@ -55,7 +55,7 @@ final class JregCommand implements Runnable {
             "catalog", CatalogCommand.class, "delete", DeleteCommand.class, "login", LoginCommand.class,
             "logout", LogoutCommand.class, "verify", VerifyCommand.class, "__train-cds", TrainCommand.class);
     /** Global options that take a value, to find the command name among the arguments (the launcher does too). */
-    private static final Set<String> VALUED_OPTIONS = Set.of("--insecure-registry", "--registry-mirror", "--retries",
+    static final Set<String> VALUED_OPTIONS = Set.of("--insecure-registry", "--registry-mirror", "--retries",
             "--timeout");
 
     private final CliContext context;

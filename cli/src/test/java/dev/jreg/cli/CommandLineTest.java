@@ -3,7 +3,11 @@ package dev.jreg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,6 +59,28 @@ class CommandLineTest {
             }
         }
         assertEquals(declared, JregCommand.COMMANDS);
+    }
+
+    /** The launcher picks JIT options by command name, so it must know the same names and options. */
+    @Test
+    void theLauncherKnowsWhichCommandsMoveBlobsAndWhichGlobalOptionsTakeAValue() throws Exception {
+        String launcher = Files.readString(Path.of("..", "jreg"));
+        Set<String> movers = new TreeSet<>();
+        JregCommand.COMMANDS.forEach((name, command) -> {
+            if (MovesBlobs.class.isAssignableFrom(command)) {
+                movers.add(name);
+            }
+        });
+        assertEquals(movers, caseLabels(launcher, "case $command in"));
+        assertEquals(new TreeSet<>(JregCommand.VALUED_OPTIONS), caseLabels(launcher, "case $arg in"));
+    }
+
+    /** The labels of the first branch of a shell {@code case}. */
+    private static Set<String> caseLabels(String script, String caseLine) {
+        int start = script.indexOf(caseLine);
+        assertTrue(start >= 0, "no '" + caseLine + "' in the launcher");
+        String branch = script.substring(start + caseLine.length()).strip().lines().findFirst().orElseThrow();
+        return new TreeSet<>(List.of(branch.substring(0, branch.indexOf(')')).split("\\|")));
     }
 
     @Test
