@@ -46,16 +46,7 @@ public record ImageIndex(
     /** This index as a JSON object: fields in the spec's order, empty ones left out. */
     @Override
     public ObjectNode toJson() {
-        ObjectNode json = Json.object();
-        json.put("schemaVersion", schemaVersion);
-        Json.put(json, "mediaType", mediaType == null ? null : mediaType.value());
-        Json.put(json, "artifactType", artifactType);
-        Json.putAll(json, "manifests", manifests, Descriptor::toJson);
-        if (subject != null) {
-            json.set("subject", subject.toJson());
-        }
-        Json.put(json, "annotations", annotations);
-        return json;
+        return Json.manifest(schemaVersion, mediaType, artifactType, subject, annotations, json -> Json.putAll(json, "manifests", manifests, Descriptor::toJson));
     }
 
     /** The first child whose platform satisfies the requested one. */

@@ -53,17 +53,10 @@ public record ImageManifest(
     /** This manifest as a JSON object: fields in the spec's order, empty ones left out. */
     @Override
     public ObjectNode toJson() {
-        ObjectNode json = Json.object();
-        json.put("schemaVersion", schemaVersion);
-        Json.put(json, "mediaType", mediaType == null ? null : mediaType.value());
-        Json.put(json, "artifactType", artifactType);
-        json.set("config", config.toJson());
-        Json.putAll(json, "layers", layers, Descriptor::toJson);
-        if (subject != null) {
-            json.set("subject", subject.toJson());
-        }
-        Json.put(json, "annotations", annotations);
-        return json;
+        return Json.manifest(schemaVersion, mediaType, artifactType, subject, annotations, json -> {
+            json.set("config", config.toJson());
+            Json.putAll(json, "layers", layers, Descriptor::toJson);
+        });
     }
 
     /** The config followed by the layers: every blob this manifest needs. */

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -366,6 +367,24 @@ public final class Json {
             ObjectNode map = object.putObject(field);
             new TreeMap<>(values).forEach(map::put);
         }
+    }
+
+    /**
+     * An image manifest's or index's object: the fields both have, in the spec's order, around
+     * the ones {@code body} puts in between.
+     */
+    static ObjectNode manifest(int schemaVersion, MediaType mediaType, String artifactType, Descriptor subject,
+            Map<String, String> annotations, Consumer<ObjectNode> body) {
+        ObjectNode json = object();
+        json.put("schemaVersion", schemaVersion);
+        put(json, "mediaType", mediaType == null ? null : mediaType.value());
+        put(json, "artifactType", artifactType);
+        body.accept(json);
+        if (subject != null) {
+            json.set("subject", subject.toJson());
+        }
+        put(json, "annotations", annotations);
+        return json;
     }
 
     /** Puts a list of nodes unless it is empty. */
