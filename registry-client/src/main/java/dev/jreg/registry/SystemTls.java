@@ -4,15 +4,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The system's TLS trust, loaded at the first TLS handshake rather than when the HTTP client is
@@ -24,11 +21,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class SystemTls {
     private final Object lock = new Object();
-    private X509ExtendedTrustManager trust;
+    private X509TrustManager trust;
     private SSLSocketFactory sockets;
 
     /** The trust manager; its checks load the system's CAs on first use. */
-    X509ExtendedTrustManager trustManager() {
+    X509TrustManager trustManager() {
         return new DeferredTrust();
     }
 
@@ -37,22 +34,13 @@ final class SystemTls {
         return new DeferredSockets();
     }
 
-    private X509ExtendedTrustManager loadedTrust() {
+    private X509TrustManager loadedTrust() {
         synchronized (lock) {
             if (trust == null) {
                 try {
-                    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                    factory.init((KeyStore) null);
-                    for (TrustManager manager : factory.getTrustManagers()) {
-                        if (manager instanceof X509ExtendedTrustManager x509) {
-                            trust = x509;
-                        }
-                    }
+                    trust = TlsMaterial.trustManager(null);
                 } catch (GeneralSecurityException e) {
                     throw new IllegalStateException("the system's TLS trust store cannot be loaded", e);
-                }
-                if (trust == null) {
-                    throw new IllegalStateException("the system has no X.509 trust manager");
                 }
             }
             return trust;
@@ -74,7 +62,11 @@ final class SystemTls {
         }
     }
 
-    private final class DeferredTrust extends X509ExtendedTrustManager {
+    /**
+     * What OkHttp is handed with the socket factory. The handshakes themselves check through the
+     * loaded trust manager inside {@link #loadedSockets}; this one only has to exist and answer.
+     */
+    private final class DeferredTrust implements X509TrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             loadedTrust().checkClientTrusted(chain, authType);
@@ -83,30 +75,6 @@ final class SystemTls {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             loadedTrust().checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            loadedTrust().checkClientTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            loadedTrust().checkServerTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            loadedTrust().checkClientTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            loadedTrust().checkServerTrusted(chain, authType, engine);
         }
 
         @Override

@@ -159,7 +159,8 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         };
     }
 
-    private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
+    /** The X.509 trust manager over a key store of CAs; null means the system's. */
+    static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
         for (TrustManager manager : factory.getTrustManagers()) {
