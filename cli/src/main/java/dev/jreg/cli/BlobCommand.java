@@ -5,28 +5,30 @@ import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg blob}: one blob's bytes, verified. */
-@Command(name = "blob", mixinStandardHelpOptions = true,
-        description = {"Write a blob to stdout or a file, verified against its digest.",
-            "With -o the file appears only once the bytes are verified; on stdout a mismatch is reported at the end."})
 final class BlobCommand implements Callable<Integer>, MovesBlobs {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", paramLabel = "REPOSITORY@DIGEST", description = "e.g. nginx@sha256:… or local:nginx@sha256:…")
+    private final JregCommand root;
     private String blob;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to this file instead of stdout.")
     private Path output;
+    private final LocationOptions locations = new LocationOptions();
 
-    @Mixin
-    private LocationOptions locations;
+    private BlobCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        BlobCommand command = new BlobCommand(root);
+        return CommandModel.of("blob", command,
+                        "Write a blob to stdout or a file, verified against its digest.",
+                        "With -o the file appears only once the bytes are verified; on stdout a mismatch is reported at the end.")
+                .parameter("REPOSITORY@DIGEST", "e.g. nginx@sha256:… or local:nginx@sha256:…", v -> command.blob = v)
+                .option("-o, --output", "FILE",
+                        "Write to this file instead of stdout.", Path.class, v -> command.output = v)
+                .with(command.locations::declare)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -4,28 +4,29 @@ import dev.jreg.model.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg catalog}: a registry's repositories. */
-@Command(name = "catalog", mixinStandardHelpOptions = true,
-        description = {"List the repositories of a registry (/v2/_catalog), following its pagination.",
-            "Many registries refuse this (Docker Hub, GHCR); jreg then says so."})
 final class CatalogCommand implements Callable<Integer> {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", paramLabel = "REGISTRY", description = "e.g. localhost:5000")
+    private final JregCommand root;
     private String registry;
-
-    @Option(names = "--limit", paramLabel = "N", description = "At most N repositories.")
     private int limit;
+    private final FormatMixin format = new FormatMixin();
 
-    @Mixin
-    private FormatMixin format;
+    private CatalogCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        CatalogCommand command = new CatalogCommand(root);
+        return CommandModel.of("catalog", command,
+                        "List the repositories of a registry (/v2/_catalog), following its pagination.",
+                        "Many registries refuse this (Docker Hub, GHCR); jreg then says so.")
+                .parameter("REGISTRY", "e.g. localhost:5000", v -> command.registry = v)
+                .option("--limit", "N", "At most N repositories.", Integer.class, v -> command.limit = v)
+                .with(command.format::declare)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

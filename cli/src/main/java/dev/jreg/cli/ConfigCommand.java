@@ -2,27 +2,29 @@ package dev.jreg.cli;
 
 import dev.jreg.model.Platform;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg config}: the exact config bytes. */
-@Command(name = "config", mixinStandardHelpOptions = true,
-        description = "Print the exact config bytes of an image (of one platform, for an index), verified.")
 final class ConfigCommand implements Callable<Integer> {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.")
+    private final JregCommand root;
     private String image;
-
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Platform to take from an index (default: this machine's).")
     private String platform;
+    private final LocationOptions locations = new LocationOptions();
 
-    @Mixin
-    private LocationOptions locations;
+    private ConfigCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        ConfigCommand command = new ConfigCommand(root);
+        return CommandModel.of("config", command,
+                        "Print the exact config bytes of an image (of one platform, for an index), verified.")
+                .parameter("IMAGE", "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.", v -> command.image = v)
+                .option("--platform", "OS/ARCH[/VARIANT]",
+                        "Platform to take from an index (default: this machine's).", v -> command.platform = v)
+                .with(command.locations::declare)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

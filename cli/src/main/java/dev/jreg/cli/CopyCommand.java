@@ -9,51 +9,55 @@ import dev.jreg.model.Platform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg copy} (alias {@code mirror}): copy images between registries, the store and layouts. */
-@Command(name = "copy", aliases = "mirror", mixinStandardHelpOptions = true,
-        description = {"Copy an image, or every tag of a repository, between registries, the local store and OCI layouts.",
-            "Blobs stream from source to destination; the destination digest equals the source digest",
-            "unless --platform chooses a subset."},
-        footer = {"", "Locations:", "  NAME[:TAG|@DIGEST], docker://NAME   a registry",
-            "  local:NAME[:TAG]                   jreg's local store", "  oci:DIR[:NAME]                     an OCI layout directory",
-            "", "Examples:", "  jreg copy nginx:1.24.0 registry.internal:5000/library/nginx:1.24.0",
-            "  jreg copy --platform linux/arm64 nginx:1.24.0 localhost:5000/nginx:arm",
-            "  jreg mirror --all-tags --no-clobber docker.io/library/alpine registry.internal/alpine",
-            "  jreg copy localhost:5000/app:1 oci:/media/usb/images:app-1"})
 final class CopyCommand implements Callable<Integer>, MovesBlobs {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "What to copy.")
+    private final JregCommand root;
     private String source;
-
-    @Parameters(index = "1", paramLabel = "TARGET", description = "Where to copy it.")
     private String target;
-
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-            description = "Copy only this platform (repeatable); several make a new index of just those.")
     private List<String> platforms = new ArrayList<>();
-
-    @Option(names = {"-a", "--all-tags"}, description = "Copy every tag of the source repository.")
     private boolean allTags;
-
-    @Option(names = {"-n", "--no-clobber"}, description = "Skip tags that already exist at the destination.")
     private boolean noClobber;
-
-    @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Blobs moved at once (default: ${DEFAULT-VALUE}).")
     private int jobs = CopyOptions.DEFAULT_CONCURRENCY;
-
-    @Mixin
-    private UploadMixin upload;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print only the result lines.")
+    private final UploadMixin upload = new UploadMixin();
     private boolean quiet;
+
+    private CopyCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        CopyCommand command = new CopyCommand(root);
+        return CommandModel.of("copy", command,
+                        "Copy an image, or every tag of a repository, between registries, the local store and OCI layouts.",
+                        "Blobs stream from source to destination; the destination digest equals the source digest",
+                        "unless --platform chooses a subset.")
+                .aliases("mirror")
+                .footer("",
+                        "Locations:",
+                        "  NAME[:TAG|@DIGEST], docker://NAME   a registry",
+                        "  local:NAME[:TAG]                   jreg's local store",
+                        "  oci:DIR[:NAME]                     an OCI layout directory",
+                        "",
+                        "Examples:",
+                        "  jreg copy nginx:1.24.0 registry.internal:5000/library/nginx:1.24.0",
+                        "  jreg copy --platform linux/arm64 nginx:1.24.0 localhost:5000/nginx:arm",
+                        "  jreg mirror --all-tags --no-clobber docker.io/library/alpine registry.internal/alpine",
+                        "  jreg copy localhost:5000/app:1 oci:/media/usb/images:app-1")
+                .parameter("SOURCE", "What to copy.", v -> command.source = v)
+                .parameter("TARGET", "Where to copy it.", v -> command.target = v)
+                .repeatable("--platform", "OS/ARCH[/VARIANT]",
+                        "Copy only this platform (repeatable); several make a new index of just those.",
+                        v -> command.platforms = v)
+                .flag("-a, --all-tags", "Copy every tag of the source repository.", v -> command.allTags = v)
+                .flag("-n, --no-clobber", "Skip tags that already exist at the destination.", v -> command.noClobber = v)
+                .option("-j, --jobs", "N", "Blobs moved at once (default: " + command.jobs + ").", Integer.class,
+                        v -> command.jobs = v)
+                .with(command.upload::declare)
+                .flag("-q, --quiet", "Print only the result lines.", v -> command.quiet = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -3,21 +3,26 @@ package dev.jreg.cli;
 import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg delete}: remove a tag or manifest from a registry. */
-@Command(name = "delete", mixinStandardHelpOptions = true,
-        description = {"Delete from a registry. By digest, that manifest (and every tag on it). By tag, only that tag:",
-            "where the registry cannot delete tags, jreg points the tag at a unique throw-away manifest and deletes",
-            "that, so other tags on the same image survive."})
 final class DeleteCommand implements Callable<Integer> {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", paramLabel = "NAME:TAG|NAME@DIGEST", description = "What to delete.")
+    private final JregCommand root;
     private String image;
+
+    private DeleteCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        DeleteCommand command = new DeleteCommand(root);
+        return CommandModel.of("delete", command,
+                        "Delete from a registry. By digest, that manifest (and every tag on it). By tag, only that tag:",
+                        "where the registry cannot delete tags, jreg points the tag at a unique throw-away manifest and deletes",
+                        "that, so other tags on the same image survive.")
+                .parameter("NAME:TAG|NAME@DIGEST", "What to delete.", v -> command.image = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,25 +1,28 @@
 package dev.jreg.cli;
 
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg digest}: what a tag points at, by {@code HEAD}. */
-@Command(name = "digest", mixinStandardHelpOptions = true,
-        description = {"Print the digest a tag points at.",
-            "Uses HEAD, which Docker Hub does not count against its pull limit; falls back to GET and hashing",
-            "when the registry sends no digest."})
 final class DigestCommand implements Callable<Integer> {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "NAME[:TAG], local:NAME or oci:DIR:NAME.")
+    private final JregCommand root;
     private String image;
+    private final LocationOptions locations = new LocationOptions();
 
-    @Mixin
-    private LocationOptions locations;
+    private DigestCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        DigestCommand command = new DigestCommand(root);
+        return CommandModel.of("digest", command,
+                        "Print the digest a tag points at.",
+                        "Uses HEAD, which Docker Hub does not count against its pull limit; falls back to GET and hashing",
+                        "when the registry sends no digest.")
+                .parameter("IMAGE", "NAME[:TAG], local:NAME or oci:DIR:NAME.", v -> command.image = v)
+                .with(command.locations::declare)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,11 +1,12 @@
 package dev.jreg.cli;
 
-import picocli.CommandLine.Option;
-
 /** {@code --format table|json}, shared by the listing commands. */
 final class FormatMixin {
-    @Option(names = "--format", paramLabel = "table|json", description = "Output format: table (default) or json.")
     private String format = "table";
+
+    void declare(CommandModel command) {
+        command.option("--format", "table|json", "Output format: table (default) or json.", v -> format = v);
+    }
 
     /** True for JSON; fails on anything but the two formats. */
     boolean json() {

@@ -9,30 +9,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg images}: list the local store like {@code docker images}. */
-@Command(name = "images", aliases = "ls", mixinStandardHelpOptions = true,
-        description = {"List images in the local store.", "--format json prints one object per line, like docker."})
 final class ImagesCommand implements Callable<Integer> {
-    @ParentCommand
-    private JregCommand root;
-
-    @Option(names = "--digests", description = "Show manifest digests.")
+    private final JregCommand root;
     private boolean digests;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print only image IDs.")
     private boolean quiet;
-
-    @Mixin
-    private FormatMixin format;
-
-    @Option(names = "--total", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "End the table with the space all images take, shared layers counted once (default: on).")
+    private final FormatMixin format = new FormatMixin();
     private boolean total;
+
+    private ImagesCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        ImagesCommand command = new ImagesCommand(root);
+        return CommandModel.of("images", command,
+                        "List images in the local store.",
+                        "--format json prints one object per line, like docker.")
+                .aliases("ls")
+                .flag("--digests", "Show manifest digests.", v -> command.digests = v)
+                .flag("-q, --quiet", "Print only image IDs.", v -> command.quiet = v)
+                .with(command.format::declare)
+                .negatableFlag("--total",
+                        "End the table with the space all images take, shared layers counted once (default: on).",
+                        true, v -> command.total = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -13,43 +13,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg inspect}: what an image or index holds, remote by default. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Show an image or index: digest, platforms, config, layers with sizes, history.",
-            "Reads the registry unless --local (or a local:/oci: location) is given.",
-            "The JSON shape is documented in docs/OUTPUT.md."})
 final class InspectCommand implements Callable<Integer> {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.")
+    private final JregCommand root;
     private String image;
-
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "From an index, detail this platform's image.")
     private String platform;
+    private final FormatMixin format = new FormatMixin();
+    private final LocationOptions locations = new LocationOptions();
+    private boolean rawManifest;
+    private boolean rawConfig;
 
-    @Mixin
-    private FormatMixin format;
+    private InspectCommand(JregCommand root) {
+        this.root = root;
+    }
 
-    @Mixin
-    private LocationOptions locations;
-
-    @ArgGroup(exclusive = true)
-    private RawChoice raw;
-
-    static final class RawChoice {
-        @Option(names = "--raw", description = "Print the exact manifest bytes.")
-        boolean manifest;
-
-        @Option(names = "--config", description = "Print the exact config bytes (this machine's platform from an index).")
-        boolean config;
+    static CommandSpec spec(JregCommand root) {
+        InspectCommand command = new InspectCommand(root);
+        CommandModel model = CommandModel.of("inspect", command,
+                "Show an image or index: digest, platforms, config, layers with sizes, history.",
+                "Reads the registry unless --local (or a local:/oci: location) is given.",
+                "The JSON shape is documented in docs/OUTPUT.md.");
+        return model
+                .parameter("IMAGE", "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.", v -> command.image = v)
+                .option("--platform", "OS/ARCH[/VARIANT]", "From an index, detail this platform's image.",
+                        v -> command.platform = v)
+                .with(command.format::declare)
+                .with(command.locations::declare)
+                .oneOf(model.flagSpec("--raw", "Print the exact manifest bytes.", v -> command.rawManifest = v),
+                        model.flagSpec("--config", "Print the exact config bytes (this machine's platform from an index).",
+                                v -> command.rawConfig = v))
+                .spec();
     }
 
     @Override
@@ -59,11 +54,11 @@ final class InspectCommand implements Callable<Integer> {
         boolean json = format.json();
         Jreg jreg = root.open();
         CliContext context = root.context();
-        if (raw != null && raw.manifest) {
+        if (rawManifest) {
             context.writeRaw(jreg.manifest(location).bytes());
             return ExitCodes.OK;
         }
-        if (raw != null && raw.config) {
+        if (rawConfig) {
             context.writeRaw(jreg.config(location, wanted));
             return ExitCodes.OK;
         }

@@ -21,86 +21,73 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import picocli.AutoComplete;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** The top-level {@code jreg} command: global options and the list of subcommands. */
-@Command(name = "jreg",
-        mixinStandardHelpOptions = true,
-        versionProvider = JregCommand.Version.class,
-        description = "Pull, inspect and manage container images without a Docker daemon.",
-        footer = {"", "Environment:",
-            "  JREG_HOME      the local store (default ~/.local/share/jreg)",
-            "  DOCKER_CONFIG  directory of docker's config.json, for credentials",
-            "  JREG_CONFIG    jreg's config file (default ~/.config/jreg/config.json): mirrors, insecure registries",
-            "  JREG_REGISTRY_MIRROR  Docker Hub mirrors, comma-separated",
-            "  HTTPS_PROXY, HTTP_PROXY, NO_PROXY  proxies",
-            "", "Run 'jreg COMMAND --help' for more information on a command."})
 final class JregCommand implements Runnable {
     /**
-     * Every command by the names and aliases its {@code @Command} gives (a test holds the two
-     * together). Reading those annotations costs reflection, and so does building picocli's model
-     * of a command, so a run registers only the command it invokes (all of them, with help and
-     * completion, otherwise).
+     * Every command by the names and aliases its model gives (a test holds the two together).
+     * Building picocli's model of a command costs, so a run builds only the command it invokes
+     * (all of them, with help and completion, otherwise).
      */
-    static final Map<String, Class<?>> COMMANDS = commands(
-            "pull", PullCommand.class, "push", PushCommand.class, "tag", TagCommand.class,
-            "copy", CopyCommand.class, "mirror", CopyCommand.class, "images", ImagesCommand.class,
-            "ls", ImagesCommand.class, "rm", RmCommand.class, "rmi", RmCommand.class, "prune", PruneCommand.class,
-            "inspect", InspectCommand.class, "tags", TagsCommand.class, "digest", DigestCommand.class,
-            "manifest", ManifestCommand.class, "config", ConfigCommand.class, "blob", BlobCommand.class,
-            "catalog", CatalogCommand.class, "delete", DeleteCommand.class, "login", LoginCommand.class,
-            "logout", LogoutCommand.class, "verify", VerifyCommand.class, "__train-cds", TrainCommand.class);
+    static final Map<String, Function<JregCommand, CommandSpec>> COMMANDS = commands();
     /** Global options that take a value, to find the command name among the arguments (the launcher does too). */
     static final Set<String> VALUED_OPTIONS = Set.of("--insecure-registry", "--registry-mirror", "--retries",
             "--timeout");
 
     private final CliContext context;
-
-    @Option(names = "--debug", scope = ScopeType.INHERIT,
-            description = "Print HTTP exchanges (no secrets) and stack traces on stderr.")
+    private final CommandSpec spec;
     private boolean debug;
-
-    @Option(names = "--insecure-registry", scope = ScopeType.INHERIT, paramLabel = "HOST[:PORT]",
-            description = "Allow plain HTTP and unverified TLS for this registry (repeatable).")
-    private List<String> insecureRegistries = new ArrayList<>();
-
-    @Option(names = "--registry-mirror", scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "A Docker Hub mirror to try first (repeatable; also JREG_REGISTRY_MIRROR, comma-separated).")
-    private List<String> registryMirrors = new ArrayList<>();
-
-    @Option(names = "--retries", scope = ScopeType.INHERIT, paramLabel = "N",
-            description = "Retries of a failed request (connection failures, 408, 429, 5xx), with backoff"
-                    + " (default: \"retries\" in the config file, else 4).")
+    private List<String> insecureRegistries = List.of();
+    private List<String> registryMirrors = List.of();
     private Integer retries;
-
-    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "SECONDS",
-            description = "Longest wait to connect or for the next bytes of an answer (default: ${DEFAULT-VALUE}).")
     private int timeoutSeconds = 60;
-
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
 
     JregCommand(CliContext context) {
         this.context = context;
+        this.spec = CommandModel.of("jreg", this,
+                        "Pull, inspect and manage container images without a Docker daemon.")
+                .footer("", "Environment:",
+                        "  JREG_HOME      the local store (default ~/.local/share/jreg)",
+                        "  DOCKER_CONFIG  directory of docker's config.json, for credentials",
+                        "  JREG_CONFIG    jreg's config file (default ~/.config/jreg/config.json): mirrors, insecure registries",
+                        "  JREG_REGISTRY_MIRROR  Docker Hub mirrors, comma-separated",
+                        "  HTTPS_PROXY, HTTP_PROXY, NO_PROXY  proxies",
+                        "", "Run 'jreg COMMAND --help' for more information on a command.")
+                .inheritedOptions()
+                .flag("--debug", "Print HTTP exchanges (no secrets) and stack traces on stderr.", v -> debug = v)
+                .repeatable("--insecure-registry", "HOST[:PORT]",
+                        "Allow plain HTTP and unverified TLS for this registry (repeatable).", v -> insecureRegistries = v)
+                .repeatable("--registry-mirror", "URL",
+                        "A Docker Hub mirror to try first (repeatable; also JREG_REGISTRY_MIRROR, comma-separated).",
+                        v -> registryMirrors = v)
+                .option("--retries", "N", "Retries of a failed request (connection failures, 408, 429, 5xx), with"
+                        + " backoff (default: \"retries\" in the config file, else 4).", Integer.class, v -> retries = v)
+                .option("--timeout", "SECONDS", "Longest wait to connect or for the next bytes of an answer"
+                        + " (default: " + timeoutSeconds + ").", Integer.class, v -> timeoutSeconds = v)
+                .spec();
     }
 
     /** Parses and runs a command line, returning the exit code. */
     static int run(CliContext context, String... args) {
         JregCommand root = new JregCommand(context);
         ErrorReporter reporter = new ErrorReporter(context, root);
-        Class<?> invoked = invokedCommand(args);
-        if (invoked != null && MovesBlobs.class.isAssignableFrom(invoked)) {
-            Digest.warmUpHashing();
-        }
-        CommandLine commandLine = new CommandLine(root);
+        Function<JregCommand, CommandSpec> invoked = invokedCommand(args);
+        CommandLine commandLine = new CommandLine(root.spec);
         if (invoked != null) {
-            commandLine.addSubcommand(invoked);
+            CommandSpec command = invoked.apply(root);
+            if (command.userObject() instanceof MovesBlobs) {
+                Digest.warmUpHashing();
+            }
+            commandLine.addSubcommand(command.name(), command);
         } else {
-            new LinkedHashSet<>(COMMANDS.values()).forEach(commandLine::addSubcommand);
+            new LinkedHashSet<>(COMMANDS.values()).forEach(command -> {
+                CommandSpec spec = command.apply(root);
+                commandLine.addSubcommand(spec.name(), spec);
+            });
             commandLine.addSubcommand(new CommandLine.HelpCommand());
             commandLine.addSubcommand(new AutoComplete.GenerateCompletion());
             commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
@@ -117,7 +104,7 @@ final class JregCommand implements Runnable {
     }
 
     /** The command the arguments name, or null when they name none of ours (help, usage, a typo). */
-    private static Class<?> invokedCommand(String[] args) {
+    private static Function<JregCommand, CommandSpec> invokedCommand(String[] args) {
         for (int i = 0; i < args.length; i++) {
             if (VALUED_OPTIONS.contains(args[i])) {
                 i++;
@@ -128,12 +115,35 @@ final class JregCommand implements Runnable {
         return null;
     }
 
-    private static Map<String, Class<?>> commands(Object... namesAndClasses) {
-        Map<String, Class<?>> commands = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndClasses.length; i += 2) {
-            commands.put((String) namesAndClasses[i], (Class<?>) namesAndClasses[i + 1]);
-        }
+    private static Map<String, Function<JregCommand, CommandSpec>> commands() {
+        Map<String, Function<JregCommand, CommandSpec>> commands = new LinkedHashMap<>();
+        add(commands, PullCommand::spec, "pull");
+        add(commands, PushCommand::spec, "push");
+        add(commands, TagCommand::spec, "tag");
+        add(commands, CopyCommand::spec, "copy", "mirror");
+        add(commands, ImagesCommand::spec, "images", "ls");
+        add(commands, RmCommand::spec, "rm", "rmi");
+        add(commands, PruneCommand::spec, "prune");
+        add(commands, InspectCommand::spec, "inspect");
+        add(commands, TagsCommand::spec, "tags");
+        add(commands, DigestCommand::spec, "digest");
+        add(commands, ManifestCommand::spec, "manifest");
+        add(commands, ConfigCommand::spec, "config");
+        add(commands, BlobCommand::spec, "blob");
+        add(commands, CatalogCommand::spec, "catalog");
+        add(commands, DeleteCommand::spec, "delete");
+        add(commands, LoginCommand::spec, "login");
+        add(commands, LogoutCommand::spec, "logout");
+        add(commands, VerifyCommand::spec, "verify");
+        add(commands, TrainCommand::spec, "__train-cds");
         return Collections.unmodifiableMap(commands);
+    }
+
+    private static void add(Map<String, Function<JregCommand, CommandSpec>> commands,
+            Function<JregCommand, CommandSpec> spec, String... names) {
+        for (String name : names) {
+            commands.put(name, spec);
+        }
     }
 
     @Override

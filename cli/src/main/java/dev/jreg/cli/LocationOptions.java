@@ -2,12 +2,14 @@ package dev.jreg.cli;
 
 import dev.jreg.ImageLocation;
 import dev.jreg.model.Reference;
-import picocli.CommandLine.Option;
 
 /** {@code --local}: read a name from the local store instead of its registry. */
 final class LocationOptions {
-    @Option(names = "--local", description = "Read the image from the local store instead of the registry.")
     private boolean local;
+
+    void declare(CommandModel command) {
+        command.flag("--local", "Read the image from the local store instead of the registry.", v -> local = v);
+    }
 
     /** The location the text names, in the store with {@code --local}. */
     ImageLocation parse(String text) {

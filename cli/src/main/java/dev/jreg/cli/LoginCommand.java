@@ -5,31 +5,33 @@ import dev.jreg.auth.DockerConfigKeychain;
 import java.io.Console;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg login}: check credentials and store them where docker would. */
-@Command(name = "login", mixinStandardHelpOptions = true,
-        description = {"Log in to a registry (Docker Hub by default) and store the credentials as docker does:",
-            "in the credHelpers/credsStore helper when configured, else in auths of $DOCKER_CONFIG/config.json",
-            "(~/.docker/config.json), mode 0600, keeping everything else in the file."})
 final class LoginCommand implements Callable<Integer> {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER", description = "Registry host[:port] (default: Docker Hub).")
+    private final JregCommand root;
     private String server;
-
-    @Option(names = {"-u", "--username"}, paramLabel = "USER", description = "Username.")
     private String username;
-
-    @Option(names = {"-p", "--password"}, paramLabel = "PASSWORD", description = "Password (insecure: prefer --password-stdin).")
     private String password;
-
-    @Option(names = "--password-stdin", description = "Read the password from standard input.")
     private boolean passwordStdin;
+
+    private LoginCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        LoginCommand command = new LoginCommand(root);
+        return CommandModel.of("login", command,
+                        "Log in to a registry (Docker Hub by default) and store the credentials as docker does:",
+                        "in the credHelpers/credsStore helper when configured, else in auths of $DOCKER_CONFIG/config.json",
+                        "(~/.docker/config.json), mode 0600, keeping everything else in the file.")
+                .optionalParameter("SERVER", "Registry host[:port] (default: Docker Hub).", v -> command.server = v)
+                .option("-u, --username", "USER", "Username.", v -> command.username = v)
+                .option("-p, --password", "PASSWORD",
+                        "Password (insecure: prefer --password-stdin).", v -> command.password = v)
+                .flag("--password-stdin", "Read the password from standard input.", v -> command.passwordStdin = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

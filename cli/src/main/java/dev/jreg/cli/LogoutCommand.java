@@ -2,19 +2,24 @@ package dev.jreg.cli;
 
 import dev.jreg.auth.DockerConfigKeychain;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg logout}: forget a registry's credentials. */
-@Command(name = "logout", mixinStandardHelpOptions = true,
-        description = "Remove a registry's stored credentials (Docker Hub by default), from the helper or config.json.")
 final class LogoutCommand implements Callable<Integer> {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER", description = "Registry host[:port] (default: Docker Hub).")
+    private final JregCommand root;
     private String server;
+
+    private LogoutCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        LogoutCommand command = new LogoutCommand(root);
+        return CommandModel.of("logout", command,
+                        "Remove a registry's stored credentials (Docker Hub by default), from the helper or config.json.")
+                .optionalParameter("SERVER", "Registry host[:port] (default: Docker Hub).", v -> command.server = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

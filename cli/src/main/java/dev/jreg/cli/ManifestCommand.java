@@ -1,22 +1,26 @@
 package dev.jreg.cli;
 
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg manifest}: the exact manifest bytes. */
-@Command(name = "manifest", mixinStandardHelpOptions = true, description = "Print the exact manifest bytes of an image or index.")
 final class ManifestCommand implements Callable<Integer> {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.")
+    private final JregCommand root;
     private String image;
+    private final LocationOptions locations = new LocationOptions();
 
-    @Mixin
-    private LocationOptions locations;
+    private ManifestCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        ManifestCommand command = new ManifestCommand(root);
+        return CommandModel.of("manifest", command,
+                        "Print the exact manifest bytes of an image or index.")
+                .parameter("IMAGE", "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.", v -> command.image = v)
+                .with(command.locations::declare)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -2,15 +2,22 @@ package dev.jreg.cli;
 
 import dev.jreg.layout.GarbageCollection;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg prune}: reclaim space no image uses. */
-@Command(name = "prune", mixinStandardHelpOptions = true,
-        description = "Delete blobs no name in the local store reaches, and leftovers of interrupted downloads.")
 final class PruneCommand implements Callable<Integer> {
-    @ParentCommand
-    private JregCommand root;
+    private final JregCommand root;
+
+    private PruneCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        PruneCommand command = new PruneCommand(root);
+        return CommandModel.of("prune", command,
+                        "Delete blobs no name in the local store reaches, and leftovers of interrupted downloads.")
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -8,33 +8,38 @@ import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg pull}: fetch an image into the local store. */
-@Command(name = "pull", mixinStandardHelpOptions = true,
-        description = {"Download an image from a registry into the local store.",
-            "Only layers the store lacks are fetched; every blob is verified before it is kept."},
-        footer = {"", "Examples:", "  jreg pull nginx:1.24.0", "  jreg pull --platform linux/arm64/v8 alpine",
-            "  jreg pull localhost:5000/app@sha256:…"})
 final class PullCommand implements Callable<Integer>, MovesBlobs {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", paramLabel = "NAME[:TAG|@DIGEST]", description = "The image, e.g. nginx:1.24.0.")
+    private final JregCommand root;
     private String image;
-
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-            description = "Platform to pull from a multi-platform image (default: this machine's).")
     private String platform;
-
-    @Option(names = {"-a", "--all-platforms"}, description = "Pull every platform and keep the index as it is.")
     private boolean allPlatforms;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print only the image reference.")
     private boolean quiet;
+
+    private PullCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        PullCommand command = new PullCommand(root);
+        return CommandModel.of("pull", command,
+                        "Download an image from a registry into the local store.",
+                        "Only layers the store lacks are fetched; every blob is verified before it is kept.")
+                .footer("",
+                        "Examples:",
+                        "  jreg pull nginx:1.24.0",
+                        "  jreg pull --platform linux/arm64/v8 alpine",
+                        "  jreg pull localhost:5000/app@sha256:…")
+                .parameter("NAME[:TAG|@DIGEST]", "The image, e.g. nginx:1.24.0.", v -> command.image = v)
+                .option("--platform", "OS/ARCH[/VARIANT]",
+                        "Platform to pull from a multi-platform image (default: this machine's).", v -> command.platform = v)
+                .flag("-a, --all-platforms",
+                        "Pull every platform and keep the index as it is.", v -> command.allPlatforms = v)
+                .flag("-q, --quiet", "Print only the image reference.", v -> command.quiet = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

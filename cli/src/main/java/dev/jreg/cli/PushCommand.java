@@ -8,33 +8,37 @@ import dev.jreg.model.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg push}: upload an image from the local store to the registry its name points at. */
-@Command(name = "push", mixinStandardHelpOptions = true,
-        description = {"Upload an image from the local store to its registry.",
-            "Blobs the registry has are skipped; blobs in another repository of the same registry are mounted."},
-        footer = {"", "Examples:", "  jreg tag nginx:1.24.0 localhost:5000/nginx:1.24.0",
-            "  jreg push localhost:5000/nginx:1.24.0", "  jreg push --all-tags localhost:5000/nginx"})
 final class PushCommand implements Callable<Integer>, MovesBlobs {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", paramLabel = "NAME[:TAG]", description = "The image, as named in the local store.")
+    private final JregCommand root;
     private String image;
-
-    @Option(names = {"-a", "--all-tags"}, description = "Push every tag of the repository held in the local store.")
     private boolean allTags;
-
-    @Mixin
-    private UploadMixin upload;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print only the result lines.")
+    private final UploadMixin upload = new UploadMixin();
     private boolean quiet;
+
+    private PushCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        PushCommand command = new PushCommand(root);
+        return CommandModel.of("push", command,
+                        "Upload an image from the local store to its registry.",
+                        "Blobs the registry has are skipped; blobs in another repository of the same registry are mounted.")
+                .footer("",
+                        "Examples:",
+                        "  jreg tag nginx:1.24.0 localhost:5000/nginx:1.24.0",
+                        "  jreg push localhost:5000/nginx:1.24.0",
+                        "  jreg push --all-tags localhost:5000/nginx")
+                .parameter("NAME[:TAG]", "The image, as named in the local store.", v -> command.image = v)
+                .flag("-a, --all-tags",
+                        "Push every tag of the repository held in the local store.", v -> command.allTags = v)
+                .with(command.upload::declare)
+                .flag("-q, --quiet", "Print only the result lines.", v -> command.quiet = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

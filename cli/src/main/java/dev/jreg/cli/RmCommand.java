@@ -5,21 +5,27 @@ import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg rm}: remove names from the local store and the blobs only they used. */
-@Command(name = "rm", aliases = "rmi", mixinStandardHelpOptions = true,
-        description = {"Remove images from the local store, docker's way: nginx means nginx:latest; NAME@DIGEST and",
-            "a bare digest work too. Removing a name that others share removes only that name; then every blob no",
-            "remaining name reaches is deleted, and layers other images use stay."})
 final class RmCommand implements Callable<Integer> {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Names or digests.")
+    private final JregCommand root;
     private List<String> images;
+
+    private RmCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        RmCommand command = new RmCommand(root);
+        return CommandModel.of("rm", command,
+                        "Remove images from the local store, docker's way: nginx means nginx:latest; NAME@DIGEST and",
+                        "a bare digest work too. Removing a name that others share removes only that name; then every blob no",
+                        "remaining name reaches is deleted, and layers other images use stay.")
+                .aliases("rmi")
+                .parameters("IMAGE", "Names or digests.", v -> command.images = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

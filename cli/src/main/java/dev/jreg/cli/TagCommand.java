@@ -2,24 +2,30 @@ package dev.jreg.cli;
 
 import dev.jreg.model.Reference;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg tag}: another name for an image in the local store. */
-@Command(name = "tag", mixinStandardHelpOptions = true,
-        description = "Give an image in the local store another name; no bytes are copied.",
-        footer = {"", "Examples:", "  jreg tag nginx:1.24.0 localhost:5000/web:stable",
-            "  jreg tag sha256:<manifest digest> localhost:5000/web:v1"})
 final class TagCommand implements Callable<Integer> {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "A name, name@digest, or manifest digest in the store.")
+    private final JregCommand root;
     private String source;
-
-    @Parameters(index = "1", paramLabel = "TARGET[:TAG]", description = "The new name.")
     private String target;
+
+    private TagCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        TagCommand command = new TagCommand(root);
+        return CommandModel.of("tag", command,
+                        "Give an image in the local store another name; no bytes are copied.")
+                .footer("",
+                        "Examples:",
+                        "  jreg tag nginx:1.24.0 localhost:5000/web:stable",
+                        "  jreg tag sha256:<manifest digest> localhost:5000/web:v1")
+                .parameter("SOURCE", "A name, name@digest, or manifest digest in the store.", v -> command.source = v)
+                .parameter("TARGET[:TAG]", "The new name.", v -> command.target = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -10,40 +10,43 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
 import java.util.stream.Collectors;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code jreg tags}: a repository's tags, with {@code --details} their digests, platforms and sizes. */
-@Command(name = "tags", mixinStandardHelpOptions = true,
-        description = {"List the tags of a repository, following the registry's pagination.",
-            "--details adds digest, platforms, compressed size and creation time per tag, in one run:",
-            "tags are resolved with HEAD and each distinct digest is fetched once."},
-        footer = {"", "Examples:", "  jreg tags nginx", "  jreg tags --details --limit 20 localhost:5000/app"})
 final class TagsCommand implements Callable<Integer> {
-    @ParentCommand
-    private JregCommand root;
-
-    @Parameters(index = "0", paramLabel = "REPOSITORY", description = "A repository (a tag, if given, is ignored).")
+    private final JregCommand root;
     private String repository;
-
-    @Option(names = "--limit", paramLabel = "N", description = "At most N tags.")
     private int limit;
-
-    @Option(names = {"-d", "--details"}, description = "Show digest, platforms, size and creation time of each tag.")
     private boolean details;
-
-    @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Requests at once with --details (default: ${DEFAULT-VALUE}).")
     private int jobs = 8;
+    private final FormatMixin format = new FormatMixin();
+    private final LocationOptions locations = new LocationOptions();
 
-    @Mixin
-    private FormatMixin format;
+    private TagsCommand(JregCommand root) {
+        this.root = root;
+    }
 
-    @Mixin
-    private LocationOptions locations;
+    static CommandSpec spec(JregCommand root) {
+        TagsCommand command = new TagsCommand(root);
+        return CommandModel.of("tags", command,
+                        "List the tags of a repository, following the registry's pagination.",
+                        "--details adds digest, platforms, compressed size and creation time per tag, in one run:",
+                        "tags are resolved with HEAD and each distinct digest is fetched once.")
+                .footer("",
+                        "Examples:",
+                        "  jreg tags nginx",
+                        "  jreg tags --details --limit 20 localhost:5000/app")
+                .parameter("REPOSITORY", "A repository (a tag, if given, is ignored).", v -> command.repository = v)
+                .option("--limit", "N", "At most N tags.", Integer.class, v -> command.limit = v)
+                .flag("-d, --details",
+                        "Show digest, platforms, size and creation time of each tag.", v -> command.details = v)
+                .option("-j, --jobs", "N", "Requests at once with --details (default: " + command.jobs + ").",
+                        Integer.class, v -> command.jobs = v)
+                .with(command.format::declare)
+                .with(command.locations::declare)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -24,17 +24,26 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Hidden: the workload the launcher records its AppCDS archive from, so the archive holds the
  * classes of real commands (HTTP, JSON, TLS, the store) whatever command runs first. It talks only
  * to a throw-away registry on 127.0.0.1 that it serves itself, in a temporary store.
  */
-@Command(name = "__train-cds", hidden = true)
 final class TrainCommand implements Callable<Integer> {
     private final Map<String, byte[]> blobs = new HashMap<>();
     private final Map<String, byte[]> manifests = new HashMap<>();
+
+    private TrainCommand() {
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        TrainCommand command = new TrainCommand();
+        return CommandModel.of("__train-cds", command)
+                .hidden()
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -3,20 +3,26 @@ package dev.jreg.cli;
 import dev.jreg.layout.VerifyReport;
 import dev.jreg.model.Digest;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg verify}: check the local store. */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check the local store: every blob hashes to its name, every name reaches complete content.",
-            "Exits 6 when something is wrong; --repair deletes corrupt blobs and drops incomplete names."})
 final class VerifyCommand implements Callable<Integer>, MovesBlobs {
-    @ParentCommand
-    private JregCommand root;
-
-    @Option(names = "--repair", description = "Delete corrupt blobs and drop names whose content is incomplete.")
+    private final JregCommand root;
     private boolean repair;
+
+    private VerifyCommand(JregCommand root) {
+        this.root = root;
+    }
+
+    static CommandSpec spec(JregCommand root) {
+        VerifyCommand command = new VerifyCommand(root);
+        return CommandModel.of("verify", command,
+                        "Check the local store: every blob hashes to its name, every name reaches complete content.",
+                        "Exits 6 when something is wrong; --repair deletes corrupt blobs and drops incomplete names.")
+                .flag("--repair",
+                        "Delete corrupt blobs and drop names whose content is incomplete.", v -> command.repair = v)
+                .spec();
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Help, usage errors and exit codes that need no registry. */
 class CommandLineTest {
@@ -50,15 +51,31 @@ class CommandLineTest {
 
     @Test
     void commandTableMatchesTheCommandsOwnNames() {
-        java.util.Map<String, Class<?>> declared = new java.util.LinkedHashMap<>();
-        for (Class<?> command : new java.util.LinkedHashSet<>(JregCommand.COMMANDS.values())) {
-            picocli.CommandLine.Command annotation = command.getAnnotation(picocli.CommandLine.Command.class);
-            declared.put(annotation.name(), command);
-            for (String alias : annotation.aliases()) {
-                declared.put(alias, command);
+        JregCommand root = new JregCommand(CliContext.system());
+        java.util.Map<String, String> declared = new java.util.TreeMap<>();
+        java.util.Map<String, String> listed = new java.util.TreeMap<>();
+        for (var command : new java.util.LinkedHashSet<>(JregCommand.COMMANDS.values())) {
+            CommandSpec spec = command.apply(root);
+            declared.put(spec.name(), spec.name());
+            for (String alias : spec.aliases()) {
+                declared.put(alias, spec.name());
             }
         }
-        assertEquals(declared, JregCommand.COMMANDS);
+        JregCommand.COMMANDS.forEach((name, command) -> listed.put(name, command.apply(root).name()));
+        assertEquals(declared, listed);
+    }
+
+    /** Every option and parameter reaches its command: the commands and values here parse into what they print. */
+    @Test
+    void declaredOptionsAreBoundToTheirCommands() {
+        assertEquals("jreg: --format must be table or json, not \"xml\"\n", run("images", "--format", "xml").err());
+        assertEquals("jreg: --jobs must be at least 1\n", run("copy", "-j", "0", "a", "b").err());
+        assertEquals("jreg: --retries must not be negative and --timeout must be at least 1 second\n",
+                run("--timeout", "0", "images").err());
+        assertEquals("jreg: --retries must not be negative and --timeout must be at least 1 second\n",
+                run("images", "--retries", "-1").err());
+        assertEquals("jreg: --platform and --all-platforms cannot be used together\n",
+                run("pull", "-a", "--platform", "linux/amd64", "x").err());
     }
 
     /** The launcher picks JIT options by command name, so it must know the same names and options. */
@@ -66,8 +83,9 @@ class CommandLineTest {
     void theLauncherKnowsWhichCommandsMoveBlobsAndWhichGlobalOptionsTakeAValue() throws Exception {
         String launcher = Files.readString(Path.of("..", "jreg"));
         Set<String> movers = new TreeSet<>();
+        JregCommand root = new JregCommand(CliContext.system());
         JregCommand.COMMANDS.forEach((name, command) -> {
-            if (MovesBlobs.class.isAssignableFrom(command)) {
+            if (command.apply(root).userObject() instanceof MovesBlobs) {
                 movers.add(name);
             }
         });
@@ -83,12 +101,13 @@ class CommandLineTest {
         return new TreeSet<>(List.of(branch.substring(0, branch.indexOf(')')).split("\\|")));
     }
 
-    @Test
-    void versionNamesJregAndJava() {
-        Cli.Result result = run("--version");
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "pull --version", "images -V"})
+    void versionNamesJregAndJava(String args) {
+        Cli.Result result = run(args.split(" "));
         assertEquals(0, result.exitCode());
         assertTrue(result.out().startsWith("jreg "), result.out());
-        assertTrue(result.out().contains("Java 17") || result.out().contains("Java "), result.out());
+        assertTrue(result.out().contains("\nJava "), result.out());
     }
 
     @Test

@@ -236,6 +236,8 @@ class InspectAndStoreTest {
         }
         assertTrue(onDisk < 2 * base.descriptor().size() + onlyA.descriptor().size(), "the base layer is stored once");
         assertTrue(out.contains("Total: 2 images, " + Sizes.human(onDisk) + " on disk (shared layers counted once)\n"), out);
+        String withoutTotal = run("images", "--no-total").out();
+        assertTrue(withoutTotal.contains("shared/b") && !withoutTotal.contains("Total"), withoutTotal);
     }
 
     @Test
