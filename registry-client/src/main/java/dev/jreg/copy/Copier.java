@@ -161,22 +161,18 @@ public final class Copier {
 
         void run(Plan plan) throws IOException {
             options.listener().planned(List.copyOf(plan.layers));
-            List<Descriptor> missing = new ArrayList<>();
-            for (Descriptor blob : plan.blobs.values()) {
+            // Largest first: the biggest blob bounds the wall time, so it must not start last. Each
+            // task asks the sink whether it has its blob: against a registry that is a round trip
+            // per blob, which in parallel costs the time of one or two.
+            List<Descriptor> blobs = new ArrayList<>(plan.blobs.values());
+            blobs.sort(Comparator.comparingLong(Descriptor::size).reversed());
+            Parallel.map(blobs, options.concurrency(), blob -> {
                 if (sink.hasBlob(blob)) {
                     skipped.incrementAndGet();
                     options.listener().blobSkipped(blob);
                 } else {
-                    missing.add(blob);
+                    copyBlob(blob);
                 }
-            }
-            if (missing.isEmpty()) {
-                return;
-            }
-            // Largest first: the biggest blob bounds the wall time, so it must not start last.
-            missing.sort(Comparator.comparingLong(Descriptor::size).reversed());
-            Parallel.map(missing, options.concurrency(), blob -> {
-                copyBlob(blob);
                 return blob;
             });
         }

@@ -8,23 +8,24 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A readers–writer lock over one store, across threads and processes. Copies into the store are
  * readers: they may write blobs before naming them, so garbage collection, the writer, must not
  * run while any copy is under way, in this process or another.
  *
- * <p>File locks belong to the JVM as a whole, so inside a process a {@link ReentrantReadWriteLock}
- * orders threads and the first reader takes the shared file lock for all of them.
+ * <p>File locks belong to the JVM as a whole, so inside a process a count of readers and a writer
+ * flag order threads, and the first reader takes the shared file lock for all of them. Neither
+ * belongs to a thread: a copy may take its hold on a worker and release it on the thread that
+ * started it.
  */
 final class StoreLock {
     /** One per lock file: the JVM-wide file locks need a JVM-wide guard. */
     private static final ConcurrentHashMap<Path, StoreLock> LOCKS = new ConcurrentHashMap<>();
 
     private final Path file;
-    private final ReentrantReadWriteLock threads = new ReentrantReadWriteLock();
     private int readers;
+    private boolean writing;
     private FileChannel sharedChannel;
     private FileLock sharedLock;
 
@@ -38,53 +39,84 @@ final class StoreLock {
 
     /** Held while copying into the store; many at once. */
     Closeable shared() throws IOException {
-        threads.readLock().lock();
-        try {
-            synchronized (this) {
-                if (readers == 0) {
-                    sharedChannel = open();
+        synchronized (this) {
+            awaitTurn(() -> !writing);
+            if (readers == 0) {
+                sharedChannel = open();
+                try {
                     sharedLock = await(sharedChannel, true);
+                } catch (IOException | RuntimeException e) {
+                    sharedChannel.close();
+                    notifyAll();
+                    throw e;
                 }
-                readers++;
             }
-        } catch (IOException | RuntimeException e) {
-            threads.readLock().unlock();
-            throw e;
+            readers++;
         }
-        return () -> {
-            try {
-                synchronized (this) {
+        return new Closeable() {
+            private boolean released;
+
+            @Override
+            public void close() throws IOException {
+                synchronized (StoreLock.this) {
+                    if (released) {
+                        return;
+                    }
+                    released = true;
                     if (--readers == 0) {
                         try (FileChannel channel = sharedChannel) {
                             sharedLock.release();
+                        } finally {
+                            StoreLock.this.notifyAll();
                         }
                     }
                 }
-            } finally {
-                threads.readLock().unlock();
             }
         };
     }
 
     /** Held while collecting garbage; waits until no copy runs anywhere. */
     Closeable exclusive() throws IOException {
-        threads.writeLock().lock();
-        FileChannel channel;
+        synchronized (this) {
+            awaitTurn(() -> !writing && readers == 0);
+            writing = true;
+        }
+        FileChannel channel = null;
         FileLock lock;
         try {
             channel = open();
             lock = await(channel, false);
         } catch (IOException | RuntimeException e) {
-            threads.writeLock().unlock();
+            try (FileChannel opened = channel) {
+                endWriting();
+            }
             throw e;
         }
+        FileChannel held = channel;
         return () -> {
-            try (channel) {
+            try (held) {
                 lock.release();
             } finally {
-                threads.writeLock().unlock();
+                endWriting();
             }
         };
+    }
+
+    private synchronized void endWriting() {
+        writing = false;
+        notifyAll();
+    }
+
+    /** Waits, holding this monitor, until the condition holds. */
+    private void awaitTurn(java.util.function.BooleanSupplier condition) throws InterruptedIOException {
+        while (!condition.getAsBoolean()) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the store");
+            }
+        }
     }
 
     /**

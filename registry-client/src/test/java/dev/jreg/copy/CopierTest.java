@@ -158,6 +158,16 @@ class CopierTest {
         assertThrows(InvalidContentException.class, () -> copier.copy(source, "lying", sink, CopyOptions.defaults()));
     }
 
+    /** Against a registry each check is a round trip: one at a time, they would add up before any bytes move. */
+    @Test
+    void theSinkIsAskedForEveryBlobAtOnce() throws Exception {
+        ManifestBlob single = image("z", blob("z1", MediaType.OCI_LAYER_GZIP), blob("z2", MediaType.OCI_LAYER_GZIP));
+        source.addManifest(single, "z");
+        sink.hasBlobBarrier = new java.util.concurrent.CyclicBarrier(3); // config and two layers
+        CopyResult result = copier.copy(source, "z", sink, CopyOptions.defaults());
+        assertEquals(3, result.blobsCopied());
+    }
+
     @Test
     void listenerHearsPlanSkipsAndCompletions() throws Exception {
         Descriptor l1 = blob("l1", MediaType.OCI_LAYER_GZIP);

@@ -1,6 +1,7 @@
 package dev.jreg.layout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -52,6 +53,36 @@ class StoreLockTest {
         }
         assertTrue(other.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, other.exitValue());
+    }
+
+    /**
+     * A copy takes its hold on the store on a worker thread and lets it go on the thread that
+     * started it; garbage collection must then get its turn, and must wait while a hold lasts.
+     */
+    @Test
+    void aHoldTakenOnOneThreadIsReleasedOnAnother() throws Exception {
+        StoreLock lock = StoreLock.of(dir.resolve("activity"));
+        Closeable hold = CompletableFuture.supplyAsync(() -> {
+            try {
+                return lock.shared();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).get(30, TimeUnit.SECONDS);
+        CompletableFuture<Void> collecting = CompletableFuture.runAsync(() -> {
+            try (Closeable exclusive = lock.exclusive()) {
+                // runs once no copy holds the store
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> collecting.get(200, TimeUnit.MILLISECONDS),
+                "the collector must wait while a copy holds the store");
+        hold.close();
+        collecting.get(30, TimeUnit.SECONDS);
+        try (Closeable again = lock.shared()) {
+            assertTrue(Files.exists(dir.resolve("activity")));
+        }
     }
 
     /** Polls the other process's threads until the kernel shows one waiting for a file lock. */

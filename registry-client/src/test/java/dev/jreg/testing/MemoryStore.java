@@ -22,6 +22,8 @@ public final class MemoryStore implements ImageSource, ImageSink {
     public final Map<String, Digest> tags = new ConcurrentHashMap<>();
     public final List<String> events = new CopyOnWriteArrayList<>();
     public volatile Digest failingBlob;
+    /** When set, each {@link #hasBlob} waits for the others at this barrier: only checks that run at once get past. */
+    public volatile java.util.concurrent.CyclicBarrier hasBlobBarrier;
 
     /** Adds a manifest, optionally under a tag. */
     public void addManifest(ManifestBlob manifest, String tag) {
@@ -54,7 +56,16 @@ public final class MemoryStore implements ImageSource, ImageSink {
     }
 
     @Override
-    public boolean hasBlob(Descriptor descriptor) {
+    public boolean hasBlob(Descriptor descriptor) throws IOException {
+        java.util.concurrent.CyclicBarrier barrier = hasBlobBarrier;
+        if (barrier != null) {
+            try {
+                barrier.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException | java.util.concurrent.BrokenBarrierException
+                    | java.util.concurrent.TimeoutException e) {
+                throw new IOException("existence checks did not run at once", e);
+            }
+        }
         return blobs.containsKey(descriptor.digest());
     }
 
