@@ -5,6 +5,7 @@ import dev.jreg.Jreg;
 import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.PlatformSelector;
+import dev.jreg.model.Digest;
 import dev.jreg.model.Platform;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,10 +60,19 @@ final class CopyCommand implements Callable<Integer>, MovesBlobs {
                 .spec();
     }
 
+    /** Between registries the destination checks what it receives: no blob passes through SHA-256 here. */
+    @Override
+    public boolean hashesWhateverItsArguments() {
+        return false;
+    }
+
     @Override
     public Integer call() throws Exception {
         ImageLocation from = ImageLocation.parse(source);
         ImageLocation to = ImageLocation.parse(target);
+        if (!(from instanceof ImageLocation.Registry && to instanceof ImageLocation.Registry)) {
+            Digest.warmUpHashing();
+        }
         if (jobs < 1) {
             throw new IllegalArgumentException("--jobs must be at least 1");
         }

@@ -79,7 +79,7 @@ final class JregCommand implements Runnable {
         CommandLine commandLine = new CommandLine(root.spec);
         if (invoked != null) {
             CommandSpec command = invoked.apply(root);
-            if (command.userObject() instanceof MovesBlobs) {
+            if (command.userObject() instanceof MovesBlobs mover && mover.hashesWhateverItsArguments()) {
                 Digest.warmUpHashing();
             }
             commandLine.addSubcommand(command.name(), command);
