@@ -66,28 +66,24 @@ final class CommandModel {
 
     /** The next positional parameter, required. */
     CommandModel parameter(String label, String description, Consumer<String> target) {
-        return positional("1", label, description, String.class, target);
+        return positional(String.valueOf(nextIndex++), "1", String.class, label, description, new Binding<>(target, null));
     }
 
     /** The next positional parameter, optional. */
     CommandModel optionalParameter(String label, String description, Consumer<String> target) {
-        return positional("0..1", label, description, String.class, target);
+        return positional(String.valueOf(nextIndex++), "0..1", String.class, label, description,
+                new Binding<>(target, null));
     }
 
     /** One or more positional parameters, the last ones. */
     CommandModel parameters(String label, String description, Consumer<List<String>> target) {
-        Binding<List<String>> binding = new Binding<>(target, null);
-        spec.addPositional(PositionalParamSpec.builder().index(nextIndex + "..*").arity("1..*").required(true)
-                .paramLabel(label).type(List.class).auxiliaryTypes(String.class).description(description)
-                .hasInitialValue(false).setter(binding).getter(binding).build());
-        return this;
+        return positional(nextIndex + "..*", "1..*", List.class, label, description, new Binding<>(target, null));
     }
 
-    private <T> CommandModel positional(String arity, String label, String description, Class<T> type,
-            Consumer<T> target) {
-        Binding<T> binding = new Binding<>(target, null);
-        spec.addPositional(PositionalParamSpec.builder().index(String.valueOf(nextIndex++)).arity(arity)
-                .required(!arity.startsWith("0")).paramLabel(label).type(type).description(description)
+    private CommandModel positional(String index, String arity, Class<?> type, String label, String description,
+            Binding<?> binding) {
+        spec.addPositional(PositionalParamSpec.builder().index(index).arity(arity).required(!arity.startsWith("0"))
+                .paramLabel(label).type(type).auxiliaryTypes(String.class).description(description)
                 .hasInitialValue(false).setter(binding).getter(binding).build());
         return this;
     }
