@@ -4,6 +4,7 @@ import dev.jreg.Jreg;
 import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.PlatformSelector;
+import dev.jreg.model.Digest;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.io.PrintWriter;
@@ -41,6 +42,15 @@ final class PullCommand implements Callable<Integer>, MovesBlobs {
                 .spec();
     }
 
+    /**
+     * A name the store already has is most likely up to date, and its pull moves no blob: the
+     * warm-up would only cost CPU. A new name warms up as soon as the store has said so.
+     */
+    @Override
+    public boolean hashesWhateverItsArguments() {
+        return false;
+    }
+
     @Override
     public Integer call() throws Exception {
         Reference reference = Reference.parse(image);
@@ -52,6 +62,9 @@ final class PullCommand implements Callable<Integer>, MovesBlobs {
         CliContext context = root.context();
         PrintWriter err = context.err();
         Jreg jreg = root.open();
+        if (jreg.store().lookup(reference).isEmpty()) {
+            Digest.warmUpHashing();
+        }
         if (!quiet) {
             err.println((reference.tag() != null ? reference.tag() : reference.digest().toString())
                     + ": Pulling from " + reference.repository());
