@@ -60,17 +60,12 @@ final class CopyCommand implements Callable<Integer>, MovesBlobs {
                 .spec();
     }
 
-    /** Between registries the destination checks what it receives: no blob passes through SHA-256 here. */
-    @Override
-    public boolean hashesWhateverItsArguments() {
-        return false;
-    }
-
     @Override
     public Integer call() throws Exception {
         ImageLocation from = ImageLocation.parse(source);
         ImageLocation to = ImageLocation.parse(target);
-        if (!(from instanceof ImageLocation.Registry && to instanceof ImageLocation.Registry)) {
+        // Only the store and layouts hash what they receive; a registry checks it itself.
+        if (!(to instanceof ImageLocation.Registry)) {
             Digest.warmUpHashing();
         }
         if (jobs < 1) {

@@ -4,7 +4,6 @@ import dev.jreg.Jreg;
 import dev.jreg.JregConfig;
 import dev.jreg.JregSettings;
 import dev.jreg.Mirror;
-import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import dev.jreg.auth.DockerConfigKeychain;
 import dev.jreg.copy.CopyOptions;
@@ -79,9 +78,6 @@ final class JregCommand implements Runnable {
         CommandLine commandLine = new CommandLine(root.spec);
         if (invoked != null) {
             CommandSpec command = invoked.apply(root);
-            if (command.userObject() instanceof MovesBlobs mover && mover.hashesWhateverItsArguments()) {
-                Digest.warmUpHashing();
-            }
             commandLine.addSubcommand(command.name(), command);
         } else {
             new LinkedHashSet<>(COMMANDS.values()).forEach(command -> {

@@ -42,15 +42,6 @@ final class PullCommand implements Callable<Integer>, MovesBlobs {
                 .spec();
     }
 
-    /**
-     * A name the store already has is most likely up to date, and its pull moves no blob: the
-     * warm-up would only cost CPU. A new name warms up as soon as the store has said so.
-     */
-    @Override
-    public boolean hashesWhateverItsArguments() {
-        return false;
-    }
-
     @Override
     public Integer call() throws Exception {
         Reference reference = Reference.parse(image);
@@ -62,6 +53,7 @@ final class PullCommand implements Callable<Integer>, MovesBlobs {
         CliContext context = root.context();
         PrintWriter err = context.err();
         Jreg jreg = root.open();
+        // A name the store has is most likely up to date, and its pull moves no blob.
         if (jreg.store().lookup(reference).isEmpty()) {
             Digest.warmUpHashing();
         }
