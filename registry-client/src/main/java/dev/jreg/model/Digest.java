@@ -20,8 +20,16 @@ public record Digest(String algorithm, String hex) {
      * only then does it use the multi-block SHA intrinsic (a compiled inner loop alone gets the
      * slower one-block intrinsic).
      */
-    private static final int WARM_UP_CHUNK = 1024;
     private static final int WARM_UP_UPDATES = 8000;
+    /**
+     * Lengths that leave part of a block over and one shorter than a block, and a finished hash now
+     * and then, so that every branch of the update method has been taken before it is compiled.
+     * Compiled code meets a branch it never saw taken (a blob's last bytes) by going back to the
+     * interpreter, and a download calls update too seldom (once per 256 KB) for it to be compiled
+     * again: the rest of the pull would hash at the one-block intrinsic's speed.
+     */
+    private static final int[] WARM_UP_LENGTHS = {1024, 1024, 1000, 1024, 40};
+    private static final int WARM_UP_DIGEST_EVERY = 1000;
 
     /** Validates the algorithm and the hex length. */
     public Digest {
@@ -75,9 +83,12 @@ public record Digest(String algorithm, String hex) {
         }
         Thread thread = new Thread(() -> {
             MessageDigest hasher = newSha256();
-            byte[] chunk = new byte[WARM_UP_CHUNK];
-            for (int i = 0; i < WARM_UP_UPDATES; i++) {
-                hasher.update(chunk, 0, chunk.length);
+            byte[] chunk = new byte[1024];
+            for (int i = 1; i <= WARM_UP_UPDATES; i++) {
+                hasher.update(chunk, 0, WARM_UP_LENGTHS[i % WARM_UP_LENGTHS.length]);
+                if (i % WARM_UP_DIGEST_EVERY == 0) {
+                    hasher.digest();
+                }
             }
         }, "jreg-hash-warm-up");
         thread.setDaemon(true);
