@@ -1,32 +1,17 @@
 package dev.jreg;
 
+import dev.jreg.auth.Credentials;
+import dev.jreg.copy.Copier;
 import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
-import dev.jreg.copy.Copier;
+import dev.jreg.copy.Parallel;
 import dev.jreg.error.DigestMismatchException;
-import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.ErrorCode;
+import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.NotFoundException;
 import dev.jreg.error.RegistryException;
 import dev.jreg.error.UnauthorizedException;
-import dev.jreg.auth.Credentials;
-import dev.jreg.copy.Parallel;
 import dev.jreg.layout.GarbageCollection;
-import dev.jreg.model.MediaType;
-import dev.jreg.store.ImageSink;
-import dev.jreg.store.VerifiedCopy;
-import java.io.ByteArrayInputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.function.Predicate;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -35,17 +20,33 @@ import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.Json;
 import dev.jreg.model.ManifestBlob;
+import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import dev.jreg.registry.RegistryClient;
 import dev.jreg.registry.UploadOptions;
+import dev.jreg.store.BlobFiles;
+import dev.jreg.store.ImageSink;
 import dev.jreg.store.ImageSource;
-import java.nio.file.Files;
+import dev.jreg.store.VerifiedCopy;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The jreg library's entry point: what the {@code jreg} command does, as methods. Thread-safe.
@@ -274,7 +275,7 @@ public final class Jreg {
         Path target = file.toAbsolutePath();
         Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
         try {
-            try (OutputStream out = Files.newOutputStream(temp)) {
+            try (OutputStream out = BlobFiles.open(temp)) {
                 blob(repository, digest, out);
             }
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

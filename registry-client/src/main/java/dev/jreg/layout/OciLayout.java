@@ -3,8 +3,8 @@ package dev.jreg.layout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.DigestMismatchException;
+import dev.jreg.error.InvalidContentException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
@@ -14,9 +14,10 @@ import dev.jreg.model.Manifest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Reference;
-import dev.jreg.store.ImageSink;
+import dev.jreg.store.BlobFiles;
 import dev.jreg.store.BlobRange;
 import dev.jreg.store.BlobSource;
+import dev.jreg.store.ImageSink;
 import dev.jreg.store.ImageSource;
 import dev.jreg.store.VerifiedCopy;
 import java.io.Closeable;
@@ -134,7 +135,7 @@ public final class OciLayout {
         Digest digest = descriptor.digest();
         Path temp = Files.createTempFile(ingest, digest.hex() + ".", ".tmp");
         try {
-            try (in; OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
+            try (in; OutputStream out = BlobFiles.open(temp, StandardOpenOption.WRITE)) {
                 VerifiedCopy.copy(in, out, descriptor);
             }
             moveIntoPlace(temp, blobPath(digest));
@@ -224,7 +225,7 @@ public final class OciLayout {
         void append(BlobSource content) throws IOException {
             BlobRange range = written > 0 ? content.openFrom(written) : new BlobRange(content.open(), 0);
             try (InputStream in = range.stream();
-                    OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    OutputStream out = BlobFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                             range.offset() == 0 ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND)) {
                 if (range.offset() != written) {
                     hasher.reset();
