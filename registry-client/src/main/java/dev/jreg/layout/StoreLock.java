@@ -8,6 +8,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * A readers–writer lock over one store, across threads and processes. Copies into the store are
@@ -108,7 +109,7 @@ final class StoreLock {
     }
 
     /** Waits, holding this monitor, until the condition holds. */
-    private void awaitTurn(java.util.function.BooleanSupplier condition) throws InterruptedIOException {
+    private void awaitTurn(BooleanSupplier condition) throws InterruptedIOException {
         while (!condition.getAsBoolean()) {
             try {
                 wait();

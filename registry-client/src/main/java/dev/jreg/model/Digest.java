@@ -25,10 +25,9 @@ public record Digest(String algorithm, String hex) {
     /**
      * Lengths that leave part of a block over, one shorter than a block and an empty one, and a
      * finished hash now and then, so that every branch of the update method has been taken before
-     * it is compiled.
-     * Compiled code meets a branch it never saw taken (a blob's last bytes) by going back to the
-     * interpreter, and a download calls update too seldom (once per 256 KB) for it to be compiled
-     * again: the rest of the pull would hash at the one-block intrinsic's speed.
+     * it is compiled. Compiled code meets a branch it never saw taken (a blob's last bytes) by going
+     * back to the interpreter, and a download calls update too seldom (once per 256 KB) for it to be
+     * compiled again: the rest of the pull would hash at the one-block intrinsic's speed.
      */
     static final int[] WARM_UP_LENGTHS = {1024, 1024, 1000, 1024, 40, 0};
     private static final int WARM_UP_DIGEST_EVERY = 1000;
