@@ -37,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -270,12 +271,15 @@ public final class Jreg {
         }
     }
 
-    /** Writes a blob to a file only once it is verified (through a temp file beside it). */
+    /**
+     * Writes a blob to a file only once it is verified (through a temp file beside it, created
+     * under the umask like any other output file, not with a temp file's owner-only mode).
+     */
     public void blob(ImageLocation repository, Digest digest, Path file) throws IOException {
         Path target = file.toAbsolutePath();
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (OutputStream out = BlobFiles.open(temp)) {
+            try (OutputStream out = BlobFiles.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 blob(repository, digest, out);
             }
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

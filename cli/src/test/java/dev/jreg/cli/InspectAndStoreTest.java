@@ -141,6 +141,12 @@ class InspectAndStoreTest {
         Path out = home.resolve("layer.tgz");
         run("blob", "-o", out.toString(), r + "/shared/a@" + onlyA.descriptor().digest());
         assertArrayEquals(onlyA.bytes(), Files.readAllBytes(out));
+        // Created under the umask, like a file any other command writes.
+        Path plain = Files.createFile(home.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out));
+        try (var left = Files.list(home)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList());
+        }
         assertArrayEquals(onlyA.bytes(), run("blob", r + "/shared/a@" + onlyA.descriptor().digest()).bytes());
         Cli.Result missing = new Cli(home, store).run("blob", r + "/shared/a@" + onlyB.descriptor().digest());
         assertEquals(3, missing.exitCode(), missing::toString);
