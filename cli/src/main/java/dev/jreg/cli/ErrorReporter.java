@@ -19,12 +19,30 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        return report(ex);
+    }
+
+    /** Prints the one line for any failure, an {@link Error} escaping a command included; returns the exit code. */
+    int report(Throwable ex) {
         context.err().println("jreg: " + message(ex));
         if (root.debug()) {
             ex.printStackTrace(context.err());
         }
         context.err().flush();
         return ExitCodes.of(ex);
+    }
+
+    /** The {@link Error} behind a failure (itself, or a cause a worker thread wrapped), or null. */
+    static Error internalError(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof Error error) {
+                return error;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -37,6 +55,12 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
     }
 
     static String message(Throwable ex) {
+        Error internal = internalError(ex);
+        if (internal != null) {
+            String detail = internal.getMessage() == null || internal.getMessage().isBlank() ? ""
+                    : ": " + firstLine(internal.getMessage());
+            return "internal error: " + internal.getClass().getName() + detail + " (--debug prints the stack trace)";
+        }
         Throwable e = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
         String message = e.getMessage();
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -59,6 +83,10 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();
         }
+        return firstLine(message);
+    }
+
+    private static String firstLine(String message) {
         int newline = message.indexOf('\n');
         return newline >= 0 ? message.substring(0, newline) : message;
     }

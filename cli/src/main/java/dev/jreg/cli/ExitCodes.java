@@ -35,11 +35,16 @@ final class ExitCodes {
     static final int DIGEST_MISMATCH = 6;
     /** A registry or file gave malformed or oversized content. */
     static final int INVALID_CONTENT = 7;
+    /** A fault inside jreg or the JVM (an {@link Error}: a missing class, out of memory); sysexits' EX_SOFTWARE. */
+    static final int INTERNAL = 70;
 
     private ExitCodes() {
     }
 
     static int of(Throwable error) {
+        if (ErrorReporter.internalError(error) != null) {
+            return INTERNAL;
+        }
         Throwable e = error instanceof UncheckedIOException && error.getCause() != null ? error.getCause() : error;
         if (e instanceof IllegalArgumentException) {
             return USAGE;

@@ -93,7 +93,14 @@ final class JregCommand implements Runnable {
                 .setErr(context.err())
                 .setExecutionExceptionHandler(reporter)
                 .setParameterExceptionHandler(reporter);
-        int code = commandLine.execute(args);
+        int code;
+        try {
+            code = commandLine.execute(args);
+        } catch (Error e) {
+            // picocli hands only Exceptions to the handler; an Error (a class missing from the
+            // runtime, out of memory) still gets the one line and a documented exit code.
+            code = reporter.report(e);
+        }
         context.out().flush();
         context.err().flush();
         return code;
@@ -145,6 +152,10 @@ final class JregCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(context.out());
+    }
+
+    CommandSpec spec() {
+        return spec;
     }
 
     CliContext context() {

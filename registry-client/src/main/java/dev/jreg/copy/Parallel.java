@@ -62,6 +62,9 @@ public final class Parallel {
                 if (cause instanceof RuntimeException re) {
                     throw re;
                 }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
                 throw new IOException(cause);
             }
             return results;

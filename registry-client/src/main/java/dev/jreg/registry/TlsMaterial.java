@@ -1,19 +1,28 @@
 package dev.jreg.registry;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -21,17 +30,15 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * docker's {@code certs.d} convention for one registry: {@code *.crt} files are extra CAs (the
  * system's stay trusted), {@code *.cert} with a {@code *.key} of the same name is a client
  * certificate for mutual TLS. Keys may be PKCS#1, SEC1 or PKCS#8 PEM.
+ *
+ * <p>Certificates and PKCS#8 keys are read by the JDK; Bouncy Castle is loaded only for the
+ * PKCS#1 ({@code RSA PRIVATE KEY}) and SEC1 ({@code EC PRIVATE KEY}) forms, which the JDK has no
+ * reader for ({@link LegacyPemKeys}).
  *
  * @param socketFactory TLS sockets with these CAs and client certificate
  * @param trustManager the system's CAs plus these
@@ -80,13 +87,22 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         }
     }
 
-    private static List<X509Certificate> certificates(Path file) throws IOException, CertificateException {
+    /** A PEM block: its label ({@code CERTIFICATE}, {@code PRIVATE KEY}…), headers and base64 body. */
+    private static final Pattern PEM = Pattern.compile(
+            "-----BEGIN ([A-Z0-9 ]+)-----\\s*(.*?)-----END \\1-----", Pattern.DOTALL);
+    /** Algorithms the JDK can build from a PKCS#8 key, tried in turn (the encoding names its own). */
+    private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "DSA");
+
+    /** Every certificate in a PEM file (text around the blocks, as openssl writes it, is ignored). */
+    static List<X509Certificate> certificates(Path file) throws IOException, CertificateException {
         List<X509Certificate> out = new ArrayList<>();
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
-            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
-                if (o instanceof X509CertificateHolder holder) {
-                    out.add(converter.getCertificate(holder));
+        CertificateFactory factory = CertificateFactory.getInstance("X.509");
+        Matcher block = PEM.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+        while (block.find()) {
+            if (block.group(1).equals("CERTIFICATE") || block.group(1).equals("TRUSTED CERTIFICATE")) {
+                Certificate certificate = factory.generateCertificate(new ByteArrayInputStream(decode(block.group(2), file)));
+                if (certificate instanceof X509Certificate x509) {
+                    out.add(x509);
                 }
             }
         }
@@ -96,20 +112,46 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         return out;
     }
 
-    private static PrivateKey privateKey(Path file) throws IOException {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
-            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
-                if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
-                }
-                if (o instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
-                }
+    /** The first private key in a PEM file; never quotes the file, which is a secret. */
+    static PrivateKey privateKey(Path file) throws IOException {
+        Matcher block = PEM.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+        while (block.find()) {
+            String label = block.group(1);
+            if (label.equals("ENCRYPTED PRIVATE KEY")) {
+                throw new IOException(file + " holds an encrypted PEM block; jreg reads unencrypted ones only");
+            }
+            if (label.equals("PRIVATE KEY")) {
+                return pkcs8(decode(block.group(2), file), file);
+            }
+            if (label.equals("RSA PRIVATE KEY") || label.equals("EC PRIVATE KEY")) {
+                decode(block.group(2), file); // refuses an encrypted block
+                return LegacyPemKeys.read(block.group(), file);
             }
         }
-        // Never quote the file: it is a secret.
         throw new IOException(file + " holds no unencrypted PEM private key (PKCS#1, SEC1 or PKCS#8)");
+    }
+
+    private static PrivateKey pkcs8(byte[] der, Path file) throws IOException {
+        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
+        for (String algorithm : KEY_ALGORITHMS) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
+            } catch (InvalidKeySpecException | java.security.NoSuchAlgorithmException notThisOne) {
+                // the next algorithm
+            }
+        }
+        throw new IOException(file + " holds a PKCS#8 private key of an algorithm this Java cannot use");
+    }
+
+    private static byte[] decode(String body, Path file) throws IOException {
+        if (body.contains(":")) {
+            throw new IOException(file + " holds an encrypted PEM block; jreg reads unencrypted ones only");
+        }
+        try {
+            return Base64.getMimeDecoder().decode(body);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + " holds a PEM block that is not valid base64");
+        }
     }
 
     private static KeyManager[] keyManagers(List<X509Certificate> chain, PrivateKey key) throws GeneralSecurityException,

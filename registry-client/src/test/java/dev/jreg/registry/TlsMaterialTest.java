@@ -1,0 +1,128 @@
+package dev.jreg.registry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jreg.testing.TestPki;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** certs.d files in the forms openssl, cfssl and Go write them. */
+class TlsMaterialTest {
+    @TempDir
+    Path dir;
+
+    private static KeyPair keys(String algorithm) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+        if (!algorithm.equals("Ed25519")) {
+            generator.initialize(algorithm.equals("RSA") ? 2048 : 256);
+        }
+        return generator.generateKeyPair();
+    }
+
+    private static String pem(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"RSA", "EC", "Ed25519"})
+    void pkcs8KeysAreReadByTheJdk(String algorithm) throws Exception {
+        KeyPair pair = keys(algorithm);
+        Path file = Files.writeString(dir.resolve("client.key"), pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+        PrivateKey key = TlsMaterial.privateKey(file);
+        assertArrayEquals(pair.getPrivate().getEncoded(), key.getEncoded());
+    }
+
+    /** openssl's traditional forms: {@code RSA PRIVATE KEY} (PKCS#1) and {@code EC PRIVATE KEY} (SEC1). */
+    @ParameterizedTest
+    @ValueSource(strings = {"RSA", "EC"})
+    void pkcs1AndSec1KeysAreRead(String algorithm) throws Exception {
+        Path traditional = dir.resolve("client.key");
+        if (algorithm.equals("RSA")) {
+            openssl("genrsa", "-traditional", "-out", traditional.toString(), "2048");
+        } else {
+            openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", traditional.toString());
+        }
+        assertTrue(Files.readString(traditional).startsWith("-----BEGIN " + algorithm + " PRIVATE KEY-----"));
+        Path pkcs8 = dir.resolve("pkcs8.key");
+        openssl("pkcs8", "-topk8", "-nocrypt", "-in", traditional.toString(), "-out", pkcs8.toString());
+        PrivateKey key = TlsMaterial.privateKey(traditional);
+        PrivateKey same = TlsMaterial.privateKey(pkcs8);
+        assertEquals(algorithm, key.getAlgorithm());
+        if (key instanceof RSAPrivateKey rsa) {
+            assertEquals(((RSAPrivateKey) same).getPrivateExponent(), rsa.getPrivateExponent());
+        } else {
+            assertEquals(((ECPrivateKey) same).getS(), ((ECPrivateKey) key).getS());
+        }
+    }
+
+    private static void openssl(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(0, process.waitFor(), output);
+    }
+
+    @Test
+    void encryptedKeysAreRefusedWithoutQuotingThem() throws Exception {
+        Path pkcs8 = Files.writeString(dir.resolve("a.key"), pem("ENCRYPTED PRIVATE KEY", new byte[] {1, 2, 3}));
+        IOException e = assertThrows(IOException.class, () -> TlsMaterial.privateKey(pkcs8));
+        assertTrue(e.getMessage().contains("encrypted"), e::getMessage);
+        Path pkcs1 = Files.writeString(dir.resolve("b.key"), "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+                + "DEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\nc2VjcmV0c2VjcmV0\n-----END RSA PRIVATE KEY-----\n");
+        e = assertThrows(IOException.class, () -> TlsMaterial.privateKey(pkcs1));
+        assertTrue(e.getMessage().contains("encrypted"), e::getMessage);
+        assertFalse(e.getMessage().contains("c2VjcmV0"), e::getMessage);
+    }
+
+    @Test
+    void aFileWithoutAKeySaysSo() throws Exception {
+        Path file = Files.writeString(dir.resolve("c.key"), "not a key\n");
+        IOException e = assertThrows(IOException.class, () -> TlsMaterial.privateKey(file));
+        assertTrue(e.getMessage().contains("holds no unencrypted PEM private key"), e::getMessage);
+    }
+
+    @Test
+    void bundlesWithTextAroundTheCertificatesAreRead() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("pki"));
+        String bundle = "subject=CN = jreg test CA\nissuer=CN = jreg test CA\n" + Files.readString(pki.caCert)
+                + "\n# the server's certificate too\n" + Files.readString(pki.serverCert);
+        Path file = Files.writeString(dir.resolve("bundle.crt"), bundle);
+        List<X509Certificate> certificates = TlsMaterial.certificates(file);
+        assertEquals(2, certificates.size());
+        assertEquals("CN=jreg test CA", certificates.get(0).getSubjectX500Principal().getName());
+        assertEquals("CN=127.0.0.1", certificates.get(1).getSubjectX500Principal().getName());
+    }
+
+    @Test
+    void aCertsDirWithCaAndClientCertificateLoads() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("pki"));
+        Path host = Files.createDirectories(dir.resolve("certs.d/127.0.0.1:5000"));
+        Files.copy(pki.caCert, host.resolve("ca.crt"));
+        Files.copy(pki.clientCert, host.resolve("client.cert"));
+        Files.copy(pki.clientKey, host.resolve("client.key"));
+        Optional<TlsMaterial> material = TlsMaterial.find(List.of(dir.resolve("none"), dir.resolve("certs.d")), "127.0.0.1:5000");
+        assertTrue(material.isPresent());
+        assertTrue(List.of(material.get().trustManager().getAcceptedIssuers()).stream()
+                .anyMatch(c -> c.getSubjectX500Principal().getName().equals("CN=jreg test CA")));
+    }
+}
