@@ -3,7 +3,8 @@
 
 Layers are tar+gzip archives of real file data from this machine (/usr/share, /usr/lib) topped
 up with incompressible pseudo-random filler, so they compress like real images and no two layers
-share bytes. Usage: make_images.py LAYOUT_DIR SCALE (SCALE 1.0 is the ~1 GB image).
+share bytes. `layers100` is 100 layers of 1 MiB of filler alone, for the cost per layer.
+Usage: make_images.py LAYOUT_DIR SCALE (SCALE 1.0 is the ~1 GB image; layers100 does not scale).
 """
 import gzip
 import hashlib
@@ -62,11 +63,12 @@ def real_files(limit, seed):
     return picked
 
 
-def layer(size, seed):
-    """A gzip layer of about `size` compressed bytes: 30% real files, the rest random filler."""
+def layer(size, seed, real=True):
+    """A gzip layer of about `size` compressed bytes: 30% real files and the rest random filler, or
+    (not `real`) filler alone, which gzip cannot shrink."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
-        for path in real_files(int(size * 0.3), seed):
+        for path in real_files(int(size * 0.3), seed) if real else []:
             try:
                 info = tar.gettarinfo(path, arcname="real" + path)
                 info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
@@ -75,8 +77,9 @@ def layer(size, seed):
             except OSError:
                 pass
         rng = random.Random(seed)
-        filler = b"".join(rng.randbytes(1 << 24) for _ in range(int(size * 0.75) >> 24)) \
-            + rng.randbytes(int(size * 0.75) & ((1 << 24) - 1))
+        filler_size = int(size * 0.75) if real else size
+        filler = b"".join(rng.randbytes(1 << 24) for _ in range(filler_size >> 24)) \
+            + rng.randbytes(filler_size & ((1 << 24) - 1))
         info = tarfile.TarInfo("filler/data-%d" % seed)
         info.size, info.mtime = len(filler), 0
         tar.addfile(info, io.BytesIO(filler))
@@ -86,10 +89,10 @@ def layer(size, seed):
         "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
-def image(name, sizes, seed, arch="amd64", variant=None, tag=True):
+def image(name, sizes, seed, arch="amd64", variant=None, tag=True, real=True):
     layers, diffs = [], []
     for i, size in enumerate(sizes):
-        desc, diff = layer(size, seed * 100 + i)
+        desc, diff = layer(size, seed * 100 + i, real)
         layers.append(desc)
         diffs.append(diff)
     config = {"created": "2026-01-01T00:00:00Z", "architecture": arch, "os": "linux",
@@ -113,6 +116,7 @@ MB = 1 << 20
 big = [400, 100, 90, 80, 70, 60, 50, 30, 15, 5]
 image("big", [int(s * MB * scale) for s in big], 1)
 image("small", [int(3 * MB), int(2 * MB), int(1 * MB)], 2)
+image("layers100", [MB] * 100, 5, real=False)
 amd = image("multi-amd64", [int(20 * MB * scale)], 3, tag=False)
 arm = image("multi-arm64", [int(20 * MB * scale)], 4, arch="arm64", variant="v8", tag=False)
 multi = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [
