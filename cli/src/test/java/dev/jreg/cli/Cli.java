@@ -1,15 +1,20 @@
 package dev.jreg.cli;
 
+import dev.jreg.testing.Processes;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Runs the jreg command in-process with its own environment and captured output. */
+/** Runs the jreg command, in-process or as the shipped launcher, with its own environment and captured output. */
 final class Cli {
     /**
      * What a run printed and returned.
@@ -31,6 +36,11 @@ final class Cli {
             return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
         }
     }
+
+    /** The launcher users run, at the repository's root (tests run in the module's folder). */
+    static final Path LAUNCHER = Path.of("..", "jreg").toAbsolutePath().normalize();
+    /** Generous: the launcher's first run also records its class-data archive. */
+    private static final Duration LAUNCH_DEADLINE = Duration.ofMinutes(2);
 
     private final Map<String, String> env = new HashMap<>();
     private final Path home;
@@ -60,5 +70,26 @@ final class Cli {
                 new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true), new PrintWriter(err, true), false);
         int code = JregCommand.run(context, args);
         return new Result(code, stdout.toString(StandardCharsets.UTF_8), err.toString(), stdout.toByteArray());
+    }
+
+    /**
+     * Runs the packaged command as a user does, through the repository's launcher script (its jar,
+     * its {@code lib/}, its JVM options), in an environment of only these variables and
+     * {@code HOME}, plus {@code JAVA_HOME} when the build has one, which picks the JDK.
+     */
+    Result launch(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        builder.environment().put("HOME", home.toString());
+        String javaHome = System.getenv("JAVA_HOME");
+        if (javaHome != null) {
+            builder.environment().put("JAVA_HOME", javaHome);
+        }
+        Processes.Result result = Processes.run(builder, stdin.length == 0 ? null : stdin, LAUNCH_DEADLINE);
+        return new Result(result.exitCode(), new String(result.stdout(), StandardCharsets.UTF_8), result.stderr(),
+                result.stdout());
     }
 }

@@ -11,7 +11,6 @@ import dev.jreg.testing.RealRegistryCondition;
 import dev.jreg.testing.Skopeo;
 import dev.jreg.testing.TestImages;
 import dev.jreg.testing.TestPki;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -42,10 +41,7 @@ class TlsRegistryTest {
         Path fixtures = dir.resolve("fixtures");
         TestImages.writeImage(OciLayout.open(fixtures), Reference.parse("localhost/f:1"), Platform.of("linux", "amd64", null),
                 List.of(TestImages.layer(51, 40_000)));
-        Path certDir = Files.createDirectories(dir.resolve("skopeo-certs"));
-        Files.copy(pki.caCert, certDir.resolve("ca.crt"));
-        Files.copy(pki.clientCert, certDir.resolve("client.cert"));
-        Files.copy(pki.clientKey, certDir.resolve("client.key"));
+        Path certDir = pki.writeCertsDir(dir.resolve("skopeo-certs"), true);
         for (DistributionRegistry registry : List.of(tls, mutual)) {
             Skopeo.copy("--dest-cert-dir", certDir.toString(), "oci:" + fixtures + ":localhost/f:1",
                     "docker://" + registry.hostPort() + "/secure/app:1");
@@ -62,13 +58,7 @@ class TlsRegistryTest {
     }
 
     Path certsFor(DistributionRegistry registry, boolean clientCertificate) throws Exception {
-        Path folder = Files.createDirectories(home.resolve(".config/jreg/certs.d").resolve(registry.hostPort()));
-        Files.copy(pki.caCert, folder.resolve("ca.crt"));
-        if (clientCertificate) {
-            Files.copy(pki.clientCert, folder.resolve("client.cert"));
-            Files.copy(pki.clientKey, folder.resolve("client.key"));
-        }
-        return folder;
+        return pki.writeCertsDir(home.resolve(".config/jreg/certs.d").resolve(registry.hostPort()), clientCertificate);
     }
 
     Cli.Result pull(DistributionRegistry registry, String... flags) {

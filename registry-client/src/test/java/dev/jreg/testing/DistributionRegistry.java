@@ -18,7 +18,8 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * The real CNCF distribution registry ({@code /usr/bin/docker-registry}) on 127.0.0.1, started
- * for a test class and stopped by its own process handle. Open, htpasswd or token auth.
+ * for a test class and stopped by its own process handle. Open, htpasswd or token auth; plain HTTP,
+ * HTTPS or mutual TLS.
  */
 public final class DistributionRegistry implements AutoCloseable {
     /** The registry program; {@code -Djreg.registry.binary=PATH} points elsewhere. */
@@ -43,12 +44,12 @@ public final class DistributionRegistry implements AutoCloseable {
 
     /** A registry without authentication. */
     public static DistributionRegistry open(Path dir) throws Exception {
-        return start(dir, "", null, true);
+        return start(dir, "", null, true, null, false);
     }
 
     /** A registry without authentication whose storage refuses deletes, as by default in production. */
     public static DistributionRegistry openWithoutDeletes(Path dir) throws Exception {
-        return start(dir, "", null, false);
+        return start(dir, "", null, false, null, false);
     }
 
     /**
@@ -56,13 +57,16 @@ public final class DistributionRegistry implements AutoCloseable {
      * it also requires a client certificate signed by the PKI's CA.
      */
     public static DistributionRegistry tls(Path dir, TestPki pki, boolean clientCertificates) throws Exception {
-        String tls = "  tls:\n    certificate: " + pki.serverCert + "\n    key: " + pki.serverKey + "\n"
-                + (clientCertificates ? "    clientcas:\n      - " + pki.caCert + "\n" : "");
-        return start(dir, "", null, true, tls, pki);
+        return start(dir, "", null, true, pki, clientCertificates);
     }
 
     /** A registry with htpasswd basic auth for these users. */
     public static DistributionRegistry htpasswd(Path dir, Map<String, String> users) throws Exception {
+        return htpasswd(dir, users, null);
+    }
+
+    /** A registry with htpasswd basic auth for these users, over HTTPS with the PKI's server certificate unless null. */
+    public static DistributionRegistry htpasswd(Path dir, Map<String, String> users, TestPki pki) throws Exception {
         StringBuilder file = new StringBuilder();
         for (Map.Entry<String, String> user : users.entrySet()) {
             byte[] salt = new byte[16];
@@ -72,25 +76,31 @@ public final class DistributionRegistry implements AutoCloseable {
         }
         Path htpasswd = dir.resolve("htpasswd");
         Files.writeString(htpasswd, file);
-        return start(dir, "auth:\n  htpasswd:\n    realm: jreg-test\n    path: " + htpasswd + "\n", null, true);
+        return start(dir, "auth:\n  htpasswd:\n    realm: jreg-test\n    path: " + htpasswd + "\n", null, true, pki, false);
     }
 
     /** A registry that trusts tokens from a test token issuer (started here, stopped with the registry). */
     public static DistributionRegistry token(Path dir, Map<String, String> users, java.util.function.Predicate<String> publicRepo)
             throws Exception {
-        TokenIssuer issuer = new TokenIssuer(dir, users, publicRepo);
+        return token(dir, users, publicRepo, null);
+    }
+
+    /**
+     * A token-auth registry whose registry and token issuer both serve HTTPS with the PKI's server
+     * certificate, unless {@code pki} is null.
+     */
+    public static DistributionRegistry token(Path dir, Map<String, String> users, java.util.function.Predicate<String> publicRepo,
+            TestPki pki) throws Exception {
+        TokenIssuer issuer = new TokenIssuer(dir, users, publicRepo, pki);
         String auth = "auth:\n  token:\n    realm: " + issuer.realm() + "\n    service: " + TokenIssuer.SERVICE
                 + "\n    issuer: " + TokenIssuer.ISSUER + "\n    rootcertbundle: " + issuer.certificate() + "\n";
-        return start(dir, auth, issuer, true);
+        return start(dir, auth, issuer, true, pki, false);
     }
 
-    private static DistributionRegistry start(Path dir, String auth, TokenIssuer issuer, boolean deletes)
-            throws Exception {
-        return start(dir, auth, issuer, deletes, "", null);
-    }
-
-    private static DistributionRegistry start(Path dir, String auth, TokenIssuer issuer, boolean deletes, String tls,
-            TestPki pki) throws Exception {
+    private static DistributionRegistry start(Path dir, String auth, TokenIssuer issuer, boolean deletes, TestPki pki,
+            boolean clientCertificates) throws Exception {
+        String tls = pki == null ? "" : "  tls:\n    certificate: " + pki.serverCert + "\n    key: " + pki.serverKey + "\n"
+                + (clientCertificates ? "    clientcas:\n      - " + pki.caCert + "\n" : "");
         int port = freePort();
         Path storage = Files.createDirectories(dir.resolve("storage-" + port));
         Path config = dir.resolve("config-" + port + ".yml");

@@ -8,11 +8,14 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -37,6 +40,8 @@ public final class TestPki {
     public final Path serverKey;
     public final Path clientCert;
     public final Path clientKey;
+    private final KeyPair serverKeys;
+    private final X509Certificate[] serverChain;
 
     private TestPki(Path dir) throws IOException, GeneralSecurityException, OperatorCreationException {
         Files.createDirectories(dir);
@@ -53,6 +58,8 @@ public final class TestPki {
             new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
         server.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         X509Certificate serverCertificate = sign(server, caKeys);
+        this.serverKeys = serverKeys;
+        this.serverChain = new X509Certificate[] {serverCertificate, caCertificate};
 
         KeyPair clientKeys = keys("RSA");
         JcaX509v3CertificateBuilder client = builder(caName, new X500Name("CN=jreg test client"), clientKeys);
@@ -70,6 +77,34 @@ public final class TestPki {
     /** Makes the files in a new folder. */
     public static TestPki create(Path dir) throws Exception {
         return new TestPki(dir);
+    }
+
+    /**
+     * Fills a folder the docker {@code certs.d} way (which skopeo's {@code --cert-dir} reads too):
+     * the CA as {@code ca.crt}, and with {@code clientCertificate} the client's
+     * {@code client.cert} and {@code client.key}.
+     */
+    public Path writeCertsDir(Path folder, boolean clientCertificate) throws IOException {
+        Files.createDirectories(folder);
+        Files.copy(caCert, folder.resolve("ca.crt"));
+        if (clientCertificate) {
+            Files.copy(clientCert, folder.resolve("client.cert"));
+            Files.copy(clientKey, folder.resolve("client.key"));
+        }
+        return folder;
+    }
+
+    /** TLS with the server certificate, for a test server in this JVM (the token issuer). */
+    public SSLContext serverContext() throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        char[] password = "jreg-test".toCharArray();
+        store.setKeyEntry("server", serverKeys.getPrivate(), password, serverChain);
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
     }
 
     private static KeyPair keys(String algorithm) throws GeneralSecurityException {

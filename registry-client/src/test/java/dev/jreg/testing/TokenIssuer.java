@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.jreg.model.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -60,6 +62,15 @@ public final class TokenIssuer implements AutoCloseable {
      */
     public TokenIssuer(Path dir, Map<String, String> users, Predicate<String> publicRepository)
             throws IOException, GeneralSecurityException {
+        this(dir, users, publicRepository, null);
+    }
+
+    /**
+     * @param pki serves HTTPS with this PKI's server certificate, as a token server in front of an
+     *     HTTPS registry must; null for plain HTTP
+     */
+    public TokenIssuer(Path dir, Map<String, String> users, Predicate<String> publicRepository, TestPki pki)
+            throws IOException, GeneralSecurityException {
         this.users = Map.copyOf(users);
         this.publicRepository = publicRepository;
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -67,14 +78,27 @@ public final class TokenIssuer implements AutoCloseable {
         this.keys = generator.generateKeyPair();
         this.certificate = dir.resolve("token-issuer.pem");
         writeCertificate();
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+        if (pki == null) {
+            this.server = HttpServer.create(loopback, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(pki.serverContext()));
+            this.server = https;
+        }
         server.createContext("/token", this::handle);
         server.start();
     }
 
     /** The realm URL the registry names in its challenges. */
     public String realm() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
+        String scheme = server instanceof HttpsServer ? "https" : "http";
+        return scheme + "://" + hostPort() + "/token";
+    }
+
+    /** {@code 127.0.0.1:PORT}. */
+    public String hostPort() {
+        return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** The PEM certificate the registry trusts. */

@@ -1,0 +1,240 @@
+package dev.jreg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jreg.layout.OciLayout;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.Json;
+import dev.jreg.model.ManifestBlob;
+import dev.jreg.model.Platform;
+import dev.jreg.model.Reference;
+import dev.jreg.testing.DistributionRegistry;
+import dev.jreg.testing.RealRegistryCondition;
+import dev.jreg.testing.Skopeo;
+import dev.jreg.testing.TestImages;
+import dev.jreg.testing.TestPki;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged command ({@code cli/target/jreg.jar} and {@code lib/}) run through the shipped
+ * launcher, as users run it, against real registries on HTTPS whose private CA jreg learns only from
+ * certs.d. Catches what in-process tests cannot: a class missing from {@code lib/}, a launcher or
+ * JVM option that breaks a command, output the JVM adds.
+ */
+@ExtendWith(RealRegistryCondition.class)
+class PackagedCliIT {
+    static final String USER = "dana";
+    static final String PASSWORD = "Pkg:T1s-s3cret";
+    static final Platform AMD64 = Platform.of("linux", "amd64", null);
+
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static DistributionRegistry basic;
+    static DistributionRegistry token;
+    static DistributionRegistry mutual;
+    /** The image skopeo put at {@code seed/app:1} on the basic-auth and the mutual-TLS registry. */
+    static ManifestBlob seed;
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = TestPki.create(dir.resolve("pki"));
+        basic = DistributionRegistry.htpasswd(dir, Map.of(USER, PASSWORD), pki);
+        token = DistributionRegistry.token(dir, Map.of(USER, PASSWORD), repo -> false, pki);
+        mutual = DistributionRegistry.tls(dir, pki, true);
+
+        Path fixtures = dir.resolve("fixtures");
+        seed = TestImages.writeImage(OciLayout.open(fixtures), Reference.parse("localhost/seed:1"), AMD64,
+                List.of(TestImages.layer(91, 60_000), TestImages.layer(92, 20_000)));
+        Path certDir = pki.writeCertsDir(dir.resolve("skopeo-certs"), true);
+        for (DistributionRegistry registry : List.of(basic, mutual)) {
+            Skopeo.copy("--dest-cert-dir", certDir.toString(), "--dest-creds", USER + ":" + PASSWORD,
+                    "oci:" + fixtures + ":localhost/seed:1", "docker://" + registry.hostPort() + "/seed/app:1");
+        }
+
+        // The first launch may record the class-data archive; it must still print nothing but the
+        // version, and must not rebuild: this stage tests the jar that package just built.
+        Path versionHome = Files.createDirectories(dir.resolve("version-home"));
+        Cli.Result version = new Cli(versionHome, versionHome.resolve("store")).launch("--version");
+        assertEquals(0, version.exitCode(), version::toString);
+        assertEquals("", version.err(), version::toString);
+        assertEquals("jreg " + System.getProperty("jreg.version"), version.out().lines().findFirst().orElse(""),
+                "the version comes from the packaged jar's manifest: " + version);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (DistributionRegistry registry : new DistributionRegistry[] {basic, token, mutual}) {
+            if (registry != null) {
+                registry.close();
+            }
+        }
+    }
+
+    /** The launcher with this test's home (certs.d lives there), store and docker config. */
+    Cli jreg(Path storeDir) {
+        return new Cli(home, storeDir).env("DOCKER_CONFIG", home.resolve("docker").toString());
+    }
+
+    Cli jreg() {
+        return jreg(store);
+    }
+
+    /** The PKI's CA (and client certificate) in this test's certs.d for the registry. */
+    void trust(String hostPort, boolean clientCertificate) throws Exception {
+        pki.writeCertsDir(home.resolve(".config/jreg/certs.d").resolve(hostPort), clientCertificate);
+    }
+
+    static void assertOk(Cli.Result result) {
+        assertEquals(0, result.exitCode(), result::toString);
+        assertNoSecret(result);
+    }
+
+    static void assertNoSecret(Cli.Result result) {
+        String basicAuth = Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        for (String text : List.of(result.out(), result.err())) {
+            assertFalse(text.contains(PASSWORD) || text.contains(basicAuth), "credentials leaked: " + result);
+        }
+    }
+
+    /** {@code login --password-stdin}, which stores docker's {@code auths} entry. */
+    void login(DistributionRegistry registry) throws Exception {
+        Cli.Result login = jreg().stdin(PASSWORD + "\n").launch("login", "-u", USER, "--password-stdin", registry.hostPort());
+        assertOk(login);
+        assertEquals("Login Succeeded\n", login.out());
+        JsonNode config = Json.parse(Files.readAllBytes(home.resolve("docker/config.json")));
+        String auth = config.path("auths").path(registry.hostPort()).path("auth").asText();
+        assertEquals(USER + ":" + PASSWORD, new String(Base64.getDecoder().decode(auth), StandardCharsets.UTF_8),
+                "docker's auths entry: " + config);
+    }
+
+    /** An image written straight into the store under {@code name}, for push to upload. */
+    ManifestBlob imageInStore(String name, long seedValue) throws Exception {
+        return TestImages.writeImage(OciLayout.open(store), Reference.parse(name), AMD64,
+                List.of(TestImages.layer(seedValue, 50_000), TestImages.layer(seedValue + 1, 10_000)));
+    }
+
+    /** push prints docker's {@code TAG: digest: … size: N}. */
+    void push(String name, ManifestBlob image) throws Exception {
+        Cli.Result push = jreg().launch("push", name);
+        assertOk(push);
+        assertEquals(name.substring(name.lastIndexOf(':') + 1) + ": digest: " + image.digest() + " size: "
+                + image.bytes().length + "\n", push.out(), push::toString);
+    }
+
+    /** Pulls into a fresh store, which then holds the name, the same manifest and all its blobs. */
+    void pullIntoFreshStore(String name, ManifestBlob image) throws Exception {
+        Path fresh = Files.createTempDirectory(home, "fresh-store");
+        Cli.Result pull = jreg(fresh).launch("pull", "-q", name);
+        assertOk(pull);
+        assertEquals(name + "\n", pull.out(), pull::toString);
+        assertStoreHolds(fresh, name, image.digest());
+    }
+
+    static void assertStoreHolds(Path storeDir, String name, Digest digest) throws Exception {
+        OciLayout layout = OciLayout.open(storeDir);
+        Descriptor named = layout.lookup(Reference.parse(name)).orElseThrow(() -> new AssertionError(name + " not in the store"));
+        assertEquals(digest, named.digest(), name);
+        for (Digest blob : layout.blobsOf(named)) {
+            assertTrue(Files.isRegularFile(layout.blobPath(blob)), blob + " of " + name + " is stored");
+        }
+    }
+
+    void assertTags(String repository, String expected) throws Exception {
+        Cli.Result tags = jreg().launch("tags", repository);
+        assertOk(tags);
+        assertEquals(expected, tags.out(), tags::toString);
+    }
+
+    @Test
+    void basicAuthOverTlsLoginPushPullInspectTags() throws Exception {
+        trust(basic.hostPort(), false);
+        login(basic);
+        String name = basic.hostPort() + "/team/app:2";
+        ManifestBlob image = imageInStore(name, 101);
+
+        push(name, image);
+        pullIntoFreshStore(name, image);
+
+        Cli.Result inspect = jreg().launch("inspect", "--format", "json", name);
+        assertOk(inspect);
+        JsonNode shown = Json.parse(inspect.bytes());
+        assertEquals(image.digest().toString(), shown.path("digest").asText(), inspect::toString);
+        assertEquals("linux/amd64", shown.path("image").path("platform").asText(), inspect::toString);
+        assertEquals(2, shown.path("image").path("layers").size(), inspect::toString);
+
+        assertTags(basic.hostPort() + "/team/app", "2\n");
+    }
+
+    @Test
+    void tokenAuthOverTlsLoginPushPullTags() throws Exception {
+        trust(token.hostPort(), false);
+        // jreg checks a token server's certificate against the system's CAs alone, not the registry's
+        // certs.d as docker does, so the token server (only) is exempt from verification here.
+        Files.writeString(home.resolve(".config/jreg/config.json"),
+                "{\"insecureRegistries\": [\"" + token.issuer().hostPort() + "\"]}");
+        login(token);
+        String name = token.hostPort() + "/private/app:1";
+        ManifestBlob image = imageInStore(name, 111);
+
+        push(name, image);
+        assertTrue(token.issuer().grants().stream().anyMatch(g -> g.startsWith(USER + " repository:private/app:pull,push")),
+                token.issuer().grants()::toString);
+        pullIntoFreshStore(name, image);
+
+        assertTags(token.hostPort() + "/private/app", "1\n");
+    }
+
+    @Test
+    void mutualTlsPullPushAndCopyFromTheBasicAuthRegistry() throws Exception {
+        trust(mutual.hostPort(), true);
+        trust(basic.hostPort(), false);
+
+        Path pulled = Files.createDirectories(home.resolve("pulled"));
+        Cli.Result pull = jreg(pulled).launch("pull", "-q", mutual.hostPort() + "/seed/app:1");
+        assertOk(pull);
+        assertStoreHolds(pulled, mutual.hostPort() + "/seed/app:1", seed.digest());
+
+        String name = mutual.hostPort() + "/team/pushed:1";
+        push(name, imageInStore(name, 121));
+
+        login(basic);
+        String target = mutual.hostPort() + "/copied/app:1";
+        Cli.Result copy = jreg().launch("copy", "-q", basic.hostPort() + "/seed/app:1", target);
+        assertOk(copy);
+        assertEquals(target + "@" + seed.digest() + "\n", copy.out(), copy::toString);
+        Cli.Result digest = jreg().launch("digest", target);
+        assertOk(digest);
+        assertEquals(seed.digest() + "\n", digest.out(), "the copy is on the mTLS registry: " + digest);
+    }
+
+    @Test
+    void withoutTheCaInCertsDTheRegistryIsUnreachable() throws Exception {
+        Cli.Result pull = jreg().launch("pull", "-q", basic.hostPort() + "/seed/app:1");
+        assertEquals(5, pull.exitCode(), pull::toString);
+        assertEquals(1, pull.err().lines().count(), pull::toString);
+        assertTrue(pull.err().startsWith("jreg: cannot reach registry " + basic.hostPort() + ": its TLS certificate is not trusted"),
+                pull::toString);
+        assertTrue(pull.err().contains("certs.d/" + basic.hostPort() + "/ca.crt"), "says where the CA goes: " + pull);
+        assertEquals("", pull.out(), pull::toString);
+    }
+}
