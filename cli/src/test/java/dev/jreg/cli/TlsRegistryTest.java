@@ -1,6 +1,7 @@
 package dev.jreg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jreg.layout.OciLayout;
@@ -27,6 +28,7 @@ class TlsRegistryTest {
     static TestPki pki;
     static DistributionRegistry tls;
     static DistributionRegistry mutual;
+    static DistributionRegistry token;
 
     @TempDir
     Path home;
@@ -38,6 +40,7 @@ class TlsRegistryTest {
         pki = TestPki.create(dir.resolve("pki"));
         tls = DistributionRegistry.tls(dir, pki, false);
         mutual = DistributionRegistry.tls(dir, pki, true);
+        token = DistributionRegistry.token(dir, java.util.Map.of("dana", "s3cret-pw"), repo -> true, pki);
         Path fixtures = dir.resolve("fixtures");
         TestImages.writeImage(OciLayout.open(fixtures), Reference.parse("localhost/f:1"), Platform.of("linux", "amd64", null),
                 List.of(TestImages.layer(51, 40_000)));
@@ -50,7 +53,7 @@ class TlsRegistryTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (DistributionRegistry registry : new DistributionRegistry[] {tls, mutual}) {
+        for (DistributionRegistry registry : new DistributionRegistry[] {tls, mutual, token}) {
             if (registry != null) {
                 registry.close();
             }
@@ -106,5 +109,28 @@ class TlsRegistryTest {
         Cli.Result result = pull(mutual);
         assertEquals(5, result.exitCode(), result::toString);
         assertTrue(result.err().contains("client certificate"), result::toString);
+    }
+
+    /** docker reaches the token server with the registry's TLS settings: one ca.crt covers both. */
+    @Test
+    void theRegistrysCaCoversItsTokenServer() throws Exception {
+        certsFor(token, false);
+        Cli.Result result = new Cli(home, store).stdin("s3cret-pw\n")
+                .run("login", "-u", "dana", "--password-stdin", token.hostPort());
+        assertEquals(0, result.exitCode(), result::toString);
+        assertEquals("Login Succeeded", result.lastLine(), result::toString);
+    }
+
+    @Test
+    void anUntrustedTokenServerIsNamed() {
+        // The registry itself is exempt; its token server is checked against the system's CAs alone.
+        Cli.Result result = new Cli(home, store).stdin("s3cret-pw\n")
+                .run("--insecure-registry", token.hostPort(), "login", "-u", "dana", "--password-stdin", token.hostPort());
+        assertEquals(5, result.exitCode(), result::toString);
+        assertEquals(1, result.err().lines().count(), result::toString);
+        assertTrue(result.err().startsWith("jreg: cannot reach token server " + token.issuer().hostPort() + " of "
+                + token.hostPort() + ": its TLS certificate is not trusted"), result::toString);
+        assertTrue(result.err().contains("certs.d/" + token.hostPort() + "/ca.crt"), result::toString);
+        assertFalse(result.err().contains("s3cret-pw"), result::toString);
     }
 }

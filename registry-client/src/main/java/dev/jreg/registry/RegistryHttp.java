@@ -32,11 +32,11 @@ import okhttp3.Response;
  */
 final class RegistryHttp {
     private final RegistryOptions options;
-    private final SystemTls systemTls = new SystemTls();
     private Clients verified;
     private final TokenClient tokens;
     private final Map<String, HostState> hosts = new HashMap<>();
     private Clients unverified;
+    private final Map<String, Clients> byCertificateFolder = new HashMap<>();
 
     /** A client without auth (pings, tokens) and the same with the auth interceptor (API calls). */
     private record Clients(OkHttpClient plain, OkHttpClient authenticating) {
@@ -52,7 +52,8 @@ final class RegistryHttp {
 
     /**
      * The shared clients, built on first use, which commands that never reach a registry (images,
-     * rm) should not pay for; the system's CAs load only at the first TLS handshake.
+     * rm) should not pay for. TLS trusts the system's CAs (OkHttp's default); a registry with a
+     * certs.d folder gets its own client with {@link TlsMaterial}.
      */
     private synchronized Clients verified() {
         if (verified != null) {
@@ -71,7 +72,6 @@ final class RegistryHttp {
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .readTimeout(Duration.ZERO)
                 .socketFactory(new RegistrySockets((int) options.readTimeout().toMillis()))
-                .sslSocketFactory(systemTls.socketFactory(), systemTls.trustManager())
                 .writeTimeout(Duration.ZERO) // enforced by RegistrySockets too
                 .followRedirects(true)
                 .followSslRedirects(true)
@@ -106,6 +106,14 @@ final class RegistryHttp {
     }
 
     private static UnreachableException unreachable(String registry, IOException e) {
+        return unreachable("registry " + registry, registry, e);
+    }
+
+    /**
+     * @param what "registry HOST" or "token server HOST", for the message
+     * @param registry the registry whose certs.d folder and --insecure-registry flag would help
+     */
+    static UnreachableException unreachable(String what, String registry, IOException e) {
         String why;
         if (e instanceof java.net.UnknownHostException) {
             why = "host not found";
@@ -122,7 +130,7 @@ final class RegistryHttp {
         } else {
             why = rootMessage(e);
         }
-        return new UnreachableException("cannot reach registry " + registry + ": " + why, e);
+        return new UnreachableException("cannot reach " + what + ": " + why, e);
     }
 
     /** TLS 1.3 reports a missing client certificate late, as an alert or even a broken pipe. */
@@ -219,15 +227,26 @@ final class RegistryHttp {
         private static final long serialVersionUID = 1L;
     }
 
-    /** The verified clients, with the registry's certs.d CAs and client certificate when it has a folder. */
-    private Clients withCertificates(String apiHost) throws IOException {
-        java.util.Optional<TlsMaterial> material = TlsMaterial.find(options.certificateRoots(), apiHost);
-        if (material.isEmpty()) {
-            return verified();
+    /**
+     * The verified clients, with the certs.d CAs and client certificate of the first of these
+     * hosts that has a folder; one client per folder, made once.
+     */
+    private synchronized Clients withCertificates(String... hosts) throws IOException {
+        for (String host : hosts) {
+            Clients known = byCertificateFolder.get(host);
+            if (known != null) {
+                return known;
+            }
+            Optional<TlsMaterial> material = TlsMaterial.find(options.certificateRoots(), host);
+            if (material.isPresent()) {
+                Clients clients = Clients.of(verified().plain().newBuilder()
+                        .sslSocketFactory(material.get().socketFactory(), material.get().trustManager())
+                        .build());
+                byCertificateFolder.put(host, clients);
+                return clients;
+            }
         }
-        return Clients.of(verified().plain().newBuilder()
-                .sslSocketFactory(material.get().socketFactory(), material.get().trustManager())
-                .build());
+        return verified();
     }
 
     private static boolean isCertificateProblem(Throwable e) {
@@ -262,8 +281,17 @@ final class RegistryHttp {
         }
     }
 
-    private OkHttpClient clientForRealm(HttpUrl realm) {
-        return options.isInsecure(TokenClient.hostPort(realm)) ? insecureClients().plain() : verified().plain();
+    /**
+     * The client for a token realm: unverified when its host is marked insecure; else with the
+     * realm host's own certs.d folder, else the registry's (docker reaches the token server with
+     * the registry's TLS settings, so a private CA given for the registry covers its token server).
+     */
+    private OkHttpClient clientForRealm(HttpUrl registry, HttpUrl realm) throws IOException {
+        String realmHost = TokenClient.hostPort(realm);
+        if (options.isInsecure(realmHost)) {
+            return insecureClients().plain();
+        }
+        return withCertificates(realmHost, TokenClient.hostPort(registry)).plain();
     }
 
     /** Clients that skip certificate checks, built only when a registry is marked insecure. */

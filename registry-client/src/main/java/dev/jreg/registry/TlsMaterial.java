@@ -165,11 +165,16 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         return factory.getKeyManagers();
     }
 
-    /** The system's trust store and the extra CAs, either of which may vouch for a server. */
+    /**
+     * The extra CAs, then the system's trust store: either may vouch for a server. The system's
+     * store (about 140 CAs, 60 ms to load) is read only when a chain is not the extra CAs' own,
+     * which for a registry with a private CA is never. Until then the accepted issuers are the
+     * extra CAs alone: OkHttp asks for them only to clean chains for certificate pinning, and
+     * jreg pins nothing.
+     */
     private static X509TrustManager combined(List<X509Certificate> cas) throws GeneralSecurityException, IOException {
-        X509TrustManager system = trustManager(null);
         if (cas.isEmpty()) {
-            return system;
+            return trustManager(null);
         }
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
@@ -178,9 +183,22 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         }
         X509TrustManager extra = trustManager(store);
         return new X509TrustManager() {
+            private X509TrustManager system;
+
+            private synchronized X509TrustManager system() throws CertificateException {
+                if (system == null) {
+                    try {
+                        system = trustManager(null);
+                    } catch (GeneralSecurityException e) {
+                        throw new CertificateException("the system's CA certificates cannot be loaded", e);
+                    }
+                }
+                return system;
+            }
+
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                system.checkClientTrusted(chain, authType);
+                system().checkClientTrusted(chain, authType);
             }
 
             @Override
@@ -188,14 +206,16 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
                 try {
                     extra.checkServerTrusted(chain, authType);
                 } catch (CertificateException notOurs) {
-                    system.checkServerTrusted(chain, authType);
+                    system().checkServerTrusted(chain, authType);
                 }
             }
 
             @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                List<X509Certificate> all = new ArrayList<>(List.of(system.getAcceptedIssuers()));
-                all.addAll(List.of(extra.getAcceptedIssuers()));
+            public synchronized X509Certificate[] getAcceptedIssuers() {
+                List<X509Certificate> all = new ArrayList<>(List.of(extra.getAcceptedIssuers()));
+                if (system != null) {
+                    all.addAll(List.of(system.getAcceptedIssuers()));
+                }
                 return all.toArray(new X509Certificate[0]);
             }
         };

@@ -21,7 +21,7 @@ final class TokenClient {
     /** Tokens without {@code expires_in} live 60 s by the spec; shorter ones are clamped to it. */
     private static final long MIN_LIFETIME_SECONDS = 60;
 
-    private final java.util.function.Function<HttpUrl, OkHttpClient> clients;
+    private final RealmClients clients;
     private final RegistryOptions options;
 
     /** A token and when to stop using it. */
@@ -36,8 +36,18 @@ final class TokenClient {
         }
     }
 
+    /** Picks the HTTP client that reaches a registry's token realm. */
+    @FunctionalInterface
+    interface RealmClients {
+        /**
+         * @param registry the registry's base URL
+         * @param realm the token realm it named
+         */
+        OkHttpClient forRealm(HttpUrl registry, HttpUrl realm) throws IOException;
+    }
+
     /** @param clients picks the HTTP client for a realm (verified TLS unless the host is insecure) */
-    TokenClient(java.util.function.Function<HttpUrl, OkHttpClient> clients, RegistryOptions options) {
+    TokenClient(RealmClients clients, RegistryOptions options) {
         this.clients = clients;
         this.options = options;
     }
@@ -76,7 +86,7 @@ final class TokenClient {
             requireSafe(realm);
             request.header("Authorization", okhttp3.Credentials.basic(credentials.username(), credentials.password()));
         }
-        try (Response response = clients.apply(realm).newCall(request.build()).execute()) {
+        try (Response response = call(registry, realm, request.build())) {
             if (response.code() == 401 || response.code() == 403) {
                 String reason = withPassword ? "incorrect username or password" : "authentication required";
                 throw new UnauthorizedException(hostPort(registry) + ": " + reason
@@ -87,6 +97,15 @@ final class TokenClient {
                 throw Errors.of(response, "token server " + realm.host());
             }
             return parse(response, realm);
+        }
+    }
+
+    /** One exchange with the token server; a TLS failure says which server and where its CA goes. */
+    private Response call(HttpUrl registry, HttpUrl realm, Request request) throws IOException {
+        try {
+            return clients.forRealm(registry, realm).newCall(request).execute();
+        } catch (javax.net.ssl.SSLException e) {
+            throw RegistryHttp.unreachable("token server " + hostPort(realm) + " of " + hostPort(registry), hostPort(registry), e);
         }
     }
 
@@ -114,7 +133,7 @@ final class TokenClient {
             form.add("scope", scope.key());
         }
         Request post = new Request.Builder().url(realm).header("User-Agent", options.userAgent()).post(form.build()).build();
-        try (Response response = clients.apply(realm).newCall(post).execute()) {
+        try (Response response = call(registry, realm, post)) {
             if (response.isSuccessful()) {
                 return parse(response, realm);
             }

@@ -306,7 +306,7 @@ class RegistryClientTest {
 
     @Test
     void plainHttpRealmForAnHttpsRegistryIsRefused() {
-        TokenClient tokens = new TokenClient(url -> new okhttp3.OkHttpClient(), RegistryOptions.defaults());
+        TokenClient tokens = new TokenClient((registry, realm) -> new okhttp3.OkHttpClient(), RegistryOptions.defaults());
         Challenge challenge = new Challenge("bearer", "http://auth.example/token", "s", null, null);
         java.io.IOException e = assertThrows(java.io.IOException.class,
                 () -> tokens.fetch(okhttp3.HttpUrl.get("https://registry.example/"), challenge, Scope.pull("a"), null));
