@@ -32,7 +32,6 @@ final class BlobCommand implements Callable<Integer>, MovesBlobs {
 
     @Override
     public Integer call() throws Exception {
-        Digest.warmUpHashing();
         ImageLocation location = locations.parse(blob);
         Reference reference = location instanceof ImageLocation.Registry r ? r.reference()
                 : location instanceof ImageLocation.Local l ? l.reference() : null;

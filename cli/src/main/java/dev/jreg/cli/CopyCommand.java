@@ -5,7 +5,6 @@ import dev.jreg.Jreg;
 import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.PlatformSelector;
-import dev.jreg.model.Digest;
 import dev.jreg.model.Platform;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,10 +63,6 @@ final class CopyCommand implements Callable<Integer>, MovesBlobs {
     public Integer call() throws Exception {
         ImageLocation from = ImageLocation.parse(source);
         ImageLocation to = ImageLocation.parse(target);
-        // Only the store and layouts hash what they receive; a registry checks it itself.
-        if (!(to instanceof ImageLocation.Registry)) {
-            Digest.warmUpHashing();
-        }
         if (jobs < 1) {
             throw new IllegalArgumentException("--jobs must be at least 1");
         }

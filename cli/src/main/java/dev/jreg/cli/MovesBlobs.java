@@ -3,9 +3,7 @@ package dev.jreg.cli;
 /**
  * Marks a command that may pass whole blobs through SHA-256 or TLS: the launcher keeps the
  * optimising compiler for it, the only one that turns SHA-256 and AES-GCM into the CPU's SHA and
- * AES instructions. A command that hashes calls {@link dev.jreg.model.Digest#warmUpHashing()} as
- * soon as it knows that it will, so that the compiled code is ready before the first large blob
- * arrives.
+ * AES instructions.
  */
 interface MovesBlobs {
 }

@@ -4,7 +4,6 @@ import dev.jreg.Jreg;
 import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.PlatformSelector;
-import dev.jreg.model.Digest;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.io.PrintWriter;
@@ -53,10 +52,6 @@ final class PullCommand implements Callable<Integer>, MovesBlobs {
         CliContext context = root.context();
         PrintWriter err = context.err();
         Jreg jreg = root.open();
-        // A name the store has is most likely up to date, and its pull moves no blob.
-        if (jreg.store().lookup(reference).isEmpty()) {
-            Digest.warmUpHashing();
-        }
         if (!quiet) {
             err.println((reference.tag() != null ? reference.tag() : reference.digest().toString())
                     + ": Pulling from " + reference.repository());

@@ -2,6 +2,8 @@ package dev.jreg.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
@@ -17,19 +19,24 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Hidden: the workload the launcher records its AppCDS archive from, so the archive holds the
- * classes of real commands (HTTP, JSON, TLS, the store) whatever command runs first. It talks only
- * to a throw-away registry on 127.0.0.1 that it serves itself, in a temporary store.
+ * Hidden: the workload the launcher records its start-up archive from (AppCDS, or the AOT cache on
+ * JDK 25+), so the archive holds the classes of real commands (HTTP, JSON, TLS, the store) whatever
+ * command runs first. It talks only to throw-away registries on 127.0.0.1 that it serves itself,
+ * over plain HTTP and HTTPS, in a temporary store.
  */
 final class TrainCommand implements Callable<Integer> {
     private final Map<String, byte[]> blobs = new HashMap<>();
@@ -61,37 +68,91 @@ final class TrainCommand implements Callable<Integer> {
         manifests.put("1", manifest.bytes());
         manifests.put(manifest.digest().toString(), manifest.bytes());
 
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::serve);
-        server.start();
         Path home = Files.createTempDirectory("jreg-train");
+        List<HttpServer> servers = new ArrayList<>();
         try {
-            String registry = "127.0.0.1:" + server.getAddress().getPort();
-            Map<String, String> env = Map.of("JREG_HOME", home.resolve("store").toString(), "PATH", "/usr/bin:/bin");
+            HttpServer plain = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            servers.add(plain);
+            // Users reach registries over HTTPS, most with a private CA in certs.d: the archive
+            // should hold those classes too (TLS, certificate parsing, EC), when this JDK has a
+            // keytool to make a throw-away certificate with.
+            SSLContext tls = throwAwayTls(home);
+            if (tls != null) {
+                HttpsServer secure = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+                secure.setHttpsConfigurator(new HttpsConfigurator(tls));
+                servers.add(secure);
+            }
+            Map<String, String> env = Map.of("JREG_HOME", home.resolve("store").toString(), "PATH", "/usr/bin:/bin",
+                    "XDG_CONFIG_HOME", home.resolve("config").toString());
             PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream());
             CliContext quiet = new CliContext(env, home, InputStream.nullInputStream(), OutputStream.nullOutputStream(), sink,
                     sink, false);
-            for (String[] args : List.of(
-                    new String[] {"pull", registry + "/train/app:1"},
-                    new String[] {"images"},
-                    new String[] {"images", "--format", "json"},
-                    new String[] {"inspect", "--format", "json", registry + "/train/app:1"},
-                    new String[] {"inspect", registry + "/train/app:1"},
-                    new String[] {"tags", "--details", registry + "/train/app"},
-                    new String[] {"tag", registry + "/train/app:1", registry + "/train/copy:1"},
-                    new String[] {"push", registry + "/train/copy:1"},
-                    new String[] {"copy", registry + "/train/app:1", registry + "/train/other:1"},
-                    new String[] {"rm", registry + "/train/app:1"},
-                    new String[] {"verify"})) {
-                JregCommand.run(quiet, args);
+            for (HttpServer server : servers) {
+                server.createContext("/", this::serve);
+                server.start();
+                String registry = "127.0.0.1:" + server.getAddress().getPort();
+                if (server instanceof HttpsServer) {
+                    Path certs = Files.createDirectories(home.resolve("config/jreg/certs.d").resolve(registry));
+                    Files.copy(home.resolve("ca.crt"), certs.resolve("ca.crt"));
+                }
+                train(quiet, registry);
             }
         } finally {
-            server.stop(0);
+            servers.forEach(server -> server.stop(0));
             try (Stream<Path> files = Files.walk(home)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         return ExitCodes.OK;
+    }
+
+    private static void train(CliContext quiet, String registry) {
+        for (String[] args : List.of(
+                new String[] {"pull", registry + "/train/app:1"},
+                new String[] {"images"},
+                new String[] {"images", "--format", "json"},
+                new String[] {"inspect", "--format", "json", registry + "/train/app:1"},
+                new String[] {"inspect", registry + "/train/app:1"},
+                new String[] {"tags", "--details", registry + "/train/app"},
+                new String[] {"tag", registry + "/train/app:1", registry + "/train/copy:1"},
+                new String[] {"push", registry + "/train/copy:1"},
+                new String[] {"copy", registry + "/train/app:1", registry + "/train/other:1"},
+                new String[] {"rm", registry + "/train/app:1"},
+                new String[] {"verify"})) {
+            JregCommand.run(quiet, args);
+        }
+    }
+
+    /**
+     * A self-signed EC certificate for 127.0.0.1 made by this JDK's keytool, written as
+     * {@code DIR/ca.crt}, and a server context with its key; null when there is no keytool.
+     */
+    private static SSLContext throwAwayTls(Path dir) throws Exception {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        if (!Files.isExecutable(keytool)) {
+            return null;
+        }
+        Path store = dir.resolve("train.p12");
+        char[] password = "jreg-train".toCharArray();
+        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "train", "-keyalg", "EC",
+                "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", new String(password))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (process.waitFor() != 0) {
+            return null;
+        }
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, password);
+        }
+        Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder().encodeToString(keys.getCertificate("train").getEncoded())
+                + "\n-----END CERTIFICATE-----\n");
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(factory.getKeyManagers(), null, null);
+        return context;
     }
 
     /** Just enough of the distribution API for the commands above. */

@@ -26,7 +26,6 @@ final class VerifyCommand implements Callable<Integer>, MovesBlobs {
 
     @Override
     public Integer call() throws Exception {
-        Digest.warmUpHashing();
         VerifyReport report = root.open().verify(repair);
         var out = root.context().out();
         for (Digest digest : report.corrupt()) {

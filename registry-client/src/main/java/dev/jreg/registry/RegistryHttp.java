@@ -32,6 +32,7 @@ import okhttp3.Response;
  */
 final class RegistryHttp {
     private final RegistryOptions options;
+    private final SystemTls systemTls = new SystemTls();
     private Clients verified;
     private final TokenClient tokens;
     private final Map<String, HostState> hosts = new HashMap<>();
@@ -52,8 +53,9 @@ final class RegistryHttp {
 
     /**
      * The shared clients, built on first use, which commands that never reach a registry (images,
-     * rm) should not pay for. TLS trusts the system's CAs (OkHttp's default); a registry with a
-     * certs.d folder gets its own client with {@link TlsMaterial}.
+     * rm) should not pay for. The system's CAs load only at the first handshake that needs them
+     * ({@link SystemTls}): a registry with a certs.d folder gets its own client with
+     * {@link TlsMaterial}, and one whose private CA vouches for it never needs them.
      */
     private synchronized Clients verified() {
         if (verified != null) {
@@ -72,6 +74,7 @@ final class RegistryHttp {
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .readTimeout(Duration.ZERO)
                 .socketFactory(new RegistrySockets((int) options.readTimeout().toMillis()))
+                .sslSocketFactory(systemTls.socketFactory(), systemTls.trustManager())
                 .writeTimeout(Duration.ZERO) // enforced by RegistrySockets too
                 .followRedirects(true)
                 .followSslRedirects(true)

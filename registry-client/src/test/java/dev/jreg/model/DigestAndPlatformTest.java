@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,17 +15,6 @@ class DigestAndPlatformTest {
     void sha256OfEmptyInputIsTheWellKnownValue() {
         assertEquals("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
                 Digest.sha256(new byte[0]).toString());
-    }
-
-    @Test
-    void theHashWarmUpTakesEveryBranchOfTheUpdateMethod() {
-        // Compiled code that meets a branch it never saw taken is thrown away, and a download calls
-        // update too seldom for it to be compiled again: each kind of length must occur.
-        int[] lengths = Digest.WARM_UP_LENGTHS;
-        assertTrue(Arrays.stream(lengths).anyMatch(n -> n > 64 && n % 64 != 0), "a length that leaves part of a block");
-        assertTrue(Arrays.stream(lengths).anyMatch(n -> n > 0 && n < 64), "a length shorter than a block");
-        assertTrue(Arrays.stream(lengths).anyMatch(n -> n == 0), "an empty update");
-        assertTrue(Digest.hashThrowAwayBytes() > 4_000_000, "enough bytes for C2 to compile the update method");
     }
 
     @Test
