@@ -25,7 +25,6 @@ import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import dev.jreg.registry.RegistryClient;
 import dev.jreg.registry.UploadOptions;
-import dev.jreg.store.BlobFiles;
 import dev.jreg.store.ImageSink;
 import dev.jreg.store.ImageSource;
 import dev.jreg.store.VerifiedCopy;
@@ -279,7 +278,7 @@ public final class Jreg {
         Path target = file.toAbsolutePath();
         Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (OutputStream out = BlobFiles.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 blob(repository, digest, out);
             }
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
