@@ -24,7 +24,8 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
 
     /** Prints the one line for any failure, an {@link Error} escaping a command included; returns the exit code. */
     int report(Throwable ex) {
-        context.err().println("jreg: " + message(ex));
+        String line = message(ex);
+        context.err().println("jreg: " + (root.debug() ? line.replace(" (--debug prints the stack trace)", "") : line));
         if (root.debug()) {
             ex.printStackTrace(context.err());
         }

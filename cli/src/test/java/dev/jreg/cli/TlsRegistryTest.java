@@ -80,6 +80,16 @@ class TlsRegistryTest {
         assertEquals(0, result.exitCode(), result::toString);
     }
 
+    /** A certs.d folder says the registry speaks TLS: no plain-HTTP probe first, even on loopback. */
+    @Test
+    void aCertsDFolderMeansHttpsFirst() throws Exception {
+        certsFor(tls, false);
+        Cli.Result result = pull(tls, "--debug");
+        assertEquals(0, result.exitCode(), result::toString);
+        assertFalse(result.err().contains("GET http://"), result::toString);
+        assertTrue(result.err().contains("GET https://" + tls.hostPort() + "/v2/"), result::toString);
+    }
+
     @Test
     void withoutTheCaTheFailureSaysWhatToDo() {
         Cli.Result result = pull(tls);

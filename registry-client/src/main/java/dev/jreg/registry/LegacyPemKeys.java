@@ -1,5 +1,6 @@
 package dev.jreg.registry;
 
+import dev.jreg.error.InvalidContentException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;
@@ -24,8 +25,8 @@ final class LegacyPemKeys {
                 return new JcaPEMKeyConverter().getKeyPair(pair).getPrivate();
             }
         } catch (IOException | RuntimeException e) {
-            throw new IOException(file + " holds a private key that cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new InvalidContentException(file + " holds a private key that cannot be read (" + e.getClass().getSimpleName() + ")");
         }
-        throw new IOException(file + " holds no unencrypted PEM private key (PKCS#1, SEC1 or PKCS#8)");
+        throw new InvalidContentException(file + " holds no unencrypted PEM private key (PKCS#1, SEC1 or PKCS#8)");
     }
 }

@@ -96,6 +96,7 @@ final class RegistryHttp {
     synchronized HostState host(String registry, String apiHost) throws IOException {
         HostState state = hosts.get(registry);
         if (state == null) {
+            loadCertificates(registry, apiHost);
             try {
                 state = resolve(registry, apiHost);
             } catch (RegistryException e) {
@@ -122,6 +123,11 @@ final class RegistryHttp {
             why = "host not found";
         } else if (e instanceof java.net.SocketTimeoutException) {
             why = "timed out";
+        } else if (datesProblem(e) != null) {
+            why = datesProblem(e);
+        } else if (e instanceof javax.net.ssl.SSLPeerUnverifiedException && e.getMessage() != null
+                && e.getMessage().contains("not verified")) {
+            why = "its TLS certificate is not for " + registry + namesIn(e.getMessage());
         } else if (e instanceof SSLException && isCertificateProblem(e)) {
             why = "its TLS certificate is not trusted (" + rootMessage(e) + "); put its CA in certs.d/" + registry
                     + "/ca.crt (~/.config/jreg/certs.d or /etc/docker/certs.d), or use --insecure-registry " + registry;
@@ -134,6 +140,23 @@ final class RegistryHttp {
             why = rootMessage(e);
         }
         return new UnreachableException("cannot reach " + what + ": " + why, e);
+    }
+
+    /** The message of an expired or not-yet-valid certificate in the causes, or null. */
+    private static String datesProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateExpiredException
+                    || t instanceof java.security.cert.CertificateNotYetValidException) {
+                return t.getMessage();
+            }
+        }
+        return null;
+    }
+
+    /** The names a certificate is for, from OkHttp's "not verified" message (its last line lists them). */
+    private static String namesIn(String message) {
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("subjectAltNames: \\[(.*)]").matcher(message);
+        return names.find() ? " (it names " + (names.group(1).isBlank() ? "nothing" : names.group(1)) + ")" : "";
     }
 
     /** TLS 1.3 reports a missing client certificate late, as an alert or even a broken pipe. */
@@ -161,12 +184,23 @@ final class RegistryHttp {
 
     /** A fresh state for a registry that presents these credentials, to check them (not cached). */
     HostState probe(String registry, String apiHost, Credentials credentials) throws IOException {
+        loadCertificates(registry, apiHost);
         try {
             return resolve(registry, apiHost, Optional.of(credentials));
         } catch (RegistryException e) {
             throw e;
         } catch (IOException e) {
             throw unreachable(registry, e);
+        }
+    }
+
+    /**
+     * Reads the registry's certs.d folder ahead of the ping, so that a file there that cannot be
+     * used is reported as the configuration problem it is (exit 7), not as an unreachable registry.
+     */
+    private void loadCertificates(String registry, String apiHost) throws IOException {
+        if (!options.isInsecure(apiHost) && !options.isInsecure(registry)) {
+            withCertificates(apiHost);
         }
     }
 
@@ -180,7 +214,8 @@ final class RegistryHttp {
         Clients clients = insecure ? insecureClients() : withCertificates(apiHost);
         HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
         HttpUrl http = HttpUrl.get("http://" + apiHost + "/");
-        if (!plainHttpAllowed) {
+        // A certs.d folder says the registry speaks TLS, loopback or not.
+        if (!plainHttpAllowed || !insecure && clients != verified()) {
             return pingTls(registry, https, clients, credentials);
         }
         if (!insecure) {
@@ -265,7 +300,11 @@ final class RegistryHttp {
     private HostState ping(String registry, HttpUrl base, Clients clients, Optional<Credentials> credentials,
             boolean probingPlain) throws IOException {
         HttpUrl url = base.resolve("/v2/");
-        Request request = new Request.Builder().url(url).header("User-Agent", options.userAgent()).build();
+        Request.Builder builder = new Request.Builder().url(url).header("User-Agent", options.userAgent());
+        if (probingPlain) {
+            builder.tag(RetryInterceptor.Once.class, RetryInterceptor.Once.INSTANCE);
+        }
+        Request request = builder.build();
         try (Response response = clients.plain().newCall(request).execute()) {
             Challenge challenge = null;
             if (response.code() == 401) {

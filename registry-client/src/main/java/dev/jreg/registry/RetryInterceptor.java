@@ -24,6 +24,12 @@ import okhttp3.Response;
 final class RetryInterceptor implements Interceptor {
     private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504);
 
+    /**
+     * A request tag: send once, never retry. The plain-HTTP probe of a loopback registry carries
+     * it, since a failure there only means the port speaks TLS.
+     */
+    enum Once { INSTANCE }
+
     private final RetryPolicy policy;
     private final Consumer<String> debug;
 
@@ -35,7 +41,7 @@ final class RetryInterceptor implements Interceptor {
     @Override
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();
-        if (request.body() != null && request.body().isOneShot()) {
+        if (request.body() != null && request.body().isOneShot() || request.tag(Once.class) != null) {
             return chain.proceed(request);
         }
         Instant deadline = Instant.now().plus(policy.maxTotal());

@@ -52,7 +52,7 @@ final class SystemTls {
             if (sockets == null) {
                 try {
                     SSLContext context = SSLContext.getInstance("TLS");
-                    context.init(null, new TrustManager[] {loadedTrust()}, null);
+                    context.init(null, new TrustManager[] {new DeferredTrust()}, null);
                     sockets = context.getSocketFactory();
                 } catch (GeneralSecurityException e) {
                     throw new IllegalStateException("TLS is not available", e);
@@ -63,8 +63,8 @@ final class SystemTls {
     }
 
     /**
-     * What OkHttp is handed with the socket factory. The handshakes themselves check through the
-     * loaded trust manager inside {@link #loadedSockets}; this one only has to exist and answer.
+     * The trust manager of OkHttp and of the handshakes: it loads the system's CAs at the first
+     * check, and says so when a certificate fails for its dates.
      */
     private final class DeferredTrust implements X509TrustManager {
         @Override
@@ -74,7 +74,11 @@ final class SystemTls {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            loadedTrust().checkServerTrusted(chain, authType);
+            try {
+                loadedTrust().checkServerTrusted(chain, authType);
+            } catch (CertificateException e) {
+                throw TlsMaterial.explained(chain, e);
+            }
         }
 
         @Override

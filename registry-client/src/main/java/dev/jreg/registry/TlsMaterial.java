@@ -1,5 +1,6 @@
 package dev.jreg.registry;
 
+import dev.jreg.error.InvalidContentException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -60,24 +60,34 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         return Optional.empty();
     }
 
+    /**
+     * Reads a folder the docker way; a file that cannot be used is an {@link InvalidContentException}
+     * naming it (the folder is the user's configuration, not the network's fault).
+     */
     private static TlsMaterial load(Path dir) throws IOException {
-        try {
-            List<X509Certificate> cas = new ArrayList<>();
-            KeyManager[] keyManagers = null;
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path file : files) {
-                    String name = file.getFileName().toString();
-                    if (name.endsWith(".crt")) {
-                        cas.addAll(certificates(file));
-                    } else if (name.endsWith(".cert")) {
-                        Path key = dir.resolve(name.substring(0, name.length() - 5) + ".key");
-                        if (!Files.isRegularFile(key)) {
-                            throw new IOException("client certificate " + file + " has no matching " + key.getFileName());
-                        }
-                        keyManagers = keyManagers(certificates(file), privateKey(key));
-                    }
+        List<X509Certificate> cas = new ArrayList<>();
+        KeyManager[] keyManagers = null;
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
+            listing.forEach(files::add);
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            try {
+                if (name.endsWith(".crt")) {
+                    cas.addAll(certificates(file));
+                } else if (name.endsWith(".cert")) {
+                    keyManagers = keyManagers(certificates(file), privateKey(pairOf(file, ".cert", ".key")));
+                } else if (name.endsWith(".key")) {
+                    pairOf(file, ".key", ".cert");
                 }
+            } catch (InvalidContentException e) {
+                throw e;
+            } catch (IOException | GeneralSecurityException e) {
+                throw new InvalidContentException("cannot use " + file + ": " + reason(e), e);
             }
+        }
+        try {
             X509TrustManager trust = combined(cas);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers, new TrustManager[] {trust}, new SecureRandom());
@@ -87,38 +97,76 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         }
     }
 
+    /** docker's rule: a client certificate and its key come in pairs of the same name. */
+    private static Path pairOf(Path file, String suffix, String otherSuffix) throws InvalidContentException {
+        String name = file.getFileName().toString();
+        Path other = file.resolveSibling(name.substring(0, name.length() - suffix.length()) + otherSuffix);
+        if (!Files.isRegularFile(other)) {
+            String what = suffix.equals(".cert") ? "client certificate " : "client key ";
+            throw new InvalidContentException(what + file + " has no matching " + other.getFileName());
+        }
+        return other;
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file (a broken link?)";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
     /** A PEM block: its label ({@code CERTIFICATE}, {@code PRIVATE KEY}…), headers and base64 body. */
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----\\s*(.*?)-----END \\1-----", Pattern.DOTALL);
     /** Algorithms the JDK can build from a PKCS#8 key, tried in turn (the encoding names its own). */
     private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "DSA");
 
-    /** Every certificate in a PEM file (text around the blocks, as openssl writes it, is ignored). */
+    /**
+     * Every certificate in a PEM file (text around the blocks, as openssl writes it, is ignored),
+     * or the one certificate of a DER file.
+     */
     static List<X509Certificate> certificates(Path file) throws IOException, CertificateException {
+        if (Files.isDirectory(file)) {
+            throw new InvalidContentException(file + " is a directory, not a certificate file");
+        }
+        byte[] bytes = Files.readAllBytes(file);
         List<X509Certificate> out = new ArrayList<>();
         CertificateFactory factory = CertificateFactory.getInstance("X.509");
-        Matcher block = PEM.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+        Matcher block = PEM.matcher(new String(bytes, StandardCharsets.ISO_8859_1));
         while (block.find()) {
             if (block.group(1).equals("CERTIFICATE") || block.group(1).equals("TRUSTED CERTIFICATE")) {
-                Certificate certificate = factory.generateCertificate(new ByteArrayInputStream(decode(block.group(2), file)));
-                if (certificate instanceof X509Certificate x509) {
-                    out.add(x509);
+                byte[] der = decode(block.group(2), file);
+                try {
+                    out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+                } catch (CertificateException e) {
+                    throw new InvalidContentException(file + " holds a PEM certificate that cannot be parsed", e);
                 }
             }
         }
+        if (out.isEmpty() && bytes.length > 0 && bytes[0] == 0x30) {
+            try {
+                out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(bytes)));
+            } catch (CertificateException e) {
+                throw new InvalidContentException(file + " holds neither a PEM nor a DER certificate", e);
+            }
+        }
         if (out.isEmpty()) {
-            throw new IOException(file + " holds no PEM certificate");
+            throw new InvalidContentException(file + " holds no PEM certificate");
         }
         return out;
     }
 
     /** The first private key in a PEM file; never quotes the file, which is a secret. */
     static PrivateKey privateKey(Path file) throws IOException {
-        Matcher block = PEM.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+        Matcher block = PEM.matcher(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
         while (block.find()) {
             String label = block.group(1);
             if (label.equals("ENCRYPTED PRIVATE KEY")) {
-                throw new IOException(file + " holds an encrypted PEM block; jreg reads unencrypted ones only");
+                throw new InvalidContentException(file + " holds an encrypted PEM block; jreg reads unencrypted ones only");
             }
             if (label.equals("PRIVATE KEY")) {
                 return pkcs8(decode(block.group(2), file), file);
@@ -128,7 +176,7 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
                 return LegacyPemKeys.read(block.group(), file);
             }
         }
-        throw new IOException(file + " holds no unencrypted PEM private key (PKCS#1, SEC1 or PKCS#8)");
+        throw new InvalidContentException(file + " holds no unencrypted PEM private key (PKCS#1, SEC1 or PKCS#8)");
     }
 
     private static PrivateKey pkcs8(byte[] der, Path file) throws IOException {
@@ -140,22 +188,30 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
                 // the next algorithm
             }
         }
-        throw new IOException(file + " holds a PKCS#8 private key of an algorithm this Java cannot use");
+        throw new InvalidContentException(file + " holds a PKCS#8 private key of an algorithm this Java cannot use");
     }
 
     private static byte[] decode(String body, Path file) throws IOException {
         if (body.contains(":")) {
-            throw new IOException(file + " holds an encrypted PEM block; jreg reads unencrypted ones only");
+            throw new InvalidContentException(file + " holds an encrypted PEM block; jreg reads unencrypted ones only");
         }
+        byte[] der;
         try {
-            return Base64.getMimeDecoder().decode(body);
+            der = Base64.getMimeDecoder().decode(body);
         } catch (IllegalArgumentException e) {
-            throw new IOException(file + " holds a PEM block that is not valid base64");
+            der = new byte[0];
         }
+        if (der.length == 0) {
+            throw new InvalidContentException(file + " holds a PEM block that is not valid base64");
+        }
+        return der;
     }
 
     private static KeyManager[] keyManagers(List<X509Certificate> chain, PrivateKey key) throws GeneralSecurityException,
             IOException {
+        if (!matches(chain.get(0), key)) {
+            throw new InvalidContentException("the client key does not match the client certificate's public key");
+        }
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         char[] password = new char[0];
@@ -163,6 +219,32 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(store, password);
         return factory.getKeyManagers();
+    }
+
+    /** Whether a signature made with the key verifies with the certificate's public key. */
+    private static boolean matches(X509Certificate certificate, PrivateKey key) throws GeneralSecurityException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
+            default -> null; // RSASSA-PSS and DSA: left to the handshake
+        };
+        if (algorithm == null) {
+            return true;
+        }
+        byte[] probe = "jreg client key check".getBytes(StandardCharsets.US_ASCII);
+        java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+        try {
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (java.security.InvalidKeyException | java.security.SignatureException otherKind) {
+            return false;
+        }
     }
 
     /**
@@ -206,7 +288,11 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
                 try {
                     extra.checkServerTrusted(chain, authType);
                 } catch (CertificateException notOurs) {
-                    system().checkServerTrusted(chain, authType);
+                    try {
+                        system().checkServerTrusted(chain, authType);
+                    } catch (CertificateException e) {
+                        throw explained(chain, e);
+                    }
                 }
             }
 
@@ -219,6 +305,33 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
                 return all.toArray(new X509Certificate[0]);
             }
         };
+    }
+
+    /**
+     * Says why a chain failed when the reason is its dates: PKIX path building rejects an expired
+     * certificate with "unable to find valid certification path", which would send the user
+     * looking for a CA they already have.
+     */
+    static CertificateException explained(X509Certificate[] chain, CertificateException e) {
+        if (chain == null || chain.length == 0) {
+            return e;
+        }
+        X509Certificate leaf = chain[0];
+        String valid = " (valid from " + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant() + ")";
+        try {
+            leaf.checkValidity();
+        } catch (java.security.cert.CertificateExpiredException expired) {
+            CertificateException out = new java.security.cert.CertificateExpiredException("its TLS certificate has expired"
+                    + valid);
+            out.initCause(e);
+            return out;
+        } catch (java.security.cert.CertificateNotYetValidException early) {
+            CertificateException out = new java.security.cert.CertificateNotYetValidException(
+                    "its TLS certificate is not valid yet" + valid);
+            out.initCause(e);
+            return out;
+        }
+        return e;
     }
 
     /** The X.509 trust manager over a key store of CAs; null means the system's. */

@@ -125,4 +125,90 @@ class TlsMaterialTest {
         assertTrue(List.of(material.get().trustManager().getAcceptedIssuers()).stream()
                 .anyMatch(c -> c.getSubjectX500Principal().getName().equals("CN=jreg test CA")));
     }
+
+    private Path hostFolder() throws Exception {
+        return Files.createDirectories(dir.resolve("certs.d/127.0.0.1:5000"));
+    }
+
+    private IOException loadFails() {
+        return assertThrows(IOException.class,
+                () -> TlsMaterial.find(List.of(dir.resolve("certs.d")), "127.0.0.1:5000"));
+    }
+
+    @Test
+    void aDerCertificateIsRead() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("pki"));
+        X509Certificate ca = TlsMaterial.certificates(pki.caCert).get(0);
+        Path der = Files.write(dir.resolve("ca.crt"), ca.getEncoded());
+        assertEquals(ca, TlsMaterial.certificates(der).get(0));
+    }
+
+    @Test
+    void unusableFilesAreNamedWithTheReason() throws Exception {
+        Path folder = hostFolder();
+        Files.writeString(folder.resolve("bad.crt"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        IOException e = loadFails();
+        assertTrue(e instanceof dev.jreg.error.InvalidContentException, e::toString);
+        assertTrue(e.getMessage().contains("bad.crt") && e.getMessage().contains("cannot be parsed"), e::getMessage);
+        Files.delete(folder.resolve("bad.crt"));
+
+        Files.createDirectory(folder.resolve("dir.crt"));
+        e = loadFails();
+        assertTrue(e.getMessage().contains("dir.crt is a directory"), e::getMessage);
+        Files.delete(folder.resolve("dir.crt"));
+
+        Files.createSymbolicLink(folder.resolve("dangling.crt"), dir.resolve("nowhere.crt"));
+        e = loadFails();
+        assertEquals("cannot use " + folder.resolve("dangling.crt") + ": no such file (a broken link?)", e.getMessage());
+    }
+
+    @Test
+    void aClientKeyNeedsItsCertificate() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("pki"));
+        Files.copy(pki.clientKey, hostFolder().resolve("client.key"));
+        IOException e = loadFails();
+        assertTrue(e.getMessage().startsWith("client key ") && e.getMessage().endsWith("has no matching client.cert"),
+                e::getMessage);
+    }
+
+    @Test
+    void aClientKeyThatIsNotTheCertificatesIsRefused() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("pki"));
+        TestPki other = TestPki.create(dir.resolve("other"));
+        Path folder = hostFolder();
+        Files.copy(pki.clientCert, folder.resolve("client.cert"));
+        Files.copy(other.clientKey, folder.resolve("client.key"));
+        IOException e = loadFails();
+        assertTrue(e.getMessage().contains("does not match the client certificate"), e::getMessage);
+        // An EC key for an RSA certificate too.
+        Files.copy(other.serverKey, folder.resolve("client.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        e = loadFails();
+        assertTrue(e.getMessage().contains("does not match the client certificate"), e::getMessage);
+    }
+
+    /** PKIX reports an expired certificate as "unable to find valid certification path": say what it is. */
+    @Test
+    void anExpiredCertificateIsCalledThat() throws Exception {
+        Path store = dir.resolve("old.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "old", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-startdate", "2020/01/01 00:00:00",
+                "-validity", "30", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes());
+        assertEquals(0, keytool.waitFor(), output);
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        X509Certificate old = (X509Certificate) keys.getCertificate("old");
+        java.security.cert.CertificateException pkix = new java.security.cert.CertificateException(
+                "unable to find valid certification path to requested target");
+        java.security.cert.CertificateException explained = TlsMaterial.explained(new X509Certificate[] {old}, pkix);
+        assertTrue(explained instanceof java.security.cert.CertificateExpiredException, explained::toString);
+        assertTrue(explained.getMessage().startsWith("its TLS certificate has expired (valid from 2020-01-01"),
+                explained::getMessage);
+        TestPki pki = TestPki.create(dir.resolve("pki"));
+        X509Certificate current = TlsMaterial.certificates(pki.serverCert).get(0);
+        assertEquals(pkix, TlsMaterial.explained(new X509Certificate[] {current}, pkix));
+    }
 }
