@@ -134,7 +134,7 @@ public final class OciLayout {
         Digest digest = descriptor.digest();
         Path temp = Files.createTempFile(ingest, digest.hex() + ".", ".tmp");
         try {
-            try (in; OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
+            try (in; OutputStream out = BlobFiles.open(temp, StandardOpenOption.WRITE)) {
                 VerifiedCopy.copy(in, out, descriptor);
             }
             moveIntoPlace(temp, blobPath(digest));
@@ -224,7 +224,7 @@ public final class OciLayout {
         void append(BlobSource content) throws IOException {
             BlobRange range = written > 0 ? content.openFrom(written) : new BlobRange(content.open(), 0);
             try (InputStream in = range.stream();
-                    OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    OutputStream out = BlobFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                             range.offset() == 0 ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND)) {
                 if (range.offset() != written) {
                     hasher.reset();
