@@ -24,8 +24,8 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
 
     /** Prints the one line for any failure, an {@link Error} escaping a command included; returns the exit code. */
     int report(Throwable ex) {
-        String line = message(ex);
-        context.err().println("jreg: " + (root.debug() ? line.replace(" (--debug prints the stack trace)", "") : line));
+        boolean hint = internalError(ex) != null && !root.debug();
+        context.err().println("jreg: " + message(ex) + (hint ? " (--debug prints the stack trace)" : ""));
         if (root.debug()) {
             ex.printStackTrace(context.err());
         }
@@ -38,9 +38,6 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof Error error) {
                 return error;
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return null;
@@ -60,7 +57,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
         if (internal != null) {
             String detail = internal.getMessage() == null || internal.getMessage().isBlank() ? ""
                     : ": " + firstLine(internal.getMessage());
-            return "internal error: " + internal.getClass().getName() + detail + " (--debug prints the stack trace)";
+            return "internal error: " + internal.getClass().getName() + detail;
         }
         Throwable e = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
         String message = e.getMessage();

@@ -44,6 +44,7 @@ class ErrorReporterTest {
     @Test
     void debugAddsTheStackTrace() {
         reporter("--debug").report(new NoClassDefFoundError("x/Y"));
+        assertTrue(err.toString().startsWith("jreg: internal error: java.lang.NoClassDefFoundError: x/Y\n"), err::toString);
         assertTrue(err.toString().lines().count() > 2, err::toString);
         assertTrue(err.toString().contains("\tat "), err::toString);
     }

@@ -37,7 +37,8 @@ final class RegistryHttp {
     private final TokenClient tokens;
     private final Map<String, HostState> hosts = new HashMap<>();
     private Clients unverified;
-    private final Map<String, Clients> byCertificateFolder = new HashMap<>();
+    /** Per host, the clients of its certs.d folder, or empty when it has none; looked up once. */
+    private final Map<String, Optional<Clients>> byCertificateFolder = new HashMap<>();
 
     /** A client without auth (pings, tokens) and the same with the auth interceptor (API calls). */
     private record Clients(OkHttpClient plain, OkHttpClient authenticating) {
@@ -271,17 +272,16 @@ final class RegistryHttp {
      */
     private synchronized Clients withCertificates(String... hosts) throws IOException {
         for (String host : hosts) {
-            Clients known = byCertificateFolder.get(host);
-            if (known != null) {
-                return known;
-            }
-            Optional<TlsMaterial> material = TlsMaterial.find(options.certificateRoots(), host);
-            if (material.isPresent()) {
-                Clients clients = Clients.of(verified().plain().newBuilder()
-                        .sslSocketFactory(material.get().socketFactory(), material.get().trustManager())
-                        .build());
+            Optional<Clients> clients = byCertificateFolder.get(host);
+            if (clients == null) {
+                clients = TlsMaterial.find(options.certificateRoots(), host).map(material -> Clients.of(
+                        verified().plain().newBuilder()
+                                .sslSocketFactory(material.socketFactory(), material.trustManager())
+                                .build()));
                 byCertificateFolder.put(host, clients);
-                return clients;
+            }
+            if (clients.isPresent()) {
+                return clients.get();
             }
         }
         return verified();
