@@ -34,9 +34,12 @@ final class LayerProgress implements CopyListener, AutoCloseable {
     private static final long TERMINAL_REFRESH_MS = 100;
     private static final long PLAIN_REFRESH_MS = 10_000;
     private static final int BAR_WIDTH = 50;
+    /** The terminal's width when nothing says otherwise. */
+    static final int DEFAULT_COLUMNS = 80;
 
     private final PrintWriter err;
     private final boolean terminal;
+    private final int columns;
     private final Verbs verbs;
     private final Map<String, Line> lines = new LinkedHashMap<>();
     private final boolean shown;
@@ -55,13 +58,10 @@ final class LayerProgress implements CopyListener, AutoCloseable {
         }
     }
 
-    LayerProgress(PrintWriter err, boolean terminal, Verbs verbs) {
-        this(err, terminal, verbs, true);
-    }
-
-    private LayerProgress(PrintWriter err, boolean terminal, Verbs verbs, boolean shown) {
+    LayerProgress(PrintWriter err, boolean terminal, int columns, Verbs verbs, boolean shown) {
         this.err = err;
         this.terminal = terminal;
+        this.columns = columns;
         this.verbs = verbs;
         this.shown = shown;
         this.ticker = shown ? Executors.newSingleThreadScheduledExecutor(r -> {
@@ -75,9 +75,23 @@ final class LayerProgress implements CopyListener, AutoCloseable {
         }
     }
 
-    /** Progress on the command's stderr, or a silent listener with {@code -q}. */
+    /**
+     * Progress on the command's stderr, or a silent listener with {@code -q}. A terminal's width
+     * comes from {@code COLUMNS} (the launcher sets it from the terminal); {@code TERM=dumb} gets
+     * plain lines.
+     */
     static LayerProgress of(CliContext context, boolean quiet, Verbs verbs) {
-        return new LayerProgress(context.err(), context.terminal(), verbs, !quiet);
+        boolean redraw = context.terminal() && !"dumb".equals(context.env().get("TERM"));
+        return new LayerProgress(context.err(), redraw, columns(context.env().get("COLUMNS")), verbs, !quiet);
+    }
+
+    private static int columns(String value) {
+        try {
+            int columns = value == null ? DEFAULT_COLUMNS : Integer.parseInt(value.strip());
+            return columns >= 20 ? columns : DEFAULT_COLUMNS;
+        } catch (NumberFormatException e) {
+            return DEFAULT_COLUMNS;
+        }
     }
 
     @Override
@@ -160,15 +174,30 @@ final class LayerProgress implements CopyListener, AutoCloseable {
             out.append("\033[").append(drawn).append('A');
         }
         for (Line line : lines.values()) {
-            out.append("\r\033[2K").append(line.layer.digest().shortHex()).append(": ").append(line.status);
-            if (line.active) {
-                out.append(' ').append(bar(line.done, line.layer.size()));
-            }
-            out.append('\n');
+            out.append("\r\033[2K").append(fitted(line)).append('\n');
         }
         drawn = lines.size();
         err.print(out);
         err.flush();
+    }
+
+    /**
+     * A layer's line, shorter than the terminal is wide: a line that wraps leaves a copy behind at
+     * every redraw. Narrower than the full bar needs, the bar goes and the sizes stay, as docker
+     * does; the last resort is to cut.
+     */
+    private String fitted(Line line) {
+        String head = line.layer.digest().shortHex() + ": " + line.status;
+        if (!line.active) {
+            return cut(head);
+        }
+        String sizes = Sizes.human(line.done) + "/" + Sizes.human(line.layer.size());
+        String full = head + " " + bar(line.done, line.layer.size()) + " " + sizes;
+        return full.length() < columns ? full : cut(head + " " + sizes);
+    }
+
+    private String cut(String text) {
+        return text.length() < columns ? text : text.substring(0, columns - 1);
     }
 
     private static String bar(long done, long total) {
@@ -177,7 +206,7 @@ final class LayerProgress implements CopyListener, AutoCloseable {
         for (int i = 0; i < BAR_WIDTH; i++) {
             bar.append(i < filled - 1 ? '=' : i == filled - 1 ? '>' : ' ');
         }
-        return bar.append("] ").append(Sizes.human(done)).append('/').append(Sizes.human(total)).toString();
+        return bar.append(']').toString();
     }
 
     @Override

@@ -21,7 +21,7 @@ class LayerProgressTest {
     @Test
     void plainOutputIsOneLinePerStateChangeWithoutEscapes() {
         StringWriter out = new StringWriter();
-        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), false, LayerProgress.Verbs.PULL)) {
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), false, 80, LayerProgress.Verbs.PULL, true)) {
             progress.planned(List.of(LAYER_A, LAYER_B));
             progress.blobSkipped(LAYER_B);
             progress.blobSkipped(CONFIG);
@@ -36,7 +36,7 @@ class LayerProgressTest {
     @Test
     void terminalOutputRedrawsLinesWithABar() {
         StringWriter out = new StringWriter();
-        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), true, LayerProgress.Verbs.PULL)) {
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), true, 120, LayerProgress.Verbs.PULL, true)) {
             progress.planned(List.of(LAYER_A, LAYER_B));
             progress.blobStarted(LAYER_A);
             progress.blobProgress(LAYER_A, 500_000);
@@ -65,12 +65,39 @@ class LayerProgressTest {
     @Test
     void pushWordsAreDockers() {
         StringWriter out = new StringWriter();
-        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), false, LayerProgress.Verbs.PUSH)) {
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), false, 80, LayerProgress.Verbs.PUSH, true)) {
             progress.planned(List.of(LAYER_A, LAYER_B));
             progress.blobSkipped(LAYER_A);
             progress.blobMounted(LAYER_B, dev.jreg.model.Reference.parse("localhost:5000/team/base:1"));
         }
         assertEquals(LAYER_A.digest().shortHex() + ": Layer already exists\n" + LAYER_B.digest().shortHex()
                 + ": Mounted from team/base\n", out.toString());
+    }
+
+    /** A line that wraps leaves a copy behind at every redraw: each must be shorter than the terminal. */
+    @Test
+    void terminalLinesFitAnEightyColumnTerminal() {
+        StringWriter out = new StringWriter();
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), true, 80, LayerProgress.Verbs.PULL, true)) {
+            progress.planned(List.of(LAYER_A, LAYER_B));
+            progress.blobStarted(LAYER_A);
+            progress.blobProgress(LAYER_A, 500_000);
+            progress.blobSkipped(LAYER_B);
+        }
+        List<String> lines = out.toString().replaceAll("\033\\[[0-9]*[AK]|\r", "").lines().toList();
+        assertTrue(lines.stream().allMatch(line -> line.length() < 80), lines::toString);
+        assertTrue(lines.contains(LAYER_A.digest().shortHex() + ": Downloading 500kB/1MB"), lines::toString);
+    }
+
+    @Test
+    void aDumbTerminalGetsPlainLines() {
+        StringWriter err = new StringWriter();
+        CliContext context = new CliContext(java.util.Map.of("TERM", "dumb"), java.nio.file.Path.of("/"), System.in,
+                System.out, new PrintWriter(new StringWriter()), new PrintWriter(err), true);
+        try (LayerProgress progress = LayerProgress.of(context, false, LayerProgress.Verbs.PULL)) {
+            progress.planned(List.of(LAYER_A));
+            progress.blobDone(LAYER_A);
+        }
+        assertEquals(LAYER_A.digest().shortHex() + ": Pull complete\n", err.toString());
     }
 }
