@@ -70,7 +70,7 @@ public final class Jreg {
         // A mirror the user wrote as http:// is meant to be reached over plain HTTP.
         config.settings().mirrors().values().forEach(list -> list.stream().filter(Mirror::plainHttp)
                 .forEach(m -> insecure.add(m.registry())));
-        this.registry = new RegistryClient(config.registry().withInsecure(insecure));
+        this.registry = new RegistryClient(config.registry().withInsecure(insecure), config.notices());
         this.store = store;
     }
 

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * @param registry how to reach registries
  * @param concurrency blobs moved at once
  * @param settings mirrors and insecure registries from configuration
- * @param notices one-line notices for the user (a mirror failed, a mirror served), or null
+ * @param notices one-line notices for the user (a mirror failed, a mirror served, entries of a
+ *     registry's listing skipped), or null
  */
 public record JregConfig(Path store, RegistryOptions registry, int concurrency, JregSettings settings,
         Consumer<String> notices) {

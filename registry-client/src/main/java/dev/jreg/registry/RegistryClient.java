@@ -13,7 +13,6 @@ import dev.jreg.store.ImageSource;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jreg.model.Digest;
 import dev.jreg.model.Json;
@@ -22,8 +21,11 @@ import dev.jreg.store.ImageSink;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
@@ -45,10 +47,20 @@ public final class RegistryClient {
     private static final int MAX_PAGE_SIZE = 1000;
 
     private final RegistryHttp http;
+    private final Consumer<String> notices;
 
     /** @param options credentials, insecure hosts, timeouts */
     public RegistryClient(RegistryOptions options) {
+        this(options, line -> { });
+    }
+
+    /**
+     * @param options credentials, insecure hosts, timeouts
+     * @param notices receives one-line warnings for the user (entries of a listing skipped)
+     */
+    public RegistryClient(RegistryOptions options, Consumer<String> notices) {
         this.http = new RegistryHttp(options);
+        this.notices = notices;
     }
 
     /**
@@ -127,7 +139,11 @@ public final class RegistryClient {
         }
     }
 
-    /** Every tag of a repository, following {@code Link} pagination. */
+    /**
+     * Every tag of a repository, following {@code Link} pagination. Entries of the list that are
+     * not non-empty strings (null, numbers, objects, {@code ""}, as some registries send) are
+     * skipped, with one warning to the notices for the whole listing.
+     */
     public List<String> tags(Reference repository) throws IOException {
         return tags(repository, 0);
     }
@@ -148,7 +164,8 @@ public final class RegistryClient {
     /**
      * The repositories of a registry ({@code /v2/_catalog}), following {@code Link} pagination.
      * Many registries refuse it (Docker Hub, GHCR); that is an {@link UnauthorizedException} or
-     * {@link NotFoundException} saying so.
+     * {@link NotFoundException} saying so. Entries that are not non-empty strings are skipped as
+     * {@link #tags(Reference)} skips them.
      *
      * @param registry the registry, as in references ({@code localhost:5000})
      * @param limit at most this many; 0 for all
@@ -174,28 +191,74 @@ public final class RegistryClient {
         }
         HttpUrl next = first.build();
         List<String> items = new ArrayList<>();
+        Listing listing = new Listing(field, what);
         Set<HttpUrl> seen = new HashSet<>();
         while (next != null && seen.add(next) && (limit <= 0 || items.size() < limit)) {
             try (Response response = http.execute(host, new Request.Builder().url(next), scope)) {
                 if (!response.isSuccessful()) {
                     throw Errors.of(response, what);
                 }
-                JsonNode page = Json.parse(readCapped(response, MAX_LIST_PAGE, field + " of " + what));
-                JsonNode values = page == null ? null : page.get(field);
-                if (values != null && !values.isNull() && !values.isArray()) {
-                    throw new InvalidContentException(field + " of " + what + " is not a JSON array");
-                }
-                for (JsonNode value : values == null ? List.<JsonNode>of() : values) {
+                for (String value : listing.page(readCapped(response, MAX_LIST_PAGE, field + " of " + what))) {
                     if (limit <= 0 || items.size() < limit) {
-                        items.add(value.asText());
+                        items.add(value);
                     }
                 }
                 next = nextLink(response);
-            } catch (JacksonException e) {
-                throw new InvalidContentException(field + " of " + what + " is not valid JSON", e);
             }
         }
+        listing.warnSkipped(notices);
         return items;
+    }
+
+    /**
+     * The names of one listing ({@code tags}, {@code repositories}), read page by page. Entries
+     * that are not non-empty strings are skipped rather than failing the listing (or becoming a
+     * tag named {@code null}), and counted so that the listing ends with one warning, not one per
+     * entry.
+     */
+    private static final class Listing {
+        private final String field;
+        private final String what;
+        private final Set<String> skippedKinds = new TreeSet<>();
+        private int skipped;
+
+        Listing(String field, String what) {
+            this.field = field;
+            this.what = what;
+        }
+
+        /** The names of one page; a missing or null list is an empty page. */
+        List<String> page(byte[] body) throws InvalidContentException {
+            JsonNode values;
+            try {
+                JsonNode page = Json.parse(body);
+                values = page == null ? null : page.get(field);
+            } catch (IOException e) {
+                throw new InvalidContentException(field + " of " + what + " is not valid JSON", e);
+            }
+            if (values != null && !values.isNull() && !values.isArray()) {
+                throw new InvalidContentException(field + " of " + what + " is not a JSON array");
+            }
+            List<String> names = new ArrayList<>();
+            for (JsonNode value : values == null ? List.<JsonNode>of() : values) {
+                if (value.isTextual() && !value.textValue().isEmpty()) {
+                    names.add(value.textValue());
+                } else {
+                    skipped++;
+                    skippedKinds.add(value.isTextual() ? "an empty string" : value.isNull() ? "null"
+                            : value.isNumber() ? "a number" : "a JSON " + value.getNodeType().name().toLowerCase(Locale.ROOT));
+                }
+            }
+            return names;
+        }
+
+        void warnSkipped(Consumer<String> notices) {
+            if (skipped > 0) {
+                notices.accept("warning: " + what + ": skipped " + skipped + (skipped == 1 ? " entry" : " entries")
+                        + " of \"" + field + "\" that " + (skipped == 1 ? "is not a name" : "are not names") + " ("
+                        + String.join(", ", skippedKinds) + ")");
+            }
+        }
     }
 
     /**
