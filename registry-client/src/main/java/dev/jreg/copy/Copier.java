@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 
 /**
  * The one copy engine: pull, push, mirror and save are all a copy from an {@link ImageSource} to
@@ -62,34 +61,43 @@ public final class Copier {
                 transfer.skipped.get(), transfer.bytes.get(), changed);
     }
 
-    /** Decides what the sink will hold, collecting child manifests and blobs into the plan. */
+    /**
+     * Decides what the sink will hold, collecting child manifests and blobs into the plan. A whole
+     * index keeps every child, attestations too. A platform subset takes images only: one
+     * platform is that image, several a new index of just them, in which a child the source
+     * listed without a platform carries the one its config names. Attestations are left out of
+     * a subset, as {@code crane index filter} and skopeo's single-image copies leave them.
+     */
     private ManifestBlob select(ImageSource source, ManifestBlob resolved, PlatformSelector selector, Plan plan)
             throws IOException {
         if (!(resolved.manifest() instanceof ImageIndex index)) {
             plan.addImage(resolved);
             return resolved;
         }
+        ImageReader reader = new ImageReader(source);
         if (selector instanceof PlatformSelector.All) {
-            collectAll(source, resolved, plan, 0);
+            collectAll(reader, resolved, plan, 0);
             return resolved;
         }
         List<Platform> wanted = ((PlatformSelector.Only) selector).platforms();
         List<Descriptor> chosen = new ArrayList<>();
         for (Platform platform : wanted) {
-            Descriptor child = index.select(platform).orElseThrow(() -> new NotFoundException(
-                    "no image for platform " + platform + " in " + source.describe() + " (it has "
-                            + platformsOf(index) + ")", 404, "GET", source.describe(), List.of()));
-            if (!chosen.contains(child)) {
-                chosen.add(child);
+            Optional<Descriptor> child = reader.select(index.manifests(), platform);
+            if (child.isEmpty()) {
+                throw new NotFoundException("no image for platform " + platform + " in " + source.describe()
+                        + " (it has " + reader.offered(index) + ")", 404, "GET", source.describe(), List.of());
+            }
+            if (!chosen.contains(child.get())) {
+                chosen.add(child.get());
             }
         }
         if (chosen.size() == 1) {
-            ManifestBlob image = fetchChild(source, chosen.get(0));
+            ManifestBlob image = reader.child(chosen.get(0));
             plan.addImage(image);
             return image;
         }
         for (Descriptor child : chosen) {
-            ManifestBlob image = fetchChild(source, child);
+            ManifestBlob image = reader.child(child);
             plan.addImage(image);
             plan.children.add(image);
         }
@@ -97,33 +105,19 @@ public final class Copier {
                 index.annotations()));
     }
 
-    private void collectAll(ImageSource source, ManifestBlob indexBlob, Plan plan, int depth) throws IOException {
+    private void collectAll(ImageReader reader, ManifestBlob indexBlob, Plan plan, int depth) throws IOException {
         if (depth >= MAX_INDEX_DEPTH) {
             throw new InvalidContentException("indexes nested deeper than " + MAX_INDEX_DEPTH + " levels");
         }
         for (Descriptor child : ((ImageIndex) indexBlob.manifest()).manifests()) {
-            ManifestBlob blob = fetchChild(source, child);
+            ManifestBlob blob = reader.child(child);
             if (blob.manifest() instanceof ImageIndex) {
-                collectAll(source, blob, plan, depth + 1);
+                collectAll(reader, blob, plan, depth + 1);
             } else {
                 plan.addImage(blob);
             }
             plan.children.add(blob);
         }
-    }
-
-    private static ManifestBlob fetchChild(ImageSource source, Descriptor child) throws IOException {
-        ManifestBlob blob = source.manifest(child.digest().toString());
-        if (blob.size() != child.size()) {
-            throw new InvalidContentException("manifest " + child.digest() + " is " + blob.size()
-                    + " bytes but its index says " + child.size());
-        }
-        return blob;
-    }
-
-    private static String platformsOf(ImageIndex index) {
-        return index.manifests().stream().map(d -> d.platform() == null ? "unknown" : d.platform().toString())
-                .collect(Collectors.joining(", "));
     }
 
     /** Child manifests in write order and the unique blobs they need. */

@@ -27,6 +27,13 @@ public record Descriptor(
 
     /** Annotation with which an OCI layout names an image. */
     public static final String REF_NAME = "org.opencontainers.image.ref.name";
+    /**
+     * Annotation with which BuildKit marks what a child of an index is; {@code attestation-manifest}
+     * for the provenance and SBOM attestations it adds (with platform {@code unknown/unknown}).
+     */
+    public static final String REFERENCE_TYPE = "vnd.docker.reference.type";
+    /** Annotation naming the digest of the image an attestation describes. */
+    public static final String REFERENCE_DIGEST = "vnd.docker.reference.digest";
 
     /** Validates required fields and copies collections. */
     public Descriptor {
@@ -79,6 +86,11 @@ public record Descriptor(
     /** A plain descriptor. */
     public static Descriptor of(MediaType mediaType, Digest digest, long size) {
         return new Descriptor(mediaType, digest, size, null, null, null, null);
+    }
+
+    /** True for an attestation manifest in an index: it describes another child and runs nowhere. */
+    public boolean isAttestation() {
+        return "attestation-manifest".equals(annotations.get(REFERENCE_TYPE));
     }
 
     /** The same descriptor with other annotations. */

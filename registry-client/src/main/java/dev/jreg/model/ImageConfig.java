@@ -47,8 +47,11 @@ public record ImageConfig(
                 Json.list(json, "history", History::fromJson));
     }
 
-    /** The platform this config describes. */
+    /** The platform this config describes, or null when it names no os or no architecture. */
     public Platform platform() {
+        if (os == null || os.isEmpty() || architecture == null || architecture.isEmpty()) {
+            return null;
+        }
         return Platform.of(os, architecture, variant);
     }
 

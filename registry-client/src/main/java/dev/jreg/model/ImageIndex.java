@@ -49,8 +49,11 @@ public record ImageIndex(
         return Json.manifest(schemaVersion, mediaType, artifactType, subject, annotations, json -> Json.putAll(json, "manifests", manifests, Descriptor::toJson));
     }
 
-    /** The first child whose platform satisfies the requested one. */
+    /**
+     * The child whose platform, as this index gives it, serves the requested one best (see
+     * {@link Platform#choose}); never an attestation.
+     */
     public Optional<Descriptor> select(Platform wanted) {
-        return manifests.stream().filter(d -> wanted.matches(d.platform())).findFirst();
+        return wanted.choose(manifests);
     }
 }

@@ -59,6 +59,22 @@ public record ImageManifest(
         });
     }
 
+    /**
+     * What this manifest holds when it is an artifact rather than a container image, as the image
+     * spec tells them apart: its {@code artifactType}, else the config's media type when that is
+     * not an image config (a Helm chart's {@code application/vnd.cncf.helm.config.v1+json}).
+     *
+     * @return the artifact type, or null for a container image
+     */
+    public String effectiveArtifactType() {
+        if (artifactType != null && !artifactType.isEmpty()) {
+            return artifactType;
+        }
+        MediaType configType = config.mediaType();
+        return configType.equals(MediaType.OCI_CONFIG) || configType.equals(MediaType.DOCKER_CONFIG) ? null
+                : configType.value();
+    }
+
     /** The config followed by the layers: every blob this manifest needs. */
     public List<Descriptor> blobs() {
         List<Descriptor> all = new ArrayList<>(layers.size() + 1);

@@ -2,9 +2,11 @@ package dev.jreg.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +26,7 @@ public record Platform(
         List<String> osFeatures) {
 
     private static final Pattern PART = Pattern.compile("[a-z0-9_.-]+");
+    private static final Pattern VARIANT = Pattern.compile("v[0-9]{1,2}(\\.[0-9])?");
 
     /** Copies the feature list. */
     public Platform {
@@ -98,32 +101,171 @@ public record Platform(
     }
 
     /**
-     * Whether a platform found in an index satisfies this requested one. Variants are compared
-     * after filling in the defaults (arm64 → v8, arm → v7); a request without a variant takes any.
+     * This platform in containerd's canonical form, so that equal platforms compare equal: os in
+     * lower case ({@code macos} is {@code darwin}); {@code x86_64} and {@code x86-64} are
+     * {@code amd64}, {@code aarch64} is {@code arm64}, {@code i386} is {@code 386}, {@code armhf}
+     * is {@code arm/v7}, {@code armel} is {@code arm/v6}; the default variants are written as
+     * none ({@code amd64} v1, {@code arm64} v8) and {@code arm} without a variant is {@code v7}.
      */
+    public Platform normalized() {
+        String normalOs = os == null ? null : os.toLowerCase(Locale.ROOT);
+        if ("macos".equals(normalOs)) {
+            normalOs = "darwin";
+        }
+        String arch = architecture == null ? null : architecture.toLowerCase(Locale.ROOT);
+        String v = variant == null ? "" : variant.toLowerCase(Locale.ROOT);
+        if (arch != null) {
+            switch (arch) {
+                case "i386", "386" -> {
+                    arch = "386";
+                    v = "";
+                }
+                case "x86_64", "x86-64", "amd64" -> {
+                    arch = "amd64";
+                    v = v.equals("v1") ? "" : v;
+                }
+                case "aarch64", "arm64" -> {
+                    arch = "arm64";
+                    v = switch (v) {
+                        case "8", "v8", "v8.0" -> "";
+                        case "9", "9.0", "v9.0" -> "v9";
+                        default -> v;
+                    };
+                }
+                case "armhf" -> {
+                    arch = "arm";
+                    v = "v7";
+                }
+                case "armel" -> {
+                    arch = "arm";
+                    v = "v6";
+                }
+                case "arm" -> v = switch (v) {
+                    case "", "7" -> "v7";
+                    case "5", "6", "8" -> "v" + v;
+                    default -> v;
+                };
+                default -> {
+                }
+            }
+        }
+        return new Platform(normalOs, arch, v.isEmpty() ? null : v, osVersion, osFeatures);
+    }
+
+    /**
+     * How well a platform found in an index or config serves this requested one, both
+     * {@linkplain #normalized() normalised}: 0 for the same platform, 1, 2… for the compatible
+     * ones this platform also runs, in containerd's order of preference — lower variants of
+     * {@code arm} down to v5 and of {@code amd64} down to v1, then {@code 386} for {@code amd64};
+     * for {@code arm64} v8.x or v9.x the lower arm64 variants, then {@code arm} v8 down to v5.
+     *
+     * @return the rank, or -1 when the candidate is null or does not run here
+     */
+    public int rank(Platform candidate) {
+        if (candidate == null || candidate.os == null || candidate.architecture == null) {
+            return -1;
+        }
+        Platform found = candidate.normalized();
+        List<Platform> runs = compatible();
+        for (int i = 0; i < runs.size(); i++) {
+            Platform p = runs.get(i);
+            if (Objects.equals(p.os, found.os) && Objects.equals(p.architecture, found.architecture)
+                    && Objects.equals(p.variant, found.variant)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether a platform found in an index satisfies this requested one: {@link #rank} is not -1. */
     public boolean matches(Platform candidate) {
-        if (candidate == null || !Objects.equals(os, candidate.os) || !Objects.equals(architecture, candidate.architecture)) {
-            return false;
-        }
-        String wanted = normalizedVariant();
-        return variant == null || Objects.equals(wanted, candidate.normalizedVariant());
+        return rank(candidate) >= 0;
     }
 
-    private String normalizedVariant() {
-        if (variant != null && !variant.isEmpty()) {
-            return variant;
+    /**
+     * The child of an index this platform prefers, by {@link #rank}, the first in index order
+     * among equals. Attestations are never chosen, and children without a platform are not
+     * considered.
+     */
+    public Optional<Descriptor> choose(List<Descriptor> children) {
+        Descriptor best = null;
+        int bestRank = Integer.MAX_VALUE;
+        for (Descriptor child : children) {
+            int rank = child.isAttestation() ? -1 : rank(child.platform());
+            if (rank >= 0 && rank < bestRank) {
+                best = child;
+                bestRank = rank;
+            }
         }
-        if ("arm64".equals(architecture)) {
-            return "v8";
-        }
-        if ("arm".equals(architecture)) {
-            return "v7";
-        }
-        return null;
+        return Optional.ofNullable(best);
     }
 
+    /** This platform and those it also runs, normalised, best first (see {@link #rank}). */
+    private List<Platform> compatible() {
+        Platform self = normalized();
+        List<Platform> runs = new ArrayList<>();
+        runs.add(self);
+        if (self.architecture == null) {
+            return runs;
+        }
+        int[] version = variantVersion(self.variant);
+        switch (self.architecture) {
+            case "amd64" -> {
+                for (int v = version == null ? 1 : version[0] - 1; v >= 2; v--) {
+                    runs.add(self.withArch("amd64", "v" + v));
+                }
+                if (self.variant != null && version != null) {
+                    runs.add(self.withArch("amd64", null));
+                }
+                runs.add(self.withArch("386", null));
+            }
+            case "arm" -> {
+                for (int v = version == null ? 0 : version[0] - 1; v >= 5; v--) {
+                    runs.add(self.withArch("arm", "v" + v));
+                }
+            }
+            case "arm64" -> {
+                int[] arm64 = self.variant == null ? new int[] {8, 0} : version;
+                if (arm64 == null || arm64[0] < 8 || arm64[0] > 9) {
+                    return runs;
+                }
+                runs.clear();
+                if (arm64[0] == 9) {
+                    for (int minor = arm64[1]; minor >= 0; minor--) {
+                        runs.add(self.withArch("arm64", minor == 0 ? "v9" : "v9." + minor));
+                    }
+                }
+                // v9.x includes what v8.(x+5) has, and v9 is the newest major there is.
+                for (int minor = arm64[0] == 9 ? Math.min(arm64[1] + 5, 9) : arm64[1]; minor >= 0; minor--) {
+                    runs.add(self.withArch("arm64", minor == 0 ? null : "v8." + minor));
+                }
+                for (int v = 8; v >= 5; v--) {
+                    runs.add(self.withArch("arm", "v" + v));
+                }
+            }
+            default -> {
+            }
+        }
+        return runs;
+    }
+
+    private Platform withArch(String arch, String newVariant) {
+        return new Platform(os, arch, newVariant, osVersion, osFeatures);
+    }
+
+    /** {@code v7} → {7, 0}, {@code v8.2} → {8, 2}; null for anything else. */
+    private static int[] variantVersion(String variant) {
+        if (variant == null || !VARIANT.matcher(variant).matches()) {
+            return null;
+        }
+        String[] parts = variant.substring(1).split("\\.");
+        return new int[] {Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 0};
+    }
+
+    /** {@code os/arch[/variant]}; a part the platform lacks reads {@code unknown}. */
     @Override
     public String toString() {
-        return os + "/" + architecture + (variant == null || variant.isEmpty() ? "" : "/" + variant);
+        return (os == null ? "unknown" : os) + "/" + (architecture == null ? "unknown" : architecture)
+                + (variant == null || variant.isEmpty() ? "" : "/" + variant);
     }
 }

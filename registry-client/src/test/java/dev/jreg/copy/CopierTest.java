@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.NotFoundException;
 import dev.jreg.model.Descriptor;
-import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;
@@ -17,7 +16,6 @@ import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
 import dev.jreg.testing.MemoryStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,10 +30,7 @@ class CopierTest {
     final Copier copier = new Copier();
 
     Descriptor blob(String content, MediaType type) {
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        Descriptor d = Descriptor.of(type, Digest.sha256(bytes), bytes.length);
-        source.blobs.put(d.digest(), bytes);
-        return d;
+        return source.addBlob(type, content);
     }
 
     ManifestBlob image(String name, Descriptor... layers) throws IOException {

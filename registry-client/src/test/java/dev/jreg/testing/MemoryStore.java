@@ -25,6 +25,14 @@ public final class MemoryStore implements ImageSource, ImageSink {
     /** When set, each {@link #hasBlob} waits for the others at this barrier: only checks that run at once get past. */
     public volatile java.util.concurrent.CyclicBarrier hasBlobBarrier;
 
+    /** Adds a blob of this content and gives its descriptor. */
+    public Descriptor addBlob(dev.jreg.model.MediaType type, String content) {
+        byte[] bytes = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Descriptor d = Descriptor.of(type, Digest.sha256(bytes), bytes.length);
+        blobs.put(d.digest(), bytes);
+        return d;
+    }
+
     /** Adds a manifest, optionally under a tag. */
     public void addManifest(ManifestBlob manifest, String tag) {
         manifests.put(manifest.digest(), manifest);
