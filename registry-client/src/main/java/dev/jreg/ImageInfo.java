@@ -10,36 +10,58 @@ import java.util.List;
  *
  * @param name the location inspected
  * @param manifest the top manifest's descriptor (digest, media type, size)
- * @param platforms for an index, every child with its total size; empty for an image
+ * @param platforms for an index, every child but the attestations, with its total size; empty
+ *     for an image
+ * @param attestations for an index, its attestation manifests (BuildKit's provenance and SBOMs),
+ *     which run on no platform; empty for an image
  * @param image the image shown: the manifest itself, or the chosen platform of an index; null for
  *     an index when no platform was chosen
  */
-public record ImageInfo(String name, Descriptor manifest, List<PlatformEntry> platforms, Image image) {
-    /** Copies the list. */
+public record ImageInfo(String name, Descriptor manifest, List<PlatformEntry> platforms, List<Attestation> attestations,
+        Image image) {
+    /** Copies the lists. */
     public ImageInfo {
         platforms = List.copyOf(platforms);
+        attestations = List.copyOf(attestations);
     }
 
     /**
-     * One child of an index.
+     * One image or artifact of an index.
      *
-     * @param descriptor the child's descriptor as the index lists it (with its platform)
-     * @param size config plus compressed layers of that child, or -1 when it is not an image
+     * @param descriptor the child's descriptor as the index lists it
+     * @param platform its platform: the index's, else the one its config names; null for an
+     *     artifact or nested index
+     * @param artifactType for an artifact, its type (see {@link dev.jreg.model.ImageManifest#effectiveArtifactType});
+     *     else null
+     * @param size config plus compressed layers of that child in bytes, or -1 for a nested index
      */
-    public record PlatformEntry(Descriptor descriptor, long size) {
+    public record PlatformEntry(Descriptor descriptor, Platform platform, String artifactType, long size) {
     }
 
     /**
-     * One image.
+     * One attestation manifest of an index.
+     *
+     * @param descriptor its descriptor as the index lists it
+     * @param subject the digest of the image it describes ({@code vnd.docker.reference.digest}),
+     *     or null when the index does not say
+     * @param size config plus compressed layers in bytes, or -1 when it is not an image manifest
+     */
+    public record Attestation(Descriptor descriptor, String subject, long size) {
+    }
+
+    /**
+     * One image or artifact.
      *
      * @param manifest its manifest's descriptor
-     * @param platform the platform its config names
-     * @param config the parsed config
+     * @param platform the platform its config names, or null (an artifact, a config without one)
+     * @param artifactType for an artifact, its type; null for a container image
+     * @param config the parsed config; for an artifact only its creation time, from the manifest's
+     *     annotations
      * @param configDescriptor the config blob's descriptor
      * @param layers the layers, base first
      */
-    public record Image(Descriptor manifest, Platform platform, ImageConfig config, Descriptor configDescriptor,
-            List<Descriptor> layers) {
+    public record Image(Descriptor manifest, Platform platform, String artifactType, ImageConfig config,
+            Descriptor configDescriptor, List<Descriptor> layers) {
         /** Copies the list. */
         public Image {
             layers = List.copyOf(layers);

@@ -4,8 +4,8 @@ import dev.jreg.auth.Credentials;
 import dev.jreg.copy.Copier;
 import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
+import dev.jreg.copy.ImageReader;
 import dev.jreg.copy.Parallel;
-import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.ErrorCode;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.NotFoundException;
@@ -18,7 +18,6 @@ import dev.jreg.model.Digest;
 import dev.jreg.model.ImageConfig;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
-import dev.jreg.model.Json;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
@@ -41,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,8 +57,6 @@ import java.util.function.Predicate;
  * }</pre>
  */
 public final class Jreg {
-    private static final long MAX_CONFIG = 8L * 1024 * 1024;
-
     private final JregConfig config;
     private final RegistryClient registry;
     private final OciLayout store;
@@ -153,49 +151,55 @@ public final class Jreg {
         Map<Digest, Descriptor> distinct = new LinkedHashMap<>();
         heads.forEach(d -> distinct.putIfAbsent(d.digest(), d));
         ImageSource source = place.source();
+        ImageReader reader = new ImageReader(source);
         List<TagDetail> summaries = Parallel.map(List.copyOf(distinct.values()), concurrency,
-                d -> summarize(source, d));
+                d -> summarize(source, reader, d));
         Map<Digest, TagDetail> byDigest = new HashMap<>();
         summaries.forEach(s -> byDigest.put(s.manifest().digest(), s));
         List<TagDetail> rows = new ArrayList<>();
         for (int i = 0; i < tags.size(); i++) {
-            TagDetail summary = byDigest.get(heads.get(i).digest());
-            rows.add(new TagDetail(tags.get(i), summary.manifest(), summary.platforms(), summary.size(), summary.created()));
+            rows.add(byDigest.get(heads.get(i).digest()).withTag(tags.get(i)));
         }
         return rows;
     }
 
-    private TagDetail summarize(ImageSource source, Descriptor descriptor) throws IOException {
+    /** Platforms, artifact types and sizes of an image or index; attestations only counted. */
+    private static TagDetail summarize(ImageSource source, ImageReader reader, Descriptor descriptor)
+            throws IOException {
         ManifestBlob blob = source.manifest(descriptor.digest().toString());
         List<Platform> platforms = new ArrayList<>();
+        Set<String> artifactTypes = new LinkedHashSet<>();
+        int attestations = 0;
         long size = 0;
         String created = null;
-        List<ManifestBlob> images = new ArrayList<>();
+        record Shown(ImageManifest image, Platform platform) {
+        }
+        List<Shown> images = new ArrayList<>();
         if (blob.manifest() instanceof ImageIndex index) {
             for (Descriptor child : index.manifests()) {
-                ManifestBlob childBlob = source.manifest(child.digest().toString());
-                if (childBlob.manifest() instanceof ImageManifest) {
-                    images.add(childBlob);
-                    if (child.platform() != null) {
-                        platforms.add(child.platform());
-                    }
+                if (child.isAttestation()) {
+                    attestations++;
+                } else if (reader.child(child).manifest() instanceof ImageManifest image) {
+                    images.add(new Shown(image, reader.platformOf(child)));
                 }
             }
         } else {
-            images.add(blob);
+            ImageManifest image = (ImageManifest) blob.manifest();
+            images.add(new Shown(image, reader.config(image).platform()));
         }
-        for (ManifestBlob image : images) {
-            ImageManifest manifest = (ImageManifest) image.manifest();
-            size += manifest.config().size() + manifest.layersSize();
+        for (Shown shown : images) {
+            size += shown.image().config().size() + shown.image().layersSize();
+            String artifactType = shown.image().effectiveArtifactType();
+            if (artifactType != null) {
+                artifactTypes.add(artifactType);
+            } else if (shown.platform() != null) {
+                platforms.add(shown.platform());
+            }
             if (created == null) {
-                ImageConfig config = parseConfig(readConfig(source, manifest), manifest.config());
-                created = config.created();
-                if (!(blob.manifest() instanceof ImageIndex)) {
-                    platforms.add(config.platform());
-                }
+                created = reader.config(shown.image()).created();
             }
         }
-        return new TagDetail(null, blob.descriptor(), platforms, size, created);
+        return new TagDetail(null, blob.descriptor(), platforms, List.copyOf(artifactTypes), attestations, size, created);
     }
 
     /** The repositories of a registry, where it allows listing them. */
@@ -372,25 +376,33 @@ public final class Jreg {
     public ImageInfo inspect(ImageLocation location, Platform platform) throws IOException {
         Place place = place(location);
         ImageSource source = place.source();
+        ImageReader reader = new ImageReader(source);
         ManifestBlob top = source.manifest(place.tagOrDigest());
         List<ImageInfo.PlatformEntry> platforms = new ArrayList<>();
+        List<ImageInfo.Attestation> attestations = new ArrayList<>();
         ManifestBlob shown = top;
         if (top.manifest() instanceof ImageIndex index) {
             for (Descriptor child : index.manifests()) {
-                ManifestBlob blob = source.manifest(child.digest().toString());
-                long size = blob.manifest() instanceof ImageManifest m ? m.config().size() + m.layersSize() : -1;
-                platforms.add(new ImageInfo.PlatformEntry(child, size));
+                ManifestBlob blob = reader.child(child);
+                ImageManifest m = blob.manifest() instanceof ImageManifest image ? image : null;
+                long size = m != null ? m.config().size() + m.layersSize() : -1;
+                if (child.isAttestation()) {
+                    attestations.add(new ImageInfo.Attestation(child, child.annotations().get(Descriptor.REFERENCE_DIGEST),
+                            size));
+                } else {
+                    platforms.add(new ImageInfo.PlatformEntry(child, reader.platformOf(child),
+                            m != null ? m.effectiveArtifactType() : ((ImageIndex) blob.manifest()).artifactType(), size));
+                }
             }
-            shown = platform == null ? null : source.manifest(index.select(platform).orElseThrow(() -> new NotFoundException(
-                    "no image for platform " + platform + " in " + location, 404, "GET", location.toString(), List.of()))
-                    .digest().toString());
+            shown = platform == null ? null : reader.child(choose(reader, index, platform, location));
         }
         ImageInfo.Image image = null;
         if (shown != null && shown.manifest() instanceof ImageManifest m) {
-            ImageConfig config = parseConfig(readConfig(source, m), m.config());
-            image = new ImageInfo.Image(shown.descriptor(), config.platform(), config, m.config(), m.layers());
+            ImageConfig config = reader.config(m);
+            image = new ImageInfo.Image(shown.descriptor(), config.platform(), m.effectiveArtifactType(), config, m.config(),
+                    m.layers());
         }
-        return new ImageInfo(location.toString(), top.descriptor(), platforms, image);
+        return new ImageInfo(location.toString(), top.descriptor(), platforms, attestations, image);
     }
 
     /**
@@ -401,45 +413,25 @@ public final class Jreg {
     public byte[] config(ImageLocation location, Platform platform) throws IOException {
         Place place = place(location);
         ImageSource source = place.source();
+        ImageReader reader = new ImageReader(source);
         ManifestBlob manifest = source.manifest(place.tagOrDigest());
         if (manifest.manifest() instanceof ImageIndex index) {
-            Platform wanted = platform != null ? platform : Platform.host();
-            Descriptor child = index.select(wanted).orElseThrow(() -> new NotFoundException(
-                    "no image for platform " + wanted + " in " + location, 404, "GET", location.toString(), List.of()));
-            manifest = source.manifest(child.digest().toString());
+            manifest = reader.child(choose(reader, index, platform != null ? platform : Platform.host(), location));
         }
         if (!(manifest.manifest() instanceof ImageManifest image)) {
             throw new InvalidContentException(location + " is not an image manifest");
         }
-        return readConfig(source, image);
+        return reader.configBytes(image);
     }
 
-    private static byte[] readConfig(ImageSource source, ImageManifest image) throws IOException {
-        Descriptor config = image.config();
-        if (config.size() > MAX_CONFIG) {
-            throw new InvalidContentException("config " + config.digest() + " is " + config.size()
-                    + " bytes, over the " + MAX_CONFIG + "-byte limit");
+    private static Descriptor choose(ImageReader reader, ImageIndex index, Platform wanted, ImageLocation location)
+            throws IOException {
+        Optional<Descriptor> child = reader.select(index.manifests(), wanted);
+        if (child.isEmpty()) {
+            throw new NotFoundException("no image for platform " + wanted + " in " + location + " (it has "
+                    + reader.offered(index) + ")", 404, "GET", location.toString(), List.of());
         }
-        byte[] bytes;
-        try (InputStream in = source.blob(config)) {
-            bytes = in.readNBytes((int) config.size() + 1);
-        }
-        Digest actual = config.digest().withHash(config.digest().newHasher().digest(bytes));
-        if (bytes.length != config.size() || !actual.equals(config.digest())) {
-            throw new DigestMismatchException("config digest mismatch: expected " + config.digest() + " ("
-                    + config.size() + " bytes), got " + actual + " (" + bytes.length + " bytes)");
-        }
-        return bytes;
-    }
-
-    private static ImageConfig parseConfig(byte[] bytes, Descriptor descriptor) throws InvalidContentException {
-        try {
-            return ImageConfig.fromJson(Json.parse(bytes));
-        } catch (IOException e) {
-            throw new InvalidContentException("image config " + descriptor.digest() + " is not valid JSON", e);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidContentException("image config " + descriptor.digest() + " is invalid: " + e.getMessage(), e);
-        }
+        return child.get();
     }
 
     /**
@@ -490,17 +482,19 @@ public final class Jreg {
 
     private LocalImage describe(Reference reference, Descriptor entry) throws IOException {
         ManifestBlob blob = store.readManifest(entry);
+        ImageReader reader = new ImageReader(store.source(reference));
         ImageManifest image;
         Digest id;
         if (blob.manifest() instanceof ImageIndex index) {
-            Optional<Descriptor> shown = index.select(Platform.host()).filter(store::hasBlob)
-                    .or(() -> index.manifests().stream().filter(store::hasBlob).findFirst());
+            List<Descriptor> present = index.manifests().stream().filter(store::hasBlob).toList();
+            Optional<Descriptor> shown = reader.select(present, Platform.host())
+                    .or(() -> present.stream().filter(d -> !d.isAttestation()).findFirst());
             if (shown.isEmpty()) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, 0);
+                return new LocalImage(reference, entry, blob.digest(), null, null, null, 0);
             }
-            ManifestBlob child = store.readManifest(shown.get());
+            ManifestBlob child = reader.child(shown.get());
             if (!(child.manifest() instanceof ImageManifest m)) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, 0);
+                return new LocalImage(reference, entry, blob.digest(), null, null, null, 0);
             }
             image = m;
             id = blob.digest();
@@ -508,8 +502,9 @@ public final class Jreg {
             image = (ImageManifest) blob.manifest();
             id = image.config().digest();
         }
-        ImageConfig imageConfig = parseConfig(store.readBlob(image.config().digest(), MAX_CONFIG), image.config());
+        ImageConfig imageConfig = reader.config(image);
         long size = image.config().size() + image.layersSize();
-        return new LocalImage(reference, entry, id, imageConfig.platform(), imageConfig.created(), size);
+        return new LocalImage(reference, entry, id, imageConfig.platform(), image.effectiveArtifactType(),
+                imageConfig.created(), size);
     }
 }

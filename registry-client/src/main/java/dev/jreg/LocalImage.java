@@ -11,10 +11,12 @@ import dev.jreg.model.Reference;
  * @param reference the full name
  * @param manifest the named manifest or index
  * @param imageId the config digest of the image shown (docker's IMAGE ID), or the index digest
- * @param platform platform of the image shown, or null when unknown
+ * @param platform platform of the image shown, or null when unknown or an artifact
+ * @param artifactType for an artifact, its type (see {@link dev.jreg.model.ImageManifest#effectiveArtifactType});
+ *     null for a container image
  * @param created creation time from the config (RFC 3339), or null
  * @param size config plus compressed layers of the image shown, in bytes
  */
-public record LocalImage(Reference reference, Descriptor manifest, Digest imageId, Platform platform, String created,
-        long size) {
+public record LocalImage(Reference reference, Descriptor manifest, Digest imageId, Platform platform,
+        String artifactType, String created, long size) {
 }

@@ -88,6 +88,7 @@ final class ImagesCommand implements Callable<Integer> {
         fields.put("Reference", image.reference().toString());
         fields.put("MediaType", image.manifest().mediaType().value());
         fields.put("Platform", image.platform() != null ? image.platform().toString() : null);
+        fields.put("ArtifactType", image.artifactType());
         fields.put("CreatedAt", image.created());
         fields.put("CreatedSince", Sizes.ago(image.created(), now));
         fields.put("Size", image.size());

@@ -79,9 +79,17 @@ final class InspectCommand implements Callable<Integer> {
             out.println("Platforms:");
             Table table = new Table("PLATFORM", "DIGEST", "SIZE");
             for (ImageInfo.PlatformEntry entry : info.platforms()) {
-                Descriptor d = entry.descriptor();
-                table.row(d.platform() == null ? "unknown" : d.platform().toString(), d.digest().toString(),
-                        entry.size() < 0 ? "-" : Sizes.human(entry.size()));
+                table.row(kind(entry.platform(), entry.artifactType()), entry.descriptor().digest().toString(),
+                        size(entry.size()));
+            }
+            table.print(out, "  ");
+        }
+        if (!info.attestations().isEmpty()) {
+            out.println("Attestations:");
+            Table table = new Table("FOR", "DIGEST", "SIZE");
+            for (ImageInfo.Attestation attestation : info.attestations()) {
+                table.row(attestedImage(info, attestation), attestation.descriptor().digest().toString(),
+                        size(attestation.size()));
             }
             table.print(out, "  ");
         }
@@ -94,7 +102,11 @@ final class InspectCommand implements Callable<Integer> {
         if (!info.platforms().isEmpty()) {
             out.println("Image:      " + image.manifest().digest());
         }
-        out.println("Platform:   " + image.platform());
+        if (image.artifactType() != null) {
+            out.println("Artifact:   " + image.artifactType());
+        } else {
+            out.println("Platform:   " + kind(image.platform(), null));
+        }
         out.println("Created:    " + (config.created() == null ? "" : config.created()));
         if (runtime != null) {
             list(out, "Env:", runtime.env());
@@ -125,6 +137,24 @@ final class InspectCommand implements Callable<Integer> {
             }
             history.print(out, "  ");
         }
+    }
+
+    /** A platform, else an artifact type, else {@code unknown}: never a literal null. */
+    private static String kind(Platform platform, String artifactType) {
+        return platform != null ? platform.toString() : artifactType != null ? artifactType : "unknown";
+    }
+
+    private static String size(long bytes) {
+        return bytes < 0 ? "-" : Sizes.human(bytes);
+    }
+
+    /** The platform of the image an attestation describes, else that image's digest. */
+    private static String attestedImage(ImageInfo info, ImageInfo.Attestation attestation) {
+        if (attestation.subject() == null) {
+            return "-";
+        }
+        return info.platforms().stream().filter(p -> p.descriptor().digest().toString().equals(attestation.subject()))
+                .findFirst().map(p -> kind(p.platform(), p.artifactType())).orElse(attestation.subject());
     }
 
     private static void line(PrintWriter out, String label, String value) {
@@ -161,13 +191,20 @@ final class InspectCommand implements Callable<Integer> {
             List<Map<String, Object>> platforms = new ArrayList<>();
             for (ImageInfo.PlatformEntry entry : info.platforms()) {
                 Map<String, Object> p = new LinkedHashMap<>();
-                p.put("platform", entry.descriptor().platform() == null ? null : entry.descriptor().platform().toString());
-                p.put("digest", entry.descriptor().digest().toString());
-                p.put("mediaType", entry.descriptor().mediaType().value());
-                p.put("size", entry.size());
-                platforms.add(p);
+                p.put("platform", entry.platform() == null ? null : entry.platform().toString());
+                p.put("artifactType", entry.artifactType());
+                platforms.add(manifest(p, entry.descriptor(), entry.size()));
             }
             root.put("platforms", platforms);
+        }
+        if (!info.attestations().isEmpty()) {
+            List<Map<String, Object>> attestations = new ArrayList<>();
+            for (ImageInfo.Attestation attestation : info.attestations()) {
+                Map<String, Object> a = new LinkedHashMap<>();
+                a.put("subject", attestation.subject());
+                attestations.add(manifest(a, attestation.descriptor(), attestation.size()));
+            }
+            root.put("attestations", attestations);
         }
         ImageInfo.Image image = info.image();
         if (image != null) {
@@ -175,7 +212,8 @@ final class InspectCommand implements Callable<Integer> {
             ImageConfig.Container runtime = config.config();
             Map<String, Object> i = new LinkedHashMap<>();
             i.put("digest", image.manifest().digest().toString());
-            i.put("platform", image.platform().toString());
+            i.put("platform", image.platform() == null ? null : image.platform().toString());
+            i.put("artifactType", image.artifactType());
             i.put("created", config.created());
             i.put("author", config.author());
             i.put("env", runtime == null ? null : runtime.env());
@@ -205,10 +243,14 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static Map<String, Object> descriptor(Descriptor d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("digest", d.digest().toString());
-        m.put("mediaType", d.mediaType().value());
-        m.put("size", d.size());
-        return m;
+        return manifest(new LinkedHashMap<>(), d, d.size());
+    }
+
+    /** Adds a child's digest and media type and the size to give for it (its image's, for an index's child). */
+    private static Map<String, Object> manifest(Map<String, Object> fields, Descriptor d, long size) {
+        fields.put("digest", d.digest().toString());
+        fields.put("mediaType", d.mediaType().value());
+        fields.put("size", size);
+        return fields;
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** {@code jreg tags}: a repository's tags, with {@code --details} their digests, platforms and sizes. */
 final class TagsCommand implements Callable<Integer> {
@@ -76,7 +77,7 @@ final class TagsCommand implements Callable<Integer> {
         Table table = new Table("TAG", "DIGEST", "PLATFORMS", "SIZE", "CREATED");
         Instant now = Instant.now();
         for (TagDetail row : rows) {
-            table.row(row.tag(), row.manifest().digest().toString(), platforms(row.platforms()), Sizes.human(row.size()),
+            table.row(row.tag(), row.manifest().digest().toString(), platforms(row), Sizes.human(row.size()),
                     Sizes.ago(row.created(), now));
         }
         table.print(context.out(), "");
@@ -87,8 +88,13 @@ final class TagsCommand implements Callable<Integer> {
         return limit > 0 && tags.size() > limit ? tags.subList(0, limit) : tags;
     }
 
-    private static String platforms(List<Platform> platforms) {
-        return platforms.isEmpty() ? "-" : platforms.stream().map(Platform::toString).collect(Collectors.joining(","));
+    /** Platforms, then artifact types, then how many attestations ride along: {@code linux/amd64,linux/arm64 +2 attestations}. */
+    private static String platforms(TagDetail row) {
+        String kinds = Stream.concat(row.platforms().stream().map(Platform::toString), row.artifactTypes().stream())
+                .collect(Collectors.joining(","));
+        String attestations = row.attestations() == 0 ? ""
+                : " +" + row.attestations() + (row.attestations() == 1 ? " attestation" : " attestations");
+        return (kinds.isEmpty() ? "-" : kinds) + attestations;
     }
 
     private static Map<String, Object> toJson(TagDetail row) {
@@ -97,6 +103,8 @@ final class TagsCommand implements Callable<Integer> {
         m.put("digest", row.manifest().digest().toString());
         m.put("mediaType", row.manifest().mediaType().value());
         m.put("platforms", row.platforms().stream().map(Platform::toString).toList());
+        m.put("artifactTypes", row.artifactTypes());
+        m.put("attestations", row.attestations());
         m.put("size", row.size());
         m.put("created", row.created());
         return m;

@@ -1,0 +1,300 @@
+package dev.jreg.cli;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.jreg.layout.OciLayout;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.ImageManifest;
+import dev.jreg.model.Json;
+import dev.jreg.model.ManifestBlob;
+import dev.jreg.model.MediaType;
+import dev.jreg.model.Platform;
+import dev.jreg.model.Reference;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What real registries send that other clients accept: the command accepts it too, and prints no literal null. */
+class RegistryLeniencyTest {
+    static final String HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json";
+
+    @RegisterExtension
+    static WireMockExtension registry = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path store;
+
+    @BeforeEach
+    void ping() {
+        registry.stubFor(get("/v2/").willReturn(okJson("{}")));
+    }
+
+    String repo() {
+        return "127.0.0.1:" + registry.getPort() + "/demo/app";
+    }
+
+    Cli.Result run(String... args) {
+        return new Cli(home, store).run(args);
+    }
+
+    Cli.Result ok(String... args) {
+        Cli.Result result = run(args);
+        assertEquals(0, result.exitCode(), result::toString);
+        return result;
+    }
+
+    Descriptor blob(MediaType type, String content) {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        Descriptor d = Descriptor.of(type, Digest.sha256(bytes), bytes.length);
+        registry.stubFor(any(urlEqualTo("/v2/demo/app/blobs/" + d.digest())).willReturn(aResponse().withBody(bytes)));
+        return d;
+    }
+
+    /** Serves a manifest by digest and, when given, by tag; exactly these bytes. */
+    ManifestBlob manifest(String tag, byte[] bytes) throws Exception {
+        ManifestBlob m = ManifestBlob.of(bytes, null);
+        for (String name : tag == null ? List.of(m.digest().toString()) : List.of(m.digest().toString(), tag)) {
+            registry.stubFor(any(urlEqualTo("/v2/demo/app/manifests/" + name)).willReturn(aResponse().withBody(bytes)
+                    .withHeader("Content-Type", m.mediaType().value())
+                    .withHeader("Docker-Content-Digest", m.digest().toString())));
+        }
+        return m;
+    }
+
+    ManifestBlob manifest(String tag, String json) throws Exception {
+        return manifest(tag, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    ManifestBlob image(String tag, String configJson, String layer) throws Exception {
+        ManifestBlob m = ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST, null,
+                blob(MediaType.OCI_CONFIG, configJson), List.of(blob(MediaType.OCI_LAYER_GZIP, layer)), null, null));
+        return manifest(tag, m.bytes());
+    }
+
+    ManifestBlob image(String tag, Platform platform) throws Exception {
+        return image(tag, "{\"architecture\":\"" + platform.architecture() + "\",\"os\":\"" + platform.os() + "\""
+                + (platform.variant() == null ? "" : ",\"variant\":\"" + platform.variant() + "\"")
+                + ",\"created\":\"2024-05-01T00:00:00Z\"}", "layer of " + platform);
+    }
+
+    static String entry(ManifestBlob child, String extra) {
+        return "{\"mediaType\":\"" + child.mediaType() + "\",\"digest\":\"" + child.digest() + "\",\"size\":" + child.size()
+                + extra + "}";
+    }
+
+    static void assertNoNull(Cli.Result result) {
+        assertFalse(result.out().contains("null"), result::toString);
+        assertFalse(result.err().contains("null/"), result::toString);
+    }
+
+    // Junk in lists
+
+    @Test
+    void nexusNullTagNeitherBreaksDetailsNorCopyOfAllTags() throws Exception {
+        registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(okJson("{\"name\":\"demo/app\",\"tags\":[null,\"1\"]}")));
+        ManifestBlob one = image("1", Platform.of("linux", "amd64", null));
+
+        Cli.Result details = ok("tags", "--details", repo());
+        assertEquals(2, details.out().lines().count(), details::toString);
+        assertTrue(details.out().lines().skip(1).findFirst().orElseThrow().startsWith("1 "), details::toString);
+        assertNoNull(details);
+        assertEquals(1, details.err().lines().filter(l -> l.startsWith("warning: ")).count(), details::toString);
+
+        Cli.Result copy = ok("copy", "--all-tags", repo(), "local:demo/app");
+        assertTrue(copy.err().contains("Copied 1 of 1 tags"), copy::toString);
+        assertEquals(1, copy.err().lines().filter(l -> l.equals("warning: " + repo()
+                + ": skipped 1 entry of \"tags\" that is not a name (null)")).count(), copy::toString);
+        assertEquals(one.digest(), OciLayout.open(store).lookup(Reference.parse("demo/app:1")).orElseThrow().digest());
+    }
+
+    @Test
+    void otherJunkInTagsAndCatalogIsSkippedToo() throws Exception {
+        registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list"))
+                .willReturn(okJson("{\"name\":\"demo/app\",\"tags\":[42,\"\",\"1\",{\"tag\":\"2\"},null]}")));
+        registry.stubFor(get(urlEqualTo("/v2/_catalog")).willReturn(okJson("{\"repositories\":[null,\"demo/app\",false]}")));
+
+        Cli.Result tags = ok("tags", "--format", "json", repo());
+        assertEquals("[\"1\"]", Json.write(Json.parse(tags.out()).path("tags")));
+        assertEquals(1, tags.err().lines().count(), tags::toString);
+        Cli.Result catalog = ok("catalog", "127.0.0.1:" + registry.getPort());
+        assertEquals("demo/app\n", catalog.out());
+        assertTrue(catalog.err().contains("skipped 2 entries of \"repositories\""), catalog::toString);
+    }
+
+    // Index entries without platform
+
+    @Test
+    void indexWhoseOnlyEntryHasNoPlatformIsPulled() throws Exception {
+        ManifestBlob host = image(null, Platform.host());
+        manifest("1", "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + entry(host, "") + "]}");
+        ManifestBlob amd64 = image(null, Platform.of("linux", "amd64", null));
+        manifest("2", "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + entry(amd64, "") + "]}");
+
+        ok("pull", "-q", repo() + ":1");
+        ok("pull", "-q", "--platform", "linux/amd64", repo() + ":2");
+
+        OciLayout layout = OciLayout.open(store);
+        assertEquals(host.digest(), layout.lookup(Reference.parse(repo() + ":1")).orElseThrow().digest());
+        assertEquals(amd64.digest(), layout.lookup(Reference.parse(repo() + ":2")).orElseThrow().digest());
+    }
+
+    @Test
+    void platformlessEntriesShowTheirConfigsPlatformEverywhere() throws Exception {
+        ManifestBlob amd64 = image(null, Platform.of("linux", "x86_64", null));
+        ManifestBlob arm = image(null, Platform.of("linux", "aarch64", null));
+        manifest("1", "{\"schemaVersion\":2,\"manifests\":[" + entry(amd64, "") + "," + entry(arm, "") + "]}");
+        registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(okJson("{\"tags\":[\"1\"]}")));
+
+        Cli.Result inspect = ok("inspect", repo() + ":1");
+        assertTrue(inspect.out().contains("linux/x86_64") && inspect.out().contains("linux/aarch64"), inspect::toString);
+        assertFalse(inspect.out().contains("unknown"), inspect::toString);
+        Cli.Result arm64 = ok("inspect", "--platform", "linux/arm64/v8", repo() + ":1");
+        assertTrue(arm64.out().contains("Image:      " + arm.digest()), arm64::toString);
+        Cli.Result details = ok("tags", "--details", repo());
+        assertTrue(details.out().contains("linux/x86_64,linux/aarch64"), details::toString);
+    }
+
+    // Attestations
+
+    /** A BuildKit index: linux/amd64 and linux/arm64, each with its attestation manifest. */
+    record BuildKit(ManifestBlob amd64, ManifestBlob arm64, ManifestBlob attestation, ManifestBlob index) {
+    }
+
+    ManifestBlob attestation(ManifestBlob subject) throws Exception {
+        return image(null, "{\"architecture\":\"unknown\",\"os\":\"unknown\",\"config\":{},"
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}", "{\"_type\":\"https://in-toto.io/Statement/v0.1\","
+                + "\"subject\":\"" + subject.digest() + "\"}" + " ".repeat(5000));
+    }
+
+    BuildKit buildKit() throws Exception {
+        ManifestBlob amd64 = image(null, Platform.of("linux", "amd64", null));
+        ManifestBlob arm64 = image(null, Platform.of("linux", "arm64", null));
+        ManifestBlob attestation = attestation(amd64);
+        String unknown = ",\"platform\":{\"architecture\":\"unknown\",\"os\":\"unknown\"}";
+        ManifestBlob index = manifest("multi", "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+                + "\"manifests\":["
+                + entry(amd64, ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}") + ","
+                + entry(arm64, ",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}") + ","
+                + entry(attestation, ",\"annotations\":{\"vnd.docker.reference.digest\":\"" + amd64.digest()
+                        + "\",\"vnd.docker.reference.type\":\"attestation-manifest\"}" + unknown) + ","
+                + entry(attestation(arm64), ",\"annotations\":{\"vnd.docker.reference.digest\":\"" + arm64.digest()
+                        + "\",\"vnd.docker.reference.type\":\"attestation-manifest\"}" + unknown) + "]}");
+        registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(okJson("{\"tags\":[\"multi\"]}")));
+        return new BuildKit(amd64, arm64, attestation, index);
+    }
+
+    static long imageSize(ManifestBlob image) {
+        ImageManifest m = (ImageManifest) image.manifest();
+        return m.config().size() + m.layersSize();
+    }
+
+    @Test
+    void attestationsAreShownApartAndNotCountedAsPlatforms() throws Exception {
+        BuildKit b = buildKit();
+
+        Cli.Result inspect = ok("inspect", repo() + ":multi");
+        assertFalse(inspect.out().contains("unknown"), inspect::toString);
+        String attestations = inspect.out().substring(inspect.out().indexOf("Attestations:"));
+        assertTrue(attestations.contains("linux/amd64") && attestations.contains("linux/arm64"), inspect::toString);
+
+        JsonNode json = Json.parse(ok("inspect", "--format", "json", repo() + ":multi").out());
+        assertEquals(2, json.path("platforms").size());
+        assertEquals(2, json.path("attestations").size());
+        assertEquals(b.amd64().digest().toString(), json.path("attestations").get(0).path("subject").asText());
+
+        JsonNode details = Json.parse(ok("tags", "--details", "--format", "json", repo()).out()).get(0);
+        assertEquals("[\"linux/amd64\",\"linux/arm64\"]", Json.write(details.path("platforms")));
+        assertEquals(2, details.path("attestations").asInt());
+        assertEquals(imageSize(b.amd64()) + imageSize(b.arm64()), details.path("size").asLong());
+        Cli.Result table = ok("tags", "--details", repo());
+        assertTrue(table.out().contains("linux/amd64,linux/arm64 +2 attestations"), table::toString);
+    }
+
+    @Test
+    void attestationsAreNeverPulledAsAPlatform() throws Exception {
+        BuildKit b = buildKit();
+
+        assertEquals(3, run("pull", "-q", "--platform", "unknown/unknown", repo() + ":multi").exitCode());
+        ok("pull", "-q", "--platform", "linux/arm64", repo() + ":multi");
+        assertEquals(b.arm64().digest(), OciLayout.open(store).lookup(Reference.parse(repo() + ":multi")).orElseThrow().digest());
+
+        ok("pull", "-q", "--all-platforms", repo() + ":multi");
+        assertEquals(b.index().digest(), OciLayout.open(store).lookup(Reference.parse(repo() + ":multi")).orElseThrow().digest());
+        assertTrue(OciLayout.open(store).hasBlob(b.attestation().descriptor()), "a whole index keeps its attestations");
+    }
+
+    // Artifacts
+
+    ManifestBlob helmChart(String tag) throws Exception {
+        Descriptor config = blob(MediaType.of(HELM_CONFIG), "{\"name\":\"demo\",\"version\":\"0.1.0\",\"apiVersion\":\"v2\"}");
+        Descriptor chart = blob(MediaType.of("application/vnd.cncf.helm.chart.content.v1.tar+gzip"), "chart tarball");
+        return manifest(tag, ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST, null, config, List.of(chart),
+                null, null)).bytes());
+    }
+
+    @Test
+    void helmChartShowsItsArtifactTypeNotANullPlatform() throws Exception {
+        helmChart("chart");
+
+        Cli.Result inspect = ok("inspect", repo() + ":chart");
+        assertTrue(inspect.out().contains("Artifact:   " + HELM_CONFIG), inspect::toString);
+        assertNoNull(inspect);
+        JsonNode json = Json.parse(ok("inspect", "--format", "json", repo() + ":chart").out());
+        assertEquals(HELM_CONFIG, json.path("image").path("artifactType").asText());
+        assertFalse(json.path("image").has("platform"), json::toString);
+
+        ok("pull", "-q", repo() + ":chart");
+        Cli.Result images = ok("images", "--format", "json");
+        JsonNode line = Json.parse(images.out());
+        assertEquals(HELM_CONFIG, line.path("ArtifactType").asText());
+        assertFalse(line.has("Platform") || images.out().contains("null/null"), images::toString);
+        assertNoNull(ok("images"));
+    }
+
+    @Test
+    void emptyConfigArtifactAndAnIndexOfArtifactsShowTheirTypes() throws Exception {
+        Descriptor empty = blob(MediaType.OCI_EMPTY, "{}");
+        Descriptor sbom = blob(MediaType.of("application/spdx+json"), "{\"spdxVersion\":\"SPDX-2.3\"}");
+        ManifestBlob artifact = manifest(null, ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST,
+                "application/vnd.example.sbom.v1+json", empty, List.of(sbom), null,
+                Map.of("org.opencontainers.image.created", "2024-06-01T12:00:00Z"))).bytes());
+        ManifestBlob chart = helmChart(null);
+        manifest("both", "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + entry(artifact, "") + "," + entry(chart, "") + "]}");
+        manifest("sbom", artifact.bytes());
+        registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(okJson("{\"tags\":[\"both\",\"sbom\"]}")));
+
+        Cli.Result inspect = ok("inspect", repo() + ":sbom");
+        assertTrue(inspect.out().contains("Artifact:   application/vnd.example.sbom.v1+json"), inspect::toString);
+        assertTrue(inspect.out().contains("Created:    2024-06-01T12:00:00Z"), inspect::toString);
+        assertNoNull(inspect);
+        Cli.Result index = ok("inspect", repo() + ":both");
+        assertTrue(index.out().contains("application/vnd.example.sbom.v1+json") && index.out().contains(HELM_CONFIG),
+                index::toString);
+        assertNoNull(index);
+        Cli.Result details = ok("tags", "--details", repo());
+        assertTrue(details.out().contains("application/vnd.example.sbom.v1+json," + HELM_CONFIG), details::toString);
+        assertNoNull(details);
+    }
+}
