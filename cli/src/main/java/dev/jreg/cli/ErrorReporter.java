@@ -126,7 +126,9 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
         String message = e.getMessage();
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.net.SocketTimeoutException) {
-                return "timed out waiting for the registry (" + message + "); a slow registry may need a larger --timeout";
+                String hint = "; a slow registry may need a larger --timeout";
+                return e instanceof dev.jreg.error.UnreachableException ? firstLine(message) + hint
+                        : "timed out waiting for the registry (" + message + ")" + hint;
             }
         }
         if (e instanceof UnknownHostException) {

@@ -196,7 +196,7 @@ final class JregCommand implements Runnable {
                 debug ? line -> context.err().println("debug: " + line) : null,
                 certificateRoots(),
                 ProxySettings.fromEnvironment(context.env()),
-                RetryPolicy.DEFAULT.withAttempts(retryCount + 1));
+                RetryPolicy.DEFAULT.withAttempts(retryCount + 1).withNotices(line -> context.err().println("jreg: " + line)));
         return Jreg.open(new JregConfig(JregConfig.defaultStore(context.env(), context.home()), registry,
                 CopyOptions.DEFAULT_CONCURRENCY, settings, context.err()::println));
     }

@@ -144,6 +144,8 @@ class CommandLineTest {
         Cli.Result result = run("--retries", "0", "pull", "-q", "127.0.0.1:1/app:1");
         assertEquals(5, result.exitCode(), result::toString);
         assertEquals("jreg: cannot reach registry 127.0.0.1:1: Connection refused\n", result.err());
+        Cli.Result retried = run("pull", "-q", "127.0.0.1:1/app:1");
+        assertEquals("jreg: cannot reach registry 127.0.0.1:1: Connection refused (2 attempts)\n", retried.err());
     }
 
     @Test
