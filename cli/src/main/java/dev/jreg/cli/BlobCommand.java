@@ -27,6 +27,7 @@ final class BlobCommand implements Callable<Integer>, MovesBlobs {
                 .option("-o, --output", "FILE",
                         "Write to this file instead of stdout.", Path.class, v -> command.output = v)
                 .with(command.locations::declare)
+                .with(root::networkOptions)
                 .spec();
     }
 

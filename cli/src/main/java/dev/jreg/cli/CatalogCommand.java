@@ -20,11 +20,12 @@ final class CatalogCommand implements Callable<Integer> {
     static CommandSpec spec(JregCommand root) {
         CatalogCommand command = new CatalogCommand(root);
         return CommandModel.of("catalog", command,
-                        "List the repositories of a registry (/v2/_catalog), following its pagination.",
+                        "List the repositories of a registry (/v2/_catalog).",
                         "Many registries refuse this (Docker Hub, GHCR); jreg then says so.")
                 .parameter("REGISTRY", "e.g. localhost:5000", v -> command.registry = v)
                 .option("--limit", "N", "At most N repositories.", Integer.class, v -> command.limit = v)
                 .with(command.format::declare)
+                .with(root::networkOptions)
                 .spec();
     }
 

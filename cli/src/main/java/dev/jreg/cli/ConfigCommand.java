@@ -23,6 +23,7 @@ final class ConfigCommand implements Callable<Integer> {
                 .option("--platform", "OS/ARCH[/VARIANT]",
                         "Platform to take from an index (default: this machine's).", v -> command.platform = v)
                 .with(command.locations::declare)
+                .with(root::networkOptions)
                 .spec();
     }
 

@@ -31,8 +31,8 @@ final class CopyCommand implements Callable<Integer>, MovesBlobs {
         CopyCommand command = new CopyCommand(root);
         return CommandModel.of("copy", command,
                         "Copy an image, or every tag of a repository, between registries, the local store and OCI layouts.",
-                        "Blobs stream from source to destination; the destination digest equals the source digest",
-                        "unless --platform chooses a subset.")
+                        "Blobs stream from source to destination; the destination digest equals the source digest"
+                                + " unless --platform chooses a subset.")
                 .aliases("mirror")
                 .footer("",
                         "Locations:",
@@ -43,7 +43,7 @@ final class CopyCommand implements Callable<Integer>, MovesBlobs {
                         "Examples:",
                         "  jreg copy nginx:1.24.0 registry.internal:5000/library/nginx:1.24.0",
                         "  jreg copy --platform linux/arm64 nginx:1.24.0 localhost:5000/nginx:arm",
-                        "  jreg mirror --all-tags --no-clobber docker.io/library/alpine registry.internal/alpine",
+                        "  jreg mirror --all-tags --no-clobber alpine registry.internal/alpine",
                         "  jreg copy localhost:5000/app:1 oci:/media/usb/images:app-1")
                 .parameter("SOURCE", "What to copy.", v -> command.source = v)
                 .parameter("TARGET", "Where to copy it.", v -> command.target = v)
@@ -56,6 +56,7 @@ final class CopyCommand implements Callable<Integer>, MovesBlobs {
                         v -> command.jobs = v)
                 .with(command.upload::declare)
                 .flag("-q, --quiet", "Print only the result lines.", v -> command.quiet = v)
+                .with(root::networkOptions)
                 .spec();
     }
 

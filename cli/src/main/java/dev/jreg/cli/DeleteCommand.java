@@ -17,10 +17,12 @@ final class DeleteCommand implements Callable<Integer> {
     static CommandSpec spec(JregCommand root) {
         DeleteCommand command = new DeleteCommand(root);
         return CommandModel.of("delete", command,
-                        "Delete from a registry. By digest, that manifest (and every tag on it). By tag, only that tag:",
-                        "where the registry cannot delete tags, jreg points the tag at a unique throw-away manifest and deletes",
-                        "that, so other tags on the same image survive.")
+                        "Delete a manifest or a tag from a registry.",
+                        "By digest, that manifest (and every tag on it). By tag, only that tag: where the registry cannot"
+                                + " delete tags, jreg points the tag at a unique throw-away manifest and deletes that, so other"
+                                + " tags on the same image survive.")
                 .parameter("NAME:TAG|NAME@DIGEST", "What to delete.", v -> command.image = v)
+                .with(root::networkOptions)
                 .spec();
     }
 

@@ -17,10 +17,11 @@ final class DigestCommand implements Callable<Integer> {
         DigestCommand command = new DigestCommand(root);
         return CommandModel.of("digest", command,
                         "Print the digest a tag points at.",
-                        "Uses HEAD, which Docker Hub does not count against its pull limit; falls back to GET and hashing",
-                        "when the registry sends no digest.")
+                        "Uses HEAD, which Docker Hub does not count against its pull limit; falls back to GET and hashing"
+                                + " when the registry sends no digest.")
                 .parameter("IMAGE", "NAME[:TAG], local:NAME or oci:DIR:NAME.", v -> command.image = v)
                 .with(command.locations::declare)
+                .with(root::networkOptions)
                 .spec();
     }
 

@@ -46,10 +46,73 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
     @Override
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
         CommandLine command = ex.getCommandLine();
-        context.err().println("jreg: " + ex.getMessage());
+        context.err().println("jreg: " + (notACommand(ex) ? notACommandMessage((CommandLine.UnmatchedArgumentException) ex)
+                : ex.getMessage()));
         context.err().println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
         context.err().flush();
         return ExitCodes.USAGE;
+    }
+
+    /** A word where the command's name should be: picocli calls it an unmatched argument. */
+    private boolean notACommand(CommandLine.ParameterException ex) {
+        return ex instanceof CommandLine.UnmatchedArgumentException unmatched
+                && ex.getCommandLine().getCommandSpec() == root.spec() && !unmatched.getUnmatched().isEmpty()
+                && !unmatched.getUnmatched().get(0).startsWith("-");
+    }
+
+    private String notACommandMessage(CommandLine.UnmatchedArgumentException ex) {
+        String word = ex.getUnmatched().get(0);
+        String guess = closest(word, root.spec().subcommands().entrySet().stream()
+                .filter(command -> !command.getValue().getCommandSpec().usageMessage().hidden())
+                .map(java.util.Map.Entry::getKey).toList());
+        return "'" + word + "' is not a jreg command" + (guess == null ? "" : "; did you mean '" + guess + "'?");
+    }
+
+    /**
+     * The name a typo most likely meant, as git and docker guess: the fewest edits (at most a third
+     * of the name, and at least 2 allowed), then the longest common start; or a name the word begins.
+     */
+    static String closest(String word, java.util.Collection<String> names) {
+        String best = null;
+        int bestEdits = Integer.MAX_VALUE;
+        int bestPrefix = -1;
+        for (String name : names) {
+            int edits = name.startsWith(word) || word.startsWith(name) ? 0 : editDistance(word, name);
+            int prefix = commonPrefix(word, name);
+            if (edits <= Math.max(2, name.length() / 3) && (edits < bestEdits || edits == bestEdits && prefix > bestPrefix)) {
+                best = name;
+                bestEdits = edits;
+                bestPrefix = prefix;
+            }
+        }
+        return best;
+    }
+
+    private static int commonPrefix(String a, String b) {
+        int i = 0;
+        while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Levenshtein distance, with a swap of two neighbours counted as one edit. */
+    private static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                    continue;
+                }
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     static String message(Throwable ex) {
@@ -63,7 +126,9 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
         String message = e.getMessage();
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.net.SocketTimeoutException) {
-                return "timed out waiting for the registry (" + message + "); a slow registry may need a larger --timeout";
+                String hint = "; a slow registry may need a larger --timeout";
+                return e instanceof dev.jreg.error.UnreachableException ? firstLine(message) + hint
+                        : "timed out waiting for the registry (" + message + ")" + hint;
             }
         }
         if (e instanceof UnknownHostException) {

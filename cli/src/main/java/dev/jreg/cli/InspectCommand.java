@@ -44,6 +44,7 @@ final class InspectCommand implements Callable<Integer> {
                 .oneOf(model.flagSpec("--raw", "Print the exact manifest bytes.", v -> command.rawManifest = v),
                         model.flagSpec("--config", "Print the exact config bytes (this machine's platform from an index).",
                                 v -> command.rawConfig = v))
+                .with(root::networkOptions)
                 .spec();
     }
 

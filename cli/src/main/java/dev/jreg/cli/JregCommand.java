@@ -37,37 +37,50 @@ final class JregCommand implements Runnable {
     static final Set<String> VALUED_OPTIONS = Set.of("--insecure-registry", "--registry-mirror", "--retries",
             "--timeout");
 
+    private static final int DEFAULT_TIMEOUT_SECONDS = 60;
+
     private final CliContext context;
     private final CommandSpec spec;
     private boolean debug;
-    private List<String> insecureRegistries = List.of();
-    private List<String> registryMirrors = List.of();
+    /** In the order given; picocli hands a repeated option's whole list at each occurrence. */
+    private final Set<String> insecureRegistries = new LinkedHashSet<>();
+    private final Set<String> registryMirrors = new LinkedHashSet<>();
     private Integer retries;
-    private int timeoutSeconds = 60;
+    private int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
 
     JregCommand(CliContext context) {
         this.context = context;
         this.spec = CommandModel.of("jreg", this,
                         "Pull, inspect and manage container images without a Docker daemon.")
                 .footer("", "Environment:",
-                        "  JREG_HOME      the local store (default ~/.local/share/jreg)",
-                        "  DOCKER_CONFIG  directory of docker's config.json, for credentials",
-                        "  JREG_CONFIG    jreg's config file (default ~/.config/jreg/config.json): mirrors, insecure registries",
+                        "  JREG_HOME             the local store (default ~/.local/share/jreg)",
+                        "  DOCKER_CONFIG         directory of docker's config.json, for credentials",
+                        "  JREG_CONFIG           jreg's config file: mirrors, insecure registries",
+                        "                        (default ~/.config/jreg/config.json)",
                         "  JREG_REGISTRY_MIRROR  Docker Hub mirrors, comma-separated",
                         "  HTTPS_PROXY, HTTP_PROXY, NO_PROXY  proxies",
                         "", "Run 'jreg COMMAND --help' for more information on a command.")
+                .with(this::networkOptions)
                 .inheritedOptions()
                 .flag("--debug", "Print HTTP exchanges (no secrets) and stack traces on stderr.", v -> debug = v)
-                .repeatable("--insecure-registry", "HOST[:PORT]",
-                        "Allow plain HTTP and unverified TLS for this registry (repeatable).", v -> insecureRegistries = v)
+                .spec();
+    }
+
+    /**
+     * The options of commands that reach registries, given before the command or after it. The
+     * local ones (images, rm, tag…) neither list nor take them. Each occurrence adds to what the
+     * other place gave.
+     */
+    void networkOptions(CommandModel model) {
+        model.repeatable("--insecure-registry", "HOST[:PORT]",
+                        "Allow plain HTTP and unverified TLS for this registry (repeatable).", insecureRegistries::addAll)
                 .repeatable("--registry-mirror", "URL",
                         "A Docker Hub mirror to try first (repeatable; also JREG_REGISTRY_MIRROR, comma-separated).",
-                        v -> registryMirrors = v)
+                        registryMirrors::addAll)
                 .option("--retries", "N", "Retries of a failed request (connection failures, 408, 429, 5xx), with"
                         + " backoff (default: \"retries\" in the config file, else 4).", Integer.class, v -> retries = v)
                 .option("--timeout", "SECONDS", "Longest wait to connect or for the next bytes of an answer"
-                        + " (default: " + timeoutSeconds + ").", Integer.class, v -> timeoutSeconds = v)
-                .spec();
+                        + " (default: " + DEFAULT_TIMEOUT_SECONDS + ").", Integer.class, v -> timeoutSeconds = v);
     }
 
     /** Parses and runs a command line, returning the exit code. */
@@ -183,7 +196,7 @@ final class JregCommand implements Runnable {
                 debug ? line -> context.err().println("debug: " + line) : null,
                 certificateRoots(),
                 ProxySettings.fromEnvironment(context.env()),
-                RetryPolicy.DEFAULT.withAttempts(retryCount + 1));
+                RetryPolicy.DEFAULT.withAttempts(retryCount + 1).withNotices(line -> context.err().println("jreg: " + line)));
         return Jreg.open(new JregConfig(JregConfig.defaultStore(context.env(), context.home()), registry,
                 CopyOptions.DEFAULT_CONCURRENCY, settings, context.err()::println));
     }
@@ -210,7 +223,7 @@ final class JregCommand implements Runnable {
                 .withMirrorsLast(Reference.DOCKER_HUB, JregSettings.dockerDaemonMirrors(Path.of("/etc/docker/daemon.json")));
     }
 
-    private static Set<String> union(List<String> flags, Set<String> configured) {
+    private static Set<String> union(Set<String> flags, Set<String> configured) {
         Set<String> all = new java.util.HashSet<>(flags);
         all.addAll(configured);
         return all;

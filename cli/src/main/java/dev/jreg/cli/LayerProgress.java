@@ -4,6 +4,7 @@ import dev.jreg.copy.CopyListener;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Reference;
 import java.io.PrintWriter;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,12 @@ import java.util.concurrent.TimeUnit;
  * docker-style per-layer lines on stderr, for pull, push and copy. On a terminal the layer lines
  * are redrawn in place with progress bars; otherwise each state change is one plain line, plus a
  * progress line per active layer every few seconds so CI logs show a long transfer is alive.
+ *
+ * <p>Redrawing in place works only while the redrawn block fits the screen: a line that wraps, or
+ * a block taller than the screen, leaves a copy of itself in the scrollback at every redraw. So each
+ * line is cut to the width, finished layers at the top of the block are printed once and left
+ * behind, and when the rest is still taller than the screen, finished and then waiting layers give
+ * way to one line that counts them.
  */
 final class LayerProgress implements CopyListener, AutoCloseable {
     /**
@@ -34,34 +41,51 @@ final class LayerProgress implements CopyListener, AutoCloseable {
     private static final long TERMINAL_REFRESH_MS = 100;
     private static final long PLAIN_REFRESH_MS = 10_000;
     private static final int BAR_WIDTH = 50;
-    /** The terminal's width when nothing says otherwise. */
+    /** The terminal's size when nothing says otherwise. */
     static final int DEFAULT_COLUMNS = 80;
+    static final int DEFAULT_ROWS = 24;
 
     private final PrintWriter err;
     private final boolean terminal;
     private final int columns;
+    private final int rows;
     private final Verbs verbs;
     private final Map<String, Line> lines = new LinkedHashMap<>();
     private final boolean shown;
     private final ScheduledExecutorService ticker;
+    /** Lines of the block below the cursor's row at the last redraw, the count line included. */
     private int drawn;
+    /** Layers, from the top, printed in their final state and never redrawn. */
+    private int kept;
+    private boolean closed;
 
     private static final class Line {
         final Descriptor layer;
         String status;
         long done;
         boolean active;
+        boolean finished;
 
         Line(Descriptor layer, String status) {
             this.layer = layer;
             this.status = status;
         }
+
+        /** Which lines give way first when the block is too tall: finished, then waiting ones. */
+        int rank() {
+            return active ? 0 : finished ? 2 : 1;
+        }
     }
 
-    LayerProgress(PrintWriter err, boolean terminal, int columns, Verbs verbs, boolean shown) {
+    /**
+     * @param columns the terminal's width, in characters
+     * @param rows the terminal's height, in lines
+     */
+    LayerProgress(PrintWriter err, boolean terminal, int columns, int rows, Verbs verbs, boolean shown) {
         this.err = err;
         this.terminal = terminal;
         this.columns = columns;
+        this.rows = rows;
         this.verbs = verbs;
         this.shown = shown;
         this.ticker = shown ? Executors.newSingleThreadScheduledExecutor(r -> {
@@ -76,21 +100,22 @@ final class LayerProgress implements CopyListener, AutoCloseable {
     }
 
     /**
-     * Progress on the command's stderr, or a silent listener with {@code -q}. A terminal's width
-     * comes from {@code COLUMNS} (the launcher sets it from the terminal); {@code TERM=dumb} gets
-     * plain lines.
+     * Progress on the command's stderr, or a silent listener with {@code -q}. A terminal's size
+     * comes from {@code COLUMNS} and {@code LINES} (the launcher sets them from the terminal);
+     * {@code TERM=dumb} gets plain lines.
      */
     static LayerProgress of(CliContext context, boolean quiet, Verbs verbs) {
         boolean redraw = context.terminal() && !"dumb".equals(context.env().get("TERM"));
-        return new LayerProgress(context.err(), redraw, columns(context.env().get("COLUMNS")), verbs, !quiet);
+        return new LayerProgress(context.err(), redraw, size(context.env().get("COLUMNS"), 20, DEFAULT_COLUMNS),
+                size(context.env().get("LINES"), 4, DEFAULT_ROWS), verbs, !quiet);
     }
 
-    private static int columns(String value) {
+    private static int size(String value, int least, int otherwise) {
         try {
-            int columns = value == null ? DEFAULT_COLUMNS : Integer.parseInt(value.strip());
-            return columns >= 20 ? columns : DEFAULT_COLUMNS;
+            int size = value == null ? otherwise : Integer.parseInt(value.strip());
+            return size >= least ? size : otherwise;
         } catch (NumberFormatException e) {
-            return DEFAULT_COLUMNS;
+            return otherwise;
         }
     }
 
@@ -103,18 +128,18 @@ final class LayerProgress implements CopyListener, AutoCloseable {
             lines.put(layer.digest().toString(), new Line(layer, verbs.waiting()));
         }
         if (terminal) {
-            redraw();
+            redraw(false);
         }
     }
 
     @Override
     public synchronized void blobSkipped(Descriptor blob) {
-        update(blob, verbs.exists(), false);
+        finish(blob, verbs.exists());
     }
 
     @Override
     public synchronized void blobMounted(Descriptor blob, Reference from) {
-        update(blob, "Mounted from " + from.repository(), false);
+        finish(blob, "Mounted from " + from.repository());
     }
 
     @Override
@@ -136,27 +161,31 @@ final class LayerProgress implements CopyListener, AutoCloseable {
 
     @Override
     public synchronized void blobDone(Descriptor blob) {
-        update(blob, verbs.done(), false);
+        finish(blob, verbs.done());
     }
 
-    private void update(Descriptor blob, String status, boolean active) {
+    private void finish(Descriptor blob, String status) {
         Line line = lines.get(blob.digest().toString());
         if (line == null) {
             return;
         }
         line.status = status;
-        line.active = active;
+        line.active = false;
+        line.finished = true;
         if (terminal) {
-            redraw();
+            redraw(false);
         } else {
             err.println(line.layer.digest().shortHex() + ": " + status);
             err.flush();
         }
     }
 
-    private synchronized void tick() {
+    synchronized void tick() {
+        if (closed) {
+            return; // a tick that waited for close() must not draw after it
+        }
         if (terminal) {
-            redraw();
+            redraw(false);
             return;
         }
         for (Line line : lines.values()) {
@@ -168,16 +197,36 @@ final class LayerProgress implements CopyListener, AutoCloseable {
         err.flush();
     }
 
-    private void redraw() {
+    /**
+     * Moves up over the block drawn last and draws it anew, then clears what a taller block left
+     * below. With {@code last}, every layer left is printed in full, as nothing will redraw it.
+     */
+    private void redraw(boolean last) {
         StringBuilder out = new StringBuilder();
         if (drawn > 0) {
             out.append("\033[").append(drawn).append('A');
         }
-        for (Line line : lines.values()) {
-            out.append("\r\033[2K").append(fitted(line)).append('\n');
+        List<Line> all = List.copyOf(lines.values());
+        while (kept < all.size() && all.get(kept).finished) {
+            out.append("\r\033[2K").append(fitted(all.get(kept++))).append('\n');
         }
-        drawn = lines.size();
-        err.print(out);
+        List<Line> block = all.subList(kept, all.size());
+        // One row stays free for the cursor: a block as tall as the screen scrolls by one line.
+        int room = rows - 1;
+        if (last || block.size() <= room) {
+            block.forEach(line -> out.append("\r\033[2K").append(fitted(line)).append('\n'));
+            drawn = last ? 0 : block.size();
+        } else {
+            List<Line> shown = block.stream().sorted(Comparator.comparingInt(Line::rank)).limit(room - 1L).toList();
+            block.stream().filter(shown::contains)
+                    .forEach(line -> out.append("\r\033[2K").append(fitted(line)).append('\n'));
+            long waiting = block.stream().filter(line -> !shown.contains(line) && !line.finished).count();
+            long finished = block.size() - shown.size() - waiting;
+            out.append("\r\033[2K").append(cut("+ " + (block.size() - shown.size()) + " more layers: " + waiting
+                    + " waiting, " + finished + " complete")).append('\n');
+            drawn = room;
+        }
+        err.print(out.append("\033[J"));
         err.flush();
     }
 
@@ -215,8 +264,9 @@ final class LayerProgress implements CopyListener, AutoCloseable {
             return;
         }
         ticker.shutdownNow();
+        closed = true;
         if (terminal && !lines.isEmpty()) {
-            redraw();
+            redraw(true);
         }
     }
 }

@@ -22,14 +22,16 @@ final class LoginCommand implements Callable<Integer> {
     static CommandSpec spec(JregCommand root) {
         LoginCommand command = new LoginCommand(root);
         return CommandModel.of("login", command,
-                        "Log in to a registry (Docker Hub by default) and store the credentials as docker does:",
-                        "in the credHelpers/credsStore helper when configured, else in auths of $DOCKER_CONFIG/config.json",
-                        "(~/.docker/config.json), mode 0600, keeping everything else in the file.")
+                        "Log in to a registry (Docker Hub by default).",
+                        "The credentials are stored as docker stores them: in the credHelpers/credsStore helper when"
+                                + " configured, else in auths of $DOCKER_CONFIG/config.json (~/.docker/config.json), mode 0600,"
+                                + " keeping everything else in the file.")
                 .optionalParameter("SERVER", "Registry host[:port] (default: Docker Hub).", v -> command.server = v)
                 .option("-u, --username", "USER", "Username.", v -> command.username = v)
                 .option("-p, --password", "PASSWORD",
                         "Password (insecure: prefer --password-stdin).", v -> command.password = v)
                 .flag("--password-stdin", "Read the password from standard input.", v -> command.passwordStdin = v)
+                .with(root::networkOptions)
                 .spec();
     }
 

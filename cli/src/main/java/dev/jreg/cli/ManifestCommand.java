@@ -19,6 +19,7 @@ final class ManifestCommand implements Callable<Integer> {
                         "Print the exact manifest bytes of an image or index.")
                 .parameter("IMAGE", "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.", v -> command.image = v)
                 .with(command.locations::declare)
+                .with(root::networkOptions)
                 .spec();
     }
 

@@ -38,6 +38,7 @@ final class PullCommand implements Callable<Integer>, MovesBlobs {
                 .flag("-a, --all-platforms",
                         "Pull every platform and keep the index as it is.", v -> command.allPlatforms = v)
                 .flag("-q, --quiet", "Print only the image reference.", v -> command.quiet = v)
+                .with(root::networkOptions)
                 .spec();
     }
 

@@ -37,6 +37,7 @@ final class PushCommand implements Callable<Integer>, MovesBlobs {
                         "Push every tag of the repository held in the local store.", v -> command.allTags = v)
                 .with(command.upload::declare)
                 .flag("-q, --quiet", "Print only the result lines.", v -> command.quiet = v)
+                .with(root::networkOptions)
                 .spec();
     }
 

@@ -19,9 +19,10 @@ final class RmCommand implements Callable<Integer> {
     static CommandSpec spec(JregCommand root) {
         RmCommand command = new RmCommand(root);
         return CommandModel.of("rm", command,
-                        "Remove images from the local store, docker's way: nginx means nginx:latest; NAME@DIGEST and",
-                        "a bare digest work too. Removing a name that others share removes only that name; then every blob no",
-                        "remaining name reaches is deleted, and layers other images use stay.")
+                        "Remove images from the local store.",
+                        "Names work as in docker: nginx means nginx:latest; NAME@DIGEST and a bare digest work too."
+                                + " Removing a name that others share removes only that name; then every blob no remaining"
+                                + " name reaches is deleted, and layers other images use stay.")
                 .aliases("rmi")
                 .parameters("IMAGE", "Names or digests.", v -> command.images = v)
                 .spec();

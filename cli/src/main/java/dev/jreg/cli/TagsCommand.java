@@ -32,8 +32,8 @@ final class TagsCommand implements Callable<Integer> {
         TagsCommand command = new TagsCommand(root);
         return CommandModel.of("tags", command,
                         "List the tags of a repository, following the registry's pagination.",
-                        "--details adds digest, platforms, compressed size and creation time per tag, in one run:",
-                        "tags are resolved with HEAD and each distinct digest is fetched once.")
+                        "--details adds digest, platforms, compressed size and creation time per tag, in one run: tags"
+                                + " are resolved with HEAD and each distinct digest is fetched once.")
                 .footer("",
                         "Examples:",
                         "  jreg tags nginx",
@@ -46,6 +46,7 @@ final class TagsCommand implements Callable<Integer> {
                         Integer.class, v -> command.jobs = v)
                 .with(command.format::declare)
                 .with(command.locations::declare)
+                .with(root::networkOptions)
                 .spec();
     }
 

@@ -73,7 +73,7 @@ class CommandLineTest {
         assertEquals("jreg: --retries must not be negative and --timeout must be at least 1 second\n",
                 run("--timeout", "0", "images").err());
         assertEquals("jreg: --retries must not be negative and --timeout must be at least 1 second\n",
-                run("images", "--retries", "-1").err());
+                run("tags", "--retries", "-1", "x").err());
         assertEquals("jreg: --platform and --all-platforms cannot be used together\n",
                 run("pull", "-a", "--platform", "linux/amd64", "x").err());
     }
@@ -144,6 +144,8 @@ class CommandLineTest {
         Cli.Result result = run("--retries", "0", "pull", "-q", "127.0.0.1:1/app:1");
         assertEquals(5, result.exitCode(), result::toString);
         assertEquals("jreg: cannot reach registry 127.0.0.1:1: Connection refused\n", result.err());
+        Cli.Result retried = run("pull", "-q", "127.0.0.1:1/app:1");
+        assertEquals("jreg: cannot reach registry 127.0.0.1:1: Connection refused (2 attempts)\n", retried.err());
     }
 
     @Test
@@ -166,5 +168,75 @@ class CommandLineTest {
         Cli.Result result = run("generate-completion");
         assertEquals(0, result.exitCode());
         assertTrue(result.out().contains("complete") && result.out().contains("pull"), "bash completion script");
+    }
+
+    private static List<CommandSpec> everyCommand() {
+        JregCommand root = new JregCommand(CliContext.system());
+        return new java.util.LinkedHashSet<>(JregCommand.COMMANDS.values()).stream().map(command -> command.apply(root))
+                .filter(spec -> !spec.usageMessage().hidden()).toList();
+    }
+
+    /**
+     * The list of commands shows each description's first element: a whole sentence. Every other
+     * element is a paragraph picocli wraps, so none may end mid-sentence either.
+     */
+    @Test
+    void descriptionsAreWholeSentences() {
+        for (CommandSpec spec : everyCommand()) {
+            for (String paragraph : spec.usageMessage().description()) {
+                assertTrue(paragraph.endsWith("."), spec.name() + ": '" + paragraph + "' ends mid-sentence");
+            }
+            String summary = spec.usageMessage().description()[0];
+            String list = run("--help").out().replaceAll("\\s+", " ");
+            assertTrue(list.contains(summary), spec.name() + "'s summary is not whole in jreg --help: " + summary);
+        }
+    }
+
+    /** At 80 columns no help line is wider than the terminal and no footer line is wrapped by picocli. */
+    @Test
+    void helpFitsEightyColumns() {
+        List<String> commands = new java.util.ArrayList<>(everyCommand().stream().map(CommandSpec::name).toList());
+        for (String command : commands) {
+            Cli.Result result = run(command, "--help");
+            for (String line : result.out().lines().toList()) {
+                assertTrue(line.length() <= 80, command + ": " + line.length() + " columns: " + line);
+            }
+        }
+        for (CommandSpec spec : everyCommand()) {
+            for (String line : spec.usageMessage().footer()) {
+                assertTrue(line.length() <= 80, spec.name() + "'s footer line would wrap: " + line);
+            }
+        }
+        for (String line : run("--help").out().lines().toList()) {
+            assertTrue(line.length() <= 80, line);
+        }
+    }
+
+    /** Registry options are for commands that reach registries, before or after the command's name. */
+    @Test
+    void networkOptionsOnlyWhereARegistryIsReached() {
+        for (String local : new String[] {"images", "rm", "tag", "prune", "verify", "logout"}) {
+            assertTrue(!run(local, "--help").out().contains("--insecure-registry"), local);
+        }
+        for (String remote : new String[] {"pull", "push", "copy", "inspect", "tags", "digest", "manifest", "config",
+            "blob", "catalog", "delete", "login"}) {
+            String help = run(remote, "--help").out();
+            assertTrue(help.contains("--insecure-registry") && help.contains("--timeout"), remote);
+        }
+        Cli.Result local = run("images", "--timeout", "5");
+        assertEquals(ExitCodes.USAGE, local.exitCode(), local::toString);
+        assertEquals(0, run("--timeout", "5", "images").exitCode());
+    }
+
+    @Test
+    void aMistypedCommandGetsTheClosestName() {
+        Cli.Result result = run("pul", "nginx");
+        assertEquals(ExitCodes.USAGE, result.exitCode());
+        assertEquals("jreg: 'pul' is not a jreg command; did you mean 'pull'?\nSee 'jreg --help'.\n", result.err());
+        assertTrue(run("imgs").err().startsWith("jreg: 'imgs' is not a jreg command; did you mean 'images'?"),
+                () -> run("imgs").err());
+        assertTrue(run("xyzzy").err().startsWith("jreg: 'xyzzy' is not a jreg command\n"), () -> run("xyzzy").err());
+        assertEquals("inspect", ErrorReporter.closest("inpsect", JregCommand.COMMANDS.keySet()), "a swap is one edit");
+        assertTrue(run("__trai").err().startsWith("jreg: '__trai' is not a jreg command\n"), "hidden commands are not offered");
     }
 }

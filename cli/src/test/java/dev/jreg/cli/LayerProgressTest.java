@@ -21,7 +21,7 @@ class LayerProgressTest {
     @Test
     void plainOutputIsOneLinePerStateChangeWithoutEscapes() {
         StringWriter out = new StringWriter();
-        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), false, 80, LayerProgress.Verbs.PULL, true)) {
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), false, 80, 24, LayerProgress.Verbs.PULL, true)) {
             progress.planned(List.of(LAYER_A, LAYER_B));
             progress.blobSkipped(LAYER_B);
             progress.blobSkipped(CONFIG);
@@ -36,7 +36,7 @@ class LayerProgressTest {
     @Test
     void terminalOutputRedrawsLinesWithABar() {
         StringWriter out = new StringWriter();
-        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), true, 120, LayerProgress.Verbs.PULL, true)) {
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), true, 120, 24, LayerProgress.Verbs.PULL, true)) {
             progress.planned(List.of(LAYER_A, LAYER_B));
             progress.blobStarted(LAYER_A);
             progress.blobProgress(LAYER_A, 500_000);
@@ -65,7 +65,7 @@ class LayerProgressTest {
     @Test
     void pushWordsAreDockers() {
         StringWriter out = new StringWriter();
-        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), false, 80, LayerProgress.Verbs.PUSH, true)) {
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), false, 80, 24, LayerProgress.Verbs.PUSH, true)) {
             progress.planned(List.of(LAYER_A, LAYER_B));
             progress.blobSkipped(LAYER_A);
             progress.blobMounted(LAYER_B, dev.jreg.model.Reference.parse("localhost:5000/team/base:1"));
@@ -78,13 +78,13 @@ class LayerProgressTest {
     @Test
     void terminalLinesFitAnEightyColumnTerminal() {
         StringWriter out = new StringWriter();
-        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), true, 80, LayerProgress.Verbs.PULL, true)) {
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), true, 80, 24, LayerProgress.Verbs.PULL, true)) {
             progress.planned(List.of(LAYER_A, LAYER_B));
             progress.blobStarted(LAYER_A);
             progress.blobProgress(LAYER_A, 500_000);
             progress.blobSkipped(LAYER_B);
         }
-        List<String> lines = out.toString().replaceAll("\033\\[[0-9]*[AK]|\r", "").lines().toList();
+        List<String> lines = out.toString().replaceAll("\033\\[[0-9]*[AKJ]|\r", "").lines().toList();
         assertTrue(lines.stream().allMatch(line -> line.length() < 80), lines::toString);
         assertTrue(lines.contains(LAYER_A.digest().shortHex() + ": Downloading 500kB/1MB"), lines::toString);
     }
@@ -99,5 +99,112 @@ class LayerProgressTest {
             progress.blobDone(LAYER_A);
         }
         assertEquals(LAYER_A.digest().shortHex() + ": Pull complete\n", err.toString());
+    }
+
+    private static List<Descriptor> layers(int count) {
+        List<Descriptor> layers = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            layers.add(Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(("layer " + i).getBytes(StandardCharsets.UTF_8)),
+                    3_000_000L + i));
+        }
+        return layers;
+    }
+
+    /** What a terminal of this size shows, scrollback included, after everything written so far. */
+    private static VirtualScreen render(StringWriter out, int columns, int rows) {
+        VirtualScreen screen = new VirtualScreen(columns, rows);
+        screen.write(out.toString());
+        return screen;
+    }
+
+    private static long linesOf(List<String> shown, Descriptor layer) {
+        return shown.stream().filter(line -> line.startsWith(layer.digest().shortHex() + ":")).count();
+    }
+
+    /**
+     * Ten layers on an 80x8 screen: at every step no layer line appears twice (on screen or in the
+     * scrollback) and none wraps; at the end each is there once, in the manifest's order.
+     */
+    @Test
+    void moreLayersThanRowsLeaveEachLineOnceInOrder() {
+        List<Descriptor> layers = layers(10);
+        StringWriter out = new StringWriter();
+        List<Runnable> steps = new java.util.ArrayList<>();
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), true, 80, 8, LayerProgress.Verbs.PULL, true)) {
+            steps.add(() -> progress.planned(layers));
+            steps.add(() -> progress.blobSkipped(layers.get(4)));
+            for (int i : new int[] {0, 1, 2, 7, 9}) {
+                steps.add(() -> progress.blobStarted(layers.get(i)));
+                steps.add(() -> progress.blobProgress(layers.get(i), 1_000_000));
+                steps.add(progress::tick);
+            }
+            steps.add(() -> progress.blobDone(layers.get(9)));
+            steps.add(() -> progress.blobDone(layers.get(1)));
+            steps.add(progress::tick);
+            for (int i : new int[] {3, 5, 6, 8}) {
+                steps.add(() -> progress.blobSkipped(layers.get(i)));
+            }
+            for (int i : new int[] {2, 7, 0}) {
+                steps.add(() -> progress.blobProgress(layers.get(i), 2_000_000));
+                steps.add(progress::tick);
+                steps.add(() -> progress.blobDone(layers.get(i)));
+            }
+            for (Runnable step : steps) {
+                step.run();
+                VirtualScreen screen = render(out, 80, 8);
+                List<String> shown = screen.everything();
+                assertEquals(0, screen.wraps(), () -> String.join("\n", shown));
+                for (Descriptor layer : layers) {
+                    assertTrue(linesOf(shown, layer) <= 1, () -> "a copy left behind:\n" + String.join("\n", shown));
+                }
+            }
+        }
+        List<String> last = render(out, 80, 8).everything();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            expected.add(layers.get(i).digest().shortHex() + ": " + (List.of(0, 1, 2, 7, 9).contains(i) ? "Pull complete" : "Already exists"));
+        }
+        assertEquals(expected, last);
+    }
+
+    /** While more layers wait than fit, the active ones stay on screen and the rest are counted. */
+    @Test
+    void aBlockTallerThanTheScreenCountsWhatItCannotShow() {
+        List<Descriptor> layers = layers(12);
+        StringWriter out = new StringWriter();
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), true, 80, 6, LayerProgress.Verbs.PULL, true)) {
+            progress.planned(layers);
+            progress.blobSkipped(layers.get(11));
+            progress.blobStarted(layers.get(10));
+            progress.blobProgress(layers.get(10), 1_500_000);
+            progress.tick();
+            List<String> shown = render(out, 80, 6).everything();
+            assertEquals(5, shown.size(), () -> String.join("\n", shown));
+            assertEquals(layers.get(0).digest().shortHex() + ": Pulling fs layer", shown.get(0));
+            assertTrue(shown.get(3).startsWith(layers.get(10).digest().shortHex() + ": Downloading"), shown::toString);
+            assertEquals("+ 8 more layers: 7 waiting, 1 complete", shown.get(4));
+        }
+    }
+
+    /** A pull that fails part-way still leaves every layer line once, in its last state. */
+    @Test
+    void closingWithLayersUnfinishedPrintsEachOnce() {
+        List<Descriptor> layers = layers(9);
+        StringWriter out = new StringWriter();
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), true, 60, 5, LayerProgress.Verbs.PULL, true)) {
+            progress.planned(layers);
+            progress.blobStarted(layers.get(3));
+            progress.blobProgress(layers.get(3), 100_000);
+            progress.tick();
+            progress.blobDone(layers.get(0));
+        }
+        VirtualScreen screen = render(out, 60, 5);
+        assertEquals(0, screen.wraps());
+        List<String> shown = screen.everything();
+        assertEquals(9, shown.size(), () -> String.join("\n", shown));
+        for (Descriptor layer : layers) {
+            assertEquals(1, linesOf(shown, layer), shown::toString);
+        }
+        assertEquals(layers.get(3).digest().shortHex() + ": Downloading 100kB/3MB", shown.get(3));
     }
 }

@@ -118,7 +118,14 @@ final class RegistryHttp {
      * @param what "registry HOST" or "token server HOST", for the message
      * @param registry the registry whose certs.d folder and --insecure-registry flag would help
      */
-    static UnreachableException unreachable(String what, String registry, IOException e) {
+    static UnreachableException unreachable(String what, String registry, IOException failure) {
+        // The last attempt's failure, and how many were made: the README promises the count.
+        IOException e = failure;
+        String attempts = "";
+        if (failure instanceof RetryInterceptor.RetriesExhaustedException retried && retried.getCause() instanceof IOException last) {
+            e = last;
+            attempts = " (" + retried.attempts() + " attempts)";
+        }
         String why;
         if (e instanceof java.net.UnknownHostException) {
             why = "host not found";
@@ -140,7 +147,7 @@ final class RegistryHttp {
         } else {
             why = rootMessage(e);
         }
-        return new UnreachableException("cannot reach " + what + ": " + why, e);
+        return new UnreachableException("cannot reach " + what + ": " + why + attempts, failure);
     }
 
     /** The message of an expired or not-yet-valid certificate in the causes, or null. */

@@ -19,7 +19,9 @@ import okhttp3.Response;
 /**
  * Retries what can safely be sent again: requests without a body or with a replayable one
  * (never a streamed upload), on connection failures and on 408, 429 and 5xx gateway statuses.
- * Sits outside the auth interceptor, so each attempt is authenticated afresh.
+ * Sits outside the auth interceptor, so each attempt is authenticated afresh. A refused
+ * connection is retried once only: nothing listens there, and a registry that is restarting is
+ * back within the first delay or not soon.
  */
 final class RetryInterceptor implements Interceptor {
     private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504);
@@ -50,10 +52,11 @@ final class RetryInterceptor implements Interceptor {
             try {
                 response = chain.proceed(request);
             } catch (IOException e) {
-                if (!isTransient(e) || attempt >= policy.maxAttempts()) {
-                    throw attempt == 1 ? e : new RetriesExhaustedException(describe(request, attempt) + ": " + e.getMessage(), e);
+                if (!isTransient(e) || attempt >= policy.maxAttempts() || attempt >= 2 && refused(e)) {
+                    throw attempt == 1 ? e
+                            : new RetriesExhaustedException(describe(request, attempt) + ": " + e.getMessage(), e, attempt);
                 }
-                pause(request, attempt, policy.backoff(attempt, ThreadLocalRandom.current()), deadline, e.toString());
+                pause(request, attempt, policy.backoff(attempt, ThreadLocalRandom.current()), deadline, reason(e));
                 continue;
             }
             if (!RETRYABLE.contains(response.code()) || attempt >= policy.maxAttempts()) {
@@ -72,7 +75,11 @@ final class RetryInterceptor implements Interceptor {
     private void pause(Request request, int attempt, Duration delay, Instant deadline, String why) throws IOException {
         if (Instant.now().plus(delay).isAfter(deadline)) {
             throw new RetriesExhaustedException(describe(request, attempt) + ": giving up, the next retry would pass "
-                    + policy.maxTotal().toSeconds() + " s (" + why + ")", null);
+                    + policy.maxTotal().toSeconds() + " s (" + why + ")", null, attempt);
+        }
+        if (attempt >= 2) {
+            policy.notices().accept(request.method() + " " + Errors.redact(request.url()) + ": " + why + "; retrying in "
+                    + seconds(delay) + " (attempt " + (attempt + 1) + " of " + policy.maxAttempts() + ")");
         }
         if (debug != null) {
             debug.accept("retry " + attempt + "/" + (policy.maxAttempts() - 1) + " of " + request.method() + " "
@@ -84,6 +91,32 @@ final class RetryInterceptor implements Interceptor {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to retry");
         }
+    }
+
+    private static String seconds(Duration delay) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", delay.toMillis() / 1000.0);
+    }
+
+    /** A failure in a few words: the innermost message, which says what the socket saw. */
+    private static String reason(IOException e) {
+        if (e instanceof java.net.SocketTimeoutException) {
+            return "timed out";
+        }
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    private static boolean refused(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException && t.getMessage() != null
+                    && t.getMessage().contains("Connection refused")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Request request, int attempts) {
@@ -124,9 +157,15 @@ final class RetryInterceptor implements Interceptor {
     /** A request that kept failing; the message says how often and why. */
     static final class RetriesExhaustedException extends dev.jreg.error.UnreachableException {
         private static final long serialVersionUID = 1L;
+        private final int attempts;
 
-        RetriesExhaustedException(String message, Throwable cause) {
+        RetriesExhaustedException(String message, Throwable cause, int attempts) {
             super(message, cause);
+            this.attempts = attempts;
+        }
+
+        int attempts() {
+            return attempts;
         }
     }
 }

@@ -40,6 +40,7 @@ class RetryTest {
 
     final List<Duration> slept = new ArrayList<>();
     final List<String> debug = new ArrayList<>();
+    final List<String> notices = new ArrayList<>();
 
     @BeforeEach
     void ping() {
@@ -47,7 +48,7 @@ class RetryTest {
     }
 
     RegistryClient client(int attempts) {
-        RetryPolicy policy = RetryPolicy.DEFAULT.withAttempts(attempts).withSleeper(slept::add);
+        RetryPolicy policy = RetryPolicy.DEFAULT.withAttempts(attempts).withSleeper(slept::add).withNotices(notices::add);
         return new RegistryClient(RegistryOptions.defaults().withRetry(policy));
     }
 
@@ -156,5 +157,41 @@ class RetryTest {
         registry.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(aResponse().withStatus(404)));
         assertThrows(dev.jreg.error.NotFoundException.class, () -> client(5).manifest(ref()));
         assertEquals(List.of(), slept);
+    }
+
+    /** One retry is routine and said nothing of; each one after it is a line for the user. */
+    @Test
+    void retriesAfterTheFirstAreAnnounced() throws Exception {
+        failThenSucceed(3, aResponse().withStatus(503));
+        assertNotNull(client(5).manifest(ref()));
+        String url = "GET http://127.0.0.1:" + registry.getPort() + "/v2/app/manifests/1: HTTP 503; retrying in ";
+        assertEquals(2, notices.size(), notices::toString);
+        assertTrue(notices.get(0).startsWith(url) && notices.get(0).endsWith(" s (attempt 3 of 5)"), notices::toString);
+        assertTrue(notices.get(1).startsWith(url) && notices.get(1).endsWith(" s (attempt 4 of 5)"), notices::toString);
+    }
+
+    /** Nothing listens on a refused port: one retry, in case the registry was restarting, then the count. */
+    @Test
+    void aRefusedConnectionIsRetriedOnce() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Reference closed = Reference.parse("127.0.0.1:" + port + "/app:1");
+        UnreachableException e = assertThrows(UnreachableException.class, () -> client(5).manifest(closed));
+        assertEquals(1, slept.size(), slept::toString);
+        assertEquals(List.of(), notices);
+        assertEquals("cannot reach registry 127.0.0.1:" + port + ": Connection refused (2 attempts)", e.getMessage());
+    }
+
+    @Test
+    void timeoutsEndWithTheAttemptCount() {
+        registry.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(aResponse().withFixedDelay(3000)));
+        RegistryClient client = new RegistryClient(new RegistryOptions(null, null, null, null, Duration.ofMillis(300),
+                null).withRetry(RetryPolicy.DEFAULT.withAttempts(3).withSleeper(slept::add).withNotices(notices::add)));
+        IOException e = assertThrows(IOException.class, () -> client.manifest(ref()));
+        assertTrue(e.getMessage().contains("failed after 3 attempts"), e.getMessage());
+        assertEquals(1, notices.size(), notices::toString);
+        assertTrue(notices.get(0).contains("/v2/app/manifests/1: timed out; retrying in "), notices::toString);
     }
 }
