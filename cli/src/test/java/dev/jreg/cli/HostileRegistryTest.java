@@ -2,6 +2,8 @@ package dev.jreg.cli;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.head;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.unauthorized;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -34,7 +36,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A hostile or broken registry: each case is one clear line, its own exit code, and no partial state. */
+/**
+ * A hostile, broken or merely unusual registry: what other clients accept works, and each refusal
+ * is one clear line, its own exit code, and no partial state.
+ */
 class HostileRegistryTest {
     static final byte[] CONFIG = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
     static final byte[] LAYER = "layer bytes, honestly".getBytes(StandardCharsets.UTF_8);
@@ -213,5 +218,83 @@ class HostileRegistryTest {
         image("1");
         registry.stubFor(get(urlEqualTo("/v2/app/blobs/" + layer.digest())).willReturn(aResponse().withStatus(500)));
         assertOneLine(pull("1"), 5, "registry internal error (HTTP 500)");
+    }
+
+    /**
+     * {@code demo/app} with tags a, b, c listed over two pages (the second behind an unquoted
+     * {@code rel=next}), all one image, its manifest refused to {@code HEAD} (405).
+     *
+     * @return the image's manifest
+     */
+    ManifestBlob demoRepository() throws Exception {
+        byte[] created = "{\"architecture\":\"arm64\",\"os\":\"linux\",\"created\":\"2024-01-02T03:04:05Z\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        Descriptor configOfDemo = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(created), created.length);
+        ManifestBlob image = ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST, null, configOfDemo, List.of(),
+                null, null));
+        registry.stubFor(get(urlEqualTo("/v2/demo/app/blobs/" + configOfDemo.digest())).willReturn(aResponse().withBody(created)));
+        for (String reference : List.of("a", "b", "c", image.digest().toString())) {
+            registry.stubFor(head(urlEqualTo("/v2/demo/app/manifests/" + reference)).willReturn(aResponse().withStatus(405)));
+            registry.stubFor(get(urlEqualTo("/v2/demo/app/manifests/" + reference)).willReturn(aResponse()
+                    .withHeader("Content-Type", MediaType.OCI_MANIFEST.value()).withBody(image.bytes())));
+        }
+        registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(okJson("{\"tags\":[\"a\",\"b\"]}")
+                .withHeader("Link", "</v2/demo/app/tags/list?n=2&last=b>; rel=next")));
+        registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list?n=2&last=b")).willReturn(okJson("{\"tags\":[\"c\"]}")));
+        return image;
+    }
+
+    String demo() {
+        return "127.0.0.1:" + registry.getPort() + "/demo/app";
+    }
+
+    @Test
+    void tagsFollowAnUnquotedRel() throws Exception {
+        demoRepository();
+        Cli.Result result = new Cli(home, store).run("tags", demo());
+        assertEquals(0, result.exitCode(), result::toString);
+        assertEquals("a\nb\nc\n", result.out());
+    }
+
+    @Test
+    void aLinkThatCannotBeReadIsAnErrorNotAShortList() throws Exception {
+        demoRepository();
+        registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(okJson("{\"tags\":[\"a\"]}")
+                .withHeader("Link", "/v2/demo/app/tags/list?n=2&last=b; rel=next")));
+        assertOneLine(new Cli(home, store).run("tags", demo()), 7, "Link header cannot be read");
+    }
+
+    @Test
+    void digestAndTagDetailsWhereHeadIsRefused() throws Exception {
+        ManifestBlob image = demoRepository();
+        Cli.Result digest = new Cli(home, store).run("digest", demo() + ":a");
+        assertEquals(0, digest.exitCode(), digest::toString);
+        assertEquals(image.digest() + "\n", digest.out());
+        Cli.Result details = new Cli(home, store).run("tags", "--details", "--format", "json", demo());
+        assertEquals(0, details.exitCode(), details::toString);
+        for (String tag : List.of("a", "b", "c")) {
+            assertTrue(details.out().contains("\"tag\":\"" + tag + "\""), details::toString);
+        }
+        assertTrue(details.out().contains(image.digest().toString()) && details.out().contains("linux/arm64"),
+                details::toString);
+    }
+
+    @Test
+    void aRelativeRealmWithAnEmptyServiceGetsItsToken() throws Exception {
+        demoRepository();
+        registry.stubFor(get("/v2/").willReturn(unauthorized().withHeader("WWW-Authenticate", "Bearer realm=\"/token\",service=")));
+        registry.stubFor(get(urlPathEqualTo("/token")).willReturn(okJson("{\"token\":\"t\"}")));
+        Cli.Result result = new Cli(home, store).run("digest", demo() + ":a");
+        assertEquals(0, result.exitCode(), result::toString);
+        registry.verify(1, getRequestedFor(urlPathEqualTo("/token")));
+    }
+
+    @Test
+    void aMetadataRealmIsRefused() {
+        String challenge = "Bearer realm=\"https://169.254.169.254/token\",service=\"registry\"";
+        registry.stubFor(get("/v2/").willReturn(unauthorized().withHeader("WWW-Authenticate", challenge)));
+        manifest("1", unauthorized().withHeader("WWW-Authenticate", challenge));
+        assertOneLine(pull("1"), 7, "refusing token realm https://169.254.169.254/token of registry 127.0.0.1:"
+                + registry.getPort() + ": a cloud metadata address");
     }
 }

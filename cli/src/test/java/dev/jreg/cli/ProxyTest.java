@@ -82,4 +82,27 @@ class ProxyTest {
         assertEquals(0, result.exitCode(), result::toString);
         assertEquals(before, proxy.requests().size());
     }
+
+    @Test
+    void anAuthenticatingProxyGetsTheCredentialsOfItsUrlAndNobodySeesThem() throws Exception {
+        String authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                "user:p@ss:secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (TestProxy authenticating = new TestProxy(authorization)) {
+            String url = authenticating.url().replace("http://", "http://user:p%40ss%3Asecret@");
+            Cli.Result result = new Cli(home, store).env("HTTP_PROXY", url).env("HTTPS_PROXY", url)
+                    .run("--debug", "--insecure-registry", name, "pull", "-q", name + "/via/proxy:1");
+            assertEquals(0, result.exitCode(), result::toString);
+            assertTrue(authenticating.requests().stream().anyMatch(r -> r.startsWith("GET http://" + name + "/v2/")),
+                    authenticating.requests().toString());
+            assertEquals(List.of(), authenticating.refused());
+            assertTrue(!result.toString().contains("secret") && !result.toString().contains(authorization), result::toString);
+
+            String wrong = authenticating.url().replace("http://", "http://user:wrong-secret@");
+            Cli.Result refused = new Cli(home, store).env("HTTP_PROXY", wrong).env("HTTPS_PROXY", wrong)
+                    .run("--insecure-registry", name, "pull", "-q", name + "/via/proxy:1");
+            assertEquals(5, refused.exitCode(), refused::toString);
+            assertEquals(1, refused.err().lines().count(), refused::toString);
+            assertTrue(refused.err().contains("proxy") && !refused.toString().contains("secret"), refused::toString);
+        }
+    }
 }

@@ -33,11 +33,7 @@ final class AuthInterceptor implements Interceptor {
         if (response.code() != 401 || (request.body() != null && request.body().isOneShot())) {
             return response;
         }
-        Challenge challenge = response.challenges().stream()
-                .map(Challenge::of)
-                .filter(c -> c.isBearer() || c.isBasic())
-                .min((a, b) -> Boolean.compare(!a.isBearer(), !b.isBearer()))
-                .orElse(null);
+        Challenge challenge = Challenge.of(response);
         if (challenge == null) {
             return response;
         }

@@ -84,6 +84,8 @@ final class Errors {
             case 403: return "access denied (HTTP 403)";
             case 404: return "not found (HTTP 404)";
             case 405: return "operation not supported by this registry (HTTP 405)";
+            case 407: return "proxy authentication failed (HTTP 407); a proxy's credentials go in its URL:"
+                    + " http://USER:PASSWORD@HOST:PORT";
             case 429: return "too many requests (HTTP 429)";
             case 500: return "registry internal error (HTTP 500)";
             case 502: return "bad gateway (HTTP 502)";

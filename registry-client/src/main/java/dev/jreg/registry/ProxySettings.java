@@ -8,15 +8,24 @@ import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import okhttp3.Authenticator;
+import okhttp3.Credentials;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.Route;
 
 /**
  * Proxies as curl and Go read them: {@code HTTPS_PROXY} for HTTPS requests, {@code HTTP_PROXY}
  * for plain HTTP, {@code NO_PROXY} for exceptions ({@code *}, host names and domain suffixes,
- * IP addresses, CIDR ranges, optional {@code :port}). Loopback is never proxied, as in Go.
+ * IP addresses, CIDR ranges, optional {@code :port}). Loopback is never proxied, as in Go. A
+ * proxy URL's {@code USER:PASSWORD@} (percent-encoded) goes to that proxy only, as Basic
+ * {@code Proxy-Authorization}: on {@code CONNECT} for HTTPS, on each request for plain HTTP.
+ * {@link #toString()} leaves credentials out.
  *
  * @param httpsProxy proxy URL for HTTPS requests, or null
  * @param httpProxy proxy URL for plain HTTP requests, or null
@@ -42,13 +51,92 @@ public record ProxySettings(String httpsProxy, String httpProxy, String noProxy)
 
     /** The proxy for a URL's scheme, host and port, or {@link Proxy#NO_PROXY}. */
     Proxy proxyFor(String scheme, String host, int port) {
-        String url = "https".equals(scheme) ? httpsProxy : httpProxy;
-        if (url == null || Loopback.isLoopback(host) || excluded(host, port)) {
+        HttpUrl proxy = proxyUrl(scheme);
+        if (proxy == null || Loopback.isLoopback(host) || excluded(host, port)) {
             return Proxy.NO_PROXY;
         }
-        URI uri = URI.create(url.contains("://") ? url : "http://" + url);
-        int proxyPort = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-        return new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(uri.getHost(), proxyPort));
+        return new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(proxy.host(), proxy.port()));
+    }
+
+    /**
+     * The proxy URL for requests of a scheme, or null.
+     *
+     * @throws IllegalArgumentException when it cannot be read; the message does not quote it,
+     *     since it may hold a password
+     */
+    private HttpUrl proxyUrl(String scheme) {
+        boolean https = "https".equals(scheme);
+        String url = https ? httpsProxy : httpProxy;
+        if (url == null) {
+            return null;
+        }
+        HttpUrl parsed = parse(url);
+        if (parsed == null) {
+            throw new IllegalArgumentException((https ? "HTTPS_PROXY" : "HTTP_PROXY")
+                    + " is not a proxy URL of the form http://[USER:PASSWORD@]HOST[:PORT]");
+        }
+        return parsed;
+    }
+
+    /**
+     * The {@code Proxy-Authorization} value for the proxy of a scheme's requests: Basic, with the
+     * user and password of its URL percent-decoded; null when the URL names no user.
+     */
+    private String authorization(String scheme) {
+        HttpUrl proxy = proxyUrl(scheme);
+        return proxy == null || proxy.username().isEmpty() ? null
+                : Credentials.basic(proxy.username(), proxy.password(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Answers a proxy's 407, and OkHttp's preemptive call before each {@code CONNECT}, with the
+     * credentials of the proxy's URL; once they were sent and refused, the 407 stands.
+     */
+    Authenticator authenticator() {
+        return (route, response) -> {
+            if (route == null || route.proxy().type() != Proxy.Type.HTTP
+                    || response.request().header("Proxy-Authorization") != null) {
+                return null;
+            }
+            String value = authorization(route.address().url().scheme());
+            return value == null ? null : response.request().newBuilder().header("Proxy-Authorization", value).build();
+        };
+    }
+
+    /**
+     * A network interceptor that sends the credentials up front, as curl and Go do, with each
+     * request that the proxy itself reads — plain HTTP, so that a streamed upload is never
+     * answered 407 — and never inside a {@code CONNECT} tunnel, where the header would reach the
+     * registry.
+     */
+    Interceptor preemptiveAuthorization() {
+        return chain -> {
+            Route route = chain.connection() == null ? null : chain.connection().route();
+            String value = route == null || route.proxy().type() != Proxy.Type.HTTP || route.requiresTunnel() ? null
+                    : authorization(chain.request().url().scheme());
+            return chain.proceed(value == null ? chain.request()
+                    : chain.request().newBuilder().header("Proxy-Authorization", value).build());
+        };
+    }
+
+    /** The settings with the proxies' credentials left out. */
+    @Override
+    public String toString() {
+        return "ProxySettings[httpsProxy=" + withoutCredentials(httpsProxy) + ", httpProxy=" + withoutCredentials(httpProxy)
+                + ", noProxy=" + noProxy + "]";
+    }
+
+    private static String withoutCredentials(String url) {
+        if (url == null) {
+            return null;
+        }
+        HttpUrl parsed = parse(url);
+        return parsed == null ? "<unreadable>" : parsed.newBuilder().username("").password("").build().toString();
+    }
+
+    /** A proxy URL, {@code http://} when it names no scheme; null when it cannot be read. */
+    private static HttpUrl parse(String url) {
+        return HttpUrl.parse(url.contains("://") ? url : "http://" + url);
     }
 
     boolean excluded(String host, int port) {

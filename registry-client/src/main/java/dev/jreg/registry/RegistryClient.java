@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -107,7 +108,7 @@ public final class RegistryClient {
 
     /**
      * Resolves a tag or digest with {@code HEAD}, which Docker Hub does not count against its
-     * pull limit.
+     * pull limit; a registry that refuses {@code HEAD} is asked with {@code GET}.
      *
      * @return the manifest's descriptor, or empty when the registry has no such manifest
      */
@@ -115,14 +116,16 @@ public final class RegistryClient {
         HostState host = host(reference);
         Request.Builder request = new Request.Builder()
                 .url(url(host, reference.repository(), "manifests", reference.tagOrDigest()))
-                .header("Accept", MANIFEST_ACCEPT)
-                .head();
-        try (Response response = http.execute(host, request, Scope.pull(reference.repository()))) {
+                .header("Accept", MANIFEST_ACCEPT);
+        try (Response response = headOrGet(host, request, Scope.pull(reference.repository()), true)) {
             if (response.code() == 404) {
                 return Optional.empty();
             }
             if (!response.isSuccessful()) {
                 throw Errors.of(response, reference.toString());
+            }
+            if (response.request().method().equals("GET")) {
+                return Optional.of(manifestOf(response, reference).descriptor());
             }
             String digest = response.header("Docker-Content-Digest");
             String type = response.header("Content-Type");
@@ -137,6 +140,25 @@ public final class RegistryClient {
                 return Optional.of(manifest(reference).descriptor());
             }
         }
+    }
+
+    /**
+     * A {@code HEAD}, sent again as a {@code GET} when the registry answers anything but success,
+     * 401, 404 or 429: some registries and proxies refuse {@code HEAD} (405) where {@code GET}
+     * works, and crane and docker fall back the same way. A rate limit is an answer, and a
+     * {@code GET} would only spend more of it (Docker Hub counts manifest GETs, not HEADs).
+     *
+     * @param body false to drop the {@code GET}'s body unread: a blob is not downloaded to learn
+     *     its size
+     */
+    private Response headOrGet(HostState host, Request.Builder request, Scope scope, boolean body) throws IOException {
+        Response head = http.execute(host, request.head(), scope);
+        if (head.isSuccessful() || head.code() == 401 || head.code() == 404 || head.code() == 429) {
+            return head;
+        }
+        head.close();
+        request.get();
+        return body ? http.execute(host, request, scope) : http.executeForHeaders(host, request, scope);
     }
 
     /**
@@ -203,7 +225,7 @@ public final class RegistryClient {
                         items.add(value);
                     }
                 }
-                next = nextLink(response);
+                next = LinkHeader.next(response, field + " of " + what);
             }
         }
         listing.warnSkipped(notices);
@@ -279,53 +301,37 @@ public final class RegistryClient {
 
     /** The size of a blob from {@code HEAD}, or empty when the repository does not have it. */
     public Optional<Long> blobSize(Reference repository, Digest digest) throws IOException {
+        Optional<Headers> headers = blobHeaders(repository, digest, Scope.pull(repository.repository()));
+        if (headers.isEmpty()) {
+            return Optional.empty();
+        }
+        String length = headers.get().get("Content-Length");
+        if (length == null) {
+            throw new InvalidContentException(repository.name() + "@" + digest + ": registry sent no Content-Length");
+        }
+        return Optional.of(Long.parseLong(length));
+    }
+
+    /** True when the repository holds the blob ({@code HEAD}), asked in the given scope. */
+    boolean blobExists(Reference repository, Descriptor blob, Scope scope) throws IOException {
+        return blobHeaders(repository, blob.digest(), scope).isPresent();
+    }
+
+    /** The headers of a blob's {@code HEAD} (or bodiless {@code GET}), or empty when the repository lacks it. */
+    private Optional<Headers> blobHeaders(Reference repository, Digest digest, Scope scope) throws IOException {
         HostState host = host(repository);
+        // identity, so that a GET's Content-Length is the blob's.
         Request.Builder request = new Request.Builder()
                 .url(url(host, repository.repository(), "blobs", digest.toString()))
-                .head();
-        try (Response response = http.execute(host, request, Scope.pull(repository.repository()))) {
+                .header("Accept-Encoding", "identity");
+        try (Response response = headOrGet(host, request, scope, false)) {
             if (response.code() == 404) {
                 return Optional.empty();
             }
             if (!response.isSuccessful()) {
                 throw Errors.of(response, repository.name() + "@" + digest);
             }
-            String length = response.header("Content-Length");
-            if (length == null) {
-                throw new InvalidContentException(repository.name() + "@" + digest + ": registry sent no Content-Length");
-            }
-            return Optional.of(Long.parseLong(length));
-        }
-    }
-
-    /** The {@code rel="next"} target of a {@code Link} header, resolved against the request URL. */
-    static HttpUrl nextLink(Response response) {
-        for (String link : response.headers("Link")) {
-            for (String part : link.split(",")) {
-                int open = part.indexOf('<');
-                int close = part.indexOf('>', open + 1);
-                if (open >= 0 && close > open && part.substring(close).replace(" ", "").contains("rel=\"next\"")) {
-                    return response.request().url().resolve(part.substring(open + 1, close).trim());
-                }
-            }
-        }
-        return null;
-    }
-
-    /** True when the repository holds the blob ({@code HEAD}), asked in the given scope. */
-    boolean blobExists(Reference repository, Descriptor blob, Scope scope) throws IOException {
-        HostState host = host(repository);
-        Request.Builder request = new Request.Builder()
-                .url(url(host, repository.repository(), "blobs", blob.digest().toString()))
-                .head();
-        try (Response response = http.execute(host, request, scope)) {
-            if (response.code() == 404) {
-                return false;
-            }
-            if (!response.isSuccessful()) {
-                throw Errors.of(response, repository.name() + "@" + blob.digest());
-            }
-            return true;
+            return Optional.of(response.headers());
         }
     }
 
@@ -373,11 +379,16 @@ public final class RegistryClient {
             if (!response.isSuccessful()) {
                 throw Errors.of(response, reference.toString());
             }
-            byte[] bytes = readCapped(response, ManifestBlob.MAX_SIZE, "manifest " + reference);
-            String contentType = response.header("Content-Type");
-            return reference.digest() != null ? ManifestBlob.of(bytes, contentType, reference.digest())
-                    : ManifestBlob.of(bytes, contentType);
+            return manifestOf(response, reference);
         }
+    }
+
+    /** The manifest in a successful answer's body, verified against the reference's digest if it has one. */
+    private static ManifestBlob manifestOf(Response response, Reference reference) throws IOException {
+        byte[] bytes = readCapped(response, ManifestBlob.MAX_SIZE, "manifest " + reference);
+        String contentType = response.header("Content-Type");
+        return reference.digest() != null ? ManifestBlob.of(bytes, contentType, reference.digest())
+                : ManifestBlob.of(bytes, contentType);
     }
 
     /**

@@ -17,6 +17,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
@@ -81,6 +82,8 @@ final class RegistryHttp {
                 .followSslRedirects(true)
                 .retryOnConnectionFailure(true)
                 .proxySelector(options.proxy().selector())
+                .proxyAuthenticator(options.proxy().authenticator())
+                .addNetworkInterceptor(options.proxy().preemptiveAuthorization())
                 .addInterceptor(new RetryInterceptor(options.retry(), options.debug()));
         if (options.debug() != null) {
             builder.addNetworkInterceptor(debugLogger());
@@ -184,10 +187,28 @@ final class RegistryHttp {
 
     /** Runs a request as the given registry, in the given scope. The caller closes the response. */
     Response execute(HostState host, Request.Builder request, Scope scope) throws IOException {
+        return call(host, request, scope).execute();
+    }
+
+    /**
+     * Runs a request for its status and headers only: the connection is closed under the body,
+     * unread, where closing the response alone would read on for a while to reuse it.
+     *
+     * @return the answer, closed
+     */
+    Response executeForHeaders(HostState host, Request.Builder request, Scope scope) throws IOException {
+        Call call = call(host, request, scope);
+        Response response = call.execute();
+        call.cancel();
+        response.close();
+        return response;
+    }
+
+    private Call call(HostState host, Request.Builder request, Scope scope) {
         Request built = request.header("User-Agent", options.userAgent())
                 .tag(AuthInterceptor.Target.class, new AuthInterceptor.Target(host, scope))
                 .build();
-        return host.client().newCall(built).execute();
+        return host.client().newCall(built);
     }
 
     /** A fresh state for a registry that presents these credentials, to check them (not cached). */
@@ -315,10 +336,7 @@ final class RegistryHttp {
         try (Response response = clients.plain().newCall(request).execute()) {
             Challenge challenge = null;
             if (response.code() == 401) {
-                challenge = response.challenges().stream().map(Challenge::of)
-                        .filter(c -> c.isBearer() || c.isBasic())
-                        .min((a, b) -> Boolean.compare(!a.isBearer(), !b.isBearer()))
-                        .orElse(null);
+                challenge = Challenge.of(response);
             } else if (probingPlain && response.code() == 400) {
                 throw new SpeaksTls();
             } else if (!response.isSuccessful()) {

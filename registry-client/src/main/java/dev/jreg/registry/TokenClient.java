@@ -53,20 +53,15 @@ final class TokenClient {
     }
 
     /**
-     * @param registry the registry base URL, to refuse a downgrade to plain HTTP
+     * @param registry the registry base URL, against which the realm is resolved and judged
+     *     ({@link TokenRealm})
      * @param challenge a Bearer challenge
      * @param scope scopes to ask for, or null for none
      * @param credentials credentials to present, or null for an anonymous token
      */
     Token fetch(HttpUrl registry, Challenge challenge, Scope scope, dev.jreg.auth.Credentials credentials)
             throws IOException {
-        HttpUrl realm = challenge.realm() == null ? null : HttpUrl.parse(challenge.realm());
-        if (realm == null) {
-            throw new InvalidContentException("registry " + registry.host() + " sent a Bearer challenge without a valid realm");
-        }
-        if (registry.isHttps() && !realm.isHttps()) {
-            throw new IOException("refusing token realm " + Errors.redact(realm) + ": plain HTTP for an HTTPS registry");
-        }
+        HttpUrl realm = TokenRealm.resolve(registry, challenge);
         HttpUrl.Builder url = realm.newBuilder();
         if (challenge.service() != null) {
             url.addQueryParameter("service", challenge.service());

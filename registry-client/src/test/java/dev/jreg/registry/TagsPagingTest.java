@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.NotFoundException;
 import dev.jreg.error.UnauthorizedException;
 import dev.jreg.model.Reference;
@@ -25,6 +26,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Tag and catalog pagination as different registries do it. */
 class TagsPagingTest {
@@ -37,6 +40,10 @@ class TagsPagingTest {
     @BeforeEach
     void ping() {
         registry.stubFor(get("/v2/").willReturn(okJson("{}")));
+    }
+
+    Reference demo() {
+        return Reference.parse("127.0.0.1:" + registry.getPort() + "/demo/app");
     }
 
     Reference repo() {
@@ -107,10 +114,11 @@ class TagsPagingTest {
         registry.verify(0, getRequestedFor(urlEqualTo("/v2/app/tags/list?last=e&n=3")));
     }
 
-    @Test
-    void aLinkBackToAPageSeenEndsTheListing() throws Exception {
-        registry.stubFor(get(urlEqualTo("/v2/app/tags/list")).willReturn(okJson(page(List.of("a")))
-                .withHeader("Link", "</v2/app/tags/list>; rel=\"next\"")));
+    /** A link back to a page seen, or links that are not {@code next}, end the listing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"</v2/app/tags/list>; rel=\"next\"", "</v2/app/tags/list?last=a>; rel=\"prev first\""})
+    void linksToNoNewPageEndTheListing(String link) throws Exception {
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list")).willReturn(okJson(page(List.of("a"))).withHeader("Link", link)));
         assertEquals(List.of("a"), client.tags(repo()));
     }
 
@@ -135,5 +143,77 @@ class TagsPagingTest {
         NotFoundException missing = assertThrows(NotFoundException.class,
                 () -> new RegistryClient(RegistryOptions.defaults()).catalog("127.0.0.1:" + registry.getPort(), 0));
         assertTrue(missing.getMessage().contains("does not offer a catalog"), missing.getMessage());
+    }
+
+    /** Page one of demo/app, a and b, with these Link headers; page two, c, at any {@code ?last=b}. */
+    void demoPages(String... links) {
+        var first = okJson(page(List.of("a", "b")));
+        for (String link : links) {
+            first.withHeader("Link", link.replace("PORT", Integer.toString(registry.getPort())));
+        }
+        registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(first));
+        registry.stubFor(get(urlPathEqualTo("/v2/demo/app/tags/list")).withQueryParam("last", equalTo("b"))
+                .willReturn(okJson(page(List.of("c")))));
+    }
+
+    @Test
+    void anUnquotedRelIsFollowed() throws Exception {
+        demoPages("</v2/demo/app/tags/list?n=2&last=b>; rel=next");
+        assertEquals(List.of("a", "b", "c"), client.tags(demo()));
+        registry.verify(getRequestedFor(urlEqualTo("/v2/demo/app/tags/list?n=2&last=b")));
+    }
+
+    /** Links as RFC 8288 allows and registries send them: the second page is always asked for. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "</v2/demo/app/tags/list?n=2&last=a>; rel=\"prev\", </v2/demo/app/tags/list?n=2&last=b>; rel=\"next\"",
+        "</v2/demo/app/tags/list?n=2&last=b>;REL=Next",
+        "  </v2/demo/app/tags/list?n=2&last=b>  ;  title = \"page, then; more\" ; rel = \"next\"  ",
+        "</v2/demo/app/tags/list?n=2&last=b>; title=x; rel=\"last next\"; rel=prev",
+        "<http://127.0.0.1:PORT/v2/demo/app/tags/list?n=2&last=b>; rel=next",
+        "<list?n=2&last=b>; rel=\"next\"",
+        ", </v2/demo/app/tags/list?n=2&last=b>; rel=next,",
+        "</v2/demo/app/tags/list?n=2&last=b&after=x,y>; anchor; rel=next"})
+    void linksInEveryShapeAreFollowed(String link) throws Exception {
+        demoPages(link);
+        assertEquals(List.of("a", "b", "c"), client.tags(demo()));
+    }
+
+    @Test
+    void linksInSeveralHeadersAreRead() throws Exception {
+        demoPages("</v2/demo/app/tags/list?n=2&last=a>; rel=prev", "</v2/demo/app/tags/list?n=2&last=b>; rel=next");
+        assertEquals(List.of("a", "b", "c"), client.tags(demo()));
+    }
+
+    /** A list must not end early without a word when its Link header cannot be read. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/v2/demo/app/tags/list?n=2&last=b; rel=next",
+        "</v2/demo/app/tags/list?n=2&last=b; rel=next",
+        "</v2/demo/app/tags/list?n=2&last=b> rel=next",
+        "</v2/demo/app/tags/list?n=2&last=b>; =next",
+        "<ftp://127.0.0.1/v2/demo/app/tags/list?n=2&last=b>; rel=next"})
+    void anUnreadableLinkHeaderIsAnError(String link) {
+        demoPages(link);
+        InvalidContentException e = assertThrows(InvalidContentException.class, () -> client.tags(demo()));
+        assertTrue(e.getMessage().startsWith("tags of 127.0.0.1:" + registry.getPort() + "/demo/app: the registry's"),
+                e.getMessage());
+    }
+
+    /** A catalog page naming one repository, with a Link header or none (null). */
+    void catalogPage(String url, String repository, String link) {
+        var answer = okJson("{\"repositories\":[\"" + repository + "\"]}");
+        registry.stubFor(get(urlEqualTo(url)).willReturn(link == null ? answer : answer.withHeader("Link", link)));
+    }
+
+    @Test
+    void catalogFollowsAnUnquotedRelToo() throws Exception {
+        catalogPage("/v2/_catalog", "demo/app", "</v2/_catalog?n=1&last=demo%2Fapp>; rel=next");
+        catalogPage("/v2/_catalog?n=1&last=demo%2Fapp", "z", null);
+        assertEquals(List.of("demo/app", "z"), client.catalog("127.0.0.1:" + registry.getPort(), 0));
+
+        catalogPage("/v2/_catalog", "demo/app", "/v2/_catalog?n=1&last=demo%2Fapp; rel=next");
+        assertThrows(InvalidContentException.class,
+                () -> new RegistryClient(RegistryOptions.defaults()).catalog("127.0.0.1:" + registry.getPort(), 0));
     }
 }
