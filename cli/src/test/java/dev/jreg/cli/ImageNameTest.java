@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Docker Hub names as docker shows them: {@code library/} is left out only before a single path
- * component, so that every name printed can be typed back and means the same repository.
+ * Names as docker reads and shows them: {@code library/} is left out only before a single path
+ * component, so that every name printed can be typed back and means the same repository; a
+ * repository path has at most 255 characters, the registry host not counted.
  */
-class FamiliarNameTest {
+class ImageNameTest {
     @TempDir
     Path home;
     @TempDir
@@ -93,5 +94,21 @@ class FamiliarNameTest {
         assertTrue(names.contains("docker.io/my.org/app:1"), names::toString);
         Cli.Result rm = run("rm", "docker.io/my.org/app:1");
         assertEquals("Untagged: docker.io/my.org/app:1\n", rm.out());
+    }
+
+    @Test
+    void aRepositoryPathOf255IsAcceptedBehindALongHostAnd256Refused() throws Exception {
+        String host = "registry-" + "h".repeat(80) + ".example.com:5000";
+        String path = "team/" + "a".repeat(250);
+        Cli.Result tagged = run("tag", "library/foo/bar:1", host + "/" + path + ":1");
+        assertEquals(0, tagged.exitCode(), tagged::toString);
+        assertTrue(OciLayout.open(store).lookup(host + "/" + path + ":1").isPresent());
+
+        Cli.Result refused = run("tag", "library/foo/bar:1", host + "/" + path + "a:1");
+        assertEquals(2, refused.exitCode(), refused::toString);
+        assertEquals("jreg: repository name must not be more than 255 characters\n", refused.err());
+        Cli.Result official = run("pull", "a".repeat(248));
+        assertEquals(2, official.exitCode(), "library/ counts: " + official);
+        assertEquals("jreg: repository name must not be more than 255 characters\n", official.err());
     }
 }
