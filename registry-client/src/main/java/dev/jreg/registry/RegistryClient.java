@@ -385,7 +385,7 @@ public final class RegistryClient {
     }
 
     private HostState host(Reference reference) throws IOException {
-        return http.host(reference.registry(), reference.apiHost());
+        return http.host(reference.registry(), reference.apiHost(), reference.repository());
     }
 
     private static HttpUrl url(HostState host, String repository, String kind, String tagOrDigest) {
