@@ -24,18 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImageNameTest {
     @TempDir
-    Path home;
-    @TempDir
     Path store;
-
-    Cli.Result run(String... args) {
-        return new Cli(home, store).run(args);
-    }
+    Cli cli;
 
     @BeforeEach
-    void nestedOfficialName() throws Exception {
+    void nestedOfficialName(@TempDir Path home) throws Exception {
+        cli = new Cli(home, store);
         TestImages.writeImage(OciLayout.open(store), Reference.parse("docker.io/library/foo/bar:1"),
                 Platform.of("linux", "amd64", null), List.of(TestImages.layer(91, 2_000)));
+    }
+
+    Cli.Result run(String... args) {
+        return cli.run(args);
     }
 
     /** {@code REPOSITORY:TAG} of every image, as {@code images --format json} gives them, sorted. */

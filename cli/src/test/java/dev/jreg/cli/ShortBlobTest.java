@@ -52,6 +52,9 @@ class ShortBlobTest {
         new Random(11).nextBytes(LAYER);
     }
 
+    static final Descriptor CONFIG_BLOB = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(CONFIG), CONFIG.length);
+    static final Descriptor LAYER_BLOB = Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(LAYER), LAYER.length);
+
     /** A source whose bodies have no Content-Length, so only the bytes tell how long a blob is. */
     @RegisterExtension
     static WireMockExtension source = WireMockExtension.newInstance()
@@ -62,13 +65,8 @@ class ShortBlobTest {
     static Path dir;
     static DistributionRegistry destination;
 
-    @TempDir
     Path home;
-    @TempDir
     Path store;
-
-    final Descriptor config = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(CONFIG), CONFIG.length);
-    final Descriptor layer = Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(LAYER), LAYER.length);
 
     @BeforeAll
     static void start() throws Exception {
@@ -81,17 +79,19 @@ class ShortBlobTest {
     }
 
     @BeforeEach
-    void image() throws Exception {
-        ManifestBlob manifest = ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST, null, config, List.of(layer),
+    void image(@TempDir Path home, @TempDir Path store) throws Exception {
+        this.home = home;
+        this.store = store;
+        ManifestBlob manifest = ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST, null, CONFIG_BLOB, List.of(LAYER_BLOB),
                 null, null));
         source.stubFor(get("/v2/").willReturn(okJson("{}")));
         source.stubFor(get(urlEqualTo("/v2/app/manifests/1")).willReturn(aResponse()
                 .withHeader("Content-Type", MediaType.OCI_MANIFEST.value()).withBody(manifest.bytes())));
-        source.stubFor(get(urlEqualTo("/v2/app/blobs/" + config.digest())).willReturn(aResponse().withBody(CONFIG)));
+        source.stubFor(get(urlEqualTo("/v2/app/blobs/" + CONFIG_BLOB.digest())).willReturn(aResponse().withBody(CONFIG)));
     }
 
     void layerBody(byte[] body) {
-        source.stubFor(get(urlEqualTo("/v2/app/blobs/" + layer.digest())).willReturn(aResponse().withBody(body)));
+        source.stubFor(get(urlEqualTo("/v2/app/blobs/" + LAYER_BLOB.digest())).willReturn(aResponse().withBody(body)));
     }
 
     String from() {
@@ -122,51 +122,47 @@ class ShortBlobTest {
                 + blob.digest().hex())), "no part of the blob stored");
     }
 
+    /** A copy from the source to {@code repository} at the destination fails naming the layer and what came. */
+    void assertCopyFails(String repository, String got, String... options) throws Exception {
+        String[] args = Stream.concat(Stream.concat(Stream.of("copy", "-q"), Arrays.stream(options)),
+                Stream.of(from() + ":1", destination.hostPort() + "/" + repository + ":1")).toArray(String[]::new);
+        assertOneLine(run(args), 6, "blob " + LAYER_BLOB.digest() + " from " + from() + ": expected 100000 bytes, got " + got);
+        nothingAt(repository, LAYER_BLOB);
+    }
+
     @Test
     void aShortBlobCopiedToARegistryIsNamedWithBothSizes() throws Exception {
         layerBody(Arrays.copyOf(LAYER, 60_000));
-        Cli.Result result = run("copy", "-q", from() + ":1", destination.hostPort() + "/short/app:1");
-        assertOneLine(result, 6, "blob " + layer.digest() + " from " + from() + ": expected 100000 bytes, got 60000");
-        nothingAt("short/app", layer);
+        assertCopyFails("short/app", "60000");
     }
 
     @Test
     void aShortBlobUploadedInChunks() throws Exception {
         layerBody(Arrays.copyOf(LAYER, 60_000));
-        Cli.Result result = run("copy", "-q", "--chunk-size", "16KiB", from() + ":1",
-                destination.hostPort() + "/chunks/app:1");
-        assertOneLine(result, 6, "blob " + layer.digest() + " from " + from() + ": expected 100000 bytes, got 60000");
-        nothingAt("chunks/app", layer);
+        assertCopyFails("chunks/app", "60000", "--chunk-size", "16KiB");
     }
 
     @Test
     void aLongerBlobCopiedToARegistry() throws Exception {
-        byte[] longer = Arrays.copyOf(LAYER, 100_500);
-        layerBody(longer);
-        Cli.Result result = run("copy", "-q", from() + ":1", destination.hostPort() + "/long/app:1");
-        assertOneLine(result, 6, "blob " + layer.digest() + " from " + from()
-                + ": expected 100000 bytes, got more than 100000");
-        nothingAt("long/app", layer);
+        layerBody(Arrays.copyOf(LAYER, 100_500));
+        assertCopyFails("long/app", "more than 100000");
     }
 
     @Test
     void aShortContentLengthIsRefusedBeforeAnyByte() throws Exception {
-        source.stubFor(get(urlEqualTo("/v2/app/blobs/" + layer.digest())).willReturn(aResponse()
+        source.stubFor(get(urlEqualTo("/v2/app/blobs/" + LAYER_BLOB.digest())).willReturn(aResponse()
                 .withHeader("Content-Length", "60000").withBody(Arrays.copyOf(LAYER, 60_000))));
-        Cli.Result result = run("copy", "-q", from() + ":1", destination.hostPort() + "/length/app:1");
-        assertOneLine(result, 6, "blob " + layer.digest() + " from " + from()
-                + ": expected 100000 bytes, got 60000 (its Content-Length)");
-        nothingAt("length/app", layer);
+        assertCopyFails("length/app", "60000 (its Content-Length)");
     }
 
     @Test
     void aShortBlobPulledIntoTheStore() throws Exception {
         layerBody(Arrays.copyOf(LAYER, 60_000));
         Cli.Result result = run("pull", "-q", from() + ":1");
-        assertOneLine(result, 6, "blob " + layer.digest() + " from " + from() + ": expected 100000 bytes, got 60000");
+        assertOneLine(result, 6, "blob " + LAYER_BLOB.digest() + " from " + from() + ": expected 100000 bytes, got 60000");
         OciLayout layout = OciLayout.open(store);
         assertEquals(List.of(), layout.names());
-        assertFalse(layout.hasBlob(layer));
+        assertFalse(layout.hasBlob(LAYER_BLOB));
         try (Stream<Path> ingest = Files.list(store.resolve("ingest"))) {
             assertEquals(List.of(), ingest.filter(f -> !f.toString().endsWith(".lock")).toList(), "no partial file kept");
         }
