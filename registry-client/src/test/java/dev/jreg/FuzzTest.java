@@ -37,12 +37,14 @@ class FuzzTest {
     @Test
     void referencesFailOnlyAsInvalidReferencesAndRoundTrip() {
         Random random = new Random(SEED);
-        List<String> seeds = List.of("nginx", "localhost:5000/a/b:c", "ghcr.io/o/r@sha256:" + "a".repeat(64), "[::1]:5000/x");
+        List<String> seeds = List.of("nginx", "localhost:5000/a/b:c", "ghcr.io/o/r@sha256:" + "a".repeat(64), "[::1]:5000/x",
+                "docker.io/library/a/b:c");
         for (int i = 0; i < RUNS; i++) {
             String input = random.nextBoolean() ? randomText(random, 80) : mutate(random, seeds.get(random.nextInt(seeds.size())));
             try {
                 Reference parsed = Reference.parse(input);
                 assertEquals(parsed, Reference.parse(parsed.toString()), () -> "round trip of \"" + input + "\"");
+                assertEquals(parsed, Reference.parse(parsed.familiar()), () -> "familiar round trip of \"" + input + "\"");
             } catch (InvalidReferenceException expected) {
                 // The only way to fail.
             } catch (RuntimeException e) {

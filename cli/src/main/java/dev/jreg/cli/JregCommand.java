@@ -6,6 +6,7 @@ import dev.jreg.JregSettings;
 import dev.jreg.Mirror;
 import dev.jreg.model.Reference;
 import dev.jreg.auth.DockerConfigKeychain;
+import dev.jreg.auth.Keychain;
 import dev.jreg.copy.CopyOptions;
 import dev.jreg.registry.ProxySettings;
 import dev.jreg.registry.RegistryOptions;
@@ -188,7 +189,7 @@ final class JregCommand implements Runnable {
         int retryCount = retries != null ? retries
                 : settings.retries() != null ? settings.retries() : RetryPolicy.DEFAULT.maxAttempts() - 1;
         RegistryOptions registry = new RegistryOptions(
-                DockerConfigKeychain.fromEnvironment(context.env(), context.home()),
+                Keychain.firstOf(DockerConfigKeychain.lookupOrder(context.env(), context.home())),
                 union(insecureRegistries, settings.insecureRegistries()),
                 "jreg/" + Version.number(),
                 Duration.ofSeconds(Math.min(timeoutSeconds, 30)),

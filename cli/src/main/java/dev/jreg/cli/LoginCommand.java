@@ -25,7 +25,8 @@ final class LoginCommand implements Callable<Integer> {
                         "Log in to a registry (Docker Hub by default).",
                         "The credentials are stored as docker stores them: in the credHelpers/credsStore helper when"
                                 + " configured, else in auths of $DOCKER_CONFIG/config.json (~/.docker/config.json), mode 0600,"
-                                + " keeping everything else in the file.")
+                                + " keeping everything else in the file. jreg also reads podman's and skopeo's auth.json, but"
+                                + " writes only docker's file.")
                 .optionalParameter("SERVER", "Registry host[:port] (default: Docker Hub).", v -> command.server = v)
                 .option("-u, --username", "USER", "Username.", v -> command.username = v)
                 .option("-p, --password", "PASSWORD",

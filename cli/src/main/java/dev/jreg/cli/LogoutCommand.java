@@ -16,7 +16,9 @@ final class LogoutCommand implements Callable<Integer> {
     static CommandSpec spec(JregCommand root) {
         LogoutCommand command = new LogoutCommand(root);
         return CommandModel.of("logout", command,
-                        "Remove a registry's stored credentials (Docker Hub by default), from the helper or config.json.")
+                        "Remove a registry's stored credentials (Docker Hub by default), from the helper or config.json.",
+                        "Credentials that podman or skopeo stored in their auth.json stay: jreg names the file, and",
+                        "podman logout (or skopeo logout) removes them.")
                 .optionalParameter("SERVER", "Registry host[:port] (default: Docker Hub).", v -> command.server = v)
                 .spec();
     }
@@ -28,6 +30,13 @@ final class LogoutCommand implements Callable<Integer> {
         boolean removed = DockerConfigKeychain.fromEnvironment(context.env(), context.home()).erase(registry);
         context.out().println(removed ? "Removing login credentials for " + DockerConfigKeychain.keyOf(registry)
                 : "Not logged in to " + DockerConfigKeychain.keyOf(registry));
+        // jreg reads podman's files but leaves them to podman, as podman leaves docker's to docker.
+        for (DockerConfigKeychain podman : DockerConfigKeychain.containersAuth(context.env(), context.home())) {
+            if (podman.holds(registry)) {
+                context.err().println("Credentials for " + registry + " remain in " + podman.file()
+                        + ", which jreg still reads; podman logout " + registry + " removes them");
+            }
+        }
         return ExitCodes.OK;
     }
 }

@@ -170,7 +170,8 @@ class HostileRegistryTest {
         image("1");
         registry.stubFor(get(urlEqualTo("/v2/app/blobs/" + layer.digest())).willReturn(aResponse()
                 .withBody(Arrays.copyOf(LAYER, LAYER.length + 5))));
-        assertOneLine(pull("1"), 6, "bytes, but its descriptor says " + LAYER.length);
+        assertOneLine(pull("1"), 6, "blob " + layer.digest() + " from 127.0.0.1:" + registry.getPort() + "/app: expected "
+                + LAYER.length + " bytes, got " + (LAYER.length + 5) + " (its Content-Length)");
     }
 
     @Test

@@ -167,4 +167,76 @@ class LoginTest {
         assertEquals(1, pull.exitCode(), pull::toString);
         assertEquals("jreg: credential helper docker-credential-absent is not installed (not found on PATH)\n", pull.err());
     }
+
+    static String authEntry(String user, String password) {
+        return "{\"auth\":\"" + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))
+                + "\"}";
+    }
+
+    @Test
+    void credentialsThatSkopeoOrPodmanStoredAreUsed() throws Exception {
+        Path auth = home.resolve(".config/containers/auth.json");
+        Skopeo.login(auth, basic.hostPort(), USER, PASSWORD);
+        Cli.Result pull = cli().run("pull", "-q", basic.hostPort() + "/private/app:1");
+        assertEquals(0, pull.exitCode(), "~/.config/containers/auth.json is read: " + pull);
+        assertNoSecret(pull);
+
+        Files.delete(auth);
+        Path runtime = Files.createDirectories(home.resolve("run"));
+        Skopeo.login(runtime.resolve("containers/auth.json"), token.hostPort(), USER, PASSWORD);
+        Cli.Result fromRuntime = cli().env("XDG_RUNTIME_DIR", runtime.toString())
+                .run("pull", "-q", token.hostPort() + "/private/app:1");
+        assertEquals(0, fromRuntime.exitCode(), "$XDG_RUNTIME_DIR/containers/auth.json is read: " + fromRuntime);
+
+        Path named = home.resolve("elsewhere/auth.json");
+        Skopeo.login(named, token.hostPort(), USER, PASSWORD);
+        Cli.Result fromVariable = cli().env("REGISTRY_AUTH_FILE", named.toString())
+                .run("pull", "-q", token.hostPort() + "/private/app:1");
+        assertEquals(0, fromVariable.exitCode(), "$REGISTRY_AUTH_FILE is read: " + fromVariable);
+        Cli.Result anonymous = cli().env("REGISTRY_AUTH_FILE", home.resolve("absent.json").toString())
+                .env("XDG_RUNTIME_DIR", runtime.toString()).run("pull", "-q", token.hostPort() + "/private/app:1");
+        assertEquals(4, anonymous.exitCode(), "REGISTRY_AUTH_FILE replaces the runtime file, as in podman: " + anonymous);
+    }
+
+    @Test
+    void aNamespaceKeyOfPodmanWinsOverItsRegistryKeyButDockersFileComesFirst() throws Exception {
+        Path auth = home.resolve(".config/containers/auth.json");
+        Skopeo.login(auth, basic.hostPort() + "/private", USER, PASSWORD);
+        com.fasterxml.jackson.databind.node.ObjectNode written = (com.fasterxml.jackson.databind.node.ObjectNode)
+                Json.parse(Files.readAllBytes(auth));
+        assertTrue(written.path("auths").has(basic.hostPort() + "/private"), "skopeo wrote a namespace key: " + written);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) written.get("auths")).set(basic.hostPort(),
+                Json.parse(authEntry(USER, "wrong")));
+        Files.write(auth, Json.pretty(written));
+        Cli.Result pull = cli().run("pull", "-q", basic.hostPort() + "/private/app:1");
+        assertEquals(0, pull.exitCode(), "host/private is more specific than host: " + pull);
+
+        Files.writeString(auth, "{\"auths\":{\"" + basic.hostPort() + "/private\":" + authEntry(USER, PASSWORD) + "}}");
+        Files.writeString(dockerConfig().resolve("config.json"), "{\"auths\":{\"" + basic.hostPort() + "\":"
+                + authEntry(USER, "wrong") + "}}");
+        Cli.Result dockerFirst = cli().run("pull", "-q", basic.hostPort() + "/private/app:1");
+        assertEquals(4, dockerFirst.exitCode(), "docker's config.json is asked first: " + dockerFirst);
+        assertNoSecret(dockerFirst);
+    }
+
+    @Test
+    void logoutLeavesPodmansFileAndSaysSo() throws Exception {
+        Path auth = home.resolve(".config/containers/auth.json");
+        Skopeo.login(auth, basic.hostPort(), USER, PASSWORD);
+        String before = Files.readString(auth);
+        Cli.Result logout = cli().run("logout", basic.hostPort());
+        assertEquals(0, logout.exitCode(), logout::toString);
+        assertEquals("Not logged in to " + basic.hostPort() + "\n", logout.out());
+        assertEquals("Credentials for " + basic.hostPort() + " remain in " + auth + ", which jreg still reads; podman logout "
+                + basic.hostPort() + " removes them\n", logout.err());
+        assertEquals(before, Files.readString(auth), "jreg never writes podman's file");
+
+        Cli.Result login = cli().stdin(PASSWORD).run("login", "-u", USER, "--password-stdin", basic.hostPort());
+        assertEquals(0, login.exitCode(), login::toString);
+        assertEquals(before, Files.readString(auth), "login writes docker's file only");
+        assertTrue(Files.readString(dockerConfig().resolve("config.json")).contains(basic.hostPort()));
+        Cli.Result both = cli().run("logout", basic.hostPort());
+        assertEquals("Removing login credentials for " + basic.hostPort() + "\n", both.out());
+        assertTrue(both.err().contains("remain in " + auth), both::toString);
+    }
 }

@@ -62,7 +62,8 @@ class MirrorTest {
         TestImages.writeImage(OciLayout.open(fixtures), Reference.parse("localhost/f:1"), Platform.of("linux", "amd64", null),
                 List.of(layer));
         for (String target : List.of(upstream.hostPort() + "/team/app:1", upstream.hostPort() + "/team/app:2",
-                mirror.hostPort() + "/team/app:1", mirror.hostPort() + "/library/nginx:1.24.0")) {
+                mirror.hostPort() + "/team/app:1", mirror.hostPort() + "/library/nginx:1.24.0",
+                mirror.hostPort() + "/library/foo/bar:1")) {
             Skopeo.copy("oci:" + fixtures + ":localhost/f:1", "docker://" + target);
         }
     }
@@ -150,5 +151,16 @@ class MirrorTest {
         assertEquals("docker.io/library/nginx:1.24.0", result.lastLine());
         assertTrue(result.err().contains("Using mirror http://" + mirror.hostPort() + " for docker.io/library/nginx"),
                 result::toString);
+    }
+
+    @Test
+    void aNestedOfficialNameIsShownWithLibrary() {
+        Cli cli = new Cli(home, store).env("JREG_REGISTRY_MIRROR", "http://" + mirror.hostPort());
+        Cli.Result result = cli.run("pull", "library/foo/bar:1");
+        assertEquals(0, result.exitCode(), result::toString);
+        assertEquals("docker.io/library/foo/bar:1", result.lastLine());
+        assertTrue(result.err().contains("\nStatus: Downloaded newer image for library/foo/bar:1\n"), result::toString);
+        Cli.Result again = cli.run("pull", "docker.io/library/foo/bar:1");
+        assertTrue(again.err().contains("\nStatus: Image is up to date for library/foo/bar:1\n"), again::toString);
     }
 }

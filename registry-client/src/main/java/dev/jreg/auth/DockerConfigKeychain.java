@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,9 +21,15 @@ import java.util.Optional;
 /**
  * docker's {@code config.json} as a keychain, and where {@code jreg login} stores credentials:
  * a per-registry helper in {@code credHelpers} first, then the {@code credsStore} helper, then
- * {@code auths} (base64 {@code auth}, {@code username}/{@code password}, {@code identitytoken}).
- * Docker Hub's key is the historical {@code https://index.docker.io/v1/}. Every other key of the
- * file is kept when it is written, and the file stays mode 0600.
+ * {@code auths} (base64 {@code auth}, {@code username}/{@code password}, {@code identitytoken})
+ * under the registry's {@code host[:port]}, with or without a scheme or path
+ * ({@code https://host/v1/}). Docker Hub's key is the historical {@code https://index.docker.io/v1/}.
+ * Every other key of the file is kept when it is written, and the file stays mode 0600.
+ *
+ * <p>podman's and skopeo's {@code auth.json} ({@link #containersAuth}) has the same format and is
+ * read the same way, with one addition: {@code auths} keys may name a repository or a namespace
+ * ({@code registry/namespace}, no scheme), which apply to that path only and come first, the most
+ * specific first (containers-auth.json(5)). jreg reads those files and never writes them.
  */
 public final class DockerConfigKeychain implements Keychain {
     /** docker's key for Docker Hub credentials. */
@@ -31,14 +39,21 @@ public final class DockerConfigKeychain implements Keychain {
 
     private final Path file;
     private final Map<String, String> env;
+    /** True for podman's auth.json, whose keys may name repositories. */
+    private final boolean repositoryKeys;
 
     /**
      * @param file the config.json (it may not exist)
      * @param env the environment, whose PATH finds credential helpers
      */
     public DockerConfigKeychain(Path file, Map<String, String> env) {
+        this(file, env, false);
+    }
+
+    private DockerConfigKeychain(Path file, Map<String, String> env, boolean repositoryKeys) {
         this.file = file;
         this.env = Map.copyOf(env);
+        this.repositoryKeys = repositoryKeys;
     }
 
     /** A keychain without credential helpers' environment (helpers found on a default PATH). */
@@ -59,6 +74,42 @@ public final class DockerConfigKeychain implements Keychain {
         return new DockerConfigKeychain(base.resolve("config.json"), env);
     }
 
+    /**
+     * podman's and skopeo's credential files, in the order they read them: {@code $REGISTRY_AUTH_FILE}
+     * when set, else {@code $XDG_RUNTIME_DIR/containers/auth.json} when that is set; then
+     * {@code $XDG_CONFIG_HOME/containers/auth.json} ({@code ~/.config/containers/auth.json}).
+     * Absent files are simply empty.
+     *
+     * @param env the process environment
+     * @param home the user's home directory
+     */
+    public static List<DockerConfigKeychain> containersAuth(Map<String, String> env, Path home) {
+        List<DockerConfigKeychain> files = new ArrayList<>();
+        String authFile = env.get("REGISTRY_AUTH_FILE");
+        String runtime = env.get("XDG_RUNTIME_DIR");
+        if (authFile != null && !authFile.isEmpty()) {
+            files.add(new DockerConfigKeychain(Path.of(authFile), env, true));
+        } else if (runtime != null && !runtime.isEmpty()) {
+            files.add(new DockerConfigKeychain(Path.of(runtime, "containers", "auth.json"), env, true));
+        }
+        String config = env.get("XDG_CONFIG_HOME");
+        Path configHome = config != null && !config.isEmpty() ? Path.of(config) : home.resolve(".config");
+        files.add(new DockerConfigKeychain(configHome.resolve("containers").resolve("auth.json"), env, true));
+        return files;
+    }
+
+    /**
+     * Every credential file jreg reads, in lookup order: docker's {@link #fromEnvironment}
+     * first, then podman's and skopeo's {@link #containersAuth}. The first file that has
+     * credentials for an image gives them.
+     */
+    public static List<DockerConfigKeychain> lookupOrder(Map<String, String> env, Path home) {
+        List<DockerConfigKeychain> files = new ArrayList<>();
+        files.add(fromEnvironment(env, home));
+        files.addAll(containersAuth(env, home));
+        return files;
+    }
+
     /** The file this keychain reads and writes. */
     public Path file() {
         return file;
@@ -71,8 +122,24 @@ public final class DockerConfigKeychain implements Keychain {
 
     @Override
     public Optional<Credentials> lookup(String registry) {
+        return lookup(registry, null);
+    }
+
+    /**
+     * Credentials for a repository: in podman's file a key naming the repository or one of its
+     * namespaces first, the longest first; then the registry's helper, the store helper, and the
+     * registry's {@code auths} entry.
+     */
+    @Override
+    public Optional<Credentials> lookup(String registry, String repository) {
         try {
             ObjectNode config = read();
+            if (repositoryKeys && repository != null) {
+                Optional<Credentials> forPath = fromRepositoryKeys(config.path("auths"), registry, repository);
+                if (forPath.isPresent()) {
+                    return forPath;
+                }
+            }
             Optional<CredentialHelper> helper = helperFor(config, registry);
             if (helper.isPresent()) {
                 return helper.get().get(keyOf(registry));
@@ -81,6 +148,22 @@ public final class DockerConfigKeychain implements Keychain {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * True when this file names credentials for the registry: an {@code auths} entry for it or a
+     * repository in it, or a {@code credHelpers} helper for it (not asked: only named).
+     */
+    public boolean holds(String registry) throws IOException {
+        ObjectNode config = read();
+        String wanted = normalize(registry);
+        for (Iterator<Map.Entry<String, JsonNode>> it = config.path("auths").fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (normalize(entry.getKey()).equals(wanted) && decode(entry.getValue()).isPresent()) {
+                return true;
+            }
+        }
+        return registryHelper(config, registry).isPresent();
     }
 
     /** Stores credentials where docker would: the registry's helper, the store helper, or {@code auths}. */
@@ -123,15 +206,21 @@ public final class DockerConfigKeychain implements Keychain {
     }
 
     private Optional<CredentialHelper> helperFor(ObjectNode config, String registry) {
+        String store = config.path("credsStore").asText("");
+        return registryHelper(config, registry).or(() -> store.isEmpty() ? Optional.empty() : Optional.of(store))
+                .map(name -> new CredentialHelper(name, env));
+    }
+
+    /** The helper {@code credHelpers} names for the registry. */
+    private static Optional<String> registryHelper(ObjectNode config, String registry) {
         String wanted = normalize(registry);
         for (Iterator<Map.Entry<String, JsonNode>> it = config.path("credHelpers").fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> entry = it.next();
             if (normalize(entry.getKey()).equals(wanted) && !entry.getValue().asText("").isEmpty()) {
-                return Optional.of(new CredentialHelper(entry.getValue().asText(), env));
+                return Optional.of(entry.getValue().asText());
             }
         }
-        String store = config.path("credsStore").asText("");
-        return store.isEmpty() ? Optional.empty() : Optional.of(new CredentialHelper(store, env));
+        return Optional.empty();
     }
 
     private static boolean removeAuthsEntries(ObjectNode config, String registry) {
@@ -162,7 +251,8 @@ public final class DockerConfigKeychain implements Keychain {
         } catch (IOException e) {
             // The parser's message may quote the file, and the file holds secrets: say only where.
         }
-        throw new IOException("cannot read docker config " + file + ": not valid JSON");
+        throw new IOException("cannot read " + (repositoryKeys ? "credentials file " : "docker config ") + file
+                + ": not valid JSON");
     }
 
     private void write(ObjectNode config) throws IOException {
@@ -195,15 +285,35 @@ public final class DockerConfigKeychain implements Keychain {
         return k;
     }
 
-    private static Optional<Credentials> fromAuths(JsonNode auths, String registry) {
+    /** podman's {@code registry/namespace/repository} keys, matched exactly, the most specific first. */
+    private static Optional<Credentials> fromRepositoryKeys(JsonNode auths, String registry, String repository) {
+        for (String path = repository; !path.isEmpty(); path = path.substring(0, Math.max(path.lastIndexOf('/'), 0))) {
+            JsonNode entry = auths.get(registry + "/" + path);
+            Optional<Credentials> credentials = entry == null ? Optional.empty() : decode(entry);
+            if (credentials.isPresent()) {
+                return credentials;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Credentials> fromAuths(JsonNode auths, String registry) {
         String wanted = normalize(registry);
         for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> entry = it.next();
-            if (normalize(entry.getKey()).equals(wanted)) {
+            if (isRegistryKey(entry.getKey()) && normalize(entry.getKey()).equals(wanted)) {
                 return decode(entry.getValue());
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * docker reads any key down to its host ({@code https://host/v1/}); in podman's file a key
+     * with a path and no scheme names a repository or namespace, not the whole registry.
+     */
+    private boolean isRegistryKey(String key) {
+        return !repositoryKeys || key.contains("://") || key.indexOf('/') < 0;
     }
 
     private static Optional<Credentials> decode(JsonNode entry) {

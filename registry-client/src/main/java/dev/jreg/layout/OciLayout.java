@@ -265,15 +265,15 @@ public final class OciLayout {
                 }
             }
             if (!complete()) {
-                throw new java.io.EOFException("blob " + descriptor.digest() + " ended after " + written + " of "
-                        + descriptor.size() + " bytes");
+                // Not yet a wrong size: a stream that ends early is resumed from here.
+                throw new java.io.EOFException(VerifiedCopy.sizes(descriptor.digest(), null, descriptor.size(),
+                        String.valueOf(written)));
             }
         }
 
         private void keep(OutputStream out, byte[] buffer, int length) throws IOException {
             if (written + length > descriptor.size()) {
-                throw new DigestMismatchException("blob " + descriptor.digest() + " is larger than its descriptor's "
-                        + descriptor.size() + " bytes");
+                throw VerifiedCopy.longer(descriptor.digest(), null, descriptor.size());
             }
             out.write(buffer, 0, length);
             hasher.update(buffer, 0, length);
@@ -598,12 +598,12 @@ public final class OciLayout {
      * image named {@code reference.withTag(t)}; a digest is read directly.
      */
     public ImageSource source(Reference reference) {
-        return new LayoutSource(this, reference.name(), tag -> reference.withTag(tag).toString());
+        return new LayoutSource(this, "local:" + reference.name(), tag -> reference.withTag(tag).toString());
     }
 
     /** A source whose only tag is this plain name ({@code oci:DIR:NAME}). */
     public ImageSource source(String name) {
-        return new LayoutSource(this, root + ":" + name, tag -> name);
+        return new LayoutSource(this, "oci:" + root + ":" + name, tag -> name);
     }
 
     /** Reads a manifest by digest alone; its media type comes from the document. */

@@ -21,6 +21,7 @@ public record Reference(String registry, String repository, String tag, Digest d
     public static final String DOCKER_HUB_API = "registry-1.docker.io";
     private static final String LEGACY_DOCKER_HUB = "index.docker.io";
     private static final String OFFICIAL_PREFIX = "library/";
+    /** distribution's {@code RepositoryNameTotalLengthMax}: the repository path, without the registry host. */
     private static final int NAME_MAX = 255;
 
     private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
@@ -30,11 +31,17 @@ public record Reference(String registry, String repository, String tag, Digest d
     private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
     private static final Pattern HEX64 = Pattern.compile("[a-f0-9]{64}");
 
-    /** Checks the parts; {@link #parse} gives better messages for user input. */
+    /**
+     * Checks the parts and normalises Docker Hub's as {@link #parse} does ({@code index.docker.io}
+     * is {@code docker.io}; a one-component repository there is under {@code library/}), so that
+     * equal images are equal references; {@link #parse} gives better messages for user input.
+     */
     public Reference {
         if (registry == null || repository == null) {
             throw new InvalidReferenceException("invalid reference: registry and repository are required");
         }
+        registry = hubName(registry);
+        repository = hubPath(registry, repository);
         if (tag == null && digest == null) {
             throw new InvalidReferenceException("invalid reference: a tag or a digest is required");
         }
@@ -81,9 +88,7 @@ public record Reference(String registry, String repository, String tag, Digest d
         String path;
         int slash = rest.indexOf('/');
         String first = slash < 0 ? rest : rest.substring(0, slash);
-        boolean firstIsHost = slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost")
-                || !first.equals(first.toLowerCase(Locale.ROOT)));
-        if (firstIsHost) {
+        if (slash >= 0 && looksLikeHost(first)) {
             registry = first;
             path = rest.substring(slash + 1);
             if (!DOMAIN.matcher(registry).matches()) {
@@ -94,16 +99,12 @@ public record Reference(String registry, String repository, String tag, Digest d
             registry = DOCKER_HUB;
             path = rest;
         }
-        if (registry.equals(LEGACY_DOCKER_HUB)) {
-            registry = DOCKER_HUB;
-        }
-        if (registry.equals(DOCKER_HUB) && !path.contains("/")) {
-            path = OFFICIAL_PREFIX + path;
-        }
+        registry = hubName(registry);
+        path = hubPath(registry, path);
         checkPath(path, text);
-        if (registry.length() + 1 + path.length() > NAME_MAX) {
-            throw new InvalidReferenceException("invalid reference format: repository name must not be more than "
-                    + NAME_MAX + " characters");
+        // distribution counts the normalised path only (library/ included), never the host.
+        if (path.length() > NAME_MAX) {
+            throw new InvalidReferenceException("repository name must not be more than " + NAME_MAX + " characters");
         }
         if (tag == null && digest == null) {
             tag = "latest";
@@ -118,6 +119,21 @@ public record Reference(String registry, String repository, String tag, Digest d
         } catch (InvalidReferenceException e) {
             return java.util.Optional.empty();
         }
+    }
+
+    /** docker's rule for the first component of a name: a host when it has a dot, a port or capitals, or is localhost. */
+    private static boolean looksLikeHost(String first) {
+        return first.contains(".") || first.contains(":") || first.equals("localhost")
+                || !first.equals(first.toLowerCase(Locale.ROOT));
+    }
+
+    private static String hubName(String registry) {
+        return registry.equals(LEGACY_DOCKER_HUB) ? DOCKER_HUB : registry;
+    }
+
+    /** Docker Hub's official images live under {@code library/}: {@code nginx} is {@code library/nginx}. */
+    private static String hubPath(String registry, String path) {
+        return registry.equals(DOCKER_HUB) && path.indexOf('/') < 0 ? OFFICIAL_PREFIX + path : path;
     }
 
     private static void checkPath(String path, String text) {
@@ -186,12 +202,21 @@ public record Reference(String registry, String repository, String tag, Digest d
         return familiarName() + suffix();
     }
 
-    /** The short repository name: {@code nginx}, {@code user/app}, {@code localhost:5000/app}. */
+    /**
+     * The short repository name, which {@link #parse} reads back to this repository: {@code nginx},
+     * {@code user/app}, {@code localhost:5000/app}. {@code library/} goes only before a single
+     * path component, as docker does: {@code docker.io/library/foo/bar} is {@code library/foo/bar},
+     * since {@code foo/bar} is {@code docker.io/foo/bar}, another repository. A Docker Hub path
+     * whose first component reads as a host keeps {@code docker.io/} ({@code docker.io/my.org/app}).
+     */
     public String familiarName() {
-        if (registry.equals(DOCKER_HUB)) {
-            return repository.startsWith(OFFICIAL_PREFIX) ? repository.substring(OFFICIAL_PREFIX.length()) : repository;
+        if (!registry.equals(DOCKER_HUB)) {
+            return name();
         }
-        return name();
+        if (repository.startsWith(OFFICIAL_PREFIX) && repository.indexOf('/', OFFICIAL_PREFIX.length()) < 0) {
+            return repository.substring(OFFICIAL_PREFIX.length());
+        }
+        return looksLikeHost(repository.substring(0, repository.indexOf('/'))) ? name() : repository;
     }
 
     private String suffix() {

@@ -37,6 +37,19 @@ final class HostState {
         return registry;
     }
 
+    /** The credentials this state presents. */
+    Optional<Credentials> credentials() {
+        return credentials;
+    }
+
+    /**
+     * The same registry, pinged once, presenting other credentials (a repository that has its
+     * own): its tokens are cached apart, since they carry another identity.
+     */
+    HostState withCredentials(Optional<Credentials> other) {
+        return new HostState(registry, base, client, tokens, other, challenge);
+    }
+
     HttpUrl base() {
         return base;
     }

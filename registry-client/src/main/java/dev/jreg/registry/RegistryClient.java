@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jreg.model.Digest;
 import dev.jreg.model.Json;
 import dev.jreg.store.BlobRange;
+import dev.jreg.store.VerifiedCopy;
 import dev.jreg.store.ImageSink;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -443,8 +444,7 @@ public final class RegistryClient {
         long length = response.body().contentLength();
         if (length >= 0 && length != blob.size()) {
             response.close();
-            throw new DigestMismatchException("blob " + blob.digest() + " from " + repository.name() + " is " + length
-                    + " bytes, but its descriptor says " + blob.size());
+            throw VerifiedCopy.wrongSize(blob.digest(), repository.name(), blob.size(), length + " (its Content-Length)");
         }
         return closingStream(response);
     }
@@ -459,7 +459,7 @@ public final class RegistryClient {
     }
 
     private HostState host(Reference reference) throws IOException {
-        return http.host(reference.registry(), reference.apiHost());
+        return http.host(reference.registry(), reference.apiHost(), reference.repository());
     }
 
     private static HttpUrl url(HostState host, String repository, String kind, String tagOrDigest) {

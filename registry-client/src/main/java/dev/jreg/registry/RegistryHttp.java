@@ -37,6 +37,10 @@ final class RegistryHttp {
     private Clients verified;
     private final TokenClient tokens;
     private final Map<String, HostState> hosts = new HashMap<>();
+    /** The state of a registry for credentials other than those it was pinged with. */
+    private final Map<Presented, HostState> otherCredentials = new HashMap<>();
+    /** Credentials per registry and repository, looked up once: a credential helper is a process. */
+    private final Map<String, Optional<Credentials>> lookedUp = new HashMap<>();
     private Clients unverified;
     /** Per host, the clients of its certs.d folder, or empty when it has none; looked up once. */
     private final Map<String, Optional<Clients>> byCertificateFolder = new HashMap<>();
@@ -96,13 +100,30 @@ final class RegistryHttp {
         return options;
     }
 
-    /** The state of a registry, pinging it the first time it is used. */
-    synchronized HostState host(String registry, String apiHost) throws IOException {
+    /** A registry and the credentials presented to it. */
+    private record Presented(String registry, Optional<Credentials> credentials) {
+    }
+
+    /** The state of a registry as a whole (the catalog), pinging it the first time it is used. */
+    HostState host(String registry, String apiHost) throws IOException {
+        return host(registry, apiHost, null);
+    }
+
+    /**
+     * The state of a registry for one repository, pinging the registry the first time it is used.
+     * The keychain may hold credentials for the repository apart from the registry's (podman's
+     * {@code registry/namespace} keys); those get a state of their own.
+     *
+     * @param repository the repository path, or null for the registry as a whole
+     */
+    synchronized HostState host(String registry, String apiHost, String repository) throws IOException {
+        Optional<Credentials> credentials = lookedUp.computeIfAbsent(registry + "/" + (repository == null ? "" : repository),
+                key -> options.keychain().lookup(registry, repository));
         HostState state = hosts.get(registry);
         if (state == null) {
             loadCertificates(registry, apiHost);
             try {
-                state = resolve(registry, apiHost);
+                state = resolve(registry, apiHost, credentials);
             } catch (RegistryException e) {
                 throw e;
             } catch (IOException e) {
@@ -110,7 +131,9 @@ final class RegistryHttp {
             }
             hosts.put(registry, state);
         }
-        return state;
+        HostState pinged = state;
+        return pinged.credentials().equals(credentials) ? pinged
+                : otherCredentials.computeIfAbsent(new Presented(registry, credentials), p -> pinged.withCredentials(credentials));
     }
 
     private static UnreachableException unreachable(String registry, IOException e) {
@@ -231,10 +254,6 @@ final class RegistryHttp {
         if (!options.isInsecure(apiHost) && !options.isInsecure(registry)) {
             withCertificates(apiHost);
         }
-    }
-
-    private HostState resolve(String registry, String apiHost) throws IOException {
-        return resolve(registry, apiHost, options.keychain().lookup(registry));
     }
 
     private HostState resolve(String registry, String apiHost, Optional<Credentials> credentials) throws IOException {

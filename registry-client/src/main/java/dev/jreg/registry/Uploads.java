@@ -3,6 +3,7 @@ package dev.jreg.registry;
 import dev.jreg.error.RegistryException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.store.BlobSource;
+import dev.jreg.store.VerifiedCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -77,7 +78,11 @@ final class Uploads {
         return new Session(url, minChunk);
     }
 
-    /** Uploads a blob into a started session, monolithic or in chunks. */
+    /**
+     * Uploads a blob into a started session, monolithic or in chunks. A source that sends fewer or
+     * more bytes than the descriptor's size fails with a {@link dev.jreg.error.DigestMismatchException}
+     * before the upload is completed; a failed upload is cancelled, so the registry keeps no part.
+     */
     void upload(Session session, Descriptor blob, BlobSource content, UploadOptions options, HttpUrl uploadsUrl)
             throws IOException {
         if (options.chunkSize() > 0) {
@@ -88,11 +93,27 @@ final class Uploads {
             monolithic(session, blob, content);
         } catch (RegistryException e) {
             if (!MONOLITHIC_REFUSED.contains(e.status())) {
+                cancel(session.location(), e);
                 throw e;
             }
             // The refused session may be dead: start again, this time in chunks.
             Session fresh = start(uploadsUrl);
             chunked(fresh, blob, content, Math.max(UploadOptions.FALLBACK_CHUNK, fresh.minChunk()));
+        } catch (IOException e) {
+            cancel(session.location(), e);
+            throw e;
+        }
+    }
+
+    /**
+     * Cancels an upload session ({@code DELETE <location>}), so that a failed upload leaves no
+     * partial blob at the registry; a cancellation that fails is recorded on the failure it follows.
+     */
+    private void cancel(HttpUrl location, IOException failure) {
+        try (Response ignored = http.execute(host, new Request.Builder().url(location).delete(), scope)) {
+            // Any answer will do: the session is gone, or the registry will expire it.
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -119,12 +140,22 @@ final class Uploads {
                 // each slice's segments go to the socket and back to the pool before the next,
                 // where a larger write would allocate segments that end as garbage.
                 byte[] buffer = new byte[256 * 1024];
+                long read = 0;
                 try (InputStream in = content.open()) {
-                    for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0;) {
+                    // One byte past the size, so that a longer source is caught before the PUT ends.
+                    for (int n; (n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, blob.size() - read + 1))) > 0;) {
+                        read += n;
+                        if (read > blob.size()) {
+                            throw VerifiedCopy.longer(blob.digest(), null, blob.size());
+                        }
                         for (int sent = 0; sent < n; sent += OKIO_POOL) {
                             sink.write(buffer, sent, Math.min(OKIO_POOL, n - sent));
                         }
                     }
+                }
+                if (read < blob.size()) {
+                    // Said before OkHttp finds the body short of its Content-Length, which it reports without naming the blob.
+                    throw VerifiedCopy.wrongSize(blob.digest(), null, blob.size(), String.valueOf(read));
                 }
             }
         };
@@ -135,17 +166,25 @@ final class Uploads {
         HttpUrl location = session.location();
         byte[] buffer = new byte[(int) Math.min(chunkSize, Math.max(blob.size(), 1))];
         long offset = 0;
-        try (InputStream in = content.open()) {
-            while (offset < blob.size()) {
-                int length = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, blob.size() - offset));
-                if (length == 0) {
-                    throw new IOException(what + ": source of " + blob.digest() + " ended after " + offset + " bytes");
+        try {
+            try (InputStream in = content.open()) {
+                while (offset < blob.size()) {
+                    int length = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, blob.size() - offset));
+                    if (length == 0) {
+                        throw VerifiedCopy.wrongSize(blob.digest(), null, blob.size(), String.valueOf(offset));
+                    }
+                    location = patch(location, buffer, length, offset);
+                    offset += length;
                 }
-                location = patch(location, buffer, length, offset);
-                offset += length;
+                if (in.read() >= 0) {
+                    throw VerifiedCopy.longer(blob.digest(), null, blob.size());
+                }
             }
+            finish(location, blob, RequestBody.create(new byte[0], OCTET_STREAM));
+        } catch (IOException e) {
+            cancel(location, e);
+            throw e;
         }
-        finish(location, blob, RequestBody.create(new byte[0], OCTET_STREAM));
     }
 
     /** Sends one chunk; on 416 asks the registry how much it has and resends the rest of this chunk. */

@@ -71,6 +71,41 @@ class ReferenceTest {
         assertEquals("library/nginx", Reference.parse("nginx").repository());
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "docker.io/library/foo/bar:1                | library/foo/bar:1",
+        "library/foo/bar:1                          | library/foo/bar:1",
+        "index.docker.io/library/a/b/c@sha256:" + HEX + " | library/a/b/c@sha256:" + HEX,
+        "foo/bar:1                                  | foo/bar:1",
+        "foo                                        | foo:latest",
+        "docker.io/library/foo                      | foo:latest",
+        "library/library:1                          | library:1",
+        "library/library/x:1                        | library/library/x:1",
+        "localhost:5000/library/foo:1               | localhost:5000/library/foo:1",
+        "docker.io/my.org/app:1                     | docker.io/my.org/app:1",
+        "docker.io/localhost/app:1                  | docker.io/localhost/app:1",
+    })
+    void libraryIsLeftOutOnlyBeforeASingleComponent(String input, String familiar) {
+        Reference reference = Reference.parse(input);
+        assertEquals(familiar, reference.familiar());
+        assertEquals(reference, Reference.parse(reference.familiar()), "the familiar form names the same image");
+    }
+
+    @Test
+    void typedFamiliarNamesMeanTheirOwnRepositories() {
+        assertEquals("docker.io/library/foo/bar:latest", Reference.parse("library/foo/bar").toString());
+        assertEquals("docker.io/foo/bar:latest", Reference.parse("foo/bar").toString());
+        assertEquals("docker.io/library/foo:latest", Reference.parse("foo").toString());
+    }
+
+    @Test
+    void dockerHubPartsAreNormalisedWhenBuiltDirectly() {
+        Reference built = new Reference("index.docker.io", "foo", "1", null);
+        assertEquals(Reference.parse("foo:1"), built);
+        assertEquals("foo:1", built.familiar());
+        assertEquals("docker.io/foo/bar:1", new Reference("docker.io", "foo/bar", "1", null).toString());
+    }
+
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
         "''                                | empty reference",
@@ -108,10 +143,35 @@ class ReferenceTest {
     }
 
     @Test
-    void nameLongerThan255IsRejected() {
-        String longName = "registry.example.com/" + "a".repeat(240);
-        InvalidReferenceException e = assertThrows(InvalidReferenceException.class, () -> Reference.parse(longName));
-        assertTrue(e.getMessage().contains("255"), e.getMessage());
+    void theRepositoryPathMayHave255CharactersWhateverTheHost() {
+        String host = "registry-" + "h".repeat(60) + ".example.com:5000";
+        String path = "team/" + "a".repeat(250);
+        assertEquals(255, path.length());
+        Reference reference = Reference.parse(host + "/" + path + ":1");
+        assertEquals(path, reference.repository());
+        assertEquals(host, reference.registry());
+        assertEquals(path, Reference.parse("registry.example.com/" + path).repository());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "registry-hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh.example.com:5000/",
+        "registry.example.com/",
+        "localhost/",
+    })
+    void aRepositoryPathOf256IsRefusedWithDistributionsMessage(String host) {
+        String path = "team/" + "a".repeat(251);
+        InvalidReferenceException e = assertThrows(InvalidReferenceException.class, () -> Reference.parse(host + path + ":1"));
+        assertEquals("repository name must not be more than 255 characters", e.getMessage());
+    }
+
+    @Test
+    void dockerHubsLibraryPrefixCountsTowardsTheLimit() {
+        // "library/" (8) + 247 = 255, the most an official name may have.
+        assertEquals("library/" + "a".repeat(247), Reference.parse("a".repeat(247)).repository());
+        InvalidReferenceException e = assertThrows(InvalidReferenceException.class, () -> Reference.parse("a".repeat(248)));
+        assertEquals("repository name must not be more than 255 characters", e.getMessage());
+        assertEquals("a/" + "b".repeat(253), Reference.parse("docker.io/a/" + "b".repeat(253)).repository());
     }
 
     @Test

@@ -2,8 +2,11 @@ package dev.jreg.registry;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.binaryEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
@@ -15,10 +18,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.core.Options;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.jreg.error.DigestMismatchException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.MediaType;
@@ -35,7 +40,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The upload protocol's edges: chunks, 416 recovery, Location forms, fallback, mounts. */
+/** The upload protocol's edges: chunks, 416 recovery, Location forms, fallback, mounts, sources of the wrong size. */
 class UploadTest {
     static final byte[] BYTES = "0123456789".getBytes(StandardCharsets.US_ASCII);
     static final Descriptor BLOB = Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(BYTES), BYTES.length);
@@ -124,6 +129,38 @@ class UploadTest {
         registry.verify(2, postRequestedFor(urlEqualTo("/v2/app/blobs/uploads/")));
         registry.verify(putRequestedFor(urlEqualTo("/second?after=patch&" + digestQuery())));
         assertEquals(2, opened.get(), "the source is opened again for the second strategy");
+    }
+
+    @Test
+    void aSourceShorterThanTheBlobFailsNamingBothSizesAndCancelsTheUpload() throws Exception {
+        registry.stubFor(post("/v2/app/blobs/uploads/").willReturn(aResponse().withStatus(202)
+                .withHeader("Location", "/upload/s?_state=x")));
+        registry.stubFor(delete(urlEqualTo("/upload/s?_state=x")).willReturn(aResponse().withStatus(204)));
+
+        DigestMismatchException e = assertThrows(DigestMismatchException.class,
+                () -> sink(0).putBlob(BLOB, () -> new ByteArrayInputStream(BYTES, 0, 6)));
+
+        assertEquals("blob " + BLOB.digest() + ": expected 10 bytes, got 6", e.getMessage());
+        registry.verify(deleteRequestedFor(urlEqualTo("/upload/s?_state=x")));
+        registry.verify(0, putRequestedFor(urlPathEqualTo("/upload/s")).withQueryParam("digest", matching(".+"))
+                .withHeader("Content-Length", equalTo("6")));
+    }
+
+    @Test
+    void aSourceLongerThanTheBlobFailsInChunksAndCancelsWhereTheUploadGotTo() throws Exception {
+        registry.stubFor(post("/v2/app/blobs/uploads/").willReturn(aResponse().withStatus(202)
+                .withHeader("Location", "/upload/l?_state=a")));
+        registry.stubFor(patch(urlEqualTo("/upload/l?_state=a"))
+                .willReturn(aResponse().withStatus(202).withHeader("Location", "/upload/l?_state=b")));
+        registry.stubFor(delete(urlEqualTo("/upload/l?_state=b")).willReturn(aResponse().withStatus(204)));
+        byte[] longer = "0123456789+".getBytes(StandardCharsets.US_ASCII);
+
+        DigestMismatchException e = assertThrows(DigestMismatchException.class,
+                () -> sink(10).putBlob(BLOB, () -> new ByteArrayInputStream(longer)));
+
+        assertEquals("blob " + BLOB.digest() + ": expected 10 bytes, got more than 10", e.getMessage());
+        registry.verify(deleteRequestedFor(urlEqualTo("/upload/l?_state=b")));
+        registry.verify(0, putRequestedFor(urlPathEqualTo("/upload/l")));
     }
 
     @Test

@@ -25,6 +25,19 @@ public final class Skopeo {
         return Processes.run(command, TIMEOUT).assertOk(command).stderr();
     }
 
+    /**
+     * {@code skopeo login} into an auth file, as podman users log in (plain HTTP allowed); the
+     * password goes on the command line, which is fine for a test's throw-away account.
+     *
+     * @param target {@code host[:port]}, or {@code host[:port]/namespace} for a namespace's own credentials
+     */
+    public static void login(java.nio.file.Path authFile, String target, String user, String password)
+            throws IOException, InterruptedException {
+        List<String> command = List.of("skopeo", "login", "--authfile", authFile.toString(), "--tls-verify=false",
+                "-u", user, "-p", password, target);
+        Processes.run(command, TIMEOUT).assertOk(command);
+    }
+
     /** The exact manifest bytes skopeo reads for a reference such as {@code oci:DIR:NAME}. */
     public static byte[] inspectRaw(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("skopeo", "--insecure-policy", "inspect", "--raw",
