@@ -17,8 +17,8 @@ final class LogoutCommand implements Callable<Integer> {
         LogoutCommand command = new LogoutCommand(root);
         return CommandModel.of("logout", command,
                         "Remove a registry's stored credentials (Docker Hub by default), from the helper or config.json.",
-                        "Credentials that podman or skopeo stored in their auth.json stay: jreg names the file, and",
-                        "podman logout (or skopeo logout) removes them.")
+                        "Credentials that podman or skopeo stored in their auth.json stay: jreg names the file, and"
+                                + " podman logout (or skopeo logout) removes them.")
                 .optionalParameter("SERVER", "Registry host[:port] (default: Docker Hub).", v -> command.server = v)
                 .spec();
     }
