@@ -41,6 +41,8 @@ final class LayerProgress implements CopyListener, AutoCloseable {
     private static final long TERMINAL_REFRESH_MS = 100;
     private static final long PLAIN_REFRESH_MS = 10_000;
     private static final int BAR_WIDTH = 50;
+    /** A bar narrower than this says too little to be worth its columns. */
+    private static final int MIN_BAR_WIDTH = 10;
     /** The terminal's size when nothing says otherwise. */
     static final int DEFAULT_COLUMNS = 80;
     static final int DEFAULT_ROWS = 24;
@@ -232,8 +234,8 @@ final class LayerProgress implements CopyListener, AutoCloseable {
 
     /**
      * A layer's line, shorter than the terminal is wide: a line that wraps leaves a copy behind at
-     * every redraw. Narrower than the full bar needs, the bar goes and the sizes stay, as docker
-     * does; the last resort is to cut.
+     * every redraw. Narrower than the full bar needs, the bar shrinks, then goes while the sizes
+     * stay; the last resort is to cut.
      */
     private String fitted(Line line) {
         String head = line.layer.digest().shortHex() + ": " + line.status;
@@ -241,18 +243,20 @@ final class LayerProgress implements CopyListener, AutoCloseable {
             return cut(head);
         }
         String sizes = Sizes.human(line.done) + "/" + Sizes.human(line.layer.size());
-        String full = head + " " + bar(line.done, line.layer.size()) + " " + sizes;
-        return full.length() < columns ? full : cut(head + " " + sizes);
+        // The line is head, space, [bar], space, sizes, and one column stays free.
+        int room = Math.min(BAR_WIDTH, columns - 1 - head.length() - sizes.length() - 4);
+        return room >= MIN_BAR_WIDTH ? head + " " + bar(line.done, line.layer.size(), room) + " " + sizes
+                : cut(head + " " + sizes);
     }
 
     private String cut(String text) {
         return text.length() < columns ? text : text.substring(0, columns - 1);
     }
 
-    private static String bar(long done, long total) {
-        int filled = total <= 0 ? 0 : (int) Math.min(BAR_WIDTH, done * BAR_WIDTH / total);
+    private static String bar(long done, long total, int width) {
+        int filled = total <= 0 ? 0 : (int) Math.min(width, done * width / total);
         StringBuilder bar = new StringBuilder("[");
-        for (int i = 0; i < BAR_WIDTH; i++) {
+        for (int i = 0; i < width; i++) {
             bar.append(i < filled - 1 ? '=' : i == filled - 1 ? '>' : ' ');
         }
         return bar.append(']').toString();
