@@ -46,7 +46,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Predicate;
 
 /**
  * The jreg library's entry point: what the {@code jreg} command does, as methods. Thread-safe.
@@ -292,51 +291,62 @@ public final class Jreg {
     }
 
     /**
-     * Removes names from the local store, docker's way, then deletes every blob no remaining name
-     * reaches. {@code nginx} is {@code nginx:latest}; {@code name@digest} removes that repository's
-     * names of the digest; a bare digest removes every name of it.
-     *
-     * @throws NotFoundException when a name is not in the store (nothing is removed then)
+     * Removes names from the local store, docker's way ({@code docker rmi}), then deletes every
+     * blob no remaining name reaches, unless a copy into the store is running (it may be about to
+     * name those blobs): then they stay for {@link #prune}, and the result says so. Each argument
+     * is resolved on its own; what fails is reported in the result and the rest is removed.
+     * {@code nginx} is {@code nginx:latest}; {@code name@digest} removes that repository's names
+     * of the digest; a digest or image ID (or a unique prefix) removes every name of it, refused
+     * without {@code force} when they span several repositories, as docker refuses.
      */
-    public RemoveResult remove(List<String> names) throws IOException {
-        List<Predicate<Descriptor>> matchers = new ArrayList<>();
+    public RemoveResult remove(List<String> names, boolean force) throws IOException {
+        LocalNames local = new LocalNames(store);
+        Set<String> chosen = new LinkedHashSet<>();
+        List<RemoveResult.Failure> failures = new ArrayList<>();
         for (String name : names) {
-            Predicate<Descriptor> matcher = nameMatcher(name);
-            if (store.names().stream().noneMatch(matcher)) {
-                throw new NotFoundException("no such image in the local store: " + name, 404, "GET",
-                        store.root().toString(), List.of());
+            try {
+                List<Descriptor> matches = local.select(name);
+                Set<String> repositories = new LinkedHashSet<>();
+                matches.forEach(d -> Reference.tryParse(d.annotations().get(Descriptor.REF_NAME))
+                        .ifPresent(r -> repositories.add(r.familiarName())));
+                // Only a digest or ID reaches several repositories; a name stays in its own.
+                if (!force && repositories.size() > 1) {
+                    throw new IllegalStateException("image " + local.idOf(matches.get(0)).shortHex()
+                            + " is named in several repositories (" + String.join(", ", repositories)
+                            + "); remove it by name, or with -f every name");
+                }
+                matches.forEach(d -> chosen.add(d.annotations().get(Descriptor.REF_NAME)));
+            } catch (NotFoundException | RuntimeException e) {
+                failures.add(new RemoveResult.Failure(name, e));
             }
-            matchers.add(matcher);
         }
         List<String> untagged = new ArrayList<>();
-        for (Descriptor removed : store.removeNames(d -> matchers.stream().anyMatch(m -> m.test(d)))) {
+        for (Descriptor removed : store.removeNames(d -> chosen.contains(d.annotations().get(Descriptor.REF_NAME)))) {
             untagged.add(removed.annotations().get(Descriptor.REF_NAME));
         }
-        return new RemoveResult(untagged, store.collectGarbage());
+        Optional<GarbageCollection> collected = untagged.isEmpty() ? Optional.of(GarbageCollection.NOTHING)
+                : store.collectGarbageIfIdle();
+        return new RemoveResult(untagged, collected, failures);
     }
 
-    private static Predicate<Descriptor> nameMatcher(String name) {
-        if (name.startsWith("sha256:") || name.startsWith("sha512:")) {
-            Digest digest = Digest.parse(name);
-            return d -> d.digest().equals(digest);
-        }
-        Reference reference = Reference.parse(name);
-        if (reference.tag() != null) {
-            String full = reference.name() + ":" + reference.tag();
-            return d -> full.equals(d.annotations().get(Descriptor.REF_NAME));
-        }
-        return d -> d.digest().equals(reference.digest()) && Reference.tryParse(d.annotations().get(Descriptor.REF_NAME))
-                .map(r -> r.name().equals(reference.name())).orElse(false);
-    }
-
-    /** Checks (and with {@code repair} mends) the local store. */
+    /**
+     * Checks (and with {@code repair} mends) the local store, after any running copy into it;
+     * the config's notices say when it waits.
+     */
     public dev.jreg.layout.VerifyReport verify(boolean repair) throws IOException {
-        return store.verify(repair);
+        return store.verify(repair, this::noticeWaiting);
     }
 
-    /** Deletes blobs no name reaches and stale temp files. */
+    /**
+     * Deletes blobs no name reaches and stale temp files, after any running copy into the store;
+     * the config's notices say when it waits.
+     */
     public GarbageCollection prune() throws IOException {
-        return store.collectGarbage();
+        return store.collectGarbage(this::noticeWaiting);
+    }
+
+    private void noticeWaiting() {
+        config.notices().accept("Waiting for a pull or copy into the local store (another jreg process) to finish");
     }
 
     /** Bytes the store's named images take on disk, each blob counted once however many images share it. */
@@ -437,34 +447,55 @@ public final class Jreg {
     /**
      * Gives an image in the local store another name; no bytes are copied.
      *
-     * @param source a name ({@code nginx}), {@code name@digest}, or a manifest digest
+     * @param source a name ({@code nginx}), {@code name@digest}, a manifest digest, or an image ID
+     *     (full, {@code sha256:}, or a unique prefix)
      * @param target the new name
      * @return the descriptor both names now point at
      */
     public Descriptor tag(String source, Reference target) throws IOException {
         Descriptor descriptor = findLocal(source);
-        store.setName(target, descriptor);
+        Map<String, String> annotations = new HashMap<>(descriptor.annotations());
+        // The digest a name was pulled by belongs to its repository; another has no such manifest.
+        if (!Reference.tryParse(annotations.get(Descriptor.REF_NAME)).map(r -> r.name().equals(target.name()))
+                .orElse(false)) {
+            annotations.remove(OciLayout.REPO_DIGEST);
+        }
+        store.setName(target, descriptor.withAnnotations(annotations));
         return descriptor;
     }
 
-    private Descriptor findLocal(String source) throws IOException {
-        if (source.startsWith("sha256:") || source.startsWith("sha512:")) {
-            return localManifest(Digest.parse(source), source);
-        }
-        Reference reference = Reference.parse(source);
-        if (reference.digest() != null) {
-            return localManifest(reference.digest(), source);
-        }
-        return store.lookup(reference).orElseThrow(() -> new NotFoundException("no such image in the local store: "
-                + reference.familiar(), 404, "GET", store.root().toString(), List.of()));
+    /**
+     * The name in the local store that text gives: itself for a stored name, the image's first
+     * name for a digest or image ID (full, {@code sha256:}, or a unique prefix), as {@code rm},
+     * {@code tag} and every {@code local:} location resolve it.
+     *
+     * @throws NotFoundException when nothing in the store matches, naming the tags the repository has
+     * @throws dev.jreg.error.InvalidReferenceException for a prefix of several image IDs
+     */
+    public Reference localReference(String text) throws IOException {
+        Descriptor entry = findLocal(text);
+        String name = entry.annotations().get(Descriptor.REF_NAME);
+        return name != null ? Reference.parse(name) : Reference.parse(text);
     }
 
-    private Descriptor localManifest(Digest digest, String source) throws IOException {
-        if (!Files.isRegularFile(store.blobPath(digest))) {
-            throw new NotFoundException("no such image in the local store: " + source, 404, "GET",
-                    store.root().toString(), List.of());
+    private Descriptor findLocal(String source) throws IOException {
+        List<Descriptor> matches;
+        try {
+            matches = new LocalNames(store).select(source);
+        } catch (NotFoundException notNamed) {
+            // A manifest only an index holds (one platform's digest) has no name but may be read.
+            Optional<Digest> digest = source.startsWith("sha256:") || source.startsWith("sha512:")
+                    ? Optional.of(Digest.parse(source)) : Reference.tryParse(source).map(Reference::digest);
+            if (digest.isPresent() && Files.isRegularFile(store.blobPath(digest.get()))) {
+                try {
+                    return store.readManifest(digest.get()).descriptor();
+                } catch (InvalidContentException notAManifest) {
+                    throw notNamed;
+                }
+            }
+            throw notNamed;
         }
-        return store.readManifest(digest).descriptor();
+        return matches.get(0);
     }
 
     /** Every named image in the local store, in the order they were first stored. */
@@ -484,7 +515,7 @@ public final class Jreg {
         ManifestBlob blob = store.readManifest(entry);
         ImageReader reader = new ImageReader(store.source(reference));
         ImageManifest image;
-        Digest id;
+        Digest id = LocalNames.imageId(store, entry);
         if (blob.manifest() instanceof ImageIndex index) {
             List<Descriptor> present = index.manifests().stream().filter(store::hasBlob).toList();
             Optional<Descriptor> shown = reader.select(present, Platform.host())
@@ -497,10 +528,8 @@ public final class Jreg {
                 return new LocalImage(reference, entry, blob.digest(), null, null, null, 0);
             }
             image = m;
-            id = blob.digest();
         } else {
             image = (ImageManifest) blob.manifest();
-            id = image.config().digest();
         }
         ImageConfig imageConfig = reader.config(image);
         long size = image.config().size() + image.layersSize();

@@ -1,5 +1,6 @@
 package dev.jreg;
 
+import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.Platform;
@@ -19,4 +20,13 @@ import dev.jreg.model.Reference;
  */
 public record LocalImage(Reference reference, Descriptor manifest, Digest imageId, Platform platform,
         String artifactType, String created, long size) {
+    /**
+     * The digest the name was pulled by, docker's RepoDigest: the index's when one platform was
+     * taken from an index, else the named manifest's. What {@code pull} printed; {@code rm} and
+     * {@code tag} accept it after {@code NAME@}.
+     */
+    public Digest digest() {
+        String pulledBy = manifest.annotations().get(OciLayout.REPO_DIGEST);
+        return pulledBy != null ? Digest.parse(pulledBy) : manifest.digest();
+    }
 }

@@ -29,8 +29,9 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var location = locations.parse(image);
-        root.context().writeRaw(root.open().config(location, platform == null ? null : Platform.parse(platform)));
+        var jreg = root.open();
+        var location = locations.parseImage(jreg, image);
+        root.context().writeRaw(jreg.config(location, platform == null ? null : Platform.parse(platform)));
         return ExitCodes.OK;
     }
 }

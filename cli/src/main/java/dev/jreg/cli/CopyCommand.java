@@ -62,18 +62,19 @@ final class CopyCommand implements Callable<Integer>, MovesBlobs {
 
     @Override
     public Integer call() throws Exception {
-        ImageLocation from = ImageLocation.parse(source);
         ImageLocation to = ImageLocation.parse(target);
         if (jobs < 1) {
             throw new IllegalArgumentException("--jobs must be at least 1");
         }
-        if (allTags && (References.hasTagOrDigest(source.replaceFirst("^(oci|local|docker):(//)?", ""))
-                && !(from instanceof ImageLocation.Layout))) {
+        if (allTags && References.hasTagOrDigest(source.replaceFirst("^(oci|local|docker):(//)?", ""))
+                && !source.startsWith("oci:")) {
             throw new IllegalArgumentException("--all-tags takes a repository without a tag: " + source);
         }
         PlatformSelector selector = platforms.isEmpty() ? PlatformSelector.all()
                 : new PlatformSelector.Only(platforms.stream().map(Platform::parse).toList());
         Jreg jreg = root.open();
+        // A repository's tags are listed, not resolved: an image ID names one image.
+        ImageLocation from = allTags ? ImageLocation.parse(source) : LocationOptions.image(jreg, source);
         List<String> tags = allTags ? jreg.tags(from) : List.of();
         int copied = 0;
         int skipped = 0;

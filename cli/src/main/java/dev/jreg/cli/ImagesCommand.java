@@ -71,7 +71,7 @@ final class ImagesCommand implements Callable<Integer> {
             String id = image.imageId().shortHex();
             String name = image.reference().familiarName();
             if (digests) {
-                table.row(name, tag, image.manifest().digest().toString(), id, created, size);
+                table.row(name, tag, image.digest().toString(), id, created, size);
             } else {
                 table.row(name, tag, id, created, size);
             }
@@ -83,7 +83,7 @@ final class ImagesCommand implements Callable<Integer> {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("Repository", image.reference().familiarName());
         fields.put("Tag", image.reference().tag() != null ? image.reference().tag() : "<none>");
-        fields.put("Digest", image.manifest().digest().toString());
+        fields.put("Digest", image.digest().toString());
         fields.put("ID", image.imageId().toString());
         fields.put("Reference", image.reference().toString());
         fields.put("MediaType", image.manifest().mediaType().value());

@@ -50,10 +50,10 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ImageLocation location = locations.parse(image);
         Platform wanted = platform == null ? null : Platform.parse(platform);
         boolean json = format.json();
         Jreg jreg = root.open();
+        ImageLocation location = locations.parseImage(jreg, image);
         CliContext context = root.context();
         if (rawManifest) {
             context.writeRaw(jreg.manifest(location).bytes());

@@ -1,7 +1,9 @@
 package dev.jreg.cli;
 
 import dev.jreg.ImageLocation;
+import dev.jreg.Jreg;
 import dev.jreg.model.Reference;
+import java.io.IOException;
 
 /** {@code --local}: read a name from the local store instead of its registry. */
 final class LocationOptions {
@@ -18,6 +20,24 @@ final class LocationOptions {
             return new ImageLocation.Local(registry.reference());
         }
         return location;
+    }
+
+    /**
+     * The image the text names, in the store with {@code --local}; a name in the store may be
+     * given by image ID or digest, as {@link #image} reads it.
+     */
+    ImageLocation parseImage(Jreg jreg, String text) throws IOException {
+        boolean bare = !text.startsWith("local:") && !text.startsWith("oci:") && !text.startsWith("docker://");
+        return local && bare ? new ImageLocation.Local(jreg.localReference(text)) : image(jreg, text);
+    }
+
+    /**
+     * A location as {@link ImageLocation#parse} reads it, but {@code local:} followed by an image
+     * ID or digest (or a unique prefix of an ID) stands for that image's name in the store.
+     */
+    static ImageLocation image(Jreg jreg, String text) throws IOException {
+        return text.startsWith("local:") ? new ImageLocation.Local(jreg.localReference(text.substring(6)))
+                : ImageLocation.parse(text);
     }
 
     /** The reference of a registry location; other locations are refused. */

@@ -25,7 +25,8 @@ final class ManifestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        root.context().writeRaw(root.open().manifest(locations.parse(image)).bytes());
+        var jreg = root.open();
+        root.context().writeRaw(jreg.manifest(locations.parseImage(jreg, image)).bytes());
         return ExitCodes.OK;
     }
 }

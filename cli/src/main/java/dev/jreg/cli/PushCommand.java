@@ -32,7 +32,8 @@ final class PushCommand implements Callable<Integer>, MovesBlobs {
                         "  jreg tag nginx:1.24.0 localhost:5000/nginx:1.24.0",
                         "  jreg push localhost:5000/nginx:1.24.0",
                         "  jreg push --all-tags localhost:5000/nginx")
-                .parameter("NAME[:TAG]", "The image, as named in the local store.", v -> command.image = v)
+                .parameter("NAME[:TAG]", "The image, as named in the local store (an image ID stands for its name).",
+                        v -> command.image = v)
                 .flag("-a, --all-tags",
                         "Push every tag of the repository held in the local store.", v -> command.allTags = v)
                 .with(command.upload::declare)
@@ -43,11 +44,12 @@ final class PushCommand implements Callable<Integer>, MovesBlobs {
 
     @Override
     public Integer call() throws Exception {
-        Reference reference = Reference.parse(image);
         if (allTags && References.hasTagOrDigest(image)) {
             throw new IllegalArgumentException("--all-tags takes a repository without a tag: " + image);
         }
         Jreg jreg = root.open();
+        // The name says where to push; an image ID stands for the image's name in the store.
+        Reference reference = allTags ? Reference.parse(image) : jreg.localReference(image);
         List<Reference> targets = new ArrayList<>();
         if (allTags) {
             for (String tag : jreg.tags(new dev.jreg.ImageLocation.Local(reference))) {

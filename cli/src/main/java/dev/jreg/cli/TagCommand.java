@@ -21,8 +21,9 @@ final class TagCommand implements Callable<Integer> {
                 .footer("",
                         "Examples:",
                         "  jreg tag nginx:1.24.0 localhost:5000/web:stable",
-                        "  jreg tag sha256:<manifest digest> localhost:5000/web:v1")
-                .parameter("SOURCE", "A name, name@digest, or manifest digest in the store.", v -> command.source = v)
+                        "  jreg tag 451712c2d476 localhost:5000/web:v1")
+                .parameter("SOURCE", "A name, name@digest, manifest digest or image ID (or a unique prefix) in the store.",
+                        v -> command.source = v)
                 .parameter("TARGET[:TAG]", "The new name.", v -> command.target = v)
                 .spec();
     }

@@ -211,7 +211,40 @@ class InspectAndStoreTest {
 
         Cli.Result missing = new Cli(home, store).run("rm", r + "/shared/a");
         assertEquals(3, missing.exitCode(), missing::toString);
-        assertEquals("jreg: no such image in the local store: " + r + "/shared/a\n", missing.err());
+        assertEquals("jreg: no such image in the local store: " + r + "/shared/a:latest (stored: " + r + "/shared/a:1)\n",
+                missing.err());
+    }
+
+    @Test
+    void onePlatformOfAnIndexKeepsTheDigestPullPrinted() throws Exception {
+        String name = r + "/multi/app";
+        Cli.Result pull = run("pull", "--platform", "linux/arm64", name + ":1");
+        assertTrue(pull.err().contains("Digest: " + index.digest() + "\n"), pull::toString);
+
+        Cli.Result digests = run("images", "--digests");
+        assertTrue(digests.out().contains(" " + index.digest() + " "), digests::toString);
+        JsonNode json = Json.parse(run("images", "--format", "json").out().getBytes());
+        assertEquals(index.digest().toString(), json.path("Digest").asText());
+
+        run("tag", name + "@" + index.digest(), name + ":copy");
+        run("tag", name + "@" + index.digest(), r + "/elsewhere:1");
+        String elsewhere = run("images", "--digests").out().lines().filter(l -> l.contains("/elsewhere ")).findFirst()
+                .orElseThrow();
+        assertFalse(elsewhere.contains(index.digest().toString()), "another repository has no such index: " + elsewhere);
+
+        Cli.Result rm = run("rm", name + "@" + index.digest());
+        assertEquals("Untagged: " + name + ":1\nUntagged: " + name + ":copy\n",
+                rm.out().lines().filter(l -> l.startsWith("Untagged")).map(l -> l + "\n").reduce("", String::concat));
+    }
+
+    @Test
+    void aWholeIndexHasTheIndexDigestForImageId() throws Exception {
+        run("pull", "-q", "--all-platforms", r + "/multi/app:1");
+        assertEquals(index.digest().shortHex() + "\n", run("images", "-q").out());
+        run("tag", index.digest().shortHex(), "localhost/whole:1");
+        Cli.Result rm = run("rm", "-f", index.digest().toString());
+        assertTrue(rm.out().contains("Untagged: localhost/whole:1\n"), rm::toString);
+        assertTrue(OciLayout.open(store).names().isEmpty());
     }
 
     @Test

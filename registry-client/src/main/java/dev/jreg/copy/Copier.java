@@ -57,7 +57,7 @@ public final class Copier {
             for (ManifestBlob child : plan.children) {
                 sink.putManifest(child);
             }
-            changed = sink.commit(top);
+            changed = sink.commit(top, resolved.digest());
         }
         return new CopyResult(resolved.digest(), top, transfer.copied.get(), transfer.mounted.get(),
                 transfer.skipped.get(), transfer.bytes.get(), changed);

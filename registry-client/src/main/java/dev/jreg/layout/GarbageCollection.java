@@ -11,6 +11,9 @@ import java.util.List;
  * @param tempFiles partial downloads and temp files removed from {@code ingest/}
  */
 public record GarbageCollection(List<Digest> deleted, long bytes, int tempFiles) {
+    /** A collection that found nothing to delete. */
+    public static final GarbageCollection NOTHING = new GarbageCollection(List.of(), 0, 0);
+
     /** Copies the list. */
     public GarbageCollection {
         deleted = List.copyOf(deleted);

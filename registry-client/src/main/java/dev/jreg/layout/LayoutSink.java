@@ -1,11 +1,14 @@
 package dev.jreg.layout;
 
 import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.store.BlobSource;
 import dev.jreg.store.ImageSink;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Writes one image into the store and names it. */
 final class LayoutSink implements ImageSink {
@@ -46,9 +49,20 @@ final class LayoutSink implements ImageSink {
 
     @Override
     public boolean commit(ManifestBlob top) throws IOException {
+        return commit(top, top.digest());
+    }
+
+    @Override
+    public boolean commit(ManifestBlob top, Digest resolved) throws IOException {
         holdStore();
         putManifest(top);
-        return layout.setName(name, top.descriptor());
+        Descriptor named = top.descriptor();
+        if (!resolved.equals(top.digest())) {
+            Map<String, String> annotations = new HashMap<>(named.annotations());
+            annotations.put(OciLayout.REPO_DIGEST, resolved.toString());
+            named = named.withAnnotations(annotations);
+        }
+        return layout.setName(name, named);
     }
 
     @Override

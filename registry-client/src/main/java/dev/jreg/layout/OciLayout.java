@@ -55,6 +55,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * replaced atomically.
  */
 public final class OciLayout {
+    /**
+     * On a name in {@code index.json}: the digest the name was pulled by, when the manifest stored
+     * is not that one (one platform of an index). docker's RepoDigest: what {@code pull} printed,
+     * what {@code images --digests} shows, and a digest {@code NAME@DIGEST} may give.
+     */
+    public static final String REPO_DIGEST = "dev.jreg.repo.digest";
     private static final String LAYOUT_FILE = "oci-layout";
     private static final String INDEX_FILE = "index.json";
     private static final String LOCK_FILE = ".jreg.lock";
@@ -438,45 +444,65 @@ public final class OciLayout {
      * Deletes every blob no name reaches (walking indexes, manifests, configs and layers) and every
      * temp file in {@code ingest/}. Waits until no copy into the store is running, in this process
      * or another, since a copy writes blobs before it names them.
+     *
+     * @param waiting run once before waiting, when a copy is running (to say so)
      */
-    public GarbageCollection collectGarbage() throws IOException {
-        try (Closeable exclusive = activity.exclusive()) {
-            return withIndexLock(() -> {
-                Set<Digest> reachable = new HashSet<>();
-                for (Descriptor entry : names()) {
-                    reachable.addAll(blobsOf(entry));
-                }
-                List<Digest> deleted = new ArrayList<>();
-                long[] bytes = {0};
-                forEachBlob((file, digest) -> {
-                    if (!reachable.contains(digest)) {
-                        bytes[0] += Files.size(file);
-                        Files.delete(file);
-                        deleted.add(digest);
-                    }
-                });
-                int temps = 0;
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(ingest)) {
-                    for (Path file : files) {
-                        bytes[0] += Files.size(file);
-                        Files.delete(file);
-                        if (!file.getFileName().toString().endsWith(".lock")) {
-                            temps++;
-                        }
-                    }
-                }
-                return new GarbageCollection(deleted, bytes[0], temps);
-            });
+    public GarbageCollection collectGarbage(Runnable waiting) throws IOException {
+        try (Closeable exclusive = activity.exclusive(waiting)) {
+            return withIndexLock(this::collect);
         }
+    }
+
+    /**
+     * {@link #collectGarbage} when no copy into the store runs now; empty, at once, when one
+     * does (the blobs stay for a later collection).
+     */
+    public Optional<GarbageCollection> collectGarbageIfIdle() throws IOException {
+        Closeable exclusive = activity.tryExclusive();
+        if (exclusive == null) {
+            return Optional.empty();
+        }
+        try (exclusive) {
+            return Optional.of(withIndexLock(this::collect));
+        }
+    }
+
+    private GarbageCollection collect() throws IOException {
+        Set<Digest> reachable = new HashSet<>();
+        for (Descriptor entry : names()) {
+            reachable.addAll(blobsOf(entry));
+        }
+        List<Digest> deleted = new ArrayList<>();
+        long[] bytes = {0};
+        forEachBlob((file, digest) -> {
+            if (!reachable.contains(digest)) {
+                bytes[0] += Files.size(file);
+                Files.delete(file);
+                deleted.add(digest);
+            }
+        });
+        int temps = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(ingest)) {
+            for (Path file : files) {
+                bytes[0] += Files.size(file);
+                Files.delete(file);
+                if (!file.getFileName().toString().endsWith(".lock")) {
+                    temps++;
+                }
+            }
+        }
+        return new GarbageCollection(deleted, bytes[0], temps);
     }
 
     /**
      * Checks the store: every blob hashes to its name, every name reaches complete content.
      * With {@code repair}, corrupt blobs are deleted and names whose content is incomplete are
      * dropped (pull them again). Waits for running copies, like garbage collection.
+     *
+     * @param waiting run once before waiting, when a copy is running (to say so)
      */
-    public VerifyReport verify(boolean repair) throws IOException {
-        try (Closeable exclusive = activity.exclusive()) {
+    public VerifyReport verify(boolean repair, Runnable waiting) throws IOException {
+        try (Closeable exclusive = activity.exclusive(waiting)) {
             return withIndexLock(() -> {
                 List<Digest> corrupt = new ArrayList<>();
                 int[] checked = {0};

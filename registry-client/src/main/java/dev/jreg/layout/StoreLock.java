@@ -76,24 +76,75 @@ final class StoreLock {
         };
     }
 
-    /** Held while collecting garbage; waits until no copy runs anywhere. */
+    /** {@link #exclusive(Runnable)}, waiting without a word (one blob's writer waits for another). */
     Closeable exclusive() throws IOException {
+        return exclusive(() -> { });
+    }
+
+    /**
+     * Held while collecting garbage; waits until no copy runs anywhere.
+     *
+     * @param waiting run once, before the first wait, when a copy is running
+     */
+    Closeable exclusive(Runnable waiting) throws IOException {
+        boolean[] told = {false};
+        Runnable tell = () -> {
+            if (!told[0]) {
+                told[0] = true;
+                waiting.run();
+            }
+        };
         synchronized (this) {
+            if (writing || readers > 0) {
+                tell.run();
+            }
             awaitTurn(() -> !writing && readers == 0);
             writing = true;
         }
+        return lockFile(tell);
+    }
+
+    /** The writer's hold if no copy runs anywhere now, else null at once. */
+    Closeable tryExclusive() throws IOException {
+        synchronized (this) {
+            if (writing || readers > 0) {
+                return null;
+            }
+            writing = true;
+        }
+        return lockFile(null);
+    }
+
+    /**
+     * Takes the exclusive file lock for a writer that holds the in-process turn. When another
+     * process holds the lock: with {@code waiting} null, gives the turn back and returns null;
+     * else runs it and waits.
+     */
+    private Closeable lockFile(Runnable waiting) throws IOException {
         FileChannel channel = null;
-        FileLock lock;
         try {
             channel = open();
-            lock = await(channel, false);
+            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, false);
+            if (lock == null && waiting == null) {
+                try (FileChannel busy = channel) {
+                    endWriting();
+                }
+                return null;
+            }
+            if (lock == null) {
+                waiting.run();
+                lock = await(channel, false);
+            }
+            return release(channel, lock);
         } catch (IOException | RuntimeException e) {
             try (FileChannel opened = channel) {
                 endWriting();
             }
             throw e;
         }
-        FileChannel held = channel;
+    }
+
+    private Closeable release(FileChannel held, FileLock lock) {
         return () -> {
             try (held) {
                 lock.release();

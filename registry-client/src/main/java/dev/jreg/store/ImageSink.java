@@ -1,6 +1,7 @@
 package dev.jreg.store;
 
 import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Reference;
 import java.io.Closeable;
@@ -46,6 +47,16 @@ public interface ImageSink extends Closeable {
      * @return true when the name now points at different content than before
      */
     boolean commit(ManifestBlob top) throws IOException;
+
+    /**
+     * Stores the top manifest under the sink's name, noting the digest the source's reference
+     * resolved to when it differs (one platform taken from an index). The default ignores it.
+     *
+     * @return true when the name now points at different content than before
+     */
+    default boolean commit(ManifestBlob top, Digest resolved) throws IOException {
+        return commit(top);
+    }
 
     /** What this sink is, for messages. */
     String describe();

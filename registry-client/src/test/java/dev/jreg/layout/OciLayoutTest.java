@@ -292,17 +292,17 @@ class OciLayoutTest {
                 MediaType.OCI_MANIFEST, null, configD, List.of(blob(layer)), null, null));
         layout.putBytes(manifest.digest(), manifest.bytes());
         layout.setName(Reference.parse("app:1"), manifest.descriptor());
-        assertTrue(layout.verify(false).clean());
+        assertTrue(layout.verify(false, () -> { }).clean());
 
         Files.write(layout.blobPath(blob(layer).digest()), flip(layer));
-        VerifyReport report = layout.verify(false);
+        VerifyReport report = layout.verify(false, () -> { });
         assertEquals(List.of(blob(layer).digest()), report.corrupt());
         assertEquals(List.of("docker.io/library/app:1"), report.incomplete());
 
-        layout.verify(true);
+        layout.verify(true, () -> { });
         assertFalse(Files.exists(layout.blobPath(blob(layer).digest())));
         assertTrue(layout.names().isEmpty());
-        assertTrue(layout.verify(false).clean());
+        assertTrue(layout.verify(false, () -> { }).clean());
     }
 
     static byte[] flip(byte[] bytes) {

@@ -1,0 +1,161 @@
+package dev.jreg;
+
+import dev.jreg.error.InvalidReferenceException;
+import dev.jreg.error.NotFoundException;
+import dev.jreg.layout.OciLayout;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.ImageManifest;
+import dev.jreg.model.Reference;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * How a local image is named on the command line, docker's way: a name ({@code nginx} is
+ * {@code nginx:latest}), {@code NAME@DIGEST}, a manifest digest, or an image ID — full, with
+ * {@code sha256:}, or a unique prefix of its hex.
+ *
+ * <p>An image's ID is docker's: the config digest of an image manifest; for an index stored
+ * whole, the index digest (as docker with the containerd store has it).
+ */
+final class LocalNames {
+    /** What {@code docker images -q} prints and what may abbreviate it. */
+    private static final Pattern ID_PREFIX = Pattern.compile("(sha256:)?[0-9a-f]{1,64}");
+
+    private final OciLayout store;
+    /** The store's names with their image IDs, in store order; read once. */
+    private final Map<Descriptor, Digest> ids = new LinkedHashMap<>();
+
+    LocalNames(OciLayout store) throws IOException {
+        this.store = store;
+        for (Descriptor entry : store.names()) {
+            if (entry.annotations().get(Descriptor.REF_NAME) != null) {
+                ids.put(entry, imageId(store, entry));
+            }
+        }
+    }
+
+    /**
+     * The image ID of a stored name: the config digest of an image, the digest of an index (or
+     * of a manifest that cannot be read).
+     */
+    static Digest imageId(OciLayout store, Descriptor entry) {
+        if (entry.mediaType().isIndex()) {
+            return entry.digest();
+        }
+        try {
+            return store.readManifest(entry).manifest() instanceof ImageManifest image ? image.config().digest()
+                    : entry.digest();
+        } catch (IOException unreadable) {
+            return entry.digest();
+        }
+    }
+
+    /**
+     * The names this text selects: a name, every name of {@code NAME@DIGEST} in that repository,
+     * every name of a digest or image ID.
+     *
+     * @throws NotFoundException when nothing matches; the message names what was looked for and
+     *     the tags the repository has
+     * @throws InvalidReferenceException for an ID prefix that more than one image has
+     */
+    List<Descriptor> select(String text) throws NotFoundException {
+        String hex = text.startsWith("sha256:") ? text.substring(7) : text;
+        boolean idLike = ID_PREFIX.matcher(text).matches();
+        if (idLike && hex.length() < 64) {
+            // A name first, as docker looks: a repository may be called like a short ID.
+            Optional<Reference> name = text.startsWith("sha256:") ? Optional.empty() : Reference.tryParse(text);
+            List<Descriptor> named = name.map(this::byName).orElse(List.of());
+            List<Descriptor> matches = !named.isEmpty() ? named : byId(hex);
+            if (matches.isEmpty()) {
+                throw name.isPresent() ? notFound(name.get()) : notFound(text, "");
+            }
+            return matches;
+        }
+        if (idLike || text.startsWith("sha512:")) {
+            Digest digest = idLike ? new Digest("sha256", hex) : Digest.parse(text);
+            List<Descriptor> matches = ids.keySet().stream().filter(d -> hasDigest(d, digest)).toList();
+            if (matches.isEmpty()) {
+                throw notFound(text, "");
+            }
+            return matches;
+        }
+        Reference reference = Reference.parse(text);
+        List<Descriptor> matches = byName(reference);
+        if (matches.isEmpty()) {
+            throw notFound(reference);
+        }
+        return matches;
+    }
+
+    private List<Descriptor> byName(Reference reference) {
+        if (reference.digest() == null) {
+            String full = reference.name() + ":" + reference.tag();
+            return ids.keySet().stream().filter(d -> full.equals(d.annotations().get(Descriptor.REF_NAME))).toList();
+        }
+        return ids.keySet().stream().filter(d -> hasDigest(d, reference.digest()) && repositoryOf(d)
+                .map(name -> name.equals(reference.name())).orElse(false)).toList();
+    }
+
+    /** The image IDs this prefix begins: none, or the names of one image. */
+    private List<Descriptor> byId(String hexPrefix) {
+        Set<Digest> candidates = new LinkedHashSet<>();
+        List<Descriptor> matches = new ArrayList<>();
+        ids.forEach((entry, id) -> {
+            if (id.hex().startsWith(hexPrefix)) {
+                candidates.add(id);
+                matches.add(entry);
+            }
+        });
+        if (candidates.size() > 1) {
+            throw new InvalidReferenceException("image ID " + hexPrefix + " is ambiguous: it begins "
+                    + candidates.stream().map(Digest::shortHex).reduce((a, b) -> a + ", " + b).orElse("")
+                    + "; give more of it");
+        }
+        return matches;
+    }
+
+    /** A manifest digest, the digest the name was pulled by ({@link OciLayout#REPO_DIGEST}) or the image ID. */
+    private boolean hasDigest(Descriptor entry, Digest digest) {
+        return entry.digest().equals(digest) || digest.equals(ids.get(entry))
+                || digest.toString().equals(entry.annotations().get(OciLayout.REPO_DIGEST));
+    }
+
+    /** The image ID of a selected name. */
+    Digest idOf(Descriptor entry) {
+        return ids.get(entry);
+    }
+
+    private static Optional<String> repositoryOf(Descriptor entry) {
+        return Reference.tryParse(entry.annotations().get(Descriptor.REF_NAME)).map(Reference::name);
+    }
+
+    /** {@code " (stored: nginx:1.24.0, nginx:1.25)"}, or empty when the repository has no tags here. */
+    private String storedTags(Reference reference) {
+        List<String> tags = ids.keySet().stream()
+                .map(d -> Reference.tryParse(d.annotations().get(Descriptor.REF_NAME)))
+                .flatMap(Optional::stream)
+                .filter(r -> r.name().equals(reference.name()) && r.tag() != null)
+                .map(Reference::familiar)
+                .toList();
+        return tags.isEmpty() ? "" : " (stored: " + String.join(", ", tags) + ")";
+    }
+
+    /** Names what was looked for, {@code :latest} filled in, and the tags the repository has here. */
+    private NotFoundException notFound(Reference reference) {
+        String looked = reference.digest() == null ? reference.familiarName() + ":" + reference.tag() : reference.familiar();
+        return notFound(looked, storedTags(reference));
+    }
+
+    private NotFoundException notFound(String looked, String hint) {
+        return new NotFoundException("no such image in the local store: " + looked + hint, 404, "GET",
+                store.root().toString(), List.of());
+    }
+}
