@@ -95,8 +95,8 @@ final class Errors {
         }
     }
 
-    /** The URL without its query, which can carry upload state or signed tokens. */
+    /** The URL without user information, query and fragment, which can carry credentials, upload state or signed tokens. */
     static String redact(HttpUrl url) {
-        return url.newBuilder().query(null).fragment(null).build().toString();
+        return url.newBuilder().username("").password("").query(null).fragment(null).build().toString();
     }
 }

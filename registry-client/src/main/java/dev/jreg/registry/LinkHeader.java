@@ -59,11 +59,18 @@ final class LinkHeader {
             }
             for (Link link : links) {
                 if (link.isNext()) {
-                    HttpUrl next = response.request().url().resolve(link.target().trim());
+                    HttpUrl page = response.request().url();
+                    HttpUrl next = page.resolve(link.target().trim());
                     if (next == null) {
                         throw new InvalidContentException(what + ": the registry's next-page link is not an HTTP URL");
                     }
-                    return next;
+                    // The credentials and token of this registry go with the next request: it
+                    // stays on the registry's own origin.
+                    if (!next.scheme().equals(page.scheme()) || !next.host().equals(page.host()) || next.port() != page.port()) {
+                        throw new InvalidContentException(what + ": the registry's next-page link leads to another origin ("
+                                + Errors.redact(next) + ")");
+                    }
+                    return next.newBuilder().fragment(null).build();
                 }
             }
         }

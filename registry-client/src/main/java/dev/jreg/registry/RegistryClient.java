@@ -216,7 +216,11 @@ public final class RegistryClient {
         List<String> items = new ArrayList<>();
         Listing listing = new Listing(field, what);
         Set<HttpUrl> seen = new HashSet<>();
-        while (next != null && seen.add(next) && (limit <= 0 || items.size() < limit)) {
+        while (next != null && (limit <= 0 || items.size() < limit)) {
+            if (!seen.add(next)) {
+                throw new InvalidContentException(what + ": the registry's next-page link leads back to a page already"
+                        + " read, so the list cannot be trusted to be whole");
+            }
             try (Response response = http.execute(host, new Request.Builder().url(next), scope)) {
                 if (!response.isSuccessful()) {
                     throw Errors.of(response, what);

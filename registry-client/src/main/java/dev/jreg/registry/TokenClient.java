@@ -20,6 +20,8 @@ final class TokenClient {
     private static final long MAX_TOKEN_BODY = 64 * 1024;
     /** Tokens without {@code expires_in} live 60 s by the spec; shorter ones are clamped to it. */
     private static final long MIN_LIFETIME_SECONDS = 60;
+    /** As many as OkHttp would follow. */
+    private static final int MAX_REDIRECTS = 20;
 
     private final RealmClients clients;
     private final RegistryOptions options;
@@ -95,12 +97,44 @@ final class TokenClient {
         }
     }
 
-    /** One exchange with the token server; a TLS failure says which server and where its CA goes. */
+    /**
+     * One exchange with the token server; a TLS failure says which server and where its CA goes.
+     * Redirects are followed here, not by OkHttp, so that each place a token server sends jreg to
+     * is judged as its realm was ({@link TokenRealm#check}) before anything is sent there, and
+     * credentials go only to the realm's own origin.
+     */
     private Response call(HttpUrl registry, HttpUrl realm, Request request) throws IOException {
-        try {
-            return clients.forRealm(registry, realm).newCall(request).execute();
-        } catch (javax.net.ssl.SSLException e) {
-            throw RegistryHttp.unreachable("token server " + hostPort(realm) + " of " + hostPort(registry), hostPort(registry), e);
+        Request current = request;
+        for (int redirects = 0;; redirects++) {
+            HttpUrl url = current.url();
+            Response response;
+            try {
+                response = clients.forRealm(registry, url).newBuilder().followRedirects(false).followSslRedirects(false)
+                        .build().newCall(current).execute();
+            } catch (javax.net.ssl.SSLException e) {
+                throw RegistryHttp.unreachable("token server " + hostPort(url) + " of " + hostPort(registry),
+                        hostPort(registry), e);
+            }
+            if (!response.isRedirect()) {
+                return response;
+            }
+            String location = response.header("Location");
+            response.close();
+            HttpUrl next = location == null ? null : url.resolve(location);
+            if (next == null || redirects == MAX_REDIRECTS) {
+                throw new InvalidContentException("token server " + hostPort(realm) + " of " + hostPort(registry)
+                        + (next == null ? " sent a redirect without a usable Location" : " redirected too many times"));
+            }
+            TokenRealm.check(registry, next, "the token server's redirect to ");
+            Request.Builder follow = current.newBuilder().url(next);
+            if (!next.scheme().equals(realm.scheme()) || !next.host().equals(realm.host()) || next.port() != realm.port()) {
+                follow.removeHeader("Authorization");
+            }
+            // 307 and 308 repeat the request as it was; the others turn it into a GET.
+            if (response.code() != 307 && response.code() != 308) {
+                follow.get();
+            }
+            current = follow.build();
         }
     }
 

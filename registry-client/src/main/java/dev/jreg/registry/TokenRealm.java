@@ -39,13 +39,24 @@ final class TokenRealm {
         if (realm == null) {
             throw new InvalidContentException("registry " + registry.host() + " sent a Bearer challenge without a valid realm");
         }
-        String refused = registry.isHttps() && !realm.isHttps() ? "plain HTTP for an HTTPS registry"
-                : realm.host().equals(registry.host()) ? null : refusedHost(realm.host(), Loopback.isLoopback(registry.host()));
+        check(registry, realm, "token realm ");
+        return realm;
+    }
+
+    /**
+     * Refuses a URL a token request may not go to, by the rules above: the realm itself, and
+     * every place a token server redirects to, which the same rules bind.
+     *
+     * @param what how the message names the URL, e.g. {@code "token realm "}
+     * @throws InvalidContentException when refused
+     */
+    static void check(HttpUrl registry, HttpUrl url, String what) throws InvalidContentException {
+        String refused = registry.isHttps() && !url.isHttps() ? "plain HTTP for an HTTPS registry"
+                : url.host().equals(registry.host()) ? null : refusedHost(url.host(), Loopback.isLoopback(registry.host()));
         if (refused != null) {
-            throw new InvalidContentException("refusing token realm " + Errors.redact(realm) + " of registry "
+            throw new InvalidContentException("refusing " + what + Errors.redact(url) + " of registry "
                     + TokenClient.hostPort(registry) + ": " + refused);
         }
-        return realm;
     }
 
     /** Why a realm host is refused, or null when it may be asked. */
@@ -83,7 +94,10 @@ final class TokenRealm {
         try {
             if (host.contains(":")) {
                 InetAddress address = InetAddress.getByName(host); // a literal: never looked up
-                return address instanceof Inet6Address v6 && v6.isIPv4CompatibleAddress()
+                // ::1 and :: have the shape of IPv4-compatible addresses but are IPv6's loopback
+                // and unspecified addresses (RFC 4291, 2.5.5.1).
+                return address instanceof Inet6Address v6 && v6.isIPv4CompatibleAddress() && !v6.isLoopbackAddress()
+                        && !v6.isAnyLocalAddress()
                         ? InetAddress.getByAddress(Arrays.copyOfRange(v6.getAddress(), 12, 16)) : address;
             }
             byte[] ipv4 = inetAton(host);

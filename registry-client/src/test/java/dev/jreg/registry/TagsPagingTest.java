@@ -114,12 +114,47 @@ class TagsPagingTest {
         registry.verify(0, getRequestedFor(urlEqualTo("/v2/app/tags/list?last=e&n=3")));
     }
 
-    /** A link back to a page seen, or links that are not {@code next}, end the listing. */
-    @ParameterizedTest
-    @ValueSource(strings = {"</v2/app/tags/list>; rel=\"next\"", "</v2/app/tags/list?last=a>; rel=\"prev first\""})
-    void linksToNoNewPageEndTheListing(String link) throws Exception {
-        registry.stubFor(get(urlEqualTo("/v2/app/tags/list")).willReturn(okJson(page(List.of("a"))).withHeader("Link", link)));
+    /** Links that are not {@code next} end the listing. */
+    @Test
+    void linksThatAreNotNextEndTheListing() throws Exception {
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list")).willReturn(okJson(page(List.of("a")))
+                .withHeader("Link", "</v2/app/tags/list?last=a>; rel=\"prev first\"")));
         assertEquals(List.of("a"), client.tags(repo()));
+    }
+
+    /**
+     * A next link back to a page already read (itself, an empty target, a fragment of it, or a
+     * loop of two pages) would repeat tags or end the list without a word: it is an error.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"</v2/app/tags/list>; rel=next", "<>; rel=next", "<#x>; rel=next"})
+    void aNextLinkToTheSamePageIsAnError(String link) {
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list")).willReturn(okJson(page(List.of("a"))).withHeader("Link", link)));
+        InvalidContentException e = assertThrows(InvalidContentException.class, () -> client.tags(repo()));
+        assertTrue(e.getMessage().contains("leads back to a page already read"), e.getMessage());
+    }
+
+    @Test
+    void aLoopOfTwoPagesIsAnError() {
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list")).willReturn(okJson(page(List.of("a", "b")))
+                .withHeader("Link", "</v2/app/tags/list?last=b>; rel=next")));
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list?last=b")).willReturn(okJson(page(List.of("c")))
+                .withHeader("Link", "</v2/app/tags/list>; rel=next")));
+        InvalidContentException e = assertThrows(InvalidContentException.class, () -> client.tags(repo()));
+        assertTrue(e.getMessage().contains("leads back to a page already read"), e.getMessage());
+    }
+
+    /** The registry's credentials go with the next request: a link to another origin is refused. */
+    @ParameterizedTest
+    @ValueSource(strings = {"<http://127.0.0.2:%d/v2/app/tags/list?last=a>; rel=next",
+        "<https://127.0.0.1:%d/v2/app/tags/list?last=a>; rel=next", "<http://localhost:%d/v2/app/tags/list?last=a>; rel=next",
+        "<http://127.0.0.1:1/v2/app/tags/list?last=a>; rel=next"})
+    void aNextLinkToAnotherOriginIsRefused(String link) {
+        registry.stubFor(get(urlEqualTo("/v2/app/tags/list")).willReturn(okJson(page(List.of("a")))
+                .withHeader("Link", String.format(link, registry.getPort()))));
+        InvalidContentException e = assertThrows(InvalidContentException.class, () -> client.tags(repo()));
+        assertTrue(e.getMessage().contains("leads to another origin"), e.getMessage());
+        assertEquals(1, registry.getAllServeEvents().stream().filter(event -> event.getRequest().getUrl().contains("tags")).count());
     }
 
     @Test

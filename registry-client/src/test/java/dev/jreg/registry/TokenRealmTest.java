@@ -64,6 +64,9 @@ class TokenRealmTest {
                 .endsWith(": a cloud metadata address"));
         assertTrue(refusedWithCredentials(REGISTRY, "https://[fe80::1]/token").getMessage().endsWith(": a link-local address"));
         assertTrue(refusedWithCredentials(REGISTRY, "https://[::]/token").getMessage().endsWith(": an unspecified address"));
+        // ::1 has the shape of an IPv4-compatible address (of 0.0.0.1) but is IPv6's loopback.
+        assertTrue(refusedWithCredentials(REGISTRY, "https://[::1]/token").getMessage()
+                .endsWith(": a loopback address for a registry that is not on loopback"));
         assertTrue(refusedWithCredentials(REGISTRY, "https://127.0.0.1/token").getMessage()
                 .endsWith(": a loopback address for a registry that is not on loopback"));
         assertTrue(refusedWithCredentials(REGISTRY, "http://auth.example/token").getMessage()
@@ -88,7 +91,9 @@ class TokenRealmTest {
         "http://127.0.0.1:5000/, https://127.0.0.1:5001/token, https://127.0.0.1:5001/token",
         "http://127.0.0.1:5000/, http://localhost:5001/token, http://localhost:5001/token",
         "http://[::1]:5000/, /token, http://[::1]:5000/token",
-        "https://169.254.10.10/, /token, https://169.254.10.10/token"})
+        "https://169.254.10.10/, /token, https://169.254.10.10/token",
+        "http://127.0.0.1:5000/, https://[::1]:5001/token, https://[::1]:5001/token",
+        "http://127.0.0.1:5000/, https://[0:0:0:0:0:0:0:1]:5001/token, https://[::1]:5001/token"})
     void realmsThatAreFine(String registry, String realm, String resolved) throws Exception {
         assertEquals(HttpUrl.get(resolved), TokenRealm.resolve(HttpUrl.get(registry), bearer(realm)));
     }
@@ -106,5 +111,12 @@ class TokenRealmTest {
                     () -> TokenRealm.resolve(REGISTRY, bearer(realm)));
             assertTrue(e.getMessage().contains("without a valid realm"), e.getMessage());
         }
+    }
+
+    /** Realms and redirects are named in messages and --debug lines: never with what they carry. */
+    @Test
+    void urlsAreNamedWithoutUserInformationOrQuery() {
+        assertEquals("https://auth.example/token", Errors.redact(HttpUrl.get("https://tokuser:tokpass@auth.example/token?x=1#f")));
+        assertTrue(!refusedWithCredentials(REGISTRY, "https://user:pw@169.254.169.254/token").getMessage().contains("pw"));
     }
 }
