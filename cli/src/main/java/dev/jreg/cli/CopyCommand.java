@@ -73,12 +73,12 @@ final class CopyCommand implements Callable<Integer>, MovesBlobs {
         }
         PlatformSelector selector = platforms.isEmpty() ? PlatformSelector.all()
                 : new PlatformSelector.Only(platforms.stream().map(Platform::parse).toList());
-        Jreg jreg = root.open();
+        Jreg jreg = root.open(quiet);
         List<String> tags = allTags ? jreg.tags(from) : List.of();
         int copied = 0;
         int skipped = 0;
         for (ImageLocation[] pair : pairs(from, to, tags)) {
-            if (noClobber && jreg.resolve(pair[1]).isPresent()) {
+            if (noClobber && jreg.resolveDestination(pair[1]).isPresent()) {
                 skipped++;
                 if (!quiet) {
                     root.context().err().println("Skipping " + pair[1] + ": it exists");

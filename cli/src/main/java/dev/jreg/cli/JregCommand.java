@@ -181,6 +181,14 @@ final class JregCommand implements Runnable {
 
     /** Opens the library with the global options, the config files and the environment. */
     Jreg open() throws IOException {
+        return open(false);
+    }
+
+    /**
+     * {@link #open()} for a command that may be quiet: then the status lines the library prints
+     * (which mirror serves) are left out; warnings stay.
+     */
+    Jreg open(boolean quiet) throws IOException {
         if (retries != null && retries < 0 || timeoutSeconds < 1) {
             throw new IllegalArgumentException("--retries must not be negative and --timeout must be at least 1 second");
         }
@@ -198,7 +206,7 @@ final class JregCommand implements Runnable {
                 ProxySettings.fromEnvironment(context.env()),
                 RetryPolicy.DEFAULT.withAttempts(retryCount + 1).withNotices(line -> context.err().println("jreg: " + line)));
         return Jreg.open(new JregConfig(JregConfig.defaultStore(context.env(), context.home()), registry,
-                CopyOptions.DEFAULT_CONCURRENCY, settings, context.err()::println));
+                CopyOptions.DEFAULT_CONCURRENCY, settings, context.err()::println, quiet ? null : context.err()::println));
     }
 
     /**

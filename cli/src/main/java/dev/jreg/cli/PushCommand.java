@@ -47,7 +47,7 @@ final class PushCommand implements Callable<Integer>, MovesBlobs {
         if (allTags && References.hasTagOrDigest(image)) {
             throw new IllegalArgumentException("--all-tags takes a repository without a tag: " + image);
         }
-        Jreg jreg = root.open();
+        Jreg jreg = root.open(quiet);
         List<Reference> targets = new ArrayList<>();
         if (allTags) {
             for (String tag : jreg.tags(new dev.jreg.ImageLocation.Local(reference))) {

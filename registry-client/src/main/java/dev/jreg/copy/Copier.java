@@ -1,7 +1,7 @@
 package dev.jreg.copy;
 
 import dev.jreg.error.InvalidContentException;
-import dev.jreg.error.NotFoundException;
+import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
@@ -84,8 +84,8 @@ public final class Copier {
         for (Platform platform : wanted) {
             Optional<Descriptor> child = reader.select(index.manifests(), platform);
             if (child.isEmpty()) {
-                throw new NotFoundException("no image for platform " + platform + " in " + source.describe()
-                        + " (it has " + reader.offered(index) + ")", 404, "GET", source.describe(), List.of());
+                throw new NoMatchingPlatformException("no image for platform " + platform + " in " + source.describe()
+                        + " (it has " + reader.offered(index) + ")", source.describe());
             }
             if (!chosen.contains(child.get())) {
                 chosen.add(child.get());

@@ -601,6 +601,11 @@ public final class OciLayout {
         return new LayoutSource(this, reference.name(), tag -> reference.withTag(tag).toString());
     }
 
+    /** A source whose tags are this layout's names as they are ({@code oci:DIR}, for {@code tags --details}). */
+    public ImageSource source() {
+        return new LayoutSource(this, root.toString(), name -> name);
+    }
+
     /** A source whose only tag is this plain name ({@code oci:DIR:NAME}). */
     public ImageSource source(String name) {
         return new LayoutSource(this, root + ":" + name, tag -> name);
