@@ -2,6 +2,7 @@ package dev.jreg.copy;
 
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.NoMatchingPlatformException;
+import dev.jreg.error.StoreWriteException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
@@ -195,6 +196,8 @@ public final class Copier {
                         }
                     });
                     break;
+                } catch (StoreWriteException e) {
+                    throw e; // the sink cannot write: another source's bytes would not fit either
                 } catch (IOException e) {
                     if (attempt >= source.attemptsPerBlob()) {
                         throw e;
