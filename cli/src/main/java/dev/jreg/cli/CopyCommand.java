@@ -112,7 +112,7 @@ final class CopyCommand implements Callable<Integer>, MovesBlobs {
             context.err().println("Copying " + from + " to " + to);
         }
         CopyResult result;
-        try (LayerProgress progress = LayerProgress.of(context, quiet, LayerProgress.Verbs.COPY)) {
+        try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.COPY)) {
             result = jreg.copy(from, to, new CopyOptions(selector, jobs, progress), upload.options());
         }
         context.out().println(to + "@" + result.top().digest());

@@ -40,6 +40,7 @@ final class JregCommand implements Runnable {
     private static final int DEFAULT_TIMEOUT_SECONDS = 60;
 
     private final CliContext context;
+    private final Interruption interruption;
     private final CommandSpec spec;
     private boolean debug;
     /** In the order given; picocli hands a repeated option's whole list at each occurrence. */
@@ -49,7 +50,13 @@ final class JregCommand implements Runnable {
     private int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
 
     JregCommand(CliContext context) {
+        this(context, new Interruption(context));
+    }
+
+    /** @param interruption what a shutdown hook tells when the process is stopped */
+    JregCommand(CliContext context, Interruption interruption) {
         this.context = context;
+        this.interruption = interruption;
         this.spec = CommandModel.of("jreg", this,
                         "Pull, inspect and manage container images without a Docker daemon.")
                 .footer("", "Environment:",
@@ -85,7 +92,12 @@ final class JregCommand implements Runnable {
 
     /** Parses and runs a command line, returning the exit code. */
     static int run(CliContext context, String... args) {
-        JregCommand root = new JregCommand(context);
+        return run(context, new Interruption(context), args);
+    }
+
+    /** {@link #run(CliContext, String...)}, telling {@code interruption} of each transfer. */
+    static int run(CliContext context, Interruption interruption, String... args) {
+        JregCommand root = new JregCommand(context, interruption);
         ErrorReporter reporter = new ErrorReporter(context, root);
         Function<JregCommand, CommandSpec> invoked = invokedCommand(args);
         CommandLine commandLine = new CommandLine(root.spec);
@@ -177,6 +189,16 @@ final class JregCommand implements Runnable {
 
     boolean debug() {
         return debug;
+    }
+
+    /**
+     * The progress display of a transfer on stderr (silent with {@code quiet}); an interruption
+     * stops it and says what the next run of the command does.
+     */
+    LayerProgress progress(boolean quiet, LayerProgress.Verbs verbs) {
+        LayerProgress progress = LayerProgress.of(context, quiet, verbs);
+        interruption.transfer(progress, verbs.next());
+        return progress;
     }
 
     /** Opens the library with the global options, the config files and the environment. */

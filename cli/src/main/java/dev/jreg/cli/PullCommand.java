@@ -95,7 +95,7 @@ final class PullCommand implements Callable<Integer>, MovesBlobs {
             err.flush();
         }
         CopyResult result;
-        try (LayerProgress progress = LayerProgress.of(context, quiet, LayerProgress.Verbs.PULL)) {
+        try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.PULL)) {
             result = jreg.pull(reference, new CopyOptions(selector, jreg.config().concurrency(), progress));
         }
         if (!quiet) {

@@ -66,7 +66,7 @@ final class PushCommand implements Callable<Integer>, MovesBlobs {
         }
         for (Reference target : targets) {
             CopyResult result;
-            try (LayerProgress progress = LayerProgress.of(context, quiet, LayerProgress.Verbs.PUSH)) {
+            try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.PUSH)) {
                 result = jreg.push(target, new CopyOptions(PlatformSelector.all(), jreg.config().concurrency(), progress),
                         upload.options());
             }
