@@ -236,7 +236,11 @@ public final class Jreg {
      */
     public Digest delete(Reference reference) throws IOException {
         if (reference.digest() != null) {
-            registry.deleteManifest(reference);
+            try {
+                registry.deleteManifest(reference);
+            } catch (RegistryException e) {
+                throw deletionDisabled(reference, e);
+            }
             return reference.digest();
         }
         Descriptor current = registry.headManifest(reference).orElseThrow(() -> new NotFoundException(
@@ -272,12 +276,21 @@ public final class Jreg {
         } catch (NotFoundException expected) {
             return;
         } catch (RegistryException e) {
-            if (e.status() == 405 || e.errors().stream().anyMatch(err -> err.code() == ErrorCode.UNSUPPORTED)) {
-                throw new RegistryException(reference.registry() + " does not allow deleting manifests"
-                        + " (deletion is disabled on this registry)", e.status(), e.method(), e.url(), e.errors());
-            }
-            throw e;
+            throw deletionDisabled(reference, e);
         }
+    }
+
+    /**
+     * A registry's refusal to delete manifests at all (405, or the error code {@code UNSUPPORTED}:
+     * the CNCF registry without {@code storage.delete.enabled}) said in one sentence; any other
+     * failure as it is.
+     */
+    private static RegistryException deletionDisabled(Reference reference, RegistryException e) {
+        if (e.status() == 405 || e.errors().stream().anyMatch(err -> err.code() == ErrorCode.UNSUPPORTED)) {
+            return new RegistryException(reference.registry() + " does not allow deleting manifests"
+                    + " (deletion is disabled on this registry)", e.status(), e.method(), e.url(), e.errors());
+        }
+        return e;
     }
 
     /**
