@@ -3,6 +3,7 @@ package dev.jreg.cli;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -10,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.jreg.layout.OciLayout;
@@ -18,6 +21,7 @@ import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
+import dev.jreg.model.Reference;
 import dev.jreg.testing.JregProcess;
 import dev.jreg.testing.TestImages;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +43,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Ctrl-C ends the line and says the next pull resumes; exit 130, the partial download kept. */
-class InterruptTest {
+/**
+ * A pull stopped part-way says why and what the next run does, and keeps what it wrote. Ctrl-C:
+ * the line ended, exit 130. A store that cannot take more bytes: /dev/full answers every write with
+ * ENOSPC, as a full disk does, and a file size limit makes a write fail half-way through a blob.
+ */
+class StoppedPullTest {
     static final Duration DEADLINE = Duration.ofSeconds(60);
     static final String RESUMES = "jreg: interrupted; the next pull resumes where this one stopped";
 
@@ -177,6 +186,52 @@ class InterruptTest {
         early.interrupted();
         early.interrupted();
         assertEquals("jreg: interrupted\n", err.toString(), "before any transfer: nothing to resume; said once");
+    }
+
+    @Test
+    void noSpaceLeftOnDeviceNamesThePartialDownloadAndKeepsItForTheNextRun() throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "no /dev/full here");
+        serveLayer(0);
+        Path partial = partial();
+        Files.createDirectories(partial.getParent());
+        Files.createSymbolicLink(partial, Path.of("/dev/full"));
+
+        Cli.Result full = new Cli(home, store).run("pull", image());
+
+        assertEquals(1, full.exitCode(), full::toString);
+        assertTrue(full.err().endsWith("jreg: cannot write " + partial + ": No space left on device; the partial download"
+                + " (0 of " + layer.descriptor().size() + " bytes) is kept for the next run\n"), full::toString);
+        assertTrue(Files.isSymbolicLink(partial), "kept");
+        assertTrue(OciLayout.open(store).lookup(Reference.parse(image())).isEmpty(), "no name for an incomplete image");
+
+        Files.delete(partial); // room again
+        Cli.Result again = new Cli(home, store).run("pull", image());
+        assertEquals(0, again.exitCode(), again::toString);
+        assertTrue(OciLayout.open(store).hasBlob(layer.descriptor()));
+    }
+
+    @Test
+    void aWriteThatFailsHalfWayKeepsTheBytesWrittenAndTheNextPullCompletesTheBlob() throws Exception {
+        Path log = home.resolve("pull.log");
+        serveLayer(0);
+        Process pull = JregProcess.startWithFileSizeLimit(Map.of("JREG_HOME", store.toString(), "HOME", home.toString()), log,
+                512, "pull", image());
+        assertTrue(pull.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the pull ends");
+        String output = Files.readString(log);
+        assertEquals(1, pull.exitValue(), output);
+
+        Path partial = partial();
+        long kept = Files.size(partial);
+        assertTrue(kept > 0 && kept < layer.descriptor().size(), "part of the blob: " + kept);
+        assertArrayEquals(Arrays.copyOf(layer.bytes(), (int) kept), Files.readAllBytes(partial), "the blob's first bytes");
+        assertTrue(output.endsWith("jreg: cannot write " + partial + ": File too large; the partial download (" + kept
+                + " of " + layer.descriptor().size() + " bytes) is kept for the next run\n"), output);
+        assertEquals(1, registry.findAll(getRequestedFor(
+                urlEqualTo("/v2/demo/app/blobs/" + layer.descriptor().digest()))).size(), "not asked again: " + output);
+
+        Cli.Result again = new Cli(home, store).run("pull", image());
+        assertEquals(0, again.exitCode(), again::toString);
+        assertArrayEquals(layer.bytes(), Files.readAllBytes(OciLayout.open(store).blobPath(layer.descriptor().digest())));
     }
 
     static String read(Path file) {
