@@ -3,6 +3,8 @@ package dev.jreg;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ImageConfig;
 import dev.jreg.model.Platform;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -70,6 +72,20 @@ public record ImageInfo(String name, Descriptor manifest, List<PlatformEntry> pl
         /** Sum of the compressed layer sizes. */
         public long layersSize() {
             return layers.stream().mapToLong(Descriptor::size).sum();
+        }
+
+        /**
+         * The layer each step of the config's history made, one entry per step: the steps not
+         * marked {@code empty_layer} take the layers in order, base first, as the image spec
+         * pairs them; null for a step that made none, or one past the last layer.
+         */
+        public List<Descriptor> historyLayers() {
+            List<Descriptor> made = new ArrayList<>();
+            int next = 0;
+            for (ImageConfig.History step : config.history()) {
+                made.add(step.emptyLayer() || next >= layers.size() ? null : layers.get(next++));
+            }
+            return Collections.unmodifiableList(made);
         }
     }
 }

@@ -27,6 +27,11 @@ public sealed interface ImageLocation {
         }
 
         @Override
+        public String repositoryName() {
+            return reference.name();
+        }
+
+        @Override
         public String toString() {
             return reference.toString();
         }
@@ -46,6 +51,11 @@ public sealed interface ImageLocation {
         @Override
         public String shortName() {
             return reference.tag() != null ? reference.tag() : reference.digest().toString();
+        }
+
+        @Override
+        public String repositoryName() {
+            return "local:" + reference.name();
         }
 
         @Override
@@ -73,6 +83,11 @@ public sealed interface ImageLocation {
         }
 
         @Override
+        public String repositoryName() {
+            return "oci:" + directory;
+        }
+
+        @Override
         public String toString() {
             return "oci:" + directory + (name != null ? ":" + name : "");
         }
@@ -83,6 +98,12 @@ public sealed interface ImageLocation {
 
     /** The name a copy into a layout takes when none is given: the tag, digest or layout name. */
     String shortName();
+
+    /**
+     * The repository without tag or digest, as written here ({@code localhost:5000/app},
+     * {@code local:docker.io/library/nginx}); for a layout, the layout ({@code oci:DIR}).
+     */
+    String repositoryName();
 
     /**
      * Parses a location.

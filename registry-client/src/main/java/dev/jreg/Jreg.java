@@ -8,6 +8,7 @@ import dev.jreg.copy.ImageReader;
 import dev.jreg.copy.Parallel;
 import dev.jreg.error.ErrorCode;
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.error.NotFoundException;
 import dev.jreg.error.RegistryException;
 import dev.jreg.error.UnauthorizedException;
@@ -121,14 +122,33 @@ public final class Jreg {
         return copier.copy(source.source(), source.tagOrDigest(), place(to).sink(from.shortName(), uploads), options);
     }
 
-    /** The tags at a location: a registry repository's tags, a store repository's names, a layout's names. */
+    /**
+     * The tags at a location: a registry repository's tags (through its mirrors), a store
+     * repository's names, a layout's names.
+     */
     public List<String> tags(ImageLocation location) throws IOException {
-        return place(location).tags();
+        return tags(location, 0);
     }
 
-    /** What a location's name points at now, if anything (a {@code HEAD} for registries). */
+    /**
+     * {@link #tags(ImageLocation)}, at most {@code limit} of them (0 for all). From a registry only
+     * that many are asked for, in pages of at most 1000.
+     */
+    public List<String> tags(ImageLocation location, int limit) throws IOException {
+        return place(location).tags(limit);
+    }
+
+    /** What a location's name points at now, if anything (a {@code HEAD} for registries, through their mirrors). */
     public Optional<Descriptor> resolve(ImageLocation location) throws IOException {
         return place(location).resolve();
+    }
+
+    /**
+     * What a location's name points at where a copy would write it, if anything: a registry's own
+     * answer, never a mirror's.
+     */
+    public Optional<Descriptor> resolveDestination(ImageLocation location) throws IOException {
+        return place(location).resolveDestination();
     }
 
     private Place place(ImageLocation location) {
@@ -143,8 +163,8 @@ public final class Jreg {
      */
     public List<TagDetail> tagDetails(ImageLocation repository, int concurrency) throws IOException {
         Place place = place(repository);
-        List<String> tags = place.tags();
-        List<Descriptor> heads = Parallel.map(tags, concurrency, tag -> place(repository.withTag(tag)).resolve()
+        List<String> tags = place.tags(0);
+        List<Descriptor> heads = Parallel.map(tags, concurrency, tag -> place.resolveTag(tag)
                 .orElseThrow(() -> new NotFoundException(repository.withTag(tag) + ": tag vanished while listing", 404,
                         "HEAD", repository.toString(), List.of())));
         Map<Digest, Descriptor> distinct = new LinkedHashMap<>();
@@ -215,7 +235,11 @@ public final class Jreg {
      */
     public Digest delete(Reference reference) throws IOException {
         if (reference.digest() != null) {
-            registry.deleteManifest(reference);
+            try {
+                registry.deleteManifest(reference);
+            } catch (RegistryException e) {
+                throw deletionDisabled(reference, e);
+            }
             return reference.digest();
         }
         Descriptor current = registry.headManifest(reference).orElseThrow(() -> new NotFoundException(
@@ -251,12 +275,21 @@ public final class Jreg {
         } catch (NotFoundException expected) {
             return;
         } catch (RegistryException e) {
-            if (e.status() == 405 || e.errors().stream().anyMatch(err -> err.code() == ErrorCode.UNSUPPORTED)) {
-                throw new RegistryException(reference.registry() + " does not allow deleting manifests"
-                        + " (deletion is disabled on this registry)", e.status(), e.method(), e.url(), e.errors());
-            }
-            throw e;
+            throw deletionDisabled(reference, e);
         }
+    }
+
+    /**
+     * A registry's refusal to delete manifests at all (405, or the error code {@code UNSUPPORTED}:
+     * the CNCF registry without {@code storage.delete.enabled}) said in one sentence; any other
+     * failure as it is.
+     */
+    private static RegistryException deletionDisabled(Reference reference, RegistryException e) {
+        if (e.status() == 405 || e.errors().stream().anyMatch(err -> err.code() == ErrorCode.UNSUPPORTED)) {
+            return new RegistryException(reference.registry() + " does not allow deleting manifests"
+                    + " (deletion is disabled on this registry)", e.status(), e.method(), e.url(), e.errors());
+        }
+        return e;
     }
 
     /**
@@ -438,8 +471,8 @@ public final class Jreg {
             throws IOException {
         Optional<Descriptor> child = reader.select(index.manifests(), wanted);
         if (child.isEmpty()) {
-            throw new NotFoundException("no image for platform " + wanted + " in " + location + " (it has "
-                    + reader.offered(index) + ")", 404, "GET", location.toString(), List.of());
+            throw new NoMatchingPlatformException("no image for platform " + wanted + " in " + location + " (it has "
+                    + reader.offered(index) + ")", location.toString());
         }
         return child.get();
     }

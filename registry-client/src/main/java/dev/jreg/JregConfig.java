@@ -12,20 +12,23 @@ import java.util.function.Consumer;
  * @param registry how to reach registries
  * @param concurrency blobs moved at once
  * @param settings mirrors and insecure registries from configuration
- * @param notices one-line notices for the user (a mirror failed, a mirror served, entries of a
- *     registry's listing skipped), or null
+ * @param notices one-line warnings for the user (a mirror failed, entries of a registry's listing
+ *     skipped), or null
+ * @param status one-line status for the user that a quiet command goes without (the mirror that
+ *     serves a read), or null
  */
 public record JregConfig(Path store, RegistryOptions registry, int concurrency, JregSettings settings,
-        Consumer<String> notices) {
-    /** Without mirrors or notices. */
+        Consumer<String> notices, Consumer<String> status) {
+    /** Without mirrors, notices or status. */
     public JregConfig(Path store, RegistryOptions registry, int concurrency) {
-        this(store, registry, concurrency, null, null);
+        this(store, registry, concurrency, null, null, null);
     }
 
     /** Validates. */
     public JregConfig {
         settings = settings == null ? JregSettings.EMPTY : settings;
         notices = notices == null ? line -> { } : notices;
+        status = status == null ? line -> { } : status;
         if (store == null) {
             throw new IllegalArgumentException("store directory is required");
         }

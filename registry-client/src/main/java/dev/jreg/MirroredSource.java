@@ -1,9 +1,12 @@
 package dev.jreg;
 
+import dev.jreg.copy.Parallel.IoFunction;
+import dev.jreg.error.NotFoundException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Reference;
+import dev.jreg.registry.RegistryClient;
 import dev.jreg.store.BlobRange;
 import dev.jreg.store.ImageSource;
 import java.io.IOException;
@@ -11,41 +14,80 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Reads through a registry's mirrors in order, then the registry itself. A mirror that fails —
- * unreachable, an error status, a missing tag, bytes that do not verify — is skipped with one
- * notice. Content fetched by digest is verified wherever it comes from, so a mirror cannot
+ * Reads a registry repository through its mirrors in order, then the registry itself: manifests
+ * and blobs, and also tag lists, {@code HEAD}s of tags and blob sizes. A mirror that fails —
+ * unreachable, an error status, a missing tag or blob, bytes that do not verify — is skipped with
+ * one notice. Content fetched by digest is verified wherever it comes from, so a mirror cannot
  * substitute bytes; a blob that fails at the sink is fetched again from the next candidate.
  */
 final class MirroredSource implements ImageSource {
-    private final List<ImageSource> candidates;
-    private final List<String> names;
+    private final RegistryClient registry;
+    /** The repository at each mirror, in order, then at the registry itself. */
+    private final List<Reference> candidates = new ArrayList<>();
+    private final List<ImageSource> sources = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
     private final Consumer<String> notices;
+    private final Consumer<String> status;
     private final Set<Integer> unreachable = ConcurrentHashMap.newKeySet();
     private final Map<Digest, AtomicInteger> blobAttempts = new ConcurrentHashMap<>();
     private volatile int served = -1;
 
     /**
-     * @param mirrors the mirrors' sources, in the order to try them
-     * @param mirrorNames their names, for notices
-     * @param upstream the registry itself, tried last
-     * @param notices where the "mirror failed" and "served by" lines go
+     * @param repository the repository at the registry itself, tried last
+     * @param mirrors the registry's mirrors, in the order to try them
+     * @param notices where the "mirror failed" lines go
+     * @param status where the one "Using mirror" line goes (quiet commands drop it)
      */
-    MirroredSource(List<ImageSource> mirrors, List<String> mirrorNames, ImageSource upstream, Consumer<String> notices) {
-        this.candidates = new ArrayList<>(mirrors);
-        this.candidates.add(upstream);
-        this.names = new ArrayList<>(mirrorNames);
-        this.names.add(upstream.describe());
+    MirroredSource(RegistryClient registry, Reference repository, List<Mirror> mirrors, Consumer<String> notices,
+            Consumer<String> status) {
+        this.registry = registry;
+        for (Mirror mirror : mirrors) {
+            candidates.add(mirror.map(repository));
+            names.add(mirror.toString());
+        }
+        candidates.add(repository);
+        names.add(repository.name());
+        candidates.forEach(candidate -> sources.add(registry.source(candidate)));
         this.notices = notices;
+        this.status = status;
     }
 
     @Override
     public ManifestBlob manifest(String tagOrDigest) throws IOException {
+        return first(i -> sources.get(i).manifest(tagOrDigest));
+    }
+
+    /**
+     * The repository's tags, from the first candidate that lists them.
+     *
+     * @param limit at most this many; 0 for all
+     */
+    List<String> tags(int limit) throws IOException {
+        return first(i -> registry.tags(candidates.get(i), limit));
+    }
+
+    /** What a tag or digest resolves to, by {@code HEAD}; a mirror without it is skipped. */
+    Optional<Descriptor> head(String tagOrDigest) throws IOException {
+        return firstPresent(i -> registry.headManifest(candidates.get(i).at(tagOrDigest)), tagOrDigest + ": manifest");
+    }
+
+    /** The size of a blob; a mirror without it is skipped. */
+    Optional<Long> blobSize(Digest digest) throws IOException {
+        return firstPresent(i -> registry.blobSize(candidates.get(i), digest), digest + ": blob");
+    }
+
+    /**
+     * Reads from the candidate that served last (the first, until one has), moving on past those
+     * that fail. The first to serve is announced when it is a mirror.
+     */
+    private <T> T first(IoFunction<Integer, T> read) throws IOException {
         IOException last = null;
         int start = served >= 0 ? served : 0;
         for (int i = start; i < candidates.size(); i++) {
@@ -53,20 +95,31 @@ final class MirroredSource implements ImageSource {
                 continue;
             }
             try {
-                ManifestBlob manifest = candidates.get(i).manifest(tagOrDigest);
+                T value = read.apply(i);
                 if (served < 0) {
                     served = i;
                     if (i < candidates.size() - 1) {
-                        notices.accept("Using mirror " + names.get(i) + " for " + upstreamName());
+                        status.accept("Using mirror " + names.get(i) + " for " + upstreamName());
                     }
                 }
-                return manifest;
+                return value;
             } catch (IOException e) {
                 last = e;
                 skip(i, e);
             }
         }
         throw last;
+    }
+
+    /** {@link #first}, where a mirror's empty answer means it lacks the content; the registry's is the answer. */
+    private <T> Optional<T> firstPresent(IoFunction<Integer, Optional<T>> read, String what) throws IOException {
+        return first(i -> {
+            Optional<T> value = read.apply(i);
+            if (value.isEmpty() && i < candidates.size() - 1) {
+                throw new NotFoundException(what + " unknown", 404, "HEAD", names.get(i), List.of());
+            }
+            return value;
+        });
     }
 
     @Override
@@ -89,7 +142,7 @@ final class MirroredSource implements ImageSource {
                 continue;
             }
             try {
-                return candidates.get(i).blobFrom(descriptor, offset);
+                return sources.get(i).blobFrom(descriptor, offset);
             } catch (IOException e) {
                 last = e;
                 skip(i, e);
@@ -125,6 +178,6 @@ final class MirroredSource implements ImageSource {
 
     @Override
     public List<Reference> originsOf(Descriptor descriptor) throws IOException {
-        return candidates.get(candidates.size() - 1).originsOf(descriptor);
+        return sources.get(sources.size() - 1).originsOf(descriptor);
     }
 }

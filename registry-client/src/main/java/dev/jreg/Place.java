@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * An {@link ImageLocation} bound to the stores that serve it. {@link #of} is the one place that
@@ -32,19 +31,29 @@ interface Place {
      */
     ImageSink sink(String fallbackName, UploadOptions uploads) throws IOException;
 
-    /** The tags or names of the repository or layout. */
-    List<String> tags() throws IOException;
+    /**
+     * The tags or names of the repository or layout.
+     *
+     * @param limit at most this many; 0 for all
+     */
+    List<String> tags(int limit) throws IOException;
 
     /** What the name points at now, if anything. */
     Optional<Descriptor> resolve() throws IOException;
+
+    /** What a tag of the repository (a name of the layout) points at now, if anything. */
+    Optional<Descriptor> resolveTag(String tag) throws IOException;
+
+    /** What the name points at where copies write it: a registry itself, never its mirrors. */
+    Optional<Descriptor> resolveDestination() throws IOException;
 
     /** The size of a blob held here, or empty when it is not. */
     Optional<Long> blobSize(Digest digest) throws IOException;
 
     static Place of(ImageLocation location, RegistryClient registry, OciLayout store, JregConfig config) {
         if (location instanceof ImageLocation.Registry r) {
-            return new InRegistry(r.reference(), registry, config.settings().mirrorsOf(r.reference().registry()),
-                    config.notices());
+            return new InRegistry(r.reference(), registry, new MirroredSource(registry, r.reference(),
+                    config.settings().mirrorsOf(r.reference().registry()), config.notices(), config.status()));
         }
         if (location instanceof ImageLocation.Local l) {
             return new InLayout(store, l.reference().toString(), l.reference().tagOrDigest(), l.reference());
@@ -60,20 +69,12 @@ interface Place {
     /**
      * A registry repository; reads go through its mirrors first, when it has some.
      *
-     * @param mirrors the registry's mirrors, in order
-     * @param notices where mirror notices go
+     * @param reads the repository, read through its mirrors
      */
-    record InRegistry(Reference reference, RegistryClient registry, List<Mirror> mirrors, Consumer<String> notices)
-            implements Place {
+    record InRegistry(Reference reference, RegistryClient registry, MirroredSource reads) implements Place {
         @Override
         public ImageSource source() {
-            ImageSource upstream = registry.source(reference);
-            if (mirrors.isEmpty()) {
-                return upstream;
-            }
-            List<ImageSource> sources = mirrors.stream().map(m -> registry.source(m.map(reference))).toList();
-            List<String> names = mirrors.stream().map(Mirror::toString).toList();
-            return new MirroredSource(sources, names, upstream, notices);
+            return reads;
         }
 
         @Override
@@ -87,18 +88,28 @@ interface Place {
         }
 
         @Override
-        public List<String> tags() throws IOException {
-            return registry.tags(reference);
+        public List<String> tags(int limit) throws IOException {
+            return reads.tags(limit);
         }
 
         @Override
         public Optional<Descriptor> resolve() throws IOException {
+            return reads.head(reference.tagOrDigest());
+        }
+
+        @Override
+        public Optional<Descriptor> resolveTag(String tag) throws IOException {
+            return reads.head(tag);
+        }
+
+        @Override
+        public Optional<Descriptor> resolveDestination() throws IOException {
             return registry.headManifest(reference);
         }
 
         @Override
         public Optional<Long> blobSize(Digest digest) throws IOException {
-            return registry.blobSize(reference, digest);
+            return reads.blobSize(digest);
         }
     }
 
@@ -116,10 +127,16 @@ interface Place {
             if (repository != null) {
                 return layout.source(repository);
             }
-            if (name == null) {
+            return name != null ? layout.source(name) : layout.source();
+        }
+
+        /** What to read; a layout named without an image ({@code oci:DIR}) has every name, and none to read. */
+        @Override
+        public String tagOrDigest() {
+            if (tagOrDigest == null) {
                 throw new IllegalArgumentException("a layout source needs a name: oci:" + layout.root() + ":NAME");
             }
-            return layout.source(name);
+            return tagOrDigest;
         }
 
         @Override
@@ -128,7 +145,7 @@ interface Place {
         }
 
         @Override
-        public List<String> tags() throws IOException {
+        public List<String> tags(int limit) throws IOException {
             List<String> tags = new ArrayList<>();
             for (Descriptor entry : layout.names()) {
                 String entryName = entry.annotations().get(Descriptor.REF_NAME);
@@ -144,12 +161,22 @@ interface Place {
                         .filter(ref -> ref.name().equals(repository.name()) && ref.tag() != null && ref.digest() == null)
                         .ifPresent(ref -> tags.add(ref.tag()));
             }
-            return tags;
+            return limit > 0 && tags.size() > limit ? tags.subList(0, limit) : tags;
         }
 
         @Override
         public Optional<Descriptor> resolve() throws IOException {
             return name == null ? Optional.empty() : layout.lookup(name);
+        }
+
+        @Override
+        public Optional<Descriptor> resolveTag(String tag) throws IOException {
+            return layout.lookup(repository != null ? repository.withTag(tag).toString() : tag);
+        }
+
+        @Override
+        public Optional<Descriptor> resolveDestination() throws IOException {
+            return resolve();
         }
 
         @Override

@@ -72,14 +72,14 @@ final class CopyCommand implements Callable<Integer>, MovesBlobs {
         }
         PlatformSelector selector = platforms.isEmpty() ? PlatformSelector.all()
                 : new PlatformSelector.Only(platforms.stream().map(Platform::parse).toList());
-        Jreg jreg = root.open();
+        Jreg jreg = root.open(quiet);
         // A repository's tags are listed, not resolved: an image ID names one image.
         ImageLocation from = allTags ? ImageLocation.parse(source) : LocationOptions.image(jreg, source);
         List<String> tags = allTags ? jreg.tags(from) : List.of();
         int copied = 0;
         int skipped = 0;
         for (ImageLocation[] pair : pairs(from, to, tags)) {
-            if (noClobber && jreg.resolve(pair[1]).isPresent()) {
+            if (noClobber && jreg.resolveDestination(pair[1]).isPresent()) {
                 skipped++;
                 if (!quiet) {
                     root.context().err().println("Skipping " + pair[1] + ": it exists");
@@ -113,7 +113,7 @@ final class CopyCommand implements Callable<Integer>, MovesBlobs {
             context.err().println("Copying " + from + " to " + to);
         }
         CopyResult result;
-        try (LayerProgress progress = LayerProgress.of(context, quiet, LayerProgress.Verbs.COPY)) {
+        try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.COPY)) {
             result = jreg.copy(from, to, new CopyOptions(selector, jobs, progress), upload.options());
         }
         context.out().println(to + "@" + result.top().digest());

@@ -17,6 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg inspect}: what an image or index holds, remote by default. */
 final class InspectCommand implements Callable<Integer> {
+    /** Where {@code docker history} cuts a command. */
+    private static final int CREATED_BY_WIDTH = 45;
     private final JregCommand root;
     private String image;
     private String platform;
@@ -24,6 +26,7 @@ final class InspectCommand implements Callable<Integer> {
     private final LocationOptions locations = new LocationOptions();
     private boolean rawManifest;
     private boolean rawConfig;
+    private boolean noTrunc;
 
     private InspectCommand(JregCommand root) {
         this.root = root;
@@ -40,6 +43,7 @@ final class InspectCommand implements Callable<Integer> {
                 .option("--platform", "OS/ARCH[/VARIANT]", "From an index, detail this platform's image.",
                         v -> command.platform = v)
                 .with(command.format::declare)
+                .flag("--no-trunc", "Show history commands whole and layer digests in full.", v -> command.noTrunc = v)
                 .with(command.locations::declare)
                 .oneOf(model.flagSpec("--raw", "Print the exact manifest bytes.", v -> command.rawManifest = v),
                         model.flagSpec("--config", "Print the exact config bytes (this machine's platform from an index).",
@@ -67,12 +71,12 @@ final class InspectCommand implements Callable<Integer> {
         if (json) {
             context.out().println(Json.write(toJson(info)));
         } else {
-            print(context.out(), info);
+            print(context.out(), info, noTrunc);
         }
         return ExitCodes.OK;
     }
 
-    private static void print(PrintWriter out, ImageInfo info) {
+    private static void print(PrintWriter out, ImageInfo info, boolean noTrunc) {
         out.println("Name:       " + info.name());
         out.println("Digest:     " + info.manifest().digest());
         out.println("MediaType:  " + info.manifest().mediaType());
@@ -131,10 +135,15 @@ final class InspectCommand implements Callable<Integer> {
                 + (image.layers().size() == 1 ? " layer" : " layers"));
         if (!config.history().isEmpty()) {
             out.println("History:");
-            Table history = new Table("CREATED", "CREATED BY", "LAYER");
-            for (ImageConfig.History step : config.history()) {
-                history.row(step.created() == null ? "" : step.created(), abbreviate(step.createdBy()),
-                        step.emptyLayer() ? "empty" : "");
+            // The command last: whole (--no-trunc), it would push every column after it out of line.
+            Table history = new Table("CREATED", "LAYER", "CREATED BY");
+            List<Descriptor> made = image.historyLayers();
+            for (int i = 0; i < made.size(); i++) {
+                ImageConfig.History step = config.history().get(i);
+                Descriptor layer = made.get(i);
+                history.row(step.created() == null ? "" : step.created(),
+                        layer == null ? "-" : noTrunc ? layer.digest().toString() : layer.digest().shortHex(),
+                        createdBy(step.createdBy(), noTrunc));
             }
             history.print(out, "  ");
         }
@@ -173,12 +182,13 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
-    private static String abbreviate(String text) {
+    /** On one line; cut at docker's {@value #CREATED_BY_WIDTH} characters unless {@code whole}. */
+    private static String createdBy(String text, boolean whole) {
         if (text == null) {
             return "";
         }
         String oneLine = text.replaceAll("\\s+", " ").trim();
-        return oneLine.length() > 100 ? oneLine.substring(0, 99) + "…" : oneLine;
+        return whole || oneLine.length() <= CREATED_BY_WIDTH ? oneLine : oneLine.substring(0, CREATED_BY_WIDTH - 1) + "…";
     }
 
     /** The documented JSON shape (docs/OUTPUT.md). */
@@ -229,12 +239,15 @@ final class InspectCommand implements Callable<Integer> {
             i.put("layers", image.layers().stream().map(InspectCommand::descriptor).toList());
             i.put("layersSize", image.layersSize());
             List<Map<String, Object>> history = new ArrayList<>();
-            for (ImageConfig.History step : config.history()) {
+            List<Descriptor> made = image.historyLayers();
+            for (int k = 0; k < made.size(); k++) {
+                ImageConfig.History step = config.history().get(k);
                 Map<String, Object> h = new LinkedHashMap<>();
                 h.put("created", step.created());
                 h.put("createdBy", step.createdBy());
                 h.put("emptyLayer", step.emptyLayer());
                 h.put("comment", step.comment());
+                h.put("layer", made.get(k) == null ? null : made.get(k).digest().toString());
                 history.add(h);
             }
             i.put("history", history);

@@ -41,6 +41,7 @@ final class JregCommand implements Runnable {
     private static final int DEFAULT_TIMEOUT_SECONDS = 60;
 
     private final CliContext context;
+    private final Interruption interruption;
     private final CommandSpec spec;
     private boolean debug;
     /** In the order given; picocli hands a repeated option's whole list at each occurrence. */
@@ -50,7 +51,13 @@ final class JregCommand implements Runnable {
     private int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
 
     JregCommand(CliContext context) {
+        this(context, new Interruption(context));
+    }
+
+    /** @param interruption what a shutdown hook tells when the process is stopped */
+    JregCommand(CliContext context, Interruption interruption) {
         this.context = context;
+        this.interruption = interruption;
         this.spec = CommandModel.of("jreg", this,
                         "Pull, inspect and manage container images without a Docker daemon.")
                 .footer("", "Environment:",
@@ -86,7 +93,12 @@ final class JregCommand implements Runnable {
 
     /** Parses and runs a command line, returning the exit code. */
     static int run(CliContext context, String... args) {
-        JregCommand root = new JregCommand(context);
+        return run(context, new Interruption(context), args);
+    }
+
+    /** {@link #run(CliContext, String...)}, telling {@code interruption} of each transfer. */
+    static int run(CliContext context, Interruption interruption, String... args) {
+        JregCommand root = new JregCommand(context, interruption);
         ErrorReporter reporter = new ErrorReporter(context, root);
         Function<JregCommand, CommandSpec> invoked = invokedCommand(args);
         CommandLine commandLine = new CommandLine(root.spec);
@@ -180,8 +192,26 @@ final class JregCommand implements Runnable {
         return debug;
     }
 
+    /**
+     * The progress display of a transfer on stderr (silent with {@code quiet}); an interruption
+     * stops it and says what the next run of the command does.
+     */
+    LayerProgress progress(boolean quiet, LayerProgress.Verbs verbs) {
+        LayerProgress progress = LayerProgress.of(context, quiet, verbs);
+        interruption.transfer(progress, verbs.next());
+        return progress;
+    }
+
     /** Opens the library with the global options, the config files and the environment. */
     Jreg open() throws IOException {
+        return open(false);
+    }
+
+    /**
+     * {@link #open()} for a command that may be quiet: then the status lines the library prints
+     * (which mirror serves) are left out; warnings stay.
+     */
+    Jreg open(boolean quiet) throws IOException {
         if (retries != null && retries < 0 || timeoutSeconds < 1) {
             throw new IllegalArgumentException("--retries must not be negative and --timeout must be at least 1 second");
         }
@@ -199,7 +229,7 @@ final class JregCommand implements Runnable {
                 ProxySettings.fromEnvironment(context.env()),
                 RetryPolicy.DEFAULT.withAttempts(retryCount + 1).withNotices(line -> context.err().println("jreg: " + line)));
         return Jreg.open(new JregConfig(JregConfig.defaultStore(context.env(), context.home()), registry,
-                CopyOptions.DEFAULT_CONCURRENCY, settings, context.err()::println));
+                CopyOptions.DEFAULT_CONCURRENCY, settings, context.err()::println, quiet ? null : context.err()::println));
     }
 
     /**

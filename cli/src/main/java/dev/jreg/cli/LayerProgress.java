@@ -31,11 +31,15 @@ final class LayerProgress implements CopyListener, AutoCloseable {
      * @param exists the destination had it
      * @param active while bytes move
      * @param done when it is stored
+     * @param next what the next run does after this one was interrupted
      */
-    record Verbs(String waiting, String exists, String active, String done) {
-        static final Verbs PULL = new Verbs("Pulling fs layer", "Already exists", "Downloading", "Pull complete");
-        static final Verbs PUSH = new Verbs("Preparing", "Layer already exists", "Pushing", "Pushed");
-        static final Verbs COPY = new Verbs("Preparing", "Layer already exists", "Copying", "Copied");
+    record Verbs(String waiting, String exists, String active, String done, String next) {
+        static final Verbs PULL = new Verbs("Pulling fs layer", "Already exists", "Downloading", "Pull complete",
+                "the next pull resumes where this one stopped");
+        static final Verbs PUSH = new Verbs("Preparing", "Layer already exists", "Pushing", "Pushed",
+                "the next push skips the layers already pushed");
+        static final Verbs COPY = new Verbs("Preparing", "Layer already exists", "Copying", "Copied",
+                "the next copy skips the blobs already copied");
     }
 
     private static final long TERMINAL_REFRESH_MS = 100;
@@ -60,6 +64,8 @@ final class LayerProgress implements CopyListener, AutoCloseable {
     /** Layers, from the top, printed in their final state and never redrawn. */
     private int kept;
     private boolean closed;
+    /** Stopped as it was, the process ending: nothing more is printed. */
+    private boolean frozen;
 
     private static final class Line {
         final Descriptor layer;
@@ -174,6 +180,9 @@ final class LayerProgress implements CopyListener, AutoCloseable {
         line.status = status;
         line.active = false;
         line.finished = true;
+        if (frozen) {
+            return;
+        }
         if (terminal) {
             redraw(false);
         } else {
@@ -204,6 +213,9 @@ final class LayerProgress implements CopyListener, AutoCloseable {
      * below. With {@code last}, every layer left is printed in full, as nothing will redraw it.
      */
     private void redraw(boolean last) {
+        if (frozen) {
+            return;
+        }
         StringBuilder out = new StringBuilder();
         if (drawn > 0) {
             out.append("\033[").append(drawn).append('A');
@@ -262,9 +274,21 @@ final class LayerProgress implements CopyListener, AutoCloseable {
         return bar.append(']').toString();
     }
 
+    /**
+     * Stops for good, leaving what was drawn as it is, the cursor below it: the process is ending
+     * (Ctrl-C), and a last redraw would print every layer again.
+     */
+    synchronized void freeze() {
+        if (shown) {
+            ticker.shutdownNow();
+            closed = true;
+            frozen = true;
+        }
+    }
+
     @Override
     public synchronized void close() {
-        if (!shown) {
+        if (!shown || frozen) {
             return;
         }
         ticker.shutdownNow();

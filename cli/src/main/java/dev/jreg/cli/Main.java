@@ -12,6 +12,11 @@ public final class Main {
         // for converters nobody uses (~20 ms together).
         System.setProperty("picocli.disable.closures", "true");
         System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
-        System.exit(JregCommand.run(CliContext.system(), args));
+        CliContext context = CliContext.system();
+        Interruption interruption = new Interruption(context);
+        Runtime.getRuntime().addShutdownHook(new Thread(interruption::interrupted, "jreg-interrupted"));
+        int code = JregCommand.run(context, interruption, args);
+        interruption.over();
+        System.exit(code);
     }
 }

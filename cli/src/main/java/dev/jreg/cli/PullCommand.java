@@ -1,20 +1,26 @@
 package dev.jreg.cli;
 
+import dev.jreg.ImageLocation;
 import dev.jreg.Jreg;
 import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.PlatformSelector;
+import dev.jreg.error.NoMatchingPlatformException;
+import dev.jreg.error.NotFoundException;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code jreg pull}: fetch an image into the local store. */
+/** {@code jreg pull}: fetch an image, or every tag of a repository, into the local store. */
 final class PullCommand implements Callable<Integer>, MovesBlobs {
     private final JregCommand root;
     private String image;
     private String platform;
+    private boolean allTags;
     private boolean allPlatforms;
     private boolean quiet;
 
@@ -31,12 +37,14 @@ final class PullCommand implements Callable<Integer>, MovesBlobs {
                         "Examples:",
                         "  jreg pull nginx:1.24.0",
                         "  jreg pull --platform linux/arm64/v8 alpine",
+                        "  jreg pull --all-tags localhost:5000/app",
                         "  jreg pull localhost:5000/app@sha256:…")
                 .parameter("NAME[:TAG|@DIGEST]", "The image, e.g. nginx:1.24.0.", v -> command.image = v)
                 .option("--platform", "OS/ARCH[/VARIANT]",
                         "Platform to pull from a multi-platform image (default: this machine's).", v -> command.platform = v)
-                .flag("-a, --all-platforms",
-                        "Pull every platform and keep the index as it is.", v -> command.allPlatforms = v)
+                .flag("-a, --all-tags", "Pull every tag of the repository; a tag without an image for the platform"
+                        + " is skipped.", v -> command.allTags = v)
+                .flag("--all-platforms", "Pull every platform and keep the index as it is.", v -> command.allPlatforms = v)
                 .flag("-q, --quiet", "Print only the image reference.", v -> command.quiet = v)
                 .with(root::networkOptions)
                 .spec();
@@ -44,22 +52,50 @@ final class PullCommand implements Callable<Integer>, MovesBlobs {
 
     @Override
     public Integer call() throws Exception {
+        if (allTags && References.hasTagOrDigest(image)) {
+            throw new IllegalArgumentException("--all-tags takes a repository without a tag: " + image);
+        }
         Reference reference = Reference.parse(image);
         if (allPlatforms && platform != null) {
             throw new IllegalArgumentException("--platform and --all-platforms cannot be used together");
         }
-        PlatformSelector selector = allPlatforms ? PlatformSelector.all()
-                : PlatformSelector.only(platform != null ? Platform.parse(platform) : Platform.host());
+        Platform wanted = platform != null ? Platform.parse(platform) : Platform.host();
+        PlatformSelector selector = allPlatforms ? PlatformSelector.all() : PlatformSelector.only(wanted);
+        Jreg jreg = root.open(quiet);
+        if (!allTags) {
+            pull(jreg, reference, selector);
+            return ExitCodes.OK;
+        }
+        List<String> tags = jreg.tags(new ImageLocation.Registry(reference));
+        int pulled = 0;
+        for (String tag : tags) {
+            try {
+                pull(jreg, reference.withTag(tag), selector);
+                pulled++;
+            } catch (NoMatchingPlatformException e) {
+                // Like a Windows-only tag among Linux ones: what was asked for is every tag this platform runs.
+                root.context().err().println(tag + ": skipped: " + e.getMessage());
+            }
+        }
+        if (pulled == 0) {
+            throw new NotFoundException(tags.isEmpty() ? reference.name() + " has no tags"
+                    : "none of the " + tags.size() + " tags of " + reference.name() + " has an image for " + wanted, 404,
+                    "GET", reference.name(), List.of());
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Pulls one image with docker's lines on stderr and its full reference on stdout. */
+    private void pull(Jreg jreg, Reference reference, PlatformSelector selector) throws IOException {
         CliContext context = root.context();
         PrintWriter err = context.err();
-        Jreg jreg = root.open();
         if (!quiet) {
             err.println((reference.tag() != null ? reference.tag() : reference.digest().toString())
                     + ": Pulling from " + reference.repository());
             err.flush();
         }
         CopyResult result;
-        try (LayerProgress progress = LayerProgress.of(context, quiet, LayerProgress.Verbs.PULL)) {
+        try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.PULL)) {
             result = jreg.pull(reference, new CopyOptions(selector, jreg.config().concurrency(), progress));
         }
         if (!quiet) {
@@ -69,6 +105,6 @@ final class PullCommand implements Callable<Integer>, MovesBlobs {
             err.flush();
         }
         context.out().println(reference);
-        return ExitCodes.OK;
+        context.out().flush();
     }
 }

@@ -47,7 +47,7 @@ final class PushCommand implements Callable<Integer>, MovesBlobs {
         if (allTags && References.hasTagOrDigest(image)) {
             throw new IllegalArgumentException("--all-tags takes a repository without a tag: " + image);
         }
-        Jreg jreg = root.open();
+        Jreg jreg = root.open(quiet);
         // The name says where to push; an image ID stands for the image's name in the store.
         Reference reference = allTags ? Reference.parse(image) : jreg.localReference(image);
         List<Reference> targets = new ArrayList<>();
@@ -68,7 +68,7 @@ final class PushCommand implements Callable<Integer>, MovesBlobs {
         }
         for (Reference target : targets) {
             CopyResult result;
-            try (LayerProgress progress = LayerProgress.of(context, quiet, LayerProgress.Verbs.PUSH)) {
+            try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.PUSH)) {
                 result = jreg.push(target, new CopyOptions(PlatformSelector.all(), jreg.config().concurrency(), progress),
                         upload.options());
             }

@@ -60,10 +60,12 @@ final class TagsCommand implements Callable<Integer> {
         Jreg jreg = root.open();
         CliContext context = root.context();
         if (!details) {
-            List<String> tags = location instanceof ImageLocation.Registry r ? jreg.registry().tags(r.reference(), limit)
-                    : limited(jreg.tags(location));
+            List<String> tags = jreg.tags(location, limit);
             if (json) {
-                context.out().println(Json.write(Map.of("name", location.toString(), "tags", tags)));
+                Map<String, Object> listing = new LinkedHashMap<>();
+                listing.put("name", location.repositoryName());
+                listing.put("tags", tags);
+                context.out().println(Json.write(listing));
             } else {
                 tags.forEach(context.out()::println);
             }
@@ -83,10 +85,6 @@ final class TagsCommand implements Callable<Integer> {
         }
         table.print(context.out(), "");
         return ExitCodes.OK;
-    }
-
-    private List<String> limited(List<String> tags) {
-        return limit > 0 && tags.size() > limit ? tags.subList(0, limit) : tags;
     }
 
     /** Platforms, then artifact types, then how many attestations ride along: {@code linux/amd64,linux/arm64 +2 attestations}. */

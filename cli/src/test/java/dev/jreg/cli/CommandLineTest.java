@@ -44,7 +44,8 @@ class CommandLineTest {
     @Test
     void pullHelpListsItsOptions() {
         String help = run("pull", "--help").out();
-        for (String option : new String[] {"--platform", "--all-platforms", "--quiet", "--debug", "--insecure-registry"}) {
+        for (String option : new String[] {"--platform", "-a, --all-tags", "--all-platforms", "--quiet", "--debug",
+            "--insecure-registry"}) {
             assertTrue(help.contains(option), option + " missing from:\n" + help);
         }
     }
@@ -75,7 +76,8 @@ class CommandLineTest {
         assertEquals("jreg: --retries must not be negative and --timeout must be at least 1 second\n",
                 run("tags", "--retries", "-1", "x").err());
         assertEquals("jreg: --platform and --all-platforms cannot be used together\n",
-                run("pull", "-a", "--platform", "linux/amd64", "x").err());
+                run("pull", "--all-platforms", "--platform", "linux/amd64", "x").err());
+        assertEquals("jreg: --all-tags takes a repository without a tag: x:1\n", run("pull", "-a", "x:1").err());
     }
 
     /** The launcher picks JIT options by command name, so it must know the same names and options. */

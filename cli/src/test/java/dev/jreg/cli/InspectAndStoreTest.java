@@ -309,6 +309,20 @@ class InspectAndStoreTest {
     }
 
     @Test
+    void deleteByDigestOnARegistryThatRefusesDeletesSaysSoAsByTag() throws Exception {
+        try (DistributionRegistry locked = DistributionRegistry.openWithoutDeletes(dir)) {
+            String ref = locked.hostPort() + "/kept/app:1";
+            String copied = run("copy", "-q", r + "/shared/a:1", ref).out().strip();
+            String digest = copied.substring(copied.indexOf('@') + 1);
+            Cli.Result delete = new Cli(home, store).run("delete", locked.hostPort() + "/kept/app@" + digest);
+            assertEquals(1, delete.exitCode(), delete::toString);
+            assertEquals("jreg: " + locked.hostPort() + " does not allow deleting manifests (deletion is disabled on this"
+                    + " registry)\n", delete.err());
+            assertEquals(digest, run("digest", ref).out().strip(), "the manifest is still there");
+        }
+    }
+
+    @Test
     void deleteByDigestRemovesTheManifest() throws Exception {
         String tagged = r + "/deleting-digest/app:x";
         String digest = run("copy", "-q", r + "/shared/b:1", tagged).out().strip();

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.core.Options;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.jreg.layout.OciLayout;
+import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Platform;
@@ -162,5 +163,85 @@ class MirrorTest {
         assertTrue(result.err().contains("\nStatus: Downloaded newer image for library/foo/bar:1\n"), result::toString);
         Cli.Result again = cli.run("pull", "docker.io/library/foo/bar:1");
         assertTrue(again.err().contains("\nStatus: Image is up to date for library/foo/bar:1\n"), again::toString);
+    }
+
+    static String digestOf(String reference) throws Exception {
+        return Digest.sha256(Skopeo.inspectRaw("docker://" + reference)).toString();
+    }
+
+    Cli hubThroughTheMirror() {
+        return new Cli(home, store).env("JREG_REGISTRY_MIRROR", "http://" + mirror.hostPort());
+    }
+
+    static long usingMirrorLines(Cli.Result result) {
+        return result.err().lines().filter(l -> l.startsWith("Using mirror ")).count();
+    }
+
+    /** docker.io is out of reach here (tests resolve names from testdata/hosts only): only the mirror can answer. */
+    @Test
+    void digestAndTagsReadDockerHubThroughTheMirrorAsInspectDoes() throws Exception {
+        String digest = digestOf(mirror.hostPort() + "/library/nginx:1.24.0");
+        Cli.Result inspect = hubThroughTheMirror().run("inspect", "--format", "json", "nginx:1.24.0");
+        assertEquals(0, inspect.exitCode(), inspect::toString);
+
+        Cli.Result resolved = hubThroughTheMirror().run("digest", "nginx:1.24.0");
+        assertEquals(0, resolved.exitCode(), resolved::toString);
+        assertEquals(digest + "\n", resolved.out());
+        assertEquals("Using mirror http://" + mirror.hostPort() + " for docker.io/library/nginx\n", resolved.err());
+
+        Cli.Result tags = hubThroughTheMirror().run("tags", "nginx");
+        assertEquals(0, tags.exitCode(), tags::toString);
+        assertEquals("1.24.0\n", tags.out());
+        assertEquals(1, usingMirrorLines(tags), tags::toString);
+    }
+
+    @Test
+    void everyOtherReadGoesThroughTheMirrorToo() throws Exception {
+        Cli.Result details = hubThroughTheMirror().run("tags", "--details", "nginx");
+        assertEquals(0, details.exitCode(), details::toString);
+        assertTrue(details.out().lines().skip(1).allMatch(l -> l.startsWith("1.24.0 ") && l.contains("linux/amd64")),
+                details::toString);
+        assertEquals(1, usingMirrorLines(details), "one line, not one per tag: " + details);
+
+        Cli.Result blob = hubThroughTheMirror().run("blob", "nginx@" + layer.descriptor().digest());
+        assertEquals(0, blob.exitCode(), blob::toString);
+        assertArrayEquals(layer.bytes(), blob.bytes());
+
+        Cli.Result copy = hubThroughTheMirror().run("copy", "-q", "--all-tags", "nginx", "local:mirrored/nginx");
+        assertEquals(0, copy.exitCode(), copy::toString);
+        assertTrue(OciLayout.open(store).lookup(Reference.parse("mirrored/nginx:1.24.0")).isPresent(), copy::toString);
+
+        String down = "127.0.0.1:" + deadPort();
+        Cli cli = cliWithMirrors(down, "http://" + mirror.hostPort());
+        Cli.Result tags = cli.run("tags", down + "/team/app");
+        assertEquals("1\n", tags.out(), tags::toString);
+        Cli.Result digest = cli.run("digest", down + "/team/app:1");
+        assertEquals(digestOf(mirror.hostPort() + "/team/app:1") + "\n", digest.out(),
+                digest::toString);
+    }
+
+    @Test
+    void aTagTheMirrorLacksIsResolvedUpstream() throws Exception {
+        Cli.Result digest = cliWithMirrors(upstream.hostPort(), mirror.hostPort()).run("digest", upstream.hostPort() + "/team/app:2");
+        assertEquals(0, digest.exitCode(), digest::toString);
+        assertEquals(digestOf(upstream.hostPort() + "/team/app:2") + "\n", digest.out());
+        assertTrue(digest.err().startsWith("Mirror " + mirror.hostPort() + " failed (2: manifest unknown); trying "
+                + upstream.hostPort() + "/team/app"), digest::toString);
+    }
+
+    @Test
+    void quietCommandsDoNotSayWhichMirrorServed() {
+        Cli.Result pull = hubThroughTheMirror().run("pull", "-q", "nginx:1.24.0");
+        assertEquals(0, pull.exitCode(), pull::toString);
+        assertEquals("docker.io/library/nginx:1.24.0\n", pull.out());
+        assertEquals("", pull.err());
+
+        Cli.Result copy = hubThroughTheMirror().run("copy", "-q", "nginx:1.24.0", "local:copied/nginx:1");
+        assertEquals(0, copy.exitCode(), copy::toString);
+        assertEquals("", copy.err());
+
+        Cli.Result all = hubThroughTheMirror().run("pull", "-q", "-a", "nginx");
+        assertEquals("docker.io/library/nginx:1.24.0\n", all.out(), all::toString);
+        assertEquals("", all.err());
     }
 }

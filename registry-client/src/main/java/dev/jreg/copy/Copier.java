@@ -2,7 +2,8 @@ package dev.jreg.copy;
 
 import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.InvalidContentException;
-import dev.jreg.error.NotFoundException;
+import dev.jreg.error.NoMatchingPlatformException;
+import dev.jreg.error.StoreWriteException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
@@ -86,8 +87,8 @@ public final class Copier {
         for (Platform platform : wanted) {
             Optional<Descriptor> child = reader.select(index.manifests(), platform);
             if (child.isEmpty()) {
-                throw new NotFoundException("no image for platform " + platform + " in " + source.describe()
-                        + " (it has " + reader.offered(index) + ")", 404, "GET", source.describe(), List.of());
+                throw new NoMatchingPlatformException("no image for platform " + platform + " in " + source.describe()
+                        + " (it has " + reader.offered(index) + ")", source.describe());
             }
             if (!chosen.contains(child.get())) {
                 chosen.add(child.get());
@@ -197,6 +198,8 @@ public final class Copier {
                         }
                     });
                     break;
+                } catch (StoreWriteException e) {
+                    throw e; // the sink cannot write: another source's bytes would not fit either
                 } catch (IOException e) {
                     if (attempt >= source.attemptsPerBlob()) {
                         throw e;

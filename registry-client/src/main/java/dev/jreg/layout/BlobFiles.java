@@ -1,8 +1,10 @@
 package dev.jreg.layout;
 
+import dev.jreg.error.StoreWriteException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -23,20 +25,32 @@ final class BlobFiles {
     private BlobFiles() {
     }
 
-    /** {@link Files#newOutputStream(Path, OpenOption...)}, writing in pieces. */
+    /**
+     * {@link Files#newOutputStream(Path, OpenOption...)}, writing in pieces. A write that fails (a
+     * full disk) is a {@link StoreWriteException} naming the file.
+     */
     static OutputStream open(Path file, OpenOption... options) throws IOException {
-        return new PieceWrites(Files.newOutputStream(file, options));
+        return new PieceWrites(file, Files.newOutputStream(file, options));
     }
 
     static final class PieceWrites extends FilterOutputStream {
-        PieceWrites(OutputStream out) {
+        private final Path file;
+
+        PieceWrites(Path file, OutputStream out) {
             super(out);
+            this.file = file;
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            for (int done = 0; done < length; done += WRITE_PIECE) {
-                out.write(bytes, offset + done, Math.min(WRITE_PIECE, length - done));
+            try {
+                for (int done = 0; done < length; done += WRITE_PIECE) {
+                    out.write(bytes, offset + done, Math.min(WRITE_PIECE, length - done));
+                }
+            } catch (ClosedChannelException e) {
+                throw e; // the writer was interrupted (a cancelled copy): nothing wrong with the file
+            } catch (IOException e) {
+                throw new StoreWriteException(file, e, null);
             }
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.error.StoreWriteException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
@@ -173,6 +174,10 @@ public final class OciLayout {
                 } catch (DigestMismatchException e) {
                     Files.deleteIfExists(partial);
                     throw e;
+                } catch (StoreWriteException e) {
+                    // A full disk is no broken stream: asking the source again cannot help.
+                    throw new StoreWriteException(e.file(), (IOException) e.getCause(), "the partial download ("
+                            + Files.size(partial) + " of " + descriptor.size() + " bytes) is kept for the next run");
                 } catch (IOException e) {
                     fruitless = ingest.written() > before ? 0 : fruitless + 1;
                     if (fruitless >= MAX_FRUITLESS_RESUMES) {
@@ -625,6 +630,11 @@ public final class OciLayout {
      */
     public ImageSource source(Reference reference) {
         return new LayoutSource(this, "local:" + reference.name(), tag -> reference.withTag(tag).toString());
+    }
+
+    /** A source whose tags are this layout's names as they are ({@code oci:DIR}, for {@code tags --details}). */
+    public ImageSource source() {
+        return new LayoutSource(this, root.toString(), name -> name);
     }
 
     /** A source whose only tag is this plain name ({@code oci:DIR:NAME}). */

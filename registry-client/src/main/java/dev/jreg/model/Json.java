@@ -125,8 +125,8 @@ public final class Json {
 
     /**
      * One line of JSON for a value jreg built itself: a {@link JsonNode}, or maps, collections,
-     * strings, numbers and booleans. Map entries that are null or empty are left out, as the
-     * command's JSON output has always done.
+     * strings, numbers and booleans. Every map entry is written, a null one as {@code null}: the
+     * commands' JSON output has each documented key whatever its value.
      */
     public static String write(Object value) {
         return new String(bytes(value), StandardCharsets.UTF_8);
@@ -173,10 +173,8 @@ public final class Json {
         } else if (value instanceof Map<?, ?> map) {
             out.writeStartObject();
             for (Map.Entry<?, ?> entry : map.entrySet()) {
-                if (!isEmpty(entry.getValue())) {
-                    out.writeFieldName(String.valueOf(entry.getKey()));
-                    write(out, entry.getValue());
-                }
+                out.writeFieldName(String.valueOf(entry.getKey()));
+                write(out, entry.getValue());
             }
             out.writeEndObject();
         } else if (value instanceof Collection<?> collection) {
@@ -188,13 +186,6 @@ public final class Json {
         } else {
             throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON");
         }
-    }
-
-    private static boolean isEmpty(Object value) {
-        return value == null
-                || value instanceof String s && s.isEmpty()
-                || value instanceof Collection<?> c && c.isEmpty()
-                || value instanceof Map<?, ?> m && m.isEmpty();
     }
 
     private static void writeNode(JsonGenerator out, JsonNode node) throws IOException {

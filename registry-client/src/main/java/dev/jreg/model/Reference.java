@@ -192,6 +192,11 @@ public record Reference(String registry, String repository, String tag, Digest d
         return parse(name() + ":" + newTag);
     }
 
+    /** The same repository at a tag, or at a digest ({@code ALGORITHM:HEX}) with this tag kept. */
+    public Reference at(String tagOrDigest) {
+        return tagOrDigest.contains(":") ? withDigest(Digest.parse(tagOrDigest)) : withTag(tagOrDigest);
+    }
+
     /** The same repository at a digest (the tag is kept for display). */
     public Reference withDigest(Digest newDigest) {
         return new Reference(registry, repository, tag, newDigest);

@@ -497,10 +497,7 @@ public final class RegistryClient {
 
         @Override
         public ManifestBlob manifest(String tagOrDigest) throws IOException {
-            Reference target = tagOrDigest.contains(":")
-                    ? reference.withDigest(Digest.parse(tagOrDigest))
-                    : reference.withTag(tagOrDigest);
-            return RegistryClient.this.manifest(target);
+            return RegistryClient.this.manifest(reference.at(tagOrDigest));
         }
 
         @Override

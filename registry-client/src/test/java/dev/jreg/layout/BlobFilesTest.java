@@ -2,8 +2,11 @@ package dev.jreg.layout;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jreg.error.StoreWriteException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,7 +40,7 @@ class BlobFilesTest {
                 received.write(b, off, len);
             }
         };
-        try (OutputStream out = new BlobFiles.PieceWrites(recording)) {
+        try (OutputStream out = new BlobFiles.PieceWrites(Path.of("blob"), recording)) {
             out.write(bytes, 5, bytes.length - 5);
         }
         assertArrayEquals(Arrays.copyOfRange(bytes, 5, bytes.length), received.toByteArray());
@@ -59,5 +62,16 @@ class BlobFilesTest {
         byte[] expected = Arrays.copyOf(bytes, bytes.length + 10);
         System.arraycopy(bytes, 0, expected, bytes.length, 10);
         assertArrayEquals(expected, Files.readAllBytes(file));
+    }
+
+    @Test
+    void aWriteTheDeviceRefusesNamesTheFile() throws IOException {
+        Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "no /dev/full here");
+        try (OutputStream out = BlobFiles.open(full, StandardOpenOption.WRITE)) {
+            StoreWriteException e = assertThrows(StoreWriteException.class, () -> out.write(new byte[40_000]));
+            assertEquals("cannot write /dev/full: No space left on device", e.getMessage());
+            assertEquals(full, e.file());
+        }
     }
 }

@@ -55,7 +55,7 @@ class JsonTest {
     }
 
     @Test
-    void writesMapsWithoutEmptyEntriesAndKeepsListsWhole() {
+    void writesEveryMapEntryNullAndEmptyOnesToo() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("null", null);
         map.put("emptyText", "");
@@ -69,8 +69,8 @@ class JsonTest {
         list.add("");
         map.put("list", list);
         map.put("nested", Map.of("k", "\"quoted\" é"));
-        assertEquals("{\"zero\":0,\"no\":false,\"list\":[\"x\",null,\"\"],\"nested\":{\"k\":\"\\\"quoted\\\" é\"}}",
-                Json.write(map));
+        assertEquals("{\"null\":null,\"emptyText\":\"\",\"emptyList\":[],\"emptyMap\":{},\"zero\":0,\"no\":false,"
+                + "\"list\":[\"x\",null,\"\"],\"nested\":{\"k\":\"\\\"quoted\\\" é\"}}", Json.write(map));
     }
 
     @Test

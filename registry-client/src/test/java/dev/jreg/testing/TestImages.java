@@ -85,7 +85,8 @@ public final class TestImages {
         return index;
     }
 
-    private static ManifestBlob storeImage(OciLayout layout, Platform platform, List<Layer> layers) throws IOException {
+    /** Stores an image with a plain config for the platform (Env, Cmd, one history step per layer) without naming it. */
+    public static ManifestBlob storeImage(OciLayout layout, Platform platform, List<Layer> layers) throws IOException {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("created", "2024-01-02T03:04:05Z");
         config.put("architecture", platform.architecture());
@@ -96,6 +97,12 @@ public final class TestImages {
         config.put("config", Map.of("Env", List.of("PATH=/usr/bin:/bin"), "Cmd", List.of("/bin/sh")));
         config.put("rootfs", Map.of("type", "layers", "diff_ids", layers.stream().map(l -> l.diffId().toString()).toList()));
         config.put("history", layers.stream().map(l -> Map.of("created_by", "layer " + l.diffId().shortHex())).toList());
+        return storeImage(layout, config, layers);
+    }
+
+    /** Stores an image with this config (written as given) and these layers, without naming it. */
+    public static ManifestBlob storeImage(OciLayout layout, Map<String, Object> config, List<Layer> layers)
+            throws IOException {
         byte[] configBytes = Json.bytes(config);
         Descriptor configDescriptor = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(configBytes), configBytes.length);
         layout.putBlob(configDescriptor, new ByteArrayInputStream(configBytes));
