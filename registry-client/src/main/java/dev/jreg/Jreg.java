@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -349,12 +350,20 @@ public final class Jreg {
         config.notices().accept("Waiting for a pull or copy into the local store (another jreg process) to finish");
     }
 
-    /** Bytes the store's named images take on disk, each blob counted once however many images share it. */
-    public long storeSize() throws IOException {
+    /**
+     * Bytes these images take in the store, each blob counted once however many of them share it.
+     *
+     * @param images images as {@link #images()} lists them
+     */
+    public long contentSize(Collection<LocalImage> images) throws IOException {
         Set<Digest> blobs = new HashSet<>();
-        for (Descriptor entry : store.names()) {
-            blobs.addAll(store.blobsOf(entry));
+        for (LocalImage image : images) {
+            blobs.addAll(store.blobsOf(image.manifest()));
         }
+        return sizeOf(blobs);
+    }
+
+    private long sizeOf(Set<Digest> blobs) {
         long total = 0;
         for (Digest digest : blobs) {
             total += store.blobSize(digest).orElse(0L);
@@ -513,6 +522,7 @@ public final class Jreg {
 
     private LocalImage describe(Reference reference, Descriptor entry) throws IOException {
         ManifestBlob blob = store.readManifest(entry);
+        long size = sizeOf(store.blobsOf(entry));
         ImageReader reader = new ImageReader(store.source(reference));
         ImageManifest image;
         Digest id = LocalNames.imageId(store, entry);
@@ -521,19 +531,18 @@ public final class Jreg {
             Optional<Descriptor> shown = reader.select(present, Platform.host())
                     .or(() -> present.stream().filter(d -> !d.isAttestation()).findFirst());
             if (shown.isEmpty()) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, null, 0);
+                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size);
             }
             ManifestBlob child = reader.child(shown.get());
             if (!(child.manifest() instanceof ImageManifest m)) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, null, 0);
+                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size);
             }
             image = m;
         } else {
             image = (ImageManifest) blob.manifest();
         }
         ImageConfig imageConfig = reader.config(image);
-        long size = image.config().size() + image.layersSize();
         return new LocalImage(reference, entry, id, imageConfig.platform(), image.effectiveArtifactType(),
-                imageConfig.created(), size);
+                imageConfig.created(), imageConfig.config() == null ? null : imageConfig.config().labels(), size);
     }
 }
