@@ -521,8 +521,21 @@ public final class Jreg {
     }
 
     private LocalImage describe(Reference reference, Descriptor entry) throws IOException {
-        ManifestBlob blob = store.readManifest(entry);
+        boolean complete = store.isComplete(entry);
         long size = sizeOf(store.blobsOf(entry));
+        try {
+            return describe(reference, entry, size, complete);
+        } catch (IOException missing) {
+            if (complete) {
+                throw missing;
+            }
+            // A missing manifest or config cannot be read: shown without them until a pull restores them.
+            return new LocalImage(reference, entry, LocalNames.imageId(store, entry), null, null, null, null, size, false);
+        }
+    }
+
+    private LocalImage describe(Reference reference, Descriptor entry, long size, boolean complete) throws IOException {
+        ManifestBlob blob = store.readManifest(entry);
         ImageReader reader = new ImageReader(store.source(reference));
         ImageManifest image;
         Digest id = LocalNames.imageId(store, entry);
@@ -531,11 +544,11 @@ public final class Jreg {
             Optional<Descriptor> shown = reader.select(present, Platform.host())
                     .or(() -> present.stream().filter(d -> !d.isAttestation()).findFirst());
             if (shown.isEmpty()) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size);
+                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size, complete);
             }
             ManifestBlob child = reader.child(shown.get());
             if (!(child.manifest() instanceof ImageManifest m)) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size);
+                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size, complete);
             }
             image = m;
         } else {
@@ -543,6 +556,6 @@ public final class Jreg {
         }
         ImageConfig imageConfig = reader.config(image);
         return new LocalImage(reference, entry, id, imageConfig.platform(), image.effectiveArtifactType(),
-                imageConfig.created(), imageConfig.config() == null ? null : imageConfig.config().labels(), size);
+                imageConfig.created(), imageConfig.config() == null ? null : imageConfig.config().labels(), size, complete);
     }
 }

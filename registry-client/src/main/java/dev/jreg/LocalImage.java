@@ -20,9 +20,11 @@ import java.util.Map;
  * @param labels the config's labels (empty when none)
  * @param size bytes of every stored blob the name reaches — manifests, configs and compressed
  *     layers, of every platform an index stored whole holds, each blob once: docker's content size
+ * @param complete false when a blob the name reaches is missing or of the wrong size (after
+ *     {@code verify --repair} deleted a corrupt one); a pull of the name fetches it again
  */
 public record LocalImage(Reference reference, Descriptor manifest, Digest imageId, Platform platform,
-        String artifactType, String created, Map<String, String> labels, long size) {
+        String artifactType, String created, Map<String, String> labels, long size, boolean complete) {
     /** Copies the labels. */
     public LocalImage {
         labels = labels == null ? Map.of() : Map.copyOf(labels);

@@ -92,7 +92,7 @@ class ImagesListingTest {
         Cli.Result result = jreg("images", "--format", "{{.Name}}");
         assertEquals(2, result.exitCode(), result::toString);
         assertEquals("jreg: --format: no field Name; fields: Repository, Tag, Digest, ID, Reference, MediaType, Platform, "
-                + "ArtifactType, CreatedAt, CreatedSince, Size\n", result.err());
+                + "ArtifactType, CreatedAt, CreatedSince, Size, Complete\n", result.err());
         assertEquals("", result.out());
         Cli.Result function = jreg("images", "--format", "{{.Repository | lower}}");
         assertEquals(2, function.exitCode(), function::toString);
