@@ -38,6 +38,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -382,12 +383,20 @@ public final class Jreg {
         config.notices().accept("Waiting for a pull or copy into the local store (another jreg process) to finish");
     }
 
-    /** Bytes the store's named images take on disk, each blob counted once however many images share it. */
-    public long storeSize() throws IOException {
+    /**
+     * Bytes these images take in the store, each blob counted once however many of them share it.
+     *
+     * @param images images as {@link #images()} lists them
+     */
+    public long contentSize(Collection<LocalImage> images) throws IOException {
         Set<Digest> blobs = new HashSet<>();
-        for (Descriptor entry : store.names()) {
-            blobs.addAll(store.blobsOf(entry));
+        for (LocalImage image : images) {
+            blobs.addAll(store.blobsOf(image.manifest()));
         }
+        return sizeOf(blobs);
+    }
+
+    private long sizeOf(Set<Digest> blobs) {
         long total = 0;
         for (Digest digest : blobs) {
             total += store.blobSize(digest).orElse(0L);
@@ -545,6 +554,20 @@ public final class Jreg {
     }
 
     private LocalImage describe(Reference reference, Descriptor entry) throws IOException {
+        boolean complete = store.isComplete(entry);
+        long size = sizeOf(store.blobsOf(entry));
+        try {
+            return describe(reference, entry, size, complete);
+        } catch (IOException missing) {
+            if (complete) {
+                throw missing;
+            }
+            // A missing manifest or config cannot be read: shown without them until a pull restores them.
+            return new LocalImage(reference, entry, LocalNames.imageId(store, entry), null, null, null, null, size, false);
+        }
+    }
+
+    private LocalImage describe(Reference reference, Descriptor entry, long size, boolean complete) throws IOException {
         ManifestBlob blob = store.readManifest(entry);
         ImageReader reader = new ImageReader(store.source(reference));
         ImageManifest image;
@@ -554,19 +577,18 @@ public final class Jreg {
             Optional<Descriptor> shown = reader.select(present, Platform.host())
                     .or(() -> present.stream().filter(d -> !d.isAttestation()).findFirst());
             if (shown.isEmpty()) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, null, 0);
+                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size, complete);
             }
             ManifestBlob child = reader.child(shown.get());
             if (!(child.manifest() instanceof ImageManifest m)) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, null, 0);
+                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size, complete);
             }
             image = m;
         } else {
             image = (ImageManifest) blob.manifest();
         }
         ImageConfig imageConfig = reader.config(image);
-        long size = image.config().size() + image.layersSize();
         return new LocalImage(reference, entry, id, imageConfig.platform(), image.effectiveArtifactType(),
-                imageConfig.created(), size);
+                imageConfig.created(), imageConfig.config() == null ? null : imageConfig.config().labels(), size, complete);
     }
 }

@@ -5,6 +5,7 @@ import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
+import java.util.Map;
 
 /**
  * One named image in the local store, as {@code jreg images} lists it.
@@ -16,10 +17,19 @@ import dev.jreg.model.Reference;
  * @param artifactType for an artifact, its type (see {@link dev.jreg.model.ImageManifest#effectiveArtifactType});
  *     null for a container image
  * @param created creation time from the config (RFC 3339), or null
- * @param size config plus compressed layers of the image shown, in bytes
+ * @param labels the config's labels (empty when none)
+ * @param size bytes of every stored blob the name reaches — manifests, configs and compressed
+ *     layers, of every platform an index stored whole holds, each blob once: docker's content size
+ * @param complete false when a blob the name reaches is missing or of the wrong size (after
+ *     {@code verify --repair} deleted a corrupt one); a pull of the name fetches it again
  */
 public record LocalImage(Reference reference, Descriptor manifest, Digest imageId, Platform platform,
-        String artifactType, String created, long size) {
+        String artifactType, String created, Map<String, String> labels, long size, boolean complete) {
+    /** Copies the labels. */
+    public LocalImage {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
     /**
      * The digest the name was pulled by, docker's RepoDigest: the index's when one platform was
      * taken from an index, else the named manifest's. What {@code pull} printed; {@code rm} and

@@ -2,9 +2,15 @@ package dev.jreg.cli;
 
 import dev.jreg.Jreg;
 import dev.jreg.LocalImage;
+import dev.jreg.error.NotFoundException;
 import dev.jreg.model.Json;
+import dev.jreg.model.Reference;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +19,21 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg images}: list the local store like {@code docker images}. */
 final class ImagesCommand implements Callable<Integer> {
+    /** The fields of a row, in the order of {@code --format json}: what a template may name. */
+    private static final List<String> FIELDS = List.of("Repository", "Tag", "Digest", "ID", "Reference", "MediaType",
+            "Platform", "ArtifactType", "CreatedAt", "CreatedSince", "Size", "Complete");
+    /** Column titles of a {@code table} template, docker's where docker has the field. */
+    private static final Map<String, String> HEADERS = Map.of("ID", "IMAGE ID", "CreatedSince", "CREATED",
+            "CreatedAt", "CREATED AT", "MediaType", "MEDIA TYPE", "ArtifactType", "ARTIFACT TYPE");
+
     private final JregCommand root;
     private boolean digests;
     private boolean quiet;
-    private final FormatMixin format = new FormatMixin();
+    private boolean noTrunc;
+    private final FormatMixin format = new FormatMixin(true);
     private boolean total;
+    private final List<String> filters = new ArrayList<>();
+    private String repository;
 
     private ImagesCommand(JregCommand root) {
         this.root = root;
@@ -26,39 +42,88 @@ final class ImagesCommand implements Callable<Integer> {
     static CommandSpec spec(JregCommand root) {
         ImagesCommand command = new ImagesCommand(root);
         return CommandModel.of("images", command,
-                        "List images in the local store.",
-                        "--format json prints one object per line, like docker.")
+                        "List images in the local store, newest first.",
+                        "SIZE is docker's content size: the compressed bytes an image's blobs take in the store "
+                                + "(manifests, config, layers; every platform of an index stored whole), not the "
+                                + "unpacked size. The total, on stderr, counts layers images share once. An image missing a blob "
+                                + "(after verify --repair) shows SIZE with (incomplete); pull it to fetch what is missing.",
+                        "--format json prints one object per line, like docker; a template prints what it names.")
                 .aliases("ls")
+                .optionalParameter("[REPOSITORY[:TAG]]", "Only this repository, or tag; a pattern as reference= takes.",
+                        v -> command.repository = v)
+                .flag("-a, --all", "Show all images (jreg stores no intermediate images: the same list).", v -> { })
                 .flag("--digests", "Show manifest digests.", v -> command.digests = v)
+                .repeatable("-f, --filter", "KEY=VALUE", "Only images matching: reference=PATTERN (docker's glob: "
+                        + "nginx, nginx:1.*, */app), dangling=true|false, before=IMAGE, since=IMAGE, label=KEY[=VALUE].",
+                        command.filters::addAll)
+                .flag("--no-trunc", "Show full image IDs.", v -> command.noTrunc = v)
                 .flag("-q, --quiet", "Print only image IDs.", v -> command.quiet = v)
                 .with(command.format::declare)
                 .negatableFlag("--total",
-                        "End the table with the space all images take, shared layers counted once (default: on).",
+                        "Print on stderr the space the images listed take, shared layers counted once (default: on).",
                         true, v -> command.total = v)
                 .spec();
     }
 
     @Override
     public Integer call() throws Exception {
-        boolean json = format.json();
+        FormatTemplate template = format.template(FIELDS);
+        boolean json = template == null && format.json();
         Jreg jreg = root.open();
-        List<LocalImage> images = jreg.images();
+        List<LocalImage> all = jreg.images();
+        List<String> wanted = new ArrayList<>(filters);
+        if (repository != null) {
+            wanted.add("reference=" + repository);
+        }
+        ImageFilter filter = new ImageFilter(wanted, image -> created(jreg, all, image));
+        List<LocalImage> images = all.stream().filter(filter)
+                .sorted(Comparator.comparing((LocalImage image) -> image.created() == null ? "" : image.created())
+                        .reversed().thenComparing(image -> image.reference().toString()))
+                .toList();
         PrintWriter out = root.context().out();
         Instant now = Instant.now();
         if (quiet) {
-            images.forEach(image -> out.println(image.imageId().shortHex()));
+            images.forEach(image -> out.println(id(image)));
         } else if (json) {
             for (LocalImage image : images) {
-                out.println(json(image, now));
+                out.println(Json.write(fields(image, now)));
             }
+        } else if (template != null) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (LocalImage image : images) {
+                Map<String, Object> row = fields(image, now);
+                // As in docker's templates: the ID as the table shows it, the size in its units.
+                row.put("ID", id(image));
+                row.put("Size", Sizes.human(image.size()));
+                rows.add(row);
+            }
+            template.print(out, rows, HEADERS);
         } else {
             printTable(out, images, now);
             if (total && !images.isEmpty()) {
-                out.println("Total: " + images.size() + (images.size() == 1 ? " image, " : " images, ")
-                        + Sizes.human(jreg.storeSize()) + " on disk (shared layers counted once)");
+                root.context().err().println("Total: " + images.size() + (images.size() == 1 ? " image, " : " images, ")
+                        + Sizes.human(jreg.contentSize(images)) + " on disk (shared layers counted once)");
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The creation time of a local image named as {@code rm} takes it, for before= and since=. */
+    private static String created(Jreg jreg, List<LocalImage> all, String name) {
+        Reference reference;
+        try {
+            reference = jreg.localReference(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return all.stream().filter(image -> image.reference().equals(reference)).findFirst()
+                .orElseThrow(() -> new UncheckedIOException(new NotFoundException(
+                        "no such image in the local store: " + name, 404, "LOCAL", name, List.of())))
+                .created();
+    }
+
+    private String id(LocalImage image) {
+        return noTrunc ? image.imageId().toString() : image.imageId().shortHex();
     }
 
     private void printTable(PrintWriter out, List<LocalImage> images, Instant now) {
@@ -67,19 +132,19 @@ final class ImagesCommand implements Callable<Integer> {
         for (LocalImage image : images) {
             String tag = image.reference().tag() != null ? image.reference().tag() : "<none>";
             String created = Sizes.ago(image.created(), now);
-            String size = Sizes.human(image.size());
-            String id = image.imageId().shortHex();
+            // Last column, so that scripts reading the others by position are not thrown off.
+            String size = Sizes.human(image.size()) + (image.complete() ? "" : " (incomplete)");
             String name = image.reference().familiarName();
             if (digests) {
-                table.row(name, tag, image.digest().toString(), id, created, size);
+                table.row(name, tag, image.digest().toString(), id(image), created, size);
             } else {
-                table.row(name, tag, id, created, size);
+                table.row(name, tag, id(image), created, size);
             }
         }
         table.print(out, "");
     }
 
-    private static String json(LocalImage image, Instant now) {
+    private static Map<String, Object> fields(LocalImage image, Instant now) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("Repository", image.reference().familiarName());
         fields.put("Tag", image.reference().tag() != null ? image.reference().tag() : "<none>");
@@ -92,6 +157,7 @@ final class ImagesCommand implements Callable<Integer> {
         fields.put("CreatedAt", image.created());
         fields.put("CreatedSince", Sizes.ago(image.created(), now));
         fields.put("Size", image.size());
-        return Json.write(fields);
+        fields.put("Complete", image.complete());
+        return fields;
     }
 }

@@ -18,7 +18,8 @@ final class Table {
     }
 
     void print(PrintWriter out, String indent) {
-        int[] widths = new int[rows.get(0).length];
+        // Rows of a --format table may have more or fewer columns than its header.
+        int[] widths = new int[rows.stream().mapToInt(row -> row.length).max().orElse(0)];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
                 widths[i] = Math.max(widths[i], row[i].length());

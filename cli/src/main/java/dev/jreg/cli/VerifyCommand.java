@@ -18,9 +18,11 @@ final class VerifyCommand implements Callable<Integer>, MovesBlobs {
         VerifyCommand command = new VerifyCommand(root);
         return CommandModel.of("verify", command,
                         "Check the local store: every blob hashes to its name, every name reaches complete content.",
-                        "Exits 6 when something is wrong; --repair deletes corrupt blobs and drops incomplete names.")
-                .flag("--repair",
-                        "Delete corrupt blobs and drop names whose content is incomplete.", v -> command.repair = v)
+                        "Exits 6 when something is wrong; --repair deletes corrupt blobs and keeps every name: pull an "
+                                + "incomplete image again to fetch what is missing (a pull checks that stored blobs are "
+                                + "present at their sizes; it does not hash them again).")
+                .flag("--repair", "Delete corrupt blobs; names stay, incomplete until pulled again.",
+                        v -> command.repair = v)
                 .spec();
     }
 
@@ -32,7 +34,7 @@ final class VerifyCommand implements Callable<Integer>, MovesBlobs {
             out.println((repair ? "Deleted corrupt blob: " : "Corrupt blob: ") + digest);
         }
         for (String name : report.incomplete()) {
-            out.println((repair ? "Dropped incomplete image: " : "Incomplete image: ") + name);
+            out.println("Incomplete image: " + name + (repair ? " (kept: pull it to fetch what is missing)" : ""));
         }
         out.println("Checked " + report.blobsChecked() + " blobs: " + (report.clean() ? "store is clean"
                 : report.corrupt().size() + " corrupt, " + report.incomplete().size() + " incomplete"

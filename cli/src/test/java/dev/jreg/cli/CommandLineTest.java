@@ -69,7 +69,7 @@ class CommandLineTest {
     /** Every option and parameter reaches its command: the commands and values here parse into what they print. */
     @Test
     void declaredOptionsAreBoundToTheirCommands() {
-        assertEquals("jreg: --format must be table or json, not \"xml\"\n", run("images", "--format", "xml").err());
+        assertEquals("jreg: --format must be table or json, not \"xml\"\n", run("catalog", "--format", "xml", "localhost:1").err());
         assertEquals("jreg: --jobs must be at least 1\n", run("copy", "-j", "0", "a", "b").err());
         assertEquals("jreg: --retries must not be negative and --timeout must be at least 1 second\n",
                 run("--timeout", "0", "images").err());
@@ -159,8 +159,8 @@ class CommandLineTest {
     }
 
     @Test
-    void imagesRejectsUnknownFormat() {
-        Cli.Result result = run("images", "--format", "yaml");
+    void commandsWithoutTemplatesRejectUnknownFormat() {
+        Cli.Result result = run("tags", "--format", "yaml", "localhost:1/app");
         assertEquals(2, result.exitCode());
         assertTrue(result.err().startsWith("jreg: --format must be table or json"), result::toString);
     }

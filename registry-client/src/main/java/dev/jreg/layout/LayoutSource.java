@@ -1,14 +1,17 @@
 package dev.jreg.layout;
 
+import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.NotFoundException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Reference;
 import dev.jreg.store.ImageSource;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,20 +19,27 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
-/** Reads images out of a layout, for push and copy. */
+/**
+ * Reads images out of a layout, for push and copy. Blobs are hashed as they are read: a stored
+ * blob whose bytes no longer match its name (a damaged disk, a hand-edited file) fails at its
+ * end, before a registry or another sink takes it.
+ */
 final class LayoutSource implements ImageSource {
     private final OciLayout layout;
     private final String description;
+    private final String repair;
     private final UnaryOperator<String> nameOfTag;
     private Map<Digest, List<Reference>> origins;
 
     /**
      * @param description what to call this source in messages
+     * @param repair what to do about a damaged blob, the end of that error's message
      * @param nameOfTag the {@value Descriptor#REF_NAME} a tag stands for
      */
-    LayoutSource(OciLayout layout, String description, UnaryOperator<String> nameOfTag) {
+    LayoutSource(OciLayout layout, String description, String repair, UnaryOperator<String> nameOfTag) {
         this.layout = layout;
         this.description = description;
+        this.repair = repair;
         this.nameOfTag = nameOfTag;
     }
 
@@ -49,7 +59,43 @@ final class LayoutSource implements ImageSource {
 
     @Override
     public InputStream blob(Descriptor descriptor) throws IOException {
-        return layout.openBlob(descriptor.digest());
+        Digest digest = descriptor.digest();
+        MessageDigest hasher = digest.newHasher();
+        return new FilterInputStream(layout.openBlob(digest)) {
+            private boolean checked;
+            private long read;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] buffer, int off, int len) throws IOException {
+                int n = super.read(buffer, off, len);
+                if (n > 0) {
+                    hasher.update(buffer, off, n);
+                    read += n;
+                } else if (n < 0 && !checked && read == descriptor.size()) {
+                    // Readers may ask again at the end, so the hash is taken once; a blob of the
+                    // wrong size is left to the copy's size check, which names both sizes.
+                    checked = true;
+                    Digest actual = digest.withHash(hasher.digest());
+                    if (!actual.equals(digest)) {
+                        throw new DigestMismatchException("blob " + digest + " from " + description
+                                + " is damaged: its bytes hash to " + actual + "; " + repair);
+                    }
+                }
+                return n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                // Read, not skipped: every byte must reach the hash.
+                return Math.max(0, read(new byte[(int) Math.max(0, Math.min(n, 64 * 1024))]));
+            }
+        };
     }
 
     @Override

@@ -501,8 +501,9 @@ public final class OciLayout {
 
     /**
      * Checks the store: every blob hashes to its name, every name reaches complete content.
-     * With {@code repair}, corrupt blobs are deleted and names whose content is incomplete are
-     * dropped (pull them again). Waits for running copies, like garbage collection.
+     * With {@code repair}, corrupt blobs are deleted; names stay, incomplete until a pull fetches
+     * what is missing (a pull checks presence and size, so it would not replace a corrupt blob).
+     * Waits for running copies, like garbage collection.
      *
      * @param waiting run once before waiting, when a copy is running (to say so)
      */
@@ -526,19 +527,6 @@ public final class OciLayout {
                         incomplete.add(entry.annotations().getOrDefault(Descriptor.REF_NAME, entry.digest().toString()));
                     }
                 }
-                if (repair && !incomplete.isEmpty()) {
-                    Set<String> drop = Set.copyOf(incomplete);
-                    ObjectNode index = readIndex();
-                    ArrayNode manifests = index.withArray("manifests");
-                    for (int i = manifests.size() - 1; i >= 0; i--) {
-                        JsonNode entry = manifests.get(i);
-                        String name = entry.path("annotations").path(Descriptor.REF_NAME).asText(entry.path("digest").asText());
-                        if (drop.contains(name)) {
-                            manifests.remove(i);
-                        }
-                    }
-                    writeIndex(index);
-                }
                 return new VerifyReport(checked[0], corrupt, incomplete, repair);
             });
         }
@@ -553,6 +541,14 @@ public final class OciLayout {
             }
         }
         return digest.withHash(hasher.digest()).equals(digest);
+    }
+
+    /**
+     * True when the blob of a name and everything it references are present at their sizes — the
+     * check a pull makes of what it finds stored, without hashing.
+     */
+    public boolean isComplete(Descriptor descriptor) throws IOException {
+        return complete(descriptor, Set.of(), 0);
     }
 
     /** True when the descriptor's blob and everything it references are present, intact and of the right size. */
@@ -629,7 +625,8 @@ public final class OciLayout {
      * image named {@code reference.withTag(t)}; a digest is read directly.
      */
     public ImageSource source(Reference reference) {
-        return new LayoutSource(this, "local:" + reference.name(), tag -> reference.withTag(tag).toString());
+        return new LayoutSource(this, "local:" + reference.name(),
+                "run `jreg verify --repair` to remove it, then pull the image again", tag -> reference.withTag(tag).toString());
     }
 
     /** A source whose tags are this layout's names as they are ({@code oci:DIR}, for {@code tags --details}). */
@@ -639,7 +636,7 @@ public final class OciLayout {
 
     /** A source whose only tag is this plain name ({@code oci:DIR:NAME}). */
     public ImageSource source(String name) {
-        return new LayoutSource(this, "oci:" + root + ":" + name, tag -> name);
+        return new LayoutSource(this, "oci:" + root + ":" + name, "the layout " + root + " is damaged", tag -> name);
     }
 
     /** Reads a manifest by digest alone; its media type comes from the document. */

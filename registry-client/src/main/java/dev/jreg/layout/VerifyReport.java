@@ -8,8 +8,8 @@ import java.util.List;
  *
  * @param blobsChecked blobs hashed
  * @param corrupt blobs whose bytes do not hash to their name
- * @param incomplete names whose content is not all present and intact
- * @param repaired true when corrupt blobs were deleted and incomplete names dropped
+ * @param incomplete names whose content is not all present and intact (kept, also after a repair)
+ * @param repaired true when corrupt blobs were deleted
  */
 public record VerifyReport(int blobsChecked, List<Digest> corrupt, List<String> incomplete, boolean repaired) {
     /** Copies the lists. */

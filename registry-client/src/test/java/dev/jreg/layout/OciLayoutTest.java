@@ -301,7 +301,11 @@ class OciLayoutTest {
 
         layout.verify(true, () -> { });
         assertFalse(Files.exists(layout.blobPath(blob(layer).digest())));
-        assertTrue(layout.names().isEmpty());
+        assertEquals(1, layout.names().size(), "the name stays, for a pull to complete");
+        assertFalse(layout.isComplete(manifest.descriptor()));
+        assertEquals(List.of("docker.io/library/app:1"), layout.verify(false, () -> { }).incomplete());
+        layout.putBlob(blob(layer), new ByteArrayInputStream(layer));
+        assertTrue(layout.isComplete(manifest.descriptor()));
         assertTrue(layout.verify(false, () -> { }).clean());
     }
 

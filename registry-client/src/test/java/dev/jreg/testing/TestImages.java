@@ -28,6 +28,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * into OCI layout directories, from which skopeo pushes them to the test registries.
  */
 public final class TestImages {
+    /** When every image is created unless a test says otherwise. */
+    public static final String CREATED = "2024-01-02T03:04:05Z";
+
     private TestImages() {
     }
 
@@ -66,7 +69,13 @@ public final class TestImages {
     /** Writes an image into the layout and names it {@code name}; returns its manifest. */
     public static ManifestBlob writeImage(OciLayout layout, Reference name, Platform platform, List<Layer> layers)
             throws IOException {
-        ManifestBlob manifest = storeImage(layout, platform, layers);
+        return writeImage(layout, name, platform, layers, CREATED, Map.of());
+    }
+
+    /** Writes an image created at {@code created} (RFC 3339) with these config labels, and names it. */
+    public static ManifestBlob writeImage(OciLayout layout, Reference name, Platform platform, List<Layer> layers,
+            String created, Map<String, String> labels) throws IOException {
+        ManifestBlob manifest = storeImage(layout, platform, layers, created, labels);
         layout.setName(name, manifest.descriptor());
         return manifest;
     }
@@ -76,7 +85,7 @@ public final class TestImages {
             throws IOException {
         List<Descriptor> children = new ArrayList<>();
         for (Map.Entry<Platform, List<Layer>> image : images.entrySet()) {
-            ManifestBlob child = storeImage(layout, image.getKey(), image.getValue());
+            ManifestBlob child = storeImage(layout, image.getKey(), image.getValue(), CREATED, Map.of());
             children.add(child.descriptor().withPlatform(image.getKey()));
         }
         ManifestBlob index = ManifestBlob.create(new ImageIndex(2, MediaType.OCI_INDEX, null, children, null, null));
@@ -87,14 +96,20 @@ public final class TestImages {
 
     /** Stores an image with a plain config for the platform (Env, Cmd, one history step per layer) without naming it. */
     public static ManifestBlob storeImage(OciLayout layout, Platform platform, List<Layer> layers) throws IOException {
+        return storeImage(layout, platform, layers, CREATED, Map.of());
+    }
+
+    private static ManifestBlob storeImage(OciLayout layout, Platform platform, List<Layer> layers, String created,
+            Map<String, String> labels) throws IOException {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("created", "2024-01-02T03:04:05Z");
+        config.put("created", created);
         config.put("architecture", platform.architecture());
         if (platform.variant() != null) {
             config.put("variant", platform.variant());
         }
         config.put("os", platform.os());
-        config.put("config", Map.of("Env", List.of("PATH=/usr/bin:/bin"), "Cmd", List.of("/bin/sh")));
+        config.put("config", labels.isEmpty() ? Map.of("Env", List.of("PATH=/usr/bin:/bin"), "Cmd", List.of("/bin/sh"))
+                : Map.of("Env", List.of("PATH=/usr/bin:/bin"), "Cmd", List.of("/bin/sh"), "Labels", labels));
         config.put("rootfs", Map.of("type", "layers", "diff_ids", layers.stream().map(l -> l.diffId().toString()).toList()));
         config.put("history", layers.stream().map(l -> Map.of("created_by", "layer " + l.diffId().shortHex())).toList());
         return storeImage(layout, config, layers);
