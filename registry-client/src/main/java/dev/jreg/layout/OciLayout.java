@@ -631,7 +631,7 @@ public final class OciLayout {
 
     /** A source whose tags are this layout's names as they are ({@code oci:DIR}, for {@code tags --details}). */
     public ImageSource source() {
-        return new LayoutSource(this, root.toString(), name -> name);
+        return new LayoutSource(this, "oci:" + root, "the layout " + root + " is damaged", name -> name);
     }
 
     /** A source whose only tag is this plain name ({@code oci:DIR:NAME}). */
