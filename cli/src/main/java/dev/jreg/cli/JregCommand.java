@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -111,8 +110,7 @@ final class JregCommand implements Runnable {
                 commandLine.addSubcommand(spec.name(), spec);
             });
             commandLine.addSubcommand(new CommandLine.HelpCommand());
-            commandLine.addSubcommand(new AutoComplete.GenerateCompletion());
-            commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+            commandLine.addSubcommand("generate-completion", CompletionCommand.spec(root, commandLine));
         }
         commandLine
                 .setOut(context.out())

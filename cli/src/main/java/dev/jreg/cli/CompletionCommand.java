@@ -1,0 +1,84 @@
+package dev.jreg.cli;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * {@code jreg generate-completion}: picocli's bash (and zsh, through bashcompinit) completion
+ * script, with what a static script cannot know: the images in the local store, listed by
+ * {@code jreg images} when a command that names one is completed, and the values of options that
+ * take one of a few.
+ */
+final class CompletionCommand implements Callable<Integer> {
+    /** Commands whose arguments name images in the local store. */
+    static final Set<String> LOCAL_IMAGE_COMMANDS = Set.of("rm", "rmi", "tag", "push", "inspect");
+    /** The values offered after these options. */
+    static final Map<String, List<String>> VALUES = Map.of(
+            "--format", List.of("table", "json"),
+            "--platform", List.of("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386",
+                    "linux/ppc64le", "linux/s390x", "linux/riscv64", "windows/amd64"));
+    /** Defined in the script: the store's names, as the user types them back. */
+    private static final String LOCAL_IMAGES = """
+
+            # The images in the local store, as jreg images shows their names.
+            function _jreg_local_images() {
+              "${COMP_WORDS[0]}" images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null
+            }
+            """;
+
+    private final CliContext context;
+    private final CommandLine commandLine;
+
+    private CompletionCommand(CliContext context, CommandLine commandLine) {
+        this.context = context;
+        this.commandLine = commandLine;
+    }
+
+    /** @param commandLine the whole command line, every command added */
+    static CommandSpec spec(JregCommand root, CommandLine commandLine) {
+        return CommandModel.of("generate-completion", new CompletionCommand(root.context(), commandLine),
+                        "Print a bash/zsh completion script: source <(jreg generate-completion).",
+                        "It completes commands, options and their values, and the names of images in the local store"
+                                + " for rm, tag, push and inspect.")
+                .spec();
+    }
+
+    @Override
+    public Integer call() {
+        commandLine.getSubcommands().values().forEach(command -> offerValues(command.getCommandSpec()));
+        context.out().print(withLocalImages(AutoComplete.bash("jreg", commandLine)));
+        return ExitCodes.OK;
+    }
+
+    private static void offerValues(CommandSpec command) {
+        for (OptionSpec option : List.copyOf(command.options())) {
+            List<String> values = VALUES.get(option.longestName());
+            if (values != null) {
+                command.remove(option);
+                command.addOption(option.toBuilder().completionCandidates(values).build());
+            }
+        }
+    }
+
+    /** Lets each command that names a local image offer the store's names for its arguments. */
+    static String withLocalImages(String script) {
+        for (String command : LOCAL_IMAGE_COMMANDS) {
+            String function = "function _picocli_jreg_" + command + "() {";
+            int start = script.indexOf(function);
+            int end = start < 0 ? -1 : script.indexOf("\n}\n", start);
+            String body = end < 0 ? "" : script.substring(start, end);
+            String completed = body.replace("local positionals=\"\"", "local positionals=$(_jreg_local_images)");
+            if (completed.equals(body)) {
+                throw new IllegalStateException("picocli's completion script has no arguments to complete for " + command);
+            }
+            script = script.substring(0, start) + completed + script.substring(end);
+        }
+        return script + LOCAL_IMAGES;
+    }
+}

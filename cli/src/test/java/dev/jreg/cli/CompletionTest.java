@@ -1,0 +1,86 @@
+package dev.jreg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The completion script, sourced by bash and asked what it would complete. */
+class CompletionTest {
+    @TempDir
+    Path home;
+    @TempDir
+    Path store;
+    @TempDir
+    Path dir;
+
+    Path script;
+
+    /**
+     * A stand-in for jreg on the PATH: it lists two local images, and only when asked exactly as
+     * the script must ask, so that a changed call shows as no names.
+     */
+    @BeforeEach
+    void scriptAndStub() throws IOException {
+        Cli.Result generated = new Cli(home, store).run("generate-completion");
+        assertEquals(0, generated.exitCode(), generated::toString);
+        script = Files.writeString(dir.resolve("jreg.bash"), generated.out());
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path stub = Files.writeString(bin.resolve("jreg"), """
+                #!/bin/sh
+                [ "$1" = images ] && [ "$2" = --format ] && [ "$3" = '{{.Repository}}:{{.Tag}}' ] && [ $# -eq 3 ] || exit 1
+                printf 'nginx:1.24.0\\nlibrary/foo/bar:1\\n'
+                """);
+        Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** What bash completes for this command line, the last word being the one completed. */
+    List<String> complete(String... words) throws Exception {
+        String line = String.join(" ", words);
+        String bash = "source '" + script + "'; COMP_WORDS=(" + quoted(words) + "); COMP_CWORD=" + (words.length - 1)
+                + "; COMP_LINE='" + line + "'; COMP_POINT=" + line.length() + "; _complete_jreg jreg '"
+                + words[words.length - 1] + "' '" + words[words.length - 2] + "' 2>/dev/null;"
+                + " printf '%s\\n' \"${COMPREPLY[@]}\"";
+        ProcessBuilder builder = new ProcessBuilder("bash", "--norc", "-c", bash).redirectErrorStream(true);
+        builder.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+        Process process = builder.start();
+        byte[] out = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "bash did not finish");
+        return new String(out, StandardCharsets.UTF_8).lines().filter(l -> !l.isEmpty()).toList();
+    }
+
+    private static String quoted(String[] words) {
+        StringBuilder out = new StringBuilder();
+        for (String word : words) {
+            out.append(" '").append(word).append('\'');
+        }
+        return out.toString();
+    }
+
+    @Test
+    void commandsThatNameALocalImageOfferTheStoresNames() throws Exception {
+        assertEquals(List.of("nginx:1.24.0"), complete("jreg", "rm", "ng"));
+        assertEquals(List.of("library/foo/bar:1"), complete("jreg", "tag", "lib"));
+        assertEquals(List.of("nginx:1.24.0", "library/foo/bar:1"), complete("jreg", "push", ""));
+        assertEquals(List.of("nginx:1.24.0"), complete("jreg", "inspect", "n"));
+        assertEquals(List.of("nginx:1.24.0"), complete("jreg", "rmi", "n"));
+        assertEquals(List.of(), complete("jreg", "pull", "n"), "pull names a registry's image, not a stored one");
+    }
+
+    @Test
+    void optionsThatTakeOneOfAFewValuesOfferThem() throws Exception {
+        assertEquals(List.of("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6"),
+                complete("jreg", "pull", "--platform", "linux/a"));
+        assertEquals(List.of("table", "json"), complete("jreg", "images", "--format", ""));
+        assertTrue(complete("jreg", "pu").containsAll(List.of("pull", "push")));
+    }
+}
