@@ -160,19 +160,27 @@ class RegistryLeniencyTest {
     }
 
     @Test
-    void platformlessEntriesShowTheirConfigsPlatformEverywhere() throws Exception {
+    void platformlessEntriesShowTheirConfigsPlatformEverywhereInContainerdsNames() throws Exception {
         ManifestBlob amd64 = image(null, Platform.of("linux", "x86_64", null));
-        ManifestBlob arm = image(null, Platform.of("linux", "aarch64", null));
-        manifest("1", "{\"schemaVersion\":2,\"manifests\":[" + entry(amd64, "") + "," + entry(arm, "") + "]}");
+        ManifestBlob arm = image(null, Platform.of("linux", "armhf", null));
+        ManifestBlob odd = image(null, Platform.of("Linux", "x86-64", null));
+        manifest("1", "{\"schemaVersion\":2,\"manifests\":[" + entry(amd64, "") + "," + entry(arm, "") + ","
+                + entry(odd, "") + "]}");
         registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(okJson("{\"tags\":[\"1\"]}")));
 
         Cli.Result inspect = ok("inspect", repo() + ":1");
-        assertTrue(inspect.out().contains("linux/x86_64") && inspect.out().contains("linux/aarch64"), inspect::toString);
-        assertFalse(inspect.out().contains("unknown"), inspect::toString);
-        Cli.Result arm64 = ok("inspect", "--platform", "linux/arm64/v8", repo() + ":1");
-        assertTrue(arm64.out().contains("Image:      " + arm.digest()), arm64::toString);
+        assertTrue(inspect.out().contains("linux/amd64") && inspect.out().contains("linux/arm/v7"), inspect::toString);
+        assertFalse(inspect.out().contains("x86_64") || inspect.out().contains("armhf") || inspect.out().contains("x86-64")
+                || inspect.out().contains("unknown"), inspect::toString);
+        Cli.Result arm7 = ok("inspect", "--platform", "linux/arm/v7", repo() + ":1");
+        assertTrue(arm7.out().contains("Image:      " + arm.digest()), arm7::toString);
+        assertTrue(arm7.out().contains("Platform:   linux/arm/v7"), arm7::toString);
+        Cli.Result json = ok("inspect", "--format", "json", "--platform", "linux/amd64", repo() + ":1");
+        assertTrue(json.out().contains("\"platform\":\"linux/amd64\""), json::toString);
         Cli.Result details = ok("tags", "--details", repo());
-        assertTrue(details.out().contains("linux/x86_64,linux/aarch64"), details::toString);
+        assertTrue(details.out().contains("linux/amd64,linux/arm/v7,linux/amd64"), details::toString);
+        Cli.Result missing = run("pull", "--platform", "linux/s390x", repo() + ":1");
+        assertTrue(missing.err().contains("(it has linux/amd64, linux/arm/v7, linux/amd64)"), missing::toString);
     }
 
     // Attestations

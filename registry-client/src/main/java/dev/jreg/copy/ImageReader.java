@@ -59,15 +59,15 @@ public final class ImageReader {
     }
 
     /**
-     * The platform of a child of an index: the one the index gives, else the one the config of
-     * the child image names.
+     * The platform of a child of an index, {@linkplain Platform#normalized() normalised}: the one
+     * the index gives, else the one the config of the child image names.
      *
      * @return the platform, or null for a child that names none (an artifact, a nested index, an
      *     image whose config has no os or architecture)
      */
     public Platform platformOf(Descriptor child) throws IOException {
         if (child.platform() != null) {
-            return child.platform();
+            return child.platform().normalized();
         }
         return child(child).manifest() instanceof ImageManifest image ? config(image).platform() : null;
     }
