@@ -312,6 +312,32 @@ class HostileRegistryTest {
     }
 
     @Test
+    void anUnusableProxyIsAUsageErrorBeforeAnyConnection() {
+        for (String url : List.of("http://user:secret@127.0.0.1:notaport", "https://user:secret@127.0.0.1:3128",
+                "http://user:sec%ZZret@127.0.0.1:3128")) {
+            Cli.Result result = new Cli(home, store).env("https_proxy", url)
+                    .run("--retries", "0", "pull", "proxied.test:" + registry.getPort() + "/app:1");
+            assertOneLine(result, 2, "https_proxy");
+            assertTrue(!result.err().contains("secret") && !result.err().contains("sec%"), result::toString);
+        }
+        assertEquals(List.of(), registry.getAllServeEvents(), "nothing was sent");
+    }
+
+    @Test
+    void aProxyThatRefusesTheConnectionIsNamedNotTheRegistry() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Cli.Result result = new Cli(home, store).env("HTTPS_PROXY", "http://user:secret@127.0.0.1:" + closed)
+                .run("--retries", "0", "pull", "proxied.test:" + registry.getPort() + "/app:1");
+        assertEquals(5, result.exitCode(), result::toString);
+        assertTrue(result.err().contains("jreg: cannot reach proxy 127.0.0.1:" + closed
+                + " (HTTPS_PROXY) for registry proxied.test:" + registry.getPort() + ": "), result::toString);
+        assertTrue(!result.err().contains("secret"), result::toString);
+    }
+
+    @Test
     void catalogEntriesThatAreNotRepositoryNamesAreSkipped() {
         registry.stubFor(get(urlEqualTo("/v2/_catalog")).willReturn(okJson("{\"repositories\":"
                 + Json.write(List.of("demo/app", "Upper/Case", "a//b", "bad name", "x".repeat(256), "\u001b]0;title\u0007", "ok"))
