@@ -189,7 +189,7 @@ final class JregCommand implements Runnable {
         int retryCount = retries != null ? retries
                 : settings.retries() != null ? settings.retries() : RetryPolicy.DEFAULT.maxAttempts() - 1;
         RegistryOptions registry = new RegistryOptions(
-                Keychain.firstOf(DockerConfigKeychain.lookupOrder(context.env(), context.home())),
+                Keychain.firstOf(DockerConfigKeychain.lookupOrder(context.env(), context.home(), context.err()::println)),
                 union(insecureRegistries, settings.insecureRegistries()),
                 "jreg/" + Version.number(),
                 Duration.ofSeconds(Math.min(timeoutSeconds, 30)),

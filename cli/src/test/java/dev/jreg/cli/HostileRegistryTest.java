@@ -337,6 +337,46 @@ class HostileRegistryTest {
         assertTrue(!result.err().contains("secret"), result::toString);
     }
 
+    Path writeFile(String relative, String content) throws Exception {
+        Path file = home.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return file;
+    }
+
+    @Test
+    void aBadAuthEntryNamesItsFileAndIsInvalidContent() throws Exception {
+        demoRepository();
+        String host = "127.0.0.1:" + registry.getPort();
+        Path podman = writeFile(".config/containers/auth.json", "{\"auths\":{\"" + host + "\":{\"auth\":\"!!!notbase64\"}}}");
+        assertOneLine(new Cli(home, store).run("tags", demo()), 7, "credentials file " + podman
+                + ": an \"auth\" entry is not valid base64");
+        Files.writeString(podman, "{\"auths\":{\"" + host + "\":{\"auth\":\"dXNlcg==\"}}}");
+        assertOneLine(new Cli(home, store).run("tags", demo()), 7, "credentials file " + podman
+                + ": an \"auth\" entry is not user:password");
+        Files.delete(podman);
+        Path docker = writeFile(".docker/config.json", "{\"auths\":{\"" + host + "\":{\"auth\":\"%%%\"}}}");
+        assertOneLine(new Cli(home, store).run("tags", demo()), 7, "docker config " + docker
+                + ": an \"auth\" entry is not valid base64");
+    }
+
+    @Test
+    void anUnreadablePodmanFileIsPassedOverWithOneWarning() throws Exception {
+        demoRepository();
+        Path podman = writeFile(".config/containers/auth.json", "{not json");
+        Path runtime = writeFile("run/containers/auth.json", "[1,");
+        Cli.Result result = new Cli(home, store).env("XDG_RUNTIME_DIR", home.resolve("run").toString()).run("tags", demo());
+        assertEquals(0, result.exitCode(), result::toString);
+        assertEquals("a\nb\nc\n", result.out());
+        assertEquals(List.of("warning: cannot read credentials file " + runtime + ": not valid JSON; going on without it",
+                "warning: cannot read credentials file " + podman + ": not valid JSON; going on without it"),
+                result.err().lines().toList());
+
+        writeFile(".docker/config.json", "{not json");
+        assertOneLine(new Cli(home, store).run("tags", demo()), 7, "cannot read docker config "
+                + home.resolve(".docker/config.json") + ": not valid JSON");
+    }
+
     @Test
     void catalogEntriesThatAreNotRepositoryNamesAreSkipped() {
         registry.stubFor(get(urlEqualTo("/v2/_catalog")).willReturn(okJson("{\"repositories\":"
