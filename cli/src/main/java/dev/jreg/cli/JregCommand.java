@@ -182,8 +182,11 @@ final class JregCommand implements Runnable {
 
     /** Opens the library with the global options, the config files and the environment. */
     Jreg open() throws IOException {
-        if (retries != null && retries < 0 || timeoutSeconds < 1) {
-            throw new IllegalArgumentException("--retries must not be negative and --timeout must be at least 1 second");
+        if (retries != null && retries < 0) {
+            throw new IllegalArgumentException("--retries must not be negative");
+        }
+        if (timeoutSeconds < 1) {
+            throw new IllegalArgumentException("--timeout must be at least 1 second");
         }
         JregSettings settings = settings();
         int retryCount = retries != null ? retries

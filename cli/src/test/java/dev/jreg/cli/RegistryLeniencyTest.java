@@ -212,6 +212,48 @@ class RegistryLeniencyTest {
         return new BuildKit(amd64, arm64, attestation, index);
     }
 
+    @Test
+    void anIndexOfOnlyAttestationsSaysSo() throws Exception {
+        ManifestBlob subject = image(null, Platform.of("linux", "amd64", null));
+        manifest("more", "{\"schemaVersion\":2,\"manifests\":[" + entry(attestation(subject),
+                ",\"annotations\":{\"vnd.docker.reference.type\":\"attestation-manifest\"},"
+                        + "\"platform\":{\"architecture\":\"unknown\",\"os\":\"unknown\"}") + "]}");
+        Cli.Result pull = run("pull", "--platform", "linux/amd64", repo() + ":more");
+        assertEquals(3, pull.exitCode(), pull::toString);
+        assertTrue(pull.err().contains("(it has no images, only attestations)"), pull::toString);
+        Cli.Result inspect = run("inspect", "--platform", "linux/arm64", repo() + ":more");
+        assertTrue(inspect.err().contains("(it has no images, only attestations)"), inspect::toString);
+    }
+
+    @Test
+    void anEmptyIndexSaysItHasNoManifests() throws Exception {
+        manifest("none", "{\"schemaVersion\":2,\"manifests\":[]}");
+        Cli.Result pull = run("pull", "--platform", "linux/amd64", repo() + ":none");
+        assertTrue(pull.err().contains("(it has no manifests)"), pull::toString);
+    }
+
+    @Test
+    void anInvalidOptionIsNamedAloneNotWithItsNeighbour() {
+        Cli.Result limit = run("tags", "--limit", "-1", repo());
+        assertEquals(2, limit.exitCode(), limit::toString);
+        assertTrue(limit.err().startsWith("jreg: --limit must not be negative\n"), limit::toString);
+        Cli.Result jobs = run("tags", "-d", "--jobs", "0", repo());
+        assertTrue(jobs.err().startsWith("jreg: --jobs must be at least 1\n"), jobs::toString);
+        Cli.Result retries = run("--retries", "-1", "tags", repo());
+        assertTrue(retries.err().startsWith("jreg: --retries must not be negative\n"), retries::toString);
+        Cli.Result timeout = run("--timeout", "0", "tags", repo());
+        assertTrue(timeout.err().startsWith("jreg: --timeout must be at least 1 second\n"), timeout::toString);
+    }
+
+    @Test
+    void aRepositoryNameTooLongSaysWhichArgument() {
+        String target = "127.0.0.1:" + registry.getPort() + "/team/" + "a".repeat(251) + ":1";
+        Cli.Result copy = run("copy", repo() + ":1", target);
+        assertEquals(2, copy.exitCode(), copy::toString);
+        assertTrue(copy.err().contains("repository name of \"127.0.0.1:" + registry.getPort() + "/team/aaa")
+                && copy.err().contains("must not be more than 255 characters (it has 256)"), copy::toString);
+    }
+
     static long imageSize(ManifestBlob image) {
         ImageManifest m = (ImageManifest) image.manifest();
         return m.config().size() + m.layersSize();

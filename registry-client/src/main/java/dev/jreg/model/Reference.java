@@ -105,7 +105,8 @@ public record Reference(String registry, String repository, String tag, Digest d
         checkPath(path, text);
         // distribution counts the normalised path only (library/ included), never the host.
         if (path.length() > NAME_MAX) {
-            throw new InvalidReferenceException("repository name must not be more than " + NAME_MAX + " characters");
+            throw new InvalidReferenceException("invalid reference format: repository name of \"" + printable(text)
+                    + "\" must not be more than " + NAME_MAX + " characters (it has " + path.length() + ")");
         }
         if (tag == null && digest == null) {
             tag = "latest";
