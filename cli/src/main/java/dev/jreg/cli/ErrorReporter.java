@@ -5,10 +5,13 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /** Turns any failure into one line {@code jreg: …} on stderr (and a stack trace with --debug). */
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+
     private final CliContext context;
     private final JregCommand root;
 
@@ -25,12 +28,21 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
     /** Prints the one line for any failure, an {@link Error} escaping a command included; returns the exit code. */
     int report(Throwable ex) {
         boolean hint = internalError(ex) != null && !root.debug();
-        context.err().println("jreg: " + message(ex) + (hint ? " (--debug prints the stack trace)" : ""));
+        context.err().println("jreg: " + printable(message(ex)) + (hint ? " (--debug prints the stack trace)" : ""));
         if (root.debug()) {
             ex.printStackTrace(context.err());
         }
         context.err().flush();
         return ExitCodes.of(ex);
+    }
+
+    /**
+     * The message with its control characters escaped ({@code \u001b}), since a message may quote
+     * what a registry sent, and an escape sequence or a new line from there must not reach the
+     * terminal.
+     */
+    static String printable(String message) {
+        return CONTROL.matcher(message).replaceAll(m -> String.format("\\\\u%04x", (int) m.group().charAt(0)));
     }
 
     /** The {@link Error} behind a failure (itself, or a cause a worker thread wrapped), or null. */

@@ -112,7 +112,7 @@ final class InspectCommand implements Callable<Integer> {
         } else {
             out.println("Platform:   " + kind(image.platform(), null));
         }
-        out.println("Created:    " + (config.created() == null ? "" : config.created()));
+        out.println("Created:    " + (config.created() == null || config.created().isEmpty() ? "N/A" : config.created()));
         if (runtime != null) {
             list(out, "Env:", runtime.env());
             line(out, "Entrypoint:", runtime.entrypoint() == null ? null : Json.write(runtime.entrypoint()));
@@ -202,7 +202,7 @@ final class InspectCommand implements Callable<Integer> {
             List<Map<String, Object>> platforms = new ArrayList<>();
             for (ImageInfo.PlatformEntry entry : info.platforms()) {
                 Map<String, Object> p = new LinkedHashMap<>();
-                p.put("platform", entry.platform() == null ? null : entry.platform().toString());
+                p.put("platform", entry.platform() == null ? Json.NULL : entry.platform().toString());
                 p.put("artifactType", entry.artifactType());
                 platforms.add(manifest(p, entry.descriptor(), entry.size()));
             }
@@ -223,7 +223,7 @@ final class InspectCommand implements Callable<Integer> {
             ImageConfig.Container runtime = config.config();
             Map<String, Object> i = new LinkedHashMap<>();
             i.put("digest", image.manifest().digest().toString());
-            i.put("platform", image.platform() == null ? null : image.platform().toString());
+            i.put("platform", image.platform() == null ? Json.NULL : image.platform().toString());
             i.put("artifactType", image.artifactType());
             i.put("created", config.created());
             i.put("author", config.author());

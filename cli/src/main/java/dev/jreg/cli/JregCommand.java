@@ -210,14 +210,17 @@ final class JregCommand implements Runnable {
      * (which mirror serves) are left out; warnings stay.
      */
     Jreg open(boolean quiet) throws IOException {
-        if (retries != null && retries < 0 || timeoutSeconds < 1) {
-            throw new IllegalArgumentException("--retries must not be negative and --timeout must be at least 1 second");
+        if (retries != null && retries < 0) {
+            throw new IllegalArgumentException("--retries must not be negative");
+        }
+        if (timeoutSeconds < 1) {
+            throw new IllegalArgumentException("--timeout must be at least 1 second");
         }
         JregSettings settings = settings();
         int retryCount = retries != null ? retries
                 : settings.retries() != null ? settings.retries() : RetryPolicy.DEFAULT.maxAttempts() - 1;
         RegistryOptions registry = new RegistryOptions(
-                Keychain.firstOf(DockerConfigKeychain.lookupOrder(context.env(), context.home())),
+                Keychain.firstOf(DockerConfigKeychain.lookupOrder(context.env(), context.home(), context.err()::println)),
                 union(insecureRegistries, settings.insecureRegistries()),
                 "jreg/" + Version.number(),
                 Duration.ofSeconds(Math.min(timeoutSeconds, 30)),

@@ -52,8 +52,11 @@ final class TagsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (limit < 0 || jobs < 1) {
-            throw new IllegalArgumentException("--limit must not be negative and --jobs must be at least 1");
+        if (limit < 0) {
+            throw new IllegalArgumentException("--limit must not be negative");
+        }
+        if (jobs < 1) {
+            throw new IllegalArgumentException("--jobs must be at least 1");
         }
         ImageLocation location = locations.parse(repository);
         boolean json = format.json();

@@ -21,6 +21,7 @@ import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
+import dev.jreg.model.Json;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A hostile, broken or merely unusual registry: what other clients accept works, and each refusal
@@ -263,6 +266,127 @@ class HostileRegistryTest {
         registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(okJson("{\"tags\":[\"a\"]}")
                 .withHeader("Link", "/v2/demo/app/tags/list?n=2&last=b; rel=next")));
         assertOneLine(new Cli(home, store).run("tags", demo()), 7, "Link header cannot be read");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[\"simple\"]", "\"str\"", "null", "", "42", "[]"})
+    void aListingThatIsNotAJsonObjectIsInvalidContent(String body) {
+        registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(okJson(body)));
+        registry.stubFor(get(urlEqualTo("/v2/_catalog")).willReturn(okJson(body)));
+        assertOneLine(new Cli(home, store).run("tags", demo()), 7, "not a JSON object");
+        assertOneLine(new Cli(home, store).run("catalog", "127.0.0.1:" + registry.getPort()), 7, "not a JSON object");
+    }
+
+    @Test
+    void tagsThatAreNotTagNamesAreSkippedEverywhere() throws Exception {
+        ManifestBlob image = demoRepository();
+        String tags = Json.write(List.of("simple", "bad tag", "a\nb", "-lead", "x".repeat(200), "\u001b[31mred", "a", ".dot"));
+        registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(okJson("{\"tags\":" + tags + "}")));
+        registry.stubFor(head(urlEqualTo("/v2/demo/app/manifests/simple")).willReturn(aResponse().withStatus(405)));
+        for (String tag : List.of("simple", image.digest().toString())) {
+            registry.stubFor(get(urlEqualTo("/v2/demo/app/manifests/" + tag)).willReturn(aResponse()
+                    .withHeader("Content-Type", MediaType.OCI_MANIFEST.value()).withBody(image.bytes())));
+        }
+
+        Cli.Result plain = new Cli(home, store).run("tags", demo());
+        assertEquals(0, plain.exitCode(), plain::toString);
+        assertEquals("simple\na\n", plain.out());
+        assertEquals(1, plain.err().lines().count(), plain::toString);
+        assertTrue(plain.err().startsWith("warning: ") && plain.err().contains("skipped 6 entries")
+                && plain.err().contains("an invalid tag"), plain::toString);
+        assertTrue(plain.err().chars().noneMatch(c -> c == 0x1b), plain::toString);
+
+        Cli.Result details = new Cli(home, store).run("tags", "-d", "--format", "json", demo());
+        assertEquals(0, details.exitCode(), details::toString);
+        assertTrue(details.out().contains("\"tag\":\"simple\"") && details.out().contains("\"tag\":\"a\""),
+                details::toString);
+    }
+
+    @Test
+    void controlCharactersARegistrySendsNeverReachTheTerminal() {
+        manifest("1", aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody(
+                "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"\\u001b[2Jgone\\nfake line\"}]}"));
+        Cli.Result result = pull("1");
+        assertOneLine(result, 3, "\\u001b[2Jgone");
+        assertTrue(result.err().chars().noneMatch(c -> c == 0x1b), result::toString);
+    }
+
+    @Test
+    void anUnusableProxyIsAUsageErrorBeforeAnyConnection() {
+        for (String url : List.of("http://user:secret@127.0.0.1:notaport", "https://user:secret@127.0.0.1:3128",
+                "http://user:sec%ZZret@127.0.0.1:3128")) {
+            Cli.Result result = new Cli(home, store).env("https_proxy", url)
+                    .run("--retries", "0", "pull", "proxied.test:" + registry.getPort() + "/app:1");
+            assertOneLine(result, 2, "https_proxy");
+            assertTrue(!result.err().contains("secret") && !result.err().contains("sec%"), result::toString);
+        }
+        assertEquals(List.of(), registry.getAllServeEvents(), "nothing was sent");
+    }
+
+    @Test
+    void aProxyThatRefusesTheConnectionIsNamedNotTheRegistry() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Cli.Result result = new Cli(home, store).env("HTTPS_PROXY", "http://user:secret@127.0.0.1:" + closed)
+                .run("--retries", "0", "pull", "proxied.test:" + registry.getPort() + "/app:1");
+        assertEquals(5, result.exitCode(), result::toString);
+        assertTrue(result.err().contains("jreg: cannot reach proxy 127.0.0.1:" + closed
+                + " (HTTPS_PROXY) for registry proxied.test:" + registry.getPort() + ": "), result::toString);
+        assertTrue(!result.err().contains("secret"), result::toString);
+    }
+
+    Path writeFile(String relative, String content) throws Exception {
+        Path file = home.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return file;
+    }
+
+    @Test
+    void aBadAuthEntryNamesItsFileAndIsInvalidContent() throws Exception {
+        demoRepository();
+        String host = "127.0.0.1:" + registry.getPort();
+        Path podman = writeFile(".config/containers/auth.json", "{\"auths\":{\"" + host + "\":{\"auth\":\"!!!notbase64\"}}}");
+        assertOneLine(new Cli(home, store).run("tags", demo()), 7, "credentials file " + podman
+                + ": an \"auth\" entry is not valid base64");
+        Files.writeString(podman, "{\"auths\":{\"" + host + "\":{\"auth\":\"dXNlcg==\"}}}");
+        assertOneLine(new Cli(home, store).run("tags", demo()), 7, "credentials file " + podman
+                + ": an \"auth\" entry is not user:password");
+        Files.delete(podman);
+        Path docker = writeFile(".docker/config.json", "{\"auths\":{\"" + host + "\":{\"auth\":\"%%%\"}}}");
+        assertOneLine(new Cli(home, store).run("tags", demo()), 7, "docker config " + docker
+                + ": an \"auth\" entry is not valid base64");
+    }
+
+    @Test
+    void anUnreadablePodmanFileIsPassedOverWithOneWarning() throws Exception {
+        demoRepository();
+        Path podman = writeFile(".config/containers/auth.json", "{not json");
+        Path runtime = writeFile("run/containers/auth.json", "[1,");
+        Cli.Result result = new Cli(home, store).env("XDG_RUNTIME_DIR", home.resolve("run").toString()).run("tags", demo());
+        assertEquals(0, result.exitCode(), result::toString);
+        assertEquals("a\nb\nc\n", result.out());
+        assertEquals(List.of("warning: cannot read credentials file " + runtime + ": not valid JSON; going on without it",
+                "warning: cannot read credentials file " + podman + ": not valid JSON; going on without it"),
+                result.err().lines().toList());
+
+        writeFile(".docker/config.json", "{not json");
+        assertOneLine(new Cli(home, store).run("tags", demo()), 7, "cannot read docker config "
+                + home.resolve(".docker/config.json") + ": not valid JSON");
+    }
+
+    @Test
+    void catalogEntriesThatAreNotRepositoryNamesAreSkipped() {
+        registry.stubFor(get(urlEqualTo("/v2/_catalog")).willReturn(okJson("{\"repositories\":"
+                + Json.write(List.of("demo/app", "Upper/Case", "a//b", "bad name", "x".repeat(256), "\u001b]0;title\u0007", "ok"))
+                + "}")));
+        Cli.Result result = new Cli(home, store).run("catalog", "127.0.0.1:" + registry.getPort());
+        assertEquals(0, result.exitCode(), result::toString);
+        assertEquals("demo/app\nok\n", result.out());
+        assertTrue(result.err().contains("skipped 5 entries") && result.err().contains("an invalid repository name"),
+                result::toString);
     }
 
     @Test

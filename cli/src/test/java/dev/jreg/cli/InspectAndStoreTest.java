@@ -114,13 +114,14 @@ class InspectAndStoreTest {
         ImageIndex expected = (ImageIndex) index.manifest();
         for (int i = 0; i < 2; i++) {
             assertEquals(expected.manifests().get(i).digest().toString(), json.path("platforms").get(i).path("digest").asText());
-            assertEquals(expected.manifests().get(i).platform().toString(), json.path("platforms").get(i).path("platform").asText());
+            assertEquals(expected.manifests().get(i).platform().normalized().toString(),
+                    json.path("platforms").get(i).path("platform").asText());
             assertTrue(json.path("platforms").get(i).path("size").asLong() > 20_000);
         }
         assertTrue(json.path("image").isMissingNode(), "no image section without --platform");
         JsonNode arm = Json.parse(run("inspect", "--format", "json", "--platform", "linux/arm64/v8",
                 r + "/multi/app:1").out());
-        assertEquals("linux/arm64/v8", arm.path("image").path("platform").asText());
+        assertEquals("linux/arm64", arm.path("image").path("platform").asText(), "containerd's name for arm64/v8");
     }
 
     @Test

@@ -228,6 +228,6 @@ class PullFromRealRegistryTest {
     void missingPlatformIsNotFoundAndNamesWhatExists() {
         Cli.Result result = cli().run("pull", "--platform", "linux/s390x", registry.hostPort() + "/multi/app:1");
         assertEquals(3, result.exitCode(), result::toString);
-        assertTrue(result.err().contains("linux/amd64, linux/arm64/v8"), result::toString);
+        assertTrue(result.err().contains("linux/amd64, linux/arm64)"), result::toString);
     }
 }

@@ -160,19 +160,27 @@ class RegistryLeniencyTest {
     }
 
     @Test
-    void platformlessEntriesShowTheirConfigsPlatformEverywhere() throws Exception {
+    void platformlessEntriesShowTheirConfigsPlatformEverywhereInContainerdsNames() throws Exception {
         ManifestBlob amd64 = image(null, Platform.of("linux", "x86_64", null));
-        ManifestBlob arm = image(null, Platform.of("linux", "aarch64", null));
-        manifest("1", "{\"schemaVersion\":2,\"manifests\":[" + entry(amd64, "") + "," + entry(arm, "") + "]}");
+        ManifestBlob arm = image(null, Platform.of("linux", "armhf", null));
+        ManifestBlob odd = image(null, Platform.of("Linux", "x86-64", null));
+        manifest("1", "{\"schemaVersion\":2,\"manifests\":[" + entry(amd64, "") + "," + entry(arm, "") + ","
+                + entry(odd, "") + "]}");
         registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(okJson("{\"tags\":[\"1\"]}")));
 
         Cli.Result inspect = ok("inspect", repo() + ":1");
-        assertTrue(inspect.out().contains("linux/x86_64") && inspect.out().contains("linux/aarch64"), inspect::toString);
-        assertFalse(inspect.out().contains("unknown"), inspect::toString);
-        Cli.Result arm64 = ok("inspect", "--platform", "linux/arm64/v8", repo() + ":1");
-        assertTrue(arm64.out().contains("Image:      " + arm.digest()), arm64::toString);
+        assertTrue(inspect.out().contains("linux/amd64") && inspect.out().contains("linux/arm/v7"), inspect::toString);
+        assertFalse(inspect.out().contains("x86_64") || inspect.out().contains("armhf") || inspect.out().contains("x86-64")
+                || inspect.out().contains("unknown"), inspect::toString);
+        Cli.Result arm7 = ok("inspect", "--platform", "linux/arm/v7", repo() + ":1");
+        assertTrue(arm7.out().contains("Image:      " + arm.digest()), arm7::toString);
+        assertTrue(arm7.out().contains("Platform:   linux/arm/v7"), arm7::toString);
+        Cli.Result json = ok("inspect", "--format", "json", "--platform", "linux/amd64", repo() + ":1");
+        assertTrue(json.out().contains("\"platform\":\"linux/amd64\""), json::toString);
         Cli.Result details = ok("tags", "--details", repo());
-        assertTrue(details.out().contains("linux/x86_64,linux/aarch64"), details::toString);
+        assertTrue(details.out().contains("linux/amd64,linux/arm/v7,linux/amd64"), details::toString);
+        Cli.Result missing = run("pull", "--platform", "linux/s390x", repo() + ":1");
+        assertTrue(missing.err().contains("(it has linux/amd64, linux/arm/v7, linux/amd64)"), missing::toString);
     }
 
     // Attestations
@@ -202,6 +210,48 @@ class RegistryLeniencyTest {
                         + "\",\"vnd.docker.reference.type\":\"attestation-manifest\"}" + unknown) + "]}");
         registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(okJson("{\"tags\":[\"multi\"]}")));
         return new BuildKit(amd64, arm64, attestation, index);
+    }
+
+    @Test
+    void anIndexOfOnlyAttestationsSaysSo() throws Exception {
+        ManifestBlob subject = image(null, Platform.of("linux", "amd64", null));
+        manifest("more", "{\"schemaVersion\":2,\"manifests\":[" + entry(attestation(subject),
+                ",\"annotations\":{\"vnd.docker.reference.type\":\"attestation-manifest\"},"
+                        + "\"platform\":{\"architecture\":\"unknown\",\"os\":\"unknown\"}") + "]}");
+        Cli.Result pull = run("pull", "--platform", "linux/amd64", repo() + ":more");
+        assertEquals(3, pull.exitCode(), pull::toString);
+        assertTrue(pull.err().contains("(it has no images, only attestations)"), pull::toString);
+        Cli.Result inspect = run("inspect", "--platform", "linux/arm64", repo() + ":more");
+        assertTrue(inspect.err().contains("(it has no images, only attestations)"), inspect::toString);
+    }
+
+    @Test
+    void anEmptyIndexSaysItHasNoManifests() throws Exception {
+        manifest("none", "{\"schemaVersion\":2,\"manifests\":[]}");
+        Cli.Result pull = run("pull", "--platform", "linux/amd64", repo() + ":none");
+        assertTrue(pull.err().contains("(it has no manifests)"), pull::toString);
+    }
+
+    @Test
+    void anInvalidOptionIsNamedAloneNotWithItsNeighbour() {
+        Cli.Result limit = run("tags", "--limit", "-1", repo());
+        assertEquals(2, limit.exitCode(), limit::toString);
+        assertTrue(limit.err().startsWith("jreg: --limit must not be negative\n"), limit::toString);
+        Cli.Result jobs = run("tags", "-d", "--jobs", "0", repo());
+        assertTrue(jobs.err().startsWith("jreg: --jobs must be at least 1\n"), jobs::toString);
+        Cli.Result retries = run("--retries", "-1", "tags", repo());
+        assertTrue(retries.err().startsWith("jreg: --retries must not be negative\n"), retries::toString);
+        Cli.Result timeout = run("--timeout", "0", "tags", repo());
+        assertTrue(timeout.err().startsWith("jreg: --timeout must be at least 1 second\n"), timeout::toString);
+    }
+
+    @Test
+    void aRepositoryNameTooLongSaysWhichArgument() {
+        String target = "127.0.0.1:" + registry.getPort() + "/team/" + "a".repeat(251) + ":1";
+        Cli.Result copy = run("copy", repo() + ":1", target);
+        assertEquals(2, copy.exitCode(), copy::toString);
+        assertTrue(copy.err().contains("repository name of \"127.0.0.1:" + registry.getPort() + "/team/aaa")
+                && copy.err().contains("must not be more than 255 characters (it has 256)"), copy::toString);
     }
 
     static long imageSize(ManifestBlob image) {
@@ -262,7 +312,9 @@ class RegistryLeniencyTest {
         assertNoNull(inspect);
         JsonNode json = Json.parse(ok("inspect", "--format", "json", repo() + ":chart").out());
         assertEquals(HELM_CONFIG, json.path("image").path("artifactType").asText());
-        assertTrue(json.path("image").path("platform").isNull(), json::toString);
+        assertTrue(json.path("image").has("platform") && json.path("image").path("platform").isNull(),
+                "string or null, as docs/OUTPUT.md says: " + json);
+        assertTrue(inspect.out().contains("Created:    N/A\n"), "no empty line with trailing spaces: " + inspect);
 
         ok("pull", "-q", repo() + ":chart");
         Cli.Result images = ok("images", "--format", "json");
@@ -293,6 +345,10 @@ class RegistryLeniencyTest {
         assertTrue(index.out().contains("application/vnd.example.sbom.v1+json") && index.out().contains(HELM_CONFIG),
                 index::toString);
         assertNoNull(index);
+        JsonNode json = Json.parse(ok("inspect", "--format", "json", repo() + ":both").out());
+        for (JsonNode entry : json.path("platforms")) {
+            assertTrue(entry.has("platform") && entry.path("platform").isNull(), json::toString);
+        }
         Cli.Result details = ok("tags", "--details", repo());
         assertTrue(details.out().contains("application/vnd.example.sbom.v1+json," + HELM_CONFIG), details::toString);
         assertNoNull(details);

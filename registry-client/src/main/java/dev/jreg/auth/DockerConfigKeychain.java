@@ -2,6 +2,7 @@ package dev.jreg.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jreg.error.InvalidContentException;
 import dev.jreg.model.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * docker's {@code config.json} as a keychain, and where {@code jreg login} stores credentials:
@@ -41,19 +44,23 @@ public final class DockerConfigKeychain implements Keychain {
     private final Map<String, String> env;
     /** True for podman's auth.json, whose keys may name repositories. */
     private final boolean repositoryKeys;
+    /** Where an unreadable podman file is reported, once, before it is passed over; null: it is an error. */
+    private final Consumer<String> warnings;
+    private final AtomicBoolean warned = new AtomicBoolean();
 
     /**
      * @param file the config.json (it may not exist)
      * @param env the environment, whose PATH finds credential helpers
      */
     public DockerConfigKeychain(Path file, Map<String, String> env) {
-        this(file, env, false);
+        this(file, env, false, null);
     }
 
-    private DockerConfigKeychain(Path file, Map<String, String> env, boolean repositoryKeys) {
+    private DockerConfigKeychain(Path file, Map<String, String> env, boolean repositoryKeys, Consumer<String> warnings) {
         this.file = file;
         this.env = Map.copyOf(env);
         this.repositoryKeys = repositoryKeys;
+        this.warnings = warnings;
     }
 
     /** A keychain without credential helpers' environment (helpers found on a default PATH). */
@@ -84,17 +91,21 @@ public final class DockerConfigKeychain implements Keychain {
      * @param home the user's home directory
      */
     public static List<DockerConfigKeychain> containersAuth(Map<String, String> env, Path home) {
+        return containersAuth(env, home, null);
+    }
+
+    private static List<DockerConfigKeychain> containersAuth(Map<String, String> env, Path home, Consumer<String> warnings) {
         List<DockerConfigKeychain> files = new ArrayList<>();
         String authFile = env.get("REGISTRY_AUTH_FILE");
         String runtime = env.get("XDG_RUNTIME_DIR");
         if (authFile != null && !authFile.isEmpty()) {
-            files.add(new DockerConfigKeychain(Path.of(authFile), env, true));
+            files.add(new DockerConfigKeychain(Path.of(authFile), env, true, warnings));
         } else if (runtime != null && !runtime.isEmpty()) {
-            files.add(new DockerConfigKeychain(Path.of(runtime, "containers", "auth.json"), env, true));
+            files.add(new DockerConfigKeychain(Path.of(runtime, "containers", "auth.json"), env, true, warnings));
         }
         String config = env.get("XDG_CONFIG_HOME");
         Path configHome = config != null && !config.isEmpty() ? Path.of(config) : home.resolve(".config");
-        files.add(new DockerConfigKeychain(configHome.resolve("containers").resolve("auth.json"), env, true));
+        files.add(new DockerConfigKeychain(configHome.resolve("containers").resolve("auth.json"), env, true, warnings));
         return files;
     }
 
@@ -104,9 +115,18 @@ public final class DockerConfigKeychain implements Keychain {
      * credentials for an image gives them.
      */
     public static List<DockerConfigKeychain> lookupOrder(Map<String, String> env, Path home) {
+        return lookupOrder(env, home, null);
+    }
+
+    /**
+     * Like {@link #lookupOrder(Map, Path)}, where a podman or skopeo file that is not valid JSON is
+     * reported once to the warnings, naming it, and passed over, as docker's file is not: podman's
+     * file is not jreg's nor docker's, and must not stop every command.
+     */
+    public static List<DockerConfigKeychain> lookupOrder(Map<String, String> env, Path home, Consumer<String> warnings) {
         List<DockerConfigKeychain> files = new ArrayList<>();
         files.add(fromEnvironment(env, home));
-        files.addAll(containersAuth(env, home));
+        files.addAll(containersAuth(env, home, warnings));
         return files;
     }
 
@@ -133,7 +153,18 @@ public final class DockerConfigKeychain implements Keychain {
     @Override
     public Optional<Credentials> lookup(String registry, String repository) {
         try {
-            ObjectNode config = read();
+            ObjectNode config;
+            try {
+                config = read();
+            } catch (InvalidContentException e) {
+                if (warnings == null) {
+                    throw e;
+                }
+                if (warned.compareAndSet(false, true)) {
+                    warnings.accept("warning: " + e.getMessage() + "; going on without it");
+                }
+                return Optional.empty();
+            }
             if (repositoryKeys && repository != null) {
                 Optional<Credentials> forPath = fromRepositoryKeys(config.path("auths"), registry, repository);
                 if (forPath.isPresent()) {
@@ -251,8 +282,7 @@ public final class DockerConfigKeychain implements Keychain {
         } catch (IOException e) {
             // The parser's message may quote the file, and the file holds secrets: say only where.
         }
-        throw new IOException("cannot read " + (repositoryKeys ? "credentials file " : "docker config ") + file
-                + ": not valid JSON");
+        throw new InvalidContentException("cannot read " + describe() + ": not valid JSON");
     }
 
     private void write(ObjectNode config) throws IOException {
@@ -286,7 +316,8 @@ public final class DockerConfigKeychain implements Keychain {
     }
 
     /** podman's {@code registry/namespace/repository} keys, matched exactly, the most specific first. */
-    private static Optional<Credentials> fromRepositoryKeys(JsonNode auths, String registry, String repository) {
+    private Optional<Credentials> fromRepositoryKeys(JsonNode auths, String registry, String repository)
+            throws InvalidContentException {
         for (String path = repository; !path.isEmpty(); path = path.substring(0, Math.max(path.lastIndexOf('/'), 0))) {
             JsonNode entry = auths.get(registry + "/" + path);
             Optional<Credentials> credentials = entry == null ? Optional.empty() : decode(entry);
@@ -297,7 +328,7 @@ public final class DockerConfigKeychain implements Keychain {
         return Optional.empty();
     }
 
-    private Optional<Credentials> fromAuths(JsonNode auths, String registry) {
+    private Optional<Credentials> fromAuths(JsonNode auths, String registry) throws InvalidContentException {
         String wanted = normalize(registry);
         for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> entry = it.next();
@@ -316,7 +347,12 @@ public final class DockerConfigKeychain implements Keychain {
         return !repositoryKeys || key.contains("://") || key.indexOf('/') < 0;
     }
 
-    private static Optional<Credentials> decode(JsonNode entry) {
+    /** This file, for messages: {@code docker config FILE} or {@code credentials file FILE}. */
+    private String describe() {
+        return (repositoryKeys ? "credentials file " : "docker config ") + file;
+    }
+
+    private Optional<Credentials> decode(JsonNode entry) throws InvalidContentException {
         String identityToken = text(entry, "identitytoken");
         String auth = text(entry, "auth");
         if (auth != null) {
@@ -324,11 +360,11 @@ public final class DockerConfigKeychain implements Keychain {
             try {
                 decoded = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("docker config: an \"auth\" entry is not valid base64");
+                throw new InvalidContentException(describe() + ": an \"auth\" entry is not valid base64");
             }
             int colon = decoded.indexOf(':');
             if (colon < 0) {
-                throw new IllegalArgumentException("docker config: an \"auth\" entry is not user:password");
+                throw new InvalidContentException(describe() + ": an \"auth\" entry is not user:password");
             }
             return Optional.of(new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1), identityToken));
         }

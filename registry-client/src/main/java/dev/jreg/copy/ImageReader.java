@@ -59,15 +59,15 @@ public final class ImageReader {
     }
 
     /**
-     * The platform of a child of an index: the one the index gives, else the one the config of
-     * the child image names.
+     * The platform of a child of an index, {@linkplain Platform#normalized() normalised}: the one
+     * the index gives, else the one the config of the child image names.
      *
      * @return the platform, or null for a child that names none (an artifact, a nested index, an
      *     image whose config has no os or architecture)
      */
     public Platform platformOf(Descriptor child) throws IOException {
         if (child.platform() != null) {
-            return child.platform();
+            return child.platform().normalized();
         }
         return child(child).manifest() instanceof ImageManifest image ? config(image).platform() : null;
     }
@@ -95,7 +95,11 @@ public final class ImageReader {
         return wanted.choose(resolved);
     }
 
-    /** What an index offers, for messages: each child's platform or artifact type, attestations left out. */
+    /**
+     * What an index offers, for messages after "it has": each child's platform or artifact type,
+     * attestations left out; {@code no images, only attestations} or {@code no manifests} when
+     * that leaves nothing.
+     */
     public String offered(ImageIndex index) throws IOException {
         List<String> offered = new ArrayList<>();
         for (Descriptor child : index.manifests()) {
@@ -103,7 +107,8 @@ public final class ImageReader {
                 offered.add(describe(child));
             }
         }
-        return String.join(", ", offered);
+        return !offered.isEmpty() ? String.join(", ", offered)
+                : index.manifests().isEmpty() ? "no manifests" : "no images, only attestations";
     }
 
     /** A child's platform, else its artifact type, else {@code unknown}. */

@@ -47,12 +47,15 @@ public record ImageConfig(
                 Json.list(json, "history", History::fromJson));
     }
 
-    /** The platform this config describes, or null when it names no os or no architecture. */
+    /**
+     * The platform this config describes, {@linkplain Platform#normalized() normalised} (a config's
+     * {@code x86_64} is {@code amd64}), or null when it names no os or no architecture.
+     */
     public Platform platform() {
         if (os == null || os.isEmpty() || architecture == null || architecture.isEmpty()) {
             return null;
         }
-        return Platform.of(os, architecture, variant);
+        return Platform.of(os, architecture, variant).normalized();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.jreg.model;
 
 import dev.jreg.error.InvalidReferenceException;
 import java.util.Locale;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -104,12 +105,29 @@ public record Reference(String registry, String repository, String tag, Digest d
         checkPath(path, text);
         // distribution counts the normalised path only (library/ included), never the host.
         if (path.length() > NAME_MAX) {
-            throw new InvalidReferenceException("repository name must not be more than " + NAME_MAX + " characters");
+            throw new InvalidReferenceException("invalid reference format: repository name of \"" + printable(text)
+                    + "\" must not be more than " + NAME_MAX + " characters (it has " + path.length() + ")");
         }
         if (tag == null && digest == null) {
             tag = "latest";
         }
         return new Reference(registry, path, tag, digest);
+    }
+
+    /**
+     * Whether text is a tag in distribution's grammar, {@code [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}}.
+     */
+    public static boolean isTag(String text) {
+        return text != null && TAG.matcher(text).matches();
+    }
+
+    /**
+     * Whether text is a repository path in distribution's grammar (without the registry host):
+     * lowercase components such as {@code team/app} joined by {@code /}, at most 255 characters.
+     */
+    public static boolean isRepositoryPath(String text) {
+        return text != null && text.length() <= NAME_MAX
+                && Arrays.stream(text.split("/", -1)).allMatch(c -> PATH_COMPONENT.matcher(c).matches());
     }
 
     /** Parses like {@link #parse}, or gives empty for null or malformed text. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import okhttp3.Authenticator;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
@@ -34,19 +35,81 @@ import okhttp3.Route;
 public record ProxySettings(String httpsProxy, String httpProxy, String noProxy) {
     /** No proxy at all. */
     public static final ProxySettings NONE = new ProxySettings(null, null, null);
+    private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
-    /** Reads the usual variables, upper case first, then lower case. */
+    /**
+     * Checks both proxy URLs before anything is sent, so that a proxy that cannot be used is never
+     * silently bypassed.
+     *
+     * @throws IllegalArgumentException naming {@code HTTPS_PROXY} or {@code HTTP_PROXY} (never
+     *     quoting the URL, which may hold a password) when one is not {@code http://} (OkHttp
+     *     cannot speak TLS to a proxy, and an {@code https://} proxy spoken to in plain HTTP would
+     *     see its credentials in clear text; SOCKS is not supported), has no valid host or port
+     *     (1 to 65535), or a user or password with an invalid percent-encoding
+     */
+    public ProxySettings {
+        checked("HTTPS_PROXY", httpsProxy);
+        checked("HTTP_PROXY", httpProxy);
+    }
+
+    /**
+     * Reads the usual variables, upper case first, then lower case.
+     *
+     * @throws IllegalArgumentException naming the variable, when its proxy cannot be used (see
+     *     {@link #ProxySettings})
+     */
     public static ProxySettings fromEnvironment(Map<String, String> env) {
         return new ProxySettings(first(env, "HTTPS_PROXY", "https_proxy"), first(env, "HTTP_PROXY", "http_proxy"),
                 first(env, "NO_PROXY", "no_proxy"));
     }
 
     private static String first(Map<String, String> env, String upper, String lower) {
+        String name = upper;
         String value = env.get(upper);
         if (value == null || value.isBlank()) {
+            name = lower;
             value = env.get(lower);
         }
-        return value == null || value.isBlank() ? null : value.trim();
+        String url = value == null || value.isBlank() ? null : value.trim();
+        if (!upper.equals("NO_PROXY")) {
+            checked(name, url);
+        }
+        return url;
+    }
+
+    /**
+     * A proxy URL, {@code http://} when it names no scheme; null for none.
+     *
+     * @throws IllegalArgumentException naming the variable when it cannot be used
+     */
+    private static HttpUrl checked(String variable, String url) {
+        if (url == null) {
+            return null;
+        }
+        int separator = url.indexOf("://");
+        String scheme = separator < 0 ? "http" : url.substring(0, separator).toLowerCase(Locale.ROOT);
+        if (scheme.equals("https")) {
+            throw new IllegalArgumentException(variable + " names an https:// proxy, which jreg cannot speak TLS to;"
+                    + " it refuses to send the proxy's credentials and requests in clear text instead: give the"
+                    + " proxy's http:// address");
+        }
+        if (!scheme.equals("http")) {
+            throw new IllegalArgumentException(variable + " names a proxy of scheme \"" + scheme
+                    + "\"; jreg speaks to HTTP proxies only: http://[USER:PASSWORD@]HOST[:PORT]");
+        }
+        String rest = separator < 0 ? url : url.substring(separator + 3);
+        String authority = rest.split("[/?#]", 2)[0];
+        int at = authority.lastIndexOf('@');
+        if (at >= 0 && BAD_ESCAPE.matcher(authority.substring(0, at)).find()) {
+            throw new IllegalArgumentException(variable + ": the user or password in the proxy URL has an invalid"
+                    + " percent-encoding ('%' must be followed by two hex digits; '%25' is '%')");
+        }
+        HttpUrl parsed = HttpUrl.parse("http://" + rest);
+        if (parsed == null) {
+            throw new IllegalArgumentException(variable + " is not a proxy URL of the form"
+                    + " http://[USER:PASSWORD@]HOST[:PORT] (a valid host, a port from 1 to 65535)");
+        }
+        return parsed;
     }
 
     /** The proxy for a URL's scheme, host and port, or {@link Proxy#NO_PROXY}. */
@@ -58,24 +121,22 @@ public record ProxySettings(String httpsProxy, String httpProxy, String noProxy)
         return new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(proxy.host(), proxy.port()));
     }
 
-    /**
-     * The proxy URL for requests of a scheme, or null.
-     *
-     * @throws IllegalArgumentException when it cannot be read; the message does not quote it,
-     *     since it may hold a password
-     */
+    /** The proxy URL for requests of a scheme, or null. */
     private HttpUrl proxyUrl(String scheme) {
-        boolean https = "https".equals(scheme);
-        String url = https ? httpsProxy : httpProxy;
-        if (url == null) {
+        return "https".equals(scheme) ? checked("HTTPS_PROXY", httpsProxy) : checked("HTTP_PROXY", httpProxy);
+    }
+
+    /**
+     * The proxy that requests of a scheme to a host go through, for messages:
+     * {@code proxy HOST:PORT (HTTPS_PROXY)}; null when they go direct.
+     */
+    String describe(String scheme, String host, int port) {
+        Proxy proxy = proxyFor(scheme, host, port);
+        if (proxy.type() != Proxy.Type.HTTP) {
             return null;
         }
-        HttpUrl parsed = parse(url);
-        if (parsed == null) {
-            throw new IllegalArgumentException((https ? "HTTPS_PROXY" : "HTTP_PROXY")
-                    + " is not a proxy URL of the form http://[USER:PASSWORD@]HOST[:PORT]");
-        }
-        return parsed;
+        HttpUrl url = proxyUrl(scheme);
+        return "proxy " + url.host() + ":" + url.port() + " (" + ("https".equals(scheme) ? "HTTPS_PROXY" : "HTTP_PROXY") + ")";
     }
 
     /**
@@ -127,16 +188,8 @@ public record ProxySettings(String httpsProxy, String httpProxy, String noProxy)
     }
 
     private static String withoutCredentials(String url) {
-        if (url == null) {
-            return null;
-        }
-        HttpUrl parsed = parse(url);
-        return parsed == null ? "<unreadable>" : parsed.newBuilder().username("").password("").build().toString();
-    }
-
-    /** A proxy URL, {@code http://} when it names no scheme; null when it cannot be read. */
-    private static HttpUrl parse(String url) {
-        return HttpUrl.parse(url.contains("://") ? url : "http://" + url);
+        HttpUrl parsed = checked("proxy", url);
+        return parsed == null ? null : parsed.newBuilder().username("").password("").build().toString();
     }
 
     boolean excluded(String host, int port) {

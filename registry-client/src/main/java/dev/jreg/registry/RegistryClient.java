@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -238,45 +239,59 @@ public final class RegistryClient {
     }
 
     /**
-     * The names of one listing ({@code tags}, {@code repositories}), read page by page. Entries
-     * that are not non-empty strings are skipped rather than failing the listing (or becoming a
-     * tag named {@code null}), and counted so that the listing ends with one warning, not one per
-     * entry.
+     * The names of one listing ({@code tags}, {@code repositories}), read page by page. A page
+     * that is not a JSON object is an error, never an empty list. Entries that are not names in
+     * distribution's grammar (null, numbers, objects, {@code ""}, a tag with a space or a control
+     * character, a repository in capitals) are skipped rather than failing the listing (or
+     * becoming a tag named {@code null}, or reaching a terminal), and counted so that the listing
+     * ends with one warning, not one per entry.
      */
     private static final class Listing {
         private final String field;
         private final String what;
+        private final Predicate<String> valid;
         private final Set<String> skippedKinds = new TreeSet<>();
         private int skipped;
 
         Listing(String field, String what) {
             this.field = field;
             this.what = what;
+            this.valid = field.equals("tags") ? Reference::isTag : Reference::isRepositoryPath;
         }
 
         /** The names of one page; a missing or null list is an empty page. */
         List<String> page(byte[] body) throws InvalidContentException {
-            JsonNode values;
+            JsonNode page;
             try {
-                JsonNode page = Json.parse(body);
-                values = page == null ? null : page.get(field);
+                page = Json.parse(body);
             } catch (IOException e) {
                 throw new InvalidContentException(field + " of " + what + " is not valid JSON", e);
             }
+            if (page == null || !page.isObject()) {
+                throw new InvalidContentException(field + " of " + what + ": the registry's answer is "
+                        + (page == null || page.isMissingNode() ? "empty" : kind(page)) + ", not a JSON object");
+            }
+            JsonNode values = page.get(field);
             if (values != null && !values.isNull() && !values.isArray()) {
                 throw new InvalidContentException(field + " of " + what + " is not a JSON array");
             }
             List<String> names = new ArrayList<>();
             for (JsonNode value : values == null ? List.<JsonNode>of() : values) {
-                if (value.isTextual() && !value.textValue().isEmpty()) {
+                if (value.isTextual() && valid.test(value.textValue())) {
                     names.add(value.textValue());
                 } else {
                     skipped++;
-                    skippedKinds.add(value.isTextual() ? "an empty string" : value.isNull() ? "null"
-                            : value.isNumber() ? "a number" : "a JSON " + value.getNodeType().name().toLowerCase(Locale.ROOT));
+                    skippedKinds.add(value.isTextual() && value.textValue().isEmpty() ? "an empty string"
+                            : value.isTextual() ? (field.equals("tags") ? "an invalid tag" : "an invalid repository name")
+                            : kind(value));
                 }
             }
             return names;
+        }
+
+        private static String kind(JsonNode value) {
+            return value.isNull() ? "null" : value.isNumber() ? "a number"
+                    : "a JSON " + value.getNodeType().name().toLowerCase(Locale.ROOT);
         }
 
         void warnSkipped(Consumer<String> notices) {

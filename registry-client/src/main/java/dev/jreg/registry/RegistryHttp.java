@@ -127,7 +127,7 @@ final class RegistryHttp {
             } catch (RegistryException e) {
                 throw e;
             } catch (IOException e) {
-                throw unreachable(registry, e);
+                throw unreachableThroughProxy(registry, apiHost, e);
             }
             hosts.put(registry, state);
         }
@@ -136,8 +136,27 @@ final class RegistryHttp {
                 : otherCredentials.computeIfAbsent(new Presented(registry, credentials), p -> pinged.withCredentials(credentials));
     }
 
-    private static UnreachableException unreachable(String registry, IOException e) {
-        return unreachable("registry " + registry, registry, e);
+    /**
+     * A registry that could not be reached; when a proxy stands between, one that refused the
+     * connection or whose name is not found is the proxy's failure, not the registry's (whose
+     * name only the proxy resolves), and is named so.
+     */
+    private UnreachableException unreachableThroughProxy(String registry, String apiHost, IOException e) {
+        HttpUrl url = HttpUrl.parse("https://" + apiHost);
+        String proxy = url == null || !causedBy(e, java.net.ConnectException.class, java.net.UnknownHostException.class)
+                ? null : options.proxy().describe(url.scheme(), url.host(), url.port());
+        return unreachable(proxy != null ? proxy + " for registry " + registry : "registry " + registry, registry, e);
+    }
+
+    private static boolean causedBy(Throwable e, Class<?>... kinds) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (Class<?> kind : kinds) {
+                if (kind.isInstance(t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -242,7 +261,7 @@ final class RegistryHttp {
         } catch (RegistryException e) {
             throw e;
         } catch (IOException e) {
-            throw unreachable(registry, e);
+            throw unreachableThroughProxy(registry, apiHost, e);
         }
     }
 

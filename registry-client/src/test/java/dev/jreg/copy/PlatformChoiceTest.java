@@ -86,9 +86,32 @@ class PlatformChoiceTest {
         assertEquals(x86.digest(), copy(PlatformSelector.only(AMD64)).top().digest());
 
         ImageIndex subset = assertInstanceOf(ImageIndex.class, copy(PlatformSelector.only(AMD64, ARM64)).top().manifest());
-        assertEquals(List.of(Platform.of("Linux", "x86_64", null), Platform.of("linux", "aarch64", "v8")),
+        assertEquals(List.of(Platform.of("linux", "amd64", null), Platform.of("linux", "arm64", null)),
                 subset.manifests().stream().map(Descriptor::platform).toList(),
-                "a new index says what each child's config says");
+                "a new index says what each child's config says, in containerd's names");
+    }
+
+    @Test
+    void aNewIndexNamesConfigPlatformsAsContainerdDoes() throws Exception {
+        ManifestBlob arm = image("linux", "aarch64", null);
+        ManifestBlob x86 = image("linux", "x86_64", null);
+        index("{\"schemaVersion\":2,\"manifests\":[" + entry(arm) + "," + entry(x86) + "]}");
+
+        String json = new String(copy(PlatformSelector.only(ARM64, AMD64)).top().bytes(), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"architecture\":\"arm64\"") && json.contains("\"architecture\":\"amd64\""), json);
+        assertFalse(json.contains("aarch64") || json.contains("x86_64"), json);
+    }
+
+    @Test
+    void aNewIndexNamesArmhfAndI386AsContainerdDoes() throws Exception {
+        ManifestBlob armhf = image("Linux", "armhf", null);
+        ManifestBlob i386 = image("linux", "i386", null);
+        index("{\"schemaVersion\":2,\"manifests\":[" + entry(armhf) + "," + entry(i386) + "]}");
+
+        ImageIndex subset = assertInstanceOf(ImageIndex.class,
+                copy(PlatformSelector.only(Platform.parse("linux/arm/v7"), Platform.parse("linux/386"))).top().manifest());
+        assertEquals(List.of(Platform.of("linux", "arm", "v7"), Platform.of("linux", "386", null)),
+                subset.manifests().stream().map(Descriptor::platform).toList());
     }
 
     @Test

@@ -2,12 +2,15 @@ package dev.jreg.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ProxySettingsTest {
     static final ProxySettings PROXY = new ProxySettings("http://secure-proxy:3128", "plain-proxy:8080",
@@ -49,5 +52,38 @@ class ProxySettingsTest {
         assertEquals("a:1", settings.httpsProxy());
         assertEquals("x", settings.noProxy());
         assertEquals(Proxy.NO_PROXY, ProxySettings.NONE.proxyFor("https", "ghcr.io", 443));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://user:secret@127.0.0.1:notaport", "http://user:secret@[bad", "http://user:secret@127.0.0.1:99999",
+        "socks5://user:secret@127.0.0.1:1080", "https://user:secret@127.0.0.1:3128", "http://user:sec%ZZret@127.0.0.1:3128",
+        "socks5h://user:secret@proxy:1080", "HTTPS://user:secret@proxy:3128", "http://user:secret%4@proxy:3128",
+        "http://user:secret@:3128", "http://user:secret@127.0.0.1:0"})
+    void anUnusableProxyIsAnErrorNamingTheVariableNeverItsCredentials(String url) {
+        for (String variable : new String[] {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ProxySettings.fromEnvironment(Map.of(variable, url)));
+            assertTrue(e.getMessage().startsWith(variable + " ") || e.getMessage().startsWith(variable + ":"), e.getMessage());
+            assertFalse(e.getMessage().contains("secret") || e.getMessage().contains("sec%"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anHttpsProxyIsRefusedRatherThanSpokenToInClearText() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ProxySettings.fromEnvironment(Map.of("HTTPS_PROXY", "https://user:secret@127.0.0.1:3128")));
+        assertTrue(e.getMessage().contains("https://") && e.getMessage().contains("clear text"), e.getMessage());
+        IllegalArgumentException socks = assertThrows(IllegalArgumentException.class,
+                () -> new ProxySettings("socks5://127.0.0.1:1080", null, null));
+        assertTrue(socks.getMessage().contains("HTTP proxies only"), socks.getMessage());
+    }
+
+    @Test
+    void validPercentEncodingsAndBareHostsAreAccepted() {
+        ProxySettings settings = ProxySettings.fromEnvironment(Map.of("HTTPS_PROXY", "http://us%3Aer:p%40ss@proxy:3128",
+                "HTTP_PROXY", "proxy:8080"));
+        assertEquals(InetSocketAddress.createUnresolved("proxy", 3128), settings.proxyFor("https", "ghcr.io", 443).address());
+        assertEquals("proxy proxy:3128 (HTTPS_PROXY)", settings.describe("https", "ghcr.io", 443));
+        assertEquals(null, settings.describe("https", "127.0.0.1", 443));
     }
 }
