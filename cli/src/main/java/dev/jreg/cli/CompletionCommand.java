@@ -23,12 +23,24 @@ final class CompletionCommand implements Callable<Integer> {
             "--format", List.of("table", "json"),
             "--platform", List.of("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386",
                     "linux/ppc64le", "linux/s390x", "linux/riscv64", "windows/amd64"));
-    /** Defined in the script: the store's names, as the user types them back. */
+    /**
+     * Defined in the script: completes the word being typed from the store's names. bash splits
+     * words at {@code :} (COMP_WORDBREAKS), so the word is read from the line itself and each match
+     * is offered from after the word's last {@code :}, as bash-completion's
+     * {@code __ltrim_colon_completions} does.
+     */
     private static final String LOCAL_IMAGES = """
 
-            # The images in the local store, as jreg images shows their names.
-            function _jreg_local_images() {
-              "${COMP_WORDS[0]}" images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null
+            # Completes the word being typed from the images in the local store.
+            function _jreg_complete_local_images() {
+              local line=${COMP_LINE:0:COMP_POINT}
+              local word=${line##*[[:space:]]}
+              local IFS=$'\\n'
+              COMPREPLY=( $(compgen -W "$("${COMP_WORDS[0]}" images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null)" -- "$word") )
+              if [[ $word == *:* && $COMP_WORDBREAKS == *:* ]]; then
+                local before=${word%"${word##*:}"}
+                COMPREPLY=( "${COMPREPLY[@]#"$before"}" )
+              fi
             }
             """;
 
@@ -73,7 +85,7 @@ final class CompletionCommand implements Callable<Integer> {
             int start = script.indexOf(function);
             int end = start < 0 ? -1 : script.indexOf("\n}\n", start);
             String body = end < 0 ? "" : script.substring(start, end);
-            String completed = body.replace("local positionals=\"\"", "local positionals=$(_jreg_local_images)");
+            String completed = body.replace("local positionals=\"\"", "_jreg_complete_local_images; return");
             if (completed.equals(body)) {
                 throw new IllegalStateException("picocli's completion script has no arguments to complete for " + command);
             }

@@ -18,8 +18,7 @@ final class FormatMixin {
 
     void declare(CommandModel command) {
         command.option("--format", templates ? "table|json|TEMPLATE" : "table|json", templates
-                ? "Output format: table (default), json, or a Go template as docker takes it, e.g. '{{.Repository}}:{{.Tag}}' "
-                        + "or 'table {{.ID}}\\t{{.Size}}'."
+                ? "Output format: table (default), json, or a Go template as docker takes it (examples below)."
                 : "Output format: table (default) or json.", v -> format = v);
     }
 

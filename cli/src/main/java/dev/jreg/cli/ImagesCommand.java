@@ -49,7 +49,12 @@ final class ImagesCommand implements Callable<Integer> {
                                 + "(after verify --repair) shows SIZE with (incomplete); pull it to fetch what is missing.",
                         "--format json prints one object per line, like docker; a template prints what it names.")
                 .aliases("ls")
-                .optionalParameter("[REPOSITORY[:TAG]]", "Only this repository, or tag; a pattern as reference= takes.",
+                .footer("",
+                        "Examples:",
+                        "  jreg images --format '{{.Repository}}:{{.Tag}}'",
+                        "  jreg images --format 'table {{.ID}}\\t{{.Size}}'",
+                        "  jreg images --filter 'reference=nginx:1.*' --filter dangling=false")
+                .optionalParameter("REPOSITORY[:TAG]", "Only this repository, or tag; a pattern as reference= takes.",
                         v -> command.repository = v)
                 .flag("-a, --all", "Show all images (jreg stores no intermediate images: the same list).", v -> { })
                 .flag("--digests", "Show manifest digests.", v -> command.digests = v)

@@ -41,6 +41,8 @@ final class JregCommand implements Runnable {
 
     private final CliContext context;
     private final Interruption interruption;
+    /** The transfer's progress display, once one is made: library lines are printed above it. */
+    private volatile LayerProgress progress;
     private final CommandSpec spec;
     private boolean debug;
     /** In the order given; picocli hands a repeated option's whole list at each occurrence. */
@@ -197,7 +199,21 @@ final class JregCommand implements Runnable {
     LayerProgress progress(boolean quiet, LayerProgress.Verbs verbs) {
         LayerProgress progress = LayerProgress.of(context, quiet, verbs);
         interruption.transfer(progress, verbs.next());
+        this.progress = progress;
         return progress;
+    }
+
+    /**
+     * Prints a line of the library's (a warning, a retry, which mirror serves) on stderr: above the
+     * progress display while one is drawn, which would otherwise draw over it.
+     */
+    void say(String line) {
+        LayerProgress shown = progress;
+        if (shown != null) {
+            shown.print(line);
+        } else {
+            context.err().println(line);
+        }
     }
 
     /** Opens the library with the global options, the config files and the environment. */
@@ -220,17 +236,17 @@ final class JregCommand implements Runnable {
         int retryCount = retries != null ? retries
                 : settings.retries() != null ? settings.retries() : RetryPolicy.DEFAULT.maxAttempts() - 1;
         RegistryOptions registry = new RegistryOptions(
-                Keychain.firstOf(DockerConfigKeychain.lookupOrder(context.env(), context.home(), context.err()::println)),
+                Keychain.firstOf(DockerConfigKeychain.lookupOrder(context.env(), context.home(), this::say)),
                 union(insecureRegistries, settings.insecureRegistries()),
                 "jreg/" + Version.number(),
                 Duration.ofSeconds(Math.min(timeoutSeconds, 30)),
                 Duration.ofSeconds(timeoutSeconds),
-                debug ? line -> context.err().println("debug: " + line) : null,
+                debug ? line -> say("debug: " + line) : null,
                 certificateRoots(),
                 ProxySettings.fromEnvironment(context.env()),
-                RetryPolicy.DEFAULT.withAttempts(retryCount + 1).withNotices(line -> context.err().println("jreg: " + line)));
+                RetryPolicy.DEFAULT.withAttempts(retryCount + 1).withNotices(line -> say("jreg: " + line)));
         return Jreg.open(new JregConfig(JregConfig.defaultStore(context.env(), context.home()), registry,
-                CopyOptions.DEFAULT_CONCURRENCY, settings, context.err()::println, quiet ? null : context.err()::println));
+                CopyOptions.DEFAULT_CONCURRENCY, settings, this::say, quiet ? null : this::say));
     }
 
     /**

@@ -191,6 +191,22 @@ final class LayerProgress implements CopyListener, AutoCloseable {
         }
     }
 
+    /**
+     * Prints a line that is not a layer's (a warning, a retry) on stderr. On a terminal it goes
+     * above the layer block, which is then drawn again below it: printed into the block, it would be
+     * drawn over at the next redraw, and if it wrapped the block would be redrawn too low.
+     */
+    synchronized void print(String line) {
+        if (terminal && !closed && drawn > 0) {
+            err.print("\033[" + drawn + "A\r\033[J" + line + "\n");
+            drawn = 0;
+            redraw(false);
+        } else {
+            err.println(line);
+            err.flush();
+        }
+    }
+
     synchronized void tick() {
         if (closed) {
             return; // a tick that waited for close() must not draw after it

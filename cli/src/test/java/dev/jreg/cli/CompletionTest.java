@@ -45,7 +45,11 @@ class CompletionTest {
 
     /** What bash completes for this command line, the last word being the one completed. */
     List<String> complete(String... words) throws Exception {
-        String line = String.join(" ", words);
+        return completeLine(String.join(" ", words), words);
+    }
+
+    /** As {@link #complete}, for a line that bash splits into other words (at {@code :}). */
+    List<String> completeLine(String line, String... words) throws Exception {
         String bash = "source '" + script + "'; COMP_WORDS=(" + quoted(words) + "); COMP_CWORD=" + (words.length - 1)
                 + "; COMP_LINE='" + line + "'; COMP_POINT=" + line.length() + "; _complete_jreg jreg '"
                 + words[words.length - 1] + "' '" + words[words.length - 2] + "' 2>/dev/null;"
@@ -74,6 +78,16 @@ class CompletionTest {
         assertEquals(List.of("nginx:1.24.0"), complete("jreg", "inspect", "n"));
         assertEquals(List.of("nginx:1.24.0"), complete("jreg", "rmi", "n"));
         assertEquals(List.of(), complete("jreg", "pull", "n"), "pull names a registry's image, not a stored one");
+    }
+
+    /**
+     * bash splits {@code library/foo/bar:} into {@code library/foo/bar} and {@code :}: the whole
+     * word is matched, and what follows its last colon offered, as bash then inserts it there.
+     */
+    @Test
+    void namesWithColonsAreCompletedAfterTheColon() throws Exception {
+        assertEquals(List.of("1"), completeLine("jreg rm library/foo/bar:", "jreg", "rm", "library/foo/bar", ":"));
+        assertEquals(List.of("1.24.0"), completeLine("jreg tag nginx:1.2", "jreg", "tag", "nginx", ":", "1.2"));
     }
 
     @Test

@@ -210,4 +210,39 @@ class LayerProgressTest {
         assertTrue(shown.get(3).startsWith(layers.get(3).digest().shortHex() + ": Downloading [ ")
                 && shown.get(3).endsWith("] 100kB/3MB") && shown.get(3).length() == 59, shown::toString);
     }
+
+    /**
+     * Lines of the library's printed during a transfer (a retry, a mirror that failed), longer
+     * than the terminal is wide: each stays, once, above the block, and no layer line is left twice.
+     */
+    @Test
+    void linesPrintedDuringTheTransferStayAboveTheBlock() {
+        List<Descriptor> layers = layers(10);
+        String notice = "jreg: GET http://127.0.0.1:5723/v2/test/many/blobs/sha256:" + "1".repeat(64)
+                + ": timed out; retrying in 1.9 s (attempt 3 of 5)";
+        StringWriter out = new StringWriter();
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), true, 80, 8, LayerProgress.Verbs.PULL, true)) {
+            progress.planned(layers);
+            progress.blobStarted(layers.get(0));
+            progress.blobProgress(layers.get(0), 1_000_000);
+            progress.tick();
+            progress.print(notice);
+            progress.blobSkipped(layers.get(5));
+            progress.tick();
+            progress.print("Mirror http://127.0.0.1:5720 failed (not found (HTTP 404)); trying 127.0.0.1:5716/test/many");
+            for (Descriptor layer : layers) {
+                progress.blobDone(layer);
+            }
+        }
+        VirtualScreen screen = render(out, 80, 8);
+        String all = String.join("", screen.everything());
+        assertTrue(all.contains(notice), all);
+        assertTrue(all.contains("Mirror http://127.0.0.1:5720 failed"), all);
+        List<String> shown = screen.everything();
+        for (Descriptor layer : layers) {
+            assertEquals(1, linesOf(shown, layer), () -> String.join("\n", shown));
+        }
+        assertTrue(all.indexOf(notice) < all.indexOf(layers.get(1).digest().shortHex() + ": Pull complete"),
+                "the line stays above the layers still in the block");
+    }
 }

@@ -293,6 +293,9 @@ final class RegistryHttp {
             } catch (RegistryException answeredInPlainHttp) {
                 throw answeredInPlainHttp;
             } catch (IOException notPlain) {
+                if (timedOut(notPlain)) {
+                    throw notPlain; // accepted and silent: TLS would wait as long again
+                }
                 return pingTls(registry, https, clients, credentials);
             }
         }
@@ -305,6 +308,11 @@ final class RegistryHttp {
             // A plain-HTTP server answers a TLS hello with text: fall back, as docker does for insecure registries.
         }
         return ping(registry, http, clients, credentials, false);
+    }
+
+    private static boolean timedOut(IOException e) {
+        return e instanceof java.net.SocketTimeoutException
+                || e instanceof RetryInterceptor.RetriesExhaustedException && e.getCause() instanceof java.net.SocketTimeoutException;
     }
 
     /**
@@ -368,7 +376,7 @@ final class RegistryHttp {
         HttpUrl url = base.resolve("/v2/");
         Request.Builder builder = new Request.Builder().url(url).header("User-Agent", options.userAgent());
         if (probingPlain) {
-            builder.tag(RetryInterceptor.Once.class, RetryInterceptor.Once.INSTANCE);
+            builder.tag(RetryInterceptor.Probe.class, RetryInterceptor.Probe.INSTANCE);
         }
         Request request = builder.build();
         try (Response response = clients.plain().newCall(request).execute()) {

@@ -27,10 +27,11 @@ final class RetryInterceptor implements Interceptor {
     private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504);
 
     /**
-     * A request tag: send once, never retry. The plain-HTTP probe of a loopback registry carries
-     * it, since a failure there only means the port speaks TLS.
+     * A request tag: retry only a timeout. The plain-HTTP probe of a loopback registry carries it:
+     * an error there only means the port speaks TLS, but a server that accepts and says nothing
+     * is as silent over TLS, and is waited for as any other.
      */
-    enum Once { INSTANCE }
+    enum Probe { INSTANCE }
 
     private final RetryPolicy policy;
     private final Consumer<String> debug;
@@ -43,23 +44,25 @@ final class RetryInterceptor implements Interceptor {
     @Override
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();
-        if (request.body() != null && request.body().isOneShot() || request.tag(Once.class) != null) {
+        if (request.body() != null && request.body().isOneShot()) {
             return chain.proceed(request);
         }
+        boolean timeoutsOnly = request.tag(Probe.class) != null;
         Instant deadline = Instant.now().plus(policy.maxTotal());
         for (int attempt = 1;; attempt++) {
             Response response;
             try {
                 response = chain.proceed(request);
             } catch (IOException e) {
-                if (!isTransient(e) || attempt >= policy.maxAttempts() || attempt >= 2 && refused(e)) {
+                if (!isTransient(e) || attempt >= policy.maxAttempts() || attempt >= 2 && refused(e)
+                        || timeoutsOnly && !(e instanceof java.net.SocketTimeoutException)) {
                     throw attempt == 1 ? e
                             : new RetriesExhaustedException(describe(request, attempt) + ": " + e.getMessage(), e, attempt);
                 }
                 pause(request, attempt, policy.backoff(attempt, ThreadLocalRandom.current()), deadline, reason(e));
                 continue;
             }
-            if (!RETRYABLE.contains(response.code()) || attempt >= policy.maxAttempts()) {
+            if (!RETRYABLE.contains(response.code()) || attempt >= policy.maxAttempts() || timeoutsOnly) {
                 return response;
             }
             Duration wait = retryAfter(response.header("Retry-After"));

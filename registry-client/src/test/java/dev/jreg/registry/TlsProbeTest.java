@@ -49,6 +49,46 @@ class TlsProbeTest {
         }
     }
 
+    /**
+     * A loopback server that accepts and never answers: the plain-HTTP probe's timeouts are
+     * retried and counted like any request's, and TLS is not tried after them, which would wait
+     * as long again.
+     */
+    @Test
+    void aSilentLoopbackServerTimesOutOverPlainHttpAloneWithTheAttemptsCounted() throws Exception {
+        List<String> debug = new CopyOnWriteArrayList<>();
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread silent = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        held.add(server.accept());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            silent.setDaemon(true);
+            silent.start();
+            List<java.time.Duration> pauses = new CopyOnWriteArrayList<>();
+            List<String> notices = new CopyOnWriteArrayList<>();
+            RegistryOptions options = new RegistryOptions(name -> Optional.empty(), Set.of(), "jreg-test", null,
+                    java.time.Duration.ofMillis(300), debug::add)
+                    .withRetry(RetryPolicy.DEFAULT.withAttempts(3).withSleeper(pauses::add).withNotices(notices::add));
+            RegistryClient client = new RegistryClient(options);
+            IOException e = assertThrows(IOException.class, () -> client.headManifest(
+                    Reference.parse("127.0.0.1:" + server.getLocalPort() + "/a:1")));
+            assertEquals("cannot reach registry 127.0.0.1:" + server.getLocalPort() + ": timed out (3 attempts)", e.getMessage());
+            assertEquals(3, held.size(), "three connections, all plain HTTP");
+            assertEquals(1, notices.size(), notices::toString);
+            assertTrue(debug.stream().noneMatch(line -> line.contains("https://")), debug::toString);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
     @Test
     void aCertificateForOtherNamesSaysWhichNames() {
         SSLPeerUnverifiedException e = new SSLPeerUnverifiedException("Hostname 127.0.0.1 not verified:\n"
