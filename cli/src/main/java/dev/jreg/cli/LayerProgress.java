@@ -159,11 +159,27 @@ final class LayerProgress implements CopyListener, AutoCloseable {
         }
     }
 
+    /** docker's word while another process downloads the same layer into the store. */
+    @Override
+    public synchronized void blobWaiting(Descriptor blob) {
+        Line line = lines.get(blob.digest().toString());
+        if (line == null) {
+            return;
+        }
+        line.status = "Waiting for another jreg process";
+        line.active = false;
+        show(line);
+    }
+
     @Override
     public synchronized void blobProgress(Descriptor blob, long bytesDone) {
         Line line = lines.get(blob.digest().toString());
         if (line != null) {
             line.done = bytesDone;
+            if (!line.active && !line.finished) {
+                line.active = true; // the process it waited for left the blob unfinished
+                line.status = verbs.active();
+            }
         }
     }
 
@@ -180,13 +196,18 @@ final class LayerProgress implements CopyListener, AutoCloseable {
         line.status = status;
         line.active = false;
         line.finished = true;
+        show(line);
+    }
+
+    /** A line's new state: the block redrawn on a terminal, else one plain line. */
+    private void show(Line line) {
         if (frozen) {
             return;
         }
         if (terminal) {
             redraw(false);
         } else {
-            err.println(line.layer.digest().shortHex() + ": " + status);
+            err.println(line.layer.digest().shortHex() + ": " + line.status);
             err.flush();
         }
     }

@@ -245,4 +245,18 @@ class LayerProgressTest {
         assertTrue(all.indexOf(notice) < all.indexOf(layers.get(1).digest().shortHex() + ": Pull complete"),
                 "the line stays above the layers still in the block");
     }
+
+    /** Another process downloading the same layer is waited for in words, not with a frozen bar. */
+    @Test
+    void aLayerAnotherProcessDownloadsSaysItWaits() {
+        StringWriter out = new StringWriter();
+        try (LayerProgress progress = new LayerProgress(new PrintWriter(out), false, 80, 24, LayerProgress.Verbs.PULL, true)) {
+            progress.planned(List.of(LAYER_A));
+            progress.blobStarted(LAYER_A);
+            progress.blobWaiting(LAYER_A);
+            progress.blobDone(LAYER_A);
+        }
+        assertEquals(LAYER_A.digest().shortHex() + ": Waiting for another jreg process\n" + LAYER_A.digest().shortHex()
+                + ": Pull complete\n", out.toString());
+    }
 }

@@ -196,6 +196,11 @@ public final class Copier {
                             return new BlobRange(new BlobStream(range.stream(), blob, source.describe(), options.listener(),
                                     range.offset()), range.offset());
                         }
+
+                        @Override
+                        public void waiting() {
+                            options.listener().blobWaiting(blob);
+                        }
                     });
                     break;
                 } catch (StoreWriteException e) {

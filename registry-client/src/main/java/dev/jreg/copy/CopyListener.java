@@ -34,6 +34,10 @@ public interface CopyListener {
     default void blobStarted(Descriptor blob) {
     }
 
+    /** The sink waits for another writer of this blob (another process pulling it into the same store). */
+    default void blobWaiting(Descriptor blob) {
+    }
+
     /** Bytes of this blob transferred so far. */
     default void blobProgress(Descriptor blob, long bytesDone) {
     }

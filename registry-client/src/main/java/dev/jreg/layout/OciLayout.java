@@ -160,7 +160,7 @@ public final class OciLayout {
     public void putBlob(Descriptor descriptor, BlobSource content) throws IOException {
         Digest digest = descriptor.digest();
         String base = digest.algorithm() + "-" + digest.hex();
-        try (Closeable writer = StoreLock.of(ingest.resolve(base + ".lock")).exclusive()) {
+        try (Closeable writer = StoreLock.of(ingest.resolve(base + ".lock")).exclusive(content::waiting)) {
             if (hasBlob(descriptor)) {
                 return;
             }

@@ -76,15 +76,10 @@ final class StoreLock {
         };
     }
 
-    /** {@link #exclusive(Runnable)}, waiting without a word (one blob's writer waits for another). */
-    Closeable exclusive() throws IOException {
-        return exclusive(() -> { });
-    }
-
     /**
-     * Held while collecting garbage; waits until no copy runs anywhere.
+     * Held while collecting garbage, or writing one blob; waits until no other holder runs anywhere.
      *
-     * @param waiting run once, before the first wait, when a copy is running
+     * @param waiting run once, before the first wait, when another holds it
      */
     Closeable exclusive(Runnable waiting) throws IOException {
         boolean[] told = {false};

@@ -16,4 +16,11 @@ public interface BlobSource {
     default BlobRange openFrom(long offset) throws IOException {
         return new BlobRange(open(), 0);
     }
+
+    /**
+     * Told once when the sink waits for another writer of the same blob (another process
+     * downloading it into the same store) before it can take the blob from there or write it.
+     */
+    default void waiting() {
+    }
 }

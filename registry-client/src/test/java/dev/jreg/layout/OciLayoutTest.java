@@ -53,6 +53,46 @@ class OciLayoutTest {
         assertTrue(Files.isDirectory(root.resolve("blobs/sha256")));
     }
 
+    /**
+     * A writer that finds another writing the same blob says it waits, once, then takes the blob
+     * the other stored without reading its own source.
+     */
+    @Test
+    void aWriterThatWaitsForAnotherSaysSo() throws Exception {
+        OciLayout layout = OciLayout.open(root);
+        byte[] bytes = "a layer two pulls want".getBytes(StandardCharsets.UTF_8);
+        Descriptor d = blob(bytes);
+        java.io.Closeable other = StoreLock.of(root.resolve("ingest/sha256-" + d.digest().hex() + ".lock"))
+                .exclusive(() -> { });
+        java.util.concurrent.CountDownLatch waited = new java.util.concurrent.CountDownLatch(1);
+        List<String> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> writer = pool.submit(() -> {
+                layout.putBlob(d, new dev.jreg.store.BlobSource() {
+                    @Override
+                    public InputStream open() {
+                        opened.add("open");
+                        return new ByteArrayInputStream(bytes);
+                    }
+
+                    @Override
+                    public void waiting() {
+                        waited.countDown();
+                    }
+                });
+                return null;
+            });
+            assertTrue(waited.await(30, java.util.concurrent.TimeUnit.SECONDS), "the waiting writer said nothing");
+            Files.write(root.resolve("blobs/sha256/" + d.digest().hex()), bytes); // what the other writer stored
+            other.close();
+            writer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(List.of(), opened, "the blob was there once the wait ended");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void verifiedBlobLandsUnderItsDigest() throws Exception {
         OciLayout layout = OciLayout.open(root);

@@ -32,7 +32,7 @@ class StoreLockTest {
     void waitingForAnotherProcessNeverLooksLikeADeadlockToTheKernel() throws Exception {
         Path x = dir.resolve("x.lock");
         Path y = dir.resolve("y.lock");
-        Closeable holdingY = StoreLock.of(y).exclusive();
+        Closeable holdingY = StoreLock.of(y).exclusive(() -> { });
         Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), LockTwoFiles.class.getName(), x.toString(), y.toString())
                 .redirectErrorStream(true)
@@ -40,7 +40,7 @@ class StoreLockTest {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("holding x", out.readLine());
             CompletableFuture<Void> wantsX = CompletableFuture.runAsync(() -> {
-                try (Closeable lock = StoreLock.of(x).exclusive()) {
+                try (Closeable lock = StoreLock.of(x).exclusive(() -> { })) {
                     // taken once the other process is done
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -70,7 +70,7 @@ class StoreLockTest {
             }
         }).get(30, TimeUnit.SECONDS);
         CompletableFuture<Void> collecting = CompletableFuture.runAsync(() -> {
-            try (Closeable exclusive = lock.exclusive()) {
+            try (Closeable exclusive = lock.exclusive(() -> { })) {
                 // runs once no copy holds the store
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
