@@ -2,6 +2,7 @@ package dev.jreg.cli;
 
 import dev.jreg.copy.CopyListener;
 import dev.jreg.model.Descriptor;
+import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Reference;
 import java.io.PrintWriter;
 import java.util.Comparator;
@@ -64,6 +65,7 @@ final class LayerProgress implements CopyListener, AutoCloseable {
     /** Layers, from the top, printed in their final state and never redrawn. */
     private int kept;
     private boolean closed;
+    private String heading;
     /** Stopped as it was, the process ending: nothing more is printed. */
     private boolean frozen;
 
@@ -124,6 +126,20 @@ final class LayerProgress implements CopyListener, AutoCloseable {
             return size >= least ? size : otherwise;
         } catch (NumberFormatException e) {
             return otherwise;
+        }
+    }
+
+    /** A line printed once the source has named the image, before the layers' lines. */
+    synchronized void heading(String line) {
+        heading = line;
+    }
+
+    @Override
+    public synchronized void resolved(ManifestBlob top) {
+        if (shown && heading != null) {
+            err.println(heading);
+            err.flush();
+            heading = null;
         }
     }
 

@@ -89,13 +89,11 @@ final class PullCommand implements Callable<Integer>, MovesBlobs {
     private void pull(Jreg jreg, Reference reference, PlatformSelector selector) throws IOException {
         CliContext context = root.context();
         PrintWriter err = context.err();
-        if (!quiet) {
-            err.println((reference.tag() != null ? reference.tag() : reference.digest().toString())
-                    + ": Pulling from " + reference.repository());
-            err.flush();
-        }
         CopyResult result;
         try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.PULL)) {
+            // As docker, once the registry has answered: not before a connection that may fail.
+            progress.heading((reference.tag() != null ? reference.tag() : reference.digest().toString())
+                    + ": Pulling from " + reference.repository());
             result = jreg.pull(reference, new CopyOptions(selector, jreg.config().concurrency(), progress));
         }
         if (!quiet) {

@@ -146,6 +146,9 @@ class CommandLineTest {
         assertEquals("jreg: cannot reach registry 127.0.0.1:1: Connection refused\n", result.err());
         Cli.Result retried = run("pull", "-q", "127.0.0.1:1/app:1");
         assertEquals("jreg: cannot reach registry 127.0.0.1:1: Connection refused (2 attempts)\n", retried.err());
+        Cli.Result unquiet = run("pull", "127.0.0.1:1/app:1");
+        assertEquals("jreg: cannot reach registry 127.0.0.1:1: Connection refused (2 attempts)\n", unquiet.err(),
+                "docker's Pulling from line comes once the registry has answered");
     }
 
     @Test
