@@ -37,7 +37,8 @@ final class VerifyCommand implements Callable<Integer>, MovesBlobs {
             out.println("Incomplete image: " + name + (repair ? " (kept: pull it to fetch what is missing)" : ""));
         }
         out.println("Checked " + report.blobsChecked() + " blobs: " + (report.clean() ? "store is clean"
-                : report.corrupt().size() + " corrupt, " + report.incomplete().size() + " incomplete"
+                : report.corrupt().size() + " corrupt; " + report.incomplete().size()
+                        + (report.incomplete().size() == 1 ? " image" : " images") + " incomplete"
                         + (repair ? " (repaired)" : "")));
         return report.clean() || repair ? ExitCodes.OK : ExitCodes.DIGEST_MISMATCH;
     }
