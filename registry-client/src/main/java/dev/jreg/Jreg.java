@@ -6,6 +6,7 @@ import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.ImageReader;
 import dev.jreg.copy.Parallel;
+import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.ErrorCode;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.NoMatchingPlatformException;
@@ -391,9 +392,18 @@ public final class Jreg {
     public long contentSize(Collection<LocalImage> images) throws IOException {
         Set<Digest> blobs = new HashSet<>();
         for (LocalImage image : images) {
-            blobs.addAll(store.blobsOf(image.manifest()));
+            blobs.addAll(reachable(image.manifest()));
         }
         return sizeOf(blobs);
+    }
+
+    /** The stored blobs a name reaches; of a damaged manifest, which cannot be followed, only itself. */
+    private Set<Digest> reachable(Descriptor entry) throws IOException {
+        try {
+            return store.blobsOf(entry);
+        } catch (DigestMismatchException damaged) {
+            return Set.of(entry.digest());
+        }
     }
 
     private long sizeOf(Set<Digest> blobs) {
@@ -555,16 +565,24 @@ public final class Jreg {
 
     private LocalImage describe(Reference reference, Descriptor entry) throws IOException {
         boolean complete = store.isComplete(entry);
-        long size = sizeOf(store.blobsOf(entry));
+        long size = sizeOf(reachable(entry));
         try {
             return describe(reference, entry, size, complete);
+        } catch (DigestMismatchException damaged) {
+            // Listed, not fatal: one damaged image must not hide the others.
+            return unread(reference, entry, size, complete, true);
         } catch (IOException missing) {
             if (complete) {
                 throw missing;
             }
             // A missing manifest or config cannot be read: shown without them until a pull restores them.
-            return new LocalImage(reference, entry, LocalNames.imageId(store, entry), null, null, null, null, size, false);
+            return unread(reference, entry, size, false, false);
         }
+    }
+
+    private LocalImage unread(Reference reference, Descriptor entry, long size, boolean complete, boolean damaged) {
+        return new LocalImage(reference, entry, LocalNames.imageId(store, entry), null, null, null, null, size, complete,
+                damaged);
     }
 
     private LocalImage describe(Reference reference, Descriptor entry, long size, boolean complete) throws IOException {
@@ -577,11 +595,11 @@ public final class Jreg {
             Optional<Descriptor> shown = reader.select(present, Platform.host())
                     .or(() -> present.stream().filter(d -> !d.isAttestation()).findFirst());
             if (shown.isEmpty()) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size, complete);
+                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size, complete, false);
             }
             ManifestBlob child = reader.child(shown.get());
             if (!(child.manifest() instanceof ImageManifest m)) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size, complete);
+                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size, complete, false);
             }
             image = m;
         } else {
@@ -589,6 +607,7 @@ public final class Jreg {
         }
         ImageConfig imageConfig = reader.config(image);
         return new LocalImage(reference, entry, id, imageConfig.platform(), image.effectiveArtifactType(),
-                imageConfig.created(), imageConfig.config() == null ? null : imageConfig.config().labels(), size, complete);
+                imageConfig.created(), imageConfig.config() == null ? null : imageConfig.config().labels(), size, complete,
+                false);
     }
 }

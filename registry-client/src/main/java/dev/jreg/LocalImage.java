@@ -22,9 +22,13 @@ import java.util.Map;
  *     layers, of every platform an index stored whole holds, each blob once: docker's content size
  * @param complete false when a blob the name reaches is missing or of the wrong size (after
  *     {@code verify --repair} deleted a corrupt one); a pull of the name fetches it again
+ * @param damaged true when the manifest or config the name reaches hashes to another digest than
+ *     its own; then platform, created and labels are unknown (null), and {@code verify --repair}
+ *     removes the blob so that a pull can fetch it again
  */
 public record LocalImage(Reference reference, Descriptor manifest, Digest imageId, Platform platform,
-        String artifactType, String created, Map<String, String> labels, long size, boolean complete) {
+        String artifactType, String created, Map<String, String> labels, long size, boolean complete,
+        boolean damaged) {
     /** Copies the labels. */
     public LocalImage {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
