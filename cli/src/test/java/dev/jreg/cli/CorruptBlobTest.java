@@ -159,4 +159,44 @@ class CorruptBlobTest {
         assertEquals(r + "/corrupt/app:1 true 2024-01-02T03:04:05Z\n",
                 ok("images", "--format", "{{.Repository}}:{{.Tag}} {{.Complete}} {{.CreatedAt}}").out());
     }
+
+    private static String incomplete(Digest blob) {
+        return " is incomplete: blob " + blob + " is missing from the local store; pull it again to fetch what is missing\n";
+    }
+
+    @Test
+    void pushAndCopyOfAnIncompleteImageSayWhatIsMissingWithExit3() throws Exception {
+        ok("pull", "-q", r + "/corrupt/app:1");
+        String target = other.hostPort() + "/pushed/app";
+        ok("tag", r + "/corrupt/app:1", target + ":1");
+        flipByte(top.descriptor().digest());
+        ok("verify", "--repair");
+
+        Cli.Result push = run("push", target + ":1");
+        assertEquals(3, push.exitCode(), push::toString);
+        String line = push.err().lines().reduce((a, b) -> b).orElseThrow() + "\n";
+        assertTrue(line.startsWith("jreg: local:" + target), push::toString);
+        assertTrue(line.endsWith(incomplete(top.descriptor().digest())), push::toString);
+        assertFalse(push.err().contains(store.toString()), "no path: " + push);
+
+        Cli.Result copy = run("copy", "local:" + target + ":1", "oci:" + dir.resolve("copied") + ":app");
+        assertEquals(3, copy.exitCode(), copy::toString);
+        assertTrue(copy.err().endsWith(incomplete(top.descriptor().digest())), copy::toString);
+        assertFalse(copy.err().contains(store.toString()), "no path: " + copy);
+    }
+
+    @Test
+    void pushOfAnImageWhoseConfigIsMissingSaysSoWithExit3() throws Exception {
+        ok("pull", "-q", r + "/corrupt/app:1");
+        Descriptor named = OciLayout.open(store).lookup(Reference.parse(r + "/corrupt/app:1")).orElseThrow();
+        Digest config = ((ImageManifest) OciLayout.open(store).readManifest(named).manifest()).config().digest();
+        String target = other.hostPort() + "/config/app";
+        ok("tag", r + "/corrupt/app:1", target + ":1");
+        flipByte(config);
+        ok("verify", "--repair");
+
+        Cli.Result push = run("push", target + ":1");
+        assertEquals(3, push.exitCode(), push::toString);
+        assertTrue(push.err().endsWith(incomplete(config)), push::toString);
+    }
 }
