@@ -530,6 +530,22 @@ public final class Jreg {
         return name != null ? Reference.parse(name) : Reference.parse(text);
     }
 
+    /**
+     * Every name in the local store that text selects, in the order they were stored: itself for
+     * a stored name, every name of a digest or image ID (full, {@code sha256:}, or a unique
+     * prefix); empty when nothing is named so.
+     *
+     * @throws dev.jreg.error.InvalidReferenceException for a prefix of several image IDs
+     */
+    public List<Reference> localNames(String text) throws IOException {
+        try {
+            return new LocalNames(store).select(text).stream()
+                    .flatMap(d -> Reference.tryParse(d.annotations().get(Descriptor.REF_NAME)).stream()).toList();
+        } catch (NotFoundException notNamed) {
+            return List.of();
+        }
+    }
+
     private Descriptor findLocal(String source) throws IOException {
         List<Descriptor> matches;
         try {

@@ -106,6 +106,30 @@ class LocalNamesTest {
     }
 
     @Test
+    void pushOfAnIdNamedInSeveralRepositoriesIsRefusedAndListsTheNames() throws Exception {
+        Digest id = image("localhost:5717/test/small:1", 30);
+        ok("tag", "localhost:5717/test/small:1", "localhost:5717/test/small:2");
+        ok("tag", "localhost:5717/test/small:1", "localhost:5718/other:1");
+        ok("tag", "localhost:5717/test/small:1", "foo:1");
+        String expected = "jreg: image %s is named in several repositories (localhost:5717/test/small:1, "
+                + "localhost:5717/test/small:2, localhost:5718/other:1, foo:1); push it by name\n";
+        for (String text : List.of(id.shortHex().substring(0, 4), id.toString())) {
+            Cli.Result push = jreg("push", "--retries", "0", text);
+            assertEquals(2, push.exitCode(), push::toString);
+            assertEquals(String.format(expected, text), push.err());
+            assertEquals("", push.out());
+        }
+    }
+
+    @Test
+    void pushOfAnIdNamedInOneRepositoryPushesThere() throws Exception {
+        Digest id = image("localhost:1/one:1", 31);
+        ok("tag", "localhost:1/one:1", "localhost:1/one:2");
+        Cli.Result push = jreg("push", "--retries", "0", id.shortHex());
+        assertTrue(push.err().startsWith("The push refers to repository [localhost:1/one]"), push::toString);
+    }
+
+    @Test
     void anAmbiguousPrefixIsAnErrorThatSaysSo() throws Exception {
         Map<Character, List<Digest>> byFirst = new HashMap<>();
         // 17 images: two IDs share their first hex digit, whatever the hashes are.
