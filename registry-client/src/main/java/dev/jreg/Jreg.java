@@ -329,7 +329,8 @@ public final class Jreg {
      * Removes names from the local store, docker's way ({@code docker rmi}), then deletes every
      * blob no remaining name reaches, unless a copy into the store is running (it may be about to
      * name those blobs): then they stay for {@link #prune}, and the result says so. Each argument
-     * is resolved on its own; what fails is reported in the result and the rest is removed.
+     * is resolved on its own; what fails is reported in the result (a name not found with the tags
+     * stored after the removals) and the rest is removed.
      * {@code nginx} is {@code nginx:latest}; {@code name@digest} removes that repository's names
      * of the digest; a digest or image ID (or a unique prefix) removes every name of it, refused
      * without {@code force} when they span several repositories, as docker refuses.
@@ -361,7 +362,25 @@ public final class Jreg {
         }
         Optional<GarbageCollection> collected = untagged.isEmpty() ? Optional.of(GarbageCollection.NOTHING)
                 : store.collectGarbageIfIdle();
-        return new RemoveResult(untagged, collected, failures);
+        return new RemoveResult(untagged, collected, untagged.isEmpty() ? failures : afterRemoval(failures));
+    }
+
+    /** A name not found is reported with the tags stored once the others are removed, not before. */
+    private List<RemoveResult.Failure> afterRemoval(List<RemoveResult.Failure> failures) throws IOException {
+        LocalNames now = new LocalNames(store);
+        List<RemoveResult.Failure> updated = new ArrayList<>();
+        for (RemoveResult.Failure failure : failures) {
+            RemoveResult.Failure reported = failure;
+            if (failure.error() instanceof NotFoundException) {
+                try {
+                    now.select(failure.name());
+                } catch (NotFoundException stillAbsent) {
+                    reported = new RemoveResult.Failure(failure.name(), stillAbsent);
+                }
+            }
+            updated.add(reported);
+        }
+        return updated;
     }
 
     /**

@@ -183,6 +183,22 @@ class LocalNamesTest {
     }
 
     @Test
+    void rmNamesTheTagsStoredAfterItsRemovals() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            image("foo:" + i, 40 + i);
+        }
+        Cli.Result rm = jreg("rm", "foo:1", "nosuch:1", "foo:9", "foo:2");
+        assertEquals(1, rm.exitCode(), rm::toString);
+        assertTrue(rm.out().startsWith("Untagged: foo:1\nUntagged: foo:2\n"), rm::toString);
+        assertEquals("jreg: no such image in the local store: nosuch:1\n"
+                + "jreg: no such image in the local store: foo:9 (stored: foo:3, foo:4, foo:5)\n", rm.err());
+
+        Cli.Result bare = jreg("rm", "foo:3", "foo", "foo:4", "foo:5");
+        assertEquals(1, bare.exitCode(), bare::toString);
+        assertEquals("jreg: no such image in the local store: foo:latest\n", bare.err(), "no tags of foo are left");
+    }
+
+    @Test
     void rmOfAnIdInSeveralRepositoriesNeedsForce() throws Exception {
         Digest id = image("a:1", 9);
         ok("tag", "a:1", "b:1");
