@@ -101,6 +101,20 @@ class ImagesListingTest {
     }
 
     @Test
+    void anUnclosedActionIsAUsageErrorBeforeAnyRow() {
+        Map<String, String> unclosed = new LinkedHashMap<>();
+        unclosed.put("{{.Tag}", "{{.Tag}");
+        unclosed.put("{{.Repository}}:{{.Tag", "{{.Tag");
+        unclosed.put("table {{.ID}}\\t{{json .", "{{json .");
+        unclosed.forEach((format, rest) -> {
+            Cli.Result result = jreg("images", "--format", format);
+            assertEquals(2, result.exitCode(), result::toString);
+            assertEquals("jreg: --format: unclosed action: " + rest + " has no closing }}\n", result.err());
+            assertEquals("", result.out());
+        });
+    }
+
+    @Test
     void aRepositoryArgumentListsItsTagsOrOneTag() {
         assertEquals("nginx:1.25.0\nnginx:1.24.0\n", ok("images", "--format", "{{.Repository}}:{{.Tag}}", "nginx").out());
         assertEquals("nginx:1.24.0\n", ok("images", "--format", "{{.Repository}}:{{.Tag}}", "nginx:1.24.0").out());
