@@ -129,6 +129,39 @@ class LocalNamesTest {
         assertTrue(push.err().startsWith("The push refers to repository [localhost:1/one]"), push::toString);
     }
 
+    /** Flips one byte of a stored blob: same size, other bytes. */
+    private void flipByte(Digest blob) throws Exception {
+        Path file = store.resolve("blobs/sha256").resolve(blob.hex());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x01;
+        file.toFile().setWritable(true);
+        Files.write(file, bytes);
+    }
+
+    @Test
+    void damageAndMissingBlobsNameTheImageWithItsTag() throws Exception {
+        TestImages.Layer layer = TestImages.layer(50, 1000);
+        TestImages.writeImage(OciLayout.open(store), Reference.parse("foo:1"), AMD64, List.of(layer));
+        flipByte(layer.descriptor().digest());
+        Cli.Result copy = jreg("copy", "local:foo:1", "oci:" + scratch + ":x");
+        assertEquals(6, copy.exitCode(), copy::toString);
+        assertTrue(copy.err().lines().reduce((a, b) -> b).orElseThrow()
+                .startsWith("jreg: blob " + layer.descriptor().digest() + " from local:foo:1 is damaged: "), copy::toString);
+
+        ok("verify", "--repair");
+        Cli.Result missing = jreg("copy", "local:foo:1", "oci:" + scratch + ":x");
+        assertEquals(3, missing.exitCode(), missing::toString);
+        assertTrue(missing.err().endsWith("\njreg: local:foo:1 is incomplete: blob " + layer.descriptor().digest()
+                + " is missing from the local store; pull it again to fetch what is missing\n"), missing::toString);
+
+        Digest id = image("localhost:5000/team/app:2", 51);
+        flipByte(id);
+        Cli.Result inspect = jreg("inspect", "--local", "localhost:5000/team/app:2");
+        assertEquals(6, inspect.exitCode(), inspect::toString);
+        assertTrue(inspect.err().lines().reduce((a, b) -> b).orElseThrow()
+                .startsWith("jreg: blob " + id + " from local:localhost:5000/team/app:2 is damaged: "), inspect::toString);
+    }
+
     @Test
     void anAmbiguousPrefixIsAnErrorThatSaysSo() throws Exception {
         Map<Character, List<Digest>> byFirst = new HashMap<>();

@@ -625,7 +625,7 @@ public final class OciLayout {
      * image named {@code reference.withTag(t)}; a digest is read directly.
      */
     public ImageSource source(Reference reference) {
-        return new LayoutSource(this, "local:" + reference.name(),
+        return new LayoutSource(this, "local:" + reference.familiar(),
                 "run `jreg verify --repair` to remove it, then pull the image again",
                 "the local store; pull it again to fetch what is missing", tag -> reference.withTag(tag).toString());
     }
