@@ -616,8 +616,8 @@ public final class Jreg {
     }
 
     private LocalImage unread(Reference reference, Descriptor entry, long size, boolean complete, boolean damaged) {
-        return new LocalImage(reference, entry, LocalNames.imageId(store, entry), null, null, null, null, size, complete,
-                damaged);
+        return new LocalImage(reference, entry, LocalNames.imageId(store, entry), List.of(), null, null, null, size,
+                complete, damaged);
     }
 
     private LocalImage describe(Reference reference, Descriptor entry, long size, boolean complete) throws IOException {
@@ -625,23 +625,35 @@ public final class Jreg {
         ImageReader reader = new ImageReader(store.source(reference));
         ImageManifest image;
         Digest id = LocalNames.imageId(store, entry);
+        List<Platform> platforms = new ArrayList<>();
         if (blob.manifest() instanceof ImageIndex index) {
             List<Descriptor> present = index.manifests().stream().filter(store::hasBlob).toList();
+            for (Descriptor child : present) {
+                Platform platform = child.isAttestation() ? null : reader.platformOf(child);
+                if (platform != null && !platforms.contains(platform)) {
+                    platforms.add(platform);
+                }
+            }
             Optional<Descriptor> shown = reader.select(present, Platform.host())
                     .or(() -> present.stream().filter(d -> !d.isAttestation()).findFirst());
             if (shown.isEmpty()) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size, complete, false);
+                return new LocalImage(reference, entry, blob.digest(), platforms, null, null, null, size, complete,
+                        false);
             }
             ManifestBlob child = reader.child(shown.get());
             if (!(child.manifest() instanceof ImageManifest m)) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size, complete, false);
+                return new LocalImage(reference, entry, blob.digest(), platforms, null, null, null, size, complete,
+                        false);
             }
             image = m;
         } else {
             image = (ImageManifest) blob.manifest();
         }
         ImageConfig imageConfig = reader.config(image);
-        return new LocalImage(reference, entry, id, imageConfig.platform(), image.effectiveArtifactType(),
+        if (platforms.isEmpty() && imageConfig.platform() != null) {
+            platforms.add(imageConfig.platform());
+        }
+        return new LocalImage(reference, entry, id, platforms, image.effectiveArtifactType(),
                 imageConfig.created(), imageConfig.config() == null ? null : imageConfig.config().labels(), size, complete,
                 false);
     }

@@ -4,6 +4,7 @@ import dev.jreg.Jreg;
 import dev.jreg.LocalImage;
 import dev.jreg.error.NotFoundException;
 import dev.jreg.model.Json;
+import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -154,7 +155,9 @@ final class ImagesCommand implements Callable<Integer> {
         fields.put("ID", image.imageId().toString());
         fields.put("Reference", image.reference().toString());
         fields.put("MediaType", image.manifest().mediaType().value());
-        fields.put("Platform", image.platform() != null ? image.platform().toString() : null);
+        // Every platform an index stored whole holds, comma-separated as tags --details shows them.
+        fields.put("Platform", image.platforms().isEmpty() ? null
+                : String.join(",", image.platforms().stream().map(Platform::toString).toList()));
         fields.put("ArtifactType", image.artifactType());
         fields.put("CreatedAt", image.created());
         fields.put("CreatedSince", Sizes.ago(image.created(), now));

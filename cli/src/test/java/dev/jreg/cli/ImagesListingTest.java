@@ -255,4 +255,21 @@ class ImagesListingTest {
                 && l.endsWith(" (damaged)")), table::toString);
         assertEquals(3, ok("images", "-q").out().lines().count());
     }
+
+    @Test
+    void anIndexStoredWholeShowsEveryPlatform() throws Exception {
+        Map<Platform, List<TestImages.Layer>> platforms = new LinkedHashMap<>();
+        platforms.put(AMD64, List.of(TestImages.layer(20, 1000)));
+        platforms.put(ARM64, List.of(TestImages.layer(21, 1000)));
+        TestImages.writeIndex(OciLayout.open(store), Reference.parse("localhost/two:1"), platforms);
+        platforms.put(Platform.of("linux", "arm", "v7"), List.of(TestImages.layer(22, 1000)));
+        TestImages.writeIndex(OciLayout.open(store), Reference.parse("localhost/three:1"), platforms);
+
+        JsonNode two = Json.parse(ok("images", "--format", "json", "localhost/two").out());
+        assertEquals("linux/amd64,linux/arm64", two.path("Platform").asText());
+        assertEquals("linux/amd64,linux/arm64,linux/arm/v7\n",
+                ok("images", "--format", "{{.Platform}}", "localhost/three").out());
+        assertEquals("linux/amd64\n", ok("images", "--format", "{{.Platform}}", "nginx:1.24.0").out(),
+                "an image: its one platform");
+    }
 }
