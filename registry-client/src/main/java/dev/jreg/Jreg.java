@@ -6,6 +6,7 @@ import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.ImageReader;
 import dev.jreg.copy.Parallel;
+import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.ErrorCode;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.NoMatchingPlatformException;
@@ -328,7 +329,8 @@ public final class Jreg {
      * Removes names from the local store, docker's way ({@code docker rmi}), then deletes every
      * blob no remaining name reaches, unless a copy into the store is running (it may be about to
      * name those blobs): then they stay for {@link #prune}, and the result says so. Each argument
-     * is resolved on its own; what fails is reported in the result and the rest is removed.
+     * is resolved on its own; what fails is reported in the result (a name not found with the tags
+     * stored after the removals) and the rest is removed.
      * {@code nginx} is {@code nginx:latest}; {@code name@digest} removes that repository's names
      * of the digest; a digest or image ID (or a unique prefix) removes every name of it, refused
      * without {@code force} when they span several repositories, as docker refuses.
@@ -360,7 +362,25 @@ public final class Jreg {
         }
         Optional<GarbageCollection> collected = untagged.isEmpty() ? Optional.of(GarbageCollection.NOTHING)
                 : store.collectGarbageIfIdle();
-        return new RemoveResult(untagged, collected, failures);
+        return new RemoveResult(untagged, collected, untagged.isEmpty() ? failures : afterRemoval(failures));
+    }
+
+    /** A name not found is reported with the tags stored once the others are removed, not before. */
+    private List<RemoveResult.Failure> afterRemoval(List<RemoveResult.Failure> failures) throws IOException {
+        LocalNames now = new LocalNames(store);
+        List<RemoveResult.Failure> updated = new ArrayList<>();
+        for (RemoveResult.Failure failure : failures) {
+            RemoveResult.Failure reported = failure;
+            if (failure.error() instanceof NotFoundException) {
+                try {
+                    now.select(failure.name());
+                } catch (NotFoundException stillAbsent) {
+                    reported = new RemoveResult.Failure(failure.name(), stillAbsent);
+                }
+            }
+            updated.add(reported);
+        }
+        return updated;
     }
 
     /**
@@ -391,9 +411,18 @@ public final class Jreg {
     public long contentSize(Collection<LocalImage> images) throws IOException {
         Set<Digest> blobs = new HashSet<>();
         for (LocalImage image : images) {
-            blobs.addAll(store.blobsOf(image.manifest()));
+            blobs.addAll(reachable(image.manifest()));
         }
         return sizeOf(blobs);
+    }
+
+    /** The stored blobs a name reaches; of a damaged manifest, which cannot be followed, only itself. */
+    private Set<Digest> reachable(Descriptor entry) throws IOException {
+        try {
+            return store.blobsOf(entry);
+        } catch (DigestMismatchException damaged) {
+            return Set.of(entry.digest());
+        }
     }
 
     private long sizeOf(Set<Digest> blobs) {
@@ -520,6 +549,22 @@ public final class Jreg {
         return name != null ? Reference.parse(name) : Reference.parse(text);
     }
 
+    /**
+     * Every name in the local store that text selects, in the order they were stored: itself for
+     * a stored name, every name of a digest or image ID (full, {@code sha256:}, or a unique
+     * prefix); empty when nothing is named so.
+     *
+     * @throws dev.jreg.error.InvalidReferenceException for a prefix of several image IDs
+     */
+    public List<Reference> localNames(String text) throws IOException {
+        try {
+            return new LocalNames(store).select(text).stream()
+                    .flatMap(d -> Reference.tryParse(d.annotations().get(Descriptor.REF_NAME)).stream()).toList();
+        } catch (NotFoundException notNamed) {
+            return List.of();
+        }
+    }
+
     private Descriptor findLocal(String source) throws IOException {
         List<Descriptor> matches;
         try {
@@ -555,16 +600,24 @@ public final class Jreg {
 
     private LocalImage describe(Reference reference, Descriptor entry) throws IOException {
         boolean complete = store.isComplete(entry);
-        long size = sizeOf(store.blobsOf(entry));
+        long size = sizeOf(reachable(entry));
         try {
             return describe(reference, entry, size, complete);
+        } catch (DigestMismatchException damaged) {
+            // Listed, not fatal: one damaged image must not hide the others.
+            return unread(reference, entry, size, complete, true);
         } catch (IOException missing) {
             if (complete) {
                 throw missing;
             }
             // A missing manifest or config cannot be read: shown without them until a pull restores them.
-            return new LocalImage(reference, entry, LocalNames.imageId(store, entry), null, null, null, null, size, false);
+            return unread(reference, entry, size, false, false);
         }
+    }
+
+    private LocalImage unread(Reference reference, Descriptor entry, long size, boolean complete, boolean damaged) {
+        return new LocalImage(reference, entry, LocalNames.imageId(store, entry), List.of(), null, null, null, size,
+                complete, damaged);
     }
 
     private LocalImage describe(Reference reference, Descriptor entry, long size, boolean complete) throws IOException {
@@ -572,23 +625,36 @@ public final class Jreg {
         ImageReader reader = new ImageReader(store.source(reference));
         ImageManifest image;
         Digest id = LocalNames.imageId(store, entry);
+        List<Platform> platforms = new ArrayList<>();
         if (blob.manifest() instanceof ImageIndex index) {
             List<Descriptor> present = index.manifests().stream().filter(store::hasBlob).toList();
+            for (Descriptor child : present) {
+                Platform platform = child.isAttestation() ? null : reader.platformOf(child);
+                if (platform != null && !platforms.contains(platform)) {
+                    platforms.add(platform);
+                }
+            }
             Optional<Descriptor> shown = reader.select(present, Platform.host())
                     .or(() -> present.stream().filter(d -> !d.isAttestation()).findFirst());
             if (shown.isEmpty()) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size, complete);
+                return new LocalImage(reference, entry, blob.digest(), platforms, null, null, null, size, complete,
+                        false);
             }
             ManifestBlob child = reader.child(shown.get());
             if (!(child.manifest() instanceof ImageManifest m)) {
-                return new LocalImage(reference, entry, blob.digest(), null, null, null, null, size, complete);
+                return new LocalImage(reference, entry, blob.digest(), platforms, null, null, null, size, complete,
+                        false);
             }
             image = m;
         } else {
             image = (ImageManifest) blob.manifest();
         }
         ImageConfig imageConfig = reader.config(image);
-        return new LocalImage(reference, entry, id, imageConfig.platform(), image.effectiveArtifactType(),
-                imageConfig.created(), imageConfig.config() == null ? null : imageConfig.config().labels(), size, complete);
+        if (platforms.isEmpty() && imageConfig.platform() != null) {
+            platforms.add(imageConfig.platform());
+        }
+        return new LocalImage(reference, entry, id, platforms, image.effectiveArtifactType(),
+                imageConfig.created(), imageConfig.config() == null ? null : imageConfig.config().labels(), size, complete,
+                false);
     }
 }

@@ -5,6 +5,7 @@ import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,7 +14,8 @@ import java.util.Map;
  * @param reference the full name
  * @param manifest the named manifest or index
  * @param imageId the config digest of the image shown (docker's IMAGE ID), or the index digest
- * @param platform platform of the image shown, or null when unknown or an artifact
+ * @param platforms every platform the name holds, in index order: of an index stored whole, each
+ *     stored child's but attestations'; of an image, its platform; empty when unknown
  * @param artifactType for an artifact, its type (see {@link dev.jreg.model.ImageManifest#effectiveArtifactType});
  *     null for a container image
  * @param created creation time from the config (RFC 3339), or null
@@ -22,11 +24,15 @@ import java.util.Map;
  *     layers, of every platform an index stored whole holds, each blob once: docker's content size
  * @param complete false when a blob the name reaches is missing or of the wrong size (after
  *     {@code verify --repair} deleted a corrupt one); a pull of the name fetches it again
+ * @param damaged true when the manifest or config the name reaches hashes to another digest than
+ *     its own; then platforms, created and labels are unknown (empty or null), and {@code verify --repair}
+ *     removes the blob so that a pull can fetch it again
  */
-public record LocalImage(Reference reference, Descriptor manifest, Digest imageId, Platform platform,
-        String artifactType, String created, Map<String, String> labels, long size, boolean complete) {
-    /** Copies the labels. */
+public record LocalImage(Reference reference, Descriptor manifest, Digest imageId, List<Platform> platforms,
+        String artifactType, String created, Map<String, String> labels, long size, boolean complete, boolean damaged) {
+    /** Copies the platforms and labels. */
     public LocalImage {
+        platforms = List.copyOf(platforms);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }
 

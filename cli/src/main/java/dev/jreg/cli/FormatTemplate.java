@@ -38,7 +38,7 @@ final class FormatTemplate {
      * @param format the text given to {@code --format}
      * @param fields the fields a row has
      * @throws IllegalArgumentException for a field not in {@code fields} (naming it and the fields
-     *     there are) or an action other than those above
+     *     there are), an action other than those above, or a {@code {{} without its {@code }}}
      */
     static FormatTemplate parse(String format, List<String> fields) {
         boolean table = format.startsWith("table");
@@ -47,12 +47,22 @@ final class FormatTemplate {
         Matcher action = ACTION.matcher(body);
         int at = 0;
         while (action.find()) {
-            parts.add(new Part(unescape(body.substring(at, action.start())), null, false));
+            parts.add(text(body.substring(at, action.start())));
             parts.add(part(action.group(1), fields));
             at = action.end();
         }
-        parts.add(new Part(unescape(body.substring(at)), null, false));
+        parts.add(text(body.substring(at)));
         return new FormatTemplate(table, parts);
+    }
+
+    /** Text between actions; a {@code {{} there opens an action never closed, which Go's parser refuses too. */
+    private static Part text(String text) {
+        int open = text.indexOf("{{");
+        if (open >= 0) {
+            throw new IllegalArgumentException("--format: unclosed action: " + text.substring(open)
+                    + " has no closing }}");
+        }
+        return new Part(unescape(text), null, false);
     }
 
     private static Part part(String action, List<String> fields) {

@@ -4,6 +4,7 @@ import dev.jreg.Jreg;
 import dev.jreg.LocalImage;
 import dev.jreg.error.NotFoundException;
 import dev.jreg.model.Json;
+import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ImagesCommand implements Callable<Integer> {
     /** The fields of a row, in the order of {@code --format json}: what a template may name. */
     private static final List<String> FIELDS = List.of("Repository", "Tag", "Digest", "ID", "Reference", "MediaType",
-            "Platform", "ArtifactType", "CreatedAt", "CreatedSince", "Size", "Complete");
+            "Platform", "ArtifactType", "CreatedAt", "CreatedSince", "Size", "Complete", "Damaged");
     /** Column titles of a {@code table} template, docker's where docker has the field. */
     private static final Map<String, String> HEADERS = Map.of("ID", "IMAGE ID", "CreatedSince", "CREATED",
             "CreatedAt", "CREATED AT", "MediaType", "MEDIA TYPE", "ArtifactType", "ARTIFACT TYPE");
@@ -46,7 +47,8 @@ final class ImagesCommand implements Callable<Integer> {
                         "SIZE is docker's content size: the compressed bytes an image's blobs take in the store "
                                 + "(manifests, config, layers; every platform of an index stored whole), not the "
                                 + "unpacked size. The total, on stderr, counts layers images share once. An image missing a blob "
-                                + "(after verify --repair) shows SIZE with (incomplete); pull it to fetch what is missing.",
+                                + "(after verify --repair) shows SIZE with (incomplete); pull it to fetch what is missing. One whose manifest "
+                                + "or config is damaged shows (damaged); verify --repair removes the blob.",
                         "--format json prints one object per line, like docker; a template prints what it names.")
                 .aliases("ls")
                 .footer("",
@@ -138,7 +140,8 @@ final class ImagesCommand implements Callable<Integer> {
             String tag = image.reference().tag() != null ? image.reference().tag() : "<none>";
             String created = Sizes.ago(image.created(), now);
             // Last column, so that scripts reading the others by position are not thrown off.
-            String size = Sizes.human(image.size()) + (image.complete() ? "" : " (incomplete)");
+            String size = Sizes.human(image.size())
+                    + (image.damaged() ? " (damaged)" : image.complete() ? "" : " (incomplete)");
             String name = image.reference().familiarName();
             if (digests) {
                 table.row(name, tag, image.digest().toString(), id(image), created, size);
@@ -157,12 +160,15 @@ final class ImagesCommand implements Callable<Integer> {
         fields.put("ID", image.imageId().toString());
         fields.put("Reference", image.reference().toString());
         fields.put("MediaType", image.manifest().mediaType().value());
-        fields.put("Platform", image.platform() != null ? image.platform().toString() : null);
+        // Every platform an index stored whole holds, comma-separated as tags --details shows them.
+        fields.put("Platform", image.platforms().isEmpty() ? null
+                : String.join(",", image.platforms().stream().map(Platform::toString).toList()));
         fields.put("ArtifactType", image.artifactType());
         fields.put("CreatedAt", image.created());
         fields.put("CreatedSince", Sizes.ago(image.created(), now));
         fields.put("Size", image.size());
         fields.put("Complete", image.complete());
+        fields.put("Damaged", image.damaged());
         return fields;
     }
 }

@@ -5,6 +5,7 @@ import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.PlatformSelector;
 import dev.jreg.model.Reference;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -60,6 +61,7 @@ final class PushCommand implements Callable<Integer>, MovesBlobs {
                         + " in the local store", 404, "GET", jreg.store().root().toString(), List.of());
             }
         } else {
+            refuseSeveralRepositories(jreg);
             targets.add(reference);
         }
         CliContext context = root.context();
@@ -77,5 +79,14 @@ final class PushCommand implements Callable<Integer>, MovesBlobs {
             context.out().flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** An image ID whose names are in several repositories says nothing of where to push: refused, as rm refuses. */
+    private void refuseSeveralRepositories(Jreg jreg) throws IOException {
+        List<Reference> names = jreg.localNames(image);
+        if (names.stream().map(Reference::name).distinct().count() > 1) {
+            throw new IllegalArgumentException("image " + image + " is named in several repositories ("
+                    + String.join(", ", names.stream().map(Reference::familiar).toList()) + "); push it by name");
+        }
     }
 }

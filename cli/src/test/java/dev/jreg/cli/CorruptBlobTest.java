@@ -86,8 +86,8 @@ class CorruptBlobTest {
         Files.write(file, bytes);
     }
 
-    private static String damaged(Digest blob, String repository) {
-        return "jreg: blob " + blob + " from local:" + repository + " is damaged: its bytes hash to ";
+    private static String damaged(Digest blob, String image) {
+        return "jreg: blob " + blob + " from local:" + image + " is damaged: its bytes hash to ";
     }
 
     @Test
@@ -103,13 +103,13 @@ class CorruptBlobTest {
         Cli.Result push = run("push", target + ":1");
         assertEquals(6, push.exitCode(), push::toString);
         String line = push.err().lines().reduce((a, b) -> b).orElseThrow();
-        assertTrue(line.startsWith(damaged(top.descriptor().digest(), target)), push::toString);
+        assertTrue(line.startsWith(damaged(top.descriptor().digest(), target + ":1")), push::toString);
         assertTrue(line.endsWith("; run `jreg verify --repair` to remove it, then pull the image again"), push::toString);
         assertEquals(3, run("digest", target + ":1").exitCode(), "no manifest was pushed");
 
         Cli.Result chunked = run("push", "--chunk-size", "16KiB", target + ":1");
         assertEquals(6, chunked.exitCode(), chunked::toString);
-        assertTrue(chunked.err().contains(damaged(top.descriptor().digest(), target)), chunked::toString);
+        assertTrue(chunked.err().contains(damaged(top.descriptor().digest(), target + ":1")), chunked::toString);
         assertEquals(3, run("digest", target + ":1").exitCode(), "no manifest was pushed");
     }
 
@@ -158,5 +158,44 @@ class CorruptBlobTest {
         assertTrue(pull.err().contains("Downloaded newer image"), pull::toString);
         assertEquals(r + "/corrupt/app:1 true 2024-01-02T03:04:05Z\n",
                 ok("images", "--format", "{{.Repository}}:{{.Tag}} {{.Complete}} {{.CreatedAt}}").out());
+    }
+
+    private static String incomplete(Digest blob) {
+        return " is incomplete: blob " + blob + " is missing from the local store; pull it again to fetch what is missing\n";
+    }
+
+    @Test
+    void pushAndCopyOfAnIncompleteImageSayWhatIsMissingWithExit3() throws Exception {
+        ok("pull", "-q", r + "/corrupt/app:1");
+        String target = other.hostPort() + "/pushed/app";
+        ok("tag", r + "/corrupt/app:1", target + ":1");
+        flipByte(top.descriptor().digest());
+        ok("verify", "--repair");
+
+        Cli.Result push = run("push", target + ":1");
+        assertEquals(3, push.exitCode(), push::toString);
+        String line = push.err().lines().reduce((a, b) -> b).orElseThrow() + "\n";
+        assertEquals("jreg: local:" + target + ":1" + incomplete(top.descriptor().digest()), line);
+        assertFalse(push.err().contains(store.toString()), "no path: " + push);
+
+        Cli.Result copy = run("copy", "local:" + target + ":1", "oci:" + dir.resolve("copied") + ":app");
+        assertEquals(3, copy.exitCode(), copy::toString);
+        assertTrue(copy.err().endsWith(incomplete(top.descriptor().digest())), copy::toString);
+        assertFalse(copy.err().contains(store.toString()), "no path: " + copy);
+    }
+
+    @Test
+    void pushOfAnImageWhoseConfigIsMissingSaysSoWithExit3() throws Exception {
+        ok("pull", "-q", r + "/corrupt/app:1");
+        Descriptor named = OciLayout.open(store).lookup(Reference.parse(r + "/corrupt/app:1")).orElseThrow();
+        Digest config = ((ImageManifest) OciLayout.open(store).readManifest(named).manifest()).config().digest();
+        String target = other.hostPort() + "/config/app";
+        ok("tag", r + "/corrupt/app:1", target + ":1");
+        flipByte(config);
+        ok("verify", "--repair");
+
+        Cli.Result push = run("push", target + ":1");
+        assertEquals(3, push.exitCode(), push::toString);
+        assertTrue(push.err().endsWith(incomplete(config)), push::toString);
     }
 }

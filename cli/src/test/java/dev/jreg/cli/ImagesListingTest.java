@@ -12,6 +12,7 @@ import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import dev.jreg.testing.TestImages;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,11 +93,25 @@ class ImagesListingTest {
         Cli.Result result = jreg("images", "--format", "{{.Name}}");
         assertEquals(2, result.exitCode(), result::toString);
         assertEquals("jreg: --format: no field Name; fields: Repository, Tag, Digest, ID, Reference, MediaType, Platform, "
-                + "ArtifactType, CreatedAt, CreatedSince, Size, Complete\n", result.err());
+                + "ArtifactType, CreatedAt, CreatedSince, Size, Complete, Damaged\n", result.err());
         assertEquals("", result.out());
         Cli.Result function = jreg("images", "--format", "{{.Repository | lower}}");
         assertEquals(2, function.exitCode(), function::toString);
         assertTrue(function.err().startsWith("jreg: --format: cannot read {{.Repository | lower}}"), function::toString);
+    }
+
+    @Test
+    void anUnclosedActionIsAUsageErrorBeforeAnyRow() {
+        Map<String, String> unclosed = new LinkedHashMap<>();
+        unclosed.put("{{.Tag}", "{{.Tag}");
+        unclosed.put("{{.Repository}}:{{.Tag", "{{.Tag");
+        unclosed.put("table {{.ID}}\\t{{json .", "{{json .");
+        unclosed.forEach((format, rest) -> {
+            Cli.Result result = jreg("images", "--format", format);
+            assertEquals(2, result.exitCode(), result::toString);
+            assertEquals("jreg: --format: unclosed action: " + rest + " has no closing }}\n", result.err());
+            assertEquals("", result.out());
+        });
     }
 
     @Test
@@ -197,5 +212,64 @@ class ImagesListingTest {
         assertTrue(expected > oneLayerSet + TestImages.layer(12, 4000).bytes().length, "both platforms counted: " + expected);
         assertEquals(Set.of(index.digest().shortHex()),
                 ok("images", "-q", "localhost/multi").out().lines().collect(Collectors.toSet()));
+    }
+
+    /** Replaces text in a stored blob, as {@code sed -i} would. */
+    private void edit(Digest blob, String from, String to) throws Exception {
+        Path file = store.resolve("blobs/sha256").resolve(blob.hex());
+        file.toFile().setWritable(true);
+        Files.writeString(file, Files.readString(file).replace(from, to));
+    }
+
+    @Test
+    void aDamagedConfigIsListedAsDamagedAndTheOthersStillAre() throws Exception {
+        Digest small = image("127.0.0.1:5717/test/small:1", 4, "2024-03-01T00:00:00Z", Map.of());
+        edit(small, "2024-03-01", "2024-03-02");
+
+        Cli.Result table = ok("images");
+        assertEquals(5, table.out().lines().count(), table::toString);
+        assertTrue(table.out().lines().anyMatch(l -> l.startsWith("127.0.0.1:5717/test/small ") && l.endsWith(" (damaged)")),
+                table::toString);
+        assertEquals(1, table.out().lines().filter(l -> l.contains("(damaged)")).count(), table::toString);
+        JsonNode row = Json.parse(ok("images", "--format", "json", "127.0.0.1:5717/test/small").out());
+        assertTrue(row.path("Damaged").asBoolean(false), row::toString);
+        assertTrue(row.path("Platform").isNull(), row::toString);
+        assertEquals(Set.of(small.shortHex(), oldNginx.shortHex(), newNginx.shortHex(), app.shortHex()),
+                ok("images", "-q").out().lines().collect(Collectors.toSet()));
+        assertEquals("false\n", ok("images", "--format", "{{.Damaged}}", "nginx:1.25.0").out());
+
+        List<String> rm = new java.util.ArrayList<>(List.of("rm"));
+        rm.addAll(ok("images", "-q").out().lines().toList());
+        ok(rm.toArray(String[]::new));
+        assertEquals("", ok("images", "-q").out());
+    }
+
+    @Test
+    void aDamagedManifestIsListedAsDamaged() throws Exception {
+        Digest manifest = OciLayout.open(store).lookup(Reference.parse("nginx:1.24.0")).orElseThrow().digest();
+        edit(manifest, "\"size\"", "\"size\" ");
+
+        Cli.Result table = ok("images");
+        assertEquals(4, table.out().lines().count(), table::toString);
+        assertTrue(table.out().lines().anyMatch(l -> l.startsWith("nginx ") && l.contains(" 1.24.0 ")
+                && l.endsWith(" (damaged)")), table::toString);
+        assertEquals(3, ok("images", "-q").out().lines().count());
+    }
+
+    @Test
+    void anIndexStoredWholeShowsEveryPlatform() throws Exception {
+        Map<Platform, List<TestImages.Layer>> platforms = new LinkedHashMap<>();
+        platforms.put(AMD64, List.of(TestImages.layer(20, 1000)));
+        platforms.put(ARM64, List.of(TestImages.layer(21, 1000)));
+        TestImages.writeIndex(OciLayout.open(store), Reference.parse("localhost/two:1"), platforms);
+        platforms.put(Platform.of("linux", "arm", "v7"), List.of(TestImages.layer(22, 1000)));
+        TestImages.writeIndex(OciLayout.open(store), Reference.parse("localhost/three:1"), platforms);
+
+        JsonNode two = Json.parse(ok("images", "--format", "json", "localhost/two").out());
+        assertEquals("linux/amd64,linux/arm64", two.path("Platform").asText());
+        assertEquals("linux/amd64,linux/arm64,linux/arm/v7\n",
+                ok("images", "--format", "{{.Platform}}", "localhost/three").out());
+        assertEquals("linux/amd64\n", ok("images", "--format", "{{.Platform}}", "nginx:1.24.0").out(),
+                "an image: its one platform");
     }
 }

@@ -106,6 +106,63 @@ class LocalNamesTest {
     }
 
     @Test
+    void pushOfAnIdNamedInSeveralRepositoriesIsRefusedAndListsTheNames() throws Exception {
+        Digest id = image("localhost:5717/test/small:1", 30);
+        ok("tag", "localhost:5717/test/small:1", "localhost:5717/test/small:2");
+        ok("tag", "localhost:5717/test/small:1", "localhost:5718/other:1");
+        ok("tag", "localhost:5717/test/small:1", "foo:1");
+        String expected = "jreg: image %s is named in several repositories (localhost:5717/test/small:1, "
+                + "localhost:5717/test/small:2, localhost:5718/other:1, foo:1); push it by name\n";
+        for (String text : List.of(id.shortHex().substring(0, 4), id.toString())) {
+            Cli.Result push = jreg("push", "--retries", "0", text);
+            assertEquals(2, push.exitCode(), push::toString);
+            assertEquals(String.format(expected, text), push.err());
+            assertEquals("", push.out());
+        }
+    }
+
+    @Test
+    void pushOfAnIdNamedInOneRepositoryPushesThere() throws Exception {
+        Digest id = image("localhost:1/one:1", 31);
+        ok("tag", "localhost:1/one:1", "localhost:1/one:2");
+        Cli.Result push = jreg("push", "--retries", "0", id.shortHex());
+        assertTrue(push.err().startsWith("The push refers to repository [localhost:1/one]"), push::toString);
+    }
+
+    /** Flips one byte of a stored blob: same size, other bytes. */
+    private void flipByte(Digest blob) throws Exception {
+        Path file = store.resolve("blobs/sha256").resolve(blob.hex());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x01;
+        file.toFile().setWritable(true);
+        Files.write(file, bytes);
+    }
+
+    @Test
+    void damageAndMissingBlobsNameTheImageWithItsTag() throws Exception {
+        TestImages.Layer layer = TestImages.layer(50, 1000);
+        TestImages.writeImage(OciLayout.open(store), Reference.parse("foo:1"), AMD64, List.of(layer));
+        flipByte(layer.descriptor().digest());
+        Cli.Result copy = jreg("copy", "local:foo:1", "oci:" + scratch + ":x");
+        assertEquals(6, copy.exitCode(), copy::toString);
+        assertTrue(copy.err().lines().reduce((a, b) -> b).orElseThrow()
+                .startsWith("jreg: blob " + layer.descriptor().digest() + " from local:foo:1 is damaged: "), copy::toString);
+
+        ok("verify", "--repair");
+        Cli.Result missing = jreg("copy", "local:foo:1", "oci:" + scratch + ":x");
+        assertEquals(3, missing.exitCode(), missing::toString);
+        assertTrue(missing.err().endsWith("\njreg: local:foo:1 is incomplete: blob " + layer.descriptor().digest()
+                + " is missing from the local store; pull it again to fetch what is missing\n"), missing::toString);
+
+        Digest id = image("localhost:5000/team/app:2", 51);
+        flipByte(id);
+        Cli.Result inspect = jreg("inspect", "--local", "localhost:5000/team/app:2");
+        assertEquals(6, inspect.exitCode(), inspect::toString);
+        assertTrue(inspect.err().lines().reduce((a, b) -> b).orElseThrow()
+                .startsWith("jreg: blob " + id + " from local:localhost:5000/team/app:2 is damaged: "), inspect::toString);
+    }
+
+    @Test
     void anAmbiguousPrefixIsAnErrorThatSaysSo() throws Exception {
         Map<Character, List<Digest>> byFirst = new HashMap<>();
         // 17 images: two IDs share their first hex digit, whatever the hashes are.
@@ -156,6 +213,22 @@ class LocalNamesTest {
                 rm.err());
         assertFalse(stored("a:1"));
         assertFalse(stored("c:1"));
+    }
+
+    @Test
+    void rmNamesTheTagsStoredAfterItsRemovals() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            image("foo:" + i, 40 + i);
+        }
+        Cli.Result rm = jreg("rm", "foo:1", "nosuch:1", "foo:9", "foo:2");
+        assertEquals(1, rm.exitCode(), rm::toString);
+        assertTrue(rm.out().startsWith("Untagged: foo:1\nUntagged: foo:2\n"), rm::toString);
+        assertEquals("jreg: no such image in the local store: nosuch:1\n"
+                + "jreg: no such image in the local store: foo:9 (stored: foo:3, foo:4, foo:5)\n", rm.err());
+
+        Cli.Result bare = jreg("rm", "foo:3", "foo", "foo:4", "foo:5");
+        assertEquals(1, bare.exitCode(), bare::toString);
+        assertEquals("jreg: no such image in the local store: foo:latest\n", bare.err(), "no tags of foo are left");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,18 +29,21 @@ final class LayoutSource implements ImageSource {
     private final OciLayout layout;
     private final String description;
     private final String repair;
+    private final String missing;
     private final UnaryOperator<String> nameOfTag;
     private Map<Digest, List<Reference>> origins;
 
     /**
      * @param description what to call this source in messages
      * @param repair what to do about a damaged blob, the end of that error's message
+     * @param missing where a missing blob is missing from and what to do about it, the end of that error's message
      * @param nameOfTag the {@value Descriptor#REF_NAME} a tag stands for
      */
-    LayoutSource(OciLayout layout, String description, String repair, UnaryOperator<String> nameOfTag) {
+    LayoutSource(OciLayout layout, String description, String repair, String missing, UnaryOperator<String> nameOfTag) {
         this.layout = layout;
         this.description = description;
         this.repair = repair;
+        this.missing = missing;
         this.nameOfTag = nameOfTag;
     }
 
@@ -50,18 +54,32 @@ final class LayoutSource implements ImageSource {
             if (!Files.isRegularFile(layout.blobPath(digest))) {
                 throw notFound(tagOrDigest);
             }
-            return layout.readManifest(digest);
+            try {
+                return layout.readManifest(digest);
+            } catch (NoSuchFileException e) {
+                throw incomplete(digest);
+            }
         }
         String name = nameOfTag.apply(tagOrDigest);
         Descriptor named = layout.lookup(name).orElseThrow(() -> notFound(name));
-        return layout.readManifest(named);
+        try {
+            return layout.readManifest(named);
+        } catch (NoSuchFileException e) {
+            throw incomplete(named.digest());
+        }
     }
 
     @Override
     public InputStream blob(Descriptor descriptor) throws IOException {
         Digest digest = descriptor.digest();
         MessageDigest hasher = digest.newHasher();
-        return new FilterInputStream(layout.openBlob(digest)) {
+        InputStream stored;
+        try {
+            stored = layout.openBlob(digest);
+        } catch (NoSuchFileException e) {
+            throw incomplete(digest);
+        }
+        return new FilterInputStream(stored) {
             private boolean checked;
             private long read;
 
@@ -123,6 +141,12 @@ final class LayoutSource implements ImageSource {
             origins = map;
         }
         return origins;
+    }
+
+    /** A blob the image needs is gone, as {@code verify --repair} leaves it: not found, with what to do. */
+    private NotFoundException incomplete(Digest digest) {
+        return new NotFoundException(description + " is incomplete: blob " + digest + " is missing from " + missing, 404,
+                "GET", layout.blobPath(digest).toString(), List.of());
     }
 
     private NotFoundException notFound(String name) {

@@ -625,18 +625,20 @@ public final class OciLayout {
      * image named {@code reference.withTag(t)}; a digest is read directly.
      */
     public ImageSource source(Reference reference) {
-        return new LayoutSource(this, "local:" + reference.name(),
-                "run `jreg verify --repair` to remove it, then pull the image again", tag -> reference.withTag(tag).toString());
+        return new LayoutSource(this, "local:" + reference.familiar(),
+                "run `jreg verify --repair` to remove it, then pull the image again",
+                "the local store; pull it again to fetch what is missing", tag -> reference.withTag(tag).toString());
     }
 
     /** A source whose tags are this layout's names as they are ({@code oci:DIR}, for {@code tags --details}). */
     public ImageSource source() {
-        return new LayoutSource(this, "oci:" + root, "the layout " + root + " is damaged", name -> name);
+        return new LayoutSource(this, "oci:" + root, "the layout " + root + " is damaged", "the layout", name -> name);
     }
 
     /** A source whose only tag is this plain name ({@code oci:DIR:NAME}). */
     public ImageSource source(String name) {
-        return new LayoutSource(this, "oci:" + root + ":" + name, "the layout " + root + " is damaged", tag -> name);
+        return new LayoutSource(this, "oci:" + root + ":" + name, "the layout " + root + " is damaged", "the layout",
+                tag -> name);
     }
 
     /** Reads a manifest by digest alone; its media type comes from the document. */
