@@ -182,7 +182,7 @@ class ShortBlobTest {
         TestImages.writeImage(layout, target, Platform.of("linux", "amd64", null), List.of(built));
         truncate(layout, built.descriptor(), 1_000);
         Cli.Result result = run("push", "-q", target.toString());
-        assertOneLine(result, 6, "blob " + built.descriptor().digest() + " from local:" + target.name() + ": expected "
+        assertOneLine(result, 6, "blob " + built.descriptor().digest() + " from local:" + target.familiar() + ": expected "
                 + built.descriptor().size() + " bytes, got 1000");
         nothingAt("pushed/app", built.descriptor());
     }
