@@ -166,20 +166,26 @@ public final class Jreg {
     public List<TagDetail> tagDetails(ImageLocation repository, int concurrency) throws IOException {
         Place place = place(repository);
         List<String> tags = place.tags(0);
-        List<Descriptor> heads = Parallel.map(tags, concurrency, tag -> place.resolveTag(tag)
-                .orElseThrow(() -> new NotFoundException(repository.withTag(tag) + ": tag vanished while listing", 404,
-                        "HEAD", repository.toString(), List.of())));
+        // A tag that vanished or whose content cannot be read is a row that says so: one such tag
+        // must not hide the others. Trouble reaching the registry still ends the listing.
+        List<Optional<Descriptor>> heads = Parallel.map(tags, concurrency, place::resolveTag);
         Map<Digest, Descriptor> distinct = new LinkedHashMap<>();
-        heads.forEach(d -> distinct.putIfAbsent(d.digest(), d));
+        heads.forEach(d -> d.ifPresent(head -> distinct.putIfAbsent(head.digest(), head)));
         ImageSource source = place.source();
         ImageReader reader = new ImageReader(source);
-        List<TagDetail> summaries = Parallel.map(List.copyOf(distinct.values()), concurrency,
-                d -> summarize(source, reader, d));
+        List<TagDetail> summaries = Parallel.map(List.copyOf(distinct.values()), concurrency, d -> {
+            try {
+                return summarize(source, reader, d);
+            } catch (NotFoundException | InvalidContentException | DigestMismatchException e) {
+                return TagDetail.failed(null, d, e.getMessage());
+            }
+        });
         Map<Digest, TagDetail> byDigest = new HashMap<>();
         summaries.forEach(s -> byDigest.put(s.manifest().digest(), s));
         List<TagDetail> rows = new ArrayList<>();
         for (int i = 0; i < tags.size(); i++) {
-            rows.add(byDigest.get(heads.get(i).digest()).withTag(tags.get(i)));
+            rows.add(heads.get(i).isEmpty() ? TagDetail.failed(tags.get(i), null, "tag vanished while listing")
+                    : byDigest.get(heads.get(i).get().digest()).withTag(tags.get(i)));
         }
         return rows;
     }
@@ -220,7 +226,8 @@ public final class Jreg {
                 created = reader.config(shown.image()).created();
             }
         }
-        return new TagDetail(null, blob.descriptor(), platforms, List.copyOf(artifactTypes), attestations, size, created);
+        return new TagDetail(null, blob.descriptor(), platforms, List.copyOf(artifactTypes), attestations, size, created,
+                null);
     }
 
     /** The repositories of a registry, where it allows listing them. */

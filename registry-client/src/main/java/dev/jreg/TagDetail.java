@@ -16,9 +16,12 @@ import java.util.List;
  * @param size compressed size in bytes: config plus layers, summed over an index's images and
  *     artifacts, attestations not counted
  * @param created creation time from the (first) image's config, or null
+ * @param error why this tag could not be read (it vanished while listing, its manifest or config
+ *     is missing or invalid), or null; such a row has no platforms, size 0, and a null manifest
+ *     when the tag itself was not found
  */
 public record TagDetail(String tag, Descriptor manifest, List<Platform> platforms, List<String> artifactTypes,
-        int attestations, long size, String created) {
+        int attestations, long size, String created, String error) {
     /** Copies the lists. */
     public TagDetail {
         platforms = List.copyOf(platforms);
@@ -27,6 +30,11 @@ public record TagDetail(String tag, Descriptor manifest, List<Platform> platform
 
     /** The same row for another tag. */
     TagDetail withTag(String newTag) {
-        return new TagDetail(newTag, manifest, platforms, artifactTypes, attestations, size, created);
+        return new TagDetail(newTag, manifest, platforms, artifactTypes, attestations, size, created, error);
+    }
+
+    /** A row for a tag that could not be read. */
+    static TagDetail failed(String tag, Descriptor manifest, String error) {
+        return new TagDetail(tag, manifest, List.of(), List.of(), 0, 0, null, error);
     }
 }

@@ -76,18 +76,24 @@ final class TagsCommand implements Callable<Integer> {
         }
         List<TagDetail> rows = jreg.tagDetails(location, jobs);
         rows = rows.subList(0, limit > 0 ? Math.min(limit, rows.size()) : rows.size());
+        // Tags that could not be read are rows that say why; the command then exits 1.
+        int code = rows.stream().anyMatch(row -> row.error() != null) ? ExitCodes.FAILURE : ExitCodes.OK;
         if (json) {
             context.out().println(Json.write(rows.stream().map(TagsCommand::toJson).toList()));
-            return ExitCodes.OK;
+            return code;
         }
         Table table = new Table("TAG", "DIGEST", "PLATFORMS", "SIZE", "CREATED");
         Instant now = Instant.now();
         for (TagDetail row : rows) {
-            table.row(row.tag(), row.manifest().digest().toString(), platforms(row), Sizes.human(row.size()),
-                    Sizes.ago(row.created(), now));
+            String digest = row.manifest() == null ? "-" : row.manifest().digest().toString();
+            if (row.error() != null) {
+                table.row(row.tag(), digest, "error: " + row.error(), "-", "-");
+            } else {
+                table.row(row.tag(), digest, platforms(row), Sizes.human(row.size()), Sizes.ago(row.created(), now));
+            }
         }
         table.print(context.out(), "");
-        return ExitCodes.OK;
+        return code;
     }
 
     /** Platforms, then artifact types, then how many attestations ride along: {@code linux/amd64,linux/arm64 +2 attestations}. */
@@ -102,13 +108,14 @@ final class TagsCommand implements Callable<Integer> {
     private static Map<String, Object> toJson(TagDetail row) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tag", row.tag());
-        m.put("digest", row.manifest().digest().toString());
-        m.put("mediaType", row.manifest().mediaType().value());
+        m.put("digest", row.manifest() == null ? null : row.manifest().digest().toString());
+        m.put("mediaType", row.manifest() == null ? null : row.manifest().mediaType().value());
         m.put("platforms", row.platforms().stream().map(Platform::toString).toList());
         m.put("artifactTypes", row.artifactTypes());
         m.put("attestations", row.attestations());
         m.put("size", row.size());
         m.put("created", row.created());
+        m.put("error", row.error());
         return m;
     }
 }

@@ -353,4 +353,40 @@ class RegistryLeniencyTest {
         assertTrue(details.out().contains("application/vnd.example.sbom.v1+json," + HELM_CONFIG), details::toString);
         assertNoNull(details);
     }
+
+    /**
+     * One tag that vanished while listing, or whose index names a child without a platform whose
+     * config is missing, is a row that says why: the other tags still show, and the command exits 1.
+     */
+    @Test
+    void aTagThatCannotBeReadIsARowThatSaysWhyNotTheEndOfTheTable() throws Exception {
+        registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list"))
+                .willReturn(okJson("{\"name\":\"demo/app\",\"tags\":[\"good\",\"ghost\",\"broken\"]}")));
+        ManifestBlob good = image("good", Platform.of("linux", "amd64", null));
+        registry.stubFor(any(urlEqualTo("/v2/demo/app/manifests/ghost")).willReturn(aResponse().withStatus(404)
+                .withBody("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}")));
+        Descriptor missingConfig = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256("gone".getBytes(StandardCharsets.UTF_8)), 4);
+        ManifestBlob child = manifest(null, ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST, null,
+                missingConfig, List.of(blob(MediaType.OCI_LAYER_GZIP, "a layer")), null, null)).bytes());
+        manifest("broken", "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_INDEX.value() + "\",\"manifests\":["
+                + entry(child, "") + "]}");
+
+        Cli.Result table = run("tags", "--details", repo());
+        assertEquals(1, table.exitCode(), table::toString);
+        List<String> lines = table.out().lines().toList();
+        assertEquals(4, lines.size(), table::toString);
+        assertTrue(lines.get(1).startsWith("good ") && lines.get(1).contains(good.digest().toString())
+                && lines.get(1).contains("linux/amd64"), table::toString);
+        assertTrue(lines.get(2).startsWith("ghost ") && lines.get(2).contains("error: tag vanished while listing"),
+                table::toString);
+        assertTrue(lines.get(3).startsWith("broken ") && lines.get(3).contains("error: "), table::toString);
+
+        Cli.Result json = run("tags", "--details", "--format", "json", repo());
+        assertEquals(1, json.exitCode(), json::toString);
+        JsonNode rows = Json.parse(json.out());
+        assertTrue(rows.get(0).get("error").isNull(), json::toString);
+        assertEquals("tag vanished while listing", rows.get(1).get("error").asText());
+        assertTrue(rows.get(1).get("digest").isNull(), json::toString);
+        assertFalse(rows.get(2).get("error").isNull(), json::toString);
+    }
 }
