@@ -63,6 +63,13 @@ final class Cli {
         return this;
     }
 
+    /** {@link #run}, asserting that the command succeeded. */
+    Result ok(String... args) {
+        Result result = run(args);
+        org.junit.jupiter.api.Assertions.assertEquals(0, result.exitCode(), result::toString);
+        return result;
+    }
+
     Result run(String... args) {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();

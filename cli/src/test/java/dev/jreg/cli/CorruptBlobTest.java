@@ -72,19 +72,9 @@ class CorruptBlobTest {
     }
 
     private Cli.Result ok(String... args) {
-        Cli.Result result = run(args);
-        assertEquals(0, result.exitCode(), result::toString);
-        return result;
+        return new Cli(home, store).ok(args);
     }
 
-    /** Flips one byte in the middle of a stored blob: same size, other bytes. */
-    private void flipByte(Digest blob) throws Exception {
-        Path file = store.resolve("blobs/sha256").resolve(blob.hex());
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[bytes.length / 2] ^= 0x01;
-        file.toFile().setWritable(true);
-        Files.write(file, bytes);
-    }
 
     private static String damaged(Digest blob, String image) {
         return "jreg: blob " + blob + " from local:" + image + " is damaged: its bytes hash to ";
@@ -93,7 +83,7 @@ class CorruptBlobTest {
     @Test
     void pushOfAFlippedByteStopsWithExit6AndTheRepairHint() throws Exception {
         ok("pull", "-q", r + "/corrupt/app:1");
-        flipByte(top.descriptor().digest());
+        TestImages.flipByte(store, top.descriptor().digest());
 
         Cli.Result warm = ok("pull", r + "/corrupt/app:1");
         assertTrue(warm.err().contains("Image is up to date"), "a warm pull checks presence and size, as docker: " + warm);
@@ -118,7 +108,7 @@ class CorruptBlobTest {
         ok("pull", "-q", r + "/corrupt/app:1");
         ok("tag", r + "/corrupt/app:1", "localhost/mine:1");
         ok("tag", r + "/corrupt/app:1", r + "/corrupt/app:latest");
-        flipByte(top.descriptor().digest());
+        TestImages.flipByte(store, top.descriptor().digest());
 
         Cli.Result repair = ok("verify", "--repair");
         assertTrue(repair.out().contains("Deleted corrupt blob: " + top.descriptor().digest() + "\n"), repair::toString);
@@ -145,7 +135,7 @@ class CorruptBlobTest {
         ok("pull", "-q", r + "/corrupt/app:1");
         Descriptor named = OciLayout.open(store).lookup(Reference.parse(r + "/corrupt/app:1")).orElseThrow();
         Digest config = ((ImageManifest) OciLayout.open(store).readManifest(named).manifest()).config().digest();
-        flipByte(config);
+        TestImages.flipByte(store, config);
 
         Cli.Result verify = run("verify");
         assertEquals(6, verify.exitCode(), verify::toString);
@@ -169,7 +159,7 @@ class CorruptBlobTest {
         ok("pull", "-q", r + "/corrupt/app:1");
         String target = other.hostPort() + "/pushed/app";
         ok("tag", r + "/corrupt/app:1", target + ":1");
-        flipByte(top.descriptor().digest());
+        TestImages.flipByte(store, top.descriptor().digest());
         ok("verify", "--repair");
 
         Cli.Result push = run("push", target + ":1");
@@ -191,7 +181,7 @@ class CorruptBlobTest {
         Digest config = ((ImageManifest) OciLayout.open(store).readManifest(named).manifest()).config().digest();
         String target = other.hostPort() + "/config/app";
         ok("tag", r + "/corrupt/app:1", target + ":1");
-        flipByte(config);
+        TestImages.flipByte(store, config);
         ok("verify", "--repair");
 
         Cli.Result push = run("push", target + ":1");

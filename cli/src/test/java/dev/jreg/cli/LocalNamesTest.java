@@ -42,9 +42,7 @@ class LocalNamesTest {
     }
 
     private Cli.Result ok(String... args) {
-        Cli.Result result = jreg(args);
-        assertEquals(0, result.exitCode(), result::toString);
-        return result;
+        return new Cli(home, store).ok(args);
     }
 
     /** Stores an image of one small layer; returns its image ID (the config digest). */
@@ -129,20 +127,12 @@ class LocalNamesTest {
         assertTrue(push.err().startsWith("The push refers to repository [localhost:1/one]"), push::toString);
     }
 
-    /** Flips one byte of a stored blob: same size, other bytes. */
-    private void flipByte(Digest blob) throws Exception {
-        Path file = store.resolve("blobs/sha256").resolve(blob.hex());
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[bytes.length / 2] ^= 0x01;
-        file.toFile().setWritable(true);
-        Files.write(file, bytes);
-    }
 
     @Test
     void damageAndMissingBlobsNameTheImageWithItsTag() throws Exception {
         TestImages.Layer layer = TestImages.layer(50, 1000);
         TestImages.writeImage(OciLayout.open(store), Reference.parse("foo:1"), AMD64, List.of(layer));
-        flipByte(layer.descriptor().digest());
+        TestImages.flipByte(store, layer.descriptor().digest());
         Cli.Result copy = jreg("copy", "local:foo:1", "oci:" + scratch + ":x");
         assertEquals(6, copy.exitCode(), copy::toString);
         assertTrue(copy.err().lines().reduce((a, b) -> b).orElseThrow()
@@ -155,7 +145,7 @@ class LocalNamesTest {
                 + " is missing from the local store; pull it again to fetch what is missing\n"), missing::toString);
 
         Digest id = image("localhost:5000/team/app:2", 51);
-        flipByte(id);
+        TestImages.flipByte(store, id);
         Cli.Result inspect = jreg("inspect", "--local", "localhost:5000/team/app:2");
         assertEquals(6, inspect.exitCode(), inspect::toString);
         assertTrue(inspect.err().lines().reduce((a, b) -> b).orElseThrow()

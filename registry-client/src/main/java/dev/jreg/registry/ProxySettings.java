@@ -151,13 +151,17 @@ public record ProxySettings(String httpsProxy, String httpProxy, String noProxy)
 
     /**
      * Answers a proxy's 407, and OkHttp's preemptive call before each {@code CONNECT}, with the
-     * credentials of the proxy's URL; once they were sent and refused, the 407 stands.
+     * credentials of the proxy's URL. Once they were sent and refused, that is final: the same
+     * credentials would be refused again, so it is not a failure worth retrying.
      */
     Authenticator authenticator() {
         return (route, response) -> {
-            if (route == null || route.proxy().type() != Proxy.Type.HTTP
-                    || response.request().header("Proxy-Authorization") != null) {
+            if (route == null || route.proxy().type() != Proxy.Type.HTTP) {
                 return null;
+            }
+            if (response.request().header("Proxy-Authorization") != null) {
+                throw new dev.jreg.error.UnreachableException("the proxy " + route.proxy().address()
+                        + " refused the credentials of its URL (HTTP 407)", null);
             }
             String value = authorization(route.address().url().scheme());
             return value == null ? null : response.request().newBuilder().header("Proxy-Authorization", value).build();

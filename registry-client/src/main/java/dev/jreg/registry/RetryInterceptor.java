@@ -135,13 +135,9 @@ final class RetryInterceptor implements Interceptor {
         if (e instanceof InterruptedIOException) {
             return false;
         }
-        // OkHttp's words when a proxy refuses the credentials it was given (407 on CONNECT): the
-        // same credentials would be refused again.
-        if ("Failed to authenticate with proxy".equals(e.getMessage())) {
-            return false;
-        }
         return !(e instanceof SSLException) && !(e instanceof ProtocolException) && !(e instanceof java.net.UnknownHostException)
-                && !(e instanceof dev.jreg.error.RegistryException) && !(e instanceof dev.jreg.error.InvalidContentException);
+                && !(e instanceof dev.jreg.error.RegistryException) && !(e instanceof dev.jreg.error.InvalidContentException)
+                && !(e instanceof dev.jreg.error.UnreachableException);
     }
 
     /** {@code Retry-After} in seconds or as an HTTP date; null when absent or unreadable. */

@@ -129,4 +129,13 @@ public final class TestImages {
         layout.putBytes(manifest.digest(), manifest.bytes());
         return manifest;
     }
+
+    /** Flips one byte in the middle of a stored blob of the layout at {@code root}: same size, other bytes. */
+    public static void flipByte(Path root, Digest blob) throws IOException {
+        Path file = root.resolve("blobs/sha256").resolve(blob.hex());
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x01;
+        file.toFile().setWritable(true);
+        java.nio.file.Files.write(file, bytes);
+    }
 }
