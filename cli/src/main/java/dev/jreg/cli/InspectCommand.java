@@ -43,7 +43,7 @@ final class InspectCommand implements Callable<Integer> {
                 .option("--platform", "OS/ARCH[/VARIANT]", "From an index, detail this platform's image.",
                         v -> command.platform = v)
                 .with(command.format::declare)
-                .flag("--no-trunc", "Show history commands whole and layer digests in full.", v -> command.noTrunc = v)
+                .flag("--no-trunc", "Show digests in tables and history commands whole.", v -> command.noTrunc = v)
                 .with(command.locations::declare)
                 .oneOf(model.flagSpec("--raw", "Print the exact manifest bytes.", v -> command.rawManifest = v),
                         model.flagSpec("--config", "Print the exact config bytes (this machine's platform from an index).",
@@ -84,7 +84,7 @@ final class InspectCommand implements Callable<Integer> {
             out.println("Platforms:");
             Table table = new Table("PLATFORM", "DIGEST", "SIZE");
             for (ImageInfo.PlatformEntry entry : info.platforms()) {
-                table.row(kind(entry.platform(), entry.artifactType()), entry.descriptor().digest().toString(),
+                table.row(kind(entry.platform(), entry.artifactType()), Table.digest(entry.descriptor().digest(), noTrunc),
                         size(entry.size()));
             }
             table.print(out, "  ");
@@ -93,7 +93,7 @@ final class InspectCommand implements Callable<Integer> {
             out.println("Attestations:");
             Table table = new Table("FOR", "DIGEST", "SIZE");
             for (ImageInfo.Attestation attestation : info.attestations()) {
-                table.row(attestedImage(info, attestation), attestation.descriptor().digest().toString(),
+                table.row(attestedImage(info, attestation), Table.digest(attestation.descriptor().digest(), noTrunc),
                         size(attestation.size()));
             }
             table.print(out, "  ");
@@ -128,7 +128,7 @@ final class InspectCommand implements Callable<Integer> {
         out.println("Layers:");
         Table layers = new Table("DIGEST", "MEDIA TYPE", "SIZE");
         for (Descriptor layer : image.layers()) {
-            layers.row(layer.digest().toString(), layer.mediaType().value(), Sizes.human(layer.size()));
+            layers.row(Table.digest(layer.digest(), noTrunc), layer.mediaType().value(), Sizes.human(layer.size()));
         }
         layers.print(out, "  ");
         out.println("  Total: " + Sizes.human(image.layersSize()) + " in " + image.layers().size()

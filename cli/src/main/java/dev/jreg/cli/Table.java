@@ -8,6 +8,14 @@ import java.util.List;
 final class Table {
     private final List<String[]> rows = new ArrayList<>();
 
+    /**
+     * A digest in a table column: algorithm and the first 12 hex digits, as docker shows image IDs,
+     * so that rows fit an 80-column terminal; whole with {@code full} ({@code --no-trunc}).
+     */
+    static String digest(dev.jreg.model.Digest digest, boolean full) {
+        return full ? digest.toString() : digest.algorithm() + ":" + digest.shortHex();
+    }
+
     Table(String... header) {
         rows.add(header);
     }

@@ -20,6 +20,7 @@ final class TagsCommand implements Callable<Integer> {
     private String repository;
     private int limit;
     private boolean details;
+    private boolean noTrunc;
     private int jobs = 8;
     private final FormatMixin format = new FormatMixin();
     private final LocationOptions locations = new LocationOptions();
@@ -42,6 +43,7 @@ final class TagsCommand implements Callable<Integer> {
                 .option("--limit", "N", "At most N tags.", Integer.class, v -> command.limit = v)
                 .flag("-d, --details",
                         "Show digest, platforms, size and creation time of each tag.", v -> command.details = v)
+                .flag("--no-trunc", "With --details, show digests whole.", v -> command.noTrunc = v)
                 .option("-j, --jobs", "N", "Requests at once with --details (default: " + command.jobs + ").",
                         Integer.class, v -> command.jobs = v)
                 .with(command.format::declare)
@@ -85,9 +87,10 @@ final class TagsCommand implements Callable<Integer> {
         Table table = new Table("TAG", "DIGEST", "PLATFORMS", "SIZE", "CREATED");
         Instant now = Instant.now();
         for (TagDetail row : rows) {
-            String digest = row.manifest() == null ? "-" : row.manifest().digest().toString();
+            String digest = row.manifest() == null ? "-" : Table.digest(row.manifest().digest(), noTrunc);
             if (row.error() != null) {
-                table.row(row.tag(), digest, "error: " + row.error(), "-", "-");
+                // After the columns, which keep the widths of the rows that could be read.
+                table.row(row.tag(), digest, "-", "-", "-", "error: " + row.error());
             } else {
                 table.row(row.tag(), digest, platforms(row), Sizes.human(row.size()), Sizes.ago(row.created(), now));
             }

@@ -101,8 +101,11 @@ class InspectAndStoreTest {
         assertEquals("/bin/sh", json.path("image").path("cmd").get(0).asText());
         assertEquals(2, json.path("image").path("history").size());
 
-        String table = run("inspect", ref).out();
+        String table = run("inspect", "--no-trunc", ref).out();
         assertTrue(table.contains(base.descriptor().digest().toString()), table);
+        String narrow = run("inspect", ref).out();
+        assertTrue(narrow.contains("  sha256:" + base.descriptor().digest().shortHex() + "   "), narrow);
+        assertTrue(narrow.lines().filter(l -> l.startsWith("  sha256:")).allMatch(l -> l.length() <= 80), narrow);
         assertTrue(table.contains("Total: "), table);
     }
 

@@ -369,7 +369,7 @@ class RegistryLeniencyTest {
         manifest("broken", "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_INDEX.value() + "\",\"manifests\":["
                 + entry(child, "") + "]}");
 
-        Cli.Result table = run("tags", "--details", repo());
+        Cli.Result table = run("tags", "--details", "--no-trunc", repo());
         assertEquals(1, table.exitCode(), table::toString);
         List<String> lines = table.out().lines().toList();
         assertEquals(4, lines.size(), table::toString);
@@ -378,6 +378,10 @@ class RegistryLeniencyTest {
         assertTrue(lines.get(2).startsWith("ghost ") && lines.get(2).contains("error: tag vanished while listing"),
                 table::toString);
         assertTrue(lines.get(3).startsWith("broken ") && lines.get(3).contains("error: "), table::toString);
+
+        Cli.Result narrow = run("tags", "--details", repo());
+        assertTrue(narrow.out().contains(" sha256:" + good.digest().shortHex() + "   linux/amd64"), narrow::toString);
+        assertTrue(narrow.out().lines().filter(l -> !l.contains("error:")).allMatch(l -> l.length() <= 80), narrow::toString);
 
         Cli.Result json = run("tags", "--details", "--format", "json", repo());
         assertEquals(1, json.exitCode(), json::toString);
