@@ -6,13 +6,18 @@ import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.ImageReader;
 import dev.jreg.copy.Parallel;
+import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.ErrorCode;
+import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.error.NotFoundException;
+import dev.jreg.error.RateLimitedException;
 import dev.jreg.error.RegistryException;
+import dev.jreg.error.StoreWriteException;
 import dev.jreg.error.UnauthorizedException;
+import dev.jreg.error.UnreachableException;
 import dev.jreg.layout.GarbageCollection;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
@@ -56,7 +61,15 @@ import java.util.UUID;
  * <pre>{@code
  * Jreg jreg = Jreg.open(new JregConfig(store, RegistryOptions.defaults(), 4));
  * CopyResult result = jreg.pull(Reference.parse("nginx:1.24.0"), CopyOptions.defaults());
+ * List<String> tags = jreg.tags(new ImageLocation.Registry(Reference.parse("nginx")));
  * }</pre>
+ *
+ * <p>Failures are {@link IOException}s of {@code dev.jreg.error}, to be told apart by type: a
+ * registry's error answer is a {@link RegistryException} ({@link NotFoundException} for its 404,
+ * {@link UnauthorizedException}, {@link RateLimitedException}) with its status, method and URL;
+ * what a location lacks without such an answer is an {@link ImageNotFoundException} (a name, tag
+ * or digest: the local store, a layout), a {@link BlobNotFoundException} (an incomplete image) or
+ * a {@link NoMatchingPlatformException} (an index without the platform asked for).
  */
 public final class Jreg {
     private final JregConfig config;
@@ -74,32 +87,49 @@ public final class Jreg {
         this.store = store;
     }
 
-    /** Opens the store (creating it if needed) and prepares the registry client. */
+    /**
+     * Opens the local store (creating its directory, {@code oci-layout} and {@code index.json}
+     * when missing: an OCI image layout) and prepares the registry client. Nothing is sent to a
+     * registry yet.
+     *
+     * @param config the store directory, registry options, blobs moved at once, mirrors and where
+     *     notices go
+     * @return an instance to share between threads
+     * @throws IOException when the store directory cannot be created or written
+     */
     public static Jreg open(JregConfig config) throws IOException {
         return new Jreg(config, OciLayout.open(config.store()));
     }
 
-    /** The configuration this instance was opened with. */
+    /**
+     * The configuration this instance was opened with.
+     *
+     * @return the same value given to {@link #open}
+     */
     public JregConfig config() {
         return config;
     }
 
-    /** The local store. */
-    public OciLayout store() {
-        return store;
-    }
-
-    /** The registry client, for operations the façade does not wrap. */
-    public RegistryClient registry() {
-        return registry;
-    }
-
     /**
-     * Pulls an image into the local store: only missing blobs are fetched, each verified, and
-     * the name is recorded last.
+     * Pulls an image into the local store, as {@code docker pull} does: the manifest by tag or
+     * digest, from an index the platforms {@code options} select, then only the blobs the store
+     * lacks, each verified against its digest and size, and the name recorded last (OCI
+     * Distribution Spec, "Pulling manifests" and "Pulling blobs"). Reads go through the
+     * registry's mirrors first when the config names some.
      *
-     * @param reference what to pull; the store names the result by this reference
-     * @param options platforms, concurrency and progress
+     * @param reference what to pull, a full reference ({@code Reference.parse("nginx:1.24.0")} is
+     *     {@code docker.io/library/nginx:1.24.0}); the store names the result by it
+     * @param options the platforms to take from an index, blobs moved at once, progress listener
+     * @return the digest the reference resolved to, the manifest now named, blobs fetched and skipped
+     * @throws NotFoundException when the registry has no such repository, tag or manifest (its 404)
+     * @throws NoMatchingPlatformException when an index has no image for a platform asked for
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws RateLimitedException when the registry still answers 429 once the retries are spent
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws DigestMismatchException when a manifest or blob is not the digest or size its descriptor names
+     * @throws InvalidContentException when a manifest or config is malformed or too large
+     * @throws StoreWriteException when a file of the store cannot be written (a full disk)
+     * @throws IOException for any other failure of the registry or the store
      */
     public CopyResult pull(Reference reference, CopyOptions options) throws IOException {
         return copier.copy(place(new ImageLocation.Registry(reference)).source(), reference.tagOrDigest(),
@@ -107,8 +137,25 @@ public final class Jreg {
     }
 
     /**
-     * Pushes an image from the local store to the registry its name points at. Every platform the
-     * store holds under that name goes, digests unchanged.
+     * Pushes an image from the local store to the registry its name points at, as
+     * {@code docker push} does: every platform the store holds under that name, digests unchanged.
+     * Blobs the registry has are skipped, blobs another repository of that registry holds are
+     * mounted, the rest uploaded; manifests go children first and the tag last (OCI Distribution
+     * Spec, "Pushing blobs", "Mounting a blob from another repository", "Pushing Manifests").
+     *
+     * @param reference the name in the local store, which is also where to push
+     *     ({@code localhost:5000/app:1}); {@link #localReference} turns an image ID into it
+     * @param options platforms (every one, for a push), blobs moved at once, progress listener
+     * @param uploads monolithic or chunked uploads, chunk size in bytes
+     * @return the manifest pushed and the blobs uploaded, mounted and skipped
+     * @throws ImageNotFoundException when the store has no image by that name
+     * @throws BlobNotFoundException when the image is incomplete: the store lost a blob it needs
+     * @throws DigestMismatchException when a stored blob no longer hashes to its digest, or the
+     *     registry stored a manifest under another digest
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws RegistryException when the registry refuses an upload or a manifest
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry or the store
      */
     public CopyResult push(Reference reference, CopyOptions options, UploadOptions uploads) throws IOException {
         return copier.copy(store.source(reference), reference.tagOrDigest(), registry.sink(reference, uploads), options);
@@ -117,6 +164,23 @@ public final class Jreg {
     /**
      * Copies an image between any two locations: registry to registry (blobs stream through,
      * never touching disk; mounted inside one registry), store or layout to registry and back.
+     * Reads follow {@link #pull}, writes {@link #push}; by default the whole index is copied, digest
+     * unchanged.
+     *
+     * @param from where to read: a registry reference, a local-store name, a layout and name
+     * @param to where to write; a layout given without a name takes {@code from}'s short name
+     * @param options the platforms to take from an index, blobs moved at once, progress listener
+     * @param uploads monolithic or chunked uploads, chunk size in bytes (for a registry destination)
+     * @return the source's digest, the manifest written and the blobs copied, mounted and skipped
+     * @throws NotFoundException when a source registry has no such repository, tag or manifest
+     * @throws ImageNotFoundException when the source store or layout has no image by that name
+     * @throws BlobNotFoundException when a source store or layout lost a blob the image needs
+     * @throws NoMatchingPlatformException when an index has no image for a platform asked for
+     * @throws UnauthorizedException when either registry refuses the credentials or wants some
+     * @throws DigestMismatchException when content is not the digest or size its descriptor names
+     * @throws InvalidContentException when a manifest or config is malformed or too large
+     * @throws UnreachableException when a registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of either side
      */
     public CopyResult copy(ImageLocation from, ImageLocation to, CopyOptions options, UploadOptions uploads)
             throws IOException {
@@ -125,29 +189,67 @@ public final class Jreg {
     }
 
     /**
-     * The tags at a location: a registry repository's tags (through its mirrors), a store
-     * repository's names, a layout's names.
+     * The tags at a location: a registry repository's tags (through its mirrors, every page its
+     * {@code Link} headers lead to: OCI Distribution Spec, "Listing Tags"), a store repository's
+     * tags, a layout's names. Entries of a registry's list that are not tags are skipped with one
+     * notice.
+     *
+     * @param location the repository; a tag or digest in it is ignored
+     * @return the tags, in the order the registry or the store gives them
+     * @throws NotFoundException when the registry has no such repository
+     * @throws InvalidContentException when a page is not a JSON object or a {@code Link} header cannot be read
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry or the store
      */
     public List<String> tags(ImageLocation location) throws IOException {
         return tags(location, 0);
     }
 
     /**
-     * {@link #tags(ImageLocation)}, at most {@code limit} of them (0 for all). From a registry only
-     * that many are asked for, in pages of at most 1000.
+     * {@link #tags(ImageLocation)}, at most {@code limit} of them. From a registry only that many
+     * are asked for ({@code n}), in pages of at most 1000.
+     *
+     * @param location the repository; a tag or digest in it is ignored
+     * @param limit the most tags to return; 0 for all
+     * @return the tags, at most {@code limit}
+     * @throws NotFoundException when the registry has no such repository
+     * @throws InvalidContentException when a page is not a JSON object or a {@code Link} header cannot be read
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry or the store
      */
     public List<String> tags(ImageLocation location, int limit) throws IOException {
         return place(location).tags(limit);
     }
 
-    /** What a location's name points at now, if anything (a {@code HEAD} for registries, through their mirrors). */
+    /**
+     * What a location's tag or digest points at now: a {@code HEAD} for a registry, through its
+     * mirrors (OCI Distribution Spec, "Checking if content exists in the registry"), else the
+     * store's or layout's index.
+     *
+     * @param location a registry reference, a local-store name or a layout name
+     * @return the manifest's descriptor (media type, digest, size in bytes), or empty when there
+     *     is none
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws RegistryException when the registry answers with another error status
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry or the store
+     */
     public Optional<Descriptor> resolve(ImageLocation location) throws IOException {
         return place(location).resolve();
     }
 
     /**
-     * What a location's name points at where a copy would write it, if anything: a registry's own
-     * answer, never a mirror's.
+     * {@link #resolve}, as a copy would write the location: a registry's own answer, never a
+     * mirror's ({@code copy --no-clobber}).
+     *
+     * @param location a registry reference, a local-store name or a layout name
+     * @return the manifest's descriptor, or empty when there is none
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws RegistryException when the registry answers with another error status
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry or the store
      */
     public Optional<Descriptor> resolveDestination(ImageLocation location) throws IOException {
         return place(location).resolveDestination();
@@ -158,10 +260,19 @@ public final class Jreg {
     }
 
     /**
-     * Describes every tag of a repository: digest, platforms, size, created. Tags are resolved
-     * with {@code HEAD}; each distinct digest is fetched once.
+     * Describes every tag of a repository: digest, platforms, compressed size in bytes, created.
+     * Tags are resolved with {@code HEAD}; each distinct digest is fetched once. A tag that vanished
+     * while listing, or whose manifest or config is missing or invalid, is a row with an error;
+     * the others are still described.
      *
-     * @param concurrency requests at once
+     * @param repository the repository; a tag or digest in it is ignored
+     * @param concurrency requests at once, at least 1
+     * @return one row per tag, in {@link #tags(ImageLocation)}'s order
+     * @throws NotFoundException when the registry has no such repository
+     * @throws InvalidContentException when a page of the tag list cannot be read
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry or the store
      */
     public List<TagDetail> tagDetails(ImageLocation repository, int concurrency) throws IOException {
         Place place = place(repository);
@@ -176,7 +287,8 @@ public final class Jreg {
         List<TagDetail> summaries = Parallel.map(List.copyOf(distinct.values()), concurrency, d -> {
             try {
                 return summarize(source, reader, d);
-            } catch (NotFoundException | InvalidContentException | DigestMismatchException e) {
+            } catch (NotFoundException | ImageNotFoundException | BlobNotFoundException | InvalidContentException
+                    | DigestMismatchException e) {
                 return TagDetail.failed(null, d, e.getMessage());
             }
         });
@@ -230,17 +342,39 @@ public final class Jreg {
                 null);
     }
 
-    /** The repositories of a registry, where it allows listing them. */
+    /**
+     * The repositories of a registry ({@code GET /v2/_catalog}, paginated by {@code Link} headers
+     * as tags are), where it allows listing them. Entries that are not repository names are
+     * skipped with one notice.
+     *
+     * @param registryName the registry as images name it: {@code host[:port]}, {@code docker.io}
+     * @param limit the most names to return; 0 for all
+     * @return repository names without the registry ({@code library/nginx})
+     * @throws NotFoundException when the registry offers no catalog
+     * @throws UnauthorizedException when the registry does not let this user list it
+     * @throws InvalidContentException when a page is not a JSON object or a {@code Link} header cannot be read
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry
+     */
     public List<String> catalog(String registryName, int limit) throws IOException {
         return registry.catalog(registryName, limit);
     }
 
     /**
-     * Deletes a manifest from a registry. By digest, that manifest goes (and every tag on it). By
-     * tag, only the tag goes: where the registry cannot delete tags, a unique throw-away manifest
-     * is pushed to the tag and deleted by its digest, so other tags on the old digest survive.
+     * Deletes a manifest from a registry (OCI Distribution Spec, "Deleting tags" and "Deleting
+     * Manifests"). By digest, that manifest goes (and every tag on it). By tag, only the tag goes:
+     * where the registry cannot delete tags, a unique throw-away manifest is pushed to the tag and
+     * deleted by its digest, so other tags on the old digest survive.
      *
+     * @param reference {@code NAME:TAG} or {@code NAME@DIGEST} at a registry
      * @return the digest the tag pointed at (by tag), or the digest deleted
+     * @throws ImageNotFoundException when the registry has no such tag (its {@code HEAD} found none)
+     * @throws NotFoundException when the registry has no such manifest to delete (its 404)
+     * @throws RegistryException when the registry does not allow deleting manifests (405 or
+     *     {@code UNSUPPORTED}: the message says so) or answers with another error status
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry
      */
     public Digest delete(Reference reference) throws IOException {
         if (reference.digest() != null) {
@@ -251,8 +385,8 @@ public final class Jreg {
             }
             return reference.digest();
         }
-        Descriptor current = registry.headManifest(reference).orElseThrow(() -> new NotFoundException(
-                reference + ": manifest unknown", 404, "HEAD", reference.toString(), List.of()));
+        Descriptor current = registry.headManifest(reference).orElseThrow(() -> new ImageNotFoundException(
+                reference + ": manifest unknown", reference.toString(), List.of()));
         try {
             registry.deleteManifest(reference);
             return current.digest();
@@ -302,13 +436,22 @@ public final class Jreg {
     }
 
     /**
-     * Streams a blob to {@code out}, verifying size and digest; on a mismatch the bytes already
-     * written stay written and {@link dev.jreg.error.DigestMismatchException} is thrown.
+     * Streams a blob to {@code out}, verifying size and digest (OCI Distribution Spec, "Pulling
+     * blobs"); on a mismatch the bytes already written stay written.
+     *
+     * @param repository the repository, store or layout holding the blob; a tag in it is ignored
+     * @param digest the blob's digest ({@code sha256:} and 64 hex digits)
+     * @param out where the bytes go; not closed
+     * @throws BlobNotFoundException when the location does not hold the blob
+     * @throws DigestMismatchException when the bytes are not the size or digest asked for
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry, the store or {@code out}
      */
     public void blob(ImageLocation repository, Digest digest, OutputStream out) throws IOException {
         Place place = place(repository);
-        long size = place.blobSize(digest).orElseThrow(() -> new NotFoundException(repository + "@" + digest
-                + ": blob unknown", 404, "HEAD", repository.toString(), List.of()));
+        long size = place.blobSize(digest).orElseThrow(() -> new BlobNotFoundException(repository.repositoryName()
+                + "@" + digest + ": blob unknown", digest));
         Descriptor descriptor = Descriptor.of(MediaType.of("application/octet-stream"), digest, size);
         try (InputStream in = place.source().blob(descriptor)) {
             VerifiedCopy.copy(in, out, descriptor);
@@ -316,8 +459,18 @@ public final class Jreg {
     }
 
     /**
-     * Writes a blob to a file only once it is verified (through a temp file beside it, created
-     * under the umask like any other output file, not with a temp file's owner-only mode).
+     * {@link #blob(ImageLocation, Digest, OutputStream)} into a file that appears only once
+     * verified (through a temp file beside it, created under the umask like any other output
+     * file, not with a temp file's owner-only mode); an existing file is replaced.
+     *
+     * @param repository the repository, store or layout holding the blob; a tag in it is ignored
+     * @param digest the blob's digest ({@code sha256:} and 64 hex digits)
+     * @param file where to write it
+     * @throws BlobNotFoundException when the location does not hold the blob
+     * @throws DigestMismatchException when the bytes are not the size or digest asked for; no file is left
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry, the store or the file
      */
     public void blob(ImageLocation repository, Digest digest, Path file) throws IOException {
         Path target = file.toAbsolutePath();
@@ -338,9 +491,15 @@ public final class Jreg {
      * name those blobs): then they stay for {@link #prune}, and the result says so. Each argument
      * is resolved on its own; what fails is reported in the result (a name not found with the tags
      * stored after the removals) and the rest is removed.
-     * {@code nginx} is {@code nginx:latest}; {@code name@digest} removes that repository's names
-     * of the digest; a digest or image ID (or a unique prefix) removes every name of it, refused
-     * without {@code force} when they span several repositories, as docker refuses.
+     *
+     * @param names each as {@code docker rmi} takes it: {@code nginx} is {@code nginx:latest};
+     *     {@code name@digest} removes that repository's names of the digest; a digest or image ID
+     *     (or a unique prefix) removes every name of it
+     * @param force remove every name of a digest or ID even when they span several repositories,
+     *     which is otherwise refused, as docker refuses it
+     * @return the names removed, the blobs deleted, and each argument that removed nothing with why
+     *     ({@link RemoveResult.Failure})
+     * @throws IOException when the store's index or blobs cannot be read or changed
      */
     public RemoveResult remove(List<String> names, boolean force) throws IOException {
         LocalNames local = new LocalNames(store);
@@ -359,7 +518,7 @@ public final class Jreg {
                             + "); remove it by name, or with -f every name");
                 }
                 matches.forEach(d -> chosen.add(d.annotations().get(Descriptor.REF_NAME)));
-            } catch (NotFoundException | RuntimeException e) {
+            } catch (ImageNotFoundException | RuntimeException e) {
                 failures.add(new RemoveResult.Failure(name, e));
             }
         }
@@ -378,10 +537,10 @@ public final class Jreg {
         List<RemoveResult.Failure> updated = new ArrayList<>();
         for (RemoveResult.Failure failure : failures) {
             RemoveResult.Failure reported = failure;
-            if (failure.error() instanceof NotFoundException) {
+            if (failure.error() instanceof ImageNotFoundException) {
                 try {
                     now.select(failure.name());
-                } catch (NotFoundException stillAbsent) {
+                } catch (ImageNotFoundException stillAbsent) {
                     reported = new RemoveResult.Failure(failure.name(), stillAbsent);
                 }
             }
@@ -391,16 +550,25 @@ public final class Jreg {
     }
 
     /**
-     * Checks (and with {@code repair} mends) the local store, after any running copy into it;
-     * the config's notices say when it waits.
+     * Checks the local store: every blob hashes to its name and every name reaches complete
+     * content. Waits for any running copy into the store first; the config's notices say when it
+     * waits.
+     *
+     * @param repair delete blobs that do not hash to their names; the names stay, as incomplete
+     *     images that the next pull completes
+     * @return blobs checked, the corrupt ones, the names left incomplete, and whether it repaired
+     * @throws IOException when the store cannot be read, or a corrupt blob cannot be deleted
      */
     public dev.jreg.layout.VerifyReport verify(boolean repair) throws IOException {
         return store.verify(repair, this::noticeWaiting);
     }
 
     /**
-     * Deletes blobs no name reaches and stale temp files, after any running copy into the store;
-     * the config's notices say when it waits.
+     * Deletes blobs no name reaches and leftovers of interrupted downloads, after any running
+     * copy into the store; the config's notices say when it waits.
+     *
+     * @return the blobs deleted, the bytes reclaimed and the temp files removed
+     * @throws IOException when the store cannot be read or a file cannot be deleted
      */
     public GarbageCollection prune() throws IOException {
         return store.collectGarbage(this::noticeWaiting);
@@ -414,6 +582,8 @@ public final class Jreg {
      * Bytes these images take in the store, each blob counted once however many of them share it.
      *
      * @param images images as {@link #images()} lists them
+     * @return the compressed size in bytes of every stored blob they reach, manifests and configs included
+     * @throws IOException when the store cannot be read
      */
     public long contentSize(Collection<LocalImage> images) throws IOException {
         Set<Digest> blobs = new HashSet<>();
@@ -441,25 +611,60 @@ public final class Jreg {
     }
 
     /**
-     * Checks credentials against a registry as {@code docker login} does, before they are stored.
+     * Checks credentials against a registry as {@code docker login} does, before they are stored:
+     * a token request for a registry that issues tokens, an authenticated {@code /v2/} for one that
+     * takes Basic credentials (OCI Distribution Spec, endpoint end-1, {@code GET /v2/}; the token
+     * request of Docker's token authentication specification).
      *
-     * @throws dev.jreg.error.UnauthorizedException when the registry refuses them
+     * @param registryName the registry: {@code host[:port]}, {@code docker.io}
+     * @param credentials user and password, or an identity token
+     * @throws UnauthorizedException when the registry refuses them
+     * @throws UnreachableException when the registry or its token server cannot be reached
+     * @throws InvalidContentException when the token server's answer cannot be read, or its realm is refused
+     * @throws IOException for any other failure of the registry
      */
     public void checkLogin(String registryName, Credentials credentials) throws IOException {
         registry.checkCredentials(registryName, credentials);
     }
 
-    /** The exact manifest a location names. */
+    /**
+     * The exact manifest a location names, as the registry, store or layout holds its bytes (OCI
+     * Distribution Spec, "Pulling manifests"); fetched by digest, the bytes are verified.
+     *
+     * @param location a registry reference, a local-store name or a layout name
+     * @return the bytes with their media type and digest, and the parsed manifest or index
+     * @throws NotFoundException when the registry has no such repository, tag or manifest (its 404)
+     * @throws ImageNotFoundException when the store or layout has no image by that name
+     * @throws BlobNotFoundException when the store or layout lost the manifest's blob
+     * @throws InvalidContentException when the manifest is malformed, too large or Docker schema 1
+     * @throws DigestMismatchException when bytes fetched by digest do not hash to it
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry or the store
+     */
     public ManifestBlob manifest(ImageLocation location) throws IOException {
         Place place = place(location);
         return place.source().manifest(place.tagOrDigest());
     }
 
     /**
-     * Describes an image or index: for an index its platforms with their sizes; for an image (or
-     * the chosen platform of an index) its config and layers.
+     * Describes an image or index: for an index its platforms with their sizes and its
+     * attestations apart; for an image (or the chosen platform of an index) its config and layers.
+     * Platforms are chosen as containerd chooses them.
      *
-     * @param platform the platform to detail from an index, or null
+     * @param location a registry reference, a local-store name or a layout name
+     * @param platform the platform to detail from an index ({@code Platform.parse("linux/arm64")}),
+     *     or null for none
+     * @return what the manifest, index and config say; sizes in bytes, compressed
+     * @throws NotFoundException when the registry has no such repository, tag, manifest or blob (its 404)
+     * @throws ImageNotFoundException when the store or layout has no image by that name
+     * @throws BlobNotFoundException when the store or layout lost a manifest or config the image needs
+     * @throws NoMatchingPlatformException when the index has no image for {@code platform}
+     * @throws InvalidContentException when a manifest or config is malformed or too large
+     * @throws DigestMismatchException when a manifest or config does not hash to its digest
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry or the store
      */
     public ImageInfo inspect(ImageLocation location, Platform platform) throws IOException {
         Place place = place(location);
@@ -494,9 +699,22 @@ public final class Jreg {
     }
 
     /**
-     * The exact config bytes of an image (of the chosen platform, for an index), verified.
+     * The exact config bytes of an image (of the chosen platform, for an index), verified against
+     * the config descriptor's digest and size.
      *
-     * @param platform the platform to take from an index; null takes this machine's
+     * @param location a registry reference, a local-store name or a layout name
+     * @param platform the platform to take from an index ({@code Platform.parse("linux/arm64")});
+     *     null takes this machine's
+     * @return the config's bytes, at most 8 MiB
+     * @throws NotFoundException when the registry has no such repository, tag, manifest or blob (its 404)
+     * @throws ImageNotFoundException when the store or layout has no image by that name
+     * @throws BlobNotFoundException when the store or layout lost a manifest or config the image needs
+     * @throws NoMatchingPlatformException when the index has no image for the platform
+     * @throws InvalidContentException when the manifest is not an image's, or is malformed or too large
+     * @throws DigestMismatchException when the manifest or config does not hash to its digest
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry or the store
      */
     public byte[] config(ImageLocation location, Platform platform) throws IOException {
         Place place = place(location);
@@ -516,19 +734,23 @@ public final class Jreg {
             throws IOException {
         Optional<Descriptor> child = reader.select(index.manifests(), wanted);
         if (child.isEmpty()) {
-            throw new NoMatchingPlatformException("no image for platform " + wanted + " in " + location + " (it has "
-                    + reader.offered(index) + ")", location.toString());
+            throw new NoMatchingPlatformException(wanted, location.toString(), reader.offered(index));
         }
         return child.get();
     }
 
     /**
-     * Gives an image in the local store another name; no bytes are copied.
+     * Gives an image in the local store another name, as {@code docker tag} does; no bytes are
+     * copied.
      *
      * @param source a name ({@code nginx}), {@code name@digest}, a manifest digest, or an image ID
      *     (full, {@code sha256:}, or a unique prefix)
-     * @param target the new name
+     * @param target the new name, a full reference with a tag
      * @return the descriptor both names now point at
+     * @throws ImageNotFoundException when nothing in the store matches {@code source}
+     * @throws dev.jreg.error.InvalidReferenceException when {@code source} is not a reference, or a
+     *     prefix of several image IDs
+     * @throws IOException when the store's index cannot be read or written
      */
     public Descriptor tag(String source, Reference target) throws IOException {
         Descriptor descriptor = findLocal(source);
@@ -547,8 +769,14 @@ public final class Jreg {
      * name for a digest or image ID (full, {@code sha256:}, or a unique prefix), as {@code rm},
      * {@code tag} and every {@code local:} location resolve it.
      *
-     * @throws NotFoundException when nothing in the store matches, naming the tags the repository has
-     * @throws dev.jreg.error.InvalidReferenceException for a prefix of several image IDs
+     * @param text a name ({@code nginx} is {@code nginx:latest}), {@code name@digest}, a digest or
+     *     an image ID
+     * @return the stored name, a full reference
+     * @throws ImageNotFoundException when nothing in the store matches; it names the tags the
+     *     repository has ({@link ImageNotFoundException#stored()})
+     * @throws dev.jreg.error.InvalidReferenceException when the text is not a reference, or a
+     *     prefix of several image IDs
+     * @throws IOException when the store's index cannot be read
      */
     public Reference localReference(String text) throws IOException {
         Descriptor entry = findLocal(text);
@@ -559,15 +787,20 @@ public final class Jreg {
     /**
      * Every name in the local store that text selects, in the order they were stored: itself for
      * a stored name, every name of a digest or image ID (full, {@code sha256:}, or a unique
-     * prefix); empty when nothing is named so.
+     * prefix).
      *
-     * @throws dev.jreg.error.InvalidReferenceException for a prefix of several image IDs
+     * @param text a name ({@code nginx} is {@code nginx:latest}), {@code name@digest}, a digest or
+     *     an image ID
+     * @return the names, full references; empty when nothing is named so
+     * @throws dev.jreg.error.InvalidReferenceException when the text is not a reference, or a
+     *     prefix of several image IDs
+     * @throws IOException when the store's index cannot be read
      */
     public List<Reference> localNames(String text) throws IOException {
         try {
             return new LocalNames(store).select(text).stream()
                     .flatMap(d -> Reference.tryParse(d.annotations().get(Descriptor.REF_NAME)).stream()).toList();
-        } catch (NotFoundException notNamed) {
+        } catch (ImageNotFoundException notNamed) {
             return List.of();
         }
     }
@@ -576,10 +809,10 @@ public final class Jreg {
         List<Descriptor> matches;
         try {
             matches = new LocalNames(store).select(source);
-        } catch (NotFoundException notNamed) {
+        } catch (ImageNotFoundException notNamed) {
             // A manifest only an index holds (one platform's digest) has no name but may be read.
             Optional<Digest> digest = source.startsWith("sha256:") || source.startsWith("sha512:")
-                    ? Optional.of(Digest.parse(source)) : Reference.tryParse(source).map(Reference::digest);
+                    ? wholeDigest(source) : Reference.tryParse(source).map(Reference::digest);
             if (digest.isPresent() && Files.isRegularFile(store.blobPath(digest.get()))) {
                 try {
                     return store.readManifest(digest.get()).descriptor();
@@ -592,7 +825,24 @@ public final class Jreg {
         return matches.get(0);
     }
 
-    /** Every named image in the local store, in the order they were first stored. */
+    /** The digest this text is, or empty for a prefix of one ({@code sha256:0123abcd}), which names no blob. */
+    private static Optional<Digest> wholeDigest(String text) {
+        try {
+            return Optional.of(Digest.parse(text));
+        } catch (IllegalArgumentException prefix) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Every named image in the local store, in the order they were first stored, as
+     * {@code docker images} lists them: name, image ID, platforms, created, labels, size in bytes
+     * (compressed, every blob the name reaches once). An image whose manifest or config is damaged
+     * or missing is listed, marked so, and does not hide the others.
+     *
+     * @return one entry per name; names in the index that are not references are left out
+     * @throws IOException when the store's index cannot be read
+     */
     public List<LocalImage> images() throws IOException {
         List<LocalImage> images = new ArrayList<>();
         for (Descriptor entry : store.names()) {

@@ -1,7 +1,7 @@
 package dev.jreg;
 
 import dev.jreg.error.InvalidReferenceException;
-import dev.jreg.error.NotFoundException;
+import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -29,12 +29,10 @@ final class LocalNames {
     /** What {@code docker images -q} prints and what may abbreviate it. */
     private static final Pattern ID_PREFIX = Pattern.compile("(sha256:)?[0-9a-f]{1,64}");
 
-    private final OciLayout store;
     /** The store's names with their image IDs, in store order; read once. */
     private final Map<Descriptor, Digest> ids = new LinkedHashMap<>();
 
     LocalNames(OciLayout store) throws IOException {
-        this.store = store;
         for (Descriptor entry : store.names()) {
             if (entry.annotations().get(Descriptor.REF_NAME) != null) {
                 ids.put(entry, imageId(store, entry));
@@ -62,11 +60,11 @@ final class LocalNames {
      * The names this text selects: a name, every name of {@code NAME@DIGEST} in that repository,
      * every name of a digest or image ID.
      *
-     * @throws NotFoundException when nothing matches; the message names what was looked for and
-     *     the tags the repository has
+     * @throws ImageNotFoundException when nothing matches; it names what was looked for and the
+     *     tags the repository has
      * @throws InvalidReferenceException for an ID prefix that more than one image has
      */
-    List<Descriptor> select(String text) throws NotFoundException {
+    List<Descriptor> select(String text) throws ImageNotFoundException {
         String hex = text.startsWith("sha256:") ? text.substring(7) : text;
         boolean idLike = ID_PREFIX.matcher(text).matches();
         if (idLike && hex.length() < 64) {
@@ -75,7 +73,7 @@ final class LocalNames {
             List<Descriptor> named = name.map(this::byName).orElse(List.of());
             List<Descriptor> matches = !named.isEmpty() ? named : byId(hex);
             if (matches.isEmpty()) {
-                throw name.isPresent() ? notFound(name.get()) : notFound(text, "");
+                throw name.isPresent() ? notFound(name.get()) : notFound(text, List.of());
             }
             return matches;
         }
@@ -83,7 +81,7 @@ final class LocalNames {
             Digest digest = idLike ? new Digest("sha256", hex) : Digest.parse(text);
             List<Descriptor> matches = ids.keySet().stream().filter(d -> hasDigest(d, digest)).toList();
             if (matches.isEmpty()) {
-                throw notFound(text, "");
+                throw notFound(text, List.of());
             }
             return matches;
         }
@@ -137,25 +135,25 @@ final class LocalNames {
         return Reference.tryParse(entry.annotations().get(Descriptor.REF_NAME)).map(Reference::name);
     }
 
-    /** {@code " (stored: nginx:1.24.0, nginx:1.25)"}, or empty when the repository has no tags here. */
-    private String storedTags(Reference reference) {
-        List<String> tags = ids.keySet().stream()
+    /** The repository's tags stored here ({@code nginx:1.24.0, nginx:1.25}), in store order. */
+    private List<String> storedTags(Reference reference) {
+        return ids.keySet().stream()
                 .map(d -> Reference.tryParse(d.annotations().get(Descriptor.REF_NAME)))
                 .flatMap(Optional::stream)
                 .filter(r -> r.name().equals(reference.name()) && r.tag() != null)
                 .map(Reference::familiar)
                 .toList();
-        return tags.isEmpty() ? "" : " (stored: " + String.join(", ", tags) + ")";
     }
 
     /** Names what was looked for, {@code :latest} filled in, and the tags the repository has here. */
-    private NotFoundException notFound(Reference reference) {
+    private ImageNotFoundException notFound(Reference reference) {
         String looked = reference.digest() == null ? reference.familiarName() + ":" + reference.tag() : reference.familiar();
         return notFound(looked, storedTags(reference));
     }
 
-    private NotFoundException notFound(String looked, String hint) {
-        return new NotFoundException("no such image in the local store: " + looked + hint, 404, "GET",
-                store.root().toString(), List.of());
+    /** {@code no such image in the local store: nginx:latest (stored: nginx:1.24.0, nginx:1.25)}. */
+    private static ImageNotFoundException notFound(String looked, List<String> stored) {
+        return new ImageNotFoundException("no such image in the local store: " + looked
+                + (stored.isEmpty() ? "" : " (stored: " + String.join(", ", stored) + ")"), looked, stored);
     }
 }

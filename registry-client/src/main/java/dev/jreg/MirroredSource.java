@@ -1,7 +1,9 @@
 package dev.jreg;
 
 import dev.jreg.copy.Parallel.IoFunction;
-import dev.jreg.error.NotFoundException;
+import dev.jreg.error.BlobNotFoundException;
+import dev.jreg.error.ImageNotFoundException;
+import dev.jreg.error.RegistryException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ManifestBlob;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Reads a registry repository through its mirrors in order, then the registry itself: manifests
@@ -75,12 +78,14 @@ final class MirroredSource implements ImageSource {
 
     /** What a tag or digest resolves to, by {@code HEAD}; a mirror without it is skipped. */
     Optional<Descriptor> head(String tagOrDigest) throws IOException {
-        return firstPresent(i -> registry.headManifest(candidates.get(i).at(tagOrDigest)), tagOrDigest + ": manifest");
+        return firstPresent(i -> registry.headManifest(candidates.get(i).at(tagOrDigest)),
+                () -> new ImageNotFoundException(tagOrDigest + ": manifest unknown", tagOrDigest, List.of()));
     }
 
     /** The size of a blob; a mirror without it is skipped. */
     Optional<Long> blobSize(Digest digest) throws IOException {
-        return firstPresent(i -> registry.blobSize(candidates.get(i), digest), digest + ": blob");
+        return firstPresent(i -> registry.blobSize(candidates.get(i), digest),
+                () -> new BlobNotFoundException(digest + ": blob unknown", digest));
     }
 
     /**
@@ -111,12 +116,17 @@ final class MirroredSource implements ImageSource {
         throw last;
     }
 
-    /** {@link #first}, where a mirror's empty answer means it lacks the content; the registry's is the answer. */
-    private <T> Optional<T> firstPresent(IoFunction<Integer, Optional<T>> read, String what) throws IOException {
+    /**
+     * {@link #first}, where a mirror's empty answer means it lacks the content; the registry's is the answer.
+     *
+     * @param absent what a mirror that lacks it is skipped with
+     */
+    private <T> Optional<T> firstPresent(IoFunction<Integer, Optional<T>> read, Supplier<IOException> absent)
+            throws IOException {
         return first(i -> {
             Optional<T> value = read.apply(i);
             if (value.isEmpty() && i < candidates.size() - 1) {
-                throw new NotFoundException(what + " unknown", 404, "HEAD", names.get(i), List.of());
+                throw absent.get();
             }
             return value;
         });
@@ -155,7 +165,8 @@ final class MirroredSource implements ImageSource {
         if (index == candidates.size() - 1) {
             return;
         }
-        if (!(e instanceof dev.jreg.error.RegistryException)) {
+        // A mirror that answered (an error status, or that it lacks the content) is asked again next time.
+        if (!(e instanceof RegistryException || e instanceof ImageNotFoundException || e instanceof BlobNotFoundException)) {
             unreachable.add(index);
         }
         notices.accept("Mirror " + names.get(index) + " failed (" + e.getMessage() + "); trying "

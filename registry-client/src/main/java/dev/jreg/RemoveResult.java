@@ -23,7 +23,7 @@ public record RemoveResult(List<String> untagged, Optional<GarbageCollection> co
      * An argument that could not be removed.
      *
      * @param name the argument as given
-     * @param error why: {@link dev.jreg.error.NotFoundException} when nothing matched,
+     * @param error why: {@link dev.jreg.error.ImageNotFoundException} when nothing matched,
      *     {@link dev.jreg.error.InvalidReferenceException} for a malformed name or ambiguous ID,
      *     {@link IllegalStateException} for an ID named in several repositories without force
      */

@@ -1,5 +1,7 @@
 package dev.jreg.cli;
 
+import dev.jreg.error.ImageNotFoundException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -28,8 +30,8 @@ final class DigestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var location = locations.parse(image);
-        var descriptor = root.open().resolve(location).orElseThrow(() -> new dev.jreg.error.NotFoundException(
-                location + ": manifest unknown", 404, "HEAD", location.toString(), java.util.List.of()));
+        var descriptor = root.open().resolve(location).orElseThrow(() -> new ImageNotFoundException(
+                location + ": manifest unknown", location.toString(), List.of()));
         root.context().out().println(descriptor.digest());
         return ExitCodes.OK;
     }

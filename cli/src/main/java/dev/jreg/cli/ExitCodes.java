@@ -1,7 +1,10 @@
 package dev.jreg.cli;
 
+import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.DigestMismatchException;
+import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.error.NotFoundException;
 import dev.jreg.error.RateLimitedException;
 import dev.jreg.error.RegistryException;
@@ -25,7 +28,7 @@ final class ExitCodes {
     static final int FAILURE = 1;
     /** Bad command line: unknown flag, malformed reference or platform. */
     static final int USAGE = 2;
-    /** The registry or store has no such image, tag, manifest or blob. */
+    /** The registry, store or layout has no such image, tag, manifest, blob or platform. */
     static final int NOT_FOUND = 3;
     /** Authentication failed or access was denied. */
     static final int UNAUTHORIZED = 4;
@@ -49,7 +52,8 @@ final class ExitCodes {
         if (e instanceof IllegalArgumentException) {
             return USAGE;
         }
-        if (e instanceof NotFoundException) {
+        if (e instanceof NotFoundException || e instanceof ImageNotFoundException || e instanceof BlobNotFoundException
+                || e instanceof NoMatchingPlatformException) {
             return NOT_FOUND;
         }
         if (e instanceof UnauthorizedException) {

@@ -2,7 +2,7 @@ package dev.jreg.cli;
 
 import dev.jreg.Jreg;
 import dev.jreg.LocalImage;
-import dev.jreg.error.NotFoundException;
+import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.model.Json;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
@@ -124,8 +124,8 @@ final class ImagesCommand implements Callable<Integer> {
             throw new UncheckedIOException(e);
         }
         return all.stream().filter(image -> image.reference().equals(reference)).findFirst()
-                .orElseThrow(() -> new UncheckedIOException(new NotFoundException(
-                        "no such image in the local store: " + name, 404, "LOCAL", name, List.of())))
+                .orElseThrow(() -> new UncheckedIOException(new ImageNotFoundException(
+                        "no such image in the local store: " + name, name, List.of())))
                 .created();
     }
 

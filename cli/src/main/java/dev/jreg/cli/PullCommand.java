@@ -5,8 +5,8 @@ import dev.jreg.Jreg;
 import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.PlatformSelector;
+import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.error.NoMatchingPlatformException;
-import dev.jreg.error.NotFoundException;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.io.IOException;
@@ -78,9 +78,11 @@ final class PullCommand implements Callable<Integer>, MovesBlobs {
             }
         }
         if (pulled == 0) {
-            throw new NotFoundException(tags.isEmpty() ? reference.name() + " has no tags"
-                    : "none of the " + tags.size() + " tags of " + reference.name() + " has an image for " + wanted, 404,
-                    "GET", reference.name(), List.of());
+            if (tags.isEmpty()) {
+                throw new ImageNotFoundException(reference.name() + " has no tags", reference.name(), List.of());
+            }
+            throw new NoMatchingPlatformException("none of the " + tags.size() + " tags of " + reference.name()
+                    + " has an image for " + wanted, wanted, reference.name());
         }
         return ExitCodes.OK;
     }

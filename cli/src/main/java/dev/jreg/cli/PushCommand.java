@@ -4,6 +4,7 @@ import dev.jreg.Jreg;
 import dev.jreg.copy.CopyOptions;
 import dev.jreg.copy.CopyResult;
 import dev.jreg.copy.PlatformSelector;
+import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -57,8 +58,8 @@ final class PushCommand implements Callable<Integer>, MovesBlobs {
                 targets.add(reference.withTag(tag));
             }
             if (targets.isEmpty()) {
-                throw new dev.jreg.error.NotFoundException("no tags of " + reference.familiarName()
-                        + " in the local store", 404, "GET", jreg.store().root().toString(), List.of());
+                throw new ImageNotFoundException("no tags of " + reference.familiarName() + " in the local store",
+                        reference.familiarName(), List.of());
             }
         } else {
             refuseSeveralRepositories(jreg);

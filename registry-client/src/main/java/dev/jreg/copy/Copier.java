@@ -87,8 +87,7 @@ public final class Copier {
         for (Platform platform : wanted) {
             Optional<Descriptor> child = reader.select(index.manifests(), platform);
             if (child.isEmpty()) {
-                throw new NoMatchingPlatformException("no image for platform " + platform + " in " + source.describe()
-                        + " (it has " + reader.offered(index) + ")", source.describe());
+                throw new NoMatchingPlatformException(platform, source.describe(), reader.offered(index));
             }
             if (!chosen.contains(child.get())) {
                 chosen.add(child.get());

@@ -1,16 +1,48 @@
 package dev.jreg.error;
 
-import java.util.List;
+import dev.jreg.model.Platform;
+import java.io.IOException;
 
-/** An index holds no image for the platform asked for (exit code: not found). */
-public class NoMatchingPlatformException extends NotFoundException {
+/**
+ * An index holds no image for the platform asked for (or, for several tags, none of them does).
+ * Platforms are matched as containerd matches them (README, Choosing a platform); attestations
+ * never match.
+ */
+public class NoMatchingPlatformException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    private final transient Platform platform;
+    private final String location;
+
     /**
-     * @param message the platform asked for, the index and the platforms it has
-     * @param location the index's location, for {@link RegistryException#url()}
+     * {@code no image for platform linux/amd64 in LOCATION (it has linux/arm64, linux/s390x)}.
+     *
+     * @param platform the platform asked for
+     * @param location the index's location, as commands print it
+     * @param offered what the index has instead: its platforms (or artifact types), comma-separated
      */
-    public NoMatchingPlatformException(String message, String location) {
-        super(message, 404, "GET", location, List.of());
+    public NoMatchingPlatformException(Platform platform, String location, String offered) {
+        this("no image for platform " + platform + " in " + location + " (it has " + offered + ")", platform, location);
+    }
+
+    /**
+     * @param message what was asked for and what there is, for the user
+     * @param platform the platform asked for
+     * @param location where it was looked for: an index, or a repository whose tags were looked through
+     */
+    public NoMatchingPlatformException(String message, Platform platform, String location) {
+        super(message);
+        this.platform = platform;
+        this.location = location;
+    }
+
+    /** The platform asked for. */
+    public Platform platform() {
+        return platform;
+    }
+
+    /** Where it was looked for. */
+    public String location() {
+        return location;
     }
 }

@@ -1,7 +1,8 @@
 package dev.jreg.layout;
 
+import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.DigestMismatchException;
-import dev.jreg.error.NotFoundException;
+import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ManifestBlob;
@@ -144,13 +145,12 @@ final class LayoutSource implements ImageSource {
     }
 
     /** A blob the image needs is gone, as {@code verify --repair} leaves it: not found, with what to do. */
-    private NotFoundException incomplete(Digest digest) {
-        return new NotFoundException(description + " is incomplete: blob " + digest + " is missing from " + missing, 404,
-                "GET", layout.blobPath(digest).toString(), List.of());
+    private BlobNotFoundException incomplete(Digest digest) {
+        return new BlobNotFoundException(description + " is incomplete: blob " + digest + " is missing from " + missing,
+                digest);
     }
 
-    private NotFoundException notFound(String name) {
-        return new NotFoundException("no image " + name + " in " + layout.root(), 404, "GET", layout.root().toString(),
-                List.of());
+    private ImageNotFoundException notFound(String name) {
+        return new ImageNotFoundException("no image " + name + " in " + layout.root(), name, List.of());
     }
 }

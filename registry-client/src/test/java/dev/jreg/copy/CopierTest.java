@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jreg.error.InvalidContentException;
-import dev.jreg.error.NotFoundException;
+import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
@@ -100,9 +100,11 @@ class CopierTest {
     @Test
     void missingPlatformNamesTheAvailableOnes() throws Exception {
         threePlatformIndex(blob("shared", MediaType.OCI_LAYER_GZIP));
-        NotFoundException e = assertThrows(NotFoundException.class, () -> copier.copy(source, "multi", sink,
-                CopyOptions.defaults().withPlatforms(PlatformSelector.only(Platform.parse("windows/amd64")))));
+        NoMatchingPlatformException e = assertThrows(NoMatchingPlatformException.class, () -> copier.copy(source,
+                "multi", sink, CopyOptions.defaults().withPlatforms(PlatformSelector.only(Platform.parse("windows/amd64")))));
         assertTrue(e.getMessage().contains("linux/amd64, linux/arm64, linux/ppc64le"), e.getMessage());
+        assertEquals(Platform.parse("windows/amd64"), e.platform());
+        assertEquals(source.describe(), e.location());
     }
 
     @Test

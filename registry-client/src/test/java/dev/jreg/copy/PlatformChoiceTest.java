@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jreg.error.NotFoundException;
+import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
@@ -62,7 +62,8 @@ class PlatformChoiceTest {
                 + entry(amd64) + "]}");
 
         assertEquals(amd64.digest(), copy(PlatformSelector.only(AMD64)).top().digest());
-        NotFoundException e = assertThrows(NotFoundException.class, () -> copy(PlatformSelector.only(ARM64)));
+        NoMatchingPlatformException e = assertThrows(NoMatchingPlatformException.class,
+                () -> copy(PlatformSelector.only(ARM64)));
         assertTrue(e.getMessage().contains("(it has linux/amd64)"), e.getMessage());
     }
 
@@ -171,7 +172,8 @@ class PlatformChoiceTest {
     void attestationsAreNeverChosenAndLeaveWithASubset() throws Exception {
         BuildKit b = buildKit();
 
-        assertThrows(NotFoundException.class, () -> copy(PlatformSelector.only(Platform.parse("unknown/unknown"))));
+        assertThrows(NoMatchingPlatformException.class,
+                () -> copy(PlatformSelector.only(Platform.parse("unknown/unknown"))));
         assertEquals(b.amd64().digest(), copy(PlatformSelector.only(AMD64)).top().digest());
         ImageIndex subset = assertInstanceOf(ImageIndex.class, copy(PlatformSelector.only(AMD64, ARM64)).top().manifest());
         assertEquals(List.of(b.amd64().digest(), b.arm64().digest()),

@@ -1,6 +1,7 @@
 package dev.jreg.testing;
 
-import dev.jreg.error.NotFoundException;
+import dev.jreg.error.BlobNotFoundException;
+import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ManifestBlob;
@@ -46,7 +47,7 @@ public final class MemoryStore implements ImageSource, ImageSink {
         Digest digest = tagOrDigest.contains(":") ? Digest.parse(tagOrDigest) : tags.get(tagOrDigest);
         ManifestBlob blob = digest == null ? null : manifests.get(digest);
         if (blob == null) {
-            throw new NotFoundException("memory: " + tagOrDigest + ": manifest unknown", 404, "GET", "memory", List.of());
+            throw new ImageNotFoundException("memory: " + tagOrDigest + ": manifest unknown", tagOrDigest, List.of());
         }
         return blob;
     }
@@ -58,7 +59,7 @@ public final class MemoryStore implements ImageSource, ImageSink {
         }
         byte[] bytes = blobs.get(descriptor.digest());
         if (bytes == null) {
-            throw new NotFoundException("memory: blob unknown", 404, "GET", "memory", List.of());
+            throw new BlobNotFoundException("memory: blob unknown", descriptor.digest());
         }
         return new ByteArrayInputStream(bytes);
     }
