@@ -1,5 +1,10 @@
 /**
- * Every exception jreg throws. Registry failures extend {@link java.io.IOException} (OkHttp's
- * interceptor contract) and carry the parsed error body; callers choose by type, never by message.
+ * Every exception jreg throws; callers choose by type, never by message. A registry's error
+ * answer is a {@link dev.jreg.error.RegistryException} with its status, method, URL and parsed
+ * error body. What a location lacks without such an answer has a type of its own that carries
+ * what was asked for and no HTTP details: {@link dev.jreg.error.ImageNotFoundException},
+ * {@link dev.jreg.error.BlobNotFoundException}, {@link dev.jreg.error.NoMatchingPlatformException}.
+ * All but {@link dev.jreg.error.InvalidReferenceException} extend {@link java.io.IOException}
+ * (OkHttp's interceptor contract).
  */
 package dev.jreg.error;
