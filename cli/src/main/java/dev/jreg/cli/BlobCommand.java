@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg blob}: one blob's bytes, verified. */
-final class BlobCommand implements Callable<Integer>, MovesBlobs {
+final class BlobCommand implements Callable<Integer> {
     private final JregCommand root;
     private String blob;
     private Path output;

@@ -1,6 +1,5 @@
 package dev.jreg.cli;
 
-import dev.jreg.model.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,7 +33,7 @@ final class CatalogCommand implements Callable<Integer> {
         boolean json = format.json();
         List<String> repositories = root.open().catalog(registry, limit);
         if (json) {
-            root.context().out().println(Json.write(Map.of("repositories", repositories)));
+            root.context().out().println(JsonOutput.write(Map.of("repositories", repositories)));
         } else {
             repositories.forEach(root.context().out()::println);
         }

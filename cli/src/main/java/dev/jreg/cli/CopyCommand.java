@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg copy} (alias {@code mirror}): copy images between registries, the store and layouts. */
-final class CopyCommand implements Callable<Integer>, MovesBlobs {
+final class CopyCommand implements Callable<Integer> {
     private final JregCommand root;
     private String source;
     private String target;

@@ -1,6 +1,5 @@
 package dev.jreg.cli;
 
-import dev.jreg.model.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +108,7 @@ final class FormatTemplate {
             } else if (headers != null) {
                 line.append(part.field() == null ? "" : headers.getOrDefault(part.field(), part.field().toUpperCase()));
             } else if (part.json()) {
-                line.append(Json.write(part.field() == null ? row : row.get(part.field())));
+                line.append(JsonOutput.write(part.field() == null ? row : row.get(part.field())));
             } else {
                 Object value = row.get(part.field());
                 line.append(value == null ? "" : value);

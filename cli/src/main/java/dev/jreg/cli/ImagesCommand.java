@@ -3,7 +3,6 @@ package dev.jreg.cli;
 import dev.jreg.Jreg;
 import dev.jreg.LocalImage;
 import dev.jreg.error.ImageNotFoundException;
-import dev.jreg.model.Json;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.io.IOException;
@@ -93,7 +92,7 @@ final class ImagesCommand implements Callable<Integer> {
             images.forEach(image -> out.println(id(image)));
         } else if (json) {
             for (LocalImage image : images) {
-                out.println(Json.write(fields(image, now)));
+                out.println(JsonOutput.write(fields(image, now)));
             }
         } else if (template != null) {
             List<Map<String, Object>> rows = new ArrayList<>();

@@ -5,7 +5,6 @@ import dev.jreg.ImageLocation;
 import dev.jreg.Jreg;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ImageConfig;
-import dev.jreg.model.Json;
 import dev.jreg.model.Platform;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -69,7 +68,7 @@ final class InspectCommand implements Callable<Integer> {
         }
         ImageInfo info = jreg.inspect(location, wanted);
         if (json) {
-            context.out().println(Json.write(toJson(info)));
+            context.out().println(JsonOutput.write(toJson(info)));
         } else {
             print(context.out(), info, noTrunc);
         }
@@ -115,8 +114,8 @@ final class InspectCommand implements Callable<Integer> {
         out.println("Created:    " + (config.created() == null || config.created().isEmpty() ? "N/A" : config.created()));
         if (runtime != null) {
             list(out, "Env:", runtime.env());
-            line(out, "Entrypoint:", runtime.entrypoint() == null ? null : Json.write(runtime.entrypoint()));
-            line(out, "Cmd:", runtime.cmd() == null ? null : Json.write(runtime.cmd()));
+            line(out, "Entrypoint:", runtime.entrypoint() == null ? null : JsonOutput.write(runtime.entrypoint()));
+            line(out, "Cmd:", runtime.cmd() == null ? null : JsonOutput.write(runtime.cmd()));
             line(out, "WorkingDir:", runtime.workingDir());
             line(out, "User:", runtime.user());
             line(out, "Ports:", runtime.exposedPorts() == null ? null : String.join(" ", runtime.exposedPorts().keySet()));
@@ -202,7 +201,7 @@ final class InspectCommand implements Callable<Integer> {
             List<Map<String, Object>> platforms = new ArrayList<>();
             for (ImageInfo.PlatformEntry entry : info.platforms()) {
                 Map<String, Object> p = new LinkedHashMap<>();
-                p.put("platform", entry.platform() == null ? Json.NULL : entry.platform().toString());
+                p.put("platform", entry.platform() == null ? JsonOutput.NULL : entry.platform().toString());
                 p.put("artifactType", entry.artifactType());
                 platforms.add(manifest(p, entry.descriptor(), entry.size()));
             }
@@ -223,7 +222,7 @@ final class InspectCommand implements Callable<Integer> {
             ImageConfig.Container runtime = config.config();
             Map<String, Object> i = new LinkedHashMap<>();
             i.put("digest", image.manifest().digest().toString());
-            i.put("platform", image.platform() == null ? Json.NULL : image.platform().toString());
+            i.put("platform", image.platform() == null ? JsonOutput.NULL : image.platform().toString());
             i.put("artifactType", image.artifactType());
             i.put("created", config.created());
             i.put("author", config.author());

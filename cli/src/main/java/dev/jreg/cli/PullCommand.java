@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg pull}: fetch an image, or every tag of a repository, into the local store. */
-final class PullCommand implements Callable<Integer>, MovesBlobs {
+final class PullCommand implements Callable<Integer> {
     private final JregCommand root;
     private String image;
     private String platform;

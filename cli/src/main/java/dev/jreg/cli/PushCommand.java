@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg push}: upload an image from the local store to the registry its name points at. */
-final class PushCommand implements Callable<Integer>, MovesBlobs {
+final class PushCommand implements Callable<Integer> {
     private final JregCommand root;
     private String image;
     private boolean allTags;

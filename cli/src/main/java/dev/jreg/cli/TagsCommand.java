@@ -3,7 +3,6 @@ package dev.jreg.cli;
 import dev.jreg.ImageLocation;
 import dev.jreg.Jreg;
 import dev.jreg.TagDetail;
-import dev.jreg.model.Json;
 import dev.jreg.model.Platform;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -70,7 +69,7 @@ final class TagsCommand implements Callable<Integer> {
                 Map<String, Object> listing = new LinkedHashMap<>();
                 listing.put("name", location.repositoryName());
                 listing.put("tags", tags);
-                context.out().println(Json.write(listing));
+                context.out().println(JsonOutput.write(listing));
             } else {
                 tags.forEach(context.out()::println);
             }
@@ -81,7 +80,7 @@ final class TagsCommand implements Callable<Integer> {
         // Tags that could not be read are rows that say why; the command then exits 1.
         int code = rows.stream().anyMatch(row -> row.error() != null) ? ExitCodes.FAILURE : ExitCodes.OK;
         if (json) {
-            context.out().println(Json.write(rows.stream().map(TagsCommand::toJson).toList()));
+            context.out().println(JsonOutput.write(rows.stream().map(TagsCommand::toJson).toList()));
             return code;
         }
         Table table = new Table("TAG", "DIGEST", "PLATFORMS", "SIZE", "CREATED");

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg verify}: check the local store. */
-final class VerifyCommand implements Callable<Integer>, MovesBlobs {
+final class VerifyCommand implements Callable<Integer> {
     private final JregCommand root;
     private boolean repair;
 

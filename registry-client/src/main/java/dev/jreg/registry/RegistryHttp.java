@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ import okhttp3.Response;
  */
 final class RegistryHttp {
     private final RegistryOptions options;
+    private final ProxyRoutes proxies;
     private final SystemTls systemTls = new SystemTls();
     private Clients verified;
     private final TokenClient tokens;
@@ -54,6 +56,7 @@ final class RegistryHttp {
 
     RegistryHttp(RegistryOptions options) {
         this.options = options;
+        this.proxies = new ProxyRoutes(options.proxy());
         this.tokens = new TokenClient(this::clientForRealm, options);
     }
 
@@ -85,9 +88,9 @@ final class RegistryHttp {
                 .followRedirects(true)
                 .followSslRedirects(true)
                 .retryOnConnectionFailure(true)
-                .proxySelector(options.proxy().selector())
-                .proxyAuthenticator(options.proxy().authenticator())
-                .addNetworkInterceptor(options.proxy().preemptiveAuthorization())
+                .proxySelector(proxies.selector())
+                .proxyAuthenticator(proxies.authenticator())
+                .addNetworkInterceptor(proxies.preemptiveAuthorization())
                 .addInterceptor(new RetryInterceptor(options.retry(), options.debug()));
         if (options.debug() != null) {
             builder.addNetworkInterceptor(debugLogger());
@@ -144,7 +147,7 @@ final class RegistryHttp {
     private UnreachableException unreachableThroughProxy(String registry, String apiHost, IOException e) {
         HttpUrl url = HttpUrl.parse("https://" + apiHost);
         String proxy = url == null || !causedBy(e, java.net.ConnectException.class, java.net.UnknownHostException.class)
-                ? null : options.proxy().describe(url.scheme(), url.host(), url.port());
+                ? null : proxies.describe(url.scheme(), url.host(), url.port());
         return unreachable(proxy != null ? proxy + " for registry " + registry : "registry " + registry, registry, e);
     }
 
@@ -270,14 +273,14 @@ final class RegistryHttp {
      * used is reported as the configuration problem it is (exit 7), not as an unreachable registry.
      */
     private void loadCertificates(String registry, String apiHost) throws IOException {
-        if (!options.isInsecure(apiHost) && !options.isInsecure(registry)) {
+        if (!isInsecure(options, apiHost) && !isInsecure(options, registry)) {
             withCertificates(apiHost);
         }
     }
 
     private HostState resolve(String registry, String apiHost, Optional<Credentials> credentials) throws IOException {
-        boolean insecure = options.isInsecure(apiHost) || options.isInsecure(registry);
-        boolean plainHttpAllowed = insecure || options.allowsPlainHttp(apiHost);
+        boolean insecure = isInsecure(options, apiHost) || isInsecure(options, registry);
+        boolean plainHttpAllowed = insecure || allowsPlainHttp(options, apiHost);
         Clients clients = insecure ? insecureClients() : withCertificates(apiHost);
         HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
         HttpUrl http = HttpUrl.get("http://" + apiHost + "/");
@@ -401,7 +404,7 @@ final class RegistryHttp {
      */
     private OkHttpClient clientForRealm(HttpUrl registry, HttpUrl realm) throws IOException {
         String realmHost = TokenClient.hostPort(realm);
-        if (options.isInsecure(realmHost)) {
+        if (isInsecure(options, realmHost)) {
             return insecureClients().plain();
         }
         return withCertificates(realmHost, TokenClient.hostPort(registry)).plain();
@@ -452,5 +455,18 @@ final class RegistryHttp {
                     + (remaining != null ? ", ratelimit-remaining " + remaining : "") + ")");
             return response;
         };
+    }
+
+    /** True when plain HTTP may be used: loopback hosts, as docker allows, and insecure ones. */
+    static boolean allowsPlainHttp(RegistryOptions options, String hostPort) {
+        return Loopback.isLoopback(hostPort) || isInsecure(options, hostPort);
+    }
+
+    /** True when the user marked this registry insecure, by {@code host:port} or by bare host. */
+    static boolean isInsecure(RegistryOptions options, String hostPort) {
+        String lower = hostPort.toLowerCase(Locale.ROOT);
+        int colon = lower.lastIndexOf(':');
+        String bareHost = colon > 0 && lower.indexOf(']') < colon ? lower.substring(0, colon) : lower;
+        return options.insecureRegistries().contains(lower) || options.insecureRegistries().contains(bareHost);
     }
 }

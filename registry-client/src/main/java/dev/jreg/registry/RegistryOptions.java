@@ -65,17 +65,4 @@ public record RegistryOptions(Keychain keychain, Set<String> insecureRegistries,
     public static RegistryOptions defaults() {
         return new RegistryOptions(null, null, null, null, null, null);
     }
-
-    /** True when plain HTTP may be used: loopback hosts, as docker allows, and insecure ones. */
-    boolean allowsPlainHttp(String hostPort) {
-        return Loopback.isLoopback(hostPort) || isInsecure(hostPort);
-    }
-
-    /** True when the user marked this registry insecure, by {@code host:port} or by bare host. */
-    boolean isInsecure(String hostPort) {
-        String lower = hostPort.toLowerCase(Locale.ROOT);
-        int colon = lower.lastIndexOf(':');
-        String bareHost = colon > 0 && lower.indexOf(']') < colon ? lower.substring(0, colon) : lower;
-        return insecureRegistries.contains(lower) || insecureRegistries.contains(bareHost);
-    }
 }

@@ -59,14 +59,14 @@ final class RetryInterceptor implements Interceptor {
                     throw attempt == 1 ? e
                             : new RetriesExhaustedException(describe(request, attempt) + ": " + e.getMessage(), e, attempt);
                 }
-                pause(request, attempt, policy.backoff(attempt, ThreadLocalRandom.current()), deadline, reason(e));
+                pause(request, attempt, backoff(policy, attempt, ThreadLocalRandom.current()), deadline, reason(e));
                 continue;
             }
             if (!RETRYABLE.contains(response.code()) || attempt >= policy.maxAttempts() || timeoutsOnly) {
                 return response;
             }
             Duration wait = retryAfter(response.header("Retry-After"));
-            Duration delay = wait != null ? wait : policy.backoff(attempt, ThreadLocalRandom.current());
+            Duration delay = wait != null ? wait : backoff(policy, attempt, ThreadLocalRandom.current());
             if (Instant.now().plus(delay).isAfter(deadline)) {
                 return response;
             }
@@ -171,5 +171,11 @@ final class RetryInterceptor implements Interceptor {
         int attempts() {
             return attempts;
         }
+    }
+
+    /** The delay before retry number {@code retry} (1-based): random in [0, min(max, base·2^(retry-1))]. */
+    static Duration backoff(RetryPolicy policy, int retry, java.util.random.RandomGenerator random) {
+        long cap = Math.min(policy.maxDelay().toMillis(), policy.baseDelay().toMillis() << Math.min(retry - 1, 20));
+        return Duration.ofMillis(random.nextLong(cap + 1));
     }
 }

@@ -55,10 +55,4 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     public RetryPolicy withNotices(Consumer<String> other) {
         return new RetryPolicy(maxAttempts, baseDelay, maxDelay, maxTotal, sleeper, other);
     }
-
-    /** The delay before retry number {@code retry} (1-based): random in [0, min(max, base·2^(retry-1))]. */
-    Duration backoff(int retry, java.util.random.RandomGenerator random) {
-        long cap = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(retry - 1, 20));
-        return Duration.ofMillis(random.nextLong(cap + 1));
-    }
 }

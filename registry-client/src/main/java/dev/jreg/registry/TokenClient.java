@@ -139,7 +139,7 @@ final class TokenClient {
     }
 
     private void requireSafe(HttpUrl realm) throws IOException {
-        if (!realm.isHttps() && !options.allowsPlainHttp(hostPort(realm))) {
+        if (!realm.isHttps() && !RegistryHttp.allowsPlainHttp(options, hostPort(realm))) {
             throw new IOException("refusing to send credentials over plain HTTP to " + realm.host());
         }
     }

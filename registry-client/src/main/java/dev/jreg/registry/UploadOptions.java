@@ -8,10 +8,8 @@ package dev.jreg.registry;
  *     {@code OCI-Chunk-Min-Length} when it states one
  */
 public record UploadOptions(long chunkSize) {
-    /** Chunk size used when a registry refuses a monolithic upload. */
-    static final long FALLBACK_CHUNK = 16L * 1024 * 1024;
-    /** The most memory one chunk may take, whatever a registry asks for. */
-    static final long MAX_CHUNK = 256L * 1024 * 1024;
+    /** The largest chunk, in bytes: the most memory one chunk may take, whatever a registry asks for. */
+    public static final long MAX_CHUNK = 256L * 1024 * 1024;
 
     /** Validates. */
     public UploadOptions {

@@ -20,6 +20,8 @@ import okio.BufferedSink;
  * from the source, or {@code PATCH} chunks in order followed by an empty {@code PUT}.
  */
 final class Uploads {
+    /** Chunk size used when a registry refuses a monolithic upload. */
+    private static final long FALLBACK_CHUNK = 16L * 1024 * 1024;
     /** Bytes okio keeps in its segment pool (per thread bucket) for reuse. */
     private static final int OKIO_POOL = 64 * 1024;
 
@@ -98,7 +100,7 @@ final class Uploads {
             }
             // The refused session may be dead: start again, this time in chunks.
             Session fresh = start(uploadsUrl);
-            chunked(fresh, blob, content, Math.max(UploadOptions.FALLBACK_CHUNK, fresh.minChunk()));
+            chunked(fresh, blob, content, Math.max(FALLBACK_CHUNK, fresh.minChunk()));
         } catch (IOException e) {
             cancel(session.location(), e);
             throw e;

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ProxySettingsTest {
-    static final ProxySettings PROXY = new ProxySettings("http://secure-proxy:3128", "plain-proxy:8080",
-            "internal.example, .corp.example,10.0.0.0/8,registry.example:5000, 192.168.1.7");
+    static final ProxyRoutes PROXY = new ProxyRoutes(new ProxySettings("http://secure-proxy:3128", "plain-proxy:8080",
+            "internal.example, .corp.example,10.0.0.0/8,registry.example:5000, 192.168.1.7"));
 
     @Test
     void schemeChoosesTheProxy() {
@@ -36,7 +36,7 @@ class ProxySettingsTest {
         assertFalse(PROXY.excluded("registry.example", 5001), "the port must match when given");
         assertTrue(PROXY.excluded("192.168.1.7", 80));
         assertFalse(PROXY.excluded("notinternal.example", 443), "suffix matching is by whole labels");
-        assertTrue(new ProxySettings("p:1", null, "*").excluded("anything", 1));
+        assertTrue(new ProxyRoutes(new ProxySettings("p:1", null, "*")).excluded("anything", 1));
     }
 
     @Test
@@ -51,7 +51,7 @@ class ProxySettingsTest {
                 "no_proxy", "x"));
         assertEquals("a:1", settings.httpsProxy());
         assertEquals("x", settings.noProxy());
-        assertEquals(Proxy.NO_PROXY, ProxySettings.NONE.proxyFor("https", "ghcr.io", 443));
+        assertEquals(Proxy.NO_PROXY, new ProxyRoutes(ProxySettings.NONE).proxyFor("https", "ghcr.io", 443));
     }
 
     @ParameterizedTest
@@ -80,8 +80,8 @@ class ProxySettingsTest {
 
     @Test
     void validPercentEncodingsAndBareHostsAreAccepted() {
-        ProxySettings settings = ProxySettings.fromEnvironment(Map.of("HTTPS_PROXY", "http://us%3Aer:p%40ss@proxy:3128",
-                "HTTP_PROXY", "proxy:8080"));
+        ProxyRoutes settings = new ProxyRoutes(ProxySettings.fromEnvironment(Map.of("HTTPS_PROXY",
+                "http://us%3Aer:p%40ss@proxy:3128", "HTTP_PROXY", "proxy:8080")));
         assertEquals(InetSocketAddress.createUnresolved("proxy", 3128), settings.proxyFor("https", "ghcr.io", 443).address());
         assertEquals("proxy proxy:3128 (HTTPS_PROXY)", settings.describe("https", "ghcr.io", 443));
         assertEquals(null, settings.describe("https", "127.0.0.1", 443));

@@ -287,12 +287,12 @@ class RegistryClientTest {
     @Test
     void plainHttpOnlyForLoopbackAndInsecureHosts() {
         RegistryOptions options = new RegistryOptions(null, Set.of("insecure.example:5000"), null, null, null, null);
-        assertTrue(options.allowsPlainHttp("127.0.0.1:5000"));
-        assertTrue(options.allowsPlainHttp("localhost"));
-        assertTrue(options.allowsPlainHttp("insecure.example:5000"));
-        assertFalse(options.allowsPlainHttp("registry-1.docker.io"));
-        assertFalse(options.allowsPlainHttp("insecure.example:6000"));
-        assertFalse(options.allowsPlainHttp("10.0.0.1:5000"));
+        assertTrue(RegistryHttp.allowsPlainHttp(options, "127.0.0.1:5000"));
+        assertTrue(RegistryHttp.allowsPlainHttp(options, "localhost"));
+        assertTrue(RegistryHttp.allowsPlainHttp(options, "insecure.example:5000"));
+        assertFalse(RegistryHttp.allowsPlainHttp(options, "registry-1.docker.io"));
+        assertFalse(RegistryHttp.allowsPlainHttp(options, "insecure.example:6000"));
+        assertFalse(RegistryHttp.allowsPlainHttp(options, "10.0.0.1:5000"));
     }
 
     @Test
@@ -316,8 +316,8 @@ class RegistryClientTest {
     @Test
     void insecureMatchesHostWithOrWithoutPort() {
         RegistryOptions options = new RegistryOptions(null, Set.of("Registry.Local", "other:5000"), null, null, null, null);
-        assertTrue(options.isInsecure("registry.local:443"));
-        assertTrue(options.isInsecure("other:5000"));
-        assertFalse(options.isInsecure("other:6000"));
+        assertTrue(RegistryHttp.isInsecure(options, "registry.local:443"));
+        assertTrue(RegistryHttp.isInsecure(options, "other:5000"));
+        assertFalse(RegistryHttp.isInsecure(options, "other:6000"));
     }
 }
