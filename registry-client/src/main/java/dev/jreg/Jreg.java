@@ -117,11 +117,13 @@ public final class Jreg {
     /**
      * Copies an image between any two locations: registry to registry (blobs stream through,
      * never touching disk; mounted inside one registry), store or layout to registry and back.
+     * A layout given no name ({@code oci:DIR}) is read when it holds one image, and written as an
+     * entry without a name, as skopeo does.
      */
     public CopyResult copy(ImageLocation from, ImageLocation to, CopyOptions options, UploadOptions uploads)
             throws IOException {
         Place source = place(from);
-        return copier.copy(source.source(), source.tagOrDigest(), place(to).sink(from.shortName(), uploads), options);
+        return copier.copy(source.source(), source.tagOrDigest(), place(to).sink(uploads), options);
     }
 
     /**
