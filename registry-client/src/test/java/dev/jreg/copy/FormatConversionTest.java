@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.Json;
@@ -94,6 +95,18 @@ class FormatConversionTest {
             json.put("platform", Map.of("os", platform.os(), "architecture", platform.architecture()));
         }
         return json;
+    }
+
+    /** BuildKit's attestation of an image, as the entry of an OCI index that lists it. */
+    Map<String, Object> attestation(ManifestBlob described) throws IOException {
+        Descriptor statement = source.addBlob(MediaType.of("application/vnd.in-toto+json"), "{\"subject\":\""
+                + described.digest() + "\"}");
+        ManifestBlob attestation = manifest(MediaType.OCI_MANIFEST, source.addBlob(MediaType.OCI_CONFIG, "{}"),
+                List.of(descriptor("application/vnd.in-toto+json", statement)), null);
+        Map<String, Object> entry = entry(attestation, Platform.of("unknown", "unknown", null));
+        entry.put("annotations", Map.of(Descriptor.REFERENCE_TYPE, "attestation-manifest",
+                Descriptor.REFERENCE_DIGEST, described.digest().toString()));
+        return entry;
     }
 
     CopyResult copy(String tag, ManifestFormat format) throws IOException {
@@ -197,12 +210,9 @@ class FormatConversionTest {
                 List.of(layer(MediaType.OCI_LAYER_GZIP.value(), "amd")), null);
         ManifestBlob unlisted = manifest(MediaType.OCI_MANIFEST, config("linux", "arm64", MediaType.OCI_CONFIG),
                 List.of(layer(MediaType.OCI_LAYER_GZIP.value(), "arm")), null);
-        Descriptor statement = source.addBlob(MediaType.of("application/vnd.in-toto+json"), "{\"_type\":\"statement\"}");
-        ManifestBlob attestation = manifest(MediaType.OCI_MANIFEST, source.addBlob(MediaType.OCI_CONFIG, "{}"),
-                List.of(descriptor("application/vnd.in-toto+json", statement)), null);
-        Map<String, Object> attestationEntry = entry(attestation, Platform.of("unknown", "unknown", null));
-        attestationEntry.put("annotations", Map.of(Descriptor.REFERENCE_TYPE, "attestation-manifest",
-                Descriptor.REFERENCE_DIGEST, amd.digest().toString()));
+        Map<String, Object> attestationEntry = attestation(amd);
+        ManifestBlob attestation = source.manifests.get(Digest.parse((String) attestationEntry.get("digest")));
+        Descriptor statement = ((ImageManifest) attestation.manifest()).layers().get(0);
         list(MediaType.OCI_INDEX, "multi", List.of(entry(amd, Platform.parse("linux/amd64")), entry(unlisted, null),
                 attestationEntry));
 
@@ -219,12 +229,7 @@ class FormatConversionTest {
     @Test
     void anOciIndexWithADockerChildToOciConvertsTheChildAndItsAttestationFollows() throws Exception {
         ManifestBlob docker = dockerImage(null, "linux", "amd64");
-        Descriptor statement = source.addBlob(MediaType.of("application/vnd.in-toto+json"), "{}");
-        ManifestBlob attestation = manifest(MediaType.OCI_MANIFEST, source.addBlob(MediaType.OCI_CONFIG, "{ }"),
-                List.of(descriptor("application/vnd.in-toto+json", statement)), null);
-        Map<String, Object> attestationEntry = entry(attestation, Platform.of("unknown", "unknown", null));
-        attestationEntry.put("annotations", Map.of(Descriptor.REFERENCE_TYPE, "attestation-manifest",
-                Descriptor.REFERENCE_DIGEST, docker.digest().toString()));
+        Map<String, Object> attestationEntry = attestation(docker);
         list(MediaType.OCI_INDEX, "mixed", List.of(entry(docker, Platform.parse("linux/amd64")), attestationEntry));
 
         CopyResult result = copy("mixed", ManifestFormat.OCI);
@@ -232,7 +237,8 @@ class FormatConversionTest {
         ImageIndex index = (ImageIndex) result.top().manifest();
         Descriptor image = index.manifests().get(0);
         assertEquals(MediaType.OCI_MANIFEST, image.mediaType());
-        assertEquals(attestation.digest(), index.manifests().get(1).digest(), "an OCI attestation is kept as it is");
+        assertEquals(attestationEntry.get("digest"), index.manifests().get(1).digest().toString(),
+                "an OCI attestation is kept as it is");
         assertEquals(image.digest().toString(), index.manifests().get(1).annotations().get(Descriptor.REFERENCE_DIGEST));
     }
 
