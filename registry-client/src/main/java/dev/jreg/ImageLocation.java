@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * Where an image lives, as named on the command line: a registry ({@code nginx:1.24.0},
  * {@code docker://nginx}), the local store ({@code local:nginx:1.24.0}) or an OCI layout
- * directory ({@code oci:DIR[:NAME]}).
+ * directory ({@code oci:DIR}, {@code oci:DIR:NAME}, {@code oci:DIR:@INDEX}).
  */
 public sealed interface ImageLocation {
     /**
@@ -19,11 +19,6 @@ public sealed interface ImageLocation {
         @Override
         public ImageLocation withTag(String tag) {
             return new Registry(reference.withTag(tag));
-        }
-
-        @Override
-        public String shortName() {
-            return reference.tag() != null ? reference.tag() : reference.digest().toString();
         }
 
         @Override
@@ -49,11 +44,6 @@ public sealed interface ImageLocation {
         }
 
         @Override
-        public String shortName() {
-            return reference.tag() != null ? reference.tag() : reference.digest().toString();
-        }
-
-        @Override
         public String repositoryName() {
             return "local:" + reference.name();
         }
@@ -65,21 +55,34 @@ public sealed interface ImageLocation {
     }
 
     /**
-     * An image in an OCI layout directory, named by the {@code org.opencontainers.image.ref.name}
-     * annotation.
+     * An image in an OCI layout directory, as skopeo's {@code oci:} transport addresses one: by the
+     * {@value dev.jreg.model.Descriptor#REF_NAME} annotation of its entry in {@code index.json}, by
+     * the entry's position there ({@code @N}, from 0), or — with neither — the layout's only image.
+     * As a destination, a layout given no name gets an entry without one, as skopeo writes it.
      *
      * @param directory the layout
-     * @param name the name, or null when not given
+     * @param name the name (any text: {@code 1.0}, {@code reg.example/a:1}, {@code a@b}), or null
+     * @param index the position of the entry in {@code index.json}, from 0, or null; never with a name
      */
-    record Layout(Path directory, String name) implements ImageLocation {
-        @Override
-        public ImageLocation withTag(String tag) {
-            return new Layout(directory, tag);
+    record Layout(Path directory, String name, Integer index) implements ImageLocation {
+        /** Checks that at most one of name and index is given, and that the index is not negative. */
+        public Layout {
+            if (name != null && index != null) {
+                throw new InvalidReferenceException("an oci: location takes a name or an @INDEX, not both");
+            }
+            if (index != null && index < 0) {
+                throw new InvalidReferenceException("invalid oci: location: @" + index + " is negative");
+            }
+        }
+
+        /** A layout's image by name, or its only image when {@code name} is null. */
+        public Layout(Path directory, String name) {
+            this(directory, name, null);
         }
 
         @Override
-        public String shortName() {
-            return name;
+        public ImageLocation withTag(String tag) {
+            return new Layout(directory, tag);
         }
 
         @Override
@@ -89,15 +92,12 @@ public sealed interface ImageLocation {
 
         @Override
         public String toString() {
-            return "oci:" + directory + (name != null ? ":" + name : "");
+            return "oci:" + directory + (name != null ? ":" + name : index != null ? ":@" + index : "");
         }
     }
 
     /** The same place with another tag (for a layout: another name). */
     ImageLocation withTag(String tag);
-
-    /** The name a copy into a layout takes when none is given: the tag, digest or layout name. */
-    String shortName();
 
     /**
      * The repository without tag or digest, as written here ({@code localhost:5000/app},
@@ -112,15 +112,7 @@ public sealed interface ImageLocation {
      */
     static ImageLocation parse(String text) {
         if (text.startsWith("oci:")) {
-            String rest = text.substring(4);
-            // Like skopeo: the first colon ends the directory, so directories cannot contain one.
-            int colon = rest.indexOf(':');
-            String dir = colon < 0 ? rest : rest.substring(0, colon);
-            String name = colon < 0 || colon == rest.length() - 1 ? null : rest.substring(colon + 1);
-            if (dir.isEmpty()) {
-                throw new InvalidReferenceException("invalid location \"" + text + "\": expected oci:DIRECTORY[:NAME]");
-            }
-            return new Layout(Path.of(dir), name);
+            return layout(text);
         }
         if (text.startsWith("local:")) {
             return new Local(Reference.parse(text.substring(6)));
@@ -129,5 +121,33 @@ public sealed interface ImageLocation {
             return new Registry(Reference.parse(text.substring(9)));
         }
         return new Registry(Reference.parse(text));
+    }
+
+    /**
+     * {@code oci:DIR[:NAME|:@INDEX]}. As skopeo reads it, the first colon ends the directory (so a
+     * directory cannot hold one) and everything after it is the name, colons and slashes included.
+     */
+    private static Layout layout(String text) {
+        String rest = text.substring(4);
+        int colon = rest.indexOf(':');
+        String dir = colon < 0 ? rest : rest.substring(0, colon);
+        String name = colon < 0 || colon == rest.length() - 1 ? null : rest.substring(colon + 1);
+        if (dir.isEmpty()) {
+            throw new InvalidReferenceException("invalid location \"" + text + "\": expected oci:DIRECTORY[:NAME]");
+        }
+        if (dir.endsWith("@sha256") || dir.endsWith("@sha512")) {
+            // skopeo has no oci:DIR@DIGEST either; it would read "sha256" as part of the directory.
+            throw new InvalidReferenceException("invalid location \"" + text + "\": an oci: location names an image"
+                    + " as oci:DIRECTORY:NAME or oci:DIRECTORY:@INDEX, not by digest");
+        }
+        if (name != null && name.startsWith("@")) {
+            String digits = name.substring(1);
+            if (!digits.matches("[0-9]{1,9}")) {
+                throw new InvalidReferenceException("invalid location \"" + text + "\": @" + digits
+                        + " is not an index; expected oci:DIRECTORY:@N, N from 0");
+            }
+            return new Layout(Path.of(dir), null, Integer.parseInt(digits));
+        }
+        return new Layout(Path.of(dir), name);
     }
 }

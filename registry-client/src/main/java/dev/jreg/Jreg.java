@@ -167,8 +167,10 @@ public final class Jreg {
      * Reads follow {@link #pull}, writes {@link #push}; by default the whole index is copied, digest
      * unchanged.
      *
-     * @param from where to read: a registry reference, a local-store name, a layout and name
-     * @param to where to write; a layout given without a name takes {@code from}'s short name
+     * @param from where to read: a registry reference, a local-store name, a layout and name (a layout
+     *     without a name is read when it holds one image)
+     * @param to where to write; a layout given without a name ({@code oci:DIR}) gets an entry without a
+     *     name, as skopeo writes one
      * @param options the platforms to take from an index, blobs moved at once, progress listener
      * @param uploads monolithic or chunked uploads, chunk size in bytes (for a registry destination)
      * @return the source's digest, the manifest written and the blobs copied, mounted and skipped
@@ -185,7 +187,7 @@ public final class Jreg {
     public CopyResult copy(ImageLocation from, ImageLocation to, CopyOptions options, UploadOptions uploads)
             throws IOException {
         Place source = place(from);
-        return copier.copy(source.source(), source.tagOrDigest(), place(to).sink(from.shortName(), uploads), options);
+        return copier.copy(source.source(), source.tagOrDigest(), place(to).sink(uploads), options);
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.jreg;
 
+import dev.jreg.error.ImageNotFoundException;
+import dev.jreg.error.InvalidReferenceException;
+import dev.jreg.error.NotFoundException;
+import dev.jreg.layout.IndexEntries;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -9,6 +13,8 @@ import dev.jreg.registry.UploadOptions;
 import dev.jreg.store.ImageSink;
 import dev.jreg.store.ImageSource;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,15 +27,11 @@ interface Place {
     /** Reads the image. */
     ImageSource source() throws IOException;
 
-    /** What to ask the source for: a tag, digest or layout name. */
-    String tagOrDigest();
+    /** What to ask the source for: a tag or digest. */
+    String tagOrDigest() throws IOException;
 
-    /**
-     * Writes an image here.
-     *
-     * @param fallbackName the name to use where the location gives none (layouts)
-     */
-    ImageSink sink(String fallbackName, UploadOptions uploads) throws IOException;
+    /** Writes an image here. */
+    ImageSink sink(UploadOptions uploads) throws IOException;
 
     /**
      * The tags or names of the repository or layout.
@@ -56,14 +58,9 @@ interface Place {
                     config.settings().mirrorsOf(r.reference().registry()), config.notices(), config.status()));
         }
         if (location instanceof ImageLocation.Local l) {
-            return new InLayout(store, l.reference().toString(), l.reference().tagOrDigest(), l.reference());
+            return new InStore(store, l.reference());
         }
-        ImageLocation.Layout layout = (ImageLocation.Layout) location;
-        try {
-            return new InLayout(OciLayout.open(layout.directory()), layout.name(), layout.name(), null);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return new InLayout((ImageLocation.Layout) location);
     }
 
     /**
@@ -83,7 +80,7 @@ interface Place {
         }
 
         @Override
-        public ImageSink sink(String fallbackName, UploadOptions uploads) {
+        public ImageSink sink(UploadOptions uploads) {
             return registry.sink(reference, uploads);
         }
 
@@ -114,64 +111,46 @@ interface Place {
     }
 
     /**
-     * An OCI layout: jreg's store (names are full references, {@code repository} set) or any
-     * other layout (plain names).
+     * A repository of jreg's store, whose names are full references.
      *
-     * @param name the full name, or null when none was given
-     * @param tagOrDigest what to ask the source for
-     * @param repository for the store, the reference whose repository lists the tags
+     * @param reference the image; its repository's names are the tags
      */
-    record InLayout(OciLayout layout, String name, String tagOrDigest, Reference repository) implements Place {
+    record InStore(OciLayout store, Reference reference) implements Place {
         @Override
         public ImageSource source() {
-            if (repository != null) {
-                return layout.source(repository);
-            }
-            return name != null ? layout.source(name) : layout.source();
+            return store.source(reference);
         }
 
-        /** What to read; a layout named without an image ({@code oci:DIR}) has every name, and none to read. */
         @Override
         public String tagOrDigest() {
-            if (tagOrDigest == null) {
-                throw new IllegalArgumentException("a layout source needs a name: oci:" + layout.root() + ":NAME");
-            }
-            return tagOrDigest;
+            return reference.tagOrDigest();
         }
 
         @Override
-        public ImageSink sink(String fallbackName, UploadOptions uploads) {
-            return layout.sink(name != null ? name : fallbackName);
+        public ImageSink sink(UploadOptions uploads) {
+            return store.sink(reference);
         }
 
         @Override
         public List<String> tags(int limit) throws IOException {
             List<String> tags = new ArrayList<>();
-            for (Descriptor entry : layout.names()) {
-                String entryName = entry.annotations().get(Descriptor.REF_NAME);
-                if (entryName == null) {
-                    continue;
-                }
-                if (repository == null) {
-                    tags.add(entryName);
-                    continue;
-                }
+            for (Descriptor entry : store.names()) {
                 // Names written by other tools need not be references; they are not this repository's tags.
-                Reference.tryParse(entryName)
-                        .filter(ref -> ref.name().equals(repository.name()) && ref.tag() != null && ref.digest() == null)
+                Reference.tryParse(entry.annotations().get(Descriptor.REF_NAME))
+                        .filter(ref -> ref.name().equals(reference.name()) && ref.tag() != null && ref.digest() == null)
                         .ifPresent(ref -> tags.add(ref.tag()));
             }
-            return limit > 0 && tags.size() > limit ? tags.subList(0, limit) : tags;
+            return limited(tags, limit);
         }
 
         @Override
         public Optional<Descriptor> resolve() throws IOException {
-            return name == null ? Optional.empty() : layout.lookup(name);
+            return store.lookup(reference);
         }
 
         @Override
         public Optional<Descriptor> resolveTag(String tag) throws IOException {
-            return layout.lookup(repository != null ? repository.withTag(tag).toString() : tag);
+            return store.lookup(reference.withTag(tag));
         }
 
         @Override
@@ -181,7 +160,93 @@ interface Place {
 
         @Override
         public Optional<Long> blobSize(Digest digest) {
-            return layout.blobSize(digest);
+            return store.blobSize(digest);
         }
+    }
+
+    /**
+     * Any OCI layout directory, its image chosen as skopeo's {@code oci:} transport chooses it
+     * ({@link IndexEntries}). Read, it must exist; written, it is created.
+     */
+    record InLayout(ImageLocation.Layout location) implements Place {
+        /** The layout, which must exist: reading a mistyped directory must not create it. */
+        private OciLayout existing() throws IOException {
+            Path index = location.directory().resolve("index.json");
+            if (!Files.isRegularFile(index)) {
+                throw new ImageNotFoundException("no OCI layout at " + location.directory() + " (it has no index.json)",
+                        location.name() == null ? "" : location.name(), List.of());
+            }
+            return OciLayout.open(location.directory());
+        }
+
+        /** The entry of {@code index.json} the location names. */
+        private Descriptor entry(OciLayout layout) throws IOException {
+            IndexEntries entries = IndexEntries.of(layout);
+            return location.name() != null ? entries.named(location.name())
+                    : location.index() != null ? entries.at(location.index()) : entries.only();
+        }
+
+        @Override
+        public ImageSource source() throws IOException {
+            OciLayout layout = existing();
+            return location.name() != null ? layout.source(location.name())
+                    : location.index() != null ? layout.source("@" + location.index()) : layout.source();
+        }
+
+        /** The digest of the entry chosen: a layout's name may hold colons, so names are not passed on. */
+        @Override
+        public String tagOrDigest() throws IOException {
+            return entry(existing()).digest().toString();
+        }
+
+        @Override
+        public ImageSink sink(UploadOptions uploads) throws IOException {
+            if (location.index() != null) {
+                throw new InvalidReferenceException("a destination cannot be an entry's position: write to oci:"
+                        + location.directory() + ":NAME, or to oci:" + location.directory() + " for an entry without a name");
+            }
+            OciLayout layout = OciLayout.open(location.directory());
+            return location.name() != null ? layout.sink(location.name()) : layout.unnamedSink();
+        }
+
+        @Override
+        public List<String> tags(int limit) throws IOException {
+            List<String> tags = new ArrayList<>();
+            for (Descriptor entry : existing().names()) {
+                String name = entry.annotations().get(Descriptor.REF_NAME);
+                if (name != null) {
+                    tags.add(name);
+                }
+            }
+            return limited(tags, limit);
+        }
+
+        @Override
+        public Optional<Descriptor> resolve() throws IOException {
+            return Optional.of(entry(existing()));
+        }
+
+        @Override
+        public Optional<Descriptor> resolveTag(String tag) throws IOException {
+            return existing().lookup(tag);
+        }
+
+        /** Only a name can exist before a copy writes it; an entry without one is added each time. */
+        @Override
+        public Optional<Descriptor> resolveDestination() throws IOException {
+            if (location.name() == null || !Files.isRegularFile(location.directory().resolve("index.json"))) {
+                return Optional.empty();
+            }
+            return existing().lookup(location.name());
+        }
+
+        @Override
+        public Optional<Long> blobSize(Digest digest) throws IOException {
+            return existing().blobSize(digest);
+        }
+    }
+
+    private static List<String> limited(List<String> tags, int limit) {
+        return limit > 0 && tags.size() > limit ? tags.subList(0, limit) : tags;
     }
 }

@@ -103,10 +103,15 @@ class MissingContentTest {
     @Test
     void aNameMissingFromALayoutIsImageNotFound() throws Exception {
         ImageLocation.Layout missing = new ImageLocation.Layout(layoutDir, "missing");
+        ImageNotFoundException noLayout = assertThrows(ImageNotFoundException.class, () -> jreg().manifest(missing));
+        assertEquals("no OCI layout at " + layoutDir + " (it has no index.json)", noLayout.getMessage());
 
+        java.nio.file.Files.writeString(layoutDir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        java.nio.file.Files.writeString(layoutDir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[]}");
         ImageNotFoundException e = assertThrows(ImageNotFoundException.class, () -> jreg().manifest(missing));
 
-        assertEquals("no image missing in " + layoutDir.toAbsolutePath().normalize(), e.getMessage());
+        assertEquals("no image named \"missing\" in layout " + layoutDir.toAbsolutePath().normalize() + "; it has none",
+                e.getMessage());
         assertEquals("missing", e.name());
     }
 

@@ -1,5 +1,6 @@
 package dev.jreg.cli;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,9 +19,11 @@ import picocli.CommandLine.Model.OptionSpec;
 final class CompletionCommand implements Callable<Integer> {
     /** Commands whose arguments name images in the local store. */
     static final Set<String> LOCAL_IMAGE_COMMANDS = Set.of("rm", "rmi", "tag", "push", "inspect");
-    /** The values offered after these options. */
+    /**
+     * The values offered after these options; other options offer the lower-case words of their
+     * label ({@code table|json|TEMPLATE}: table, json; {@code oci|docker}: oci, docker).
+     */
     static final Map<String, List<String>> VALUES = Map.of(
-            "--format", List.of("table", "json"),
             "--platform", List.of("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386",
                     "linux/ppc64le", "linux/s390x", "linux/riscv64", "windows/amd64"));
     /**
@@ -68,10 +71,15 @@ final class CompletionCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** The choices a label such as {@code oci|docker} lists; none for a placeholder such as {@code SIZE}. */
+    private static List<String> labelWords(String label) {
+        return label.contains("|") ? Arrays.stream(label.split("\\|")).filter(w -> w.matches("[a-z]+")).toList() : List.of();
+    }
+
     private static void offerValues(CommandSpec command) {
         for (OptionSpec option : List.copyOf(command.options())) {
-            List<String> values = VALUES.get(option.longestName());
-            if (values != null) {
+            List<String> values = VALUES.getOrDefault(option.longestName(), labelWords(option.paramLabel()));
+            if (!values.isEmpty()) {
                 command.remove(option);
                 command.addOption(option.toBuilder().completionCandidates(values).build());
             }

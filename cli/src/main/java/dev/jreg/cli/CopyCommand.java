@@ -21,6 +21,7 @@ final class CopyCommand implements Callable<Integer> {
     private boolean noClobber;
     private int jobs = CopyOptions.DEFAULT_CONCURRENCY;
     private final UploadMixin upload = new UploadMixin();
+    private final ManifestFormatOption format = new ManifestFormatOption();
     private boolean quiet;
 
     private CopyCommand(JregCommand root) {
@@ -32,19 +33,24 @@ final class CopyCommand implements Callable<Integer> {
         return CommandModel.of("copy", command,
                         "Copy an image, or every tag of a repository, between registries, the local store and OCI layouts.",
                         "Blobs stream from source to destination; the destination digest equals the source digest"
-                                + " unless --platform chooses a subset.")
+                                + " unless --platform chooses a subset or --format converts the manifests.")
                 .aliases("mirror")
                 .footer("",
                         "Locations:",
                         "  NAME[:TAG|@DIGEST], docker://NAME   a registry",
                         "  local:NAME[:TAG]                   jreg's local store",
-                        "  oci:DIR[:NAME]                     an OCI layout directory",
+                        "  oci:DIR[:NAME|:@N]                 an OCI layout directory: the image of",
+                        "                                     that name (which may hold ':' and '/'),",
+                        "                                     the N-th entry of index.json (from 0),",
+                        "                                     or its only image; a target oci:DIR",
+                        "                                     gets an entry without a name",
                         "",
                         "Examples:",
                         "  jreg copy nginx:1.24.0 registry.internal:5000/library/nginx:1.24.0",
                         "  jreg copy --platform linux/arm64 nginx:1.24.0 localhost:5000/nginx:arm",
                         "  jreg mirror --all-tags --no-clobber alpine registry.internal/alpine",
-                        "  jreg copy localhost:5000/app:1 oci:/media/usb/images:app-1")
+                        "  jreg copy localhost:5000/app:1 oci:/media/usb/images:app-1",
+                        "  jreg copy --format oci --platform linux/amd64 nginx:1.24 oci:/tmp/nginx:1.24")
                 .parameter("SOURCE", "What to copy.", v -> command.source = v)
                 .parameter("TARGET", "Where to copy it.", v -> command.target = v)
                 .repeatable("--platform", "OS/ARCH[/VARIANT]",
@@ -55,6 +61,7 @@ final class CopyCommand implements Callable<Integer> {
                 .option("-j, --jobs", "N", "Blobs moved at once (default: " + command.jobs + ").", Integer.class,
                         v -> command.jobs = v)
                 .with(command.upload::declare)
+                .with(command.format::declare)
                 .flag("-q, --quiet", "Print only the result lines.", v -> command.quiet = v)
                 .with(root::networkOptions)
                 .spec();
@@ -114,8 +121,9 @@ final class CopyCommand implements Callable<Integer> {
         }
         CopyResult result;
         try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.COPY)) {
-            result = jreg.copy(from, to, new CopyOptions(selector, jobs, progress), upload.options());
+            result = jreg.copy(from, to, new CopyOptions(selector, jobs, progress, format.format()), upload.options());
         }
+        format.report(result, context.err(), quiet);
         context.out().println(to + "@" + result.top().digest());
         context.out().flush();
     }

@@ -18,6 +18,7 @@ final class PushCommand implements Callable<Integer> {
     private String image;
     private boolean allTags;
     private final UploadMixin upload = new UploadMixin();
+    private final ManifestFormatOption format = new ManifestFormatOption();
     private boolean quiet;
 
     private PushCommand(JregCommand root) {
@@ -33,12 +34,14 @@ final class PushCommand implements Callable<Integer> {
                         "Examples:",
                         "  jreg tag nginx:1.24.0 localhost:5000/nginx:1.24.0",
                         "  jreg push localhost:5000/nginx:1.24.0",
-                        "  jreg push --all-tags localhost:5000/nginx")
+                        "  jreg push --all-tags localhost:5000/nginx",
+                        "  jreg push --format oci localhost:5000/nginx:1.24.0")
                 .parameter("NAME[:TAG]", "The image, as named in the local store (an image ID stands for its name).",
                         v -> command.image = v)
                 .flag("-a, --all-tags",
                         "Push every tag of the repository held in the local store.", v -> command.allTags = v)
                 .with(command.upload::declare)
+                .with(command.format::declare)
                 .flag("-q, --quiet", "Print only the result lines.", v -> command.quiet = v)
                 .with(root::networkOptions)
                 .spec();
@@ -72,9 +75,10 @@ final class PushCommand implements Callable<Integer> {
         for (Reference target : targets) {
             CopyResult result;
             try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.PUSH)) {
-                result = jreg.push(target, new CopyOptions(PlatformSelector.all(), jreg.config().concurrency(), progress),
-                        upload.options());
+                result = jreg.push(target, new CopyOptions(PlatformSelector.all(), jreg.config().concurrency(), progress,
+                        format.format()), upload.options());
             }
+            format.report(result, context.err(), quiet);
             context.out().println(target.tagOrDigest() + ": digest: " + result.top().digest() + " size: "
                     + result.top().size());
             context.out().flush();

@@ -95,6 +95,9 @@ class CompletionTest {
         assertEquals(List.of("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6"),
                 complete("jreg", "pull", "--platform", "linux/a"));
         assertEquals(List.of("table", "json"), complete("jreg", "images", "--format", ""));
+        assertEquals(List.of("oci", "docker"), complete("jreg", "copy", "--format", ""), "copy's --format is a manifest format");
+        assertEquals(List.of("oci", "docker"), complete("jreg", "push", "--format", ""));
+        assertEquals(List.of(), complete("jreg", "copy", "--chunk-size", ""), "a placeholder offers nothing");
         assertTrue(complete("jreg", "pu").containsAll(List.of("pull", "push")));
     }
 }

@@ -289,7 +289,8 @@ class OutputFormatTest {
         Set<String> withFormat = new TreeSet<>();
         for (var command : new LinkedHashSet<>(JregCommand.COMMANDS.values())) {
             var spec = command.apply(root);
-            if (spec.findOption("--format") != null) {
+            // copy's and push's --format chooses a manifest format, not an output.
+            if (spec.findOption("--format") != null && spec.findOption("--format").paramLabel().contains("json")) {
                 withFormat.add(spec.name());
             }
         }

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * at incomplete content.
  */
 public final class Copier {
-    private static final int MAX_INDEX_DEPTH = 4;
+    /** Indexes inside indexes deeper than this are refused. */
+    static final int MAX_INDEX_DEPTH = 4;
 
     /**
      * Copies one image or index.
@@ -48,38 +49,46 @@ public final class Copier {
             throws IOException {
         ManifestBlob resolved = source.manifest(tagOrDigest);
         options.listener().resolved(resolved);
-        Plan plan = new Plan();
-        ManifestBlob top = select(source, resolved, options.platforms(), plan);
+        ImageReader reader = new ImageReader(source);
+        List<ManifestBlob> children = new ArrayList<>();
+        ManifestBlob selected = select(reader, source, resolved, options.platforms(), children);
+        ManifestBlob top = selected;
+        if (options.format() != ManifestFormat.KEEP) {
+            FormatConversion conversion = new FormatConversion(options.format(), reader);
+            top = conversion.convert(selected);
+            children = conversion.children();
+        }
+        boolean converted = !top.digest().equals(selected.digest());
+        Plan plan = new Plan(children, top);
 
         Transfer transfer = new Transfer(source, sink, options);
         boolean changed;
         try (sink) {
             transfer.run(plan);
-            for (ManifestBlob child : plan.children) {
+            for (ManifestBlob child : children) {
                 sink.putManifest(child);
             }
-            changed = sink.commit(top, resolved.digest());
+            // A converted manifest is no manifest of the source: the digest it was resolved by is not its.
+            changed = sink.commit(top, converted ? top.digest() : resolved.digest());
         }
         return new CopyResult(resolved.digest(), top, transfer.copied.get(), transfer.mounted.get(),
-                transfer.skipped.get(), transfer.bytes.get(), changed);
+                transfer.skipped.get(), transfer.bytes.get(), changed, converted ? selected.digest() : null);
     }
 
     /**
-     * Decides what the sink will hold, collecting child manifests and blobs into the plan. A whole
-     * index keeps every child, attestations too. A platform subset takes images only: one
-     * platform is that image, several a new index of just them, in which a child the source
-     * listed without a platform carries the one its config names. Attestations are left out of
-     * a subset, as {@code crane index filter} and skopeo's single-image copies leave them.
+     * Decides what the sink will hold, collecting child manifests in write order (children before
+     * their index). A whole index keeps every child, attestations too. A platform subset takes
+     * images only: one platform is that image, several a new index of just them, in which a child
+     * the source listed without a platform carries the one its config names. Attestations are
+     * left out of a subset, as {@code crane index filter} and skopeo's single-image copies leave them.
      */
-    private ManifestBlob select(ImageSource source, ManifestBlob resolved, PlatformSelector selector, Plan plan)
-            throws IOException {
+    private ManifestBlob select(ImageReader reader, ImageSource source, ManifestBlob resolved, PlatformSelector selector,
+            List<ManifestBlob> children) throws IOException {
         if (!(resolved.manifest() instanceof ImageIndex index)) {
-            plan.addImage(resolved);
             return resolved;
         }
-        ImageReader reader = new ImageReader(source);
         if (selector instanceof PlatformSelector.All) {
-            collectAll(reader, resolved, plan, 0);
+            collectAll(reader, resolved, children, 0);
             return resolved;
         }
         List<Platform> wanted = ((PlatformSelector.Only) selector).platforms();
@@ -94,42 +103,43 @@ public final class Copier {
             }
         }
         if (chosen.size() == 1) {
-            ManifestBlob image = reader.child(chosen.get(0));
-            plan.addImage(image);
-            return image;
+            return reader.child(chosen.get(0));
         }
         for (Descriptor child : chosen) {
-            ManifestBlob image = reader.child(child);
-            plan.addImage(image);
-            plan.children.add(image);
+            children.add(reader.child(child));
         }
         return ManifestBlob.create(new ImageIndex(2, index.mediaType(), index.artifactType(), chosen, null,
                 index.annotations()));
     }
 
-    private void collectAll(ImageReader reader, ManifestBlob indexBlob, Plan plan, int depth) throws IOException {
+    private void collectAll(ImageReader reader, ManifestBlob indexBlob, List<ManifestBlob> children, int depth)
+            throws IOException {
         if (depth >= MAX_INDEX_DEPTH) {
             throw new InvalidContentException("indexes nested deeper than " + MAX_INDEX_DEPTH + " levels");
         }
         for (Descriptor child : ((ImageIndex) indexBlob.manifest()).manifests()) {
             ManifestBlob blob = reader.child(child);
             if (blob.manifest() instanceof ImageIndex) {
-                collectAll(reader, blob, plan, depth + 1);
-            } else {
-                plan.addImage(blob);
+                collectAll(reader, blob, children, depth + 1);
             }
-            plan.children.add(blob);
+            children.add(blob);
         }
     }
 
-    /** Child manifests in write order and the unique blobs they need. */
+    /** The unique blobs of every image among the manifests written, and the layers among them in order. */
     private static final class Plan {
-        final List<ManifestBlob> children = new ArrayList<>();
         final Map<String, Descriptor> blobs = new LinkedHashMap<>();
         final List<Descriptor> layers = new ArrayList<>();
 
-        void addImage(ManifestBlob image) {
-            ImageManifest manifest = (ImageManifest) image.manifest();
+        Plan(List<ManifestBlob> children, ManifestBlob top) {
+            children.forEach(this::addImage);
+            addImage(top);
+        }
+
+        private void addImage(ManifestBlob blob) {
+            if (!(blob.manifest() instanceof ImageManifest manifest)) {
+                return;
+            }
             blobs.putIfAbsent(manifest.config().digest().toString(), manifest.config());
             for (Descriptor layer : manifest.layers()) {
                 if (blobs.putIfAbsent(layer.digest().toString(), layer) == null) {

@@ -6,8 +6,9 @@ package dev.jreg.copy;
  * @param platforms which images of an index to copy
  * @param concurrency how many blobs move at once (at least 1)
  * @param listener progress events
+ * @param format the manifest format to write; {@link ManifestFormat#KEEP} copies manifests as they are
  */
-public record CopyOptions(PlatformSelector platforms, int concurrency, CopyListener listener) {
+public record CopyOptions(PlatformSelector platforms, int concurrency, CopyListener listener, ManifestFormat format) {
     /** Blobs moved at once unless told otherwise. */
     public static final int DEFAULT_CONCURRENCY = 4;
 
@@ -20,20 +21,31 @@ public record CopyOptions(PlatformSelector platforms, int concurrency, CopyListe
             throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
         }
         listener = listener == null ? CopyListener.NONE : listener;
+        format = format == null ? ManifestFormat.KEEP : format;
     }
 
-    /** Host platform, default concurrency, no listener. */
+    /** Manifests copied as they are. */
+    public CopyOptions(PlatformSelector platforms, int concurrency, CopyListener listener) {
+        this(platforms, concurrency, listener, ManifestFormat.KEEP);
+    }
+
+    /** Host platform, default concurrency, no listener, manifests as they are. */
     public static CopyOptions defaults() {
         return new CopyOptions(PlatformSelector.host(), DEFAULT_CONCURRENCY, CopyListener.NONE);
     }
 
     /** The same options with another platform selection. */
     public CopyOptions withPlatforms(PlatformSelector selector) {
-        return new CopyOptions(selector, concurrency, listener);
+        return new CopyOptions(selector, concurrency, listener, format);
     }
 
     /** The same options with another listener. */
     public CopyOptions withListener(CopyListener newListener) {
-        return new CopyOptions(platforms, concurrency, newListener);
+        return new CopyOptions(platforms, concurrency, newListener, format);
+    }
+
+    /** The same options writing manifests in another format. */
+    public CopyOptions withFormat(ManifestFormat newFormat) {
+        return new CopyOptions(platforms, concurrency, listener, newFormat);
     }
 }

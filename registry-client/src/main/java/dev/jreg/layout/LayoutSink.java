@@ -10,12 +10,13 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Writes one image into the store and names it. */
+/** Writes one image into the store and names it (or, without a name, adds an entry for it). */
 final class LayoutSink implements ImageSink {
     private final OciLayout layout;
     private final String name;
     private Closeable activity;
 
+    /** @param name the name to give, or null for an entry without one */
     LayoutSink(OciLayout layout, String name) {
         this.layout = layout;
         this.name = name;
@@ -62,7 +63,7 @@ final class LayoutSink implements ImageSink {
             annotations.put(OciLayout.REPO_DIGEST, resolved.toString());
             named = named.withAnnotations(annotations);
         }
-        return layout.setName(name, named);
+        return name != null ? layout.setName(name, named) : layout.addUnnamed(named);
     }
 
     @Override
@@ -75,6 +76,6 @@ final class LayoutSink implements ImageSink {
 
     @Override
     public String describe() {
-        return "local store " + layout.root() + " as " + name;
+        return "local store " + layout.root() + (name != null ? " as " + name : "");
     }
 }

@@ -422,6 +422,32 @@ public final class OciLayout {
     }
 
     /**
+     * Adds an entry without a name, as skopeo writes {@code oci:DIR}: it replaces an entry of the
+     * same digest that has no name either, and is appended otherwise.
+     *
+     * @return true when the entry is new
+     */
+    public boolean addUnnamed(Descriptor target) throws IOException {
+        JsonNode entry = target.toJson();
+        return withIndexLock(() -> {
+            ObjectNode index = readIndex();
+            ArrayNode manifests = index.withArray("manifests");
+            for (int i = 0; i < manifests.size(); i++) {
+                JsonNode existing = manifests.get(i);
+                if (existing.path("digest").asText().equals(target.digest().toString())
+                        && existing.path("annotations").path(Descriptor.REF_NAME).isMissingNode()) {
+                    manifests.set(i, entry);
+                    writeIndex(index);
+                    return false;
+                }
+            }
+            manifests.add(entry);
+            writeIndex(index);
+            return true;
+        });
+    }
+
+    /**
      * Removes every name the predicate accepts.
      *
      * @return the removed entries
@@ -618,6 +644,11 @@ public final class OciLayout {
     /** A sink that names the result with a plain name, as other tools' layouts do ({@code oci:DIR:NAME}). */
     public ImageSink sink(String name) {
         return new LayoutSink(this, name);
+    }
+
+    /** A sink that records the result in an entry without a name ({@code oci:DIR}, as skopeo writes it). */
+    public ImageSink unnamedSink() {
+        return new LayoutSink(this, null);
     }
 
     /**

@@ -1,0 +1,66 @@
+package dev.jreg.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs the interoperability peers (skopeo, umoci) as an unprivileged user, as people run them,
+ * while the tests run as root: through {@code setpriv} as {@code nobody} (uid and gid 65534, no
+ * supplementary groups), with a home of its own. A test that does not run as root runs them as itself.
+ */
+public final class Unprivileged {
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    private Unprivileged() {
+    }
+
+    /** Why the peers cannot run unprivileged here, or null when they can. */
+    public static String unavailable() throws IOException {
+        return root() && !RealRegistryCondition.onPath("setpriv")
+                ? "setpriv is missing (util-linux): cannot run the peers as an unprivileged user" : null;
+    }
+
+    /** True when this process runs as root. */
+    static boolean root() throws IOException {
+        return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+    }
+
+    /** Lets every user read, write and enter a directory (a test's own temp directory is its owner's only). */
+    public static Path share(Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return dir;
+    }
+
+    /** Lets every user read a tree: its files and the folders on the way to them. */
+    public static void readable(Path tree) throws IOException {
+        try (Stream<Path> paths = Files.walk(tree)) {
+            for (Path path : paths.toList()) {
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
+                        Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+    }
+
+    /**
+     * Runs a command as the unprivileged user, with {@code HOME} a folder of its own under {@code home}
+     * (shared with it) and the caller's {@code PATH}.
+     */
+    public static Processes.Result run(Path home, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>();
+        if (root()) {
+            line.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"));
+        }
+        line.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(line);
+        builder.environment().clear();
+        builder.environment().put("HOME", share(Files.createDirectories(home)).toString());
+        builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        return Processes.run(builder, null, TIMEOUT);
+    }
+}
