@@ -422,4 +422,36 @@ class HostileRegistryTest {
         assertOneLine(pull("1"), 7, "refusing token realm https://169.254.169.254/token of registry 127.0.0.1:"
                 + registry.getPort() + ": a cloud metadata address");
     }
+
+    /** A registry error's {@code detail} (distribution's: the access a token lacked) is quoted when it says more. */
+    @Test
+    void errorDetailThatSaysMoreIsQuoted() {
+        manifest("1", aResponse().withStatus(403).withHeader("Content-Type", "application/json").withBody("{\"errors\":[{"
+                + "\"code\":\"DENIED\",\"message\":\"requested access to the resource is denied\",\"detail\":[{\"Type\":"
+                + "\"repository\",\"Class\":\"\",\"Name\":\"app\",\"Action\":\"pull\"}]}]}"));
+        Cli.Result result = pull("1");
+        assertEquals(4, result.exitCode(), result::toString);
+        assertEquals("jreg: " + ref("1") + ": requested access to the resource is denied (detail: [{\"Type\":\"repository\","
+                + "\"Class\":\"\",\"Name\":\"app\",\"Action\":\"pull\"}])\n", result.err());
+    }
+
+    /** A detail that repeats the line ({@code {"Tag":"1"}} for tag 1) is left out. */
+    @Test
+    void errorDetailThatRepeatsTheLineIsLeftOut() {
+        manifest("1", aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody("{\"errors\":[{"
+                + "\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\",\"detail\":{\"Tag\":\"1\"}}]}"));
+        Cli.Result result = pull("1");
+        assertEquals(3, result.exitCode(), result::toString);
+        assertEquals("jreg: " + ref("1") + ": manifest unknown\n", result.err());
+    }
+
+    /** A detail with a new line, an escape sequence and a C1 control character stays one printable line. */
+    @Test
+    void errorDetailWithControlCharactersStaysOnePrintableLine() {
+        manifest("1", aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody("{\"errors\":[{"
+                + "\"code\":\"UNKNOWN\",\"message\":\"refused\",\"detail\":\"a\\nb\\u001b[2J\u009bc\"}]}"));
+        Cli.Result result = pull("1");
+        assertEquals(1, result.exitCode(), result::toString);
+        assertEquals("jreg: " + ref("1") + ": refused (detail: \"a\\nb\\u001B[2J\\u009bc\")\n", result.err());
+    }
 }
