@@ -34,9 +34,9 @@ import java.util.function.Predicate;
  * {@code otherFields}, the fields of its document that it does not write — those it does not name
  * and named ones given as null or empty —, which {@code toJson} writes back after its own: an edit
  * changes the fields it changes and no other. Jackson's reflective {@code ObjectMapper} is not
- * used: measured through the launcher with its class-data archive, binding the model with it cost
- * {@code inspect} over 100 ms of wall time and a quarter of a second of CPU (its set-up, the
- * introspection of the records, a proxy class per annotation type), against this binding.
+ * used: measured through the launcher with its class-data archive, binding these records with it
+ * cost {@code inspect} 0.2–0.3 s more CPU and 0.3–0.5 s more wall time than this binding (its
+ * set-up, the introspection of the records, a proxy class per annotation type; docs/PERFORMANCE.md).
  * Public so that every package shares it; not part of the supported API.
  *
  * <p>Every document is parsed the same way: at most 64 levels of nesting, strings of at most
