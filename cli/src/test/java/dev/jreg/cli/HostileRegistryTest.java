@@ -423,35 +423,29 @@ class HostileRegistryTest {
                 + registry.getPort() + ": a cloud metadata address");
     }
 
-    /** A registry error's {@code detail} (distribution's: the access a token lacked) is quoted when it says more. */
+    /**
+     * A registry error's {@code detail} is in the line when it says more (distribution's missing blob),
+     * not when it repeats it ({@code {"Tag":"1"}} for tag 1; the access list of this very pull), and
+     * stays one printable line (a new line, an escape sequence, a C1 control character).
+     */
     @Test
-    void errorDetailThatSaysMoreIsQuoted() {
-        manifest("1", aResponse().withStatus(403).withHeader("Content-Type", "application/json").withBody("{\"errors\":[{"
-                + "\"code\":\"DENIED\",\"message\":\"requested access to the resource is denied\",\"detail\":[{\"Type\":"
-                + "\"repository\",\"Class\":\"\",\"Name\":\"app\",\"Action\":\"pull\"}]}]}"));
-        Cli.Result result = pull("1");
-        assertEquals(4, result.exitCode(), result::toString);
-        assertEquals("jreg: " + ref("1") + ": requested access to the resource is denied (detail: [{\"Type\":\"repository\","
-                + "\"Class\":\"\",\"Name\":\"app\",\"Action\":\"pull\"}])\n", result.err());
+    void errorDetailInTheLineOnlyWhenItSaysMore() {
+        String blob = "sha256:" + "5".repeat(64);
+        assertRefusal(400, "{\"code\":\"MANIFEST_BLOB_UNKNOWN\",\"message\":\"blob unknown to registry\",\"detail\":\""
+                + blob + "\"}", 1, "blob unknown to registry (detail: \"" + blob + "\")");
+        assertRefusal(404, "{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\",\"detail\":{\"Tag\":\"1\"}}", 3,
+                "manifest unknown");
+        assertRefusal(401, "{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\",\"detail\":[{\"Type\":"
+                + "\"repository\",\"Class\":\"\",\"Name\":\"app\",\"Action\":\"pull\"}]}", 4, "authentication required");
+        assertRefusal(400, "{\"code\":\"UNKNOWN\",\"message\":\"refused\",\"detail\":\"a\\nb\\u001b[2J\u009bc\"}", 1,
+                "refused (detail: \"a\\nb\\u001B[2J\\u009bc\")");
     }
 
-    /** A detail that repeats the line ({@code {"Tag":"1"}} for tag 1) is left out. */
-    @Test
-    void errorDetailThatRepeatsTheLineIsLeftOut() {
-        manifest("1", aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody("{\"errors\":[{"
-                + "\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\",\"detail\":{\"Tag\":\"1\"}}]}"));
+    private void assertRefusal(int status, String error, int exitCode, String line) {
+        manifest("1", aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody("{\"errors\":[" + error + "]}"));
         Cli.Result result = pull("1");
-        assertEquals(3, result.exitCode(), result::toString);
-        assertEquals("jreg: " + ref("1") + ": manifest unknown\n", result.err());
-    }
-
-    /** A detail with a new line, an escape sequence and a C1 control character stays one printable line. */
-    @Test
-    void errorDetailWithControlCharactersStaysOnePrintableLine() {
-        manifest("1", aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody("{\"errors\":[{"
-                + "\"code\":\"UNKNOWN\",\"message\":\"refused\",\"detail\":\"a\\nb\\u001b[2J\u009bc\"}]}"));
-        Cli.Result result = pull("1");
-        assertEquals(1, result.exitCode(), result::toString);
-        assertEquals("jreg: " + ref("1") + ": refused (detail: \"a\\nb\\u001B[2J\\u009bc\")\n", result.err());
+        assertEquals(exitCode, result.exitCode(), result::toString);
+        assertEquals("jreg: " + ref("1") + ": " + line + "\n", result.err());
     }
 }

@@ -35,11 +35,18 @@ final class Errors {
         try (response) {
             List<RegistryError> errors = parse(response.body());
             int status = response.code();
+            String method = response.request().method();
+            // What the request itself says, for telling whether a detail adds to it: distribution
+            // answers a token without the access with the access asked for (repository, name, action).
+            String asked = " repository " + switch (method) {
+                case "GET", "HEAD" -> "pull";
+                case "DELETE" -> "delete";
+                default -> "push";
+            };
             String details = errors.isEmpty() ? statusText(status)
-                    : errors.stream().map(e -> e + detailNote(e.detail(), what + ": " + e)).distinct()
+                    : errors.stream().map(e -> e + detailNote(e.detail(), what + ": " + e + asked)).distinct()
                             .collect(Collectors.joining("; "));
             String message = what + ": " + details;
-            String method = response.request().method();
             String url = redact(response.request().url());
             if (status == 404 || errors.stream().anyMatch(e -> e.code() == ErrorCode.MANIFEST_UNKNOWN
                     || e.code() == ErrorCode.BLOB_UNKNOWN || e.code() == ErrorCode.NAME_UNKNOWN)) {
@@ -77,8 +84,9 @@ final class Errors {
 
     /**
      * {@code " (detail: …)"} when an error's detail says something its line does not: empty for
-     * no detail, an empty one, or one whose every value the line already holds (distribution's
-     * {@code {"Tag":"latest"}} beside the reference). The detail as compact JSON, cut to
+     * no detail, an empty one, or one whose every value the line (or the access the request asked
+     * for) already holds — distribution's {@code {"Tag":"latest"}} beside the reference, or its
+     * {@code [{"Type":"repository","Name":"app","Action":"pull"}]} answering a pull of app. The detail as compact JSON, cut to
      * {@value #MAX_DETAIL} characters, on one line with every control character escaped, since it
      * comes from the registry and goes to a terminal.
      */

@@ -49,17 +49,33 @@ class ErrorDetailTest {
         return Reference.parse("127.0.0.1:" + registry.getPort() + "/lib/app:1");
     }
 
-    /** distribution's answer to a token without the access asked for: the access it lacked, in {@code detail}. */
+    /** distribution's answer to a manifest whose blob it lacks: the blob's digest, in {@code detail}. */
     @Test
     void aDetailThatSaysMoreIsKeptAndQuoted() throws Exception {
-        String detail = "[{\"Type\":\"repository\",\"Class\":\"\",\"Name\":\"lib/app\",\"Action\":\"push\"}]";
-        RegistryException e = fetch(403, "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"requested access to the resource"
-                + " is denied\",\"detail\":" + detail + "}]}");
-        assertTrue(e instanceof UnauthorizedException, e.getClass().getName());
+        String blob = "sha256:" + "5".repeat(64);
+        RegistryException e = fetch(400, "{\"errors\":[{\"code\":\"MANIFEST_BLOB_UNKNOWN\",\"message\":\"blob unknown to"
+                + " registry\",\"detail\":\"" + blob + "\"}]}");
         RegistryError error = e.errors().get(0);
-        assertEquals(ErrorCode.DENIED, error.code());
-        assertEquals(Json.parse(detail), error.detail());
-        assertEquals(ref() + ": requested access to the resource is denied (detail: " + detail + ")", e.getMessage());
+        assertEquals(ErrorCode.MANIFEST_BLOB_UNKNOWN, error.code());
+        assertEquals(Json.parse("\"" + blob + "\""), error.detail());
+        assertEquals(ref() + ": blob unknown to registry (detail: \"" + blob + "\")", e.getMessage());
+    }
+
+    /**
+     * distribution's answer to a token without the access asked for is the access list: quoted when it
+     * names another repository (a mount's source), left out when it is this request's own.
+     */
+    @Test
+    void anAccessListIsQuotedOnlyForAnotherRepository() throws Exception {
+        String other = "[{\"Type\":\"repository\",\"Class\":\"\",\"Name\":\"other/app\",\"Action\":\"pull\"}]";
+        RegistryException e = fetch(401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\","
+                + "\"detail\":" + other + "}]}");
+        assertTrue(e instanceof UnauthorizedException, e.getClass().getName());
+        assertEquals(Json.parse(other), e.errors().get(0).detail());
+        assertEquals(ref() + ": authentication required (detail: " + other + ")", e.getMessage());
+        RegistryException own = fetch(401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\","
+                + "\"detail\":" + other.replace("other/app", "lib/app") + "}]}");
+        assertEquals(ref() + ": authentication required", own.getMessage());
     }
 
     /** Each error of a body keeps its own detail; values of every JSON kind. */
