@@ -422,4 +422,30 @@ class HostileRegistryTest {
         assertOneLine(pull("1"), 7, "refusing token realm https://169.254.169.254/token of registry 127.0.0.1:"
                 + registry.getPort() + ": a cloud metadata address");
     }
+
+    /**
+     * A registry error's {@code detail} is in the line when it says more (distribution's missing blob),
+     * not when it repeats it ({@code {"Tag":"1"}} for tag 1; the access list of this very pull), and
+     * stays one printable line (a new line, an escape sequence, a C1 control character).
+     */
+    @Test
+    void errorDetailInTheLineOnlyWhenItSaysMore() {
+        String blob = "sha256:" + "5".repeat(64);
+        assertRefusal(400, "{\"code\":\"MANIFEST_BLOB_UNKNOWN\",\"message\":\"blob unknown to registry\",\"detail\":\""
+                + blob + "\"}", 1, "blob unknown to registry (detail: \"" + blob + "\")");
+        assertRefusal(404, "{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\",\"detail\":{\"Tag\":\"1\"}}", 3,
+                "manifest unknown");
+        assertRefusal(401, "{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\",\"detail\":[{\"Type\":"
+                + "\"repository\",\"Class\":\"\",\"Name\":\"app\",\"Action\":\"pull\"}]}", 4, "authentication required");
+        assertRefusal(400, "{\"code\":\"UNKNOWN\",\"message\":\"refused\",\"detail\":\"a\\nb\\u001b[2J\u009bc\"}", 1,
+                "refused (detail: \"a\\nb\\u001B[2J\\u009bc\")");
+    }
+
+    private void assertRefusal(int status, String error, int exitCode, String line) {
+        manifest("1", aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody("{\"errors\":[" + error + "]}"));
+        Cli.Result result = pull("1");
+        assertEquals(exitCode, result.exitCode(), result::toString);
+        assertEquals("jreg: " + ref("1") + ": " + line + "\n", result.err());
+    }
 }

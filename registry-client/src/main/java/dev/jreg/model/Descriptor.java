@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An OCI content descriptor: what a blob or manifest is, and how to find and verify it.
@@ -15,6 +16,9 @@ import java.util.Map;
  * @param annotations annotations, possibly empty
  * @param urls external locations (foreign layers), possibly empty
  * @param artifactType artifact type, or null
+ * @param otherFields the fields of the JSON object this descriptor was read from that it does not
+ *     write itself — {@code data} among them —, in document order; {@link #toJson} writes them
+ *     back. Empty for a descriptor made in code
  */
 public record Descriptor(
         MediaType mediaType,
@@ -23,7 +27,8 @@ public record Descriptor(
         Platform platform,
         Map<String, String> annotations,
         List<String> urls,
-        String artifactType) {
+        String artifactType,
+        ObjectNode otherFields) {
 
     /** Annotation with which an OCI layout names an image. */
     public static final String REF_NAME = "org.opencontainers.image.ref.name";
@@ -34,6 +39,9 @@ public record Descriptor(
     public static final String REFERENCE_TYPE = "vnd.docker.reference.type";
     /** Annotation naming the digest of the image an attestation describes. */
     public static final String REFERENCE_DIGEST = "vnd.docker.reference.digest";
+
+    private static final Set<String> FIELDS = Set.of("mediaType", "digest", "size", "platform", "annotations", "urls",
+            "artifactType");
 
     /** Validates required fields and copies collections. */
     public Descriptor {
@@ -48,6 +56,13 @@ public record Descriptor(
         }
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         urls = urls == null ? List.of() : List.copyOf(urls);
+        otherFields = Json.own(otherFields);
+    }
+
+    /** A descriptor without other fields. */
+    public Descriptor(MediaType mediaType, Digest digest, long size, Platform platform, Map<String, String> annotations,
+            List<String> urls, String artifactType) {
+        this(mediaType, digest, size, platform, annotations, urls, artifactType, null);
     }
 
     /**
@@ -65,10 +80,10 @@ public record Descriptor(
         JsonNode platform = Json.object(json, "platform");
         return new Descriptor(Json.mediaType(json), digest == null ? null : Digest.parse(digest), size,
                 platform == null ? null : Platform.fromJson(platform), Json.textMap(json, "annotations"),
-                Json.texts(json, "urls"), Json.text(json, "artifactType"));
+                Json.texts(json, "urls"), Json.text(json, "artifactType"), Json.otherFields(json, FIELDS));
     }
 
-    /** This descriptor as a JSON object, as the OCI spec writes it. */
+    /** This descriptor as a JSON object, as the OCI spec writes it, then its other fields. */
     public ObjectNode toJson() {
         ObjectNode json = Json.object();
         json.put("mediaType", mediaType.value());
@@ -80,7 +95,13 @@ public record Descriptor(
         Json.put(json, "annotations", annotations);
         Json.put(json, "urls", urls);
         Json.put(json, "artifactType", artifactType);
-        return json;
+        return Json.withOtherFields(json, otherFields);
+    }
+
+    /** A copy of the other fields (the record keeps its own). */
+    @Override
+    public ObjectNode otherFields() {
+        return otherFields.deepCopy();
     }
 
     /** A plain descriptor. */
@@ -93,13 +114,13 @@ public record Descriptor(
         return "attestation-manifest".equals(annotations.get(REFERENCE_TYPE));
     }
 
-    /** The same descriptor with other annotations. */
+    /** The same descriptor with other annotations; its other fields kept. */
     public Descriptor withAnnotations(Map<String, String> newAnnotations) {
-        return new Descriptor(mediaType, digest, size, platform, newAnnotations, urls, artifactType);
+        return new Descriptor(mediaType, digest, size, platform, newAnnotations, urls, artifactType, otherFields);
     }
 
-    /** The same descriptor with another platform. */
+    /** The same descriptor with another platform; its other fields kept. */
     public Descriptor withPlatform(Platform newPlatform) {
-        return new Descriptor(mediaType, digest, size, newPlatform, annotations, urls, artifactType);
+        return new Descriptor(mediaType, digest, size, newPlatform, annotations, urls, artifactType, otherFields);
     }
 }

@@ -1,11 +1,14 @@
 package dev.jreg.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The parts of an image config that jreg shows; the raw bytes stay the truth.
+ * An image config: the parts jreg shows and edits, and every other field as it came. The raw
+ * bytes stay the truth for a config jreg copies; {@link #toJson} is for configs jreg writes.
  *
  * @param created creation time (RFC 3339), or null
  * @param author author, or null
@@ -15,6 +18,9 @@ import java.util.Map;
  * @param config the runtime configuration
  * @param rootfs the layer diff IDs
  * @param history the build history, base first
+ * @param otherFields the fields of the JSON object this config was read from that it does not write
+ *     itself ({@code os.version}, Docker's {@code container_config}, BuildKit's build info…), in
+ *     document order; {@link #toJson} writes them back. Empty for a config made in code
  */
 public record ImageConfig(
         String created,
@@ -24,17 +30,28 @@ public record ImageConfig(
         String variant,
         Container config,
         RootFs rootfs,
-        List<History> history) {
+        List<History> history,
+        ObjectNode otherFields) {
+
+    private static final Set<String> FIELDS = Set.of("created", "author", "architecture", "os", "variant", "config",
+            "rootfs", "history");
 
     /** Copies the history. */
     public ImageConfig {
         history = history == null ? List.of() : List.copyOf(history);
+        otherFields = Json.own(otherFields);
+    }
+
+    /** A config without other fields. */
+    public ImageConfig(String created, String author, String os, String architecture, String variant, Container config,
+            RootFs rootfs, List<History> history) {
+        this(created, author, os, architecture, variant, config, rootfs, history, null);
     }
 
     /**
-     * Reads the parts jreg shows from a config's JSON object; other fields are ignored.
+     * Reads a config from its JSON object, keeping the fields this record does not name.
      *
-     * @throws IllegalArgumentException when one of those fields is of the wrong type
+     * @throws IllegalArgumentException when one of the named fields is of the wrong type
      */
     public static ImageConfig fromJson(JsonNode json) {
         Json.requireObject(json, "image config");
@@ -42,9 +59,35 @@ public record ImageConfig(
         JsonNode rootfs = Json.object(json, "rootfs");
         return new ImageConfig(Json.text(json, "created"), Json.text(json, "author"), Json.text(json, "os"),
                 Json.text(json, "architecture"), Json.text(json, "variant"),
-                config == null ? null : Container.fromJson(config),
-                rootfs == null ? null : new RootFs(Json.text(rootfs, "type"), Json.texts(rootfs, "diff_ids")),
-                Json.list(json, "history", History::fromJson));
+                config == null ? null : Container.fromJson(config), rootfs == null ? null : RootFs.fromJson(rootfs),
+                Json.list(json, "history", History::fromJson), Json.otherFields(json, FIELDS));
+    }
+
+    /**
+     * This config as a JSON object: the named fields in the image spec's order, empty ones left
+     * out, then the other fields.
+     */
+    public ObjectNode toJson() {
+        ObjectNode json = Json.object();
+        Json.put(json, "created", created);
+        Json.put(json, "author", author);
+        Json.put(json, "architecture", architecture);
+        Json.put(json, "os", os);
+        Json.put(json, "variant", variant);
+        if (config != null) {
+            json.set("config", config.toJson());
+        }
+        if (rootfs != null) {
+            json.set("rootfs", rootfs.toJson());
+        }
+        Json.putAll(json, "history", history, History::toJson);
+        return Json.withOtherFields(json, otherFields);
+    }
+
+    /** A copy of the other fields (the record keeps its own). */
+    @Override
+    public ObjectNode otherFields() {
+        return otherFields.deepCopy();
     }
 
     /**
@@ -70,6 +113,9 @@ public record ImageConfig(
      * @param labels labels
      * @param volumes volumes as keys
      * @param stopSignal stop signal
+     * @param otherFields the fields of the JSON object these settings were read from that they do
+     *     not write themselves ({@code Healthcheck}, {@code ArgsEscaped}, Docker's {@code Hostname}…),
+     *     in document order; {@link #toJson} writes them back
      */
     public record Container(
             List<String> env,
@@ -80,12 +126,43 @@ public record ImageConfig(
             Map<String, Object> exposedPorts,
             Map<String, String> labels,
             Map<String, Object> volumes,
-            String stopSignal) {
+            String stopSignal,
+            ObjectNode otherFields) {
+
+        private static final Set<String> FIELDS = Set.of("User", "ExposedPorts", "Env", "Entrypoint", "Cmd", "Volumes",
+                "WorkingDir", "Labels", "StopSignal");
+
+        /** Owns its other fields. */
+        public Container {
+            otherFields = Json.own(otherFields);
+        }
 
         static Container fromJson(JsonNode json) {
             return new Container(Json.texts(json, "Env"), Json.texts(json, "Cmd"), Json.texts(json, "Entrypoint"),
                     Json.text(json, "WorkingDir"), Json.text(json, "User"), Json.keys(json, "ExposedPorts"),
-                    Json.textMap(json, "Labels"), Json.keys(json, "Volumes"), Json.text(json, "StopSignal"));
+                    Json.textMap(json, "Labels"), Json.keys(json, "Volumes"), Json.text(json, "StopSignal"),
+                    Json.otherFields(json, FIELDS));
+        }
+
+        /** These settings as a JSON object, in the image spec's order, then the other fields. */
+        public ObjectNode toJson() {
+            ObjectNode json = Json.object();
+            Json.put(json, "User", user);
+            Json.putKeys(json, "ExposedPorts", exposedPorts);
+            Json.put(json, "Env", env);
+            Json.put(json, "Entrypoint", entrypoint);
+            Json.put(json, "Cmd", cmd);
+            Json.putKeys(json, "Volumes", volumes);
+            Json.put(json, "WorkingDir", workingDir);
+            Json.put(json, "Labels", labels);
+            Json.put(json, "StopSignal", stopSignal);
+            return Json.withOtherFields(json, otherFields);
+        }
+
+        /** A copy of the other fields (the record keeps its own). */
+        @Override
+        public ObjectNode otherFields() {
+            return otherFields.deepCopy();
         }
     }
 
@@ -94,8 +171,33 @@ public record ImageConfig(
      *
      * @param type always {@code layers}
      * @param diffIds one per layer, base first
+     * @param otherFields fields it does not name, in document order
      */
-    public record RootFs(String type, List<String> diffIds) {
+    public record RootFs(String type, List<String> diffIds, ObjectNode otherFields) {
+        private static final Set<String> FIELDS = Set.of("type", "diff_ids");
+
+        /** Owns its other fields. */
+        public RootFs {
+            otherFields = Json.own(otherFields);
+        }
+
+        static RootFs fromJson(JsonNode json) {
+            return new RootFs(Json.text(json, "type"), Json.texts(json, "diff_ids"), Json.otherFields(json, FIELDS));
+        }
+
+        /** As a JSON object, then the other fields. */
+        public ObjectNode toJson() {
+            ObjectNode json = Json.object();
+            Json.put(json, "type", type);
+            Json.put(json, "diff_ids", diffIds);
+            return Json.withOtherFields(json, otherFields);
+        }
+
+        /** A copy of the other fields (the record keeps its own). */
+        @Override
+        public ObjectNode otherFields() {
+            return otherFields.deepCopy();
+        }
     }
 
     /**
@@ -106,18 +208,46 @@ public record ImageConfig(
      * @param emptyLayer true when the step made no layer
      * @param comment comment, or null
      * @param author author, or null
+     * @param otherFields fields it does not name, in document order
      */
     public record History(
             String created,
             String createdBy,
             boolean emptyLayer,
             String comment,
-            String author) {
+            String author,
+            ObjectNode otherFields) {
+
+        private static final Set<String> FIELDS = Set.of("created", "author", "created_by", "comment", "empty_layer");
+
+        /** Owns its other fields. */
+        public History {
+            otherFields = Json.own(otherFields);
+        }
 
         static History fromJson(JsonNode json) {
             Json.requireObject(json, "history step");
             return new History(Json.text(json, "created"), Json.text(json, "created_by"), Json.bool(json, "empty_layer"),
-                    Json.text(json, "comment"), Json.text(json, "author"));
+                    Json.text(json, "comment"), Json.text(json, "author"), Json.otherFields(json, FIELDS));
+        }
+
+        /** As a JSON object in the image spec's order ({@code empty_layer} only when true), then the other fields. */
+        public ObjectNode toJson() {
+            ObjectNode json = Json.object();
+            Json.put(json, "created", created);
+            Json.put(json, "author", author);
+            Json.put(json, "created_by", createdBy);
+            Json.put(json, "comment", comment);
+            if (emptyLayer) {
+                json.put("empty_layer", true);
+            }
+            return Json.withOtherFields(json, otherFields);
+        }
+
+        /** A copy of the other fields (the record keeps its own). */
+        @Override
+        public ObjectNode otherFields() {
+            return otherFields.deepCopy();
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An OCI image index or Docker manifest list.
@@ -15,6 +16,8 @@ import java.util.Optional;
  * @param manifests the child manifests
  * @param subject the manifest this one refers to, or null
  * @param annotations annotations, possibly empty
+ * @param otherFields the fields of the JSON object this index was read from that it does not write
+ *     itself, in document order; {@link #toJson} writes them back. Empty for one made in code
  */
 public record ImageIndex(
         int schemaVersion,
@@ -22,12 +25,23 @@ public record ImageIndex(
         String artifactType,
         List<Descriptor> manifests,
         Descriptor subject,
-        Map<String, String> annotations) implements Manifest {
+        Map<String, String> annotations,
+        ObjectNode otherFields) implements Manifest {
+
+    private static final Set<String> FIELDS = Set.of("schemaVersion", "mediaType", "artifactType", "manifests", "subject",
+            "annotations");
 
     /** Copies collections. */
     public ImageIndex {
         manifests = manifests == null ? List.of() : List.copyOf(manifests);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        otherFields = Json.own(otherFields);
+    }
+
+    /** An index without other fields. */
+    public ImageIndex(int schemaVersion, MediaType mediaType, String artifactType, List<Descriptor> manifests,
+            Descriptor subject, Map<String, String> annotations) {
+        this(schemaVersion, mediaType, artifactType, manifests, subject, annotations, null);
     }
 
     /**
@@ -40,13 +54,20 @@ public record ImageIndex(
         JsonNode subject = Json.object(json, "subject");
         return new ImageIndex((int) Json.integer(json, "schemaVersion", 0), Json.mediaType(json),
                 Json.text(json, "artifactType"), Json.list(json, "manifests", Descriptor::fromJson),
-                subject == null ? null : Descriptor.fromJson(subject), Json.textMap(json, "annotations"));
+                subject == null ? null : Descriptor.fromJson(subject), Json.textMap(json, "annotations"),
+                Json.otherFields(json, FIELDS));
     }
 
-    /** This index as a JSON object: fields in the spec's order, empty ones left out. */
+    /** This index as a JSON object: fields in the spec's order, empty ones left out, then its other fields. */
     @Override
     public ObjectNode toJson() {
-        return Json.manifest(schemaVersion, mediaType, artifactType, subject, annotations, json -> Json.putAll(json, "manifests", manifests, Descriptor::toJson));
+        return Json.manifest(schemaVersion, mediaType, artifactType, subject, annotations, otherFields, json -> Json.putAll(json, "manifests", manifests, Descriptor::toJson));
+    }
+
+    /** A copy of the other fields (the record keeps its own). */
+    @Override
+    public ObjectNode otherFields() {
+        return otherFields.deepCopy();
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An OCI image manifest or Docker v2 schema 2 manifest.
@@ -16,6 +17,8 @@ import java.util.Map;
  * @param layers the layer blobs, base first
  * @param subject the manifest this one refers to, or null
  * @param annotations annotations, possibly empty
+ * @param otherFields the fields of the JSON object this manifest was read from that it does not write
+ *     itself, in document order; {@link #toJson} writes them back. Empty for one made in code
  */
 public record ImageManifest(
         int schemaVersion,
@@ -24,7 +27,11 @@ public record ImageManifest(
         Descriptor config,
         List<Descriptor> layers,
         Descriptor subject,
-        Map<String, String> annotations) implements Manifest {
+        Map<String, String> annotations,
+        ObjectNode otherFields) implements Manifest {
+
+    private static final Set<String> FIELDS = Set.of("schemaVersion", "mediaType", "artifactType", "config", "layers", "subject",
+            "annotations");
 
     /** Validates and copies collections. */
     public ImageManifest {
@@ -33,6 +40,13 @@ public record ImageManifest(
         }
         layers = layers == null ? List.of() : List.copyOf(layers);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        otherFields = Json.own(otherFields);
+    }
+
+    /** An image manifest without other fields. */
+    public ImageManifest(int schemaVersion, MediaType mediaType, String artifactType, Descriptor config,
+            List<Descriptor> layers, Descriptor subject, Map<String, String> annotations) {
+        this(schemaVersion, mediaType, artifactType, config, layers, subject, annotations, null);
     }
 
     /**
@@ -47,16 +61,22 @@ public record ImageManifest(
         return new ImageManifest((int) Json.integer(json, "schemaVersion", 0), Json.mediaType(json),
                 Json.text(json, "artifactType"), config == null ? null : Descriptor.fromJson(config),
                 Json.list(json, "layers", Descriptor::fromJson), subject == null ? null : Descriptor.fromJson(subject),
-                Json.textMap(json, "annotations"));
+                Json.textMap(json, "annotations"), Json.otherFields(json, FIELDS));
     }
 
-    /** This manifest as a JSON object: fields in the spec's order, empty ones left out. */
+    /** This manifest as a JSON object: fields in the spec's order, empty ones left out, then its other fields. */
     @Override
     public ObjectNode toJson() {
-        return Json.manifest(schemaVersion, mediaType, artifactType, subject, annotations, json -> {
+        return Json.manifest(schemaVersion, mediaType, artifactType, subject, annotations, otherFields, json -> {
             json.set("config", config.toJson());
             Json.putAll(json, "layers", layers, Descriptor::toJson);
         });
+    }
+
+    /** A copy of the other fields (the record keeps its own). */
+    @Override
+    public ObjectNode otherFields() {
+        return otherFields.deepCopy();
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -28,9 +29,22 @@ import java.util.function.Predicate;
 
 /**
  * JSON for every package: one configured parser factory, trees of Jackson's {@link JsonNode}, and
- * explicit binding of the image model. Jackson's reflective {@code ObjectMapper} is not used: its
- * set-up and its introspection of records cost a short command about a fifth of its run time.
+ * the image model's binding. The model's records read and write themselves ({@code fromJson},
+ * {@code toJson}) through the typed field reads below, and each keeps, in its
+ * {@code otherFields}, the fields of its document that it does not write — those it does not name
+ * and named ones given as null or empty —, which {@code toJson} writes back after its own: an edit
+ * changes the fields it changes and no other. Jackson's reflective {@code ObjectMapper} is not
+ * used: measured through the launcher with its class-data archive, binding these records with it
+ * cost {@code inspect} 0.2–0.3 s more CPU and 0.3–0.5 s more wall time than this binding (its
+ * set-up, the introspection of the records, a proxy class per annotation type; docs/PERFORMANCE.md).
  * Public so that every package shares it; not part of the supported API.
+ *
+ * <p>Every document is parsed the same way: at most 64 levels of nesting, strings of at most
+ * 4 MiB, numbers of at most 64 digits; integers exact whatever their size, and decimals as
+ * {@link java.math.BigDecimal}, so that a number is written back with the value it was read with.
+ * A key given twice in one object keeps its last value, as Go's {@code encoding/json} does in the
+ * registry, containerd and docker: jreg reads the value they read (RFC 8259 leaves it to the
+ * reader; the image spec asks only annotation keys to be unique).
  */
 public final class Json {
     /** Documents from registries are untrusted: keep nesting and string sizes small. */
@@ -101,7 +115,8 @@ public final class Json {
                     default -> NODES.numberNode(parser.getBigIntegerValue());
                 };
             case VALUE_NUMBER_FLOAT:
-                return NODES.numberNode(parser.getDoubleValue());
+                // As written: 1.10 stays 1.10, and 1e400 is no infinity.
+                return NODES.numberNode(parser.getDecimalValue());
             case VALUE_TRUE:
                 return NODES.booleanNode(true);
             case VALUE_FALSE:
@@ -337,6 +352,41 @@ public final class Json {
         return new IllegalArgumentException("\"" + field + "\" is not " + expected);
     }
 
+    /**
+     * The fields of a document that its record does not write: those not in {@code named}, and
+     * named ones given as null, an empty string, array or object, or false, which the record
+     * writes as absent. In document order.
+     */
+    static ObjectNode otherFields(JsonNode object, Set<String> named) {
+        ObjectNode other = object();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            JsonNode value = field.getValue();
+            if (!named.contains(field.getKey()) || value.isNull() || value.isContainerNode() && value.isEmpty()
+                    || value.isTextual() && value.textValue().isEmpty() || value.isBoolean() && !value.booleanValue()) {
+                other.set(field.getKey(), value);
+            }
+        }
+        return other;
+    }
+
+    /** A record's other fields as it keeps them: a copy, empty for none. */
+    static ObjectNode own(ObjectNode otherFields) {
+        return otherFields == null ? object() : otherFields.deepCopy();
+    }
+
+    /**
+     * A record's JSON: the fields it wrote, then each of its other fields that it did not write
+     * (a named field it now has a value for is written from the record), in document order.
+     */
+    static ObjectNode withOtherFields(ObjectNode written, ObjectNode otherFields) {
+        for (Map.Entry<String, JsonNode> field : otherFields.properties()) {
+            if (!written.has(field.getKey())) {
+                written.set(field.getKey(), field.getValue().deepCopy());
+            }
+        }
+        return written;
+    }
+
     // Writing the model: fields in declaration order, and empty ones left out, as registries and
     // other clients write them.
 
@@ -365,10 +415,10 @@ public final class Json {
 
     /**
      * An image manifest's or index's object: the fields both have, in the spec's order, around
-     * the ones {@code body} puts in between.
+     * the ones {@code body} puts in between, then the other fields.
      */
     static ObjectNode manifest(int schemaVersion, MediaType mediaType, String artifactType, Descriptor subject,
-            Map<String, String> annotations, Consumer<ObjectNode> body) {
+            Map<String, String> annotations, ObjectNode otherFields, Consumer<ObjectNode> body) {
         ObjectNode json = object();
         json.put("schemaVersion", schemaVersion);
         put(json, "mediaType", mediaType == null ? null : mediaType.value());
@@ -378,7 +428,15 @@ public final class Json {
             json.set("subject", subject.toJson());
         }
         put(json, "annotations", annotations);
-        return json;
+        return withOtherFields(json, otherFields);
+    }
+
+    /** Puts an object of the given keys, each with an empty object, unless there are none. */
+    static void putKeys(ObjectNode object, String field, Map<String, Object> keys) {
+        if (keys != null && !keys.isEmpty()) {
+            ObjectNode map = object.putObject(field);
+            keys.keySet().forEach(map::putObject);
+        }
     }
 
     /** Puts a list of nodes unless it is empty. */

@@ -128,11 +128,12 @@ public final class ManifestBlob {
 
     private static Manifest withMediaType(Manifest m, MediaType type) {
         if (m instanceof ImageIndex i) {
-            return new ImageIndex(i.schemaVersion(), type, i.artifactType(), i.manifests(), i.subject(), i.annotations());
+            return new ImageIndex(i.schemaVersion(), type, i.artifactType(), i.manifests(), i.subject(), i.annotations(),
+                    i.otherFields());
         }
         ImageManifest im = (ImageManifest) m;
         return new ImageManifest(im.schemaVersion(), type, im.artifactType(), im.config(), im.layers(), im.subject(),
-                im.annotations());
+                im.annotations(), im.otherFields());
     }
 
     /** A copy of the exact bytes. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -17,20 +18,31 @@ import java.util.regex.Pattern;
  * @param variant CPU variant such as {@code v8}, or null
  * @param osVersion OS version (Windows), or null
  * @param osFeatures OS features, possibly empty
+ * @param otherFields the fields of the JSON object this platform was read from that it does not
+ *     write itself, in document order; {@link #toJson} writes them back. Empty for a platform made
+ *     in code
  */
 public record Platform(
         String os,
         String architecture,
         String variant,
         String osVersion,
-        List<String> osFeatures) {
+        List<String> osFeatures,
+        ObjectNode otherFields) {
 
     private static final Pattern PART = Pattern.compile("[a-z0-9_.-]+");
     private static final Pattern VARIANT = Pattern.compile("v[0-9]{1,2}(\\.[0-9])?");
+    private static final Set<String> FIELDS = Set.of("os", "architecture", "variant", "os.version", "os.features");
 
     /** Copies the feature list. */
     public Platform {
         osFeatures = osFeatures == null ? List.of() : List.copyOf(osFeatures);
+        otherFields = Json.own(otherFields);
+    }
+
+    /** A platform without other fields. */
+    public Platform(String os, String architecture, String variant, String osVersion, List<String> osFeatures) {
+        this(os, architecture, variant, osVersion, osFeatures, null);
     }
 
     /**
@@ -41,10 +53,10 @@ public record Platform(
     public static Platform fromJson(JsonNode json) {
         Json.requireObject(json, "platform");
         return new Platform(Json.text(json, "os"), Json.text(json, "architecture"), Json.text(json, "variant"),
-                Json.text(json, "os.version"), Json.texts(json, "os.features"));
+                Json.text(json, "os.version"), Json.texts(json, "os.features"), Json.otherFields(json, FIELDS));
     }
 
-    /** This platform as a JSON object, empty fields left out. */
+    /** This platform as a JSON object, empty fields left out, then its other fields. */
     public ObjectNode toJson() {
         ObjectNode json = Json.object();
         Json.put(json, "os", os);
@@ -52,7 +64,13 @@ public record Platform(
         Json.put(json, "variant", variant);
         Json.put(json, "os.version", osVersion);
         Json.put(json, "os.features", osFeatures);
-        return json;
+        return Json.withOtherFields(json, otherFields);
+    }
+
+    /** A copy of the other fields (the record keeps its own). */
+    @Override
+    public ObjectNode otherFields() {
+        return otherFields.deepCopy();
     }
 
     /** A platform with just os, architecture and an optional variant. */
@@ -106,6 +124,7 @@ public record Platform(
      * {@code amd64}, {@code aarch64} is {@code arm64}, {@code i386} is {@code 386}, {@code armhf}
      * is {@code arm/v7}, {@code armel} is {@code arm/v6}; the default variants are written as
      * none ({@code amd64} v1, {@code arm64} v8) and {@code arm} without a variant is {@code v7}.
+     * Other fields are kept.
      */
     public Platform normalized() {
         String normalOs = os == null ? null : os.toLowerCase(Locale.ROOT);
@@ -149,7 +168,7 @@ public record Platform(
                 }
             }
         }
-        return new Platform(normalOs, arch, v.isEmpty() ? null : v, osVersion, osFeatures);
+        return new Platform(normalOs, arch, v.isEmpty() ? null : v, osVersion, osFeatures, otherFields);
     }
 
     /**
@@ -250,7 +269,7 @@ public record Platform(
     }
 
     private Platform withArch(String arch, String newVariant) {
-        return new Platform(os, arch, newVariant, osVersion, osFeatures);
+        return new Platform(os, arch, newVariant, osVersion, osFeatures, otherFields);
     }
 
     /** {@code v7} → {7, 0}, {@code v8.2} → {8, 2}; null for anything else. */

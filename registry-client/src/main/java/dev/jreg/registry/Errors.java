@@ -11,6 +11,7 @@ import dev.jreg.model.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
 import okhttp3.Response;
@@ -20,6 +21,8 @@ import okio.BufferedSource;
 /** Turns an error answer into a typed exception, reading at most 64 KiB of its body. */
 final class Errors {
     private static final long MAX_ERROR_BODY = 64 * 1024;
+    /** Longest detail quoted in a message, in characters: the message stays one readable line. */
+    static final int MAX_DETAIL = 160;
 
     private Errors() {
     }
@@ -32,10 +35,18 @@ final class Errors {
         try (response) {
             List<RegistryError> errors = parse(response.body());
             int status = response.code();
-            String details = errors.isEmpty() ? statusText(status)
-                    : errors.stream().map(RegistryError::toString).distinct().collect(Collectors.joining("; "));
-            String message = what + ": " + details;
             String method = response.request().method();
+            // What the request itself says, for telling whether a detail adds to it: distribution
+            // answers a token without the access with the access asked for (repository, name, action).
+            String asked = " repository " + switch (method) {
+                case "GET", "HEAD" -> "pull";
+                case "DELETE" -> "delete";
+                default -> "push";
+            };
+            String details = errors.isEmpty() ? statusText(status)
+                    : errors.stream().map(e -> e + detailNote(e.detail(), what + ": " + e + asked)).distinct()
+                            .collect(Collectors.joining("; "));
+            String message = what + ": " + details;
             String url = redact(response.request().url());
             if (status == 404 || errors.stream().anyMatch(e -> e.code() == ErrorCode.MANIFEST_UNKNOWN
                     || e.code() == ErrorCode.BLOB_UNKNOWN || e.code() == ErrorCode.NAME_UNKNOWN)) {
@@ -63,12 +74,53 @@ final class Errors {
             JsonNode root = Json.parse(bytes);
             for (JsonNode e : root.path("errors")) {
                 String code = e.path("code").asText(null);
-                errors.add(new RegistryError(ErrorCode.of(code), code, e.path("message").asText("")));
+                errors.add(new RegistryError(ErrorCode.of(code), code, e.path("message").asText(""), e.get("detail")));
             }
         } catch (IOException | RuntimeException notJson) {
             // Many proxies and CDNs answer with HTML or plain text; the status says enough then.
         }
         return errors;
+    }
+
+    /**
+     * {@code " (detail: …)"} when an error's detail says something its line does not: empty for
+     * no detail, an empty one, or one whose every value the line (or the access the request asked
+     * for) already holds — distribution's {@code {"Tag":"latest"}} beside the reference, or its
+     * {@code [{"Type":"repository","Name":"app","Action":"pull"}]} answering a pull of app. The detail as compact JSON, cut to
+     * {@value #MAX_DETAIL} characters, on one line with every control character escaped, since it
+     * comes from the registry and goes to a terminal.
+     */
+    static String detailNote(JsonNode detail, String line) {
+        if (detail == null || detail.isContainerNode() && detail.isEmpty() || saysNothingNew(detail, line.toLowerCase(Locale.ROOT))) {
+            return "";
+        }
+        String text = Json.write(detail);
+        if (text.length() > MAX_DETAIL) {
+            text = text.substring(0, MAX_DETAIL - 1) + "…";
+        }
+        StringBuilder note = new StringBuilder(" (detail: ");
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                note.append(String.format("\\u%04x", c));
+            } else {
+                note.appendCodePoint(c);
+            }
+        });
+        return note.append(')').toString();
+    }
+
+    /** True when every value in the detail, however deep, is null, blank or already in the line. */
+    private static boolean saysNothingNew(JsonNode detail, String line) {
+        if (detail.isContainerNode()) {
+            for (JsonNode value : detail) {
+                if (!saysNothingNew(value, line)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        String value = detail.asText().trim().toLowerCase(Locale.ROOT);
+        return detail.isNull() || value.isEmpty() || line.contains(value);
     }
 
     private static String rateLimitHint(Response response) {

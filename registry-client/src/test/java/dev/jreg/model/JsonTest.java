@@ -2,6 +2,7 @@ package dev.jreg.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -140,5 +141,68 @@ class JsonTest {
         assertFalse(config.history().get(1).emptyLayer());
         assertEquals("\"empty_layer\" is not true or false", assertThrows(IllegalArgumentException.class,
                 () -> ImageConfig.fromJson(Json.parse("{\"history\":[{\"empty_layer\":\"yes\"}]}"))).getMessage());
+    }
+
+    /** The descriptor's {@code data} (image spec: the embedded content), which the model does not name, survives an edit. */
+    @Test
+    void aDescriptorKeepsItsData() throws Exception {
+        String empty = "{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":"
+                + "\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\",\"size\":2,\"data\":\"e30=\"}";
+        Descriptor descriptor = Descriptor.fromJson(Json.parse(empty));
+        assertEquals(empty, Json.write(descriptor.toJson()));
+        assertEquals("{\"data\":\"e30=\"}", Json.write(descriptor.otherFields()));
+        assertEquals("{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":"
+                + "\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\",\"size\":2,"
+                + "\"annotations\":{\"k\":\"v\"},\"data\":\"e30=\"}",
+                Json.write(descriptor.withAnnotations(Map.of("k", "v")).toJson()));
+        assertNotEquals(Descriptor.of(descriptor.mediaType(), descriptor.digest(), 2), descriptor, "a descriptor with data is another");
+    }
+
+    /**
+     * More shapes: a field of a platform the model does not name (the manifest list's old
+     * {@code features}), a layout entry's own field, named fields given as null or empty, in the
+     * document's order after the ones the model writes.
+     */
+    @Test
+    void everyLevelKeepsWhatItDoesNotName() throws Exception {
+        String entry = "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"x-first\":1,\"digest\":\"" + LAYER
+                + "\",\"size\":7,\"urls\":null,\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\","
+                + "\"features\":[\"sse4\"],\"os.features\":[]},\"annotations\":{},\"x-last\":{\"b\":[true],\"a\":null}}";
+        Descriptor read = Descriptor.fromJson(Json.parse(entry));
+        assertEquals("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + LAYER + "\",\"size\":7,"
+                + "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\",\"features\":[\"sse4\"],\"os.features\":[]},"
+                + "\"x-first\":1,\"urls\":null,\"annotations\":{},\"x-last\":{\"b\":[true],\"a\":null}}",
+                Json.write(read.toJson()));
+        Descriptor normalised = read.withPlatform(read.platform().normalized());
+        assertEquals("[\"sse4\"]", Json.write(normalised.toJson().get("platform").get("features")));
+        Descriptor annotated = read.withAnnotations(Map.of("a", "b"));
+        assertEquals("{\"a\":\"b\"}", Json.write(annotated.toJson().get("annotations")), "a value given replaces the empty one");
+    }
+
+    /** Records made in code equal the same records read back: they keep nothing else. */
+    @Test
+    void aConfigMadeInCodeReadsBackEqual() throws Exception {
+        ImageConfig config = new ImageConfig("2024-01-02T03:04:05.123456789Z", null, "linux", "arm64", "v8",
+                new ImageConfig.Container(List.of("A=1"), List.of("sh"), null, "/w", "1000", Map.of("80/tcp", Map.of()),
+                        Map.of("b", "2", "a", "1"), null, "SIGTERM", null),
+                new ImageConfig.RootFs("layers", List.of("sha256:" + "c".repeat(64)), null),
+                List.of(new ImageConfig.History("2024-01-02T03:04:05Z", "RUN x", true, null, null, null)));
+        assertEquals("{\"created\":\"2024-01-02T03:04:05.123456789Z\",\"architecture\":\"arm64\",\"os\":\"linux\","
+                + "\"variant\":\"v8\",\"config\":{\"User\":\"1000\",\"ExposedPorts\":{\"80/tcp\":{}},\"Env\":[\"A=1\"],"
+                + "\"Cmd\":[\"sh\"],\"WorkingDir\":\"/w\",\"Labels\":{\"a\":\"1\",\"b\":\"2\"},\"StopSignal\":\"SIGTERM\"},"
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:" + "c".repeat(64) + "\"]},"
+                + "\"history\":[{\"created\":\"2024-01-02T03:04:05Z\",\"created_by\":\"RUN x\",\"empty_layer\":true}]}",
+                Json.write(config.toJson()));
+        assertEquals(config, ImageConfig.fromJson(Json.parse(Json.bytes(config.toJson()))));
+    }
+
+    /** A key given twice keeps its last value, as Go's encoding/json reads it in registries and runtimes. */
+    @Test
+    void aKeyGivenTwiceKeepsItsLastValue() throws Exception {
+        assertEquals(2, Json.parse("{\"a\":1,\"a\":2}").get("a").intValue());
+        Descriptor d = Descriptor.fromJson(Json.parse("{\"mediaType\":\"a/b\",\"digest\":\"" + CONFIG + "\",\"size\":1,"
+                + "\"size\":5,\"digest\":\"" + LAYER + "\"}"));
+        assertEquals(5, d.size());
+        assertEquals(LAYER, d.digest());
     }
 }
