@@ -14,6 +14,7 @@ import dev.jreg.error.NotFoundException;
 import dev.jreg.error.RegistryException;
 import dev.jreg.error.UnauthorizedException;
 import dev.jreg.layout.GarbageCollection;
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -61,10 +62,10 @@ import java.util.UUID;
 public final class Jreg {
     private final JregConfig config;
     private final RegistryClient registry;
-    private final OciLayout store;
+    private final LocalStore store;
     private final Copier copier = new Copier();
 
-    private Jreg(JregConfig config, OciLayout store) {
+    private Jreg(JregConfig config, LocalStore store) {
         this.config = config;
         Set<String> insecure = new HashSet<>(config.settings().insecureRegistries());
         // A mirror the user wrote as http:// is meant to be reached over plain HTTP.
@@ -76,7 +77,7 @@ public final class Jreg {
 
     /** Opens the store (creating it if needed) and prepares the registry client. */
     public static Jreg open(JregConfig config) throws IOException {
-        return new Jreg(config, OciLayout.open(config.store()));
+        return new Jreg(config, LocalStore.open(config.store()));
     }
 
     /** The configuration this instance was opened with. */
@@ -85,7 +86,7 @@ public final class Jreg {
     }
 
     /** The local store. */
-    public OciLayout store() {
+    public LocalStore store() {
         return store;
     }
 

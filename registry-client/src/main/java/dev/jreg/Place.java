@@ -1,5 +1,6 @@
 package dev.jreg;
 
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -50,7 +51,7 @@ interface Place {
     /** The size of a blob held here, or empty when it is not. */
     Optional<Long> blobSize(Digest digest) throws IOException;
 
-    static Place of(ImageLocation location, RegistryClient registry, OciLayout store, JregConfig config) {
+    static Place of(ImageLocation location, RegistryClient registry, LocalStore store, JregConfig config) {
         if (location instanceof ImageLocation.Registry r) {
             return new InRegistry(r.reference(), registry, new MirroredSource(registry, r.reference(),
                     config.settings().mirrorsOf(r.reference().registry()), config.notices(), config.status()));
@@ -125,7 +126,7 @@ interface Place {
         @Override
         public ImageSource source() {
             if (repository != null) {
-                return layout.source(repository);
+                return ((LocalStore) layout).source(repository);
             }
             return name != null ? layout.source(name) : layout.source();
         }

@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Writes one image into the store and names it. */
+/** Writes one image into a layout and names it. */
 final class LayoutSink implements ImageSink {
     private final OciLayout layout;
     private final String name;
