@@ -19,6 +19,7 @@ import dev.jreg.error.StoreWriteException;
 import dev.jreg.error.UnauthorizedException;
 import dev.jreg.error.UnreachableException;
 import dev.jreg.layout.GarbageCollection;
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -74,10 +75,10 @@ import java.util.UUID;
 public final class Jreg {
     private final JregConfig config;
     private final RegistryClient registry;
-    private final OciLayout store;
+    private final LocalStore store;
     private final Copier copier = new Copier();
 
-    private Jreg(JregConfig config, OciLayout store) {
+    private Jreg(JregConfig config, LocalStore store) {
         this.config = config;
         Set<String> insecure = new HashSet<>(config.settings().insecureRegistries());
         // A mirror the user wrote as http:// is meant to be reached over plain HTTP.
@@ -98,7 +99,7 @@ public final class Jreg {
      * @throws IOException when the store directory cannot be created or written
      */
     public static Jreg open(JregConfig config) throws IOException {
-        return new Jreg(config, OciLayout.open(config.store()));
+        return new Jreg(config, LocalStore.open(config.store()));
     }
 
     /**

@@ -2,8 +2,8 @@ package dev.jreg;
 
 import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.error.InvalidReferenceException;
-import dev.jreg.error.NotFoundException;
 import dev.jreg.layout.IndexEntries;
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -52,7 +52,7 @@ interface Place {
     /** The size of a blob held here, or empty when it is not. */
     Optional<Long> blobSize(Digest digest) throws IOException;
 
-    static Place of(ImageLocation location, RegistryClient registry, OciLayout store, JregConfig config) {
+    static Place of(ImageLocation location, RegistryClient registry, LocalStore store, JregConfig config) {
         if (location instanceof ImageLocation.Registry r) {
             return new InRegistry(r.reference(), registry, new MirroredSource(registry, r.reference(),
                     config.settings().mirrorsOf(r.reference().registry()), config.notices(), config.status()));
@@ -115,7 +115,7 @@ interface Place {
      *
      * @param reference the image; its repository's names are the tags
      */
-    record InStore(OciLayout store, Reference reference) implements Place {
+    record InStore(LocalStore store, Reference reference) implements Place {
         @Override
         public ImageSource source() {
             return store.source(reference);
@@ -206,7 +206,7 @@ interface Place {
                         + location.directory() + ":NAME, or to oci:" + location.directory() + " for an entry without a name");
             }
             OciLayout layout = OciLayout.open(location.directory());
-            return location.name() != null ? layout.sink(location.name()) : layout.unnamedSink();
+            return layout.sink(location.name());
         }
 
         @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
@@ -222,7 +223,7 @@ class CopyAndPushTest {
     void copyIntoTheStoreAndOutToALayout() throws Exception {
         String source = a.hostPort() + "/src/multi:1";
         ok(cli().run("copy", source, "local:" + source));
-        assertEquals(index.digest(), OciLayout.open(store).lookup(Reference.parse(source)).orElseThrow().digest(),
+        assertEquals(index.digest(), LocalStore.open(store).lookup(Reference.parse(source)).orElseThrow().digest(),
                 "copy keeps every platform by default");
         Path layout = dir.resolve("layout-" + System.nanoTime());
         ok(cli().run("copy", "local:" + source, "oci:" + layout + ":multi"));
@@ -235,7 +236,7 @@ class CopyAndPushTest {
         ok(cli().run("pull", "-q", source));
         ok(cli().run("tag", source, "example.com/by-name:v1"));
         ok(cli().run("tag", image.digest().toString(), "example.com/by-digest:v1"));
-        OciLayout layout = OciLayout.open(store);
+        LocalStore layout = LocalStore.open(store);
         assertEquals(image.digest(), layout.lookup(Reference.parse("example.com/by-name:v1")).orElseThrow().digest());
         assertEquals(image.digest(), layout.lookup(Reference.parse("example.com/by-digest:v1")).orElseThrow().digest());
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -133,7 +134,7 @@ class CorruptBlobTest {
     @Test
     void aDeletedConfigLeavesTheNameListedAndAPullRestoresIt() throws Exception {
         ok("pull", "-q", r + "/corrupt/app:1");
-        Descriptor named = OciLayout.open(store).lookup(Reference.parse(r + "/corrupt/app:1")).orElseThrow();
+        Descriptor named = LocalStore.open(store).lookup(Reference.parse(r + "/corrupt/app:1")).orElseThrow();
         Digest config = ((ImageManifest) OciLayout.open(store).readManifest(named).manifest()).config().digest();
         TestImages.flipByte(store, config);
 
@@ -177,7 +178,7 @@ class CorruptBlobTest {
     @Test
     void pushOfAnImageWhoseConfigIsMissingSaysSoWithExit3() throws Exception {
         ok("pull", "-q", r + "/corrupt/app:1");
-        Descriptor named = OciLayout.open(store).lookup(Reference.parse(r + "/corrupt/app:1")).orElseThrow();
+        Descriptor named = LocalStore.open(store).lookup(Reference.parse(r + "/corrupt/app:1")).orElseThrow();
         Digest config = ((ImageManifest) OciLayout.open(store).readManifest(named).manifest()).config().digest();
         String target = other.hostPort() + "/config/app";
         ok("tag", r + "/corrupt/app:1", target + ":1");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -95,9 +96,7 @@ class CrashSafetyTest {
             }
         }
         Descriptor d = Descriptor.of(MediaType.OCI_LAYER_GZIP, new Digest("sha256", HexFormat.of().formatHex(sha.digest())), size);
-        try (InputStream in = Files.newInputStream(temp)) {
-            layout.putBlob(d, in);
-        }
+        layout.putBlob(d, () -> Files.newInputStream(temp));
         Files.delete(temp);
         return d;
     }
@@ -106,7 +105,7 @@ class CrashSafetyTest {
         byte[] config = Json.bytes(Map.of("architecture", "amd64", "os", "linux",
                 "rootfs", Map.of("type", "layers", "diff_ids", layers.stream().map(l -> l.digest().toString()).toList())));
         Descriptor configD = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(config), config.length);
-        layout.putBlob(configD, new java.io.ByteArrayInputStream(config));
+        layout.putBlob(configD, () -> new java.io.ByteArrayInputStream(config));
         ManifestBlob manifest = ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST, null, configD, layers, null,
                 null));
         layout.putBytes(manifest.digest(), manifest.bytes());
@@ -207,7 +206,7 @@ class CrashSafetyTest {
                 assertTrue(pulls.get(i).waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "pull " + i + " finished");
                 assertEquals(0, pulls.get(i).exitValue(), Files.readString(home.resolve((i == 0 ? "a" : "b") + ".log")));
             }
-            OciLayout layout = OciLayout.open(store);
+            LocalStore layout = LocalStore.open(store);
             assertTrue(layout.lookup(Reference.parse(proxy.hostPort() + "/crash/a:1")).isPresent());
             assertTrue(layout.lookup(Reference.parse(proxy.hostPort() + "/crash/b:1")).isPresent());
             Cli.Result verify = new Cli(home, store).run("verify");

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.jreg.layout.OciLayout;
+import dev.jreg.layout.LocalStore;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
@@ -60,7 +60,7 @@ class DigestMismatchTest {
 
         assertEquals(6, result.exitCode(), result::toString);
         assertTrue(result.err().contains("jreg: blob digest mismatch: expected " + layer.digest()), result::toString);
-        OciLayout layout = OciLayout.open(store);
+        LocalStore layout = LocalStore.open(store);
         assertFalse(Files.exists(layout.blobPath(layer.digest())), "no file under the layer's digest");
         assertTrue(layout.lookup(Reference.parse(ref)).isEmpty(), "the name is not recorded");
         try (var ingest = Files.list(store.resolve("ingest"))) {

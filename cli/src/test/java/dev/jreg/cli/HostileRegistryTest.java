@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.Options;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -68,7 +69,7 @@ class HostileRegistryTest {
 
     @AfterEach
     void nothingPartialLeft() throws Exception {
-        OciLayout layout = OciLayout.open(store);
+        LocalStore layout = LocalStore.open(store);
         assertEquals(List.of(), layout.names(), "no name recorded");
         try (Stream<Path> ingest = Files.list(store.resolve("ingest"))) {
             assertEquals(List.of(), ingest.filter(f -> f.toString().endsWith(".tmp")).toList());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
@@ -142,9 +143,9 @@ class ImagesListingTest {
         assertEquals("localhost:5000/team/app:1\n", ok("images", "--format", format, "--filter", "label=tier=web",
                 "--filter", "label=owner=ops").out(), "every label filter must match");
 
-        ManifestBlob untagged = OciLayout.open(store).readManifest(OciLayout.open(store)
+        ManifestBlob untagged = LocalStore.open(store).readManifest(LocalStore.open(store)
                 .lookup(Reference.parse("nginx:1.24.0")).orElseThrow());
-        OciLayout.open(store).setName(Reference.parse("localhost/orphan@" + untagged.digest()), untagged.descriptor());
+        LocalStore.open(store).setName(Reference.parse("localhost/orphan@" + untagged.digest()), untagged.descriptor());
         assertEquals("localhost/orphan:<none>\n", ok("images", "--format", format, "--filter", "dangling=true").out());
         assertEquals(3, ok("images", "-q", "--filter", "dangling=false").out().lines().count());
 
@@ -185,7 +186,7 @@ class ImagesListingTest {
     }
 
     private long size(Reference name) throws Exception {
-        OciLayout layout = OciLayout.open(store);
+        LocalStore layout = LocalStore.open(store);
         long size = 0;
         for (Digest blob : layout.blobsOf(layout.lookup(name).orElseThrow())) {
             size += layout.blobSize(blob).orElseThrow();
@@ -244,7 +245,7 @@ class ImagesListingTest {
 
     @Test
     void aDamagedManifestIsListedAsDamaged() throws Exception {
-        Digest manifest = OciLayout.open(store).lookup(Reference.parse("nginx:1.24.0")).orElseThrow().digest();
+        Digest manifest = LocalStore.open(store).lookup(Reference.parse("nginx:1.24.0")).orElseThrow().digest();
         edit(manifest, "\"size\"", "\"size\" ");
 
         Cli.Result table = ok("images");

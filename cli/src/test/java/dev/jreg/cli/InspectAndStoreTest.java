@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
@@ -211,7 +212,7 @@ class InspectAndStoreTest {
         run("tag", r + "/shared/a:1", r + "/shared/a:latest");
         Cli.Result rm = run("rm", r + "/shared/a");
         assertEquals("Untagged: " + r + "/shared/a:latest\n", rm.out(), "nothing deleted: :1 still uses every blob");
-        assertTrue(OciLayout.open(store).lookup(Reference.parse(r + "/shared/a:1")).isPresent());
+        assertTrue(LocalStore.open(store).lookup(Reference.parse(r + "/shared/a:1")).isPresent());
 
         Cli.Result missing = new Cli(home, store).run("rm", r + "/shared/a");
         assertEquals(3, missing.exitCode(), missing::toString);

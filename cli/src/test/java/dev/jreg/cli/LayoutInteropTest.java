@@ -113,9 +113,21 @@ class LayoutInteropTest {
         return Unprivileged.share(Files.createDirectories(Unprivileged.share(dir).resolve(name + "-" + System.nanoTime())));
     }
 
-    /** jreg's layout, handed to the peer user: jreg writes its index and manifests readable by their owner only. */
+    /**
+     * jreg's layout, handed to the peer user as it is: under umask 022 every file jreg wrote is
+     * readable by others and every folder it made enterable, with nothing changed after it
+     * (the layout's own folder is the test's, shared with the peer user).
+     */
     static void handOver(Path layout) throws Exception {
-        Unprivileged.readable(layout);
+        String umask = new String(new ProcessBuilder("sh", "-c", "umask").start().getInputStream().readAllBytes()).strip();
+        Assumptions.assumeTrue(umask.endsWith("022"), "the tests' umask is " + umask + ", not 022");
+        try (java.util.stream.Stream<Path> paths = Files.walk(layout)) {
+            for (Path path : paths.filter(p -> !p.equals(layout)).toList()) {
+                assertEquals(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--",
+                        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path)),
+                        path.toString());
+            }
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
@@ -53,15 +54,15 @@ class LocalNamesTest {
     }
 
     private boolean stored(String name) throws Exception {
-        return OciLayout.open(store).lookup(Reference.parse(name)).isPresent();
+        return LocalStore.open(store).lookup(Reference.parse(name)).isPresent();
     }
 
     @Test
     void rmOfEveryIdThatImagesQuietPrintsEmptiesTheStore() throws Exception {
         image("nginx:1.24.0", 1);
         image("localhost:5000/app:1", 2);
-        OciLayout.open(store).setName(Reference.parse("localhost:5000/app:stable"),
-                OciLayout.open(store).lookup(Reference.parse("localhost:5000/app:1")).orElseThrow());
+        LocalStore.open(store).setName(Reference.parse("localhost:5000/app:stable"),
+                LocalStore.open(store).lookup(Reference.parse("localhost:5000/app:1")).orElseThrow());
         List<String> ids = ok("images", "-q").out().lines().toList();
         assertEquals(3, ids.size(), ids::toString);
 
@@ -85,8 +86,8 @@ class LocalNamesTest {
         ok("tag", id.hex().substring(0, 5), "foo:4");
 
         for (String tag : List.of("foo:1", "foo:2", "foo:3", "foo:4")) {
-            assertEquals(OciLayout.open(store).lookup(Reference.parse("nginx:1.24.0")).orElseThrow().digest(),
-                    OciLayout.open(store).lookup(Reference.parse(tag)).orElseThrow().digest(), tag);
+            assertEquals(LocalStore.open(store).lookup(Reference.parse("nginx:1.24.0")).orElseThrow().digest(),
+                    LocalStore.open(store).lookup(Reference.parse(tag)).orElseThrow().digest(), tag);
         }
     }
 

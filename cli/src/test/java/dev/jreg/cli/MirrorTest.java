@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.core.Options;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
@@ -209,7 +210,7 @@ class MirrorTest {
 
         Cli.Result copy = hubThroughTheMirror().run("copy", "-q", "--all-tags", "nginx", "local:mirrored/nginx");
         assertEquals(0, copy.exitCode(), copy::toString);
-        assertTrue(OciLayout.open(store).lookup(Reference.parse("mirrored/nginx:1.24.0")).isPresent(), copy::toString);
+        assertTrue(LocalStore.open(store).lookup(Reference.parse("mirrored/nginx:1.24.0")).isPresent(), copy::toString);
 
         String down = "127.0.0.1:" + deadPort();
         Cli cli = cliWithMirrors(down, "http://" + mirror.hostPort());

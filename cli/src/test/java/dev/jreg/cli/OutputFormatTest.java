@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ImageIndex;
@@ -195,7 +196,7 @@ class OutputFormatTest {
 
     @BeforeEach
     void fixtures() throws Exception {
-        OciLayout local = OciLayout.open(store);
+        LocalStore local = LocalStore.open(store);
         base = TestImages.layer(71, 30_000);
         top = TestImages.layer(72, 20_000);
         // Every runtime field set, a step that made no layer, labels and ports.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -152,7 +153,7 @@ class PackagedCliIT {
     }
 
     static void assertStoreHolds(Path storeDir, String name, Digest digest) throws Exception {
-        OciLayout layout = OciLayout.open(storeDir);
+        LocalStore layout = LocalStore.open(storeDir);
         Descriptor named = layout.lookup(Reference.parse(name)).orElseThrow(() -> new AssertionError(name + " not in the store"));
         assertEquals(digest, named.digest(), name);
         for (Digest blob : layout.blobsOf(named)) {

@@ -3,6 +3,7 @@ package dev.jreg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ManifestBlob;
@@ -77,8 +78,8 @@ class PullAllTagsTest {
         return run("tags", repository).out().lines().map(tag -> repository + ":" + tag).toList();
     }
 
-    OciLayout local() throws Exception {
-        return OciLayout.open(store);
+    LocalStore local() throws Exception {
+        return LocalStore.open(store);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -100,7 +101,7 @@ class PullFromRealRegistryTest {
         assertTrue(result.err().contains(onlyA.descriptor().digest().shortHex() + ": Pull complete"), result::toString);
         assertTrue(result.err().contains("Status: Downloaded newer image for " + ref), result::toString);
 
-        OciLayout layout = OciLayout.open(store);
+        LocalStore layout = LocalStore.open(store);
         Descriptor named = layout.lookup(Reference.parse(ref)).orElseThrow();
         ManifestBlob manifest = layout.readManifest(named);
         assertTrue(result.err().contains("Digest: " + manifest.digest()), result::toString);
@@ -145,7 +146,7 @@ class PullFromRealRegistryTest {
         assertEquals(0, result.exitCode(), result::toString);
         assertTrue(result.err().contains("Digest: " + index.digest()), "docker prints the index digest");
         Descriptor armChild = ((ImageIndex) index.manifest()).select(Platform.parse("linux/arm64/v8")).orElseThrow();
-        OciLayout layout = OciLayout.open(store);
+        LocalStore layout = LocalStore.open(store);
         Descriptor named = layout.lookup(Reference.parse(ref)).orElseThrow();
         assertEquals(armChild.digest(), named.digest());
         assertTrue(layout.hasBlob(arm64.descriptor()));
@@ -158,7 +159,7 @@ class PullFromRealRegistryTest {
         Cli.Result result = cli().run("pull", "--all-platforms", ref);
 
         assertEquals(0, result.exitCode(), result::toString);
-        OciLayout layout = OciLayout.open(store);
+        LocalStore layout = LocalStore.open(store);
         assertEquals(index.digest(), layout.lookup(Reference.parse(ref)).orElseThrow().digest());
         assertTrue(layout.hasBlob(arm64.descriptor()));
         assertTrue(layout.hasBlob(amd64.descriptor()));
@@ -186,7 +187,7 @@ class PullFromRealRegistryTest {
         assertEquals(0, result.exitCode(), result::toString);
 
         byte[] fromRegistry = Skopeo.inspectRaw("docker://" + ref);
-        OciLayout layout = OciLayout.open(store);
+        LocalStore layout = LocalStore.open(store);
         Descriptor named = layout.lookup(Reference.parse(ref)).orElseThrow();
         assertEquals(MediaType.DOCKER_MANIFEST, named.mediaType(), "index.json keeps the manifest's real media type");
         assertArrayEquals(fromRegistry, Files.readAllBytes(layout.blobPath(named.digest())));

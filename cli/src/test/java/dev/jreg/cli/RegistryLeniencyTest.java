@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -121,7 +122,7 @@ class RegistryLeniencyTest {
         assertTrue(copy.err().contains("Copied 1 of 1 tags"), copy::toString);
         assertEquals(1, copy.err().lines().filter(l -> l.equals("warning: " + repo()
                 + ": skipped 1 entry of \"tags\" that is not a name (null)")).count(), copy::toString);
-        assertEquals(one.digest(), OciLayout.open(store).lookup(Reference.parse("demo/app:1")).orElseThrow().digest());
+        assertEquals(one.digest(), LocalStore.open(store).lookup(Reference.parse("demo/app:1")).orElseThrow().digest());
     }
 
     @Test
@@ -152,7 +153,7 @@ class RegistryLeniencyTest {
         ok("pull", "-q", repo() + ":1");
         ok("pull", "-q", "--platform", "linux/amd64", repo() + ":2");
 
-        OciLayout layout = OciLayout.open(store);
+        LocalStore layout = LocalStore.open(store);
         assertEquals(host.digest(), layout.lookup(Reference.parse(repo() + ":1")).orElseThrow().digest());
         assertEquals(amd64.digest(), layout.lookup(Reference.parse(repo() + ":2")).orElseThrow().digest());
     }
@@ -285,10 +286,10 @@ class RegistryLeniencyTest {
 
         assertEquals(3, run("pull", "-q", "--platform", "unknown/unknown", repo() + ":multi").exitCode());
         ok("pull", "-q", "--platform", "linux/arm64", repo() + ":multi");
-        assertEquals(b.arm64().digest(), OciLayout.open(store).lookup(Reference.parse(repo() + ":multi")).orElseThrow().digest());
+        assertEquals(b.arm64().digest(), LocalStore.open(store).lookup(Reference.parse(repo() + ":multi")).orElseThrow().digest());
 
         ok("pull", "-q", "--all-platforms", repo() + ":multi");
-        assertEquals(b.index().digest(), OciLayout.open(store).lookup(Reference.parse(repo() + ":multi")).orElseThrow().digest());
+        assertEquals(b.index().digest(), LocalStore.open(store).lookup(Reference.parse(repo() + ":multi")).orElseThrow().digest());
         assertTrue(OciLayout.open(store).hasBlob(b.attestation().descriptor()), "a whole index keeps its attestations");
     }
 

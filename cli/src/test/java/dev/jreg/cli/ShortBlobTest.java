@@ -193,7 +193,7 @@ class ShortBlobTest {
         TestImages.Layer built = TestImages.layer(13, 50_000);
         OciLayout layout = OciLayout.open(layoutDir);
         TestImages.writeImage(layout, Reference.parse("localhost/x:1"), Platform.of("linux", "amd64", null), List.of(built));
-        layout.setName("v1", layout.lookup(Reference.parse("localhost/x:1")).orElseThrow());
+        layout.setName("v1", layout.lookup(Reference.parse("localhost/x:1").toString()).orElseThrow());
         truncate(layout, built.descriptor(), 2_000);
         Cli.Result result = run("copy", "-q", "oci:" + layoutDir + ":v1", destination.hostPort() + "/layout/app:1");
         assertOneLine(result, 6, "blob " + built.descriptor().digest() + " from oci:" + layoutDir + ":v1: expected "

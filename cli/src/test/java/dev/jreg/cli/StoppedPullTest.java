@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.jreg.layout.LocalStore;
 import dev.jreg.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -202,7 +203,7 @@ class StoppedPullTest {
         assertTrue(full.err().endsWith("jreg: cannot write " + partial + ": No space left on device; the partial download"
                 + " (0 of " + layer.descriptor().size() + " bytes) is kept for the next run\n"), full::toString);
         assertTrue(Files.isSymbolicLink(partial), "kept");
-        assertTrue(OciLayout.open(store).lookup(Reference.parse(image())).isEmpty(), "no name for an incomplete image");
+        assertTrue(LocalStore.open(store).lookup(Reference.parse(image())).isEmpty(), "no name for an incomplete image");
 
         Files.delete(partial); // room again
         Cli.Result again = new Cli(home, store).run("pull", image());

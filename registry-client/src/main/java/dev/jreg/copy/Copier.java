@@ -1,6 +1,5 @@
 package dev.jreg.copy;
 
-import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.error.StoreWriteException;
@@ -15,7 +14,6 @@ import dev.jreg.store.BlobSource;
 import dev.jreg.store.ImageSink;
 import dev.jreg.store.ImageSource;
 import dev.jreg.store.VerifiedCopy;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -196,13 +194,13 @@ public final class Copier {
                     sink.putBlob(blob, new BlobSource() {
                         @Override
                         public InputStream open() throws IOException {
-                            return new BlobStream(source.blob(blob), blob, source.describe(), options.listener(), 0);
+                            return blobStream(source.blob(blob), blob, source.describe(), options.listener(), 0);
                         }
 
                         @Override
                         public BlobRange openFrom(long offset) throws IOException {
                             BlobRange range = source.blobFrom(blob, offset);
-                            return new BlobRange(new BlobStream(range.stream(), blob, source.describe(), options.listener(),
+                            return new BlobRange(blobStream(range.stream(), blob, source.describe(), options.listener(),
                                     range.offset()), range.offset());
                         }
 
@@ -226,65 +224,19 @@ public final class Copier {
         }
     }
 
-    /**
-     * A blob's bytes as the source sends them, reported to the listener at most every 64 KiB and
-     * held to the descriptor's size, whatever the sink: an end before it or a byte past it is a
-     * {@link DigestMismatchException}, and a read that fails is reported with the blob and the
-     * bytes that came, in the one shape of {@link VerifiedCopy#sizes}.
-     */
-    private static final class BlobStream extends FilterInputStream {
-        private static final long STEP = 64 * 1024;
-        private final Descriptor blob;
-        private final String from;
-        private final CopyListener listener;
-        private long done;
-        private long reported;
+    /** A blob's bytes from {@code start} on, held to its size whatever the sink, their progress told every 64 KiB. */
+    private static InputStream blobStream(InputStream in, Descriptor blob, String from, CopyListener listener, long start) {
+        return new VerifiedCopy(in, blob, from, null, null, start) {
+            private static final long STEP = 64 * 1024;
+            private long reported = start;
 
-        /** @param start the offset the source starts at (a resumed download) */
-        BlobStream(InputStream in, Descriptor blob, String from, CopyListener listener, long start) {
-            super(in);
-            this.blob = blob;
-            this.from = from;
-            this.listener = listener;
-            this.done = start;
-            this.reported = start;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int off, int len) throws IOException {
-            int n;
-            try {
-                n = super.read(buffer, off, len);
-            } catch (DigestMismatchException e) {
-                throw e;
-            } catch (IOException e) {
-                throw new IOException(VerifiedCopy.sizes(blob.digest(), from, blob.size(), done
-                        + ", then the stream failed: " + e.getMessage()), e);
+            @Override
+            protected void advanced(long bytes) {
+                if (bytes - reported >= STEP) {
+                    reported = bytes;
+                    listener.blobProgress(blob, bytes);
+                }
             }
-            if (n < 0 && done < blob.size()) {
-                throw VerifiedCopy.wrongSize(blob.digest(), from, blob.size(), String.valueOf(done));
-            }
-            if (n > 0) {
-                advance(n);
-            }
-            return n;
-        }
-
-        private void advance(int n) throws DigestMismatchException {
-            done += n;
-            if (done > blob.size()) {
-                throw VerifiedCopy.longer(blob.digest(), from, blob.size());
-            }
-            if (done - reported >= STEP) {
-                reported = done;
-                listener.blobProgress(blob, done);
-            }
-        }
+        };
     }
 }

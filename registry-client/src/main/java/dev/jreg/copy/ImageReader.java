@@ -11,6 +11,7 @@ import dev.jreg.model.Json;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Platform;
 import dev.jreg.store.ImageSource;
+import dev.jreg.store.VerifiedCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -133,16 +134,9 @@ public final class ImageReader {
             throw new InvalidContentException("config " + config.digest() + " is " + config.size()
                     + " bytes, over the " + MAX_CONFIG + "-byte limit");
         }
-        byte[] bytes;
-        try (InputStream in = source.blob(config)) {
-            bytes = in.readNBytes((int) config.size() + 1);
+        try (InputStream in = VerifiedCopy.hashed(source.blob(config), config, source.describe(), null)) {
+            return in.readAllBytes();
         }
-        Digest actual = config.digest().withHash(config.digest().newHasher().digest(bytes));
-        if (bytes.length != config.size() || !actual.equals(config.digest())) {
-            throw new DigestMismatchException("config digest mismatch: expected " + config.digest() + " ("
-                    + config.size() + " bytes), got " + actual + " (" + bytes.length + " bytes)");
-        }
-        return bytes;
     }
 
     /**

@@ -63,7 +63,7 @@ final class LayoutSink implements ImageSink {
             annotations.put(OciLayout.REPO_DIGEST, resolved.toString());
             named = named.withAnnotations(annotations);
         }
-        return name != null ? layout.setName(name, named) : layout.addUnnamed(named);
+        return layout.setName(name, named);
     }
 
     @Override

@@ -8,12 +8,10 @@ import dev.jreg.model.Digest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Reference;
 import dev.jreg.store.ImageSource;
-import java.io.FilterInputStream;
+import dev.jreg.store.VerifiedCopy;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,9 +20,10 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * Reads images out of a layout, for push and copy. Blobs are hashed as they are read: a stored
- * blob whose bytes no longer match its name (a damaged disk, a hand-edited file) fails at its
- * end, before a registry or another sink takes it.
+ * Reads images out of a layout, for push and copy; it writes nothing. Blobs are held to their
+ * size and hashed as they are read ({@link VerifiedCopy}): a stored blob whose bytes no longer
+ * match its name (a damaged disk, a hand-edited file) fails at its end, before a registry or
+ * another sink takes it.
  */
 final class LayoutSource implements ImageSource {
     private final OciLayout layout;
@@ -51,14 +50,10 @@ final class LayoutSource implements ImageSource {
     @Override
     public ManifestBlob manifest(String tagOrDigest) throws IOException {
         if (tagOrDigest.contains(":")) {
-            Digest digest = Digest.parse(tagOrDigest);
-            if (!Files.isRegularFile(layout.blobPath(digest))) {
-                throw notFound(tagOrDigest);
-            }
             try {
-                return layout.readManifest(digest);
+                return layout.readManifest(Digest.parse(tagOrDigest));
             } catch (NoSuchFileException e) {
-                throw incomplete(digest);
+                throw notFound(tagOrDigest);
             }
         }
         String name = nameOfTag.apply(tagOrDigest);
@@ -72,49 +67,11 @@ final class LayoutSource implements ImageSource {
 
     @Override
     public InputStream blob(Descriptor descriptor) throws IOException {
-        Digest digest = descriptor.digest();
-        MessageDigest hasher = digest.newHasher();
-        InputStream stored;
         try {
-            stored = layout.openBlob(digest);
+            return VerifiedCopy.hashed(layout.openBlob(descriptor.digest()), descriptor, description, repair);
         } catch (NoSuchFileException e) {
-            throw incomplete(digest);
+            throw incomplete(descriptor.digest());
         }
-        return new FilterInputStream(stored) {
-            private boolean checked;
-            private long read;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] buffer, int off, int len) throws IOException {
-                int n = super.read(buffer, off, len);
-                if (n > 0) {
-                    hasher.update(buffer, off, n);
-                    read += n;
-                } else if (n < 0 && !checked && read == descriptor.size()) {
-                    // Readers may ask again at the end, so the hash is taken once; a blob of the
-                    // wrong size is left to the copy's size check, which names both sizes.
-                    checked = true;
-                    Digest actual = digest.withHash(hasher.digest());
-                    if (!actual.equals(digest)) {
-                        throw new DigestMismatchException("blob " + digest + " from " + description
-                                + " is damaged: its bytes hash to " + actual + "; " + repair);
-                    }
-                }
-                return n;
-            }
-
-            @Override
-            public long skip(long n) throws IOException {
-                // Read, not skipped: every byte must reach the hash.
-                return Math.max(0, read(new byte[(int) Math.max(0, Math.min(n, 64 * 1024))]));
-            }
-        };
     }
 
     @Override

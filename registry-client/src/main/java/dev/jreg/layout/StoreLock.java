@@ -7,24 +7,29 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * A readers–writer lock over one store, across threads and processes. Copies into the store are
- * readers: they may write blobs before naming them, so garbage collection, the writer, must not
- * run while any copy is under way, in this process or another.
+ * A readers–writer lock on a file, across threads and processes. Copies into the store are
+ * readers of {@code .jreg.activity}: they may write blobs before naming them, so garbage
+ * collection, the writer, must not run while any copy is under way. Changes to the store's
+ * {@code index.json} and each blob's writer are writers of their own files.
  *
  * <p>File locks belong to the JVM as a whole, so inside a process a count of readers and a writer
  * flag order threads, and the first reader takes the shared file lock for all of them. Neither
  * belongs to a thread: a copy may take its hold on a worker and release it on the thread that
- * started it.
+ * started it. That state is kept only while someone holds or awaits the lock, so that a lock per
+ * blob costs nothing once the blob is written.
  */
 final class StoreLock {
-    /** One per lock file: the JVM-wide file locks need a JVM-wide guard. */
-    private static final ConcurrentHashMap<Path, StoreLock> LOCKS = new ConcurrentHashMap<>();
+    /** The locks held or awaited now, by file; guarded by itself. */
+    private static final Map<Path, StoreLock> LOCKS = new HashMap<>();
 
     private final Path file;
+    /** Holders and waiters; guarded by {@link #LOCKS}. */
+    private int users;
     private int readers;
     private boolean writing;
     private FileChannel sharedChannel;
@@ -34,56 +39,99 @@ final class StoreLock {
         this.file = file;
     }
 
-    static StoreLock of(Path file) {
-        return LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), StoreLock::new);
+    /** Held while copying into the store; many at once. */
+    static Closeable shared(Path file) throws IOException {
+        return hold(file, StoreLock::takeShared);
     }
 
-    /** Held while copying into the store; many at once. */
-    Closeable shared() throws IOException {
-        synchronized (this) {
-            awaitTurn(() -> !writing);
-            if (readers == 0) {
-                sharedChannel = open();
-                try {
-                    sharedLock = await(sharedChannel, true);
-                } catch (IOException | RuntimeException e) {
-                    sharedChannel.close();
-                    notifyAll();
-                    throw e;
-                }
-            }
-            readers++;
-        }
-        return new Closeable() {
-            private boolean released;
+    /**
+     * The writer's hold; waits until no other holder runs anywhere.
+     *
+     * @param waiting run once, before the first wait, when another holds it
+     */
+    static Closeable exclusive(Path file, Runnable waiting) throws IOException {
+        return hold(file, lock -> lock.takeExclusive(waiting));
+    }
 
-            @Override
-            public void close() throws IOException {
-                synchronized (StoreLock.this) {
-                    if (released) {
-                        return;
-                    }
-                    released = true;
-                    if (--readers == 0) {
-                        try (FileChannel channel = sharedChannel) {
-                            sharedLock.release();
-                        } finally {
-                            StoreLock.this.notifyAll();
-                        }
+    /** The writer's hold if no other holder runs anywhere now, else null at once. */
+    static Closeable tryExclusive(Path file) throws IOException {
+        return hold(file, lock -> lock.takeExclusive(null));
+    }
+
+    /** How many locks are held or awaited in this process now. */
+    static int tracked() {
+        synchronized (LOCKS) {
+            return LOCKS.size();
+        }
+    }
+
+    private interface Take {
+        Closeable from(StoreLock lock) throws IOException;
+    }
+
+    private static Closeable hold(Path file, Take take) throws IOException {
+        StoreLock lock;
+        synchronized (LOCKS) {
+            lock = LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), StoreLock::new);
+            lock.users++;
+        }
+        Closeable held = null;
+        try {
+            held = take.from(lock);
+        } finally {
+            if (held == null) {
+                lock.forget();
+            }
+        }
+        Closeable taken = held;
+        return taken == null ? null : () -> {
+            try {
+                taken.close();
+            } finally {
+                lock.forget();
+            }
+        };
+    }
+
+    /** Drops the lock's state once no one holds or awaits it: each hold is closed once. */
+    private void forget() {
+        synchronized (LOCKS) {
+            if (--users == 0) {
+                LOCKS.remove(file);
+            }
+        }
+    }
+
+    private synchronized Closeable takeShared() throws IOException {
+        awaitTurn(() -> !writing);
+        if (readers == 0) {
+            sharedChannel = open();
+            try {
+                sharedLock = await(sharedChannel, true);
+            } catch (IOException | RuntimeException e) {
+                sharedChannel.close();
+                notifyAll();
+                throw e;
+            }
+        }
+        readers++;
+        return () -> {
+            synchronized (this) {
+                if (--readers == 0) {
+                    try (FileChannel channel = sharedChannel) {
+                        sharedLock.release();
+                    } finally {
+                        notifyAll();
                     }
                 }
             }
         };
     }
 
-    /**
-     * Held while collecting garbage, or writing one blob; waits until no other holder runs anywhere.
-     *
-     * @param waiting run once, before the first wait, when another holds it
-     */
-    Closeable exclusive(Runnable waiting) throws IOException {
+    /** @param waiting run once, before the first wait; null to give up at once instead of waiting */
+    private Closeable takeExclusive(Runnable waiting) throws IOException {
         boolean[] told = {false};
-        Runnable tell = () -> {
+        Runnable tell = waiting == null ? null : () -> {
             if (!told[0]) {
                 told[0] = true;
                 waiting.run();
@@ -91,23 +139,15 @@ final class StoreLock {
         };
         synchronized (this) {
             if (writing || readers > 0) {
+                if (tell == null) {
+                    return null;
+                }
                 tell.run();
             }
             awaitTurn(() -> !writing && readers == 0);
             writing = true;
         }
         return lockFile(tell);
-    }
-
-    /** The writer's hold if no copy runs anywhere now, else null at once. */
-    Closeable tryExclusive() throws IOException {
-        synchronized (this) {
-            if (writing || readers > 0) {
-                return null;
-            }
-            writing = true;
-        }
-        return lockFile(null);
     }
 
     /**
@@ -130,23 +170,21 @@ final class StoreLock {
                 waiting.run();
                 lock = await(channel, false);
             }
-            return release(channel, lock);
+            FileChannel held = channel;
+            FileLock taken = lock;
+            return () -> {
+                try (held) {
+                    taken.release();
+                } finally {
+                    endWriting();
+                }
+            };
         } catch (IOException | RuntimeException e) {
             try (FileChannel opened = channel) {
                 endWriting();
             }
             throw e;
         }
-    }
-
-    private Closeable release(FileChannel held, FileLock lock) {
-        return () -> {
-            try (held) {
-                lock.release();
-            } finally {
-                endWriting();
-            }
-        };
     }
 
     private synchronized void endWriting() {
@@ -172,7 +210,7 @@ final class StoreLock {
      * lock that the other holds on another thread: the kernel counts locks per process, and sees
      * a cycle where there is none. Polling never asks it to look.
      */
-    static FileLock await(FileChannel channel, boolean shared) throws IOException {
+    private static FileLock await(FileChannel channel, boolean shared) throws IOException {
         long pauseMillis = 1;
         while (true) {
             FileLock lock = channel.tryLock(0, Long.MAX_VALUE, shared);

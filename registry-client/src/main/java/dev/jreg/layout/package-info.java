@@ -1,2 +1,5 @@
-/** The local store, an OCI image layout: {@link dev.jreg.layout.OciLayout}. */
+/**
+ * OCI image layouts: any layout ({@link dev.jreg.layout.OciLayout}) and jreg's local store
+ * ({@link dev.jreg.layout.LocalStore}).
+ */
 package dev.jreg.layout;

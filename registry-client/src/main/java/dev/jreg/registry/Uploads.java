@@ -141,23 +141,15 @@ final class Uploads {
                 // Large reads, handed to okio in slices no bigger than its segment pool (64 KB):
                 // each slice's segments go to the socket and back to the pool before the next,
                 // where a larger write would allocate segments that end as garbage.
+                // A source of the wrong size fails before the PUT ends, and before OkHttp finds the
+                // body short of its Content-Length, which it reports without naming the blob.
                 byte[] buffer = new byte[256 * 1024];
-                long read = 0;
-                try (InputStream in = content.open()) {
-                    // One byte past the size, so that a longer source is caught before the PUT ends.
-                    for (int n; (n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, blob.size() - read + 1))) > 0;) {
-                        read += n;
-                        if (read > blob.size()) {
-                            throw VerifiedCopy.longer(blob.digest(), null, blob.size());
-                        }
+                try (InputStream in = VerifiedCopy.sized(content.open(), blob, null, 0)) {
+                    for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0;) {
                         for (int sent = 0; sent < n; sent += OKIO_POOL) {
                             sink.write(buffer, sent, Math.min(OKIO_POOL, n - sent));
                         }
                     }
-                }
-                if (read < blob.size()) {
-                    // Said before OkHttp finds the body short of its Content-Length, which it reports without naming the blob.
-                    throw VerifiedCopy.wrongSize(blob.digest(), null, blob.size(), String.valueOf(read));
                 }
             }
         };
@@ -169,17 +161,11 @@ final class Uploads {
         byte[] buffer = new byte[(int) Math.min(chunkSize, Math.max(blob.size(), 1))];
         long offset = 0;
         try {
-            try (InputStream in = content.open()) {
-                while (offset < blob.size()) {
-                    int length = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, blob.size() - offset));
-                    if (length == 0) {
-                        throw VerifiedCopy.wrongSize(blob.digest(), null, blob.size(), String.valueOf(offset));
-                    }
+            try (InputStream in = VerifiedCopy.sized(content.open(), blob, null, 0)) {
+                // The size is checked at the end, so a short source fails here, a longer one after the last chunk.
+                for (int length; (length = in.readNBytes(buffer, 0, buffer.length)) > 0;) {
                     location = patch(location, buffer, length, offset);
                     offset += length;
-                }
-                if (in.read() >= 0) {
-                    throw VerifiedCopy.longer(blob.digest(), null, blob.size());
                 }
             }
             finish(location, blob, RequestBody.create(new byte[0], OCTET_STREAM));

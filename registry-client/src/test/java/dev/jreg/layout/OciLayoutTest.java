@@ -5,30 +5,40 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.jreg.error.DigestMismatchException;
-import dev.jreg.error.InvalidContentException;
+import dev.jreg.error.StoreWriteException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
-import dev.jreg.model.Json;
+import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
+import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
+import dev.jreg.store.ImageSource;
+import dev.jreg.testing.TestImages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** Any layout, as other tools read it: durable writes, the umask's modes, nothing but the layout, reads that write nothing. */
 class OciLayoutTest {
+    static final Platform AMD64 = Platform.of("linux", "amd64", null);
+
     @TempDir
     Path root;
 
@@ -36,322 +46,295 @@ class OciLayoutTest {
         return Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(bytes), bytes.length);
     }
 
-    private long ingestFiles() throws IOException {
-        try (var files = Files.list(root.resolve("ingest"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".tmp")).count();
-        }
-    }
-
-    @Test
-    void newLayoutIsAValidOciLayout() throws Exception {
-        OciLayout.open(root);
-        JsonNode layout = Json.parse(Files.readAllBytes(root.resolve("oci-layout")));
-        assertEquals("1.0.0", layout.path("imageLayoutVersion").asText());
-        JsonNode index = Json.parse(Files.readAllBytes(root.resolve("index.json")));
-        assertEquals(2, index.path("schemaVersion").asInt());
-        assertTrue(index.path("manifests").isArray());
-        assertTrue(Files.isDirectory(root.resolve("blobs/sha256")));
-    }
-
-    /**
-     * A writer that finds another writing the same blob says it waits, once, then takes the blob
-     * the other stored without reading its own source.
-     */
-    @Test
-    void aWriterThatWaitsForAnotherSaysSo() throws Exception {
-        OciLayout layout = OciLayout.open(root);
-        byte[] bytes = "a layer two pulls want".getBytes(StandardCharsets.UTF_8);
-        Descriptor d = blob(bytes);
-        java.io.Closeable other = StoreLock.of(root.resolve("ingest/sha256-" + d.digest().hex() + ".lock"))
-                .exclusive(() -> { });
-        java.util.concurrent.CountDownLatch waited = new java.util.concurrent.CountDownLatch(1);
-        List<String> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<?> writer = pool.submit(() -> {
-                layout.putBlob(d, new dev.jreg.store.BlobSource() {
-                    @Override
-                    public InputStream open() {
-                        opened.add("open");
-                        return new ByteArrayInputStream(bytes);
-                    }
-
-                    @Override
-                    public void waiting() {
-                        waited.countDown();
-                    }
-                });
-                return null;
-            });
-            assertTrue(waited.await(30, java.util.concurrent.TimeUnit.SECONDS), "the waiting writer said nothing");
-            Files.write(root.resolve("blobs/sha256/" + d.digest().hex()), bytes); // what the other writer stored
-            other.close();
-            writer.get(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertEquals(List.of(), opened, "the blob was there once the wait ended");
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    @Test
-    void verifiedBlobLandsUnderItsDigest() throws Exception {
-        OciLayout layout = OciLayout.open(root);
-        byte[] bytes = "hello layer".getBytes(StandardCharsets.UTF_8);
-        Descriptor d = blob(bytes);
-        layout.putBlob(d, new ByteArrayInputStream(bytes));
-        assertTrue(layout.hasBlob(d));
-        assertArrayEquals(bytes, Files.readAllBytes(root.resolve("blobs/sha256/" + d.digest().hex())));
-        assertEquals(0, ingestFiles());
-    }
-
-    @Test
-    void wrongBytesNeverReachBlobs() throws Exception {
-        OciLayout layout = OciLayout.open(root);
-        Descriptor d = blob("expected".getBytes(StandardCharsets.UTF_8));
-        DigestMismatchException e = assertThrows(DigestMismatchException.class,
-                () -> layout.putBlob(d, new ByteArrayInputStream("tampered".getBytes(StandardCharsets.UTF_8))));
-        assertTrue(e.getMessage().contains("expected " + d.digest()), e.getMessage());
-        assertFalse(Files.exists(layout.blobPath(d.digest())));
-        assertEquals(0, ingestFiles());
-    }
-
-    @Test
-    void shortAndLongBodiesAreRejected() throws Exception {
-        OciLayout layout = OciLayout.open(root);
-        byte[] bytes = "twelve bytes".getBytes(StandardCharsets.UTF_8);
-        Descriptor d = blob(bytes);
-        assertThrows(DigestMismatchException.class, () -> layout.putBlob(d, new ByteArrayInputStream(bytes, 0, 5)));
-        byte[] longer = "twelve bytes and then more".getBytes(StandardCharsets.UTF_8);
-        assertThrows(DigestMismatchException.class, () -> layout.putBlob(d, new ByteArrayInputStream(longer)));
-        assertFalse(Files.exists(layout.blobPath(d.digest())));
-        assertEquals(0, ingestFiles());
-    }
-
-    @Test
-    void endlessBodyIsCutOffJustPastTheDescriptorSize() throws Exception {
-        OciLayout layout = OciLayout.open(root);
-        Descriptor d = blob(new byte[1000]);
-        long[] served = {0};
-        InputStream endless = new InputStream() {
-            @Override
-            public int read() {
-                served[0]++;
-                return 0;
+    /** Every file and directory under a directory, relative, with each file's size and modification time. */
+    static Map<String, String> tree(Path dir) throws IOException {
+        Map<String, String> tree = new TreeMap<>();
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                tree.put(dir.relativize(path).toString(), Files.isDirectory(path) ? "dir"
+                        : Files.size(path) + " bytes, modified " + Files.getLastModifiedTime(path).toMillis());
             }
+        }
+        return tree;
+    }
 
-            @Override
-            public int read(byte[] b, int off, int len) {
-                served[0] += len;
-                return len;
+    /** An image of one layer named {@code app}, as other tools name images in a layout. */
+    static void writeImage(Path dir, long seed) throws IOException {
+        OciLayout layout = OciLayout.open(dir);
+        layout.setName("app", TestImages.storeImage(layout, AMD64, List.of(TestImages.layer(seed, 5_000))).descriptor());
+    }
+
+    /** Reads everything a copy out of the layout reads: names, the manifest by name and by digest, every blob to its end. */
+    static void readAll(Path dir, String name) throws IOException {
+        OciLayout layout = OciLayout.open(dir);
+        ImageSource source = layout.source(name);
+        ManifestBlob manifest = source.manifest(name);
+        assertEquals(manifest.digest(), layout.source().manifest(manifest.digest().toString()).digest());
+        for (Digest digest : layout.blobsOf(layout.lookup(name).orElseThrow())) {
+            Descriptor blob = Descriptor.of(MediaType.OCI_LAYER_GZIP, digest, layout.blobSize(digest).orElseThrow());
+            try (InputStream in = source.blob(blob)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
             }
-        };
-        assertThrows(DigestMismatchException.class, () -> layout.putBlob(d, endless));
-        assertTrue(served[0] <= 1001, "read " + served[0] + " bytes of an endless body");
+        }
+        assertEquals(1, layout.names().size());
     }
 
     @Test
-    void failingStreamLeavesNoTempFile() throws Exception {
+    void aLayoutHoldsOnlyTheLayoutsFilesEvenAfterFailedWrites() throws Exception {
         OciLayout layout = OciLayout.open(root);
-        Descriptor d = blob(new byte[100]);
-        InputStream broken = new InputStream() {
+        ManifestBlob image = TestImages.writeImage(layout, Reference.parse("localhost/app:1"), AMD64,
+                List.of(TestImages.layer(1, 5_000)));
+        Descriptor tampered = blob("expected".getBytes(StandardCharsets.UTF_8));
+        assertThrows(DigestMismatchException.class,
+                () -> layout.putBlob(tampered, () -> new ByteArrayInputStream("tampered".getBytes(StandardCharsets.UTF_8))));
+        Descriptor broken = blob(new byte[100]);
+        assertThrows(IOException.class, () -> layout.putBlob(broken, () -> new InputStream() {
             @Override
             public int read() throws IOException {
                 throw new IOException("connection reset");
             }
-        };
-        assertThrows(IOException.class, () -> layout.putBlob(d, broken));
-        assertEquals(0, ingestFiles());
+        }));
+
+        List<String> expected = new ArrayList<>(List.of("", "blobs", "blobs/sha256", "index.json", "oci-layout"));
+        for (Digest digest : layout.blobsOf(image.descriptor())) {
+            expected.add("blobs/sha256/" + digest.hex());
+        }
+        assertEquals(expected.stream().sorted().toList(), List.copyOf(tree(root).keySet()),
+                "no lock, activity, ingest or temp file");
     }
 
+    /** Opening and reading a layout writes nothing: no {@code ingest/}, no lock file, no new time on any file. */
     @Test
-    void namesAreReplacedNotDuplicated() throws Exception {
-        OciLayout layout = OciLayout.open(root);
-        Reference name = Reference.parse("localhost:5000/app:1");
-        Descriptor first = Descriptor.of(MediaType.OCI_MANIFEST, Digest.sha256(new byte[] {1}), 1);
-        Descriptor second = Descriptor.of(MediaType.OCI_MANIFEST, Digest.sha256(new byte[] {2}), 1);
-
-        assertTrue(layout.setName(name, first));
-        assertFalse(layout.setName(name, first), "same content: unchanged");
-        assertTrue(layout.setName(name, second));
-
-        assertEquals(1, layout.names().size());
-        Descriptor named = layout.lookup(name).orElseThrow();
-        assertEquals(second.digest(), named.digest());
-        assertEquals("localhost:5000/app:1", named.annotations().get(Descriptor.REF_NAME));
+    void readingALayoutWritesNothing() throws Exception {
+        writeImage(root, 2);
+        Map<String, String> before = tree(root);
+        readAll(root, "app");
+        assertEquals(before, tree(root));
     }
 
+    /** A layout that does not exist is not made by reading it. */
     @Test
-    void unknownIndexFieldsSurviveAnUpdate() throws Exception {
-        OciLayout.open(root);
-        Files.writeString(root.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[],\"annotations\":{\"x\":\"y\"}}");
-        OciLayout layout = OciLayout.open(root);
-        layout.setName(Reference.parse("a:1"), Descriptor.of(MediaType.OCI_MANIFEST, Digest.sha256(new byte[0]), 0));
-        JsonNode index = Json.parse(Files.readAllBytes(root.resolve("index.json")));
-        assertEquals("y", index.path("annotations").path("x").asText());
+    void readingAMissingLayoutMakesNoDirectory() throws Exception {
+        Path missing = root.resolve("missing");
+        assertEquals(List.of(), OciLayout.open(missing).names());
+        assertTrue(OciLayout.open(missing).lookup("x").isEmpty());
+        assertFalse(Files.exists(missing));
     }
 
+    /**
+     * A layout made read-only ({@code chmod -R a-w}) reads. Tests may run as root, whom permission
+     * bits do not stop, so the tree is compared too: nothing is written.
+     */
     @Test
-    void corruptIndexIsAClearError() throws Exception {
-        OciLayout layout = OciLayout.open(root);
-        Files.writeString(root.resolve("index.json"), "{not json");
-        InvalidContentException e = assertThrows(InvalidContentException.class, layout::names);
-        assertTrue(e.getMessage().contains("index.json"), e.getMessage());
-    }
-
-    @Test
-    void concurrentWritersKeepEveryName() throws Exception {
-        int writers = 16;
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+    void aReadOnlyLayoutReads() throws Exception {
+        writeImage(root, 3);
+        Map<String, String> before = tree(root);
+        setWritable(root, false);
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < writers; i++) {
-                int n = i;
-                // Separate OciLayout instances stand for separate processes: only the file lock orders them.
-                futures.add(pool.submit(() -> {
-                    OciLayout layout = OciLayout.open(root);
-                    byte[] bytes = ("shared layer").getBytes(StandardCharsets.UTF_8);
-                    layout.putBlob(blob(bytes), new ByteArrayInputStream(bytes));
-                    layout.setName(Reference.parse("app:" + n), Descriptor.of(MediaType.OCI_MANIFEST,
-                            Digest.sha256(new byte[] {(byte) n}), 1));
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
+            readAll(root, "app");
         } finally {
-            pool.shutdownNow();
+            setWritable(root, true);
         }
-        assertEquals(writers, OciLayout.open(root).names().size());
+        assertEquals(before, tree(root));
     }
 
-    /** A source of fixed bytes that breaks once after {@code breakAt} bytes, and records how it was opened. */
-    static final class FlakySource implements dev.jreg.store.BlobSource {
-        final byte[] bytes;
-        final long breakAt;
-        final boolean honoursRange;
-        final List<Long> opened = new ArrayList<>();
-        boolean broken;
-
-        FlakySource(byte[] bytes, long breakAt, boolean honoursRange) {
-            this.bytes = bytes;
-            this.breakAt = breakAt;
-            this.honoursRange = honoursRange;
-        }
-
-        @Override
-        public InputStream open() {
-            return openFrom(0).stream();
-        }
-
-        @Override
-        public dev.jreg.store.BlobRange openFrom(long offset) {
-            long start = honoursRange ? offset : 0;
-            opened.add(start);
-            InputStream in = new ByteArrayInputStream(bytes, (int) start, bytes.length - (int) start);
-            if (broken || breakAt < 0) {
-                return new dev.jreg.store.BlobRange(in, start);
-            }
-            broken = true;
-            return new dev.jreg.store.BlobRange(new java.io.FilterInputStream(in) {
-                long position = start;
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    if (position >= breakAt) {
-                        throw new java.net.SocketException("Connection reset");
+    static void setWritable(Path dir, boolean writable) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
+                for (PosixFilePermission write : List.of(PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_WRITE,
+                        PosixFilePermission.OTHERS_WRITE)) {
+                    if (writable && write == PosixFilePermission.OWNER_WRITE) {
+                        mode.add(write);
+                    } else {
+                        mode.remove(write);
                     }
-                    int n = super.read(b, off, (int) Math.min(len, breakAt - position));
-                    position += Math.max(n, 0);
-                    return n;
                 }
-            }, start);
+                Files.setPosixFilePermissions(path, mode);
+            }
         }
     }
 
-    static byte[] randomBytes(int size) {
-        byte[] bytes = new byte[size];
-        new java.util.Random(size).nextBytes(bytes);
-        return bytes;
-    }
+    private static final String TEMP = "\\.[0-9a-f]{64}\\.[0-9a-f-]{36}\\.tmp";
 
+    /** A blob's data is forced to disk, whole, before it is renamed into place, and the directory after, which makes the name last. */
     @Test
-    void brokenStreamResumesFromTheBytesWritten() throws Exception {
-        OciLayout layout = OciLayout.open(root);
-        byte[] bytes = randomBytes(1_000_000);
-        FlakySource source = new FlakySource(bytes, 400_000, true);
-        layout.putBlob(blob(bytes), source);
-        assertEquals(List.of(0L, 400_000L), source.opened);
-        assertArrayEquals(bytes, Files.readAllBytes(layout.blobPath(blob(bytes).digest())));
-    }
-
-    @Test
-    void aSourceThatIgnoresTheRangeStartsCleanlyOver() throws Exception {
-        OciLayout layout = OciLayout.open(root);
-        byte[] bytes = randomBytes(500_000);
-        FlakySource source = new FlakySource(bytes, 100_000, false);
-        layout.putBlob(blob(bytes), source);
-        assertEquals(List.of(0L, 0L), source.opened);
-        assertArrayEquals(bytes, Files.readAllBytes(layout.blobPath(blob(bytes).digest())));
-    }
-
-    @Test
-    void aPartialLeftByAnEarlierRunIsContinued() throws Exception {
-        OciLayout layout = OciLayout.open(root);
-        byte[] bytes = randomBytes(800_000);
+    void aBlobIsForcedThenRenamedThenItsDirectoryForced() throws Exception {
+        RecordingIngest ingest = new RecordingIngest(root, null);
+        OciLayout layout = new OciLayout(root, null, ingest);
+        byte[] bytes = new byte[600_000];
         Descriptor d = blob(bytes);
-        Files.write(root.resolve("ingest/sha256-" + d.digest().hex() + ".partial"), java.util.Arrays.copyOf(bytes, 300_000));
-        FlakySource source = new FlakySource(bytes, -1, true);
-        layout.putBlob(d, source);
-        assertEquals(List.of(300_000L), source.opened, "only the rest is fetched");
-        assertTrue(layout.hasBlob(d));
+        layout.putBlob(d, () -> new ByteArrayInputStream(bytes));
+
+        List<String> steps = ingest.events;
+        assertEquals(3, steps.size(), steps.toString());
+        String temp = "blobs/sha256/" + TEMP.replace("[0-9a-f]{64}", d.digest().hex());
+        assertTrue(steps.get(0).matches("force " + temp + " 600000"), steps.toString());
+        assertTrue(steps.get(1).matches("rename " + temp + " blobs/sha256/" + d.digest().hex()), steps.toString());
+        assertEquals("force blobs/sha256", steps.get(2));
     }
 
+    /** {@code index.json} (and {@code oci-layout}, the first time) are forced, renamed over the old, then the directory forced. */
     @Test
-    void aCorruptPartialIsDiscardedAtTheEnd() throws Exception {
-        OciLayout layout = OciLayout.open(root);
-        byte[] bytes = randomBytes(200_000);
+    void theIndexIsForcedThenRenamedThenTheLayoutForced() throws Exception {
+        RecordingIngest ingest = new RecordingIngest(root, null);
+        OciLayout layout = new OciLayout(root, null, ingest);
+        Descriptor manifest = Descriptor.of(MediaType.OCI_MANIFEST, Digest.sha256(new byte[0]), 0);
+        layout.setName("first", manifest);
+        assertOrder(ingest.events, "\\.oci-layout\\.[0-9a-f-]{36}\\.tmp", "oci-layout",
+                "\\.index\\.json\\.[0-9a-f-]{36}\\.tmp", "index.json");
+
+        ingest.events.clear();
+        layout.setName("second", manifest);
+        assertOrder(ingest.events, "\\.index\\.json\\.[0-9a-f-]{36}\\.tmp", "index.json");
+        ingest.events.clear();
+        layout.setName("second", manifest);
+        assertEquals(List.of(), ingest.events, "an unchanged index is not written");
+    }
+
+    /** Per file: force TEMP, rename TEMP FILE, force the layout's directory; {@code files} pairs a temp's pattern with its file. */
+    private static void assertOrder(List<String> steps, String... files) {
+        assertEquals(files.length / 2 * 3, steps.size(), steps.toString());
+        for (int i = 0; i < files.length; i += 2) {
+            int at = i / 2 * 3;
+            assertTrue(steps.get(at).matches("force " + files[i] + " \\d+"), steps.toString());
+            assertTrue(steps.get(at + 1).matches("rename " + files[i] + " " + files[i + 1].replace(".", "\\.")), steps.toString());
+            assertEquals("force ", steps.get(at + 2), "the layout's directory: " + steps);
+        }
+    }
+
+    /** In the store the same order holds, the partial file and the index's temp file in {@code ingest/}. */
+    @Test
+    void theStoreWritesInTheSameOrder() throws Exception {
+        LocalStore.open(root);
+        RecordingIngest ingest = new RecordingIngest(root, root.resolve("ingest"));
+        LocalStore store = new LocalStore(root, ingest);
+        byte[] bytes = "a stored layer".getBytes(StandardCharsets.UTF_8);
         Descriptor d = blob(bytes);
-        Path partial = root.resolve("ingest/sha256-" + d.digest().hex() + ".partial");
-        Files.write(partial, new byte[50_000]);
-        assertThrows(DigestMismatchException.class, () -> layout.putBlob(d, new FlakySource(bytes, -1, true)));
-        assertFalse(Files.exists(partial), "the next attempt starts from nothing");
-        layout.putBlob(d, new FlakySource(bytes, -1, true));
-        assertTrue(layout.hasBlob(d));
+        store.putBlob(d, () -> new ByteArrayInputStream(bytes));
+        store.setName(Reference.parse("app:1"), d);
+        List<String> steps = ingest.events;
+        String partial = "ingest/sha256-" + d.digest().hex() + ".partial";
+        assertEquals(List.of("force " + partial + " " + bytes.length, "rename " + partial + " blobs/sha256/" + d.digest().hex(),
+                "force blobs/sha256"), steps.subList(0, 3));
+        assertOrder(steps.subList(3, steps.size()), "ingest/\\.oci-layout\\.[0-9a-f-]{36}\\.tmp", "oci-layout",
+                "ingest/\\.index\\.json\\.[0-9a-f-]{36}\\.tmp", "index.json");
     }
 
+    /** A file system that cannot sync a directory says so with EINVAL or ENOTSUP; that is no failure, any other error is. */
     @Test
-    void verifyFindsCorruptBlobsAndIncompleteNamesAndRepairs() throws Exception {
-        OciLayout layout = OciLayout.open(root);
-        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
-        byte[] layer = randomBytes(10_000);
-        Descriptor configD = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(config), config.length);
-        layout.putBlob(configD, new ByteArrayInputStream(config));
-        layout.putBlob(blob(layer), new ByteArrayInputStream(layer));
-        dev.jreg.model.ManifestBlob manifest = dev.jreg.model.ManifestBlob.create(new dev.jreg.model.ImageManifest(2,
-                MediaType.OCI_MANIFEST, null, configD, List.of(blob(layer)), null, null));
-        layout.putBytes(manifest.digest(), manifest.bytes());
-        layout.setName(Reference.parse("app:1"), manifest.descriptor());
-        assertTrue(layout.verify(false, () -> { }).clean());
-
-        Files.write(layout.blobPath(blob(layer).digest()), flip(layer));
-        VerifyReport report = layout.verify(false, () -> { });
-        assertEquals(List.of(blob(layer).digest()), report.corrupt());
-        assertEquals(List.of("docker.io/library/app:1"), report.incomplete());
-
-        layout.verify(true, () -> { });
-        assertFalse(Files.exists(layout.blobPath(blob(layer).digest())));
-        assertEquals(1, layout.names().size(), "the name stays, for a pull to complete");
-        assertFalse(layout.isComplete(manifest.descriptor()));
-        assertEquals(List.of("docker.io/library/app:1"), layout.verify(false, () -> { }).incomplete());
-        layout.putBlob(blob(layer), new ByteArrayInputStream(layer));
-        assertTrue(layout.isComplete(manifest.descriptor()));
-        assertTrue(layout.verify(false, () -> { }).clean());
+    void onlyADirectoryThatCannotBeSyncedIsForgiven() throws Exception {
+        RecordingIngest ingest = new RecordingIngest(root, null);
+        OciLayout layout = new OciLayout(root, null, ingest);
+        int n = 0;
+        for (String unsyncable : List.of("Invalid argument", "Operation not supported")) {
+            ingest.directoryForceFails = unsyncable;
+            byte[] bytes = ("layer " + n++).getBytes(StandardCharsets.UTF_8);
+            layout.putBlob(blob(bytes), () -> new ByteArrayInputStream(bytes));
+            assertTrue(layout.hasBlob(blob(bytes)), unsyncable);
+            assertTrue(layout.setName("name " + n, blob(bytes)), unsyncable);
+        }
+        ingest.directoryForceFails = "Input/output error";
+        byte[] bytes = "one more".getBytes(StandardCharsets.UTF_8);
+        IOException e = assertThrows(IOException.class, () -> layout.putBlob(blob(bytes), () -> new ByteArrayInputStream(bytes)));
+        assertEquals("Input/output error", e.getMessage());
+        e = assertThrows(IOException.class, () -> layout.setName("last", blob(bytes)));
+        assertEquals("Input/output error", e.getMessage());
     }
 
-    static byte[] flip(byte[] bytes) {
-        byte[] copy = bytes.clone();
-        copy[0] ^= 1;
-        return copy;
+    /** Whatever the caller's buffer, bytes reach the file in writes of at most 32 KiB. */
+    @Test
+    void aLargeWriteReachesTheFileInPiecesOfAtMost32KiB() throws Exception {
+        byte[] bytes = new byte[256 * 1024 + 123];
+        new java.util.Random(7).nextBytes(bytes);
+        List<Integer> writes = new ArrayList<>();
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        java.nio.channels.WritableByteChannel recording = new java.nio.channels.WritableByteChannel() {
+            @Override
+            public int write(java.nio.ByteBuffer src) {
+                writes.add(src.remaining());
+                received.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
+                int n = src.remaining();
+                src.position(src.limit());
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Ingest.write(recording, Path.of("blob"), bytes, bytes.length);
+        assertArrayEquals(bytes, received.toByteArray());
+        assertEquals(9, writes.size(), "256 KiB + 123 bytes in 32 KiB pieces: " + writes);
+        assertTrue(writes.stream().allMatch(n -> n <= Ingest.WRITE_PIECE), writes.toString());
+    }
+
+    /**
+     * A write the device refuses names the file and the system's reason: in the store, whose
+     * partial file here is a link to {@code /dev/full}, with the bytes kept; in a layout, the temp
+     * file is gone.
+     */
+    @Test
+    void aWriteTheDeviceRefusesNamesTheFile() throws Exception {
+        Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "no /dev/full here");
+        LocalStore store = LocalStore.open(root.resolve("store"));
+        byte[] bytes = new byte[40_000];
+        Path partial = root.resolve("store/ingest/sha256-" + blob(bytes).digest().hex() + ".partial");
+        Files.createSymbolicLink(partial, full);
+        StoreWriteException e = assertThrows(StoreWriteException.class,
+                () -> store.putBlob(blob(bytes), () -> new ByteArrayInputStream(bytes)));
+        assertEquals("cannot write " + partial + ": No space left on device; the partial download (0 of 40000 bytes)"
+                + " is kept for the next run", e.getMessage());
+        assertEquals(partial, e.file());
+        assertTrue(Files.isSymbolicLink(partial));
+    }
+
+    /**
+     * Under umask 022 every file of a layout and of the store is 0644 and every directory 0755,
+     * so that other accounts and container runtimes read them; under 027, 0640 and 0750. A
+     * separate JVM, since a process cannot set its own umask from Java.
+     */
+    @Test
+    void filesGetTheUmasksMode() throws Exception {
+        assertModes("022", "rw-r--r--", "rwxr-xr-x");
+        assertModes("027", "rw-r-----", "rwxr-x---");
+    }
+
+    private void assertModes(String umask, String file, String directory) throws Exception {
+        Path layout = root.resolve(umask + "/layout");
+        Path store = root.resolve(umask + "/store");
+        Process writer = new ProcessBuilder("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                WriteBoth.class.getName(), layout.toString(), store.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(writer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(writer.waitFor(60, TimeUnit.SECONDS), output);
+        assertEquals(0, writer.exitValue(), output);
+        for (Path dir : List.of(layout, store)) {
+            Map<String, String> modes = new TreeMap<>();
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : (Iterable<Path>) paths::iterator) {
+                    modes.put(dir.relativize(path).toString(), PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+                }
+            }
+            assertTrue(modes.containsKey("index.json") && modes.containsKey("oci-layout") && modes.size() >= 8, modes.toString());
+            modes.forEach((path, mode) -> assertEquals(Files.isDirectory(dir.resolve(path)) ? directory : file, mode,
+                    "umask " + umask + ": " + dir.getFileName() + "/" + path));
+        }
+    }
+
+    /** Writes an image into a layout and into a store, as jreg does. */
+    public static final class WriteBoth {
+        public static void main(String[] args) throws Exception {
+            List<TestImages.Layer> layers = List.of(TestImages.layer(4, 5_000));
+            TestImages.writeImage(OciLayout.open(Path.of(args[0])), Reference.parse("localhost/app:1"), AMD64, layers);
+            TestImages.writeImage(LocalStore.open(Path.of(args[1])), Reference.parse("localhost/app:1"), AMD64, layers);
+        }
     }
 }

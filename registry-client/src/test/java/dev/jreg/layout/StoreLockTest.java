@@ -1,6 +1,7 @@
 package dev.jreg.layout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ class StoreLockTest {
     void waitingForAnotherProcessNeverLooksLikeADeadlockToTheKernel() throws Exception {
         Path x = dir.resolve("x.lock");
         Path y = dir.resolve("y.lock");
-        Closeable holdingY = StoreLock.of(y).exclusive(() -> { });
+        Closeable holdingY = StoreLock.exclusive(y, () -> { });
         Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), LockTwoFiles.class.getName(), x.toString(), y.toString())
                 .redirectErrorStream(true)
@@ -40,7 +41,7 @@ class StoreLockTest {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("holding x", out.readLine());
             CompletableFuture<Void> wantsX = CompletableFuture.runAsync(() -> {
-                try (Closeable lock = StoreLock.of(x).exclusive(() -> { })) {
+                try (Closeable lock = StoreLock.exclusive(x, () -> { })) {
                     // taken once the other process is done
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -61,16 +62,16 @@ class StoreLockTest {
      */
     @Test
     void aHoldTakenOnOneThreadIsReleasedOnAnother() throws Exception {
-        StoreLock lock = StoreLock.of(dir.resolve("activity"));
+        Path activity = dir.resolve("activity");
         Closeable hold = CompletableFuture.supplyAsync(() -> {
             try {
-                return lock.shared();
+                return StoreLock.shared(activity);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         }).get(30, TimeUnit.SECONDS);
         CompletableFuture<Void> collecting = CompletableFuture.runAsync(() -> {
-            try (Closeable exclusive = lock.exclusive(() -> { })) {
+            try (Closeable exclusive = StoreLock.exclusive(activity, () -> { })) {
                 // runs once no copy holds the store
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -80,9 +81,40 @@ class StoreLockTest {
                 "the collector must wait while a copy holds the store");
         hold.close();
         collecting.get(30, TimeUnit.SECONDS);
-        try (Closeable again = lock.shared()) {
-            assertTrue(Files.exists(dir.resolve("activity")));
+        try (Closeable again = StoreLock.shared(activity)) {
+            assertTrue(Files.exists(activity));
         }
+    }
+
+    /**
+     * The state of a lock is kept while it is held or awaited, and dropped once released: a
+     * store that writes many blobs, each under a lock of its own, keeps no state per blob.
+     */
+    @Test
+    void aReleasedLockIsForgotten() throws Exception {
+        int before = StoreLock.tracked();
+        Closeable blob = StoreLock.exclusive(dir.resolve("sha256-1.lock"), () -> { });
+        Closeable shared = StoreLock.shared(dir.resolve("activity"));
+        Closeable again = StoreLock.shared(dir.resolve("activity"));
+        assertEquals(before + 2, StoreLock.tracked());
+        blob.close();
+        shared.close();
+        assertEquals(before + 1, StoreLock.tracked(), "one holder of the activity lock is left");
+        again.close();
+        assertEquals(before, StoreLock.tracked());
+    }
+
+    /** A lock that was busy (tried and given up, or awaited and then taken) is forgotten too. */
+    @Test
+    void aLockTriedWhileBusyIsForgotten() throws Exception {
+        int before = StoreLock.tracked();
+        Path activity = dir.resolve("activity");
+        try (Closeable copy = StoreLock.shared(activity)) {
+            assertNull(StoreLock.tryExclusive(activity), "a copy runs");
+        }
+        assertEquals(before, StoreLock.tracked());
+        StoreLock.tryExclusive(activity).close();
+        assertEquals(before, StoreLock.tracked());
     }
 
     /** Polls the other process's threads until the kernel shows one waiting for a file lock. */

@@ -76,7 +76,7 @@ public final class TestImages {
     public static ManifestBlob writeImage(OciLayout layout, Reference name, Platform platform, List<Layer> layers,
             String created, Map<String, String> labels) throws IOException {
         ManifestBlob manifest = storeImage(layout, platform, layers, created, labels);
-        layout.setName(name, manifest.descriptor());
+        layout.setName(name.toString(), manifest.descriptor());
         return manifest;
     }
 
@@ -90,7 +90,7 @@ public final class TestImages {
         }
         ManifestBlob index = ManifestBlob.create(new ImageIndex(2, MediaType.OCI_INDEX, null, children, null, null));
         layout.putBytes(index.digest(), index.bytes());
-        layout.setName(name, index.descriptor());
+        layout.setName(name.toString(), index.descriptor());
         return index;
     }
 
@@ -120,9 +120,9 @@ public final class TestImages {
             throws IOException {
         byte[] configBytes = Json.bytes(config);
         Descriptor configDescriptor = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(configBytes), configBytes.length);
-        layout.putBlob(configDescriptor, new ByteArrayInputStream(configBytes));
+        layout.putBlob(configDescriptor, () -> new ByteArrayInputStream(configBytes));
         for (Layer layer : layers) {
-            layout.putBlob(layer.descriptor(), new ByteArrayInputStream(layer.bytes()));
+            layout.putBlob(layer.descriptor(), () -> new ByteArrayInputStream(layer.bytes()));
         }
         ManifestBlob manifest = ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST, null, configDescriptor,
                 layers.stream().map(Layer::descriptor).toList(), null, null));
