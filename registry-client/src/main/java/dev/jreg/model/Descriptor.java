@@ -56,7 +56,7 @@ public record Descriptor(
         }
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         urls = urls == null ? List.of() : List.copyOf(urls);
-        otherFields = Json.own(otherFields);
+        otherFields = JsonFields.own(otherFields);
     }
 
     /** A descriptor without other fields. */
@@ -71,16 +71,16 @@ public record Descriptor(
      * @throws IllegalArgumentException when a field is missing or of the wrong type
      */
     public static Descriptor fromJson(JsonNode json) {
-        Json.requireObject(json, "descriptor");
-        String digest = Json.text(json, "digest");
-        long size = Json.integer(json, "size", -1);
+        JsonFields.requireObject(json, "descriptor");
+        String digest = JsonFields.text(json, "digest");
+        long size = JsonFields.integer(json, "size", -1);
         if (size == -1 && !json.hasNonNull("size")) {
             throw new IllegalArgumentException("descriptor without size");
         }
-        JsonNode platform = Json.object(json, "platform");
-        return new Descriptor(Json.mediaType(json), digest == null ? null : Digest.parse(digest), size,
-                platform == null ? null : Platform.fromJson(platform), Json.textMap(json, "annotations"),
-                Json.texts(json, "urls"), Json.text(json, "artifactType"), Json.otherFields(json, FIELDS));
+        JsonNode platform = JsonFields.object(json, "platform");
+        return new Descriptor(JsonFields.mediaType(json), digest == null ? null : Digest.parse(digest), size,
+                platform == null ? null : Platform.fromJson(platform), JsonFields.textMap(json, "annotations"),
+                JsonFields.texts(json, "urls"), JsonFields.text(json, "artifactType"), JsonFields.otherFields(json, FIELDS));
     }
 
     /** This descriptor as a JSON object, as the OCI spec writes it, then its other fields. */
@@ -92,10 +92,10 @@ public record Descriptor(
         if (platform != null) {
             json.set("platform", platform.toJson());
         }
-        Json.put(json, "annotations", annotations);
-        Json.put(json, "urls", urls);
-        Json.put(json, "artifactType", artifactType);
-        return Json.withOtherFields(json, otherFields);
+        JsonFields.put(json, "annotations", annotations);
+        JsonFields.put(json, "urls", urls);
+        JsonFields.put(json, "artifactType", artifactType);
+        return JsonFields.withOtherFields(json, otherFields);
     }
 
     /** A copy of the other fields (the record keeps its own). */

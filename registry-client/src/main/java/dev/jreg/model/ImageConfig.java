@@ -39,7 +39,7 @@ public record ImageConfig(
     /** Copies the history. */
     public ImageConfig {
         history = history == null ? List.of() : List.copyOf(history);
-        otherFields = Json.own(otherFields);
+        otherFields = JsonFields.own(otherFields);
     }
 
     /** A config without other fields. */
@@ -54,13 +54,13 @@ public record ImageConfig(
      * @throws IllegalArgumentException when one of the named fields is of the wrong type
      */
     public static ImageConfig fromJson(JsonNode json) {
-        Json.requireObject(json, "image config");
-        JsonNode config = Json.object(json, "config");
-        JsonNode rootfs = Json.object(json, "rootfs");
-        return new ImageConfig(Json.text(json, "created"), Json.text(json, "author"), Json.text(json, "os"),
-                Json.text(json, "architecture"), Json.text(json, "variant"),
+        JsonFields.requireObject(json, "image config");
+        JsonNode config = JsonFields.object(json, "config");
+        JsonNode rootfs = JsonFields.object(json, "rootfs");
+        return new ImageConfig(JsonFields.text(json, "created"), JsonFields.text(json, "author"), JsonFields.text(json, "os"),
+                JsonFields.text(json, "architecture"), JsonFields.text(json, "variant"),
                 config == null ? null : Container.fromJson(config), rootfs == null ? null : RootFs.fromJson(rootfs),
-                Json.list(json, "history", History::fromJson), Json.otherFields(json, FIELDS));
+                JsonFields.list(json, "history", History::fromJson), JsonFields.otherFields(json, FIELDS));
     }
 
     /**
@@ -69,19 +69,19 @@ public record ImageConfig(
      */
     public ObjectNode toJson() {
         ObjectNode json = Json.object();
-        Json.put(json, "created", created);
-        Json.put(json, "author", author);
-        Json.put(json, "architecture", architecture);
-        Json.put(json, "os", os);
-        Json.put(json, "variant", variant);
+        JsonFields.put(json, "created", created);
+        JsonFields.put(json, "author", author);
+        JsonFields.put(json, "architecture", architecture);
+        JsonFields.put(json, "os", os);
+        JsonFields.put(json, "variant", variant);
         if (config != null) {
             json.set("config", config.toJson());
         }
         if (rootfs != null) {
             json.set("rootfs", rootfs.toJson());
         }
-        Json.putAll(json, "history", history, History::toJson);
-        return Json.withOtherFields(json, otherFields);
+        JsonFields.putAll(json, "history", history, History::toJson);
+        return JsonFields.withOtherFields(json, otherFields);
     }
 
     /** A copy of the other fields (the record keeps its own). */
@@ -134,29 +134,29 @@ public record ImageConfig(
 
         /** Owns its other fields. */
         public Container {
-            otherFields = Json.own(otherFields);
+            otherFields = JsonFields.own(otherFields);
         }
 
         static Container fromJson(JsonNode json) {
-            return new Container(Json.texts(json, "Env"), Json.texts(json, "Cmd"), Json.texts(json, "Entrypoint"),
-                    Json.text(json, "WorkingDir"), Json.text(json, "User"), Json.keys(json, "ExposedPorts"),
-                    Json.textMap(json, "Labels"), Json.keys(json, "Volumes"), Json.text(json, "StopSignal"),
-                    Json.otherFields(json, FIELDS));
+            return new Container(JsonFields.texts(json, "Env"), JsonFields.texts(json, "Cmd"), JsonFields.texts(json, "Entrypoint"),
+                    JsonFields.text(json, "WorkingDir"), JsonFields.text(json, "User"), JsonFields.keys(json, "ExposedPorts"),
+                    JsonFields.textMap(json, "Labels"), JsonFields.keys(json, "Volumes"), JsonFields.text(json, "StopSignal"),
+                    JsonFields.otherFields(json, FIELDS));
         }
 
         /** These settings as a JSON object, in the image spec's order, then the other fields. */
         public ObjectNode toJson() {
             ObjectNode json = Json.object();
-            Json.put(json, "User", user);
-            Json.putKeys(json, "ExposedPorts", exposedPorts);
-            Json.put(json, "Env", env);
-            Json.put(json, "Entrypoint", entrypoint);
-            Json.put(json, "Cmd", cmd);
-            Json.putKeys(json, "Volumes", volumes);
-            Json.put(json, "WorkingDir", workingDir);
-            Json.put(json, "Labels", labels);
-            Json.put(json, "StopSignal", stopSignal);
-            return Json.withOtherFields(json, otherFields);
+            JsonFields.put(json, "User", user);
+            JsonFields.putKeys(json, "ExposedPorts", exposedPorts);
+            JsonFields.put(json, "Env", env);
+            JsonFields.put(json, "Entrypoint", entrypoint);
+            JsonFields.put(json, "Cmd", cmd);
+            JsonFields.putKeys(json, "Volumes", volumes);
+            JsonFields.put(json, "WorkingDir", workingDir);
+            JsonFields.put(json, "Labels", labels);
+            JsonFields.put(json, "StopSignal", stopSignal);
+            return JsonFields.withOtherFields(json, otherFields);
         }
 
         /** A copy of the other fields (the record keeps its own). */
@@ -178,19 +178,19 @@ public record ImageConfig(
 
         /** Owns its other fields. */
         public RootFs {
-            otherFields = Json.own(otherFields);
+            otherFields = JsonFields.own(otherFields);
         }
 
         static RootFs fromJson(JsonNode json) {
-            return new RootFs(Json.text(json, "type"), Json.texts(json, "diff_ids"), Json.otherFields(json, FIELDS));
+            return new RootFs(JsonFields.text(json, "type"), JsonFields.texts(json, "diff_ids"), JsonFields.otherFields(json, FIELDS));
         }
 
         /** As a JSON object, then the other fields. */
         public ObjectNode toJson() {
             ObjectNode json = Json.object();
-            Json.put(json, "type", type);
-            Json.put(json, "diff_ids", diffIds);
-            return Json.withOtherFields(json, otherFields);
+            JsonFields.put(json, "type", type);
+            JsonFields.put(json, "diff_ids", diffIds);
+            return JsonFields.withOtherFields(json, otherFields);
         }
 
         /** A copy of the other fields (the record keeps its own). */
@@ -222,26 +222,26 @@ public record ImageConfig(
 
         /** Owns its other fields. */
         public History {
-            otherFields = Json.own(otherFields);
+            otherFields = JsonFields.own(otherFields);
         }
 
         static History fromJson(JsonNode json) {
-            Json.requireObject(json, "history step");
-            return new History(Json.text(json, "created"), Json.text(json, "created_by"), Json.bool(json, "empty_layer"),
-                    Json.text(json, "comment"), Json.text(json, "author"), Json.otherFields(json, FIELDS));
+            JsonFields.requireObject(json, "history step");
+            return new History(JsonFields.text(json, "created"), JsonFields.text(json, "created_by"), JsonFields.bool(json, "empty_layer"),
+                    JsonFields.text(json, "comment"), JsonFields.text(json, "author"), JsonFields.otherFields(json, FIELDS));
         }
 
         /** As a JSON object in the image spec's order ({@code empty_layer} only when true), then the other fields. */
         public ObjectNode toJson() {
             ObjectNode json = Json.object();
-            Json.put(json, "created", created);
-            Json.put(json, "author", author);
-            Json.put(json, "created_by", createdBy);
-            Json.put(json, "comment", comment);
+            JsonFields.put(json, "created", created);
+            JsonFields.put(json, "author", author);
+            JsonFields.put(json, "created_by", createdBy);
+            JsonFields.put(json, "comment", comment);
             if (emptyLayer) {
                 json.put("empty_layer", true);
             }
-            return Json.withOtherFields(json, otherFields);
+            return JsonFields.withOtherFields(json, otherFields);
         }
 
         /** A copy of the other fields (the record keeps its own). */

@@ -35,7 +35,7 @@ public record ImageIndex(
     public ImageIndex {
         manifests = manifests == null ? List.of() : List.copyOf(manifests);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
-        otherFields = Json.own(otherFields);
+        otherFields = JsonFields.own(otherFields);
     }
 
     /** An index without other fields. */
@@ -50,18 +50,18 @@ public record ImageIndex(
      * @throws IllegalArgumentException when a field is of the wrong type
      */
     public static ImageIndex fromJson(JsonNode json) {
-        Json.requireObject(json, "index");
-        JsonNode subject = Json.object(json, "subject");
-        return new ImageIndex((int) Json.integer(json, "schemaVersion", 0), Json.mediaType(json),
-                Json.text(json, "artifactType"), Json.list(json, "manifests", Descriptor::fromJson),
-                subject == null ? null : Descriptor.fromJson(subject), Json.textMap(json, "annotations"),
-                Json.otherFields(json, FIELDS));
+        JsonFields.requireObject(json, "index");
+        JsonNode subject = JsonFields.object(json, "subject");
+        return new ImageIndex((int) JsonFields.integer(json, "schemaVersion", 0), JsonFields.mediaType(json),
+                JsonFields.text(json, "artifactType"), JsonFields.list(json, "manifests", Descriptor::fromJson),
+                subject == null ? null : Descriptor.fromJson(subject), JsonFields.textMap(json, "annotations"),
+                JsonFields.otherFields(json, FIELDS));
     }
 
     /** This index as a JSON object: fields in the spec's order, empty ones left out, then its other fields. */
     @Override
     public ObjectNode toJson() {
-        return Json.manifest(schemaVersion, mediaType, artifactType, subject, annotations, otherFields, json -> Json.putAll(json, "manifests", manifests, Descriptor::toJson));
+        return JsonFields.manifest(schemaVersion, mediaType, artifactType, subject, annotations, otherFields, json -> JsonFields.putAll(json, "manifests", manifests, Descriptor::toJson));
     }
 
     /** A copy of the other fields (the record keeps its own). */

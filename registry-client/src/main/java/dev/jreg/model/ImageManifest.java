@@ -40,7 +40,7 @@ public record ImageManifest(
         }
         layers = layers == null ? List.of() : List.copyOf(layers);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
-        otherFields = Json.own(otherFields);
+        otherFields = JsonFields.own(otherFields);
     }
 
     /** An image manifest without other fields. */
@@ -55,21 +55,21 @@ public record ImageManifest(
      * @throws IllegalArgumentException when a field is missing or of the wrong type
      */
     public static ImageManifest fromJson(JsonNode json) {
-        Json.requireObject(json, "manifest");
-        JsonNode config = Json.object(json, "config");
-        JsonNode subject = Json.object(json, "subject");
-        return new ImageManifest((int) Json.integer(json, "schemaVersion", 0), Json.mediaType(json),
-                Json.text(json, "artifactType"), config == null ? null : Descriptor.fromJson(config),
-                Json.list(json, "layers", Descriptor::fromJson), subject == null ? null : Descriptor.fromJson(subject),
-                Json.textMap(json, "annotations"), Json.otherFields(json, FIELDS));
+        JsonFields.requireObject(json, "manifest");
+        JsonNode config = JsonFields.object(json, "config");
+        JsonNode subject = JsonFields.object(json, "subject");
+        return new ImageManifest((int) JsonFields.integer(json, "schemaVersion", 0), JsonFields.mediaType(json),
+                JsonFields.text(json, "artifactType"), config == null ? null : Descriptor.fromJson(config),
+                JsonFields.list(json, "layers", Descriptor::fromJson), subject == null ? null : Descriptor.fromJson(subject),
+                JsonFields.textMap(json, "annotations"), JsonFields.otherFields(json, FIELDS));
     }
 
     /** This manifest as a JSON object: fields in the spec's order, empty ones left out, then its other fields. */
     @Override
     public ObjectNode toJson() {
-        return Json.manifest(schemaVersion, mediaType, artifactType, subject, annotations, otherFields, json -> {
+        return JsonFields.manifest(schemaVersion, mediaType, artifactType, subject, annotations, otherFields, json -> {
             json.set("config", config.toJson());
-            Json.putAll(json, "layers", layers, Descriptor::toJson);
+            JsonFields.putAll(json, "layers", layers, Descriptor::toJson);
         });
     }
 

@@ -37,7 +37,7 @@ public record Platform(
     /** Copies the feature list. */
     public Platform {
         osFeatures = osFeatures == null ? List.of() : List.copyOf(osFeatures);
-        otherFields = Json.own(otherFields);
+        otherFields = JsonFields.own(otherFields);
     }
 
     /** A platform without other fields. */
@@ -51,20 +51,20 @@ public record Platform(
      * @throws IllegalArgumentException when a field is of the wrong type
      */
     public static Platform fromJson(JsonNode json) {
-        Json.requireObject(json, "platform");
-        return new Platform(Json.text(json, "os"), Json.text(json, "architecture"), Json.text(json, "variant"),
-                Json.text(json, "os.version"), Json.texts(json, "os.features"), Json.otherFields(json, FIELDS));
+        JsonFields.requireObject(json, "platform");
+        return new Platform(JsonFields.text(json, "os"), JsonFields.text(json, "architecture"), JsonFields.text(json, "variant"),
+                JsonFields.text(json, "os.version"), JsonFields.texts(json, "os.features"), JsonFields.otherFields(json, FIELDS));
     }
 
     /** This platform as a JSON object, empty fields left out, then its other fields. */
     public ObjectNode toJson() {
         ObjectNode json = Json.object();
-        Json.put(json, "os", os);
-        Json.put(json, "architecture", architecture);
-        Json.put(json, "variant", variant);
-        Json.put(json, "os.version", osVersion);
-        Json.put(json, "os.features", osFeatures);
-        return Json.withOtherFields(json, otherFields);
+        JsonFields.put(json, "os", os);
+        JsonFields.put(json, "architecture", architecture);
+        JsonFields.put(json, "variant", variant);
+        JsonFields.put(json, "os.version", osVersion);
+        JsonFields.put(json, "os.features", osFeatures);
+        return JsonFields.withOtherFields(json, otherFields);
     }
 
     /** A copy of the other fields (the record keeps its own). */

@@ -1,0 +1,235 @@
+package dev.jreg.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The image model's binding. The model's records read and write themselves ({@code fromJson},
+ * {@code toJson}) through the typed field reads below, and each keeps, in its
+ * {@code otherFields}, the fields of its document that it does not write — those it does not name
+ * and named ones given as null or empty —, which {@code toJson} writes back after its own: an edit
+ * changes the fields it changes and no other. Jackson's reflective {@code ObjectMapper} is not
+ * used: measured through the launcher with its class-data archive, binding these records with it
+ * cost {@code inspect} 0.2–0.3 s more CPU and 0.3–0.5 s more wall time than this binding (its
+ * set-up, the introspection of the records, a proxy class per annotation type; docs/PERFORMANCE.md).
+ */
+final class JsonFields {
+    private JsonFields() {
+    }
+
+    // Binding: typed reads of an object's fields. A missing field or a JSON null reads as null
+    // (or empty); a field of the wrong type is an IllegalArgumentException naming the field.
+
+    /** The object itself, checked to be one. */
+    static JsonNode requireObject(JsonNode node, String what) {
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException(what + " is not a JSON object");
+        }
+        return node;
+    }
+
+    /** A string field, or null. */
+    static String text(JsonNode object, String field) {
+        JsonNode value = typed(object, field, JsonNode::isTextual, "a string");
+        return value == null ? null : value.textValue();
+    }
+
+    /** A media type field, or null. */
+    static MediaType mediaType(JsonNode object) {
+        String value = text(object, "mediaType");
+        return value == null || value.isBlank() ? null : MediaType.of(value);
+    }
+
+    /** An integer field, or {@code missing} when absent. */
+    static long integer(JsonNode object, String field, long missing) {
+        JsonNode value = typed(object, field, v -> v.isIntegralNumber() && v.canConvertToLong(), "an integer");
+        return value == null ? missing : value.longValue();
+    }
+
+    /** A boolean field, false when absent. */
+    static boolean bool(JsonNode object, String field) {
+        JsonNode value = typed(object, field, JsonNode::isBoolean, "true or false");
+        return value != null && value.booleanValue();
+    }
+
+    /** An object field, or null. */
+    static JsonNode object(JsonNode object, String field) {
+        return typed(object, field, JsonNode::isObject, "an object");
+    }
+
+    /** An array field read element by element, or null. */
+    static <T> List<T> list(JsonNode object, String field, Function<JsonNode, T> element) {
+        JsonNode value = typed(object, field, JsonNode::isArray, "an array");
+        if (value == null) {
+            return null;
+        }
+        List<T> out = new ArrayList<>(value.size());
+        for (JsonNode e : value) {
+            out.add(element.apply(e));
+        }
+        return out;
+    }
+
+    /** An array of strings, or null. */
+    static List<String> texts(JsonNode object, String field) {
+        return list(object, field, e -> {
+            if (!e.isTextual()) {
+                throw wrongType(field, "an array of strings");
+            }
+            return e.textValue();
+        });
+    }
+
+    /** An object of string values, or null. */
+    static Map<String, String> textMap(JsonNode object, String field) {
+        JsonNode value = object(object, field);
+        if (value == null) {
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (entry.getValue().isNull()) {
+                continue;
+            }
+            if (!entry.getValue().isTextual()) {
+                throw wrongType(field, "an object of strings");
+            }
+            out.put(entry.getKey(), entry.getValue().textValue());
+        }
+        return out;
+    }
+
+    /** The keys of an object field (such as a config's exposed ports), or null. */
+    static Map<String, Object> keys(JsonNode object, String field) {
+        JsonNode value = object(object, field);
+        if (value == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        value.fieldNames().forEachRemaining(name -> out.put(name, Map.of()));
+        return out;
+    }
+
+    /** The field's value, or null when it is missing or JSON null. */
+    private static JsonNode typed(JsonNode object, String field, Predicate<JsonNode> ofType, String expected) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!ofType.test(value)) {
+            throw wrongType(field, expected);
+        }
+        return value;
+    }
+
+    private static IllegalArgumentException wrongType(String field, String expected) {
+        return new IllegalArgumentException("\"" + field + "\" is not " + expected);
+    }
+
+    /**
+     * The fields of a document that its record does not write: those not in {@code named}, and
+     * named ones given as null, an empty string, array or object, or false, which the record
+     * writes as absent. In document order.
+     */
+    static ObjectNode otherFields(JsonNode object, Set<String> named) {
+        ObjectNode other = Json.object();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            JsonNode value = field.getValue();
+            if (!named.contains(field.getKey()) || value.isNull() || value.isContainerNode() && value.isEmpty()
+                    || value.isTextual() && value.textValue().isEmpty() || value.isBoolean() && !value.booleanValue()) {
+                other.set(field.getKey(), value);
+            }
+        }
+        return other;
+    }
+
+    /** A record's other fields as it keeps them: a copy, empty for none. */
+    static ObjectNode own(ObjectNode otherFields) {
+        return otherFields == null ? Json.object() : otherFields.deepCopy();
+    }
+
+    /**
+     * A record's JSON: the fields it wrote, then each of its other fields that it did not write
+     * (a named field it now has a value for is written from the record), in document order.
+     */
+    static ObjectNode withOtherFields(ObjectNode written, ObjectNode otherFields) {
+        for (Map.Entry<String, JsonNode> field : otherFields.properties()) {
+            if (!written.has(field.getKey())) {
+                written.set(field.getKey(), field.getValue().deepCopy());
+            }
+        }
+        return written;
+    }
+
+    // Writing the model: fields in declaration order, and empty ones left out, as registries and
+    // other clients write them.
+
+    /** Puts a string unless it is null or empty. */
+    static void put(ObjectNode object, String field, String value) {
+        if (value != null && !value.isEmpty()) {
+            object.put(field, value);
+        }
+    }
+
+    /** Puts a string list unless it is null or empty. */
+    static void put(ObjectNode object, String field, List<String> values) {
+        if (values != null && !values.isEmpty()) {
+            ArrayNode array = object.putArray(field);
+            values.forEach(array::add);
+        }
+    }
+
+    /** Puts a string map unless it is null or empty, keys sorted so that the bytes are repeatable. */
+    static void put(ObjectNode object, String field, Map<String, String> values) {
+        if (values != null && !values.isEmpty()) {
+            ObjectNode map = object.putObject(field);
+            new TreeMap<>(values).forEach(map::put);
+        }
+    }
+
+    /**
+     * An image manifest's or index's object: the fields both have, in the spec's order, around
+     * the ones {@code body} puts in between, then the other fields.
+     */
+    static ObjectNode manifest(int schemaVersion, MediaType mediaType, String artifactType, Descriptor subject,
+            Map<String, String> annotations, ObjectNode otherFields, Consumer<ObjectNode> body) {
+        ObjectNode json = Json.object();
+        json.put("schemaVersion", schemaVersion);
+        put(json, "mediaType", mediaType == null ? null : mediaType.value());
+        put(json, "artifactType", artifactType);
+        body.accept(json);
+        if (subject != null) {
+            json.set("subject", subject.toJson());
+        }
+        put(json, "annotations", annotations);
+        return withOtherFields(json, otherFields);
+    }
+
+    /** Puts an object of the given keys, each with an empty object, unless there are none. */
+    static void putKeys(ObjectNode object, String field, Map<String, Object> keys) {
+        if (keys != null && !keys.isEmpty()) {
+            ObjectNode map = object.putObject(field);
+            keys.keySet().forEach(map::putObject);
+        }
+    }
+
+    /** Puts a list of nodes unless it is empty. */
+    static <T> void putAll(ObjectNode object, String field, List<T> values, Function<T, JsonNode> element) {
+        if (values != null && !values.isEmpty()) {
+            ArrayNode array = object.putArray(field);
+            values.forEach(v -> array.add(element.apply(v)));
+        }
+    }
+}
