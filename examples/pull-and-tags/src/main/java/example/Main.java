@@ -1,14 +1,13 @@
 package example;
 
+import dev.jreg.CopyOptions;
+import dev.jreg.CopyResult;
 import dev.jreg.ImageLocation;
 import dev.jreg.Jreg;
-import dev.jreg.JregConfig;
-import dev.jreg.copy.CopyOptions;
-import dev.jreg.copy.CopyResult;
+import dev.jreg.JregOptions;
 import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.error.NotFoundException;
 import dev.jreg.model.Reference;
-import dev.jreg.registry.RegistryOptions;
 import java.nio.file.Path;
 
 /**
@@ -18,7 +17,7 @@ import java.nio.file.Path;
 public final class Main {
     public static void main(String[] args) throws Exception {
         Reference image = Reference.parse(args[1]);
-        Jreg jreg = Jreg.open(new JregConfig(Path.of(args[0]), RegistryOptions.defaults(), 4));
+        Jreg jreg = Jreg.open(JregOptions.defaults(Path.of(args[0])));
         try {
             CopyResult pulled = jreg.pull(image, CopyOptions.defaults());
             System.out.println("pulled " + image + "@" + pulled.sourceDigest());

@@ -1,11 +1,6 @@
 package dev.jreg;
 
 import dev.jreg.auth.Credentials;
-import dev.jreg.copy.Copier;
-import dev.jreg.copy.CopyOptions;
-import dev.jreg.copy.CopyResult;
-import dev.jreg.copy.ImageReader;
-import dev.jreg.copy.Parallel;
 import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.ErrorCode;
@@ -18,9 +13,15 @@ import dev.jreg.error.RegistryException;
 import dev.jreg.error.StoreWriteException;
 import dev.jreg.error.UnauthorizedException;
 import dev.jreg.error.UnreachableException;
-import dev.jreg.layout.GarbageCollection;
-import dev.jreg.layout.LocalStore;
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.copy.Copier;
+import dev.jreg.internal.copy.ImageReader;
+import dev.jreg.internal.copy.Parallel;
+import dev.jreg.internal.layout.LocalStore;
+import dev.jreg.internal.layout.OciLayout;
+import dev.jreg.internal.registry.RegistryClient;
+import dev.jreg.internal.store.ImageSink;
+import dev.jreg.internal.store.ImageSource;
+import dev.jreg.internal.store.VerifiedCopy;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageConfig;
@@ -30,11 +31,6 @@ import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
-import dev.jreg.registry.RegistryClient;
-import dev.jreg.registry.UploadOptions;
-import dev.jreg.store.ImageSink;
-import dev.jreg.store.ImageSource;
-import dev.jreg.store.VerifiedCopy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +56,7 @@ import java.util.UUID;
  * The jreg library's entry point: what the {@code jreg} command does, as methods. Thread-safe.
  *
  * <pre>{@code
- * Jreg jreg = Jreg.open(new JregConfig(store, RegistryOptions.defaults(), 4));
+ * Jreg jreg = Jreg.open(new JregOptions(store, RegistryOptions.defaults(), 4));
  * CopyResult result = jreg.pull(Reference.parse("nginx:1.24.0"), CopyOptions.defaults());
  * List<String> tags = jreg.tags(new ImageLocation.Registry(Reference.parse("nginx")));
  * }</pre>
@@ -73,12 +69,12 @@ import java.util.UUID;
  * a {@link NoMatchingPlatformException} (an index without the platform asked for).
  */
 public final class Jreg {
-    private final JregConfig config;
+    private final JregOptions config;
     private final RegistryClient registry;
     private final LocalStore store;
     private final Copier copier = new Copier();
 
-    private Jreg(JregConfig config, LocalStore store) {
+    private Jreg(JregOptions config, LocalStore store) {
         this.config = config;
         Set<String> insecure = new HashSet<>(config.settings().insecureRegistries());
         // A mirror the user wrote as http:// is meant to be reached over plain HTTP.
@@ -98,7 +94,7 @@ public final class Jreg {
      * @return an instance to share between threads
      * @throws IOException when the store directory cannot be created or written
      */
-    public static Jreg open(JregConfig config) throws IOException {
+    public static Jreg open(JregOptions config) throws IOException {
         return new Jreg(config, LocalStore.open(config.store()));
     }
 
@@ -107,7 +103,7 @@ public final class Jreg {
      *
      * @return the same value given to {@link #open}
      */
-    public JregConfig config() {
+    public JregOptions config() {
         return config;
     }
 
@@ -187,7 +183,7 @@ public final class Jreg {
      */
     public CopyResult copy(ImageLocation from, ImageLocation to, CopyOptions options, UploadOptions uploads)
             throws IOException {
-        Place source = place(from);
+        ResolvedLocation source = place(from);
         return copier.copy(source.source(), source.tagOrDigest(), place(to).sink(uploads), options);
     }
 
@@ -258,8 +254,8 @@ public final class Jreg {
         return place(location).resolveDestination();
     }
 
-    private Place place(ImageLocation location) {
-        return Place.of(location, registry, store, config);
+    private ResolvedLocation place(ImageLocation location) {
+        return ResolvedLocation.of(location, registry, store, config);
     }
 
     /**
@@ -278,7 +274,7 @@ public final class Jreg {
      * @throws IOException for any other failure of the registry or the store
      */
     public List<TagDetail> tagDetails(ImageLocation repository, int concurrency) throws IOException {
-        Place place = place(repository);
+        ResolvedLocation place = place(repository);
         List<String> tags = place.tags(0);
         // A tag that vanished or whose content cannot be read is a row that says so: one such tag
         // must not hide the others. Trouble reaching the registry still ends the listing.
@@ -452,7 +448,7 @@ public final class Jreg {
      * @throws IOException for any other failure of the registry, the store or {@code out}
      */
     public void blob(ImageLocation repository, Digest digest, OutputStream out) throws IOException {
-        Place place = place(repository);
+        ResolvedLocation place = place(repository);
         long size = place.blobSize(digest).orElseThrow(() -> new BlobNotFoundException(repository.repositoryName()
                 + "@" + digest + ": blob unknown", digest));
         Descriptor descriptor = Descriptor.of(MediaType.of("application/octet-stream"), digest, size);
@@ -529,7 +525,7 @@ public final class Jreg {
         for (Descriptor removed : store.removeNames(d -> chosen.contains(d.annotations().get(Descriptor.REF_NAME)))) {
             untagged.add(removed.annotations().get(Descriptor.REF_NAME));
         }
-        Optional<GarbageCollection> collected = untagged.isEmpty() ? Optional.of(GarbageCollection.NOTHING)
+        Optional<PruneResult> collected = untagged.isEmpty() ? Optional.of(PruneResult.NOTHING)
                 : store.collectGarbageIfIdle();
         return new RemoveResult(untagged, collected, untagged.isEmpty() ? failures : afterRemoval(failures));
     }
@@ -562,7 +558,7 @@ public final class Jreg {
      * @return blobs checked, the corrupt ones, the names left incomplete, and whether it repaired
      * @throws IOException when the store cannot be read, or a corrupt blob cannot be deleted
      */
-    public dev.jreg.layout.VerifyReport verify(boolean repair) throws IOException {
+    public dev.jreg.VerifyReport verify(boolean repair) throws IOException {
         return store.verify(repair, this::noticeWaiting);
     }
 
@@ -573,7 +569,7 @@ public final class Jreg {
      * @return the blobs deleted, the bytes reclaimed and the temp files removed
      * @throws IOException when the store cannot be read or a file cannot be deleted
      */
-    public GarbageCollection prune() throws IOException {
+    public PruneResult prune() throws IOException {
         return store.collectGarbage(this::noticeWaiting);
     }
 
@@ -646,7 +642,7 @@ public final class Jreg {
      * @throws IOException for any other failure of the registry or the store
      */
     public ManifestBlob manifest(ImageLocation location) throws IOException {
-        Place place = place(location);
+        ResolvedLocation place = place(location);
         return place.source().manifest(place.tagOrDigest());
     }
 
@@ -670,7 +666,7 @@ public final class Jreg {
      * @throws IOException for any other failure of the registry or the store
      */
     public ImageInfo inspect(ImageLocation location, Platform platform) throws IOException {
-        Place place = place(location);
+        ResolvedLocation place = place(location);
         ImageSource source = place.source();
         ImageReader reader = new ImageReader(source);
         ManifestBlob top = source.manifest(place.tagOrDigest());
@@ -720,7 +716,7 @@ public final class Jreg {
      * @throws IOException for any other failure of the registry or the store
      */
     public byte[] config(ImageLocation location, Platform platform) throws IOException {
-        Place place = place(location);
+        ResolvedLocation place = place(location);
         ImageSource source = place.source();
         ImageReader reader = new ImageReader(source);
         ManifestBlob manifest = source.manifest(place.tagOrDigest());

@@ -1,6 +1,6 @@
 package dev.jreg;
 
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.Platform;

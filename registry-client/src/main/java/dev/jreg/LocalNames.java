@@ -1,8 +1,8 @@
 package dev.jreg;
 
-import dev.jreg.error.InvalidReferenceException;
 import dev.jreg.error.ImageNotFoundException;
-import dev.jreg.layout.OciLayout;
+import dev.jreg.error.InvalidReferenceException;
+import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;

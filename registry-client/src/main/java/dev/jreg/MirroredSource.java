@@ -1,16 +1,16 @@
 package dev.jreg;
 
-import dev.jreg.copy.Parallel.IoFunction;
 import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.error.RegistryException;
+import dev.jreg.internal.copy.Parallel.IoFunction;
+import dev.jreg.internal.registry.RegistryClient;
+import dev.jreg.internal.store.BlobRange;
+import dev.jreg.internal.store.ImageSource;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Reference;
-import dev.jreg.registry.RegistryClient;
-import dev.jreg.store.BlobRange;
-import dev.jreg.store.ImageSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.jreg;
 
-import dev.jreg.layout.GarbageCollection;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,7 +11,7 @@ import java.util.Optional;
  *     the store was running, so they stay until the next {@code prune}
  * @param failures the arguments that removed nothing, each with why
  */
-public record RemoveResult(List<String> untagged, Optional<GarbageCollection> collected, List<Failure> failures) {
+public record RemoveResult(List<String> untagged, Optional<PruneResult> collected, List<Failure> failures) {
     /** Copies the lists. */
     public RemoveResult {
         untagged = List.copyOf(untagged);

@@ -5,21 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.jreg.copy.CopyOptions;
-import dev.jreg.copy.PlatformSelector;
 import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.error.RegistryException;
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.layout.OciLayout;
+import dev.jreg.internal.registry.RegistryClient;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
-import dev.jreg.registry.RegistryClient;
-import dev.jreg.registry.RegistryOptions;
-import dev.jreg.registry.UploadOptions;
 import dev.jreg.testing.TestImages;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
@@ -48,7 +44,7 @@ class MissingContentTest {
     Path layoutDir;
 
     private Jreg jreg() throws Exception {
-        return Jreg.open(new JregConfig(store, RegistryOptions.defaults(), 2));
+        return Jreg.open(new JregOptions(store, RegistryOptions.defaults(), 2));
     }
 
     private ManifestBlob image(String name, long seed) throws Exception {

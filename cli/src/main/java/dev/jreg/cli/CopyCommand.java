@@ -1,10 +1,10 @@
 package dev.jreg.cli;
 
+import dev.jreg.CopyOptions;
+import dev.jreg.CopyResult;
 import dev.jreg.ImageLocation;
 import dev.jreg.Jreg;
-import dev.jreg.copy.CopyOptions;
-import dev.jreg.copy.CopyResult;
-import dev.jreg.copy.PlatformSelector;
+import dev.jreg.PlatformSelector;
 import dev.jreg.model.Platform;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,29 +1,29 @@
 package dev.jreg.cli;
 
+import dev.jreg.CopyOptions;
 import dev.jreg.Jreg;
-import dev.jreg.JregConfig;
-import dev.jreg.JregSettings;
+import dev.jreg.JregOptions;
 import dev.jreg.Mirror;
-import dev.jreg.model.Reference;
+import dev.jreg.ProxySettings;
+import dev.jreg.RegistryOptions;
+import dev.jreg.RegistrySettings;
+import dev.jreg.RetryPolicy;
 import dev.jreg.auth.DockerConfigKeychain;
 import dev.jreg.auth.Keychain;
-import dev.jreg.copy.CopyOptions;
-import dev.jreg.registry.ProxySettings;
-import dev.jreg.registry.RegistryOptions;
-import dev.jreg.registry.RetryPolicy;
+import dev.jreg.model.Reference;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** The top-level {@code jreg} command: global options and the list of subcommands. */
 final class JregCommand implements Runnable {
@@ -232,7 +232,7 @@ final class JregCommand implements Runnable {
         if (timeoutSeconds < 1) {
             throw new IllegalArgumentException("--timeout must be at least 1 second");
         }
-        JregSettings settings = settings();
+        RegistrySettings settings = settings();
         int retryCount = retries != null ? retries
                 : settings.retries() != null ? settings.retries() : RetryPolicy.DEFAULT.maxAttempts() - 1;
         RegistryOptions registry = new RegistryOptions(
@@ -245,7 +245,7 @@ final class JregCommand implements Runnable {
                 certificateRoots(),
                 ProxySettings.fromEnvironment(context.env()),
                 RetryPolicy.DEFAULT.withAttempts(retryCount + 1).withNotices(line -> say("jreg: " + line)));
-        return Jreg.open(new JregConfig(JregConfig.defaultStore(context.env(), context.home()), registry,
+        return Jreg.open(new JregOptions(JregOptions.defaultStore(context.env(), context.home()), registry,
                 CopyOptions.DEFAULT_CONCURRENCY, settings, this::say, quiet ? null : this::say));
     }
 
@@ -253,9 +253,9 @@ final class JregCommand implements Runnable {
      * jreg's config file, then Docker Hub mirrors: flags and {@code JREG_REGISTRY_MIRROR} first,
      * docker's {@code daemon.json} last.
      */
-    private JregSettings settings() throws IOException {
+    private RegistrySettings settings() throws IOException {
         String file = context.env().get("JREG_CONFIG");
-        JregSettings settings = JregSettings.read(file != null && !file.isEmpty() ? Path.of(file)
+        RegistrySettings settings = RegistrySettings.read(file != null && !file.isEmpty() ? Path.of(file)
                 : configHome().resolve("jreg/config.json"));
         List<Mirror> first = new ArrayList<>();
         registryMirrors.forEach(m -> first.add(Mirror.parse(m)));
@@ -268,7 +268,7 @@ final class JregCommand implements Runnable {
             }
         }
         return settings.withMirrorsFirst(Reference.DOCKER_HUB, first)
-                .withMirrorsLast(Reference.DOCKER_HUB, JregSettings.dockerDaemonMirrors(Path.of("/etc/docker/daemon.json")));
+                .withMirrorsLast(Reference.DOCKER_HUB, RegistrySettings.dockerDaemonMirrors(Path.of("/etc/docker/daemon.json")));
     }
 
     private static Set<String> union(Set<String> flags, Set<String> configured) {

@@ -1,6 +1,6 @@
 package dev.jreg.cli;
 
-import dev.jreg.copy.CopyListener;
+import dev.jreg.CopyListener;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Reference;

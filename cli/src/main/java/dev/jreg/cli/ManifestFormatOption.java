@@ -1,7 +1,7 @@
 package dev.jreg.cli;
 
-import dev.jreg.copy.CopyResult;
-import dev.jreg.copy.ManifestFormat;
+import dev.jreg.CopyResult;
+import dev.jreg.ManifestFormat;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 

@@ -1,6 +1,6 @@
 package dev.jreg.cli;
 
-import dev.jreg.layout.GarbageCollection;
+import dev.jreg.PruneResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -21,7 +21,7 @@ final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GarbageCollection result = root.open().prune();
+        PruneResult result = root.open().prune();
         result.deleted().forEach(d -> root.context().out().println("Deleted: " + d));
         root.context().out().println("Total reclaimed space: " + Sizes.human(result.bytes())
                 + (result.tempFiles() > 0 ? " (" + result.tempFiles() + " partial downloads)" : ""));

@@ -1,9 +1,9 @@
 package dev.jreg.cli;
 
+import dev.jreg.CopyOptions;
+import dev.jreg.CopyResult;
 import dev.jreg.Jreg;
-import dev.jreg.copy.CopyOptions;
-import dev.jreg.copy.CopyResult;
-import dev.jreg.copy.PlatformSelector;
+import dev.jreg.PlatformSelector;
 import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.model.Reference;
 import java.io.IOException;

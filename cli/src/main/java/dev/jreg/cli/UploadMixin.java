@@ -1,6 +1,6 @@
 package dev.jreg.cli;
 
-import dev.jreg.registry.UploadOptions;
+import dev.jreg.UploadOptions;
 
 /** Upload options shared by push and copy. */
 final class UploadMixin {

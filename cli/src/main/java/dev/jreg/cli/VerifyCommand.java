@@ -1,6 +1,6 @@
 package dev.jreg.cli;
 
-import dev.jreg.layout.VerifyReport;
+import dev.jreg.VerifyReport;
 import dev.jreg.model.Digest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jreg.RegistryOptions;
 import dev.jreg.auth.Credentials;
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.layout.OciLayout;
+import dev.jreg.internal.registry.RegistryClient;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
-import dev.jreg.registry.RegistryClient;
-import dev.jreg.registry.RegistryOptions;
 import dev.jreg.testing.DistributionRegistry;
 import dev.jreg.testing.RealRegistryCondition;
 import dev.jreg.testing.Skopeo;

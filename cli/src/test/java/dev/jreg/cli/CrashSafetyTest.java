@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jreg.layout.LocalStore;
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.json.Json;
+import dev.jreg.internal.layout.LocalStore;
+import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
-import dev.jreg.model.Json;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Reference;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.json.Json;
+import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Descriptor;
-import dev.jreg.model.Json;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import dev.jreg.testing.TestImages;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.json.Json;
+import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Descriptor;
-import dev.jreg.model.Json;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;

@@ -3,7 +3,7 @@ package dev.jreg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jreg.layout.LocalStore;
+import dev.jreg.internal.layout.LocalStore;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Platform;

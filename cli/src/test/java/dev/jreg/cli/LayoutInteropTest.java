@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
@@ -19,8 +19,8 @@ import dev.jreg.testing.DistributionRegistry;
 import dev.jreg.testing.Processes;
 import dev.jreg.testing.RealRegistryCondition;
 import dev.jreg.testing.Skopeo;
-import dev.jreg.testing.TestImages;
 import dev.jreg.testing.TestImages.Layer;
+import dev.jreg.testing.TestImages;
 import dev.jreg.testing.Unprivileged;
 import java.nio.file.Files;
 import java.nio.file.Path;

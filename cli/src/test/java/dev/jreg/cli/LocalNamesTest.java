@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jreg.layout.LocalStore;
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.layout.LocalStore;
+import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jreg.layout.OciLayout;
-import dev.jreg.model.Json;
+import dev.jreg.internal.json.Json;
+import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import dev.jreg.testing.DistributionRegistry;

@@ -12,7 +12,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.error.NoMatchingPlatformException;
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Digest;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;

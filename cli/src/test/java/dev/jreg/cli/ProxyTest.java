@@ -3,7 +3,7 @@ package dev.jreg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import dev.jreg.testing.DistributionRegistry;

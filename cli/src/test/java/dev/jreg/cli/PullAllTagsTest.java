@@ -3,8 +3,8 @@ package dev.jreg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jreg.layout.LocalStore;
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.layout.LocalStore;
+import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Platform;

@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.jreg.layout.LocalStore;
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.layout.LocalStore;
+import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;

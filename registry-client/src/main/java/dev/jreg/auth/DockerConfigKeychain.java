@@ -3,7 +3,7 @@ package dev.jreg.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jreg.error.InvalidContentException;
-import dev.jreg.model.Json;
+import dev.jreg.internal.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

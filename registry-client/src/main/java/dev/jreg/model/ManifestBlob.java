@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.internal.json.Json;
 import java.util.Arrays;
 
 /**

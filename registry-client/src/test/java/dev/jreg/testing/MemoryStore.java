@@ -2,12 +2,12 @@ package dev.jreg.testing;
 
 import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.ImageNotFoundException;
+import dev.jreg.internal.store.BlobSource;
+import dev.jreg.internal.store.ImageSink;
+import dev.jreg.internal.store.ImageSource;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ManifestBlob;
-import dev.jreg.store.BlobSource;
-import dev.jreg.store.ImageSink;
-import dev.jreg.store.ImageSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

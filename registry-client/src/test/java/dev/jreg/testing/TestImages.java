@@ -1,11 +1,11 @@
 package dev.jreg.testing;
 
-import dev.jreg.layout.OciLayout;
+import dev.jreg.internal.json.Json;
+import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
-import dev.jreg.model.Json;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;

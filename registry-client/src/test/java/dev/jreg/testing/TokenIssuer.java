@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.jreg.model.Json;
+import dev.jreg.internal.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;

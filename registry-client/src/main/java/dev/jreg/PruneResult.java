@@ -1,0 +1,21 @@
+package dev.jreg;
+
+import dev.jreg.model.Digest;
+import java.util.List;
+
+/**
+ * What a garbage collection of the store removed.
+ *
+ * @param deleted blobs deleted because no name reaches them
+ * @param bytes bytes freed, blobs and temp files together
+ * @param tempFiles partial downloads and temp files removed from {@code ingest/}
+ */
+public record PruneResult(List<Digest> deleted, long bytes, int tempFiles) {
+    /** A collection that found nothing to delete. */
+    public static final PruneResult NOTHING = new PruneResult(List.of(), 0, 0);
+
+    /** Copies the list. */
+    public PruneResult {
+        deleted = List.copyOf(deleted);
+    }
+}

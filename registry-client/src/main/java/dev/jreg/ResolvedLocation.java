@@ -1,0 +1,251 @@
+package dev.jreg;
+
+import dev.jreg.error.ImageNotFoundException;
+import dev.jreg.error.InvalidReferenceException;
+import dev.jreg.internal.layout.IndexEntries;
+import dev.jreg.internal.layout.LocalStore;
+import dev.jreg.internal.layout.OciLayout;
+import dev.jreg.internal.registry.RegistryClient;
+import dev.jreg.internal.store.ImageSink;
+import dev.jreg.internal.store.ImageSource;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.Reference;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An {@link ImageLocation} bound to the stores that serve it. {@link #of} is the one place that
+ * dispatches over the kinds of location.
+ */
+interface ResolvedLocation {
+    /** Reads the image. */
+    ImageSource source() throws IOException;
+
+    /** What to ask the source for: a tag or digest. */
+    String tagOrDigest() throws IOException;
+
+    /** Writes an image here. */
+    ImageSink sink(UploadOptions uploads) throws IOException;
+
+    /**
+     * The tags or names of the repository or layout.
+     *
+     * @param limit at most this many; 0 for all
+     */
+    List<String> tags(int limit) throws IOException;
+
+    /** What the name points at now, if anything. */
+    Optional<Descriptor> resolve() throws IOException;
+
+    /** What a tag of the repository (a name of the layout) points at now, if anything. */
+    Optional<Descriptor> resolveTag(String tag) throws IOException;
+
+    /** What the name points at where copies write it: a registry itself, never its mirrors. */
+    Optional<Descriptor> resolveDestination() throws IOException;
+
+    /** The size of a blob held here, or empty when it is not. */
+    Optional<Long> blobSize(Digest digest) throws IOException;
+
+    static ResolvedLocation of(ImageLocation location, RegistryClient registry, LocalStore store, JregOptions config) {
+        if (location instanceof ImageLocation.Registry r) {
+            return new InRegistry(r.reference(), registry, new MirroredSource(registry, r.reference(),
+                    config.settings().mirrorsOf(r.reference().registry()), config.notices(), config.status()));
+        }
+        if (location instanceof ImageLocation.Local l) {
+            return new InStore(store, l.reference());
+        }
+        return new InLayout((ImageLocation.Layout) location);
+    }
+
+    /**
+     * A registry repository; reads go through its mirrors first, when it has some.
+     *
+     * @param reads the repository, read through its mirrors
+     */
+    record InRegistry(Reference reference, RegistryClient registry, MirroredSource reads) implements ResolvedLocation {
+        @Override
+        public ImageSource source() {
+            return reads;
+        }
+
+        @Override
+        public String tagOrDigest() {
+            return reference.tagOrDigest();
+        }
+
+        @Override
+        public ImageSink sink(UploadOptions uploads) {
+            return registry.sink(reference, uploads);
+        }
+
+        @Override
+        public List<String> tags(int limit) throws IOException {
+            return reads.tags(limit);
+        }
+
+        @Override
+        public Optional<Descriptor> resolve() throws IOException {
+            return reads.head(reference.tagOrDigest());
+        }
+
+        @Override
+        public Optional<Descriptor> resolveTag(String tag) throws IOException {
+            return reads.head(tag);
+        }
+
+        @Override
+        public Optional<Descriptor> resolveDestination() throws IOException {
+            return registry.headManifest(reference);
+        }
+
+        @Override
+        public Optional<Long> blobSize(Digest digest) throws IOException {
+            return reads.blobSize(digest);
+        }
+    }
+
+    /**
+     * A repository of jreg's store, whose names are full references.
+     *
+     * @param reference the image; its repository's names are the tags
+     */
+    record InStore(LocalStore store, Reference reference) implements ResolvedLocation {
+        @Override
+        public ImageSource source() {
+            return store.source(reference);
+        }
+
+        @Override
+        public String tagOrDigest() {
+            return reference.tagOrDigest();
+        }
+
+        @Override
+        public ImageSink sink(UploadOptions uploads) {
+            return store.sink(reference);
+        }
+
+        @Override
+        public List<String> tags(int limit) throws IOException {
+            List<String> tags = new ArrayList<>();
+            for (Descriptor entry : store.names()) {
+                // Names written by other tools need not be references; they are not this repository's tags.
+                Reference.tryParse(entry.annotations().get(Descriptor.REF_NAME))
+                        .filter(ref -> ref.name().equals(reference.name()) && ref.tag() != null && ref.digest() == null)
+                        .ifPresent(ref -> tags.add(ref.tag()));
+            }
+            return limited(tags, limit);
+        }
+
+        @Override
+        public Optional<Descriptor> resolve() throws IOException {
+            return store.lookup(reference);
+        }
+
+        @Override
+        public Optional<Descriptor> resolveTag(String tag) throws IOException {
+            return store.lookup(reference.withTag(tag));
+        }
+
+        @Override
+        public Optional<Descriptor> resolveDestination() throws IOException {
+            return resolve();
+        }
+
+        @Override
+        public Optional<Long> blobSize(Digest digest) {
+            return store.blobSize(digest);
+        }
+    }
+
+    /**
+     * Any OCI layout directory, its image chosen as skopeo's {@code oci:} transport chooses it
+     * ({@link IndexEntries}). Read, it must exist; written, it is created.
+     */
+    record InLayout(ImageLocation.Layout location) implements ResolvedLocation {
+        /** The layout, which must exist: reading a mistyped directory must not create it. */
+        private OciLayout existing() throws IOException {
+            Path index = location.directory().resolve("index.json");
+            if (!Files.isRegularFile(index)) {
+                throw new ImageNotFoundException("no OCI layout at " + location.directory() + " (it has no index.json)",
+                        location.name() == null ? "" : location.name(), List.of());
+            }
+            return OciLayout.open(location.directory());
+        }
+
+        /** The entry of {@code index.json} the location names. */
+        private Descriptor entry(OciLayout layout) throws IOException {
+            IndexEntries entries = IndexEntries.of(layout);
+            return location.name() != null ? entries.named(location.name())
+                    : location.index() != null ? entries.at(location.index()) : entries.only();
+        }
+
+        @Override
+        public ImageSource source() throws IOException {
+            OciLayout layout = existing();
+            return location.name() != null ? layout.source(location.name())
+                    : location.index() != null ? layout.source("@" + location.index()) : layout.source();
+        }
+
+        /** The digest of the entry chosen: a layout's name may hold colons, so names are not passed on. */
+        @Override
+        public String tagOrDigest() throws IOException {
+            return entry(existing()).digest().toString();
+        }
+
+        @Override
+        public ImageSink sink(UploadOptions uploads) throws IOException {
+            if (location.index() != null) {
+                throw new InvalidReferenceException("a destination cannot be an entry's position: write to oci:"
+                        + location.directory() + ":NAME, or to oci:" + location.directory() + " for an entry without a name");
+            }
+            OciLayout layout = OciLayout.open(location.directory());
+            return layout.sink(location.name());
+        }
+
+        @Override
+        public List<String> tags(int limit) throws IOException {
+            List<String> tags = new ArrayList<>();
+            for (Descriptor entry : existing().names()) {
+                String name = entry.annotations().get(Descriptor.REF_NAME);
+                if (name != null) {
+                    tags.add(name);
+                }
+            }
+            return limited(tags, limit);
+        }
+
+        @Override
+        public Optional<Descriptor> resolve() throws IOException {
+            return Optional.of(entry(existing()));
+        }
+
+        @Override
+        public Optional<Descriptor> resolveTag(String tag) throws IOException {
+            return existing().lookup(tag);
+        }
+
+        /** Only a name can exist before a copy writes it; an entry without one is added each time. */
+        @Override
+        public Optional<Descriptor> resolveDestination() throws IOException {
+            if (location.name() == null || !Files.isRegularFile(location.directory().resolve("index.json"))) {
+                return Optional.empty();
+            }
+            return existing().lookup(location.name());
+        }
+
+        @Override
+        public Optional<Long> blobSize(Digest digest) throws IOException {
+            return existing().blobSize(digest);
+        }
+    }
+
+    private static List<String> limited(List<String> tags, int limit) {
+        return limit > 0 && tags.size() > limit ? tags.subList(0, limit) : tags;
+    }
+}

@@ -1,0 +1,247 @@
+package dev.jreg.internal.copy;
+
+import dev.jreg.CopyListener;
+import dev.jreg.CopyOptions;
+import dev.jreg.CopyResult;
+import dev.jreg.ManifestFormat;
+import dev.jreg.PlatformSelector;
+import dev.jreg.error.InvalidContentException;
+import dev.jreg.error.NoMatchingPlatformException;
+import dev.jreg.error.StoreWriteException;
+import dev.jreg.internal.store.BlobRange;
+import dev.jreg.internal.store.BlobSource;
+import dev.jreg.internal.store.ImageSink;
+import dev.jreg.internal.store.ImageSource;
+import dev.jreg.internal.store.VerifiedCopy;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.ImageIndex;
+import dev.jreg.model.ImageManifest;
+import dev.jreg.model.ManifestBlob;
+import dev.jreg.model.Platform;
+import dev.jreg.model.Reference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one copy engine: pull, push, mirror and save are all a copy from an {@link ImageSource} to
+ * an {@link ImageSink}. It resolves the reference, selects platforms, moves the missing blobs in
+ * parallel, writes child manifests and finally commits the top manifest, so a name never points
+ * at incomplete content.
+ */
+public final class Copier {
+    /** Indexes inside indexes deeper than this are refused. */
+    static final int MAX_INDEX_DEPTH = 4;
+
+    /**
+     * Copies one image or index.
+     *
+     * @param source where to read
+     * @param tagOrDigest what to read from the source
+     * @param sink where to write; its {@link ImageSink#commit} names the result
+     * @param options platforms, concurrency, progress
+     */
+    public CopyResult copy(ImageSource source, String tagOrDigest, ImageSink sink, CopyOptions options)
+            throws IOException {
+        ManifestBlob resolved = source.manifest(tagOrDigest);
+        options.listener().resolved(resolved);
+        ImageReader reader = new ImageReader(source);
+        List<ManifestBlob> children = new ArrayList<>();
+        ManifestBlob selected = select(reader, source, resolved, options.platforms(), children);
+        ManifestBlob top = selected;
+        if (options.format() != ManifestFormat.KEEP) {
+            FormatConversion conversion = new FormatConversion(options.format(), reader);
+            top = conversion.convert(selected);
+            children = conversion.children();
+        }
+        boolean converted = !top.digest().equals(selected.digest());
+        Plan plan = new Plan(children, top);
+
+        Transfer transfer = new Transfer(source, sink, options);
+        boolean changed;
+        try (sink) {
+            transfer.run(plan);
+            for (ManifestBlob child : children) {
+                sink.putManifest(child);
+            }
+            // A converted manifest is no manifest of the source: the digest it was resolved by is not its.
+            changed = sink.commit(top, converted ? top.digest() : resolved.digest());
+        }
+        return new CopyResult(resolved.digest(), top, transfer.copied.get(), transfer.mounted.get(),
+                transfer.skipped.get(), transfer.bytes.get(), changed, converted ? selected.digest() : null);
+    }
+
+    /**
+     * Decides what the sink will hold, collecting child manifests in write order (children before
+     * their index). A whole index keeps every child, attestations too. A platform subset takes
+     * images only: one platform is that image, several a new index of just them, in which a child
+     * the source listed without a platform carries the one its config names. Attestations are
+     * left out of a subset, as {@code crane index filter} and skopeo's single-image copies leave them.
+     */
+    private ManifestBlob select(ImageReader reader, ImageSource source, ManifestBlob resolved, PlatformSelector selector,
+            List<ManifestBlob> children) throws IOException {
+        if (!(resolved.manifest() instanceof ImageIndex index)) {
+            return resolved;
+        }
+        if (selector instanceof PlatformSelector.All) {
+            collectAll(reader, resolved, children, 0);
+            return resolved;
+        }
+        List<Platform> wanted = ((PlatformSelector.Only) selector).platforms();
+        List<Descriptor> chosen = new ArrayList<>();
+        for (Platform platform : wanted) {
+            Optional<Descriptor> child = reader.select(index.manifests(), platform);
+            if (child.isEmpty()) {
+                throw new NoMatchingPlatformException(platform, source.describe(), reader.offered(index));
+            }
+            if (!chosen.contains(child.get())) {
+                chosen.add(child.get());
+            }
+        }
+        if (chosen.size() == 1) {
+            return reader.child(chosen.get(0));
+        }
+        for (Descriptor child : chosen) {
+            children.add(reader.child(child));
+        }
+        return ManifestBlob.create(new ImageIndex(2, index.mediaType(), index.artifactType(), chosen, null,
+                index.annotations()));
+    }
+
+    private void collectAll(ImageReader reader, ManifestBlob indexBlob, List<ManifestBlob> children, int depth)
+            throws IOException {
+        if (depth >= MAX_INDEX_DEPTH) {
+            throw new InvalidContentException("indexes nested deeper than " + MAX_INDEX_DEPTH + " levels");
+        }
+        for (Descriptor child : ((ImageIndex) indexBlob.manifest()).manifests()) {
+            ManifestBlob blob = reader.child(child);
+            if (blob.manifest() instanceof ImageIndex) {
+                collectAll(reader, blob, children, depth + 1);
+            }
+            children.add(blob);
+        }
+    }
+
+    /** The unique blobs of every image among the manifests written, and the layers among them in order. */
+    private static final class Plan {
+        final Map<String, Descriptor> blobs = new LinkedHashMap<>();
+        final List<Descriptor> layers = new ArrayList<>();
+
+        Plan(List<ManifestBlob> children, ManifestBlob top) {
+            children.forEach(this::addImage);
+            addImage(top);
+        }
+
+        private void addImage(ManifestBlob blob) {
+            if (!(blob.manifest() instanceof ImageManifest manifest)) {
+                return;
+            }
+            blobs.putIfAbsent(manifest.config().digest().toString(), manifest.config());
+            for (Descriptor layer : manifest.layers()) {
+                if (blobs.putIfAbsent(layer.digest().toString(), layer) == null) {
+                    layers.add(layer);
+                }
+            }
+        }
+    }
+
+    /** Moves the plan's missing blobs on a bounded pool; the first failure cancels the rest. */
+    private static final class Transfer {
+        private final ImageSource source;
+        private final ImageSink sink;
+        private final CopyOptions options;
+        final AtomicInteger copied = new AtomicInteger();
+        final AtomicInteger skipped = new AtomicInteger();
+        final AtomicInteger mounted = new AtomicInteger();
+        final AtomicLong bytes = new AtomicLong();
+
+        Transfer(ImageSource source, ImageSink sink, CopyOptions options) {
+            this.source = source;
+            this.sink = sink;
+            this.options = options;
+        }
+
+        void run(Plan plan) throws IOException {
+            options.listener().planned(List.copyOf(plan.layers));
+            // Largest first: the biggest blob bounds the wall time, so it must not start last. Each
+            // task asks the sink whether it has its blob: against a registry that is a round trip
+            // per blob, which in parallel costs the time of one or two.
+            List<Descriptor> blobs = new ArrayList<>(plan.blobs.values());
+            blobs.sort(Comparator.comparingLong(Descriptor::size).reversed());
+            Parallel.map(blobs, options.concurrency(), blob -> {
+                if (sink.hasBlob(blob)) {
+                    skipped.incrementAndGet();
+                    options.listener().blobSkipped(blob);
+                } else {
+                    copyBlob(blob);
+                }
+                return blob;
+            });
+        }
+
+        private void copyBlob(Descriptor blob) throws IOException {
+            Optional<Reference> mountedFrom = sink.mountBlob(blob, source);
+            if (mountedFrom.isPresent()) {
+                mounted.incrementAndGet();
+                options.listener().blobMounted(blob, mountedFrom.get());
+                return;
+            }
+            options.listener().blobStarted(blob);
+            for (int attempt = 1;; attempt++) {
+                try {
+                    sink.putBlob(blob, new BlobSource() {
+                        @Override
+                        public InputStream open() throws IOException {
+                            return blobStream(source.blob(blob), blob, source.describe(), options.listener(), 0);
+                        }
+
+                        @Override
+                        public BlobRange openFrom(long offset) throws IOException {
+                            BlobRange range = source.blobFrom(blob, offset);
+                            return new BlobRange(blobStream(range.stream(), blob, source.describe(), options.listener(),
+                                    range.offset()), range.offset());
+                        }
+
+                        @Override
+                        public void waiting() {
+                            options.listener().blobWaiting(blob);
+                        }
+                    });
+                    break;
+                } catch (StoreWriteException e) {
+                    throw e; // the sink cannot write: another source's bytes would not fit either
+                } catch (IOException e) {
+                    if (attempt >= source.attemptsPerBlob()) {
+                        throw e;
+                    }
+                }
+            }
+            copied.incrementAndGet();
+            bytes.addAndGet(blob.size());
+            options.listener().blobDone(blob);
+        }
+    }
+
+    /** A blob's bytes from {@code start} on, held to its size whatever the sink, their progress told every 64 KiB. */
+    private static InputStream blobStream(InputStream in, Descriptor blob, String from, CopyListener listener, long start) {
+        return new VerifiedCopy(in, blob, from, null, null, start) {
+            private static final long STEP = 64 * 1024;
+            private long reported = start;
+
+            @Override
+            protected void advanced(long bytes) {
+                if (bytes - reported >= STEP) {
+                    reported = bytes;
+                    listener.blobProgress(blob, bytes);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,229 @@
+package dev.jreg.internal.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * JSON for every package: one configured parser factory and generator, and trees of Jackson's
+ * {@link JsonNode}. The image model binds itself on these trees ({@code JsonFields}). Public so
+ * that every package shares it; not part of the supported API.
+ *
+ * <p>Every document is parsed the same way: at most 64 levels of nesting, strings of at most
+ * 4 MiB, numbers of at most 64 digits; integers exact whatever their size, and decimals as
+ * {@link java.math.BigDecimal}, so that a number is written back with the value it was read with.
+ * A key given twice in one object keeps its last value, as Go's {@code encoding/json} does in the
+ * registry, containerd and docker: jreg reads the value they read (RFC 8259 leaves it to the
+ * reader; the image spec asks only annotation keys to be unique).
+ */
+public final class Json {
+    /** Documents from registries are untrusted: keep nesting and string sizes small. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(64)
+                    .maxStringLength(1 << 22)
+                    .maxNumberLength(64)
+                    .build())
+            .build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private Json() {
+    }
+
+    /**
+     * Parses one JSON document; empty input gives a {@link MissingNode}.
+     *
+     * @throws com.fasterxml.jackson.core.JacksonException when the bytes are not one JSON value
+     */
+    public static JsonNode parse(byte[] bytes) throws IOException {
+        try (JsonParser parser = FACTORY.createParser(bytes)) {
+            return document(parser);
+        }
+    }
+
+    /** Like {@link #parse(byte[])}, for text. */
+    public static JsonNode parse(String text) throws IOException {
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            return document(parser);
+        }
+    }
+
+    private static JsonNode document(JsonParser parser) throws IOException {
+        JsonToken first = parser.nextToken();
+        if (first == null) {
+            return MissingNode.getInstance();
+        }
+        JsonNode root = value(parser, first);
+        if (parser.nextToken() != null) {
+            throw new JsonParseException(parser, "trailing content after the JSON value");
+        }
+        return root;
+    }
+
+    /** The value that starts at {@code token}; the parser limits the depth of this recursion. */
+    private static JsonNode value(JsonParser parser, JsonToken token) throws IOException {
+        switch (token) {
+            case START_OBJECT:
+                ObjectNode object = NODES.objectNode();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+                    String name = parser.currentName();
+                    object.set(name, value(parser, parser.nextToken()));
+                }
+                return object;
+            case START_ARRAY:
+                ArrayNode array = NODES.arrayNode();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    array.add(value(parser, t));
+                }
+                return array;
+            case VALUE_STRING:
+                return NODES.textNode(parser.getText());
+            case VALUE_NUMBER_INT:
+                return switch (parser.getNumberType()) {
+                    case INT -> NODES.numberNode(parser.getIntValue());
+                    case LONG -> NODES.numberNode(parser.getLongValue());
+                    default -> NODES.numberNode(parser.getBigIntegerValue());
+                };
+            case VALUE_NUMBER_FLOAT:
+                // As written: 1.10 stays 1.10, and 1e400 is no infinity.
+                return NODES.numberNode(parser.getDecimalValue());
+            case VALUE_TRUE:
+                return NODES.booleanNode(true);
+            case VALUE_FALSE:
+                return NODES.booleanNode(false);
+            case VALUE_NULL:
+                return NODES.nullNode();
+            default:
+                throw new JsonParseException(parser, "unexpected " + token);
+        }
+    }
+
+    /** A new, empty JSON object. */
+    public static ObjectNode object() {
+        return NODES.objectNode();
+    }
+
+    /** A new, empty JSON array. */
+    public static ArrayNode array() {
+        return NODES.arrayNode();
+    }
+
+    /** A map value that {@link #write} writes as {@code null}, where leaving the field out would say less. */
+    public static final Object NULL = com.fasterxml.jackson.databind.node.NullNode.getInstance();
+
+    /**
+     * One line of JSON for a value jreg built itself: a {@link JsonNode}, or maps, collections,
+     * strings, numbers and booleans. Every map entry is written, a null one as {@code null}: the
+     * commands' JSON output has each documented key whatever its value.
+     */
+    public static String write(Object value) {
+        return new String(bytes(value), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #write} as UTF-8 bytes. */
+    public static byte[] bytes(Object value) {
+        return serialise(value, false);
+    }
+
+    /** {@link #write} indented, as UTF-8 bytes, for files people read. */
+    public static byte[] pretty(Object value) {
+        return serialise(value, true);
+    }
+
+    private static byte[] serialise(Object value, boolean pretty) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            if (pretty) {
+                generator.useDefaultPrettyPrinter();
+            }
+            write(generator, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return out.toByteArray();
+    }
+
+    private static void write(JsonGenerator out, Object value) throws IOException {
+        if (value == null) {
+            out.writeNull();
+        } else if (value instanceof JsonNode node) {
+            writeNode(out, node);
+        } else if (value instanceof String s) {
+            out.writeString(s);
+        } else if (value instanceof Boolean b) {
+            out.writeBoolean(b);
+        } else if (value instanceof Integer i) {
+            out.writeNumber(i);
+        } else if (value instanceof Long l) {
+            out.writeNumber(l);
+        } else if (value instanceof Number n) {
+            out.writeNumber(n.toString());
+        } else if (value instanceof Map<?, ?> map) {
+            out.writeStartObject();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                out.writeFieldName(String.valueOf(entry.getKey()));
+                write(out, entry.getValue());
+            }
+            out.writeEndObject();
+        } else if (value instanceof Collection<?> collection) {
+            out.writeStartArray();
+            for (Object element : collection) {
+                write(out, element);
+            }
+            out.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON");
+        }
+    }
+
+    private static void writeNode(JsonGenerator out, JsonNode node) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                out.writeStartObject();
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> field = it.next();
+                    out.writeFieldName(field.getKey());
+                    writeNode(out, field.getValue());
+                }
+                out.writeEndObject();
+            }
+            case ARRAY -> {
+                out.writeStartArray();
+                for (JsonNode element : node) {
+                    writeNode(out, element);
+                }
+                out.writeEndArray();
+            }
+            case STRING -> out.writeString(node.textValue());
+            case NUMBER -> {
+                if (node.isInt()) {
+                    out.writeNumber(node.intValue());
+                } else if (node.isLong()) {
+                    out.writeNumber(node.longValue());
+                } else if (node.isBigInteger()) {
+                    out.writeNumber(node.bigIntegerValue());
+                } else {
+                    out.writeNumber(node.decimalValue());
+                }
+            }
+            case BOOLEAN -> out.writeBoolean(node.booleanValue());
+            case NULL -> out.writeNull();
+            default -> throw new IllegalArgumentException("cannot write a " + node.getNodeType() + " JSON node");
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.jreg.internal.layout;
+
+import dev.jreg.PruneResult;
+import dev.jreg.VerifyReport;
+import dev.jreg.internal.store.ImageSink;
+import dev.jreg.internal.store.ImageSource;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Reference;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * jreg's local store ({@code $JREG_HOME}): an OCI layout shared by every image, so layers are
+ * stored once, whose names are full references ({@code docker.io/library/nginx:1.24.0}). Unlike
+ * other layouts it is shared by jreg processes and collected: {@code index.json} changes under a
+ * file lock on {@code .jreg.lock}; blobs are written through {@code ingest/} ({@link Ingest});
+ * copies into the store hold {@code .jreg.activity} shared while they write, and garbage
+ * collection and verification hold it exclusively ({@link StoreLock}, {@link Collector}).
+ */
+public final class LocalStore extends OciLayout {
+    private final Path activity;
+    private final Collector collector;
+
+    LocalStore(Path root, Ingest files) {
+        super(root, root.resolve(".jreg.lock"), files);
+        this.activity = root.resolve(".jreg.activity");
+        this.collector = new Collector(this, root.resolve("ingest"));
+    }
+
+    /** Opens the store at this directory, creating its directories when missing. */
+    public static LocalStore open(Path root) throws IOException {
+        Path dir = root.toAbsolutePath().normalize();
+        Files.createDirectories(dir.resolve("blobs").resolve("sha256"));
+        return new LocalStore(dir, new Ingest(Files.createDirectories(dir.resolve("ingest"))));
+    }
+
+    /** The descriptor named by this reference, if any. */
+    public Optional<Descriptor> lookup(Reference reference) throws IOException {
+        return lookup(reference.toString());
+    }
+
+    /** {@link #setName(String, Descriptor)} for a reference's name. */
+    public boolean setName(Reference reference, Descriptor target) throws IOException {
+        return setName(reference.toString(), target);
+    }
+
+    /** A sink that writes into this store and names the result {@code reference}. */
+    public ImageSink sink(Reference reference) {
+        return sink(reference.toString());
+    }
+
+    /**
+     * A source reading the images of one repository from this store: a tag {@code t} is the
+     * image named {@code reference.withTag(t)}; a digest is read directly.
+     */
+    public ImageSource source(Reference reference) {
+        return new LayoutSource(this, "local:" + reference.familiar(),
+                "run `jreg verify --repair` to remove it, then pull the image again",
+                "the local store; pull it again to fetch what is missing", tag -> reference.withTag(tag).toString());
+    }
+
+    /** Held by copies into the store, so garbage collection waits for them. */
+    @Override
+    Closeable copying() throws IOException {
+        return StoreLock.shared(activity);
+    }
+
+    /**
+     * Deletes every blob no name reaches (walking indexes, manifests, configs and layers) and every
+     * temp file in {@code ingest/}. Waits until no copy into the store is running, in this process
+     * or another, since a copy writes blobs before it names them.
+     *
+     * @param waiting run once before waiting, when a copy is running (to say so)
+     */
+    public PruneResult collectGarbage(Runnable waiting) throws IOException {
+        try (Closeable exclusive = StoreLock.exclusive(activity, waiting)) {
+            return index.edit(unchanged -> collector.collect());
+        }
+    }
+
+    /**
+     * {@link #collectGarbage} when no copy into the store runs now; empty, at once, when one
+     * does (the blobs stay for a later collection).
+     */
+    public Optional<PruneResult> collectGarbageIfIdle() throws IOException {
+        try (Closeable exclusive = StoreLock.tryExclusive(activity)) {
+            return exclusive == null ? Optional.empty() : Optional.of(index.edit(unchanged -> collector.collect()));
+        }
+    }
+
+    /**
+     * Checks the store: every blob hashes to its name, every name reaches complete content.
+     * With {@code repair}, corrupt blobs are deleted; names stay, incomplete until a pull fetches
+     * what is missing (a pull checks presence and size, so it would not replace a corrupt blob).
+     * Waits for running copies, like garbage collection.
+     *
+     * @param waiting run once before waiting, when a copy is running (to say so)
+     */
+    public VerifyReport verify(boolean repair, Runnable waiting) throws IOException {
+        try (Closeable exclusive = StoreLock.exclusive(activity, waiting)) {
+            return index.edit(unchanged -> collector.verify(repair));
+        }
+    }
+
+    /** True when a name's blob and all it references are present at their sizes: a pull's check, without hashing. */
+    public boolean isComplete(Descriptor descriptor) throws IOException {
+        return collector.complete(descriptor, Set.of(), 0);
+    }
+}

@@ -1,0 +1,259 @@
+package dev.jreg.internal.layout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.jreg.error.InvalidContentException;
+import dev.jreg.internal.store.BlobSource;
+import dev.jreg.internal.store.ImageSink;
+import dev.jreg.internal.store.ImageSource;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.ImageIndex;
+import dev.jreg.model.ImageManifest;
+import dev.jreg.model.Manifest;
+import dev.jreg.model.ManifestBlob;
+import dev.jreg.model.MediaType;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Any OCI image layout ({@code oci:DIR}): {@code oci-layout}, {@code index.json} whose names are
+ * {@value Descriptor#REF_NAME} annotations as given, and {@code blobs/}. jreg's own store is a
+ * {@link LocalStore}. Opening and reading write nothing, so a read-only layout reads. Writes are
+ * durable and leave nothing but the layout's files ({@link Ingest}, {@link Index}); they are
+ * ordered among the threads of a process only, so two processes naming images in one layout at
+ * once may lose a name.
+ */
+public class OciLayout {
+    /**
+     * On a name in {@code index.json}: the digest the name was pulled by, when the manifest stored
+     * is not that one (one platform of an index). docker's RepoDigest: what {@code pull} printed,
+     * what {@code images --digests} shows, and a digest {@code NAME@DIGEST} may give.
+     */
+    public static final String REPO_DIGEST = "dev.jreg.repo.digest";
+    static final int MAX_DEPTH = 4;
+
+    private final Path root;
+    final Index index;
+    private final Ingest ingest;
+
+    /** @param lockFile locked while the index changes, so that processes keep each other's; null for threads only */
+    OciLayout(Path root, Path lockFile, Ingest ingest) {
+        this.root = root;
+        this.index = new Index(root, lockFile, ingest);
+        this.ingest = ingest;
+    }
+
+    /**
+     * Opens the layout at this directory; nothing is written until something is stored, and a
+     * directory that does not exist yet is created then.
+     */
+    public static OciLayout open(Path root) throws IOException {
+        return new OciLayout(root.toAbsolutePath().normalize(), null, new Ingest(null));
+    }
+
+    /** The layout's directory. */
+    public Path root() {
+        return root;
+    }
+
+    /** Where a blob with this digest lives (it may not exist). */
+    public Path blobPath(Digest digest) {
+        return root.resolve("blobs").resolve(digest.algorithm()).resolve(digest.hex());
+    }
+
+    /** True when the blob is present with the expected size; presence implies it was verified. */
+    public boolean hasBlob(Descriptor descriptor) {
+        return blobSize(descriptor.digest()).filter(size -> size == descriptor.size()).isPresent();
+    }
+
+    /**
+     * Stores a blob, verified as it is written; a stream that breaks is reopened from the bytes
+     * written ({@link BlobSource#openFrom}). A blob stored at its size already is left as it is.
+     */
+    public void putBlob(Descriptor descriptor, BlobSource content) throws IOException {
+        ingest.put(descriptor, content, blobPath(descriptor.digest()));
+    }
+
+    /** Stores bytes already held in memory under their digest (manifests), as {@link #putBlob} does. */
+    public void putBytes(Digest digest, byte[] bytes) throws IOException {
+        putBlob(Descriptor.of(MediaType.OCI_MANIFEST, digest, bytes.length), () -> new ByteArrayInputStream(bytes));
+    }
+
+    /** Reads a small blob (manifest, config) whole, refusing more than {@code max} bytes. */
+    public byte[] readBlob(Digest digest, long max) throws IOException {
+        long size = blobSize(digest).orElseThrow(() -> notStored(digest));
+        if (size > max) {
+            throw new InvalidContentException("blob " + digest + " is " + size + " bytes, over the " + max + "-byte limit");
+        }
+        return Files.readAllBytes(blobPath(digest));
+    }
+
+    /** Reads a manifest stored under this descriptor. */
+    public ManifestBlob readManifest(Descriptor descriptor) throws IOException {
+        return ManifestBlob.of(readBlob(descriptor.digest(), ManifestBlob.MAX_SIZE), descriptor.mediaType().value(),
+                descriptor.digest());
+    }
+
+    /** Reads a manifest by digest alone; its media type comes from the document. */
+    public ManifestBlob readManifest(Digest digest) throws IOException {
+        return ManifestBlob.of(readBlob(digest, ManifestBlob.MAX_SIZE), null, digest);
+    }
+
+    /** The size of a stored blob, or empty when it is not stored. */
+    public Optional<Long> blobSize(Digest digest) {
+        try {
+            return Optional.of(Files.size(blobPath(digest)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Opens a stored blob. */
+    public InputStream openBlob(Digest digest) throws IOException {
+        try {
+            return Files.newInputStream(blobPath(digest));
+        } catch (NoSuchFileException e) {
+            throw notStored(digest);
+        }
+    }
+
+    private NoSuchFileException notStored(Digest digest) {
+        return new NoSuchFileException(blobPath(digest).toString(), null, "blob " + digest + " is not in the store");
+    }
+
+    /**
+     * Every blob reachable from a descriptor that is present in the store: the manifest itself,
+     * and for an index its children, for an image its config and layers.
+     */
+    public Set<Digest> blobsOf(Descriptor root) throws IOException {
+        Set<Digest> reachable = new LinkedHashSet<>();
+        collect(root, reachable, 0);
+        return reachable;
+    }
+
+    private void collect(Descriptor descriptor, Set<Digest> reachable, int depth) throws IOException {
+        if (!Files.isRegularFile(blobPath(descriptor.digest())) || !reachable.add(descriptor.digest()) || depth > MAX_DEPTH) {
+            return;
+        }
+        for (Descriptor child : children(descriptor)) {
+            collect(child, reachable, depth + 1);
+        }
+    }
+
+    /** What a stored manifest references: an index's manifests, an image's config and layers; none for other blobs. */
+    List<Descriptor> children(Descriptor descriptor) throws IOException {
+        if (!descriptor.mediaType().isIndex() && !descriptor.mediaType().isImageManifest()) {
+            return List.of();
+        }
+        Manifest parsed = readManifest(descriptor).manifest();
+        return parsed instanceof ImageIndex index ? index.manifests() : ((ImageManifest) parsed).blobs();
+    }
+
+    /** Every named image, as the descriptors in {@code index.json}. */
+    public List<Descriptor> names() throws IOException {
+        List<Descriptor> out = new ArrayList<>();
+        for (JsonNode entry : index.read().path("manifests")) {
+            out.add(indexEntry(entry));
+        }
+        return out;
+    }
+
+    private Descriptor indexEntry(JsonNode entry) throws InvalidContentException {
+        try {
+            return Descriptor.fromJson(entry);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidContentException("store index " + root.resolve("index.json") + " has an invalid entry: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The descriptor with this {@value Descriptor#REF_NAME}, if any. */
+    public Optional<Descriptor> lookup(String name) throws IOException {
+        return names().stream().filter(d -> name.equals(d.annotations().get(Descriptor.REF_NAME))).findFirst();
+    }
+
+    /**
+     * Points a name (any {@value Descriptor#REF_NAME} value) at a descriptor, replacing what it
+     * named before; with a null name, adds an entry without one, as skopeo writes {@code oci:DIR},
+     * which replaces an unnamed entry of the same digest.
+     *
+     * @return true when the entry is new or the name pointed at other content
+     */
+    public boolean setName(String name, Descriptor target) throws IOException {
+        Map<String, String> annotations = new HashMap<>(target.annotations());
+        if (name != null) {
+            annotations.put(Descriptor.REF_NAME, name);
+        }
+        JsonNode entry = target.withAnnotations(annotations).toJson();
+        String digest = target.digest().toString();
+        return index.edit(json -> {
+            ArrayNode manifests = json.withArray("manifests");
+            for (int i = 0; i < manifests.size(); i++) {
+                JsonNode existing = manifests.get(i);
+                JsonNode ref = existing.path("annotations").path(Descriptor.REF_NAME);
+                boolean same = name != null ? name.equals(ref.asText(null))
+                        : ref.isMissingNode() && existing.path("digest").asText().equals(digest);
+                if (same) {
+                    manifests.set(i, entry);
+                    return !existing.path("digest").asText().equals(digest);
+                }
+            }
+            manifests.add(entry);
+            return true;
+        });
+    }
+
+    /** Removes every name the predicate accepts; returns the removed entries. */
+    public List<Descriptor> removeNames(Predicate<Descriptor> remove) throws IOException {
+        return index.edit(json -> {
+            ArrayNode manifests = json.withArray("manifests");
+            List<Descriptor> removed = new ArrayList<>();
+            for (int i = manifests.size() - 1; i >= 0; i--) {
+                Descriptor entry = indexEntry(manifests.get(i));
+                if (remove.test(entry)) {
+                    removed.add(0, entry);
+                    manifests.remove(i);
+                }
+            }
+            return removed;
+        });
+    }
+
+    /** What a copy into this layout holds while it runs; nothing here, as no one collects garbage. */
+    Closeable copying() throws IOException {
+        return () -> { };
+    }
+
+    /**
+     * A sink that writes into this layout and names the result with a plain name
+     * ({@code oci:DIR:NAME}), or with a null name records it in an entry without one ({@code oci:DIR}).
+     */
+    public ImageSink sink(String name) {
+        return new LayoutSink(this, name);
+    }
+
+    /** A source whose tags are this layout's names as they are ({@code oci:DIR}, for {@code tags --details}). */
+    public ImageSource source() {
+        return new LayoutSource(this, "oci:" + root, "the layout " + root + " is damaged", "the layout", name -> name);
+    }
+
+    /** A source whose only tag is this plain name ({@code oci:DIR:NAME}). */
+    public ImageSource source(String name) {
+        return new LayoutSource(this, "oci:" + root + ":" + name, "the layout " + root + " is damaged", "the layout",
+                tag -> name);
+    }
+}

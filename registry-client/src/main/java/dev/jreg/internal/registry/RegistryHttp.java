@@ -1,0 +1,473 @@
+package dev.jreg.internal.registry;
+
+import dev.jreg.RegistryOptions;
+import dev.jreg.auth.Credentials;
+import dev.jreg.error.RegistryException;
+import dev.jreg.error.UnreachableException;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.Call;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * The HTTP layer: one OkHttp client (plus an unverified-TLS twin for insecure registries), the
+ * per-host state, and the {@code /v2/} ping that decides a host's scheme and learns its challenge.
+ */
+final class RegistryHttp {
+    private final RegistryOptions options;
+    private final ProxyRoutes proxies;
+    private final SystemTls systemTls = new SystemTls();
+    private Clients verified;
+    private final TokenClient tokens;
+    private final Map<String, HostState> hosts = new HashMap<>();
+    /** The state of a registry for credentials other than those it was pinged with. */
+    private final Map<Presented, HostState> otherCredentials = new HashMap<>();
+    /** Credentials per registry and repository, looked up once: a credential helper is a process. */
+    private final Map<String, Optional<Credentials>> lookedUp = new HashMap<>();
+    private Clients unverified;
+    /** Per host, the clients of its certs.d folder, or empty when it has none; looked up once. */
+    private final Map<String, Optional<Clients>> byCertificateFolder = new HashMap<>();
+
+    /** A client without auth (pings, tokens) and the same with the auth interceptor (API calls). */
+    private record Clients(OkHttpClient plain, OkHttpClient authenticating) {
+        static Clients of(OkHttpClient plain) {
+            return new Clients(plain, plain.newBuilder().addInterceptor(new AuthInterceptor()).build());
+        }
+    }
+
+    RegistryHttp(RegistryOptions options) {
+        this.options = options;
+        this.proxies = new ProxyRoutes(options.proxy());
+        this.tokens = new TokenClient(this::clientForRealm, options);
+    }
+
+    /**
+     * The shared clients, built on first use, which commands that never reach a registry (images,
+     * rm) should not pay for. The system's CAs load only at the first handshake that needs them
+     * ({@link SystemTls}): a registry with a certs.d folder gets its own client with
+     * {@link TlsMaterial}, and one whose private CA vouches for it never needs them.
+     */
+    private synchronized Clients verified() {
+        if (verified != null) {
+            return verified;
+        }
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequestsPerHost(16);
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
+                .connectTimeout(options.connectTimeout())
+                // Reads time out in the kernel: see RegistrySockets. That needs a socket per
+                // exchange, so HTTP/1.1 only: under HTTP/2 one stream that stalls while others on
+                // its connection move would never time out. A blob per connection also keeps
+                // parallel downloads clear of HTTP/2's shared flow-control window.
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .readTimeout(Duration.ZERO)
+                .socketFactory(new RegistrySockets((int) options.readTimeout().toMillis()))
+                .sslSocketFactory(systemTls.socketFactory(), systemTls.trustManager())
+                .writeTimeout(Duration.ZERO) // enforced by RegistrySockets too
+                .followRedirects(true)
+                .followSslRedirects(true)
+                .retryOnConnectionFailure(true)
+                .proxySelector(proxies.selector())
+                .proxyAuthenticator(proxies.authenticator())
+                .addNetworkInterceptor(proxies.preemptiveAuthorization())
+                .addInterceptor(new RetryInterceptor(options.retry(), options.debug()));
+        if (options.debug() != null) {
+            builder.addNetworkInterceptor(debugLogger());
+        }
+        verified = Clients.of(builder.build());
+        return verified;
+    }
+
+    RegistryOptions options() {
+        return options;
+    }
+
+    /** A registry and the credentials presented to it. */
+    private record Presented(String registry, Optional<Credentials> credentials) {
+    }
+
+    /** The state of a registry as a whole (the catalog), pinging it the first time it is used. */
+    HostState host(String registry, String apiHost) throws IOException {
+        return host(registry, apiHost, null);
+    }
+
+    /**
+     * The state of a registry for one repository, pinging the registry the first time it is used.
+     * The keychain may hold credentials for the repository apart from the registry's (podman's
+     * {@code registry/namespace} keys); those get a state of their own.
+     *
+     * @param repository the repository path, or null for the registry as a whole
+     */
+    synchronized HostState host(String registry, String apiHost, String repository) throws IOException {
+        Optional<Credentials> credentials = lookedUp.computeIfAbsent(registry + "/" + (repository == null ? "" : repository),
+                key -> options.keychain().lookup(registry, repository));
+        HostState state = hosts.get(registry);
+        if (state == null) {
+            loadCertificates(registry, apiHost);
+            try {
+                state = resolve(registry, apiHost, credentials);
+            } catch (RegistryException e) {
+                throw e;
+            } catch (IOException e) {
+                throw unreachableThroughProxy(registry, apiHost, e);
+            }
+            hosts.put(registry, state);
+        }
+        HostState pinged = state;
+        return pinged.credentials().equals(credentials) ? pinged
+                : otherCredentials.computeIfAbsent(new Presented(registry, credentials), p -> pinged.withCredentials(credentials));
+    }
+
+    /**
+     * A registry that could not be reached; when a proxy stands between, one that refused the
+     * connection or whose name is not found is the proxy's failure, not the registry's (whose
+     * name only the proxy resolves), and is named so.
+     */
+    private UnreachableException unreachableThroughProxy(String registry, String apiHost, IOException e) {
+        HttpUrl url = HttpUrl.parse("https://" + apiHost);
+        String proxy = url == null || !causedBy(e, java.net.ConnectException.class, java.net.UnknownHostException.class)
+                ? null : proxies.describe(url.scheme(), url.host(), url.port());
+        return unreachable(proxy != null ? proxy + " for registry " + registry : "registry " + registry, registry, e);
+    }
+
+    private static boolean causedBy(Throwable e, Class<?>... kinds) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (Class<?> kind : kinds) {
+                if (kind.isInstance(t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param what "registry HOST" or "token server HOST", for the message
+     * @param registry the registry whose certs.d folder and --insecure-registry flag would help
+     */
+    static UnreachableException unreachable(String what, String registry, IOException failure) {
+        // The last attempt's failure, and how many were made: the README promises the count.
+        IOException e = failure;
+        String attempts = "";
+        if (failure instanceof RetryInterceptor.RetriesExhaustedException retried && retried.getCause() instanceof IOException last) {
+            e = last;
+            attempts = " (" + retried.attempts() + " attempts)";
+        }
+        String why;
+        if (e instanceof java.net.UnknownHostException) {
+            why = "host not found";
+        } else if (e instanceof java.net.SocketTimeoutException) {
+            why = "timed out";
+        } else if (datesProblem(e) != null) {
+            why = datesProblem(e);
+        } else if (e instanceof javax.net.ssl.SSLPeerUnverifiedException && e.getMessage() != null
+                && e.getMessage().contains("not verified")) {
+            why = "its TLS certificate is not for " + registry + namesIn(e.getMessage());
+        } else if (e instanceof SSLException && isCertificateProblem(e)) {
+            why = "its TLS certificate is not trusted (" + rootMessage(e) + "); put its CA in certs.d/" + registry
+                    + "/ca.crt (~/.config/jreg/certs.d or /etc/docker/certs.d), or use --insecure-registry " + registry;
+        } else if (isClientCertificateRefusal(e)) {
+            why = "TLS failed (" + rootMessage(e) + "); the registry may require a client certificate: put"
+                    + " client.cert and client.key in certs.d/" + registry;
+        } else if (e instanceof SSLException) {
+            why = "TLS failed: " + rootMessage(e);
+        } else {
+            why = rootMessage(e);
+        }
+        return new UnreachableException("cannot reach " + what + ": " + why + attempts, failure);
+    }
+
+    /** The message of an expired or not-yet-valid certificate in the causes, or null. */
+    private static String datesProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateExpiredException
+                    || t instanceof java.security.cert.CertificateNotYetValidException) {
+                return t.getMessage();
+            }
+        }
+        return null;
+    }
+
+    /** The names a certificate is for, from OkHttp's "not verified" message (its last line lists them). */
+    private static String namesIn(String message) {
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("subjectAltNames: \\[(.*)]").matcher(message);
+        return names.find() ? " (it names " + (names.group(1).isBlank() ? "nothing" : names.group(1)) + ")" : "";
+    }
+
+    /** TLS 1.3 reports a missing client certificate late, as an alert or even a broken pipe. */
+    private static boolean isClientCertificateRefusal(Throwable e) {
+        String message = rootMessage(e).toLowerCase(java.util.Locale.ROOT);
+        return message.contains("certificate_required") || message.contains("bad_certificate")
+                || (message.contains("broken pipe") || message.contains("connection reset")) && e instanceof SSLException;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    /** Runs a request as the given registry, in the given scope. The caller closes the response. */
+    Response execute(HostState host, Request.Builder request, Scope scope) throws IOException {
+        return call(host, request, scope).execute();
+    }
+
+    /**
+     * Runs a request for its status and headers only: the connection is closed under the body,
+     * unread, where closing the response alone would read on for a while to reuse it.
+     *
+     * @return the answer, closed
+     */
+    Response executeForHeaders(HostState host, Request.Builder request, Scope scope) throws IOException {
+        Call call = call(host, request, scope);
+        Response response = call.execute();
+        call.cancel();
+        response.close();
+        return response;
+    }
+
+    private Call call(HostState host, Request.Builder request, Scope scope) {
+        Request built = request.header("User-Agent", options.userAgent())
+                .tag(AuthInterceptor.Target.class, new AuthInterceptor.Target(host, scope))
+                .build();
+        return host.client().newCall(built);
+    }
+
+    /** A fresh state for a registry that presents these credentials, to check them (not cached). */
+    HostState probe(String registry, String apiHost, Credentials credentials) throws IOException {
+        loadCertificates(registry, apiHost);
+        try {
+            return resolve(registry, apiHost, Optional.of(credentials));
+        } catch (RegistryException e) {
+            throw e;
+        } catch (IOException e) {
+            throw unreachableThroughProxy(registry, apiHost, e);
+        }
+    }
+
+    /**
+     * Reads the registry's certs.d folder ahead of the ping, so that a file there that cannot be
+     * used is reported as the configuration problem it is (exit 7), not as an unreachable registry.
+     */
+    private void loadCertificates(String registry, String apiHost) throws IOException {
+        if (!isInsecure(options, apiHost) && !isInsecure(options, registry)) {
+            withCertificates(apiHost);
+        }
+    }
+
+    private HostState resolve(String registry, String apiHost, Optional<Credentials> credentials) throws IOException {
+        boolean insecure = isInsecure(options, apiHost) || isInsecure(options, registry);
+        boolean plainHttpAllowed = insecure || allowsPlainHttp(options, apiHost);
+        Clients clients = insecure ? insecureClients() : withCertificates(apiHost);
+        HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
+        HttpUrl http = HttpUrl.get("http://" + apiHost + "/");
+        // A certs.d folder says the registry speaks TLS, loopback or not.
+        if (!plainHttpAllowed || !insecure && clients != verified()) {
+            return pingTls(registry, https, clients, credentials);
+        }
+        if (!insecure) {
+            // Loopback registries almost always speak plain HTTP: ask that first (the ping carries no
+            // credentials) and spare the TLS set-up; a TLS port answers 400 or drops the connection.
+            try {
+                return ping(registry, http, clients, credentials, true);
+            } catch (RegistryException answeredInPlainHttp) {
+                throw answeredInPlainHttp;
+            } catch (IOException notPlain) {
+                if (timedOut(notPlain)) {
+                    throw notPlain; // accepted and silent: TLS would wait as long again
+                }
+                return pingTls(registry, https, clients, credentials);
+            }
+        }
+        try {
+            return pingTls(registry, https, clients, credentials);
+        } catch (SSLException e) {
+            if (isCertificateProblem(e) || isClientCertificateRefusal(e)) {
+                throw e;
+            }
+            // A plain-HTTP server answers a TLS hello with text: fall back, as docker does for insecure registries.
+        }
+        return ping(registry, http, clients, credentials, false);
+    }
+
+    private static boolean timedOut(IOException e) {
+        return e instanceof java.net.SocketTimeoutException
+                || e instanceof RetryInterceptor.RetriesExhaustedException && e.getCause() instanceof java.net.SocketTimeoutException;
+    }
+
+    /**
+     * A ping over TLS. A registry that refuses the client's certificate (or its lack of one) under
+     * TLS 1.3 only drops the connection after the handshake, which surfaces as a broken pipe or a
+     * reset on the socket: reported as the TLS failure it is.
+     */
+    private HostState pingTls(String registry, HttpUrl https, Clients clients, Optional<Credentials> credentials)
+            throws IOException {
+        try {
+            return ping(registry, https, clients, credentials, false);
+        } catch (SSLException e) {
+            throw e;
+        } catch (IOException e) {
+            String message = rootMessage(e).toLowerCase(java.util.Locale.ROOT);
+            if (message.contains("broken pipe") || message.contains("connection reset")) {
+                throw new SSLException(rootMessage(e), e);
+            }
+            throw e;
+        }
+    }
+
+    /** A plain-HTTP ping reached a TLS port. */
+    private static final class SpeaksTls extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * The verified clients, with the certs.d CAs and client certificate of the first of these
+     * hosts that has a folder; one client per folder, made once.
+     */
+    private synchronized Clients withCertificates(String... hosts) throws IOException {
+        for (String host : hosts) {
+            Optional<Clients> clients = byCertificateFolder.get(host);
+            if (clients == null) {
+                clients = TlsMaterial.find(options.certificateRoots(), host).map(material -> Clients.of(
+                        verified().plain().newBuilder()
+                                .sslSocketFactory(material.socketFactory(), material.trustManager())
+                                .build()));
+                byCertificateFolder.put(host, clients);
+            }
+            if (clients.isPresent()) {
+                return clients.get();
+            }
+        }
+        return verified();
+    }
+
+    private static boolean isCertificateProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException
+                    || t instanceof java.security.cert.CertPathValidatorException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private HostState ping(String registry, HttpUrl base, Clients clients, Optional<Credentials> credentials,
+            boolean probingPlain) throws IOException {
+        HttpUrl url = base.resolve("/v2/");
+        Request.Builder builder = new Request.Builder().url(url).header("User-Agent", options.userAgent());
+        if (probingPlain) {
+            builder.tag(RetryInterceptor.Probe.class, RetryInterceptor.Probe.INSTANCE);
+        }
+        Request request = builder.build();
+        try (Response response = clients.plain().newCall(request).execute()) {
+            Challenge challenge = null;
+            if (response.code() == 401) {
+                challenge = Challenge.of(response);
+            } else if (probingPlain && response.code() == 400) {
+                throw new SpeaksTls();
+            } else if (!response.isSuccessful()) {
+                String reason = response.code() == 404 ? "no registry API at " + Errors.redact(url) + " (HTTP 404)"
+                        : Errors.statusText(response.code());
+                throw new RegistryException(registry + ": " + reason, response.code(), "GET", Errors.redact(url), List.of());
+            }
+            return new HostState(registry, base, clients.authenticating(), tokens, credentials, challenge);
+        }
+    }
+
+    /**
+     * The client for a token realm: unverified when its host is marked insecure; else with the
+     * realm host's own certs.d folder, else the registry's (docker reaches the token server with
+     * the registry's TLS settings, so a private CA given for the registry covers its token server).
+     */
+    private OkHttpClient clientForRealm(HttpUrl registry, HttpUrl realm) throws IOException {
+        String realmHost = TokenClient.hostPort(realm);
+        if (isInsecure(options, realmHost)) {
+            return insecureClients().plain();
+        }
+        return withCertificates(realmHost, TokenClient.hostPort(registry)).plain();
+    }
+
+    /** Clients that skip certificate checks, built only when a registry is marked insecure. */
+    private synchronized Clients insecureClients() {
+        if (unverified == null) {
+            X509TrustManager trustAll = new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            };
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustManager[] {trustAll}, new SecureRandom());
+                unverified = Clients.of(verified().plain().newBuilder()
+                        .sslSocketFactory(context.getSocketFactory(), trustAll)
+                        .hostnameVerifier((hostname, session) -> true)
+                        .build());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("TLS is not available", e);
+            }
+        }
+        return unverified;
+    }
+
+    /** One line per exchange, with no headers and no query string, so no secret can reach the log. */
+    private Interceptor debugLogger() {
+        return chain -> {
+            Request request = chain.request();
+            long start = System.nanoTime();
+            options.debug().accept("> " + request.method() + " " + Errors.redact(request.url())
+                    + (request.header("Authorization") != null ? " (authorized)" : ""));
+            Response response = chain.proceed(request);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            String remaining = response.header("RateLimit-Remaining");
+            options.debug().accept("< " + response.code() + " " + Errors.redact(request.url()) + " (" + millis + " ms"
+                    + (remaining != null ? ", ratelimit-remaining " + remaining : "") + ")");
+            return response;
+        };
+    }
+
+    /** True when plain HTTP may be used: loopback hosts, as docker allows, and insecure ones. */
+    static boolean allowsPlainHttp(RegistryOptions options, String hostPort) {
+        return Loopback.isLoopback(hostPort) || isInsecure(options, hostPort);
+    }
+
+    /** True when the user marked this registry insecure, by {@code host:port} or by bare host. */
+    static boolean isInsecure(RegistryOptions options, String hostPort) {
+        String lower = hostPort.toLowerCase(Locale.ROOT);
+        int colon = lower.lastIndexOf(':');
+        String bareHost = colon > 0 && lower.indexOf(']') < colon ? lower.substring(0, colon) : lower;
+        return options.insecureRegistries().contains(lower) || options.insecureRegistries().contains(bareHost);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.jreg.internal.registry;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The system's TLS trust, loaded at the first TLS handshake rather than when the HTTP client is
+ * built: parsing the system's CA certificates costs a command about 0.1 s, which one that only
+ * speaks plain HTTP to a registry on loopback should not pay.
+ *
+ * <p>OkHttp asks the trust manager for its accepted issuers when the client is built, only to
+ * check certificate pins; jreg pins nothing, so until the first handshake that list is empty.
+ */
+final class SystemTls {
+    private final Object lock = new Object();
+    private X509TrustManager trust;
+    private SSLSocketFactory sockets;
+
+    /** The trust manager; its checks load the system's CAs on first use. */
+    X509TrustManager trustManager() {
+        return new DeferredTrust();
+    }
+
+    /** TLS sockets that trust the system's CAs, set up on first use. */
+    SSLSocketFactory socketFactory() {
+        return new DeferredSockets();
+    }
+
+    private X509TrustManager loadedTrust() {
+        synchronized (lock) {
+            if (trust == null) {
+                try {
+                    trust = TlsMaterial.trustManager(null);
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("the system's TLS trust store cannot be loaded", e);
+                }
+            }
+            return trust;
+        }
+    }
+
+    private SSLSocketFactory loadedSockets() {
+        synchronized (lock) {
+            if (sockets == null) {
+                try {
+                    SSLContext context = SSLContext.getInstance("TLS");
+                    context.init(null, new TrustManager[] {new DeferredTrust()}, null);
+                    sockets = context.getSocketFactory();
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("TLS is not available", e);
+                }
+            }
+            return sockets;
+        }
+    }
+
+    /**
+     * The trust manager of OkHttp and of the handshakes: it loads the system's CAs at the first
+     * check, and says so when a certificate fails for its dates.
+     */
+    private final class DeferredTrust implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            loadedTrust().checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            try {
+                loadedTrust().checkServerTrusted(chain, authType);
+            } catch (CertificateException e) {
+                throw TlsMaterial.explained(chain, e);
+            }
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            synchronized (lock) {
+                return trust == null ? new X509Certificate[0] : trust.getAcceptedIssuers();
+            }
+        }
+    }
+
+    private final class DeferredSockets extends SSLSocketFactory {
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return loadedSockets().getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return loadedSockets().getSupportedCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
+            return loadedSockets().createSocket(socket, host, port, autoClose);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return loadedSockets().createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return loadedSockets().createSocket(host, port, localHost, localPort);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return loadedSockets().createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            return loadedSockets().createSocket(address, port, localAddress, localPort);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Internal, not part of the supported API: the two roles every image store plays,
+ * {@link dev.jreg.internal.store.ImageSource} and {@link dev.jreg.internal.store.ImageSink},
+ * between which the copy engine moves images, and {@link dev.jreg.internal.store.VerifiedCopy},
+ * the one check of a blob's bytes as they pass.
+ */
+package dev.jreg.internal.store;
