@@ -212,8 +212,6 @@ class LayoutAddressingTest {
         assertOneLine(run("copy", "-q", "--format", "docker", "oci:" + layout.root() + ":z", "oci:" + dir.resolve("d")), 1,
                 "cannot convert " + image.digest() + " to Docker schema 2: it has a zstd-compressed layer "
                         + zstd.descriptor().digest() + ", which Docker's image format cannot hold; copy it without --format docker");
-        assertEquals(List.of(), OciLayout.open(dir.resolve("d")).names(), "refused before anything is named");
-        assertFalse(Files.exists(dir.resolve("d/blobs/sha256").resolve(zstd.descriptor().digest().hex())),
-                "nor any blob written");
+        assertFalse(Files.exists(dir.resolve("d")), "refused before anything is written, the layout's folder included");
     }
 }
