@@ -85,9 +85,8 @@ public final class Jreg {
     }
 
     /**
-     * Opens the local store (creating its directory, {@code oci-layout} and {@code index.json}
-     * when missing: an OCI image layout) and prepares the registry client. Nothing is sent to a
-     * registry yet.
+     * Opens the local store, an OCI image layout (its folders are made now; {@code oci-layout}
+     * and {@code index.json} with the first image stored), and prepares the registry client. Nothing is sent to a registry yet.
      *
      * @param config the store directory, registry options, blobs moved at once, mirrors and where
      *     notices go

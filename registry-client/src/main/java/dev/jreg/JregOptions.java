@@ -27,7 +27,7 @@ public record JregOptions(Path store, RegistryOptions registry, int concurrency,
      * A store directory with everything else as given by default: anonymous registry access
      * ({@link RegistryOptions#defaults()}), four blobs at once, no mirrors, no notices.
      *
-     * @param store the store's directory, created on the first write
+     * @param store the store's directory, created when {@link Jreg#open} opens it
      */
     public static JregOptions defaults(Path store) {
         return new JregOptions(store, RegistryOptions.defaults(), 4);

@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * @param userAgent the User-Agent header
  * @param connectTimeout TCP and TLS connect timeout
  * @param readTimeout longest wait for the next bytes of an answer
- * @param debug receives one line per HTTP exchange (no headers, no query strings), or null
+ * @param debug receives a line for each HTTP request and one for its response (no headers, no query
+ *     strings), or null
  * @param certificateRoots folders holding docker-style {@code HOST[:PORT]/} certificate folders
  *     ({@code /etc/docker/certs.d}, {@code ~/.config/jreg/certs.d}), searched in order
  * @param proxy HTTP(S) proxies

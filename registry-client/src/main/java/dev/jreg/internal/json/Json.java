@@ -123,13 +123,9 @@ public final class Json {
         return NODES.arrayNode();
     }
 
-    /** A map value that {@link #write} writes as {@code null}, where leaving the field out would say less. */
-    public static final Object NULL = com.fasterxml.jackson.databind.node.NullNode.getInstance();
-
     /**
      * One line of JSON for a value jreg built itself: a {@link JsonNode}, or maps, collections,
-     * strings, numbers and booleans. Every map entry is written, a null one as {@code null}: the
-     * commands' JSON output has each documented key whatever its value.
+     * strings, numbers and booleans. Every map entry is written, a null one as {@code null}.
      */
     public static String write(Object value) {
         return new String(bytes(value), StandardCharsets.UTF_8);

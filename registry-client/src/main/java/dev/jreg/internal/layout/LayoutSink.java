@@ -76,6 +76,6 @@ final class LayoutSink implements ImageSink {
 
     @Override
     public String describe() {
-        return "local store " + layout.root() + (name != null ? " as " + name : "");
+        return (layout instanceof LocalStore ? "local store " : "layout ") + layout.root() + (name != null ? " as " + name : "");
     }
 }
