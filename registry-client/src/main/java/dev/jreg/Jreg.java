@@ -114,7 +114,8 @@ public final class Jreg {
      * registry's mirrors first when the config names some.
      *
      * @param reference what to pull, a full reference ({@code Reference.parse("nginx:1.24.0")} is
-     *     {@code docker.io/library/nginx:1.24.0}); the store names the result by it
+     *     {@code docker.io/library/nginx:1.24.0}); the store names the result by it, or by its digest
+     *     alone when it has both a tag and a digest, as docker does
      * @param options the platforms to take from an index, blobs moved at once, progress listener
      * @return the digest the reference resolved to, the manifest now named, blobs fetched and skipped
      * @throws NotFoundException when the registry has no such repository, tag or manifest (its 404)
@@ -128,8 +129,12 @@ public final class Jreg {
      * @throws IOException for any other failure of the registry or the store
      */
     public CopyResult pull(Reference reference, CopyOptions options) throws IOException {
+        // As docker does, NAME:TAG@DIGEST is pulled by its digest and named by it alone: the tag
+        // says nothing the registry was asked.
+        Reference named = reference.digest() != null && reference.tag() != null
+                ? new Reference(reference.registry(), reference.repository(), null, reference.digest()) : reference;
         return copier.copy(place(new ImageLocation.Registry(reference)).source(), reference.tagOrDigest(),
-                store.sink(reference), options);
+                store.sink(named), options);
     }
 
     /**
@@ -160,8 +165,10 @@ public final class Jreg {
     /**
      * Copies an image between any two locations: registry to registry (blobs stream through,
      * never touching disk; mounted inside one registry), store or layout to registry and back.
-     * Reads follow {@link #pull}, writes {@link #push}; by default the whole index is copied, digest
-     * unchanged.
+     * Reads follow {@link #pull}, writes {@link #push}. Which images of an index are copied is
+     * {@code options}' choice: {@link CopyOptions#defaults()} takes the host's platform alone, as
+     * {@code pull} does; {@link PlatformSelector#all()} copies the whole index, digest unchanged,
+     * as {@code jreg copy} does.
      *
      * @param from where to read: a registry reference, a local-store name, a layout and name (a layout
      *     without a name is read when it holds one image)

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jreg.internal.json.Json;
 import dev.jreg.internal.layout.LocalStore;
 import dev.jreg.internal.layout.OciLayout;
+import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
@@ -218,6 +219,21 @@ class InspectAndStoreTest {
         assertEquals(3, missing.exitCode(), missing::toString);
         assertEquals("jreg: no such image in the local store: " + r + "/shared/a:latest (stored: " + r + "/shared/a:1)\n",
                 missing.err());
+    }
+
+    @Test
+    void aPullByTagAndDigestIsAPullByDigestAsDockersIs() throws Exception {
+        String name = r + "/multi/app";
+        Cli.Result pull = run("pull", "-q", name + ":nosuchtag@" + index.digest());
+        assertEquals(0, pull.exitCode(), pull::toString);
+
+        LocalStore local = LocalStore.open(store);
+        assertTrue(local.lookup(Reference.parse(name + "@" + index.digest())).isPresent(), "named by its digest");
+        assertEquals(List.of(name + "@" + index.digest()),
+                local.names().stream().map(d -> d.annotations().get(Descriptor.REF_NAME)).toList(), "and by no tag");
+        String row = run("images", name).out().lines().skip(1).findFirst().orElseThrow();
+        assertTrue(row.contains(" <none> "), row);
+        assertEquals(0, run("rm", name + "@" + index.digest()).exitCode());
     }
 
     @Test

@@ -111,8 +111,9 @@ public final class Copier {
         for (Descriptor child : chosen) {
             children.add(reader.child(child));
         }
-        return ManifestBlob.create(new ImageIndex(2, index.mediaType(), index.artifactType(), chosen, null,
-                index.annotations()));
+        // A new index of the chosen children; what it says besides its children is kept.
+        return ManifestBlob.create(new ImageIndex(2, index.mediaType(), index.artifactType(), chosen, index.subject(),
+                index.annotations(), index.otherFields()));
     }
 
     private void collectAll(ImageReader reader, ManifestBlob indexBlob, List<ManifestBlob> children, int depth)

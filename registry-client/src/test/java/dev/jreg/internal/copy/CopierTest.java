@@ -22,6 +22,7 @@ import dev.jreg.testing.MemoryStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CopierTest {
@@ -99,6 +100,28 @@ class CopierTest {
             assertTrue(sink.manifests.containsKey(child.digest()), "no sparse index: every child is present");
         }
         assertFalse(result.top().digest().equals(index.digest()));
+    }
+
+    @Test
+    void aSubsetIndexKeepsTheFieldsOfItsSourceThatNameNoChild() throws Exception {
+        threePlatformIndex(blob("shared", MediaType.OCI_LAYER_GZIP));
+        ImageIndex three = (ImageIndex) source.manifest("multi").manifest();
+        Descriptor subject = blob("{\"about\":1}", MediaType.OCI_MANIFEST);
+        com.fasterxml.jackson.databind.node.ObjectNode json = three.toJson();
+        json.set("subject", subject.toJson());
+        json.put("org.example.unknown", "kept");
+        json.putObject("annotations").put("org.example.note", "kept too");
+        ManifestBlob index = ManifestBlob.create(ImageIndex.fromJson(json));
+        source.addManifest(index, "annotated");
+
+        CopyResult result = copier.copy(source, "annotated", sink,
+                CopyOptions.defaults().withPlatforms(PlatformSelector.only(AMD64, PPC)));
+
+        ImageIndex subset = (ImageIndex) sink.manifests.get(result.top().digest()).manifest();
+        assertEquals(2, subset.manifests().size());
+        assertEquals(subject, subset.subject());
+        assertEquals(Map.of("org.example.note", "kept too"), subset.annotations());
+        assertEquals("kept", subset.toJson().path("org.example.unknown").asText());
     }
 
     @Test
