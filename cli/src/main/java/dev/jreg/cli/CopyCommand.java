@@ -124,7 +124,9 @@ final class CopyCommand implements Callable<Integer> {
             result = jreg.copy(from, to, new CopyOptions(selector, jobs, progress, format.format()), upload.options());
         }
         format.report(result, context.err(), quiet);
-        context.out().println(to + "@" + result.top().digest());
+        // A registry target named by digest is printed with the digest written, not a second one.
+        context.out().println(to instanceof ImageLocation.Registry r ? r.reference().withDigest(result.top().digest())
+                : to + "@" + result.top().digest());
         context.out().flush();
     }
 }

@@ -20,11 +20,12 @@ final class ManifestFormatOption {
         return format;
     }
 
-    /** Says on stderr that the result has a new digest, unless quiet or nothing was converted. */
+    /** Says on stderr that the result was converted and from which digest, unless quiet or nothing was converted. */
     void report(CopyResult result, PrintWriter err, boolean quiet) {
         if (result.converted() && !quiet) {
-            err.println("Converted to " + (format == ManifestFormat.OCI ? "OCI" : "Docker schema 2") + ": "
-                    + result.top().digest() + " (was " + result.convertedFrom() + ")");
+            // The new digest is the one printed with the target; the old one is cut to fit 80 columns.
+            err.println("Converted to " + (format == ManifestFormat.OCI ? "OCI" : "Docker schema 2") + " (was "
+                    + Table.digest(result.convertedFrom(), false) + ")");
         }
     }
 

@@ -100,6 +100,9 @@ class CopyAndPushTest {
         }
         Path out = dir.resolve("skopeo-out-" + System.nanoTime());
         Skopeo.copy("--all", "docker://" + b.hostPort() + "/mirror/multi:1", "oci:" + out + ":x");
+
+        Cli.Result byDigest = cli().run("copy", "-q", a.hostPort() + "/src/app:1", b.hostPort() + "/bydigest@" + image.digest());
+        assertEquals(b.hostPort() + "/bydigest@" + image.digest() + "\n", byDigest.out(), "a target by digest, printed once");
     }
 
     @Test

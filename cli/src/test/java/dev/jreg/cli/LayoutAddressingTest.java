@@ -107,6 +107,19 @@ class LayoutAddressingTest {
     }
 
     @Test
+    void aNameOutsideTheLayoutsGrammarIsNotWritten() throws Exception {
+        Path source = layout("source", "a");
+        for (String name : List.of("a b", "-x", "Ab$", "a//b", "a:", "1.0+")) {
+            Path target = dir.resolve("bad-" + System.nanoTime());
+            assertOneLine(run("copy", "-q", "oci:" + source + ":a", "oci:" + target + ":" + name), 2, "\"" + name
+                    + "\" is not a name for an image in an OCI layout: letters and digits, with - . _ : @ + or -- between"
+                    + " them and / between components (OCI image layout, org.opencontainers.image.ref.name)");
+            assertFalse(Files.exists(target), name);
+        }
+        ok("copy", "-q", "oci:" + source + ":a", "oci:" + dir.resolve("good") + ":A-b_c.d+e@f--g/h:1");
+    }
+
+    @Test
     void aCraneLayoutWithOneEntryWithoutANameIsItsOnlyImage() throws Exception {
         Path crane = layout("crane", (String) null);
 
@@ -184,7 +197,7 @@ class LayoutAddressingTest {
         Cli.Result docker = ok("copy", "--format", "docker", "oci:" + source + ":a:1", "oci:" + dir.resolve("d") + ":a:1");
 
         String converted = docker.lastLine().substring(docker.lastLine().lastIndexOf('@') + 1);
-        assertTrue(docker.err().contains("Converted to Docker schema 2: " + converted + " (was " + one.digest() + ")"),
+        assertTrue(docker.err().contains("Converted to Docker schema 2 (was " + Table.digest(one.digest(), false) + ")\n"),
                 docker::toString);
         ManifestBlob written = ManifestBlob.of(Files.readAllBytes(dir.resolve("d/blobs/sha256")
                 .resolve(converted.substring(7))), null);
