@@ -6,6 +6,7 @@ import dev.jreg.ImageLocation;
 import dev.jreg.Jreg;
 import dev.jreg.PlatformSelector;
 import dev.jreg.model.Platform;
+import dev.jreg.model.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -85,6 +86,16 @@ final class CopyCommand implements Callable<Integer> {
         List<String> tags = allTags ? jreg.tags(from) : List.of();
         int copied = 0;
         int skipped = 0;
+        if (!(to instanceof ImageLocation.Layout)) {
+            // A layout's names may be anything; a registry or the store takes tags only.
+            for (String tag : tags.stream().filter(t -> !Reference.isTag(t)).toList()) {
+                skipped++;
+                if (!quiet) {
+                    root.context().err().println("Skipping " + from.withTag(tag) + ": \"" + tag + "\" is not a tag");
+                }
+            }
+            tags = tags.stream().filter(Reference::isTag).toList();
+        }
         for (ImageLocation[] pair : pairs(from, to, tags)) {
             if (noClobber && jreg.resolveDestination(pair[1]).isPresent()) {
                 skipped++;
@@ -97,7 +108,7 @@ final class CopyCommand implements Callable<Integer> {
             copied++;
         }
         if (allTags && !quiet) {
-            root.context().err().println("Copied " + copied + " of " + tags.size() + " tags, skipped " + skipped);
+            root.context().err().println("Copied " + copied + " of " + (copied + skipped) + " tags, skipped " + skipped);
         }
         return ExitCodes.OK;
     }

@@ -190,6 +190,13 @@ class LayoutInteropTest {
         assertEquals(r + "/from-skopeo/app:1@" + written, copy.lastLine());
         assertEquals(written, remote(r + "/from-skopeo/app:1").digest());
         assertEquals(written.toString() + "\n", ok("digest", "oci:" + layout + ":@0").out());
+
+        Skopeo.copy("docker://" + r + "/docker/app:1", "oci:" + layout + ":v2");
+        Cli.Result all = ok("copy", "-a", "oci:" + layout, r + "/all-tags/app");
+        assertTrue(all.err().contains("Skipping oci:" + layout + ":reg.example/a:1: \"reg.example/a:1\" is not a tag\n"),
+                all::toString);
+        assertTrue(all.err().endsWith("Copied 1 of 2 tags, skipped 1\n"), all::toString);
+        assertEquals(written, remote(r + "/all-tags/app:v2").digest());
     }
 
     @Test
