@@ -202,6 +202,7 @@ public final class Jreg {
      * @param location the repository; a tag or digest in it is ignored
      * @return the tags, in the order the registry or the store gives them
      * @throws NotFoundException when the registry has no such repository
+     * @throws ImageNotFoundException when the local store holds no tag of the repository
      * @throws InvalidContentException when a page is not a JSON object or a {@code Link} header cannot be read
      * @throws UnauthorizedException when the registry refuses the credentials or wants some
      * @throws UnreachableException when the registry cannot be reached, times out or fails TLS

@@ -139,6 +139,11 @@ interface ResolvedLocation {
                         .filter(ref -> ref.name().equals(reference.name()) && ref.tag() != null && ref.digest() == null)
                         .ifPresent(ref -> tags.add(ref.tag()));
             }
+            if (tags.isEmpty()) {
+                // As a registry answers for a repository it does not have.
+                throw new ImageNotFoundException("no tags of " + reference.familiarName() + " in the local store",
+                        reference.familiarName(), List.of());
+            }
             return limited(tags, limit);
         }
 

@@ -1,5 +1,7 @@
 package dev.jreg.cli;
 
+import dev.jreg.ImageLocation;
+import dev.jreg.Jreg;
 import dev.jreg.error.ImageNotFoundException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,7 +32,12 @@ final class DigestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var location = locations.parse(image);
-        var descriptor = root.open().resolve(location).orElseThrow(() -> new ImageNotFoundException(
+        Jreg jreg = root.open();
+        var found = jreg.resolve(location);
+        if (found.isEmpty() && location instanceof ImageLocation.Local local) {
+            jreg.localReference(local.reference().toString()); // says what the store has, as inspect and rm do
+        }
+        var descriptor = found.orElseThrow(() -> new ImageNotFoundException(
                 location + ": manifest unknown", location.toString(), List.of()));
         root.context().out().println(descriptor.digest());
         return ExitCodes.OK;

@@ -4,7 +4,6 @@ import dev.jreg.CopyOptions;
 import dev.jreg.CopyResult;
 import dev.jreg.Jreg;
 import dev.jreg.PlatformSelector;
-import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -59,10 +58,6 @@ final class PushCommand implements Callable<Integer> {
         if (allTags) {
             for (String tag : jreg.tags(new dev.jreg.ImageLocation.Local(reference))) {
                 targets.add(reference.withTag(tag));
-            }
-            if (targets.isEmpty()) {
-                throw new ImageNotFoundException("no tags of " + reference.familiarName() + " in the local store",
-                        reference.familiarName(), List.of());
             }
         } else {
             refuseSeveralRepositories(jreg);

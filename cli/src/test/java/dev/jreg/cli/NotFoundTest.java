@@ -82,6 +82,16 @@ class NotFoundTest {
     }
 
     @Test
+    void aLocalNameOrRepositoryTheStoreLacksIsSaidAsEveryCommandSaysIt() throws Exception {
+        TestImages.writeImage(OciLayout.open(store), Reference.parse("nosuch:1"), AMD64, List.of(TestImages.layer(1, 200)));
+
+        assertNotFound("no such image in the local store: nosuch:2 (stored: nosuch:1)", jreg("digest", "local:nosuch:2"));
+        assertNotFound("no such image in the local store: nosuch:2 (stored: nosuch:1)", jreg("inspect", "local:nosuch:2"));
+        assertNotFound("no tags of other in the local store", jreg("tags", "local:other"));
+        assertEquals("1\n", jreg("tags", "local:nosuch").out());
+    }
+
+    @Test
     void aBeforeOrSinceFilterNamingNoStoredImage() {
         assertNotFound("no such image in the local store: nosuch:1", jreg("images", "--filter", "before=nosuch:1"));
         assertNotFound("no such image in the local store: nosuch:latest", jreg("images", "--filter", "since=nosuch"));
