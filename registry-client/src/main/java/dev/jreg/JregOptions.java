@@ -24,13 +24,23 @@ public record JregOptions(Path store, RegistryOptions registry, int concurrency,
     }
 
     /**
-     * A store directory with everything else as given by default: anonymous registry access
-     * ({@link RegistryOptions#defaults()}), four blobs at once, no mirrors, no notices.
+     * A store directory, and registries reached as the {@code jreg} command reaches them for this
+     * user, as docker's CLI and Jib's docker-config credentials do:
+     * {@link RegistryOptions#fromEnvironment(Map, Path) RegistryOptions.fromEnvironment} of
+     * {@code System.getenv()} and the {@code user.home} property — the credentials of docker's
+     * {@code config.json} and podman's {@code auth.json}, the private CAs and client certificates of
+     * the certs.d folders, the proxies of {@code HTTPS_PROXY}, {@code HTTP_PROXY} and
+     * {@code NO_PROXY} —; four blobs at once ({@link CopyOptions#DEFAULT_CONCURRENCY}), no mirrors,
+     * no notices. Without the user's credentials, CAs or proxies:
+     * {@code new JregOptions(store, RegistryOptions.defaults(), CopyOptions.DEFAULT_CONCURRENCY)}.
      *
      * @param store the store's directory, created when {@link Jreg#open} opens it
+     * @throws IllegalArgumentException naming the variable, when a proxy variable cannot be used
+     *     ({@link ProxySettings#fromEnvironment})
      */
     public static JregOptions defaults(Path store) {
-        return new JregOptions(store, RegistryOptions.defaults(), 4);
+        return new JregOptions(store, RegistryOptions.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home"))),
+                CopyOptions.DEFAULT_CONCURRENCY);
     }
 
     /** Validates. */
@@ -61,5 +71,14 @@ public record JregOptions(Path store, RegistryOptions registry, int concurrency,
             return Path.of(xdg, "jreg");
         }
         return home.resolve(".local/share/jreg");
+    }
+
+    /**
+     * jreg's configuration folder, which holds its {@code config.json} and its {@code certs.d}:
+     * {@code $XDG_CONFIG_HOME/jreg}, else {@code ~/.config/jreg}.
+     */
+    public static Path configDirectory(Map<String, String> env, Path home) {
+        String xdg = env.get("XDG_CONFIG_HOME");
+        return (xdg != null && !xdg.isEmpty() ? Path.of(xdg) : home.resolve(".config")).resolve("jreg");
     }
 }

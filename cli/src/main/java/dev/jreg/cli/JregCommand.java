@@ -4,12 +4,8 @@ import dev.jreg.CopyOptions;
 import dev.jreg.Jreg;
 import dev.jreg.JregOptions;
 import dev.jreg.Mirror;
-import dev.jreg.ProxySettings;
 import dev.jreg.RegistryOptions;
 import dev.jreg.RegistrySettings;
-import dev.jreg.RetryPolicy;
-import dev.jreg.auth.DockerConfigKeychain;
-import dev.jreg.auth.Keychain;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -233,18 +229,16 @@ final class JregCommand implements Runnable {
             throw new IllegalArgumentException("--timeout must be at least 1 second");
         }
         RegistrySettings settings = settings();
+        RegistryOptions fromEnvironment = RegistryOptions.fromEnvironment(context.env(), context.home(), this::say);
         int retryCount = retries != null ? retries
-                : settings.retries() != null ? settings.retries() : RetryPolicy.DEFAULT.maxAttempts() - 1;
-        RegistryOptions registry = new RegistryOptions(
-                Keychain.firstOf(DockerConfigKeychain.lookupOrder(context.env(), context.home(), this::say)),
-                union(insecureRegistries, settings.insecureRegistries()),
-                "jreg/" + Version.number(),
-                Duration.ofSeconds(Math.min(timeoutSeconds, 30)),
-                Duration.ofSeconds(timeoutSeconds),
-                debug ? line -> say("debug: " + line) : null,
-                certificateRoots(),
-                ProxySettings.fromEnvironment(context.env()),
-                RetryPolicy.DEFAULT.withAttempts(retryCount + 1).withNotices(line -> say("jreg: " + line)));
+                : settings.retries() != null ? settings.retries() : fromEnvironment.retry().maxAttempts() - 1;
+        RegistryOptions registry = fromEnvironment
+                .withInsecure(insecureRegistries)
+                .withInsecure(settings.insecureRegistries())
+                .withUserAgent("jreg/" + Version.number())
+                .withTimeouts(Duration.ofSeconds(Math.min(timeoutSeconds, 30)), Duration.ofSeconds(timeoutSeconds))
+                .withDebug(debug ? line -> say("debug: " + line) : null)
+                .withRetry(fromEnvironment.retry().withAttempts(retryCount + 1).withNotices(line -> say("jreg: " + line)));
         return Jreg.open(new JregOptions(JregOptions.defaultStore(context.env(), context.home()), registry,
                 CopyOptions.DEFAULT_CONCURRENCY, settings, this::say, quiet ? null : this::say));
     }
@@ -256,7 +250,7 @@ final class JregCommand implements Runnable {
     private RegistrySettings settings() throws IOException {
         String file = context.env().get("JREG_CONFIG");
         RegistrySettings settings = RegistrySettings.read(file != null && !file.isEmpty() ? Path.of(file)
-                : configHome().resolve("jreg/config.json"));
+                : JregOptions.configDirectory(context.env(), context.home()).resolve("config.json"));
         List<Mirror> first = new ArrayList<>();
         registryMirrors.forEach(m -> first.add(Mirror.parse(m)));
         String fromEnv = context.env().get("JREG_REGISTRY_MIRROR");
@@ -269,22 +263,6 @@ final class JregCommand implements Runnable {
         }
         return settings.withMirrorsFirst(Reference.DOCKER_HUB, first)
                 .withMirrorsLast(Reference.DOCKER_HUB, RegistrySettings.dockerDaemonMirrors(Path.of("/etc/docker/daemon.json")));
-    }
-
-    private static Set<String> union(Set<String> flags, Set<String> configured) {
-        Set<String> all = new java.util.HashSet<>(flags);
-        all.addAll(configured);
-        return all;
-    }
-
-    private Path configHome() {
-        String xdg = context.env().get("XDG_CONFIG_HOME");
-        return xdg != null && !xdg.isEmpty() ? Path.of(xdg) : context.home().resolve(".config");
-    }
-
-    /** docker's certs.d layout: the user's folder first, then the system's. */
-    private List<Path> certificateRoots() {
-        return List.of(configHome().resolve("jreg/certs.d"), Path.of("/etc/docker/certs.d"));
     }
 
     /** Prints the version from the jar manifest. */

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jreg.internal.layout.OciLayout;
-import dev.jreg.model.Platform;
-import dev.jreg.model.Reference;
 import dev.jreg.testing.DistributionRegistry;
 import dev.jreg.testing.RealRegistryCondition;
 import dev.jreg.testing.Skopeo;
-import dev.jreg.testing.TestImages;
 import dev.jreg.testing.TestPki;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,14 +37,7 @@ class TlsRegistryTest {
         tls = DistributionRegistry.tls(dir, pki, false);
         mutual = DistributionRegistry.tls(dir, pki, true);
         token = DistributionRegistry.token(dir, java.util.Map.of("dana", "s3cret-pw"), repo -> true, pki);
-        Path fixtures = dir.resolve("fixtures");
-        TestImages.writeImage(OciLayout.open(fixtures), Reference.parse("localhost/f:1"), Platform.of("linux", "amd64", null),
-                List.of(TestImages.layer(51, 40_000)));
-        Path certDir = pki.writeCertsDir(dir.resolve("skopeo-certs"), true);
-        for (DistributionRegistry registry : List.of(tls, mutual)) {
-            Skopeo.copy("--dest-cert-dir", certDir.toString(), "oci:" + fixtures + ":localhost/f:1",
-                    "docker://" + registry.hostPort() + "/secure/app:1");
-        }
+        Skopeo.pushOverTls(dir, pki, List.of(tls, mutual));
     }
 
     @AfterAll
@@ -96,8 +85,32 @@ class TlsRegistryTest {
         assertEquals(5, result.exitCode(), result::toString);
         assertTrue(result.err().startsWith("jreg: cannot reach registry " + tls.hostPort() + ": its TLS certificate is not trusted"),
                 result::toString);
-        assertTrue(result.err().contains("certs.d/" + tls.hostPort() + "/ca.crt"), result::toString);
+        assertTrue(result.err().contains("; put its CA in " + home.resolve(".config/jreg/certs.d/" + tls.hostPort() + "/ca.crt")
+                + " or /etc/docker/certs.d/" + tls.hostPort() + "/ca.crt, or mark the registry insecure (--insecure-registry "
+                + tls.hostPort() + ")\n"), result::toString);
         assertEquals(1, result.err().lines().count(), result::toString);
+    }
+
+    /** With XDG_CONFIG_HOME set, its certs.d is the one searched, and the one the message names. */
+    @Test
+    void withXdgConfigHomeTheFailureNamesItsCertsD() throws Exception {
+        certsFor(tls, false);
+        Path xdg = home.resolve("xdg");
+        Cli.Result result = new Cli(home, store).env("XDG_CONFIG_HOME", xdg.toString())
+                .run("pull", "-q", tls.hostPort() + "/secure/app:1");
+        assertEquals(5, result.exitCode(), result::toString);
+        assertTrue(result.err().contains("; put its CA in " + xdg.resolve("jreg/certs.d/" + tls.hostPort() + "/ca.crt")
+                + " or /etc/docker/certs.d/" + tls.hostPort() + "/ca.crt, or mark"), result::toString);
+        assertFalse(result.err().contains(".config"), result::toString);
+    }
+
+    @Test
+    void privateCaInXdgConfigHomesCertsDIsTrusted() throws Exception {
+        Path xdg = home.resolve("xdg");
+        pki.writeCertsDir(xdg.resolve("jreg/certs.d").resolve(tls.hostPort()), false);
+        Cli.Result result = new Cli(home, store).env("XDG_CONFIG_HOME", xdg.toString())
+                .run("pull", "-q", tls.hostPort() + "/secure/app:1");
+        assertEquals(0, result.exitCode(), result::toString);
     }
 
     @Test

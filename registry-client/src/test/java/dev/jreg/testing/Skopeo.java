@@ -1,6 +1,11 @@
 package dev.jreg.testing;
 
+import dev.jreg.internal.layout.OciLayout;
+import dev.jreg.model.Digest;
+import dev.jreg.model.Platform;
+import dev.jreg.model.Reference;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,5 +49,24 @@ public final class Skopeo {
                 "--tls-verify=false"));
         command.addAll(List.of(args));
         return Processes.run(command, TIMEOUT).assertOk(command).stdout();
+    }
+
+    /**
+     * Pushes a one-layer linux/amd64 image to each of these HTTPS registries as
+     * {@code HOST:PORT/secure/app:1}, trusting the test CA and presenting its client certificate.
+     *
+     * @param dir a folder for the image's layout and skopeo's certificates
+     * @return the image's manifest digest
+     */
+    public static Digest pushOverTls(Path dir, TestPki pki, List<DistributionRegistry> registries) throws Exception {
+        Path fixtures = dir.resolve("fixtures");
+        Digest digest = TestImages.writeImage(OciLayout.open(fixtures), Reference.parse("localhost/f:1"),
+                Platform.of("linux", "amd64", null), List.of(TestImages.layer(51, 40_000))).digest();
+        Path certDir = pki.writeCertsDir(dir.resolve("skopeo-certs"), true);
+        for (DistributionRegistry registry : registries) {
+            copy("--dest-cert-dir", certDir.toString(), "oci:" + fixtures + ":localhost/f:1",
+                    "docker://" + registry.hostPort() + "/secure/app:1");
+        }
+        return digest;
     }
 }

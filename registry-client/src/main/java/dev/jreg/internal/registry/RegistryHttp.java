@@ -5,6 +5,7 @@ import dev.jreg.auth.Credentials;
 import dev.jreg.error.RegistryException;
 import dev.jreg.error.UnreachableException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -149,7 +150,8 @@ final class RegistryHttp {
         HttpUrl url = HttpUrl.parse("https://" + apiHost);
         String proxy = url == null || !causedBy(e, java.net.ConnectException.class, java.net.UnknownHostException.class)
                 ? null : proxies.describe(url.scheme(), url.host(), url.port());
-        return unreachable(proxy != null ? proxy + " for registry " + registry : "registry " + registry, registry, e);
+        return unreachable(proxy != null ? proxy + " for registry " + registry : "registry " + registry, registry, e,
+                options.certificateRoots());
     }
 
     private static boolean causedBy(Throwable e, Class<?>... kinds) {
@@ -166,8 +168,9 @@ final class RegistryHttp {
     /**
      * @param what "registry HOST" or "token server HOST", for the message
      * @param registry the registry whose certs.d folder and --insecure-registry flag would help
+     * @param certificateRoots the certs.d folders searched, named where a certificate would go
      */
-    static UnreachableException unreachable(String what, String registry, IOException failure) {
+    static UnreachableException unreachable(String what, String registry, IOException failure, List<Path> certificateRoots) {
         // The last attempt's failure, and how many were made: the README promises the count.
         IOException e = failure;
         String attempts = "";
@@ -186,17 +189,34 @@ final class RegistryHttp {
                 && e.getMessage().contains("not verified")) {
             why = "its TLS certificate is not for " + registry + namesIn(e.getMessage());
         } else if (e instanceof SSLException && isCertificateProblem(e)) {
-            why = "its TLS certificate is not trusted (" + rootMessage(e) + "); put its CA in certs.d/" + registry
-                    + "/ca.crt (~/.config/jreg/certs.d or /etc/docker/certs.d), or use --insecure-registry " + registry;
+            why = "its TLS certificate is not trusted (" + rootMessage(e) + "); put its CA in "
+                    + certificatePlaces(certificateRoots, registry, "ca.crt") + ", or mark the registry insecure"
+                    + " (--insecure-registry " + registry + ")";
         } else if (isClientCertificateRefusal(e)) {
             why = "TLS failed (" + rootMessage(e) + "); the registry may require a client certificate: put"
-                    + " client.cert and client.key in certs.d/" + registry;
+                    + " client.cert and client.key in " + certificatePlaces(certificateRoots, registry, "");
         } else if (e instanceof SSLException) {
             why = "TLS failed: " + rootMessage(e);
         } else {
             why = rootMessage(e);
         }
         return new UnreachableException("cannot reach " + what + ": " + why + attempts, failure);
+    }
+
+    /**
+     * Where a file of a registry's certs.d folder goes: under each folder searched, so that the
+     * message names those the caller's options search ({@code $XDG_CONFIG_HOME/jreg/certs.d} when
+     * set), or, where they search none, how to have some searched.
+     *
+     * @param file a file's name, or empty for the registry's folder itself
+     */
+    private static String certificatePlaces(List<Path> certificateRoots, String registry, String file) {
+        Path inFolder = Path.of(registry).resolve(file);
+        if (certificateRoots.isEmpty()) {
+            return inFolder + " of a certs.d folder (none is searched: RegistryOptions.fromEnvironment searches the user's)";
+        }
+        return certificateRoots.stream().map(root -> root.resolve(inFolder).toString())
+                .collect(java.util.stream.Collectors.joining(" or "));
     }
 
     /** The message of an expired or not-yet-valid certificate in the causes, or null. */

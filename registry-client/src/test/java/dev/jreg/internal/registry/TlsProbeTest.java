@@ -11,10 +11,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +102,69 @@ class TlsProbeTest {
                 + "    certificate: sha256/AAAA\n    DN: CN=example.invalid\n    subjectAltNames: [example.invalid, b.invalid]");
         assertEquals("cannot reach registry 127.0.0.1:5000: its TLS certificate is not for 127.0.0.1:5000"
                 + " (it names example.invalid, b.invalid)", RegistryHttp.unreachable("registry 127.0.0.1:5000",
-                "127.0.0.1:5000", e).getMessage());
+                "127.0.0.1:5000", e, List.of()).getMessage());
+    }
+
+    /** What the JDK throws for a chain no CA it was given vouches for. */
+    private static SSLHandshakeException untrusted() {
+        SSLHandshakeException e = new SSLHandshakeException("PKIX path building failed");
+        e.initCause(new CertificateException("PKIX path building failed: unable to find valid certification path to"
+                + " requested target"));
+        return e;
+    }
+
+    private static String untrustedMessage(RegistryOptions options) {
+        return RegistryHttp.unreachable("registry 127.0.0.1:5517", "127.0.0.1:5517", untrusted(),
+                options.certificateRoots()).getMessage();
+    }
+
+    /** The hint names the certs.d folders searched: under $XDG_CONFIG_HOME when it is set. */
+    @Test
+    void anUntrustedCertificateNamesTheFoldersSearchedUnderXdgConfigHome() {
+        assertEquals("cannot reach registry 127.0.0.1:5517: its TLS certificate is not trusted (PKIX path building failed:"
+                + " unable to find valid certification path to requested target); put its CA in"
+                + " /xdg/jreg/certs.d/127.0.0.1:5517/ca.crt or /etc/docker/certs.d/127.0.0.1:5517/ca.crt, or mark the"
+                + " registry insecure (--insecure-registry 127.0.0.1:5517)",
+                untrustedMessage(RegistryOptions.fromEnvironment(Map.of("XDG_CONFIG_HOME", "/xdg"), Path.of("/home/u"))));
+    }
+
+    @Test
+    void anUntrustedCertificateNamesTheFoldersSearchedUnderHome() {
+        assertEquals("cannot reach registry 127.0.0.1:5517: its TLS certificate is not trusted (PKIX path building failed:"
+                + " unable to find valid certification path to requested target); put its CA in"
+                + " /home/u/.config/jreg/certs.d/127.0.0.1:5517/ca.crt or /etc/docker/certs.d/127.0.0.1:5517/ca.crt, or"
+                + " mark the registry insecure (--insecure-registry 127.0.0.1:5517)",
+                untrustedMessage(RegistryOptions.fromEnvironment(Map.of(), Path.of("/home/u"))));
+    }
+
+    /** A caller's own folders, whatever their names, are the ones named. */
+    @Test
+    void anUntrustedCertificateNamesACallersOwnFolders() {
+        RegistryOptions options = new RegistryOptions(null, null, null, null, null, null,
+                List.of(Path.of("/opt/app/trust")), null, null);
+        assertEquals("cannot reach registry 127.0.0.1:5517: its TLS certificate is not trusted (PKIX path building failed:"
+                + " unable to find valid certification path to requested target); put its CA in"
+                + " /opt/app/trust/127.0.0.1:5517/ca.crt, or mark the registry insecure (--insecure-registry 127.0.0.1:5517)",
+                untrustedMessage(options));
+    }
+
+    /** Anonymous options search no folder: the hint says so and how to have the user's searched. */
+    @Test
+    void anUntrustedCertificateWithoutFoldersSaysNoneIsSearched() {
+        assertEquals("cannot reach registry 127.0.0.1:5517: its TLS certificate is not trusted (PKIX path building failed:"
+                + " unable to find valid certification path to requested target); put its CA in 127.0.0.1:5517/ca.crt of"
+                + " a certs.d folder (none is searched: RegistryOptions.fromEnvironment searches the user's), or mark the"
+                + " registry insecure (--insecure-registry 127.0.0.1:5517)",
+                untrustedMessage(RegistryOptions.defaults()));
+    }
+
+    @Test
+    void aMissingClientCertificateNamesTheFoldersSearched() {
+        SSLException e = new SSLException("Received fatal alert: certificate_required");
+        assertEquals("cannot reach registry 127.0.0.1:5517: TLS failed (Received fatal alert: certificate_required); the"
+                + " registry may require a client certificate: put client.cert and client.key in"
+                + " /xdg/jreg/certs.d/127.0.0.1:5517 or /etc/docker/certs.d/127.0.0.1:5517",
+                RegistryHttp.unreachable("registry 127.0.0.1:5517", "127.0.0.1:5517", e, RegistryOptions.fromEnvironment(
+                        Map.of("XDG_CONFIG_HOME", "/xdg"), Path.of("/home/u")).certificateRoots()).getMessage());
     }
 }
