@@ -27,7 +27,7 @@ public record JregOptions(Path store, RegistryOptions registry, int concurrency,
      * A store directory with everything else as given by default: anonymous registry access
      * ({@link RegistryOptions#defaults()}), four blobs at once, no mirrors, no notices.
      *
-     * @param store the store's directory, created when {@link Jreg#open} opens it
+     * @param store the store's directory, created by the first write into the store ({@link Jreg#open})
      */
     public static JregOptions defaults(Path store) {
         return new JregOptions(store, RegistryOptions.defaults(), 4);
