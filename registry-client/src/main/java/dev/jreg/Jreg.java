@@ -85,13 +85,16 @@ public final class Jreg {
     }
 
     /**
-     * Opens the local store, an OCI image layout (its folders are made now; {@code oci-layout}
-     * and {@code index.json} with the first image stored), and prepares the registry client. Nothing is sent to a registry yet.
+     * Opens the local store, an OCI image layout, and prepares the registry client. Nothing is
+     * written to the store and nothing is sent to a registry yet: the store's directory, its
+     * {@code blobs/}, {@code ingest/} and lock files are made by the first write into it, its
+     * {@code oci-layout} and {@code index.json} with the first name; until then every read finds
+     * it empty, and working with registries and layouts alone needs no writable store.
      *
      * @param config the store directory, registry options, blobs moved at once, mirrors and where
      *     notices go
      * @return an instance to share between threads
-     * @throws IOException when the store directory cannot be created or written
+     * @throws IOException not thrown: opening touches no file (kept in the signature for existing callers)
      */
     public static Jreg open(JregOptions config) throws IOException {
         return new Jreg(config, LocalStore.open(config.store()));

@@ -34,7 +34,8 @@ public record JregOptions(Path store, RegistryOptions registry, int concurrency,
      * no notices. Without the user's credentials, CAs or proxies:
      * {@code new JregOptions(store, RegistryOptions.defaults(), CopyOptions.DEFAULT_CONCURRENCY)}.
      *
-     * @param store the store's directory, created when {@link Jreg#open} opens it
+     * @param store the store's directory, created by the first write into the store ({@link Jreg#open}
+     *     writes nothing)
      * @throws IllegalArgumentException naming the variable, when a proxy variable cannot be used
      *     ({@link ProxySettings#fromEnvironment})
      */

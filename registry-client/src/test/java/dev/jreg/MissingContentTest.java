@@ -133,6 +133,20 @@ class MissingContentTest {
     }
 
     @Test
+    void aManifestALayoutsEntryNamesButLacksIsBlobNotFoundSayingTheLayoutIsDamaged() throws Exception {
+        OciLayout layout = OciLayout.open(layoutDir);
+        ManifestBlob manifest = TestImages.writeImage(layout, Reference.parse("localhost/app:1"), AMD64,
+                List.of(TestImages.layer(4, 500)));
+        Files.delete(layout.blobPath(manifest.digest()));
+
+        BlobNotFoundException e = assertThrows(BlobNotFoundException.class,
+                () -> jreg().inspect(new ImageLocation.Layout(layoutDir, "localhost/app:1"), null));
+        assertEquals(manifest.digest(), e.digest());
+        assertEquals("layout " + layout.root() + " is damaged: its entry localhost/app:1 names manifest " + manifest.digest()
+                + " which it does not hold", e.getMessage());
+    }
+
+    @Test
     void aPlatformMissingFromAnIndexIsNoMatchingPlatformNamingWhatItHas() throws Exception {
         ImageLocation.Local multi = index("multi:1");
 

@@ -162,6 +162,60 @@ class LayoutAddressingTest {
         assertFalse(Files.exists(missing), "reading creates nothing");
     }
 
+    /**
+     * A layout's {@code index.json} that cannot be read is called that layout's index, not the
+     * store's (exit 7): not JSON, not an object, an entry that is no descriptor. The store's own
+     * index keeps its name.
+     */
+    @Test
+    void anUnreadableIndexIsTheLayoutsNotTheStores() throws Exception {
+        Path layout = layout("broken", "a:1");
+        Path index = layout.resolve("index.json");
+        String named = "index " + index + " of layout " + layout;
+        Files.writeString(index, "{\"schemaVersion\":2,\"manifests\":[");
+        assertOneLine(run("inspect", "oci:" + layout + ":a:1"), 7, named + " is not valid JSON");
+        Files.writeString(index, "[]");
+        assertOneLine(run("tags", "oci:" + layout), 7, named + " is not a JSON object");
+        Files.writeString(index, "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"sha256:0\"}]}");
+        Cli.Result entry = run("copy", "-q", "oci:" + layout, "oci:" + dir.resolve("out"));
+        assertEquals(7, entry.exitCode(), entry::toString);
+        assertTrue(entry.err().startsWith("jreg: " + named + " has an invalid entry: "), entry::toString);
+
+        Files.writeString(store.resolve("index.json"), "{");
+        assertOneLine(run("images"), 7, "store index " + store.resolve("index.json") + " is not valid JSON");
+    }
+
+    /**
+     * An entry whose manifest the layout does not hold makes a damaged layout, said with the
+     * entry, by name or by position, and a manifest its index names (exit 3, what a layout lost).
+     */
+    @Test
+    void aManifestAnEntryNamesButTheLayoutLacksIsADamagedLayout() throws Exception {
+        Path named = layout("named", "reg.example/a:1", "b:2");
+        Files.delete(named.resolve("blobs/sha256/" + one.digest().hex()));
+        String damaged = "layout " + named + " is damaged: its entry reg.example/a:1 names manifest " + one.digest()
+                + " which it does not hold";
+        assertOneLine(run("inspect", "oci:" + named + ":reg.example/a:1"), 3, damaged);
+        assertOneLine(run("copy", "-q", "oci:" + named + ":reg.example/a:1", "oci:" + dir.resolve("out") + ":a"), 3, damaged);
+        assertOneLine(run("config", "oci:" + named + ":@0"), 3, damaged);
+
+        Path crane = layout("crane", (String) null);
+        Files.delete(crane.resolve("blobs/sha256/" + one.digest().hex()));
+        assertOneLine(run("inspect", "oci:" + crane), 3, "layout " + crane + " is damaged: its entry @0 names manifest "
+                + one.digest() + " which it does not hold");
+
+        Path multi = dir.resolve("multi");
+        Map<Platform, List<TestImages.Layer>> platforms = new java.util.LinkedHashMap<>();
+        platforms.put(AMD64, List.of(TestImages.layer(64, 1_000)));
+        platforms.put(Platform.of("linux", "arm64", null), List.of(TestImages.layer(65, 1_000)));
+        ManifestBlob index = TestImages.writeIndex(OciLayout.open(multi), dev.jreg.model.Reference.parse("localhost/m:1"),
+                platforms);
+        Descriptor arm64 = ((dev.jreg.model.ImageIndex) index.manifest()).manifests().get(1);
+        Files.delete(multi.resolve("blobs/sha256/" + arm64.digest().hex()));
+        assertOneLine(run("inspect", "oci:" + multi + ":localhost/m:1"), 3, "layout " + multi + " is damaged: the index of"
+                + " its entry localhost/m:1 names manifest " + arm64.digest() + " which it does not hold");
+    }
+
     @Test
     void aTargetWithoutANameGetsOneEntryWithoutAName() throws Exception {
         Path source = layout("source", "a:1", "b:2");

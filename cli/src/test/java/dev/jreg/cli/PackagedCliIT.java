@@ -14,10 +14,12 @@ import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import dev.jreg.testing.DistributionRegistry;
+import dev.jreg.testing.Processes;
 import dev.jreg.testing.RealRegistryCondition;
 import dev.jreg.testing.Skopeo;
 import dev.jreg.testing.TestImages;
 import dev.jreg.testing.TestPki;
+import dev.jreg.testing.Unprivileged;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -224,6 +226,42 @@ class PackagedCliIT {
         Cli.Result digest = jreg().launch("digest", target);
         assertOk(digest);
         assertEquals(seed.digest() + "\n", digest.out(), "the copy is on the mTLS registry: " + digest);
+    }
+
+    /**
+     * A user without a writable home, as {@code env -i HOME=/nonexistent} run as {@code nobody}
+     * (through setpriv, since the tests run as root): a layout is inspected, the store read as
+     * empty, and nothing is made, neither under that home nor under a {@code JREG_HOME} in a
+     * folder the user cannot write.
+     */
+    @Test
+    void aUserWithoutAWritableHomeReadsALayout() throws Exception {
+        String unprivileged = Unprivileged.unavailable();
+        org.junit.jupiter.api.Assumptions.assumeTrue(unprivileged == null, unprivileged);
+        Path shared = Unprivileged.share(dir);
+        Path locked = Files.createDirectories(shared.resolve("locked-" + System.nanoTime()));
+        String layout = "oci:" + shared.resolve("fixtures") + ":localhost/seed:1";
+        List<String> env = new java.util.ArrayList<>(List.of("env", "-i", "HOME=" + locked.resolve("home"),
+                "PATH=" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
+        if (System.getenv("JAVA_HOME") != null) {
+            env.add("JAVA_HOME=" + System.getenv("JAVA_HOME"));
+        }
+
+        List<String> inspect = new java.util.ArrayList<>(env);
+        inspect.addAll(List.of(Cli.LAUNCHER.toString(), "inspect", layout));
+        Processes.Result result = Unprivileged.run(shared.resolve("peer-home"), inspect.toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(new String(result.stdout(), StandardCharsets.UTF_8).contains(seed.digest().toString()), result.stderr());
+
+        List<String> images = new java.util.ArrayList<>(env);
+        images.addAll(List.of("JREG_HOME=" + locked.resolve("store"), Cli.LAUNCHER.toString(), "images", "-q"));
+        result = Unprivileged.run(shared.resolve("peer-home"), images.toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("", new String(result.stdout(), StandardCharsets.UTF_8));
+
+        try (var made = Files.list(locked)) {
+            assertEquals(List.of(), made.toList(), "no home, no store");
+        }
     }
 
     @Test

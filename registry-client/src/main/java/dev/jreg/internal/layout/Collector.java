@@ -51,11 +51,13 @@ final class Collector {
             }
         }
         int temps = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(ingest)) {
-            for (Path file : files) {
-                bytes += Files.size(file);
-                Files.delete(file);
-                temps += file.getFileName().toString().endsWith(".lock") ? 0 : 1;
+        if (Files.isDirectory(ingest)) { // made by the first write that needs it
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(ingest)) {
+                for (Path file : files) {
+                    bytes += Files.size(file);
+                    Files.delete(file);
+                    temps += file.getFileName().toString().endsWith(".lock") ? 0 : 1;
+                }
             }
         }
         return new PruneResult(deleted, bytes, temps);
@@ -112,7 +114,11 @@ final class Collector {
     /** Every file under {@code blobs/ALG/} named like a digest, with its digest; other files are left alone. */
     private Map<Path, Digest> blobFiles() throws IOException {
         Map<Path, Digest> blobs = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.walk(layout.root().resolve("blobs"), 2)) {
+        Path dir = layout.root().resolve("blobs");
+        if (!Files.isDirectory(dir)) {
+            return blobs; // made with the first blob stored
+        }
+        try (Stream<Path> files = Files.walk(dir, 2)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 try {
                     blobs.put(file, new Digest(file.getParent().getFileName().toString(), file.getFileName().toString()));

@@ -40,12 +40,17 @@ final class Index {
         } catch (NoSuchFileException e) {
             return empty();
         } catch (IOException e) {
-            throw new InvalidContentException("store index " + file + " is not valid JSON", e);
+            throw new InvalidContentException(describe() + " is not valid JSON", e);
         }
         if (node == null || !node.isObject()) {
-            throw new InvalidContentException("store index " + file + " is not a JSON object");
+            throw new InvalidContentException(describe() + " is not a JSON object");
         }
         return (ObjectNode) node;
+    }
+
+    /** The index as messages name it: jreg's store is the layout whose index changes under a lock file. */
+    String describe() {
+        return lockFile != null ? "store index " + file : "index " + file + " of layout " + root;
     }
 
     private static ObjectNode empty() throws IOException {
@@ -55,7 +60,7 @@ final class Index {
 
     /**
      * Runs an edit of the index while no one else changes it; the index is written only when
-     * the edit changed it.
+     * the edit changed it. A lock file is made first, with the store's directory that holds it.
      */
     <T> T edit(Edit<T> edit) throws IOException {
         if (lockFile == null) {
@@ -63,6 +68,7 @@ final class Index {
                 return editLocked(edit);
             }
         }
+        files.createDirectories(lockFile.getParent());
         try (Closeable lock = StoreLock.exclusive(lockFile, () -> { })) {
             return editLocked(edit);
         }
@@ -74,7 +80,7 @@ final class Index {
         T result = edit.apply(index);
         byte[] after = Json.pretty(index);
         if (!Arrays.equals(before, after)) {
-            Files.createDirectories(root);
+            files.createDirectories(root);
             if (!Files.exists(root.resolve("oci-layout"))) {
                 files.replace(root.resolve("oci-layout"), LAYOUT_VERSION);
             }

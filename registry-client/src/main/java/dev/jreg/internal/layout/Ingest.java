@@ -14,6 +14,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,7 +26,8 @@ import java.util.UUID;
 /**
  * Every file written into a layout, whole or not at all and, once there, safe from a power loss,
  * as containers/image's {@code blobFileSyncAndRename} writes: a temp file's data forced to disk,
- * the file renamed over its final name, the directory forced. Files get the umask's mode (0644
+ * the file renamed over its final name, the directory forced; a directory made on the way to a
+ * file is forced into its parent ({@link #createDirectories}). Files get the umask's mode (0644
  * under umask 022), never a temp file's 0600, so that other accounts and container runtimes can
  * read a layout. Data is forced and files renamed only through {@link #force} and {@link #rename}.
  *
@@ -33,8 +35,9 @@ import java.util.UUID;
  * published only when whole and correct; a broken stream is reopened from the bytes written while
  * attempts move forward; a digest mismatch deletes the partial file. In jreg's store that is
  * {@code ingest/ALG-HEX.partial}, one writer per blob across processes (a {@link StoreLock} on
- * {@code ingest/ALG-HEX.lock}), kept when the write fails so that the next run continues it. In
- * any other layout temp files are hidden beside their targets and deleted when a write fails.
+ * {@code ingest/ALG-HEX.lock}), kept when the write fails so that the next run continues it;
+ * {@code ingest/} is made by the first write that needs it. In any other layout temp files are
+ * hidden beside their targets and deleted when a write fails.
  *
  * <p>Writes reach the kernel in pieces of at most {@value #WRITE_PIECE} bytes: a larger write gets
  * a larger page-cache folio, from the large free blocks that a VM's balloon driver hands back to
@@ -50,7 +53,10 @@ class Ingest {
     private static final Set<String> UNSYNCABLE_DIRECTORY = Set.of("Invalid argument", "Operation not supported");
     private final Path dir;
 
-    /** @param dir the store's {@code ingest/} directory, for partial and temp files; null for any other layout */
+    /**
+     * @param dir the store's {@code ingest/} directory, for partial and temp files, made when first
+     *     needed; null for any other layout
+     */
     Ingest(Path dir) {
         this.dir = dir;
     }
@@ -69,14 +75,41 @@ class Ingest {
         }
     }
 
+    /**
+     * Makes a directory and those missing above it, from the top, forcing the parent of each one
+     * made, so that a file published in it keeps its path after a power loss, as containers/image
+     * syncs a directory after making an entry in it. Directories that exist are left as they are.
+     *
+     * @return the directory
+     */
+    Path createDirectories(Path directory) throws IOException {
+        Path absolute = directory.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            return directory;
+        }
+        Path parent = absolute.getParent();
+        createDirectories(parent);
+        try {
+            Files.createDirectory(absolute);
+        } catch (FileAlreadyExistsException e) {
+            if (Files.isDirectory(absolute)) {
+                return directory; // another writer made it at the same moment, and forces its parent
+            }
+            throw e;
+        }
+        forceDirectory(parent);
+        return directory;
+    }
+
     /** Stores a blob as {@code target} unless it is there already, at its size. */
     void put(Descriptor blob, BlobSource content, Path target) throws IOException {
         String base = blob.digest().algorithm() + "-" + blob.digest().hex();
-        try (Closeable writer = dir != null ? StoreLock.exclusive(dir.resolve(base + ".lock"), content::waiting) : null) {
+        try (Closeable writer = dir != null ? StoreLock.exclusive(createDirectories(dir).resolve(base + ".lock"),
+                content::waiting) : null) {
             if (Files.isRegularFile(target) && Files.size(target) == blob.size()) {
                 return;
             }
-            Files.createDirectories(target.getParent());
+            createDirectories(target.getParent());
             Path partial = dir != null ? dir.resolve(base + ".partial") : tempFor(target);
             try (FileChannel file = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE)) {
@@ -113,17 +146,26 @@ class Ingest {
         }
     }
 
-    /** A temp file's name, unique to its writer: in the store's {@code ingest/}, else hidden beside its target. */
-    private Path tempFor(Path target) {
-        return (dir != null ? dir : target.getParent()).resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    /**
+     * A temp file's name, unique to its writer: in the store's {@code ingest/}, made when missing,
+     * else hidden beside its target.
+     */
+    private Path tempFor(Path target) throws IOException {
+        return (dir != null ? createDirectories(dir) : target.getParent())
+                .resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
     }
 
     /** Makes a written file {@code target}: its data forced, the file renamed, the directory forced. */
     private void publish(FileChannel data, Path file, Path target) throws IOException {
         force(data, file);
         rename(file, target);
-        try (FileChannel entries = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-            force(entries, target.getParent());
+        forceDirectory(target.getParent());
+    }
+
+    /** Forces a directory's entries to disk, where the file system can sync a directory. */
+    private void forceDirectory(Path directory) throws IOException {
+        try (FileChannel entries = FileChannel.open(directory, StandardOpenOption.READ)) {
+            force(entries, directory);
         } catch (IOException e) {
             if (!UNSYNCABLE_DIRECTORY.contains(e.getMessage())) {
                 throw e;

@@ -50,10 +50,11 @@ final class LayoutSource implements ImageSource {
     @Override
     public ManifestBlob manifest(String tagOrDigest) throws IOException {
         if (tagOrDigest.contains(":")) {
+            Digest digest = Digest.parse(tagOrDigest);
             try {
-                return layout.readManifest(Digest.parse(tagOrDigest));
+                return layout.readManifest(digest);
             } catch (NoSuchFileException e) {
-                throw notFound(tagOrDigest);
+                throw damaged(digest).orElseGet(() -> notFound(tagOrDigest));
             }
         }
         String name = nameOfTag.apply(tagOrDigest);
@@ -61,8 +62,13 @@ final class LayoutSource implements ImageSource {
         try {
             return layout.readManifest(named);
         } catch (NoSuchFileException e) {
-            throw incomplete(named.digest());
+            throw damaged(named.digest()).orElseGet(() -> incomplete(named.digest()));
         }
+    }
+
+    /** A manifest the layout's own entries name is missing: the layout is damaged ({@link OciLayout#damage}). */
+    private Optional<IOException> damaged(Digest digest) throws IOException {
+        return layout.damage(digest).map(message -> new BlobNotFoundException(message, digest));
     }
 
     @Override

@@ -5,11 +5,15 @@ import dev.jreg.VerifyReport;
 import dev.jreg.internal.store.ImageSink;
 import dev.jreg.internal.store.ImageSource;
 import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,11 +35,14 @@ public final class LocalStore extends OciLayout {
         this.collector = new Collector(this, root.resolve("ingest"));
     }
 
-    /** Opens the store at this directory, creating its directories when missing. */
+    /**
+     * Opens the store at this directory. Opening and reading write nothing: a store that does not
+     * exist yet reads as empty, and its directory, {@code ingest/} and lock files are made by the
+     * first write into it.
+     */
     public static LocalStore open(Path root) throws IOException {
         Path dir = root.toAbsolutePath().normalize();
-        Files.createDirectories(dir.resolve("blobs").resolve("sha256"));
-        return new LocalStore(dir, new Ingest(Files.createDirectories(dir.resolve("ingest"))));
+        return new LocalStore(dir, new Ingest(dir.resolve("ingest")));
     }
 
     /** The descriptor named by this reference, if any. */
@@ -63,10 +70,20 @@ public final class LocalStore extends OciLayout {
                 "the local store; pull it again to fetch what is missing", tag -> reference.withTag(tag).toString());
     }
 
-    /** Held by copies into the store, so garbage collection waits for them. */
+    /** Held by copies into the store, so garbage collection waits for them; the first makes the store. */
     @Override
     Closeable copying() throws IOException {
+        ingest.createDirectories(root());
         return StoreLock.shared(activity);
+    }
+
+    /**
+     * None: the store is asked for digests its user gives, which it may not hold, and a name
+     * whose manifest it lost is an incomplete image, which pulling it again completes.
+     */
+    @Override
+    Optional<String> damage(Digest missing) {
+        return Optional.empty();
     }
 
     /**
@@ -77,6 +94,9 @@ public final class LocalStore extends OciLayout {
      * @param waiting run once before waiting, when a copy is running (to say so)
      */
     public PruneResult collectGarbage(Runnable waiting) throws IOException {
+        if (unwritten()) {
+            return PruneResult.NOTHING;
+        }
         try (Closeable exclusive = StoreLock.exclusive(activity, waiting)) {
             return index.edit(unchanged -> collector.collect());
         }
@@ -101,8 +121,23 @@ public final class LocalStore extends OciLayout {
      * @param waiting run once before waiting, when a copy is running (to say so)
      */
     public VerifyReport verify(boolean repair, Runnable waiting) throws IOException {
+        if (unwritten()) {
+            return new VerifyReport(0, List.of(), List.of(), repair);
+        }
         try (Closeable exclusive = StoreLock.exclusive(activity, waiting)) {
             return index.edit(unchanged -> collector.verify(repair));
+        }
+    }
+
+    /**
+     * True while nothing was written into the store: its directory missing or empty. There is
+     * nothing to collect or check then, and no lock file to make for it.
+     */
+    private boolean unwritten() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root())) {
+            return !entries.iterator().hasNext();
+        } catch (NoSuchFileException e) {
+            return true;
         }
     }
 

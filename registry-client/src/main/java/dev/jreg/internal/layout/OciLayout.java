@@ -48,7 +48,7 @@ public class OciLayout {
 
     private final Path root;
     final Index index;
-    private final Ingest ingest;
+    final Ingest ingest;
 
     /** @param lockFile locked while the index changes, so that processes keep each other's; null for threads only */
     OciLayout(Path root, Path lockFile, Ingest ingest) {
@@ -176,8 +176,7 @@ public class OciLayout {
         try {
             return Descriptor.fromJson(entry);
         } catch (IllegalArgumentException e) {
-            throw new InvalidContentException("store index " + root.resolve("index.json") + " has an invalid entry: "
-                    + e.getMessage(), e);
+            throw new InvalidContentException(index.describe() + " has an invalid entry: " + e.getMessage(), e);
         }
     }
 
@@ -217,8 +216,14 @@ public class OciLayout {
         });
     }
 
-    /** Removes every name the predicate accepts; returns the removed entries. */
+    /**
+     * Removes every name the predicate accepts; returns the removed entries. When it accepts none,
+     * nothing is written, not even a lock file.
+     */
     public List<Descriptor> removeNames(Predicate<Descriptor> remove) throws IOException {
+        if (names().stream().noneMatch(remove)) {
+            return List.of();
+        }
         return index.edit(json -> {
             ArrayNode manifests = json.withArray("manifests");
             List<Descriptor> removed = new ArrayList<>();
@@ -248,12 +253,48 @@ public class OciLayout {
 
     /** A source whose tags are this layout's names as they are ({@code oci:DIR}, for {@code tags --details}). */
     public ImageSource source() {
-        return new LayoutSource(this, "oci:" + root, "the layout " + root + " is damaged", "the layout", name -> name);
+        return new LayoutSource(this, "oci:" + root, "the " + damaged(), "the layout", name -> name);
     }
 
     /** A source whose only tag is this plain name ({@code oci:DIR:NAME}). */
     public ImageSource source(String name) {
-        return new LayoutSource(this, "oci:" + root + ":" + name, "the layout " + root + " is damaged", "the layout",
-                tag -> name);
+        return new LayoutSource(this, "oci:" + root + ":" + name, "the " + damaged(), "the layout", tag -> name);
+    }
+
+    private String damaged() {
+        return "layout " + root + " is damaged";
+    }
+
+    /**
+     * Why this layout lacks a manifest it was asked for: a layout is asked only for the manifests
+     * its entries name, and those their indexes name, so it is damaged. Says which entry names
+     * it: {@code layout DIR is damaged: its entry NAME names manifest D which it does not hold},
+     * an entry without a name by its position ({@code @N}).
+     *
+     * @return empty when no entry, nor the index of one, names it
+     */
+    Optional<String> damage(Digest missing) throws IOException {
+        List<Descriptor> entries = names();
+        for (int i = 0; i < entries.size(); i++) {
+            Descriptor entry = entries.get(i);
+            String entryName = entry.annotations().getOrDefault(Descriptor.REF_NAME, "@" + i);
+            if (entry.digest().equals(missing)) {
+                return Optional.of(damaged() + ": its entry " + entryName + " names manifest " + missing
+                        + " which it does not hold");
+            }
+            if (entry.mediaType().isIndex() && hasBlob(entry) && listsChild(entry, missing)) {
+                return Optional.of(damaged() + ": the index of its entry " + entryName + " names manifest " + missing
+                        + " which it does not hold");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean listsChild(Descriptor index, Digest child) {
+        try {
+            return children(index).stream().anyMatch(listed -> listed.digest().equals(child));
+        } catch (IOException unreadable) {
+            return false; // damaged otherwise: said when that entry is read
+        }
     }
 }

@@ -13,6 +13,7 @@ import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.internal.json.Json;
 import dev.jreg.internal.store.BlobSource;
+import dev.jreg.internal.store.ImageSink;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.MediaType;
@@ -47,6 +48,12 @@ class LocalStoreTest {
         return root.resolve("ingest/sha256-" + blob.digest().hex() + ".partial");
     }
 
+    /** Leaves a partial file in {@code ingest/}, as a run stopped while it downloaded. */
+    private void leavePartial(Descriptor blob, byte[] bytes) throws IOException {
+        Files.write(Files.createDirectories(root.resolve("ingest")).resolve("sha256-" + blob.digest().hex() + ".partial"),
+                bytes);
+    }
+
     /** Partial and temp files left in {@code ingest/}. */
     private long ingestFiles() throws IOException {
         try (var files = Files.list(root.resolve("ingest"))) {
@@ -57,7 +64,9 @@ class LocalStoreTest {
     @Test
     void theFirstNameMakesAValidOciLayout() throws Exception {
         LocalStore store = LocalStore.open(root);
-        assertTrue(Files.isDirectory(root.resolve("blobs/sha256")));
+        try (var files = Files.list(root)) {
+            assertEquals(List.of(), files.toList(), "opening writes nothing");
+        }
         store.setName(Reference.parse("a:1"), Descriptor.of(MediaType.OCI_MANIFEST, Digest.sha256(new byte[0]), 0));
         JsonNode layout = Json.parse(Files.readAllBytes(root.resolve("oci-layout")));
         assertEquals("1.0.0", layout.path("imageLayoutVersion").asText());
@@ -65,6 +74,25 @@ class LocalStoreTest {
         assertEquals(2, index.path("schemaVersion").asInt());
         assertEquals(1, index.path("manifests").size());
         assertEquals(0, ingestFiles(), "the index's temp file is gone");
+    }
+
+    /**
+     * A copy that stopped before its first blob leaves the store its folder and lock file only:
+     * no {@code blobs/}, no {@code ingest/}. It is collected and checked as an empty store.
+     */
+    @Test
+    void aStoreWithoutBlobsOrIngestIsCollectedAndChecked() throws Exception {
+        LocalStore store = LocalStore.open(root.resolve("store"));
+        try (ImageSink sink = store.sink(Reference.parse("app:1"))) {
+            assertFalse(sink.hasBlob(blob(new byte[1])));
+        }
+        try (var files = Files.list(store.root())) {
+            assertEquals(List.of(".jreg.activity"), files.map(f -> f.getFileName().toString()).toList());
+        }
+        assertEquals(PruneResult.NOTHING, store.collectGarbage(() -> { }));
+        VerifyReport report = store.verify(false, () -> { });
+        assertEquals(0, report.blobsChecked());
+        assertTrue(report.clean());
     }
 
     /**
@@ -76,7 +104,8 @@ class LocalStoreTest {
         LocalStore layout = LocalStore.open(root);
         byte[] bytes = "a layer two pulls want".getBytes(StandardCharsets.UTF_8);
         Descriptor d = blob(bytes);
-        java.io.Closeable other = StoreLock.exclusive(root.resolve("ingest/sha256-" + d.digest().hex() + ".lock"), () -> { });
+        java.io.Closeable other = StoreLock.exclusive(Files.createDirectories(root.resolve("ingest"))
+                .resolve("sha256-" + d.digest().hex() + ".lock"), () -> { });
         java.util.concurrent.CountDownLatch waited = new java.util.concurrent.CountDownLatch(1);
         List<String> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -97,7 +126,8 @@ class LocalStoreTest {
                 return null;
             });
             assertTrue(waited.await(30, java.util.concurrent.TimeUnit.SECONDS), "the waiting writer said nothing");
-            Files.write(root.resolve("blobs/sha256/" + d.digest().hex()), bytes); // what the other writer stored
+            // what the other writer stored
+            Files.write(Files.createDirectories(root.resolve("blobs/sha256")).resolve(d.digest().hex()), bytes);
             other.close();
             writer.get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(List.of(), opened, "the blob was there once the wait ended");
@@ -208,7 +238,7 @@ class LocalStoreTest {
         LocalStore layout = LocalStore.open(root);
         byte[] bytes = randomBytes(70_000);
         Descriptor d = blob(bytes);
-        Files.write(partial(d), bytes);
+        leavePartial(d, bytes);
         layout.putBlob(d, () -> {
             throw new AssertionError("the source was asked");
         });
@@ -378,7 +408,7 @@ class LocalStoreTest {
         LocalStore layout = LocalStore.open(root);
         byte[] bytes = randomBytes(800_000);
         Descriptor d = blob(bytes);
-        Files.write(partial(d), java.util.Arrays.copyOf(bytes, 300_000));
+        leavePartial(d, java.util.Arrays.copyOf(bytes, 300_000));
         FlakySource source = new FlakySource(bytes, -1, true);
         layout.putBlob(d, source);
         assertEquals(List.of(300_000L), source.opened, "only the rest is fetched");
@@ -390,7 +420,7 @@ class LocalStoreTest {
         LocalStore layout = LocalStore.open(root);
         byte[] bytes = randomBytes(200_000);
         Descriptor d = blob(bytes);
-        Files.write(partial(d), new byte[50_000]);
+        leavePartial(d, new byte[50_000]);
         assertThrows(DigestMismatchException.class, () -> layout.putBlob(d, new FlakySource(bytes, -1, true)));
         assertFalse(Files.exists(partial(d)), "the next attempt starts from nothing");
         layout.putBlob(d, new FlakySource(bytes, -1, true));

@@ -157,31 +157,53 @@ class OciLayoutTest {
 
     private static final String TEMP = "\\.[0-9a-f]{64}\\.[0-9a-f-]{36}\\.tmp";
 
-    /** A blob's data is forced to disk, whole, before it is renamed into place, and the directory after, which makes the name last. */
+    /**
+     * A blob's data is forced to disk, whole, before it is renamed into place, and the directory
+     * after, which makes the name last. Into a layout folder that does not exist yet, each
+     * directory made on the way is forced into its parent first; the next blob forces no parent.
+     */
     @Test
     void aBlobIsForcedThenRenamedThenItsDirectoryForced() throws Exception {
         RecordingIngest ingest = new RecordingIngest(root, null);
-        OciLayout layout = new OciLayout(root, null, ingest);
+        OciLayout layout = new OciLayout(root.resolve("new/layout"), null, ingest);
         byte[] bytes = new byte[600_000];
         Descriptor d = blob(bytes);
         layout.putBlob(d, () -> new ByteArrayInputStream(bytes));
 
         List<String> steps = ingest.events;
-        assertEquals(3, steps.size(), steps.toString());
-        String temp = "blobs/sha256/" + TEMP.replace("[0-9a-f]{64}", d.digest().hex());
-        assertTrue(steps.get(0).matches("force " + temp + " 600000"), steps.toString());
-        assertTrue(steps.get(1).matches("rename " + temp + " blobs/sha256/" + d.digest().hex()), steps.toString());
-        assertEquals("force blobs/sha256", steps.get(2));
+        assertEquals(7, steps.size(), steps.toString());
+        assertEquals(List.of("force ", "force new", "force new/layout", "force new/layout/blobs"), steps.subList(0, 4),
+                "each directory made, in its parent, from the top: " + steps);
+        assertPublished(steps.subList(4, steps.size()), "new/layout/", d, 600000);
+
+        ingest.events.clear();
+        byte[] more = new byte[1_000];
+        Descriptor second = blob(more);
+        layout.putBlob(second, () -> new ByteArrayInputStream(more));
+        assertPublished(ingest.events, "new/layout/", second, 1000);
     }
 
-    /** {@code index.json} (and {@code oci-layout}, the first time) are forced, renamed over the old, then the directory forced. */
+    /** Force the blob's temp file at its size, rename it to its digest, force {@code blobs/sha256}: nothing else. */
+    private static void assertPublished(List<String> steps, String layout, Descriptor d, long size) {
+        assertEquals(3, steps.size(), steps.toString());
+        String temp = layout + "blobs/sha256/" + TEMP.replace("[0-9a-f]{64}", d.digest().hex());
+        assertTrue(steps.get(0).matches("force " + temp + " " + size), steps.toString());
+        assertTrue(steps.get(1).matches("rename " + temp + " " + layout + "blobs/sha256/" + d.digest().hex()), steps.toString());
+        assertEquals("force " + layout + "blobs/sha256", steps.get(2));
+    }
+
+    /**
+     * {@code index.json} (and {@code oci-layout}, the first time) are forced, renamed over the old,
+     * then the directory forced; a layout folder the first name makes is forced into its parent first.
+     */
     @Test
     void theIndexIsForcedThenRenamedThenTheLayoutForced() throws Exception {
-        RecordingIngest ingest = new RecordingIngest(root, null);
-        OciLayout layout = new OciLayout(root, null, ingest);
+        RecordingIngest ingest = new RecordingIngest(root.resolve("fresh"), null);
+        OciLayout layout = new OciLayout(root.resolve("fresh"), null, ingest);
         Descriptor manifest = Descriptor.of(MediaType.OCI_MANIFEST, Digest.sha256(new byte[0]), 0);
         layout.setName("first", manifest);
-        assertOrder(ingest.events, "\\.oci-layout\\.[0-9a-f-]{36}\\.tmp", "oci-layout",
+        assertEquals("force ..", ingest.events.get(0), "the folder made, in its parent: " + ingest.events);
+        assertOrder(ingest.events.subList(1, ingest.events.size()), "\\.oci-layout\\.[0-9a-f-]{36}\\.tmp", "oci-layout",
                 "\\.index\\.json\\.[0-9a-f-]{36}\\.tmp", "index.json");
 
         ingest.events.clear();
@@ -203,21 +225,27 @@ class OciLayoutTest {
         }
     }
 
-    /** In the store the same order holds, the partial file and the index's temp file in {@code ingest/}. */
+    /**
+     * In the store the same order holds, the partial file and the index's temp file in
+     * {@code ingest/}. A store that does not exist yet is made by its first write: its folder,
+     * {@code ingest/} and {@code blobs/sha256/}, each forced into its parent.
+     */
     @Test
     void theStoreWritesInTheSameOrder() throws Exception {
-        LocalStore.open(root);
-        RecordingIngest ingest = new RecordingIngest(root, root.resolve("ingest"));
-        LocalStore store = new LocalStore(root, ingest);
+        Path dir = root.resolve("store");
+        RecordingIngest ingest = new RecordingIngest(dir, dir.resolve("ingest"));
+        LocalStore store = new LocalStore(dir, ingest);
         byte[] bytes = "a stored layer".getBytes(StandardCharsets.UTF_8);
         Descriptor d = blob(bytes);
         store.putBlob(d, () -> new ByteArrayInputStream(bytes));
         store.setName(Reference.parse("app:1"), d);
         List<String> steps = ingest.events;
         String partial = "ingest/sha256-" + d.digest().hex() + ".partial";
-        assertEquals(List.of("force " + partial + " " + bytes.length, "rename " + partial + " blobs/sha256/" + d.digest().hex(),
-                "force blobs/sha256"), steps.subList(0, 3));
-        assertOrder(steps.subList(3, steps.size()), "ingest/\\.oci-layout\\.[0-9a-f-]{36}\\.tmp", "oci-layout",
+        assertEquals(13, steps.size(), steps.toString());
+        assertEquals(List.of("force ..", "force ", "force ", "force blobs", "force " + partial + " " + bytes.length,
+                "rename " + partial + " blobs/sha256/" + d.digest().hex(), "force blobs/sha256"), steps.subList(0, 7),
+                "the store's folder, then ingest/, blobs/ and blobs/sha256/, each forced into its parent: " + steps);
+        assertOrder(steps.subList(7, steps.size()), "ingest/\\.oci-layout\\.[0-9a-f-]{36}\\.tmp", "oci-layout",
                 "ingest/\\.index\\.json\\.[0-9a-f-]{36}\\.tmp", "index.json");
     }
 
@@ -286,6 +314,7 @@ class OciLayoutTest {
         LocalStore store = LocalStore.open(root.resolve("store"));
         byte[] bytes = new byte[40_000];
         Path partial = root.resolve("store/ingest/sha256-" + blob(bytes).digest().hex() + ".partial");
+        Files.createDirectories(partial.getParent());
         Files.createSymbolicLink(partial, full);
         StoreWriteException e = assertThrows(StoreWriteException.class,
                 () -> store.putBlob(blob(bytes), () -> new ByteArrayInputStream(bytes)));
