@@ -108,12 +108,15 @@ class ErrorDetailTest {
         assertEquals(ref() + ": manifest unknown", e.getMessage());
     }
 
-    /** One line whatever the registry sends: control characters escaped (C1 and DEL too), long details cut. */
+    /**
+     * One line whatever the registry sends: control characters escaped (C1 and DEL too), long
+     * details cut. The number is one no port or host holds, so that it is never taken as said.
+     */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "\"line\\nnext\\u001b[31m\"                 | (detail: \"line\\nnext\\u001B[31m\")",
         "\"csi\u009b2Jdel\u007f\"                   | (detail: \"csi\\u009b2Jdel\\u007f\")",
-        "42                                         | (detail: 42)",
+        "-4.25                                      | (detail: -4.25)",
     })
     void theQuotedDetailIsOneLineOfPrintableText(String detail, String note) {
         RegistryException e = fetch(400, "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"refused\",\"detail\":" + detail + "}]}");
