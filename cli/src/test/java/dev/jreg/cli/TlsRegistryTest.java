@@ -154,6 +154,8 @@ class TlsRegistryTest {
         assertTrue(result.err().startsWith("jreg: cannot reach token server " + token.issuer().hostPort() + " of "
                 + token.hostPort() + ": its TLS certificate is not trusted"), result::toString);
         assertTrue(result.err().contains("certs.d/" + token.hostPort() + "/ca.crt"), result::toString);
+        assertTrue(result.err().contains(", or mark it insecure (--insecure-registry " + token.issuer().hostPort() + ")\n"),
+                result::toString);
         assertFalse(result.err().contains("s3cret-pw"), result::toString);
     }
 }

@@ -171,6 +171,15 @@ final class RegistryHttp {
      * @param certificateRoots the certs.d folders searched, named where a certificate would go
      */
     static UnreachableException unreachable(String what, String registry, IOException failure, List<Path> certificateRoots) {
+        return unreachable(what, registry, registry, failure, certificateRoots);
+    }
+
+    /**
+     * {@link #unreachable(String, String, IOException, List)} for a host reached on the registry's
+     * behalf (its token server), which {@code --insecure-registry} must name itself.
+     */
+    static UnreachableException unreachable(String what, String registry, String host, IOException failure,
+            List<Path> certificateRoots) {
         // The last attempt's failure, and how many were made: the README promises the count.
         IOException e = failure;
         String attempts = "";
@@ -190,8 +199,8 @@ final class RegistryHttp {
             why = "its TLS certificate is not for " + registry + namesIn(e.getMessage());
         } else if (e instanceof SSLException && isCertificateProblem(e)) {
             why = "its TLS certificate is not trusted (" + rootMessage(e) + "); put its CA in "
-                    + certificatePlaces(certificateRoots, registry, "ca.crt") + ", or mark the registry insecure"
-                    + " (--insecure-registry " + registry + ")";
+                    + certificatePlaces(certificateRoots, registry, "ca.crt") + ", or mark " + (host.equals(registry)
+                    ? "the registry" : "it") + " insecure (--insecure-registry " + host + ")";
         } else if (isClientCertificateRefusal(e)) {
             why = "TLS failed (" + rootMessage(e) + "); the registry may require a client certificate: put"
                     + " client.cert and client.key in " + certificatePlaces(certificateRoots, registry, "");

@@ -114,7 +114,7 @@ final class TokenClient {
                         .build().newCall(current).execute();
             } catch (javax.net.ssl.SSLException e) {
                 throw RegistryHttp.unreachable("token server " + hostPort(url) + " of " + hostPort(registry),
-                        hostPort(registry), e, options.certificateRoots());
+                        hostPort(registry), hostPort(url), e, options.certificateRoots());
             }
             if (!response.isRedirect()) {
                 return response;
