@@ -8,6 +8,7 @@ import dev.jreg.error.RegistryError;
 import dev.jreg.error.RegistryException;
 import dev.jreg.error.UnauthorizedException;
 import dev.jreg.internal.json.Json;
+import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,8 +126,10 @@ final class Errors {
 
     private static String rateLimitHint(Response response) {
         String retry = response.header("Retry-After");
+        // Logging in raises the limit on Docker Hub; elsewhere it is the registry's own rule.
+        boolean hub = response.request().url().host().equals(Reference.DOCKER_HUB_API);
         return " (the registry's rate limit was reached" + (retry != null ? "; it asks to retry after " + retry + " s" : "")
-                + "; log in to raise Docker Hub's limit, or use a registry mirror)";
+                + (hub ? "; log in to raise Docker Hub's limit, or use a registry mirror)" : "; use a registry mirror)");
     }
 
     static String statusText(int status) {

@@ -195,7 +195,8 @@ class RegistryClientTest {
         registry.stubFor(get(urlEqualTo("/v2/lib/app/manifests/1")).willReturn(aResponse().withStatus(429)
                 .withHeader("Retry-After", "60").withBody("Too Many Requests (HAP429).")));
         RateLimitedException e = assertThrows(RateLimitedException.class, () -> client(Optional.empty()).manifest(ref("lib/app:1")));
-        assertTrue(e.getMessage().contains("rate limit") && e.getMessage().contains("60"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" (the registry's rate limit was reached; it asks to retry after 60 s;"
+                + " use a registry mirror)"), e.getMessage());
         assertTrue(e.isRetryable());
     }
 
