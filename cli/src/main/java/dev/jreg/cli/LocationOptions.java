@@ -2,7 +2,6 @@ package dev.jreg.cli;
 
 import dev.jreg.ImageLocation;
 import dev.jreg.Jreg;
-import dev.jreg.model.Reference;
 import java.io.IOException;
 
 /** {@code --local}: read a name from the local store instead of its registry. */
@@ -38,13 +37,5 @@ final class LocationOptions {
     static ImageLocation image(Jreg jreg, String text) throws IOException {
         return text.startsWith("local:") ? new ImageLocation.Local(jreg.localReference(text.substring(6)))
                 : ImageLocation.parse(text);
-    }
-
-    /** The reference of a registry location; other locations are refused. */
-    static Reference registryReference(ImageLocation location, String command) {
-        if (location instanceof ImageLocation.Registry registry) {
-            return registry.reference();
-        }
-        throw new IllegalArgumentException(command + " works on registries only, not " + location);
     }
 }
