@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jreg.internal.json.Json;
 import dev.jreg.internal.layout.LocalStore;
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Descriptor;
@@ -18,7 +17,7 @@ import dev.jreg.testing.FaultProxy;
 import dev.jreg.testing.JregProcess;
 import dev.jreg.testing.RealRegistryCondition;
 import dev.jreg.testing.Skopeo;
-import java.io.InputStream;
+import dev.jreg.testing.TestJson;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +101,7 @@ class CrashSafetyTest {
     }
 
     static void image(OciLayout layout, String name, List<Descriptor> layers) throws Exception {
-        byte[] config = Json.bytes(Map.of("architecture", "amd64", "os", "linux",
+        byte[] config = TestJson.bytes(Map.of("architecture", "amd64", "os", "linux",
                 "rootfs", Map.of("type", "layers", "diff_ids", layers.stream().map(l -> l.digest().toString()).toList())));
         Descriptor configD = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(config), config.length);
         layout.putBlob(configD, () -> new java.io.ByteArrayInputStream(config));

@@ -16,7 +16,6 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.Options;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.jreg.internal.json.Json;
 import dev.jreg.internal.layout.LocalStore;
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Descriptor;
@@ -26,6 +25,7 @@ import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
+import dev.jreg.testing.TestJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -281,7 +281,7 @@ class HostileRegistryTest {
     @Test
     void tagsThatAreNotTagNamesAreSkippedEverywhere() throws Exception {
         ManifestBlob image = demoRepository();
-        String tags = Json.write(List.of("simple", "bad tag", "a\nb", "-lead", "x".repeat(200), "\u001b[31mred", "a", ".dot"));
+        String tags = TestJson.write(List.of("simple", "bad tag", "a\nb", "-lead", "x".repeat(200), "\u001b[31mred", "a", ".dot"));
         registry.stubFor(get(urlEqualTo("/v2/demo/app/tags/list")).willReturn(okJson("{\"tags\":" + tags + "}")));
         registry.stubFor(head(urlEqualTo("/v2/demo/app/manifests/simple")).willReturn(aResponse().withStatus(405)));
         for (String tag : List.of("simple", image.digest().toString())) {
@@ -381,7 +381,7 @@ class HostileRegistryTest {
     @Test
     void catalogEntriesThatAreNotRepositoryNamesAreSkipped() {
         registry.stubFor(get(urlEqualTo("/v2/_catalog")).willReturn(okJson("{\"repositories\":"
-                + Json.write(List.of("demo/app", "Upper/Case", "a//b", "bad name", "x".repeat(256), "\u001b]0;title\u0007", "ok"))
+                + TestJson.write(List.of("demo/app", "Upper/Case", "a//b", "bad name", "x".repeat(256), "\u001b]0;title\u0007", "ok"))
                 + "}")));
         Cli.Result result = new Cli(home, store).run("catalog", "127.0.0.1:" + registry.getPort());
         assertEquals(0, result.exitCode(), result::toString);

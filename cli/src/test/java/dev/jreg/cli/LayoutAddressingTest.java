@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jreg.internal.json.Json;
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
 import dev.jreg.testing.TestImages;
+import dev.jreg.testing.TestJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +60,7 @@ class LayoutAddressingTest {
             entries.add(names[i] == null ? image.toJson()
                     : image.withAnnotations(Map.of(Descriptor.REF_NAME, names[i])).toJson());
         }
-        Files.write(root.resolve("index.json"), Json.bytes(Map.of("schemaVersion", 2, "mediaType",
+        Files.write(root.resolve("index.json"), TestJson.bytes(Map.of("schemaVersion", 2, "mediaType",
                 MediaType.OCI_INDEX.value(), "manifests", entries)));
         return root;
     }

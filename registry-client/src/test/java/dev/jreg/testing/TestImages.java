@@ -1,6 +1,5 @@
 package dev.jreg.testing;
 
-import dev.jreg.internal.json.Json;
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -118,7 +117,7 @@ public final class TestImages {
     /** Stores an image with this config (written as given) and these layers, without naming it. */
     public static ManifestBlob storeImage(OciLayout layout, Map<String, Object> config, List<Layer> layers)
             throws IOException {
-        byte[] configBytes = Json.bytes(config);
+        byte[] configBytes = TestJson.bytes(config);
         Descriptor configDescriptor = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(configBytes), configBytes.length);
         layout.putBlob(configDescriptor, () -> new ByteArrayInputStream(configBytes));
         for (Layer layer : layers) {

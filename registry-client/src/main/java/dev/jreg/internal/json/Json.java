@@ -15,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -123,68 +122,32 @@ public final class Json {
         return NODES.arrayNode();
     }
 
-    /**
-     * One line of JSON for a value jreg built itself: a {@link JsonNode}, or maps, collections,
-     * strings, numbers and booleans. Every map entry is written, a null one as {@code null}.
-     */
-    public static String write(Object value) {
+    /** One line of JSON: a tree jreg built or parsed, written as it is. */
+    public static String write(JsonNode value) {
         return new String(bytes(value), StandardCharsets.UTF_8);
     }
 
     /** {@link #write} as UTF-8 bytes. */
-    public static byte[] bytes(Object value) {
+    public static byte[] bytes(JsonNode value) {
         return serialise(value, false);
     }
 
     /** {@link #write} indented, as UTF-8 bytes, for files people read. */
-    public static byte[] pretty(Object value) {
+    public static byte[] pretty(JsonNode value) {
         return serialise(value, true);
     }
 
-    private static byte[] serialise(Object value, boolean pretty) {
+    private static byte[] serialise(JsonNode value, boolean pretty) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator generator = FACTORY.createGenerator(out)) {
             if (pretty) {
                 generator.useDefaultPrettyPrinter();
             }
-            write(generator, value);
+            writeNode(generator, value);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
         }
         return out.toByteArray();
-    }
-
-    private static void write(JsonGenerator out, Object value) throws IOException {
-        if (value == null) {
-            out.writeNull();
-        } else if (value instanceof JsonNode node) {
-            writeNode(out, node);
-        } else if (value instanceof String s) {
-            out.writeString(s);
-        } else if (value instanceof Boolean b) {
-            out.writeBoolean(b);
-        } else if (value instanceof Integer i) {
-            out.writeNumber(i);
-        } else if (value instanceof Long l) {
-            out.writeNumber(l);
-        } else if (value instanceof Number n) {
-            out.writeNumber(n.toString());
-        } else if (value instanceof Map<?, ?> map) {
-            out.writeStartObject();
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                out.writeFieldName(String.valueOf(entry.getKey()));
-                write(out, entry.getValue());
-            }
-            out.writeEndObject();
-        } else if (value instanceof Collection<?> collection) {
-            out.writeStartArray();
-            for (Object element : collection) {
-                write(out, element);
-            }
-            out.writeEndArray();
-        } else {
-            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON");
-        }
     }
 
     private static void writeNode(JsonGenerator out, JsonNode node) throws IOException {

@@ -23,6 +23,7 @@ import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
 import dev.jreg.testing.MemoryStore;
+import dev.jreg.testing.TestJson;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,7 +56,7 @@ class FormatConversionTest {
         json.put("config", descriptor(config.mediaType().value(), config));
         json.put("layers", layers);
         json.put("x-vendor", Map.of("kept", true));
-        ManifestBlob blob = ManifestBlob.of(Json.bytes(json), type.value());
+        ManifestBlob blob = ManifestBlob.of(TestJson.bytes(json), type.value());
         source.addManifest(blob, tag);
         return blob;
     }
@@ -88,7 +89,7 @@ class FormatConversionTest {
         json.put("mediaType", type.value());
         json.put("manifests", entries);
         json.put("annotations", Map.of("index.note", "kept"));
-        ManifestBlob blob = ManifestBlob.of(Json.bytes(json), type.value());
+        ManifestBlob blob = ManifestBlob.of(TestJson.bytes(json), type.value());
         source.addManifest(blob, tag);
         return blob;
     }
