@@ -123,7 +123,8 @@ final class InspectCommand implements Callable<Integer> {
                 list(out, "Labels:", runtime.labels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
             }
         }
-        out.println("Config:     " + image.configDescriptor().digest() + " (" + image.configDescriptor().size() + " bytes)");
+        out.println("Config:     " + Table.digest(image.configDescriptor().digest(), noTrunc) + " ("
+                + image.configDescriptor().size() + " bytes)");
         out.println("Layers:");
         Table layers = new Table("DIGEST", "MEDIA TYPE", "SIZE");
         for (Descriptor layer : image.layers()) {

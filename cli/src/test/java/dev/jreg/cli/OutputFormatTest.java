@@ -350,5 +350,10 @@ class OutputFormatTest {
         List<String> rows = whole.substring(whole.indexOf("History:")).lines().skip(1).toList();
         assertEquals(top.descriptor().digest() + "   " + COPY, rows.get(3).strip());
         assertEquals("-" + " ".repeat(top.descriptor().digest().toString().length() + 2) + "ENV PATH=/bin", rows.get(2).strip());
+
+        // Every line but the image's own digest fits 80 columns; --no-trunc shows the config's whole.
+        assertEquals(List.of(), out.lines().filter(l -> l.length() > 80 && !l.startsWith("Digest:")).toList());
+        String config = whole.lines().filter(l -> l.startsWith("Config:")).findFirst().orElseThrow();
+        assertTrue(config.matches("Config: +sha256:[0-9a-f]{64} \\(\\d+ bytes\\)"), config);
     }
 }
