@@ -4,8 +4,10 @@ import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.error.InvalidReferenceException;
 import dev.jreg.model.Descriptor;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The entries of a layout's {@code index.json}, in order, and the three ways an {@code oci:}
@@ -36,13 +38,9 @@ public record IndexEntries(Path layout, List<Descriptor> entries) {
      * @throws ImageNotFoundException when none has it: {@code no image named "x" in layout /l; it has: a:1, @1}
      */
     public Descriptor named(String name) throws ImageNotFoundException {
-        for (Descriptor entry : entries) {
-            if (name.equals(entry.annotations().get(Descriptor.REF_NAME))) {
-                return entry;
-            }
-        }
-        throw notFound("no image named \"" + name + "\" in layout " + layout + "; it has"
-                + (entries.isEmpty() ? " none" : ": " + listing()), name);
+        return entries.stream().filter(entry -> name.equals(entry.annotations().get(Descriptor.REF_NAME))).findFirst()
+                .orElseThrow(() -> notFound("no image named \"" + name + "\" in layout " + layout + "; it has"
+                        + (entries.isEmpty() ? " none" : ": " + listing()), name));
     }
 
     /**
@@ -78,22 +76,14 @@ public record IndexEntries(Path layout, List<Descriptor> entries) {
 
     /** Each entry by its name, or {@code @N} for one without a name; past {@value #LISTED}, a count of the rest. */
     private String listing() {
-        List<String> shown = new ArrayList<>();
-        for (int i = 0; i < Math.min(entries.size(), LISTED); i++) {
-            String name = entries.get(i).annotations().get(Descriptor.REF_NAME);
-            shown.add(name != null ? name : "@" + i);
-        }
-        return String.join(", ", shown) + (entries.size() > LISTED ? " and " + (entries.size() - LISTED) + " more" : "");
+        return IntStream.range(0, Math.min(entries.size(), LISTED))
+                .mapToObj(i -> entries.get(i).annotations().getOrDefault(Descriptor.REF_NAME, "@" + i))
+                .collect(Collectors.joining(", "))
+                + (entries.size() > LISTED ? " and " + (entries.size() - LISTED) + " more" : "");
     }
 
     private ImageNotFoundException notFound(String message, String name) {
-        List<String> names = new ArrayList<>();
-        for (Descriptor entry : entries) {
-            String ref = entry.annotations().get(Descriptor.REF_NAME);
-            if (ref != null) {
-                names.add(ref);
-            }
-        }
-        return new ImageNotFoundException(message, name, names);
+        return new ImageNotFoundException(message, name, entries.stream()
+                .map(entry -> entry.annotations().get(Descriptor.REF_NAME)).filter(Objects::nonNull).toList());
     }
 }
