@@ -277,13 +277,10 @@ public class OciLayout {
         List<Descriptor> entries = names();
         for (int i = 0; i < entries.size(); i++) {
             Descriptor entry = entries.get(i);
-            String entryName = entry.annotations().getOrDefault(Descriptor.REF_NAME, "@" + i);
-            if (entry.digest().equals(missing)) {
-                return Optional.of(damaged() + ": its entry " + entryName + " names manifest " + missing
-                        + " which it does not hold");
-            }
-            if (entry.mediaType().isIndex() && hasBlob(entry) && listsChild(entry, missing)) {
-                return Optional.of(damaged() + ": the index of its entry " + entryName + " names manifest " + missing
+            boolean named = entry.digest().equals(missing);
+            if (named || entry.mediaType().isIndex() && hasBlob(entry) && listsChild(entry, missing)) {
+                return Optional.of(damaged() + (named ? ": its entry " : ": the index of its entry ")
+                        + entry.annotations().getOrDefault(Descriptor.REF_NAME, "@" + i) + " names manifest " + missing
                         + " which it does not hold");
             }
         }
