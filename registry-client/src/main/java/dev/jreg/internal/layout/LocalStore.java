@@ -94,12 +94,8 @@ public final class LocalStore extends OciLayout {
      * @param waiting run once before waiting, when a copy is running (to say so)
      */
     public PruneResult collectGarbage(Runnable waiting) throws IOException {
-        if (unwritten()) {
-            return PruneResult.NOTHING;
-        }
-        try (Closeable exclusive = StoreLock.exclusive(activity, waiting)) {
-            return index.edit(unchanged -> collector.collect());
-        }
+        return unwritten() ? PruneResult.NOTHING
+                : holding(StoreLock.exclusive(activity, waiting), unchanged -> collector.collect());
     }
 
     /**
@@ -107,9 +103,8 @@ public final class LocalStore extends OciLayout {
      * does (the blobs stay for a later collection).
      */
     public Optional<PruneResult> collectGarbageIfIdle() throws IOException {
-        try (Closeable exclusive = StoreLock.tryExclusive(activity)) {
-            return exclusive == null ? Optional.empty() : Optional.of(index.edit(unchanged -> collector.collect()));
-        }
+        Closeable exclusive = StoreLock.tryExclusive(activity);
+        return exclusive == null ? Optional.empty() : Optional.of(holding(exclusive, unchanged -> collector.collect()));
     }
 
     /**
@@ -121,11 +116,14 @@ public final class LocalStore extends OciLayout {
      * @param waiting run once before waiting, when a copy is running (to say so)
      */
     public VerifyReport verify(boolean repair, Runnable waiting) throws IOException {
-        if (unwritten()) {
-            return new VerifyReport(0, List.of(), List.of(), repair);
-        }
-        try (Closeable exclusive = StoreLock.exclusive(activity, waiting)) {
-            return index.edit(unchanged -> collector.verify(repair));
+        return unwritten() ? new VerifyReport(0, List.of(), List.of(), repair)
+                : holding(StoreLock.exclusive(activity, waiting), unchanged -> collector.verify(repair));
+    }
+
+    /** Runs the collector, which leaves the index unchanged, with no copy running, as {@code exclusive} ensures. */
+    private <T> T holding(Closeable exclusive, Index.Edit<T> work) throws IOException {
+        try (exclusive) {
+            return index.edit(work);
         }
     }
 
