@@ -75,12 +75,9 @@ final class Collector {
                 }
             }
         }
-        List<String> incomplete = new ArrayList<>();
-        for (Descriptor entry : layout.names()) {
-            if (!complete(entry, Set.copyOf(corrupt), 0)) {
-                incomplete.add(entry.annotations().getOrDefault(Descriptor.REF_NAME, entry.digest().toString()));
-            }
-        }
+        List<String> incomplete = layout.names().stream().filter(entry -> !complete(entry, Set.copyOf(corrupt), 0))
+                .map(entry -> entry.annotations().getOrDefault(Descriptor.REF_NAME, entry.digest().toString()))
+                .toList();
         return new VerifyReport(blobs.size(), corrupt, incomplete, repair);
     }
 
@@ -100,12 +97,7 @@ final class Collector {
             return false;
         }
         try {
-            for (Descriptor child : layout.children(descriptor)) {
-                if (!complete(child, corrupt, depth + 1)) {
-                    return false;
-                }
-            }
-            return true;
+            return layout.children(descriptor).stream().allMatch(child -> complete(child, corrupt, depth + 1));
         } catch (IOException unreadable) {
             return false;
         }
