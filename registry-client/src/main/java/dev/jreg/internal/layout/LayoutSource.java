@@ -11,6 +11,7 @@ import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +55,7 @@ final class LayoutSource implements ImageSource {
             try {
                 return layout.readManifest(digest);
             } catch (NoSuchFileException e) {
-                throw damaged(digest).orElseGet(() -> notFound(tagOrDigest));
+                throw layout.damage(digest).orElseGet(() -> notFound(tagOrDigest));
             }
         }
         String name = nameOfTag.apply(tagOrDigest);
@@ -62,19 +63,15 @@ final class LayoutSource implements ImageSource {
         try {
             return layout.readManifest(named);
         } catch (NoSuchFileException e) {
-            throw damaged(named.digest()).orElseGet(() -> incomplete(named.digest()));
+            throw layout.damage(named.digest()).orElseGet(() -> incomplete(named.digest()));
         }
-    }
-
-    /** A manifest the layout's own entries name is missing: the layout is damaged ({@link OciLayout#damage}). */
-    private Optional<IOException> damaged(Digest digest) throws IOException {
-        return layout.damage(digest).map(message -> new BlobNotFoundException(message, digest));
     }
 
     @Override
     public InputStream blob(Descriptor descriptor) throws IOException {
         try {
-            return VerifiedCopy.hashed(layout.openBlob(descriptor.digest()), descriptor, description, repair);
+            InputStream stored = Files.newInputStream(layout.blobPath(descriptor.digest()));
+            return VerifiedCopy.hashed(stored, descriptor, description, repair);
         } catch (NoSuchFileException e) {
             throw incomplete(descriptor.digest());
         }

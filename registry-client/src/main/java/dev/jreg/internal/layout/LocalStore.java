@@ -82,7 +82,7 @@ public final class LocalStore extends OciLayout {
      * whose manifest it lost is an incomplete image, which pulling it again completes.
      */
     @Override
-    Optional<String> damage(Digest missing) {
+    Optional<IOException> damage(Digest missing) {
         return Optional.empty();
     }
 

@@ -2,6 +2,7 @@ package dev.jreg.internal.layout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.internal.store.BlobSource;
 import dev.jreg.internal.store.ImageSink;
@@ -16,7 +17,6 @@ import dev.jreg.model.MediaType;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -95,7 +95,8 @@ public class OciLayout {
 
     /** Reads a small blob (manifest, config) whole, refusing more than {@code max} bytes. */
     public byte[] readBlob(Digest digest, long max) throws IOException {
-        long size = blobSize(digest).orElseThrow(() -> notStored(digest));
+        long size = blobSize(digest).orElseThrow(() -> new NoSuchFileException(blobPath(digest).toString(), null,
+                "blob " + digest + " is not in the store"));
         if (size > max) {
             throw new InvalidContentException("blob " + digest + " is " + size + " bytes, over the " + max + "-byte limit");
         }
@@ -120,19 +121,6 @@ public class OciLayout {
         } catch (IOException e) {
             return Optional.empty();
         }
-    }
-
-    /** Opens a stored blob. */
-    public InputStream openBlob(Digest digest) throws IOException {
-        try {
-            return Files.newInputStream(blobPath(digest));
-        } catch (NoSuchFileException e) {
-            throw notStored(digest);
-        }
-    }
-
-    private NoSuchFileException notStored(Digest digest) {
-        return new NoSuchFileException(blobPath(digest).toString(), null, "blob " + digest + " is not in the store");
     }
 
     /**
@@ -267,21 +255,23 @@ public class OciLayout {
 
     /**
      * Why this layout lacks a manifest it was asked for: a layout is asked only for the manifests
-     * its entries name, and those their indexes name, so it is damaged. Says which entry names
-     * it: {@code layout DIR is damaged: its entry NAME names manifest D which it does not hold},
-     * an entry without a name by its position ({@code @N}).
+     * its entries name, and those their indexes name, so it is damaged. A
+     * {@link BlobNotFoundException} that says which entry names it:
+     * {@code layout DIR is damaged: its entry NAME names manifest D which it does not hold}, an
+     * entry without a name by its position ({@code @N}).
      *
      * @return empty when no entry, nor the index of one, names it
      */
-    Optional<String> damage(Digest missing) throws IOException {
+    Optional<IOException> damage(Digest missing) throws IOException {
         List<Descriptor> entries = names();
         for (int i = 0; i < entries.size(); i++) {
             Descriptor entry = entries.get(i);
             boolean named = entry.digest().equals(missing);
             if (named || entry.mediaType().isIndex() && hasBlob(entry) && listsChild(entry, missing)) {
-                return Optional.of(damaged() + (named ? ": its entry " : ": the index of its entry ")
+                String message = damaged() + (named ? ": its entry " : ": the index of its entry ")
                         + entry.annotations().getOrDefault(Descriptor.REF_NAME, "@" + i) + " names manifest " + missing
-                        + " which it does not hold");
+                        + " which it does not hold";
+                return Optional.of(new BlobNotFoundException(message, missing));
             }
         }
         return Optional.empty();
