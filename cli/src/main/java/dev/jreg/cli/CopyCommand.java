@@ -9,12 +9,9 @@ import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg copy} (alias {@code mirror}): copy images between registries, the store and layouts. */
-final class CopyCommand implements Callable<Integer> {
-    private final JregCommand root;
+final class CopyCommand extends Subcommand {
     private String source;
     private String target;
     private List<String> platforms = new ArrayList<>();
@@ -25,13 +22,9 @@ final class CopyCommand implements Callable<Integer> {
     private final ManifestFormatOption format = new ManifestFormatOption();
     private boolean quiet;
 
-    private CopyCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        CopyCommand command = new CopyCommand(root);
-        return CommandModel.of("copy", command,
+    @Override
+    CommandModel model() {
+        return CommandModel.of("copy", this,
                         "Copy an image, or every tag of a repository, between registries, the local store and OCI layouts.",
                         "Blobs stream from source to destination; the destination digest equals the source digest"
                                 + " unless --platform chooses a subset or --format converts the manifests.")
@@ -52,20 +45,19 @@ final class CopyCommand implements Callable<Integer> {
                         "  jreg mirror --all-tags --no-clobber alpine registry.internal/alpine",
                         "  jreg copy localhost:5000/app:1 oci:/media/usb/images:app-1",
                         "  jreg copy --format oci --platform linux/amd64 nginx:1.24 oci:/tmp/nginx:1.24")
-                .parameter("SOURCE", "What to copy.", v -> command.source = v)
-                .parameter("TARGET", "Where to copy it.", v -> command.target = v)
+                .parameter("SOURCE", "What to copy.", v -> source = v)
+                .parameter("TARGET", "Where to copy it.", v -> target = v)
                 .repeatable("--platform", "OS/ARCH[/VARIANT]",
                         "Copy only this platform (repeatable); several make a new index of just those.",
-                        v -> command.platforms = v)
-                .flag("-a, --all-tags", "Copy every tag of the source repository.", v -> command.allTags = v)
-                .flag("-n, --no-clobber", "Skip tags that already exist at the destination.", v -> command.noClobber = v)
-                .option("-j, --jobs", "N", "Blobs moved at once (default: " + command.jobs + ").", Integer.class,
-                        v -> command.jobs = v)
-                .with(command.upload::declare)
-                .with(command.format::declare)
-                .flag("-q, --quiet", "Print only the result lines.", v -> command.quiet = v)
-                .with(root::networkOptions)
-                .spec();
+                        v -> platforms = v)
+                .flag("-a, --all-tags", "Copy every tag of the source repository.", v -> allTags = v)
+                .flag("-n, --no-clobber", "Skip tags that already exist at the destination.", v -> noClobber = v)
+                .option("-j, --jobs", "N", "Blobs moved at once (default: " + jobs + ").", Integer.class,
+                        v -> jobs = v)
+                .with(upload::declare)
+                .with(format::declare)
+                .flag("-q, --quiet", "Print only the result lines.", v -> quiet = v)
+                .with(root::networkOptions);
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine;
 
@@ -108,7 +109,7 @@ final class JregCommand implements Runnable {
                 commandLine.addSubcommand(spec.name(), spec);
             });
             commandLine.addSubcommand(new CommandLine.HelpCommand());
-            commandLine.addSubcommand("generate-completion", CompletionCommand.spec(root, commandLine));
+            commandLine.addSubcommand("generate-completion", new CompletionCommand(commandLine).spec(root));
         }
         commandLine
                 .setOut(context.out())
@@ -142,30 +143,31 @@ final class JregCommand implements Runnable {
 
     private static Map<String, Function<JregCommand, CommandSpec>> commands() {
         Map<String, Function<JregCommand, CommandSpec>> commands = new LinkedHashMap<>();
-        add(commands, PullCommand::spec, "pull");
-        add(commands, PushCommand::spec, "push");
-        add(commands, TagCommand::spec, "tag");
-        add(commands, CopyCommand::spec, "copy", "mirror");
-        add(commands, ImagesCommand::spec, "images", "ls");
-        add(commands, RmCommand::spec, "rm", "rmi");
-        add(commands, PruneCommand::spec, "prune");
-        add(commands, InspectCommand::spec, "inspect");
-        add(commands, TagsCommand::spec, "tags");
-        add(commands, DigestCommand::spec, "digest");
-        add(commands, ManifestCommand::spec, "manifest");
-        add(commands, ConfigCommand::spec, "config");
-        add(commands, BlobCommand::spec, "blob");
-        add(commands, CatalogCommand::spec, "catalog");
-        add(commands, DeleteCommand::spec, "delete");
-        add(commands, LoginCommand::spec, "login");
-        add(commands, LogoutCommand::spec, "logout");
-        add(commands, VerifyCommand::spec, "verify");
-        add(commands, TrainCommand::spec, "__train-cds");
+        add(commands, PullCommand::new, "pull");
+        add(commands, PushCommand::new, "push");
+        add(commands, TagCommand::new, "tag");
+        add(commands, CopyCommand::new, "copy", "mirror");
+        add(commands, ImagesCommand::new, "images", "ls");
+        add(commands, RmCommand::new, "rm", "rmi");
+        add(commands, PruneCommand::new, "prune");
+        add(commands, InspectCommand::new, "inspect");
+        add(commands, TagsCommand::new, "tags");
+        add(commands, DigestCommand::new, "digest");
+        add(commands, ManifestCommand::new, "manifest");
+        add(commands, ConfigCommand::new, "config");
+        add(commands, BlobCommand::new, "blob");
+        add(commands, CatalogCommand::new, "catalog");
+        add(commands, DeleteCommand::new, "delete");
+        add(commands, LoginCommand::new, "login");
+        add(commands, LogoutCommand::new, "logout");
+        add(commands, VerifyCommand::new, "verify");
+        add(commands, TrainCommand::new, "__train-cds");
         return Collections.unmodifiableMap(commands);
     }
 
-    private static void add(Map<String, Function<JregCommand, CommandSpec>> commands,
-            Function<JregCommand, CommandSpec> spec, String... names) {
+    private static void add(Map<String, Function<JregCommand, CommandSpec>> commands, Supplier<Subcommand> command,
+            String... names) {
+        Function<JregCommand, CommandSpec> spec = root -> command.get().spec(root);
         for (String name : names) {
             commands.put(name, spec);
         }

@@ -8,25 +8,18 @@ import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg push}: upload an image from the local store to the registry its name points at. */
-final class PushCommand implements Callable<Integer> {
-    private final JregCommand root;
+final class PushCommand extends Subcommand {
     private String image;
     private boolean allTags;
     private final UploadMixin upload = new UploadMixin();
     private final ManifestFormatOption format = new ManifestFormatOption();
     private boolean quiet;
 
-    private PushCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        PushCommand command = new PushCommand(root);
-        return CommandModel.of("push", command,
+    @Override
+    CommandModel model() {
+        return CommandModel.of("push", this,
                         "Upload an image from the local store to its registry.",
                         "Blobs the registry has are skipped; blobs in another repository of the same registry are mounted.")
                 .footer("",
@@ -36,14 +29,13 @@ final class PushCommand implements Callable<Integer> {
                         "  jreg push --all-tags localhost:5000/nginx",
                         "  jreg push --format oci localhost:5000/nginx:1.24.0")
                 .parameter("NAME[:TAG]", "The image, as named in the local store (an image ID stands for its name).",
-                        v -> command.image = v)
+                        v -> image = v)
                 .flag("-a, --all-tags",
-                        "Push every tag of the repository held in the local store.", v -> command.allTags = v)
-                .with(command.upload::declare)
-                .with(command.format::declare)
-                .flag("-q, --quiet", "Print only the result lines.", v -> command.quiet = v)
-                .with(root::networkOptions)
-                .spec();
+                        "Push every tag of the repository held in the local store.", v -> allTags = v)
+                .with(upload::declare)
+                .with(format::declare)
+                .flag("-q, --quiet", "Print only the result lines.", v -> quiet = v)
+                .with(root::networkOptions);
     }
 
     @Override

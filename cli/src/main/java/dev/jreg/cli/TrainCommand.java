@@ -26,11 +26,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Hidden: the workload the launcher records its start-up archive from (AppCDS, or the AOT cache on
@@ -38,18 +36,14 @@ import picocli.CommandLine.Model.CommandSpec;
  * command runs first. It talks only to throw-away registries on 127.0.0.1 that it serves itself,
  * over plain HTTP and HTTPS, in a temporary store.
  */
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand extends Subcommand {
     private final Map<String, byte[]> blobs = new HashMap<>();
     private final Map<String, byte[]> manifests = new HashMap<>();
 
-    private TrainCommand() {
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        TrainCommand command = new TrainCommand();
-        return CommandModel.of("__train-cds", command)
-                .hidden()
-                .spec();
+    @Override
+    CommandModel model() {
+        return CommandModel.of("__train-cds", this)
+                .hidden();
     }
 
     @Override
