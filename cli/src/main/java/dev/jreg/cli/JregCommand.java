@@ -10,7 +10,7 @@ import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine;
 
@@ -101,15 +102,11 @@ final class JregCommand implements Runnable {
         Function<JregCommand, CommandSpec> invoked = invokedCommand(args);
         CommandLine commandLine = new CommandLine(root.spec);
         if (invoked != null) {
-            CommandSpec command = invoked.apply(root);
-            commandLine.addSubcommand(command.name(), command);
+            commandLine.addSubcommand(invoked.apply(root));
         } else {
-            new LinkedHashSet<>(COMMANDS.values()).forEach(command -> {
-                CommandSpec spec = command.apply(root);
-                commandLine.addSubcommand(spec.name(), spec);
-            });
+            new LinkedHashSet<>(COMMANDS.values()).forEach(command -> commandLine.addSubcommand(command.apply(root)));
             commandLine.addSubcommand(new CommandLine.HelpCommand());
-            commandLine.addSubcommand("generate-completion", new CompletionCommand(commandLine).spec(root));
+            commandLine.addSubcommand(new CompletionCommand(commandLine).spec(root));
         }
         commandLine
                 .setOut(context.out())
@@ -253,16 +250,9 @@ final class JregCommand implements Runnable {
         String file = context.env().get("JREG_CONFIG");
         RegistrySettings settings = RegistrySettings.read(file != null && !file.isEmpty() ? Path.of(file)
                 : JregOptions.configDirectory(context.env(), context.home()).resolve("config.json"));
-        List<Mirror> first = new ArrayList<>();
-        registryMirrors.forEach(m -> first.add(Mirror.parse(m)));
-        String fromEnv = context.env().get("JREG_REGISTRY_MIRROR");
-        if (fromEnv != null) {
-            for (String m : fromEnv.split(",")) {
-                if (!m.isBlank()) {
-                    first.add(Mirror.parse(m));
-                }
-            }
-        }
+        String fromEnv = context.env().getOrDefault("JREG_REGISTRY_MIRROR", "");
+        List<Mirror> first = Stream.concat(registryMirrors.stream(),
+                Arrays.stream(fromEnv.split(",")).filter(m -> !m.isBlank())).map(Mirror::parse).toList();
         return settings.withMirrorsFirst(Reference.DOCKER_HUB, first)
                 .withMirrorsLast(Reference.DOCKER_HUB, RegistrySettings.dockerDaemonMirrors(Path.of("/etc/docker/daemon.json")));
     }
