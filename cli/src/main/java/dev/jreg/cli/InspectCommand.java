@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** {@code jreg inspect}: what an image or index holds, remote by default. */
 final class InspectCommand extends Subcommand {
@@ -194,7 +195,7 @@ final class InspectCommand extends Subcommand {
             List<Map<String, Object>> platforms = new ArrayList<>();
             for (ImageInfo.PlatformEntry entry : info.platforms()) {
                 Map<String, Object> p = new LinkedHashMap<>();
-                p.put("platform", entry.platform() == null ? JsonOutput.NULL : entry.platform().toString());
+                p.put("platform", Objects.toString(entry.platform(), null));
                 p.put("artifactType", entry.artifactType());
                 platforms.add(manifest(p, entry.descriptor(), entry.size()));
             }
@@ -215,7 +216,7 @@ final class InspectCommand extends Subcommand {
             ImageConfig.Container runtime = config.config();
             Map<String, Object> i = new LinkedHashMap<>();
             i.put("digest", image.manifest().digest().toString());
-            i.put("platform", image.platform() == null ? JsonOutput.NULL : image.platform().toString());
+            i.put("platform", Objects.toString(image.platform(), null));
             i.put("artifactType", image.artifactType());
             i.put("created", config.created());
             i.put("author", config.author());
