@@ -22,6 +22,10 @@ final class CopyCommand extends Subcommand {
     private final ManifestFormatOption format = new ManifestFormatOption();
     private boolean quiet;
 
+    /** One image to copy: the source's, or one tag of its repository to the same tag at the destination. */
+    private record Copy(ImageLocation from, ImageLocation to) {
+    }
+
     @Override
     CommandModel model() {
         return CommandModel.of("copy", this,
@@ -88,33 +92,23 @@ final class CopyCommand extends Subcommand {
             }
             tags = tags.stream().filter(Reference::isTag).toList();
         }
-        for (ImageLocation[] pair : pairs(from, to, tags)) {
-            if (noClobber && jreg.resolveDestination(pair[1]).isPresent()) {
+        List<Copy> copies = allTags ? tags.stream().map(tag -> new Copy(from.withTag(tag), to.withTag(tag))).toList()
+                : List.of(new Copy(from, to));
+        for (Copy copy : copies) {
+            if (noClobber && jreg.resolveDestination(copy.to()).isPresent()) {
                 skipped++;
                 if (!quiet) {
-                    root.context().err().println("Skipping " + pair[1] + ": it exists");
+                    root.context().err().println("Skipping " + copy.to() + ": it exists");
                 }
                 continue;
             }
-            copyOne(jreg, pair[0], pair[1], selector);
+            copyOne(jreg, copy.from(), copy.to(), selector);
             copied++;
         }
         if (allTags && !quiet) {
             root.context().err().println("Copied " + copied + " of " + (copied + skipped) + " tags, skipped " + skipped);
         }
         return ExitCodes.OK;
-    }
-
-    private List<ImageLocation[]> pairs(ImageLocation from, ImageLocation to, List<String> tags) {
-        List<ImageLocation[]> pairs = new ArrayList<>();
-        if (!allTags) {
-            pairs.add(new ImageLocation[] {from, to});
-            return pairs;
-        }
-        for (String tag : tags) {
-            pairs.add(new ImageLocation[] {from.withTag(tag), to.withTag(tag)});
-        }
-        return pairs;
     }
 
     private void copyOne(Jreg jreg, ImageLocation from, ImageLocation to, PlatformSelector selector) throws Exception {

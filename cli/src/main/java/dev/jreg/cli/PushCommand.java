@@ -6,7 +6,6 @@ import dev.jreg.Jreg;
 import dev.jreg.PlatformSelector;
 import dev.jreg.model.Reference;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@code jreg push}: upload an image from the local store to the registry its name points at. */
@@ -46,14 +45,12 @@ final class PushCommand extends Subcommand {
         Jreg jreg = root.open(quiet);
         // The name says where to push; an image ID stands for the image's name in the store.
         Reference reference = allTags ? Reference.parse(image) : jreg.localReference(image);
-        List<Reference> targets = new ArrayList<>();
+        List<Reference> targets;
         if (allTags) {
-            for (String tag : jreg.tags(new dev.jreg.ImageLocation.Local(reference))) {
-                targets.add(reference.withTag(tag));
-            }
+            targets = jreg.tags(new dev.jreg.ImageLocation.Local(reference)).stream().map(reference::withTag).toList();
         } else {
             refuseSeveralRepositories(jreg);
-            targets.add(reference);
+            targets = List.of(reference);
         }
         CliContext context = root.context();
         if (!quiet) {
