@@ -83,9 +83,7 @@ final class ImagesCommand extends Subcommand {
         if (quiet) {
             images.forEach(image -> out.println(id(image)));
         } else if (json) {
-            for (LocalImage image : images) {
-                out.println(JsonOutput.write(fields(image, now)));
-            }
+            images.forEach(image -> out.println(JsonOutput.write(fields(image, now))));
         } else if (template != null) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (LocalImage image : images) {
