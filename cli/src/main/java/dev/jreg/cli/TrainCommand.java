@@ -9,7 +9,6 @@ import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -179,10 +178,8 @@ final class TrainCommand extends Subcommand {
                     status = 202;
                     exchange.getResponseHeaders().set("Location", path + "session");
                 } else {
-                    ByteArrayOutputStream received = new ByteArrayOutputStream();
-                    exchange.getRequestBody().transferTo(received);
                     String query = exchange.getRequestURI().getQuery();
-                    blobs.put(query.substring(query.indexOf("digest=") + 7), received.toByteArray());
+                    blobs.put(query.substring(query.indexOf("digest=") + 7), exchange.getRequestBody().readAllBytes());
                     status = 201;
                 }
             } else if (path.contains("/blobs/")) {
