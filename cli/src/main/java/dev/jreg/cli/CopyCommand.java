@@ -18,8 +18,7 @@ final class CopyCommand extends Subcommand {
     private boolean allTags;
     private boolean noClobber;
     private int jobs = CopyOptions.DEFAULT_CONCURRENCY;
-    private final UploadMixin upload = new UploadMixin();
-    private final ManifestFormatOption format = new ManifestFormatOption();
+    private final TargetOptions targetOptions = new TargetOptions();
     private boolean quiet;
 
     /** One image to copy: the source's, or one tag of its repository to the same tag at the destination. */
@@ -58,8 +57,7 @@ final class CopyCommand extends Subcommand {
                 .flag("-n, --no-clobber", "Skip tags that already exist at the destination.", v -> noClobber = v)
                 .option("-j, --jobs", "N", "Blobs moved at once (default: " + jobs + ").", Integer.class,
                         v -> jobs = v)
-                .with(upload::declare)
-                .with(format::declare)
+                .with(targetOptions::declare)
                 .flag("-q, --quiet", "Print only the result lines.", v -> quiet = v)
                 .with(root::networkOptions);
     }
@@ -118,9 +116,10 @@ final class CopyCommand extends Subcommand {
         }
         CopyResult result;
         try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.COPY)) {
-            result = jreg.copy(from, to, new CopyOptions(selector, jobs, progress, format.format()), upload.options());
+            result = jreg.copy(from, to, new CopyOptions(selector, jobs, progress, targetOptions.format()),
+                    targetOptions.upload());
         }
-        format.report(result, context.err(), quiet);
+        targetOptions.report(result, context.err(), quiet);
         // A registry target named by digest is printed with the digest written, not a second one.
         context.out().println(to instanceof ImageLocation.Registry r ? r.reference().withDigest(result.top().digest())
                 : to + "@" + result.top().digest());

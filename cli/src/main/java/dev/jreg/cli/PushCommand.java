@@ -12,8 +12,7 @@ import java.util.List;
 final class PushCommand extends Subcommand {
     private String image;
     private boolean allTags;
-    private final UploadMixin upload = new UploadMixin();
-    private final ManifestFormatOption format = new ManifestFormatOption();
+    private final TargetOptions targetOptions = new TargetOptions();
     private boolean quiet;
 
     @Override
@@ -31,8 +30,7 @@ final class PushCommand extends Subcommand {
                         v -> image = v)
                 .flag("-a, --all-tags",
                         "Push every tag of the repository held in the local store.", v -> allTags = v)
-                .with(upload::declare)
-                .with(format::declare)
+                .with(targetOptions::declare)
                 .flag("-q, --quiet", "Print only the result lines.", v -> quiet = v)
                 .with(root::networkOptions);
     }
@@ -60,9 +58,9 @@ final class PushCommand extends Subcommand {
             CopyResult result;
             try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.PUSH)) {
                 result = jreg.push(target, new CopyOptions(PlatformSelector.all(), jreg.config().concurrency(), progress,
-                        format.format()), upload.options());
+                        targetOptions.format()), targetOptions.upload());
             }
-            format.report(result, context.err(), quiet);
+            targetOptions.report(result, context.err(), quiet);
             context.out().println(target.tagOrDigest() + ": digest: " + result.top().digest() + " size: "
                     + result.top().size());
             context.out().flush();
