@@ -4,31 +4,23 @@ import dev.jreg.ImageLocation;
 import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg blob}: one blob's bytes, verified. */
-final class BlobCommand implements Callable<Integer> {
-    private final JregCommand root;
+final class BlobCommand extends Subcommand {
     private String blob;
     private Path output;
     private final LocationOptions locations = new LocationOptions();
 
-    private BlobCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        BlobCommand command = new BlobCommand(root);
-        return CommandModel.of("blob", command,
+    @Override
+    CommandModel model() {
+        return CommandModel.of("blob", this,
                         "Write a blob to stdout or a file, verified against its digest.",
                         "With -o the file appears only once the bytes are verified; on stdout a mismatch is reported at the end.")
-                .parameter("REPOSITORY@DIGEST", "e.g. nginx@sha256:… or local:nginx@sha256:…", v -> command.blob = v)
+                .parameter("REPOSITORY@DIGEST", "e.g. nginx@sha256:… or local:nginx@sha256:…", v -> blob = v)
                 .option("-o, --output", "FILE",
-                        "Write to this file instead of stdout.", Path.class, v -> command.output = v)
-                .with(command.locations::declare)
-                .with(root::networkOptions)
-                .spec();
+                        "Write to this file instead of stdout.", Path.class, v -> output = v)
+                .with(locations::declare)
+                .with(root::networkOptions);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jreg.cli;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import picocli.CommandLine.ITypeConverter;
@@ -96,9 +97,7 @@ final class CommandModel {
     /** Flags of which at most one may be given. */
     CommandModel oneOf(OptionSpec... flags) {
         ArgGroupSpec.Builder group = ArgGroupSpec.builder().exclusive(true).multiplicity("0..1");
-        for (OptionSpec flag : flags) {
-            group.addArg(flag);
-        }
+        Arrays.stream(flags).forEach(group::addArg);
         spec.addArgGroup(group.build());
         return this;
     }

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code jreg images} when a command that names one is completed, and the values of options that
  * take one of a few.
  */
-final class CompletionCommand implements Callable<Integer> {
+final class CompletionCommand extends Subcommand {
     /** Commands whose arguments name images in the local store. */
     static final Set<String> LOCAL_IMAGE_COMMANDS = Set.of("rm", "rmi", "tag", "push", "inspect");
     /**
@@ -47,27 +46,25 @@ final class CompletionCommand implements Callable<Integer> {
             }
             """;
 
-    private final CliContext context;
     private final CommandLine commandLine;
 
-    private CompletionCommand(CliContext context, CommandLine commandLine) {
-        this.context = context;
+    /** @param commandLine the whole command line, every command added */
+    CompletionCommand(CommandLine commandLine) {
         this.commandLine = commandLine;
     }
 
-    /** @param commandLine the whole command line, every command added */
-    static CommandSpec spec(JregCommand root, CommandLine commandLine) {
-        return CommandModel.of("generate-completion", new CompletionCommand(root.context(), commandLine),
+    @Override
+    CommandModel model() {
+        return CommandModel.of("generate-completion", this,
                         "Print a bash/zsh completion script: source <(jreg generate-completion).",
                         "It completes commands, options and their values, and the names of images in the local store"
-                                + " for rm, tag, push and inspect.")
-                .spec();
+                                + " for rm, tag, push and inspect.");
     }
 
     @Override
     public Integer call() {
         commandLine.getSubcommands().values().forEach(command -> offerValues(command.getCommandSpec()));
-        context.out().print(withLocalImages(AutoComplete.bash("jreg", commandLine)));
+        root.context().out().print(withLocalImages(AutoComplete.bash("jreg", commandLine)));
         return ExitCodes.OK;
     }
 

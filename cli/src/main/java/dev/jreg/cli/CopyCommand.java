@@ -9,29 +9,25 @@ import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg copy} (alias {@code mirror}): copy images between registries, the store and layouts. */
-final class CopyCommand implements Callable<Integer> {
-    private final JregCommand root;
+final class CopyCommand extends Subcommand {
     private String source;
     private String target;
     private List<String> platforms = new ArrayList<>();
     private boolean allTags;
     private boolean noClobber;
     private int jobs = CopyOptions.DEFAULT_CONCURRENCY;
-    private final UploadMixin upload = new UploadMixin();
-    private final ManifestFormatOption format = new ManifestFormatOption();
+    private final TargetOptions targetOptions = new TargetOptions();
     private boolean quiet;
 
-    private CopyCommand(JregCommand root) {
-        this.root = root;
+    /** One image to copy: the source's, or one tag of its repository to the same tag at the destination. */
+    private record Copy(ImageLocation from, ImageLocation to) {
     }
 
-    static CommandSpec spec(JregCommand root) {
-        CopyCommand command = new CopyCommand(root);
-        return CommandModel.of("copy", command,
+    @Override
+    CommandModel model() {
+        return CommandModel.of("copy", this,
                         "Copy an image, or every tag of a repository, between registries, the local store and OCI layouts.",
                         "Blobs stream from source to destination; the destination digest equals the source digest"
                                 + " unless --platform chooses a subset or --format converts the manifests.")
@@ -52,20 +48,18 @@ final class CopyCommand implements Callable<Integer> {
                         "  jreg mirror --all-tags --no-clobber alpine registry.internal/alpine",
                         "  jreg copy localhost:5000/app:1 oci:/media/usb/images:app-1",
                         "  jreg copy --format oci --platform linux/amd64 nginx:1.24 oci:/tmp/nginx:1.24")
-                .parameter("SOURCE", "What to copy.", v -> command.source = v)
-                .parameter("TARGET", "Where to copy it.", v -> command.target = v)
+                .parameter("SOURCE", "What to copy.", v -> source = v)
+                .parameter("TARGET", "Where to copy it.", v -> target = v)
                 .repeatable("--platform", "OS/ARCH[/VARIANT]",
                         "Copy only this platform (repeatable); several make a new index of just those.",
-                        v -> command.platforms = v)
-                .flag("-a, --all-tags", "Copy every tag of the source repository.", v -> command.allTags = v)
-                .flag("-n, --no-clobber", "Skip tags that already exist at the destination.", v -> command.noClobber = v)
-                .option("-j, --jobs", "N", "Blobs moved at once (default: " + command.jobs + ").", Integer.class,
-                        v -> command.jobs = v)
-                .with(command.upload::declare)
-                .with(command.format::declare)
-                .flag("-q, --quiet", "Print only the result lines.", v -> command.quiet = v)
-                .with(root::networkOptions)
-                .spec();
+                        v -> platforms = v)
+                .flag("-a, --all-tags", "Copy every tag of the source repository.", v -> allTags = v)
+                .flag("-n, --no-clobber", "Skip tags that already exist at the destination.", v -> noClobber = v)
+                .option("-j, --jobs", "N", "Blobs moved at once (default: " + jobs + ").", Integer.class,
+                        v -> jobs = v)
+                .with(targetOptions::declare)
+                .flag("-q, --quiet", "Print only the result lines.", v -> quiet = v)
+                .with(root::networkOptions);
     }
 
     @Override
@@ -96,33 +90,23 @@ final class CopyCommand implements Callable<Integer> {
             }
             tags = tags.stream().filter(Reference::isTag).toList();
         }
-        for (ImageLocation[] pair : pairs(from, to, tags)) {
-            if (noClobber && jreg.resolveDestination(pair[1]).isPresent()) {
+        List<Copy> copies = allTags ? tags.stream().map(tag -> new Copy(from.withTag(tag), to.withTag(tag))).toList()
+                : List.of(new Copy(from, to));
+        for (Copy copy : copies) {
+            if (noClobber && jreg.resolveDestination(copy.to()).isPresent()) {
                 skipped++;
                 if (!quiet) {
-                    root.context().err().println("Skipping " + pair[1] + ": it exists");
+                    root.context().err().println("Skipping " + copy.to() + ": it exists");
                 }
                 continue;
             }
-            copyOne(jreg, pair[0], pair[1], selector);
+            copyOne(jreg, copy.from(), copy.to(), selector);
             copied++;
         }
         if (allTags && !quiet) {
             root.context().err().println("Copied " + copied + " of " + (copied + skipped) + " tags, skipped " + skipped);
         }
         return ExitCodes.OK;
-    }
-
-    private List<ImageLocation[]> pairs(ImageLocation from, ImageLocation to, List<String> tags) {
-        List<ImageLocation[]> pairs = new ArrayList<>();
-        if (!allTags) {
-            pairs.add(new ImageLocation[] {from, to});
-            return pairs;
-        }
-        for (String tag : tags) {
-            pairs.add(new ImageLocation[] {from.withTag(tag), to.withTag(tag)});
-        }
-        return pairs;
     }
 
     private void copyOne(Jreg jreg, ImageLocation from, ImageLocation to, PlatformSelector selector) throws Exception {
@@ -132,9 +116,10 @@ final class CopyCommand implements Callable<Integer> {
         }
         CopyResult result;
         try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.COPY)) {
-            result = jreg.copy(from, to, new CopyOptions(selector, jobs, progress, format.format()), upload.options());
+            result = jreg.copy(from, to, new CopyOptions(selector, jobs, progress, targetOptions.format()),
+                    targetOptions.upload());
         }
-        format.report(result, context.err(), quiet);
+        targetOptions.report(result, context.err(), quiet);
         // A registry target named by digest is printed with the digest written, not a second one.
         context.out().println(to instanceof ImageLocation.Registry r ? r.reference().withDigest(result.top().digest())
                 : to + "@" + result.top().digest());

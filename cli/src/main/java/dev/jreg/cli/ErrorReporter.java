@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 
@@ -90,7 +91,8 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
         int bestPrefix = -1;
         for (String name : names) {
             int edits = name.startsWith(word) || word.startsWith(name) ? 0 : editDistance(word, name);
-            int prefix = commonPrefix(word, name);
+            int mismatch = Arrays.mismatch(word.toCharArray(), name.toCharArray());
+            int prefix = mismatch < 0 ? word.length() : mismatch;
             if (edits <= Math.max(2, name.length() / 3) && (edits < bestEdits || edits == bestEdits && prefix > bestPrefix)) {
                 best = name;
                 bestEdits = edits;
@@ -98,14 +100,6 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
             }
         }
         return best;
-    }
-
-    private static int commonPrefix(String a, String b) {
-        int i = 0;
-        while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) {
-            i++;
-        }
-        return i;
     }
 
     /** Levenshtein distance, with a swap of two neighbours counted as one edit. */

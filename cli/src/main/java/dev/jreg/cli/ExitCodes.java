@@ -13,10 +13,8 @@ import dev.jreg.error.UnreachableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.EOFException;
-import java.net.ConnectException;
 import java.net.ProtocolException;
 import java.net.SocketException;
-import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import javax.net.ssl.SSLException;
@@ -59,10 +57,11 @@ final class ExitCodes {
         if (e instanceof UnauthorizedException) {
             return UNAUTHORIZED;
         }
-        if (e instanceof RateLimitedException || e instanceof UnreachableException || e instanceof ConnectException
-                || e instanceof UnknownHostException || e instanceof SocketTimeoutException || e instanceof NoRouteToHostException
-                || e instanceof SSLException || e instanceof SocketException || e instanceof EOFException
-                || e instanceof ProtocolException || (e instanceof RegistryException r && r.status() >= 500)) {
+        // A SocketException also stands for a refused connection and a host without a route.
+        if (e instanceof RateLimitedException || e instanceof UnreachableException || e instanceof UnknownHostException
+                || e instanceof SocketTimeoutException || e instanceof SSLException || e instanceof SocketException
+                || e instanceof EOFException || e instanceof ProtocolException
+                || (e instanceof RegistryException r && r.status() >= 500)) {
             return NETWORK;
         }
         if (e instanceof DigestMismatchException) {

@@ -34,13 +34,11 @@ final class ImageFilter implements Predicate<LocalImage> {
             switch (key) {
                 case "reference" -> references.add(glob(value));
                 case "dangling" -> dangling = bool(value);
-                case "before" -> {
+                case "before", "since" -> {
                     Instant limit = instant(created.apply(value), value);
-                    all.add(image -> instant(image.created()).isBefore(limit));
-                }
-                case "since" -> {
-                    Instant limit = instant(created.apply(value), value);
-                    all.add(image -> instant(image.created()).isAfter(limit));
+                    boolean before = key.equals("before");
+                    all.add(image -> before ? instant(image.created()).isBefore(limit)
+                            : instant(image.created()).isAfter(limit));
                 }
                 case "label" -> {
                     int inner = value.indexOf('=');

@@ -14,11 +14,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg images}: list the local store like {@code docker images}. */
-final class ImagesCommand implements Callable<Integer> {
+final class ImagesCommand extends Subcommand {
     /** The fields of a row, in the order of {@code --format json}: what a template may name. */
     private static final List<String> FIELDS = List.of("Repository", "Tag", "Digest", "ID", "Reference", "MediaType",
             "Platform", "ArtifactType", "CreatedAt", "CreatedSince", "Size", "Complete", "Damaged");
@@ -26,7 +24,6 @@ final class ImagesCommand implements Callable<Integer> {
     private static final Map<String, String> HEADERS = Map.of("ID", "IMAGE ID", "CreatedSince", "CREATED",
             "CreatedAt", "CREATED AT", "MediaType", "MEDIA TYPE", "ArtifactType", "ARTIFACT TYPE");
 
-    private final JregCommand root;
     private boolean digests;
     private boolean quiet;
     private boolean noTrunc;
@@ -35,13 +32,9 @@ final class ImagesCommand implements Callable<Integer> {
     private final List<String> filters = new ArrayList<>();
     private String repository;
 
-    private ImagesCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        ImagesCommand command = new ImagesCommand(root);
-        return CommandModel.of("images", command,
+    @Override
+    CommandModel model() {
+        return CommandModel.of("images", this,
                         "List images in the local store, newest first.",
                         "SIZE is docker's content size: the compressed bytes an image's blobs take in the store "
                                 + "(manifests, config, layers; every platform of an index stored whole), not the "
@@ -56,19 +49,18 @@ final class ImagesCommand implements Callable<Integer> {
                         "  jreg images --format 'table {{.ID}}\\t{{.Size}}'",
                         "  jreg images --filter 'reference=nginx:1.*' --filter dangling=false")
                 .optionalParameter("REPOSITORY[:TAG]", "Only this repository, or tag; a pattern as reference= takes.",
-                        v -> command.repository = v)
+                        v -> repository = v)
                 .flag("-a, --all", "Show all images (jreg stores no intermediate images: the same list).", v -> { })
-                .flag("--digests", "Show manifest digests.", v -> command.digests = v)
+                .flag("--digests", "Show manifest digests.", v -> digests = v)
                 .repeatable("-f, --filter", "KEY=VALUE", "Only images matching: reference=PATTERN (docker's glob: "
                         + "nginx, nginx:1.*, */app), dangling=true|false, before=IMAGE, since=IMAGE, label=KEY[=VALUE].",
-                        command.filters::addAll)
-                .flag("--no-trunc", "Show full image IDs.", v -> command.noTrunc = v)
-                .flag("-q, --quiet", "Print only image IDs.", v -> command.quiet = v)
-                .with(command.format::declare)
+                        filters::addAll)
+                .flag("--no-trunc", "Show full image IDs.", v -> noTrunc = v)
+                .flag("-q, --quiet", "Print only image IDs.", v -> quiet = v)
+                .with(format::declare)
                 .negatableFlag("--total",
                         "Print on stderr the space the images listed take, shared layers counted once (default: on).",
-                        true, v -> command.total = v)
-                .spec();
+                        true, v -> total = v);
     }
 
     @Override
@@ -91,9 +83,7 @@ final class ImagesCommand implements Callable<Integer> {
         if (quiet) {
             images.forEach(image -> out.println(id(image)));
         } else if (json) {
-            for (LocalImage image : images) {
-                out.println(JsonOutput.write(fields(image, now)));
-            }
+            images.forEach(image -> out.println(JsonOutput.write(fields(image, now))));
         } else if (template != null) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (LocalImage image : images) {

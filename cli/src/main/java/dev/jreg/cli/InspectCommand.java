@@ -11,14 +11,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
+import java.util.Objects;
 
 /** {@code jreg inspect}: what an image or index holds, remote by default. */
-final class InspectCommand implements Callable<Integer> {
+final class InspectCommand extends Subcommand {
     /** Where {@code docker history} cuts a command. */
     private static final int CREATED_BY_WIDTH = 45;
-    private final JregCommand root;
     private String image;
     private String platform;
     private final FormatMixin format = new FormatMixin();
@@ -27,28 +25,23 @@ final class InspectCommand implements Callable<Integer> {
     private boolean rawConfig;
     private boolean noTrunc;
 
-    private InspectCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        InspectCommand command = new InspectCommand(root);
-        CommandModel model = CommandModel.of("inspect", command,
+    @Override
+    CommandModel model() {
+        CommandModel model = CommandModel.of("inspect", this,
                 "Show an image or index: digest, platforms, config, layers with sizes, history.",
                 "Reads the registry unless --local (or a local:/oci: location) is given.",
                 "The JSON shape is documented in docs/OUTPUT.md.");
         return model
-                .parameter("IMAGE", "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.", v -> command.image = v)
+                .parameter("IMAGE", "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.", v -> image = v)
                 .option("--platform", "OS/ARCH[/VARIANT]", "From an index, detail this platform's image.",
-                        v -> command.platform = v)
-                .with(command.format::declare)
-                .flag("--no-trunc", "Show digests in tables and history commands whole.", v -> command.noTrunc = v)
-                .with(command.locations::declare)
-                .oneOf(model.flagSpec("--raw", "Print the exact manifest bytes.", v -> command.rawManifest = v),
+                        v -> platform = v)
+                .with(format::declare)
+                .flag("--no-trunc", "Show digests in tables and history commands whole.", v -> noTrunc = v)
+                .with(locations::declare)
+                .oneOf(model.flagSpec("--raw", "Print the exact manifest bytes.", v -> rawManifest = v),
                         model.flagSpec("--config", "Print the exact config bytes (this machine's platform from an index).",
-                                v -> command.rawConfig = v))
-                .with(root::networkOptions)
-                .spec();
+                                v -> rawConfig = v))
+                .with(root::networkOptions);
     }
 
     @Override
@@ -202,7 +195,7 @@ final class InspectCommand implements Callable<Integer> {
             List<Map<String, Object>> platforms = new ArrayList<>();
             for (ImageInfo.PlatformEntry entry : info.platforms()) {
                 Map<String, Object> p = new LinkedHashMap<>();
-                p.put("platform", entry.platform() == null ? JsonOutput.NULL : entry.platform().toString());
+                p.put("platform", Objects.toString(entry.platform(), null));
                 p.put("artifactType", entry.artifactType());
                 platforms.add(manifest(p, entry.descriptor(), entry.size()));
             }
@@ -223,7 +216,7 @@ final class InspectCommand implements Callable<Integer> {
             ImageConfig.Container runtime = config.config();
             Map<String, Object> i = new LinkedHashMap<>();
             i.put("digest", image.manifest().digest().toString());
-            i.put("platform", image.platform() == null ? JsonOutput.NULL : image.platform().toString());
+            i.put("platform", Objects.toString(image.platform(), null));
             i.put("artifactType", image.artifactType());
             i.put("created", config.created());
             i.put("author", config.author());

@@ -10,7 +10,7 @@ import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine;
 
@@ -100,15 +102,11 @@ final class JregCommand implements Runnable {
         Function<JregCommand, CommandSpec> invoked = invokedCommand(args);
         CommandLine commandLine = new CommandLine(root.spec);
         if (invoked != null) {
-            CommandSpec command = invoked.apply(root);
-            commandLine.addSubcommand(command.name(), command);
+            commandLine.addSubcommand(invoked.apply(root));
         } else {
-            new LinkedHashSet<>(COMMANDS.values()).forEach(command -> {
-                CommandSpec spec = command.apply(root);
-                commandLine.addSubcommand(spec.name(), spec);
-            });
+            new LinkedHashSet<>(COMMANDS.values()).forEach(command -> commandLine.addSubcommand(command.apply(root)));
             commandLine.addSubcommand(new CommandLine.HelpCommand());
-            commandLine.addSubcommand("generate-completion", CompletionCommand.spec(root, commandLine));
+            commandLine.addSubcommand(new CompletionCommand(commandLine).spec(root));
         }
         commandLine
                 .setOut(context.out())
@@ -142,30 +140,31 @@ final class JregCommand implements Runnable {
 
     private static Map<String, Function<JregCommand, CommandSpec>> commands() {
         Map<String, Function<JregCommand, CommandSpec>> commands = new LinkedHashMap<>();
-        add(commands, PullCommand::spec, "pull");
-        add(commands, PushCommand::spec, "push");
-        add(commands, TagCommand::spec, "tag");
-        add(commands, CopyCommand::spec, "copy", "mirror");
-        add(commands, ImagesCommand::spec, "images", "ls");
-        add(commands, RmCommand::spec, "rm", "rmi");
-        add(commands, PruneCommand::spec, "prune");
-        add(commands, InspectCommand::spec, "inspect");
-        add(commands, TagsCommand::spec, "tags");
-        add(commands, DigestCommand::spec, "digest");
-        add(commands, ManifestCommand::spec, "manifest");
-        add(commands, ConfigCommand::spec, "config");
-        add(commands, BlobCommand::spec, "blob");
-        add(commands, CatalogCommand::spec, "catalog");
-        add(commands, DeleteCommand::spec, "delete");
-        add(commands, LoginCommand::spec, "login");
-        add(commands, LogoutCommand::spec, "logout");
-        add(commands, VerifyCommand::spec, "verify");
-        add(commands, TrainCommand::spec, "__train-cds");
+        add(commands, PullCommand::new, "pull");
+        add(commands, PushCommand::new, "push");
+        add(commands, TagCommand::new, "tag");
+        add(commands, CopyCommand::new, "copy", "mirror");
+        add(commands, ImagesCommand::new, "images", "ls");
+        add(commands, RmCommand::new, "rm", "rmi");
+        add(commands, PruneCommand::new, "prune");
+        add(commands, InspectCommand::new, "inspect");
+        add(commands, TagsCommand::new, "tags");
+        add(commands, DigestCommand::new, "digest");
+        add(commands, ManifestCommand::new, "manifest");
+        add(commands, ConfigCommand::new, "config");
+        add(commands, BlobCommand::new, "blob");
+        add(commands, CatalogCommand::new, "catalog");
+        add(commands, DeleteCommand::new, "delete");
+        add(commands, LoginCommand::new, "login");
+        add(commands, LogoutCommand::new, "logout");
+        add(commands, VerifyCommand::new, "verify");
+        add(commands, TrainCommand::new, "__train-cds");
         return Collections.unmodifiableMap(commands);
     }
 
-    private static void add(Map<String, Function<JregCommand, CommandSpec>> commands,
-            Function<JregCommand, CommandSpec> spec, String... names) {
+    private static void add(Map<String, Function<JregCommand, CommandSpec>> commands, Supplier<Subcommand> command,
+            String... names) {
+        Function<JregCommand, CommandSpec> spec = root -> command.get().spec(root);
         for (String name : names) {
             commands.put(name, spec);
         }
@@ -251,16 +250,9 @@ final class JregCommand implements Runnable {
         String file = context.env().get("JREG_CONFIG");
         RegistrySettings settings = RegistrySettings.read(file != null && !file.isEmpty() ? Path.of(file)
                 : JregOptions.configDirectory(context.env(), context.home()).resolve("config.json"));
-        List<Mirror> first = new ArrayList<>();
-        registryMirrors.forEach(m -> first.add(Mirror.parse(m)));
-        String fromEnv = context.env().get("JREG_REGISTRY_MIRROR");
-        if (fromEnv != null) {
-            for (String m : fromEnv.split(",")) {
-                if (!m.isBlank()) {
-                    first.add(Mirror.parse(m));
-                }
-            }
-        }
+        String fromEnv = context.env().getOrDefault("JREG_REGISTRY_MIRROR", "");
+        List<Mirror> first = Stream.concat(registryMirrors.stream(),
+                Arrays.stream(fromEnv.split(",")).filter(m -> !m.isBlank())).map(Mirror::parse).toList();
         return settings.withMirrorsFirst(Reference.DOCKER_HUB, first)
                 .withMirrorsLast(Reference.DOCKER_HUB, RegistrySettings.dockerDaemonMirrors(Path.of("/etc/docker/daemon.json")));
     }

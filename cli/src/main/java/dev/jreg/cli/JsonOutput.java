@@ -14,8 +14,6 @@ import java.util.Map;
  * whose set-up a short command would pay for.
  */
 final class JsonOutput {
-    /** A JSON {@code null} where a map cannot hold one ({@code Map.of}). */
-    static final Object NULL = new Object();
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private JsonOutput() {
@@ -33,7 +31,7 @@ final class JsonOutput {
     }
 
     private static void write(JsonGenerator out, Object value) throws IOException {
-        if (value == null || value == NULL) {
+        if (value == null) {
             out.writeNull();
         } else if (value instanceof String s) {
             out.writeString(s);

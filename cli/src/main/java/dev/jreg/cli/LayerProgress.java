@@ -158,12 +158,12 @@ final class LayerProgress implements CopyListener, AutoCloseable {
 
     @Override
     public synchronized void blobSkipped(Descriptor blob) {
-        finish(blob, verbs.exists());
+        stop(blob, verbs.exists(), true);
     }
 
     @Override
     public synchronized void blobMounted(Descriptor blob, Reference from) {
-        finish(blob, "Mounted from " + from.repository());
+        stop(blob, "Mounted from " + from.repository(), true);
     }
 
     @Override
@@ -178,13 +178,7 @@ final class LayerProgress implements CopyListener, AutoCloseable {
     /** docker's word while another process downloads the same layer into the store. */
     @Override
     public synchronized void blobWaiting(Descriptor blob) {
-        Line line = lines.get(blob.digest().toString());
-        if (line == null) {
-            return;
-        }
-        line.status = "Waiting for another jreg process";
-        line.active = false;
-        show(line);
+        stop(blob, "Waiting for another jreg process", false);
     }
 
     @Override
@@ -193,25 +187,25 @@ final class LayerProgress implements CopyListener, AutoCloseable {
         if (line != null) {
             line.done = bytesDone;
             if (!line.active && !line.finished) {
-                line.active = true; // the process it waited for left the blob unfinished
-                line.status = verbs.active();
+                blobStarted(blob); // the process it waited for left the blob unfinished
             }
         }
     }
 
     @Override
     public synchronized void blobDone(Descriptor blob) {
-        finish(blob, verbs.done());
+        stop(blob, verbs.done(), true);
     }
 
-    private void finish(Descriptor blob, String status) {
+    /** A layer no longer moving: {@code finished}, or waiting for another process. */
+    private void stop(Descriptor blob, String status, boolean finished) {
         Line line = lines.get(blob.digest().toString());
         if (line == null) {
             return;
         }
         line.status = status;
         line.active = false;
-        line.finished = true;
+        line.finished |= finished;
         show(line);
     }
 

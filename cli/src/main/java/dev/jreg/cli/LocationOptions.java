@@ -15,10 +15,8 @@ final class LocationOptions {
     /** The location the text names, in the store with {@code --local}. */
     ImageLocation parse(String text) {
         ImageLocation location = ImageLocation.parse(text);
-        if (local && location instanceof ImageLocation.Registry registry) {
-            return new ImageLocation.Local(registry.reference());
-        }
-        return location;
+        return local && location instanceof ImageLocation.Registry registry
+                ? new ImageLocation.Local(registry.reference()) : location;
     }
 
     /**

@@ -4,36 +4,28 @@ import dev.jreg.auth.Credentials;
 import dev.jreg.auth.DockerConfigKeychain;
 import java.io.Console;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg login}: check credentials and store them where docker would. */
-final class LoginCommand implements Callable<Integer> {
-    private final JregCommand root;
+final class LoginCommand extends Subcommand {
     private String server;
     private String username;
     private String password;
     private boolean passwordStdin;
 
-    private LoginCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        LoginCommand command = new LoginCommand(root);
-        return CommandModel.of("login", command,
+    @Override
+    CommandModel model() {
+        return CommandModel.of("login", this,
                         "Log in to a registry (Docker Hub by default).",
                         "The credentials are stored as docker stores them: in the credHelpers/credsStore helper when"
                                 + " configured, else in auths of $DOCKER_CONFIG/config.json (~/.docker/config.json), mode 0600,"
                                 + " keeping everything else in the file. jreg also reads podman's and skopeo's auth.json, but"
                                 + " writes only docker's file.")
-                .optionalParameter("SERVER", "Registry host[:port] (default: Docker Hub).", v -> command.server = v)
-                .option("-u, --username", "USER", "Username.", v -> command.username = v)
+                .optionalParameter("SERVER", "Registry host[:port] (default: Docker Hub).", v -> server = v)
+                .option("-u, --username", "USER", "Username.", v -> username = v)
                 .option("-p, --password", "PASSWORD",
-                        "Password (insecure: prefer --password-stdin).", v -> command.password = v)
-                .flag("--password-stdin", "Read the password from standard input.", v -> command.passwordStdin = v)
-                .with(root::networkOptions)
-                .spec();
+                        "Password (insecure: prefer --password-stdin).", v -> password = v)
+                .flag("--password-stdin", "Read the password from standard input.", v -> passwordStdin = v)
+                .with(root::networkOptions);
     }
 
     @Override

@@ -1,26 +1,18 @@
 package dev.jreg.cli;
 
 import dev.jreg.auth.DockerConfigKeychain;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg logout}: forget a registry's credentials. */
-final class LogoutCommand implements Callable<Integer> {
-    private final JregCommand root;
+final class LogoutCommand extends Subcommand {
     private String server;
 
-    private LogoutCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        LogoutCommand command = new LogoutCommand(root);
-        return CommandModel.of("logout", command,
+    @Override
+    CommandModel model() {
+        return CommandModel.of("logout", this,
                         "Remove a registry's stored credentials (Docker Hub by default), from the helper or config.json.",
                         "Credentials that podman or skopeo stored in their auth.json stay: jreg names the file, and"
                                 + " podman logout (or skopeo logout) removes them.")
-                .optionalParameter("SERVER", "Registry host[:port] (default: Docker Hub).", v -> command.server = v)
-                .spec();
+                .optionalParameter("SERVER", "Registry host[:port] (default: Docker Hub).", v -> server = v);
     }
 
     @Override

@@ -1,26 +1,18 @@
 package dev.jreg.cli;
 
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg manifest}: the exact manifest bytes. */
-final class ManifestCommand implements Callable<Integer> {
-    private final JregCommand root;
+final class ManifestCommand extends Subcommand {
     private String image;
     private final LocationOptions locations = new LocationOptions();
 
-    private ManifestCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        ManifestCommand command = new ManifestCommand(root);
-        return CommandModel.of("manifest", command,
+    @Override
+    CommandModel model() {
+        return CommandModel.of("manifest", this,
                         "Print the exact manifest bytes of an image or index.")
-                .parameter("IMAGE", "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.", v -> command.image = v)
-                .with(command.locations::declare)
-                .with(root::networkOptions)
-                .spec();
+                .parameter("IMAGE", "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.", v -> image = v)
+                .with(locations::declare)
+                .with(root::networkOptions);
     }
 
     @Override

@@ -1,22 +1,14 @@
 package dev.jreg.cli;
 
 import dev.jreg.PruneResult;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg prune}: reclaim space no image uses. */
-final class PruneCommand implements Callable<Integer> {
-    private final JregCommand root;
+final class PruneCommand extends Subcommand {
 
-    private PruneCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        PruneCommand command = new PruneCommand(root);
-        return CommandModel.of("prune", command,
-                        "Delete blobs no name in the local store reaches, and leftovers of interrupted downloads.")
-                .spec();
+    @Override
+    CommandModel model() {
+        return CommandModel.of("prune", this,
+                        "Delete blobs no name in the local store reaches, and leftovers of interrupted downloads.");
     }
 
     @Override

@@ -12,25 +12,18 @@ import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg pull}: fetch an image, or every tag of a repository, into the local store. */
-final class PullCommand implements Callable<Integer> {
-    private final JregCommand root;
+final class PullCommand extends Subcommand {
     private String image;
     private String platform;
     private boolean allTags;
     private boolean allPlatforms;
     private boolean quiet;
 
-    private PullCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        PullCommand command = new PullCommand(root);
-        return CommandModel.of("pull", command,
+    @Override
+    CommandModel model() {
+        return CommandModel.of("pull", this,
                         "Download an image from a registry into the local store.",
                         "Only layers the store lacks are fetched; every blob is verified before it is kept.")
                 .footer("",
@@ -39,15 +32,14 @@ final class PullCommand implements Callable<Integer> {
                         "  jreg pull --platform linux/arm64/v8 alpine",
                         "  jreg pull --all-tags localhost:5000/app",
                         "  jreg pull localhost:5000/app@sha256:…")
-                .parameter("NAME[:TAG|@DIGEST]", "The image, e.g. nginx:1.24.0.", v -> command.image = v)
+                .parameter("NAME[:TAG|@DIGEST]", "The image, e.g. nginx:1.24.0.", v -> image = v)
                 .option("--platform", "OS/ARCH[/VARIANT]",
-                        "Platform to pull from a multi-platform image (default: this machine's).", v -> command.platform = v)
+                        "Platform to pull from a multi-platform image (default: this machine's).", v -> platform = v)
                 .flag("-a, --all-tags", "Pull every tag of the repository; a tag without an image for the platform"
-                        + " is skipped.", v -> command.allTags = v)
-                .flag("--all-platforms", "Pull every platform and keep the index as it is.", v -> command.allPlatforms = v)
-                .flag("-q, --quiet", "Print only the image reference.", v -> command.quiet = v)
-                .with(root::networkOptions)
-                .spec();
+                        + " is skipped.", v -> allTags = v)
+                .flag("--all-platforms", "Pull every platform and keep the index as it is.", v -> allPlatforms = v)
+                .flag("-q, --quiet", "Print only the image reference.", v -> quiet = v)
+                .with(root::networkOptions);
     }
 
     @Override

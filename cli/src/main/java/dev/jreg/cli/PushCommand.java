@@ -6,27 +6,18 @@ import dev.jreg.Jreg;
 import dev.jreg.PlatformSelector;
 import dev.jreg.model.Reference;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg push}: upload an image from the local store to the registry its name points at. */
-final class PushCommand implements Callable<Integer> {
-    private final JregCommand root;
+final class PushCommand extends Subcommand {
     private String image;
     private boolean allTags;
-    private final UploadMixin upload = new UploadMixin();
-    private final ManifestFormatOption format = new ManifestFormatOption();
+    private final TargetOptions targetOptions = new TargetOptions();
     private boolean quiet;
 
-    private PushCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        PushCommand command = new PushCommand(root);
-        return CommandModel.of("push", command,
+    @Override
+    CommandModel model() {
+        return CommandModel.of("push", this,
                         "Upload an image from the local store to its registry.",
                         "Blobs the registry has are skipped; blobs in another repository of the same registry are mounted.")
                 .footer("",
@@ -36,14 +27,12 @@ final class PushCommand implements Callable<Integer> {
                         "  jreg push --all-tags localhost:5000/nginx",
                         "  jreg push --format oci localhost:5000/nginx:1.24.0")
                 .parameter("NAME[:TAG]", "The image, as named in the local store (an image ID stands for its name).",
-                        v -> command.image = v)
+                        v -> image = v)
                 .flag("-a, --all-tags",
-                        "Push every tag of the repository held in the local store.", v -> command.allTags = v)
-                .with(command.upload::declare)
-                .with(command.format::declare)
-                .flag("-q, --quiet", "Print only the result lines.", v -> command.quiet = v)
-                .with(root::networkOptions)
-                .spec();
+                        "Push every tag of the repository held in the local store.", v -> allTags = v)
+                .with(targetOptions::declare)
+                .flag("-q, --quiet", "Print only the result lines.", v -> quiet = v)
+                .with(root::networkOptions);
     }
 
     @Override
@@ -54,14 +43,12 @@ final class PushCommand implements Callable<Integer> {
         Jreg jreg = root.open(quiet);
         // The name says where to push; an image ID stands for the image's name in the store.
         Reference reference = allTags ? Reference.parse(image) : jreg.localReference(image);
-        List<Reference> targets = new ArrayList<>();
+        List<Reference> targets;
         if (allTags) {
-            for (String tag : jreg.tags(new dev.jreg.ImageLocation.Local(reference))) {
-                targets.add(reference.withTag(tag));
-            }
+            targets = jreg.tags(new dev.jreg.ImageLocation.Local(reference)).stream().map(reference::withTag).toList();
         } else {
             refuseSeveralRepositories(jreg);
-            targets.add(reference);
+            targets = List.of(reference);
         }
         CliContext context = root.context();
         if (!quiet) {
@@ -71,9 +58,9 @@ final class PushCommand implements Callable<Integer> {
             CopyResult result;
             try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.PUSH)) {
                 result = jreg.push(target, new CopyOptions(PlatformSelector.all(), jreg.config().concurrency(), progress,
-                        format.format()), upload.options());
+                        targetOptions.format()), targetOptions.upload());
             }
-            format.report(result, context.err(), quiet);
+            targetOptions.report(result, context.err(), quiet);
             context.out().println(target.tagOrDigest() + ": digest: " + result.top().digest() + " size: "
                     + result.top().size());
             context.out().flush();

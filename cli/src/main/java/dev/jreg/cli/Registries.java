@@ -2,6 +2,7 @@ package dev.jreg.cli;
 
 import dev.jreg.model.Reference;
 import java.util.Locale;
+import java.util.Set;
 
 /** Registry names as users type them to login and logout. */
 final class Registries {
@@ -13,15 +14,8 @@ final class Registries {
         if (server == null || server.isBlank()) {
             return Reference.DOCKER_HUB;
         }
-        String s = server.trim().replaceFirst("^[a-zA-Z]+://", "");
-        int slash = s.indexOf('/');
-        if (slash >= 0) {
-            s = s.substring(0, slash);
-        }
-        String lower = s.toLowerCase(Locale.ROOT);
-        if (lower.equals("index.docker.io") || lower.equals("registry-1.docker.io") || lower.equals("docker.io")) {
-            return Reference.DOCKER_HUB;
-        }
-        return s;
+        String host = server.trim().replaceFirst("^[a-zA-Z]+://", "").split("/", 2)[0];
+        return Set.of("index.docker.io", "registry-1.docker.io", "docker.io").contains(host.toLowerCase(Locale.ROOT))
+                ? Reference.DOCKER_HUB : host;
     }
 }

@@ -4,22 +4,15 @@ import dev.jreg.RemoveResult;
 import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg rm}: remove names from the local store and the blobs only they used, like {@code docker rmi}. */
-final class RmCommand implements Callable<Integer> {
-    private final JregCommand root;
+final class RmCommand extends Subcommand {
     private List<String> images;
     private boolean force;
 
-    private RmCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        RmCommand command = new RmCommand(root);
-        return CommandModel.of("rm", command,
+    @Override
+    CommandModel model() {
+        return CommandModel.of("rm", this,
                         "Remove images from the local store.",
                         "Names work as in docker: nginx means nginx:latest; NAME@DIGEST, a digest and an image ID"
                                 + " (or a unique prefix of it, as jreg images -q prints) work too. Removing a name that"
@@ -27,10 +20,9 @@ final class RmCommand implements Callable<Integer> {
                                 + " deleted, and layers other images use stay. Each IMAGE is removed on its own: those"
                                 + " that fail are reported and the rest are removed (exit 1 when some fail).")
                 .aliases("rmi")
-                .parameters("IMAGE", "Names, digests or image IDs.", v -> command.images = v)
+                .parameters("IMAGE", "Names, digests or image IDs.", v -> images = v)
                 .flag("-f, --force", "Remove an image ID's names even when they are in several repositories.",
-                        v -> command.force = v)
-                .spec();
+                        v -> force = v);
     }
 
     @Override

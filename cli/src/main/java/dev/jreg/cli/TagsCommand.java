@@ -8,14 +8,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** {@code jreg tags}: a repository's tags, with {@code --details} their digests, platforms and sizes. */
-final class TagsCommand implements Callable<Integer> {
-    private final JregCommand root;
+final class TagsCommand extends Subcommand {
     private String repository;
     private int limit;
     private boolean details;
@@ -24,13 +21,9 @@ final class TagsCommand implements Callable<Integer> {
     private final FormatMixin format = new FormatMixin();
     private final LocationOptions locations = new LocationOptions();
 
-    private TagsCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        TagsCommand command = new TagsCommand(root);
-        return CommandModel.of("tags", command,
+    @Override
+    CommandModel model() {
+        return CommandModel.of("tags", this,
                         "List the tags of a repository, following the registry's pagination.",
                         "--details adds digest, platforms, compressed size and creation time per tag, in one run: tags"
                                 + " are resolved with HEAD and each distinct digest is fetched once.")
@@ -38,17 +31,16 @@ final class TagsCommand implements Callable<Integer> {
                         "Examples:",
                         "  jreg tags nginx",
                         "  jreg tags --details --limit 20 localhost:5000/app")
-                .parameter("REPOSITORY", "A repository (a tag, if given, is ignored).", v -> command.repository = v)
-                .option("--limit", "N", "At most N tags.", Integer.class, v -> command.limit = v)
+                .parameter("REPOSITORY", "A repository (a tag, if given, is ignored).", v -> repository = v)
+                .option("--limit", "N", "At most N tags.", Integer.class, v -> limit = v)
                 .flag("-d, --details",
-                        "Show digest, platforms, size and creation time of each tag.", v -> command.details = v)
-                .flag("--no-trunc", "With --details, show digests whole.", v -> command.noTrunc = v)
-                .option("-j, --jobs", "N", "Requests at once with --details (default: " + command.jobs + ").",
-                        Integer.class, v -> command.jobs = v)
-                .with(command.format::declare)
-                .with(command.locations::declare)
-                .with(root::networkOptions)
-                .spec();
+                        "Show digest, platforms, size and creation time of each tag.", v -> details = v)
+                .flag("--no-trunc", "With --details, show digests whole.", v -> noTrunc = v)
+                .option("-j, --jobs", "N", "Requests at once with --details (default: " + jobs + ").",
+                        Integer.class, v -> jobs = v)
+                .with(format::declare)
+                .with(locations::declare)
+                .with(root::networkOptions);
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,11 +25,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Hidden: the workload the launcher records its start-up archive from (AppCDS, or the AOT cache on
@@ -38,18 +35,14 @@ import picocli.CommandLine.Model.CommandSpec;
  * command runs first. It talks only to throw-away registries on 127.0.0.1 that it serves itself,
  * over plain HTTP and HTTPS, in a temporary store.
  */
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand extends Subcommand {
     private final Map<String, byte[]> blobs = new HashMap<>();
     private final Map<String, byte[]> manifests = new HashMap<>();
 
-    private TrainCommand() {
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        TrainCommand command = new TrainCommand();
-        return CommandModel.of("__train-cds", command)
-                .hidden()
-                .spec();
+    @Override
+    CommandModel model() {
+        return CommandModel.of("__train-cds", this)
+                .hidden();
     }
 
     @Override
@@ -185,10 +178,8 @@ final class TrainCommand implements Callable<Integer> {
                     status = 202;
                     exchange.getResponseHeaders().set("Location", path + "session");
                 } else {
-                    ByteArrayOutputStream received = new ByteArrayOutputStream();
-                    exchange.getRequestBody().transferTo(received);
                     String query = exchange.getRequestURI().getQuery();
-                    blobs.put(query.substring(query.indexOf("digest=") + 7), received.toByteArray());
+                    blobs.put(query.substring(query.indexOf("digest=") + 7), exchange.getRequestBody().readAllBytes());
                     status = 201;
                 }
             } else if (path.contains("/blobs/")) {

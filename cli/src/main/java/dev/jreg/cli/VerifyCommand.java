@@ -2,28 +2,20 @@ package dev.jreg.cli;
 
 import dev.jreg.VerifyReport;
 import dev.jreg.model.Digest;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jreg verify}: check the local store. */
-final class VerifyCommand implements Callable<Integer> {
-    private final JregCommand root;
+final class VerifyCommand extends Subcommand {
     private boolean repair;
 
-    private VerifyCommand(JregCommand root) {
-        this.root = root;
-    }
-
-    static CommandSpec spec(JregCommand root) {
-        VerifyCommand command = new VerifyCommand(root);
-        return CommandModel.of("verify", command,
+    @Override
+    CommandModel model() {
+        return CommandModel.of("verify", this,
                         "Check the local store: every blob hashes to its name, every name reaches complete content.",
                         "Exits 6 when something is wrong; --repair deletes corrupt blobs and keeps every name: pull an "
                                 + "incomplete image again to fetch what is missing (a pull checks that stored blobs are "
                                 + "present at their sizes; it does not hash them again).")
                 .flag("--repair", "Delete corrupt blobs; names stay, incomplete until pulled again.",
-                        v -> command.repair = v)
-                .spec();
+                        v -> repair = v);
     }
 
     @Override

@@ -2,18 +2,30 @@ package dev.jreg.cli;
 
 import dev.jreg.CopyResult;
 import dev.jreg.ManifestFormat;
+import dev.jreg.UploadOptions;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
-/** {@code --format oci|docker} of copy and push: the manifest format to write, as skopeo's {@code --format}. */
-final class ManifestFormatOption {
+/**
+ * How copy and push write to their destination: {@code --chunk-size}, and {@code --format oci|docker},
+ * the manifest format to write, as skopeo's {@code --format}.
+ */
+final class TargetOptions {
+    private long chunkSize;
     private ManifestFormat format = ManifestFormat.KEEP;
 
     void declare(CommandModel command) {
-        command.option("--format", "oci|docker",
-                "Write the manifests as OCI or Docker schema 2 ones, converting those of the other format (new"
-                        + " digests; layers and configs keep theirs). Default: as the source has them.",
-                ManifestFormat.class, ManifestFormatOption::parse, v -> format = v);
+        command.option("--chunk-size", "SIZE",
+                        "Upload in chunks of this size (e.g. 5MiB) instead of one streamed request per blob.",
+                        Long.class, new SizeConverter(), v -> chunkSize = v)
+                .option("--format", "oci|docker",
+                        "Write the manifests as OCI or Docker schema 2 ones, converting those of the other format (new"
+                                + " digests; layers and configs keep theirs). Default: as the source has them.",
+                        ManifestFormat.class, TargetOptions::parse, v -> format = v);
+    }
+
+    UploadOptions upload() {
+        return new UploadOptions(chunkSize);
     }
 
     ManifestFormat format() {
