@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jreg.internal.json.Json;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +32,6 @@ public record Platform(
 
     private static final Pattern PART = Pattern.compile("[a-z0-9_.-]+");
     private static final Pattern VARIANT = Pattern.compile("v[0-9]{1,2}(\\.[0-9])?");
-    private static final Set<String> FIELDS = Set.of("os", "architecture", "variant", "os.version", "os.features");
 
     /** Copies the feature list. */
     public Platform {
@@ -52,9 +50,9 @@ public record Platform(
      * @throws IllegalArgumentException when a field is of the wrong type
      */
     public static Platform fromJson(JsonNode json) {
-        JsonFields.requireObject(json, "platform");
-        return new Platform(JsonFields.text(json, "os"), JsonFields.text(json, "architecture"), JsonFields.text(json, "variant"),
-                JsonFields.text(json, "os.version"), JsonFields.texts(json, "os.features"), JsonFields.otherFields(json, FIELDS));
+        JsonFields in = new JsonFields(json, "platform");
+        return new Platform(in.text("os"), in.text("architecture"), in.text("variant"), in.text("os.version"),
+                in.texts("os.features"), in.otherFields());
     }
 
     /** This platform as a JSON object, empty fields left out, then its other fields. */
@@ -102,21 +100,13 @@ public record Platform(
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String goOs = os.startsWith("windows") ? "windows" : os.startsWith("mac") ? "darwin" : "linux";
-        switch (arch) {
-            case "amd64":
-            case "x86_64":
-                return of(goOs, "amd64", null);
-            case "aarch64":
-            case "arm64":
-                return of(goOs, "arm64", null);
-            case "arm":
-                return of(goOs, "arm", "v7");
-            case "x86":
-            case "i386":
-                return of(goOs, "386", null);
-            default:
-                return of(goOs, arch, null);
-        }
+        String goArch = switch (arch) {
+            case "amd64", "x86_64" -> "amd64";
+            case "aarch64", "arm64" -> "arm64";
+            case "x86", "i386" -> "386";
+            default -> arch;
+        };
+        return of(goOs, goArch, goArch.equals("arm") ? "v7" : null);
     }
 
     /**
@@ -186,15 +176,7 @@ public record Platform(
             return -1;
         }
         Platform found = candidate.normalized();
-        List<Platform> runs = compatible();
-        for (int i = 0; i < runs.size(); i++) {
-            Platform p = runs.get(i);
-            if (Objects.equals(p.os, found.os) && Objects.equals(p.architecture, found.architecture)
-                    && Objects.equals(p.variant, found.variant)) {
-                return i;
-            }
-        }
-        return -1;
+        return compatible().indexOf(of(found.os, found.architecture, found.variant));
     }
 
     /** Whether a platform found in an index satisfies this requested one: {@link #rank} is not -1. */
@@ -208,23 +190,18 @@ public record Platform(
      * considered.
      */
     public Optional<Descriptor> choose(List<Descriptor> children) {
-        Descriptor best = null;
-        int bestRank = Integer.MAX_VALUE;
-        for (Descriptor child : children) {
-            int rank = child.isAttestation() ? -1 : rank(child.platform());
-            if (rank >= 0 && rank < bestRank) {
-                best = child;
-                bestRank = rank;
-            }
-        }
-        return Optional.ofNullable(best);
+        return children.stream().filter(child -> !child.isAttestation() && matches(child.platform()))
+                .min(Comparator.comparingInt(child -> rank(child.platform())));
     }
 
-    /** This platform and those it also runs, normalised, best first (see {@link #rank}). */
+    /**
+     * This platform and those it also runs, normalised, best first (see {@link #rank}): os,
+     * architecture and variant only.
+     */
     private List<Platform> compatible() {
         Platform self = normalized();
         List<Platform> runs = new ArrayList<>();
-        runs.add(self);
+        runs.add(self.withArch(self.architecture, self.variant));
         if (self.architecture == null) {
             return runs;
         }
@@ -270,7 +247,7 @@ public record Platform(
     }
 
     private Platform withArch(String arch, String newVariant) {
-        return new Platform(os, arch, newVariant, osVersion, osFeatures, otherFields);
+        return of(os, arch, newVariant);
     }
 
     /** {@code v7} → {7, 0}, {@code v8.2} → {8, 2}; null for anything else. */
