@@ -89,14 +89,13 @@ public final class ManifestBlob {
      */
     public static ManifestBlob of(byte[] bytes, String declaredType, Digest expected)
             throws InvalidContentException, DigestMismatchException {
-        Digest actual = expected.algorithm().equals("sha256") ? Digest.sha256(bytes)
-                : expected.withHash(expected.newHasher().digest(bytes));
+        Digest actual = expected.withHash(expected.newHasher().digest(bytes));
         if (!actual.equals(expected)) {
             throw new DigestMismatchException("manifest digest mismatch: expected " + expected + ", got " + actual);
         }
         ManifestBlob blob = of(bytes, declaredType);
-        return expected.algorithm().equals("sha256") ? blob
-                : new ManifestBlob(blob.bytes, blob.mediaType, expected, blob.manifest);
+        // Named by the digest it was fetched by, which for sha256 is the one it has.
+        return new ManifestBlob(blob.bytes, blob.mediaType, expected, blob.manifest);
     }
 
     /** Serialises a manifest jreg creates itself (never one it copies). */
@@ -165,11 +164,6 @@ public final class ManifestBlob {
     /** A descriptor for these bytes. */
     public Descriptor descriptor() {
         return Descriptor.of(mediaType, digest, bytes.length);
-    }
-
-    /** Writes the bytes without copying them. */
-    public void writeTo(java.io.OutputStream out) throws java.io.IOException {
-        out.write(bytes);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.jreg.model;
 import dev.jreg.error.InvalidReferenceException;
 import java.util.Locale;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +34,7 @@ public record Reference(String registry, String repository, String tag, Digest d
     private static final Pattern HEX64 = Pattern.compile("[a-f0-9]{64}");
 
     /**
-     * Checks the parts and normalises Docker Hub's as {@link #parse} does ({@code index.docker.io}
+     * Checks the parts and normalises Docker Hub's, for {@link #parse} too ({@code index.docker.io}
      * is {@code docker.io}; a one-component repository there is under {@code library/}), so that
      * equal images are equal references; {@link #parse} gives better messages for user input.
      */
@@ -41,8 +42,11 @@ public record Reference(String registry, String repository, String tag, Digest d
         if (registry == null || repository == null) {
             throw new InvalidReferenceException("invalid reference: registry and repository are required");
         }
-        registry = hubName(registry);
-        repository = hubPath(registry, repository);
+        registry = registry.equals(LEGACY_DOCKER_HUB) ? DOCKER_HUB : registry;
+        // Docker Hub's official images live under library/: nginx is library/nginx.
+        if (registry.equals(DOCKER_HUB) && repository.indexOf('/') < 0) {
+            repository = OFFICIAL_PREFIX + repository;
+        }
         if (tag == null && digest == null) {
             throw new InvalidReferenceException("invalid reference: a tag or a digest is required");
         }
@@ -85,33 +89,25 @@ public record Reference(String registry, String repository, String tag, Digest d
         if (rest.isEmpty()) {
             throw new InvalidReferenceException("invalid reference format: missing repository name in \"" + text + "\"");
         }
-        String registry;
-        String path;
+        String registry = DOCKER_HUB;
         int slash = rest.indexOf('/');
-        String first = slash < 0 ? rest : rest.substring(0, slash);
-        if (slash >= 0 && looksLikeHost(first)) {
-            registry = first;
-            path = rest.substring(slash + 1);
+        if (slash >= 0 && looksLikeHost(rest.substring(0, slash))) {
+            registry = rest.substring(0, slash);
+            rest = rest.substring(slash + 1);
             if (!DOMAIN.matcher(registry).matches()) {
                 throw new InvalidReferenceException("invalid reference format: invalid registry host \"" + registry
                         + "\" in \"" + text + "\"");
             }
-        } else {
-            registry = DOCKER_HUB;
-            path = rest;
         }
-        registry = hubName(registry);
-        path = hubPath(registry, path);
+        Reference reference = new Reference(registry, rest, tag == null && digest == null ? "latest" : tag, digest);
+        String path = reference.repository;
         checkPath(path, text);
         // distribution counts the normalised path only (library/ included), never the host.
         if (path.length() > NAME_MAX) {
             throw new InvalidReferenceException("invalid reference format: repository name of \"" + printable(text)
                     + "\" must not be more than " + NAME_MAX + " characters (it has " + path.length() + ")");
         }
-        if (tag == null && digest == null) {
-            tag = "latest";
-        }
-        return new Reference(registry, path, tag, digest);
+        return reference;
     }
 
     /**
@@ -131,11 +127,11 @@ public record Reference(String registry, String repository, String tag, Digest d
     }
 
     /** Parses like {@link #parse}, or gives empty for null or malformed text. */
-    public static java.util.Optional<Reference> tryParse(String text) {
+    public static Optional<Reference> tryParse(String text) {
         try {
-            return text == null ? java.util.Optional.empty() : java.util.Optional.of(parse(text));
+            return text == null ? Optional.empty() : Optional.of(parse(text));
         } catch (InvalidReferenceException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -143,15 +139,6 @@ public record Reference(String registry, String repository, String tag, Digest d
     private static boolean looksLikeHost(String first) {
         return first.contains(".") || first.contains(":") || first.equals("localhost")
                 || !first.equals(first.toLowerCase(Locale.ROOT));
-    }
-
-    private static String hubName(String registry) {
-        return registry.equals(LEGACY_DOCKER_HUB) ? DOCKER_HUB : registry;
-    }
-
-    /** Docker Hub's official images live under {@code library/}: {@code nginx} is {@code library/nginx}. */
-    private static String hubPath(String registry, String path) {
-        return registry.equals(DOCKER_HUB) && path.indexOf('/') < 0 ? OFFICIAL_PREFIX + path : path;
     }
 
     private static void checkPath(String path, String text) {
