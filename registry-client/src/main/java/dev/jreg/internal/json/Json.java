@@ -15,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -154,8 +153,7 @@ public final class Json {
         switch (node.getNodeType()) {
             case OBJECT -> {
                 out.writeStartObject();
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
-                    Map.Entry<String, JsonNode> field = it.next();
+                for (Map.Entry<String, JsonNode> field : node.properties()) {
                     out.writeFieldName(field.getKey());
                     writeNode(out, field.getValue());
                 }
@@ -169,17 +167,8 @@ public final class Json {
                 out.writeEndArray();
             }
             case STRING -> out.writeString(node.textValue());
-            case NUMBER -> {
-                if (node.isInt()) {
-                    out.writeNumber(node.intValue());
-                } else if (node.isLong()) {
-                    out.writeNumber(node.longValue());
-                } else if (node.isBigInteger()) {
-                    out.writeNumber(node.bigIntegerValue());
-                } else {
-                    out.writeNumber(node.decimalValue());
-                }
-            }
+            // Every number as the decimal it is: an integer's has no fraction, and is written as the integer.
+            case NUMBER -> out.writeNumber(node.decimalValue());
             case BOOLEAN -> out.writeBoolean(node.booleanValue());
             case NULL -> out.writeNull();
             default -> throw new IllegalArgumentException("cannot write a " + node.getNodeType() + " JSON node");
