@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jreg.ManifestFormat;
-import dev.jreg.error.InvalidContentException;
 import dev.jreg.internal.json.Json;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -19,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Converts the manifests a copy writes to OCI or to Docker schema 2, as containers/image does for
@@ -49,7 +49,8 @@ final class FormatConversion {
             MediaType.DOCKER_LAYER_GZIP, MediaType.OCI_LAYER_GZIP,
             DOCKER_FOREIGN_LAYER, OCI_FOREIGN_LAYER,
             MediaType.DOCKER_FOREIGN_LAYER, OCI_FOREIGN_LAYER_GZIP);
-    private static final Map<MediaType, MediaType> OCI_TO_DOCKER = inverse(DOCKER_TO_OCI);
+    private static final Map<MediaType, MediaType> OCI_TO_DOCKER = DOCKER_TO_OCI.entrySet().stream()
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
 
     private final ManifestFormat format;
     private final ImageReader reader;
@@ -61,9 +62,6 @@ final class FormatConversion {
      * @param reader the source's children of an index (already fetched by the copy) and their platforms
      */
     FormatConversion(ManifestFormat format, ImageReader reader) {
-        if (format == ManifestFormat.KEEP) {
-            throw new IllegalArgumentException("nothing to convert to");
-        }
         this.format = format;
         this.reader = reader;
     }
@@ -98,12 +96,11 @@ final class FormatConversion {
             return blob;
         }
         ImageManifest manifest = (ImageManifest) blob.manifest();
-        ObjectNode tree = tree(blob);
+        ObjectNode tree = (ObjectNode) Json.parse(blob.bytes());
         tree.put("mediaType", target.value());
         ((ObjectNode) tree.get("config")).put("mediaType", configType(blob, manifest).value());
-        JsonNode layers = tree.get("layers");
-        for (int i = 0; layers != null && i < layers.size(); i++) {
-            ((ObjectNode) layers.get(i)).put("mediaType", layerType(blob, manifest.layers().get(i)).value());
+        for (int i = 0; i < manifest.layers().size(); i++) {
+            ((ObjectNode) tree.get("layers").get(i)).put("mediaType", layerType(blob, manifest.layers().get(i)).value());
         }
         return ManifestBlob.of(Json.bytes(tree), target.value());
     }
@@ -143,12 +140,10 @@ final class FormatConversion {
     }
 
     private ManifestBlob index(ManifestBlob blob, int depth) throws IOException {
-        if (depth >= Copier.MAX_INDEX_DEPTH) {
-            throw new InvalidContentException("indexes nested deeper than " + Copier.MAX_INDEX_DEPTH + " levels");
-        }
+        Copier.checkDepth(depth);
         MediaType target = format == ManifestFormat.OCI ? MediaType.OCI_INDEX : MediaType.DOCKER_LIST;
         List<Descriptor> entries = ((ImageIndex) blob.manifest()).manifests();
-        ObjectNode tree = tree(blob);
+        ObjectNode tree = (ObjectNode) Json.parse(blob.bytes());
         ArrayNode nodes = (ArrayNode) tree.get("manifests");
         ArrayNode kept = Json.array();
         Map<String, String> renamed = new HashMap<>();
@@ -200,22 +195,11 @@ final class FormatConversion {
         return ManifestBlob.of(Json.bytes(tree), target.value());
     }
 
-    /** A copy of the document to edit. */
-    private static ObjectNode tree(ManifestBlob blob) throws IOException {
-        return (ObjectNode) Json.parse(blob.bytes());
-    }
-
     private IOException refused(ManifestBlob blob, String why) {
         return new IOException("cannot convert " + blob.digest() + " to " + name(format) + ": it " + why);
     }
 
     private static String name(ManifestFormat format) {
         return format == ManifestFormat.OCI ? "OCI" : "Docker schema 2";
-    }
-
-    private static Map<MediaType, MediaType> inverse(Map<MediaType, MediaType> map) {
-        Map<MediaType, MediaType> inverse = new HashMap<>();
-        map.forEach((key, value) -> inverse.put(value, key));
-        return Map.copyOf(inverse);
     }
 }

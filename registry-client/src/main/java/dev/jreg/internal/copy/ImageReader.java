@@ -87,10 +87,7 @@ public final class ImageReader {
         List<Descriptor> resolved = new ArrayList<>();
         for (Descriptor child : candidates) {
             if (child.platform() == null && !child.isAttestation()) {
-                Platform platform = platformOf(child);
-                if (platform != null) {
-                    resolved.add(child.withPlatform(platform));
-                }
+                resolved.add(child.withPlatform(platformOf(child))); // still none: never chosen
             }
         }
         return wanted.choose(resolved);

@@ -55,17 +55,13 @@ public final class Parallel {
                 throw new InterruptedIOException("interrupted");
             } catch (ExecutionException e) {
                 futures.forEach(f -> f.cancel(true));
-                Throwable cause = e.getCause();
-                if (cause instanceof IOException io) {
-                    throw io;
-                }
-                if (cause instanceof RuntimeException re) {
+                if (e.getCause() instanceof RuntimeException re) {
                     throw re;
                 }
-                if (cause instanceof Error error) {
+                if (e.getCause() instanceof Error error) {
                     throw error;
                 }
-                throw new IOException(cause);
+                throw (IOException) e.getCause(); // the only checked exception a task throws
             }
             return results;
         } finally {
