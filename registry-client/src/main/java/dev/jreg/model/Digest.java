@@ -38,7 +38,8 @@ public record Digest(String algorithm, String hex) {
         }
         int colon = value.indexOf(':');
         if (colon <= 0) {
-            throw new IllegalArgumentException("invalid digest format: " + abbreviate(value));
+            throw new IllegalArgumentException("invalid digest format: "
+                    + (value.length() > 80 ? value.substring(0, 80) + "…" : value));
         }
         return new Digest(value.substring(0, colon), value.substring(colon + 1));
     }
@@ -85,9 +86,5 @@ public record Digest(String algorithm, String hex) {
     @Override
     public String toString() {
         return algorithm + ":" + hex;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
     }
 }

@@ -122,44 +122,34 @@ public record Platform(
         if ("macos".equals(normalOs)) {
             normalOs = "darwin";
         }
-        String arch = architecture == null ? null : architecture.toLowerCase(Locale.ROOT);
+        String given = architecture == null ? "" : architecture.toLowerCase(Locale.ROOT);
         String v = variant == null ? "" : variant.toLowerCase(Locale.ROOT);
-        if (arch != null) {
-            switch (arch) {
-                case "i386", "386" -> {
-                    arch = "386";
-                    v = "";
-                }
-                case "x86_64", "x86-64", "amd64" -> {
-                    arch = "amd64";
-                    v = v.equals("v1") ? "" : v;
-                }
-                case "aarch64", "arm64" -> {
-                    arch = "arm64";
-                    v = switch (v) {
-                        case "8", "v8", "v8.0" -> "";
-                        case "9", "9.0", "v9.0" -> "v9";
-                        default -> v;
-                    };
-                }
-                case "armhf" -> {
-                    arch = "arm";
-                    v = "v7";
-                }
-                case "armel" -> {
-                    arch = "arm";
-                    v = "v6";
-                }
-                case "arm" -> v = switch (v) {
-                    case "", "7" -> "v7";
-                    case "5", "6", "8" -> "v" + v;
-                    default -> v;
-                };
-                default -> {
-                }
-            }
-        }
-        return new Platform(normalOs, arch, v.isEmpty() ? null : v, osVersion, osFeatures, otherFields);
+        v = switch (given) {
+            case "i386", "386" -> "";
+            case "x86_64", "x86-64", "amd64" -> v.equals("v1") ? "" : v;
+            case "aarch64", "arm64" -> switch (v) {
+                case "8", "v8", "v8.0" -> "";
+                case "9", "9.0", "v9.0" -> "v9";
+                default -> v;
+            };
+            case "armhf" -> "v7";
+            case "armel" -> "v6";
+            case "arm" -> switch (v) {
+                case "", "7" -> "v7";
+                case "5", "6", "8" -> "v" + v;
+                default -> v;
+            };
+            default -> v;
+        };
+        String arch = switch (given) {
+            case "i386" -> "386";
+            case "x86_64", "x86-64" -> "amd64";
+            case "aarch64" -> "arm64";
+            case "armhf", "armel" -> "arm";
+            default -> given;
+        };
+        return new Platform(normalOs, architecture == null ? null : arch, v.isEmpty() ? null : v, osVersion, osFeatures,
+                otherFields);
     }
 
     /**
@@ -201,7 +191,7 @@ public record Platform(
     private List<Platform> compatible() {
         Platform self = normalized();
         List<Platform> runs = new ArrayList<>();
-        runs.add(self.withArch(self.architecture, self.variant));
+        runs.add(of(self.os, self.architecture, self.variant));
         if (self.architecture == null) {
             return runs;
         }
@@ -209,16 +199,16 @@ public record Platform(
         switch (self.architecture) {
             case "amd64" -> {
                 for (int v = version == null ? 1 : version[0] - 1; v >= 2; v--) {
-                    runs.add(self.withArch("amd64", "v" + v));
+                    runs.add(of(self.os, "amd64", "v" + v));
                 }
                 if (self.variant != null && version != null) {
-                    runs.add(self.withArch("amd64", null));
+                    runs.add(of(self.os, "amd64", null));
                 }
-                runs.add(self.withArch("386", null));
+                runs.add(of(self.os, "386", null));
             }
             case "arm" -> {
                 for (int v = version == null ? 0 : version[0] - 1; v >= 5; v--) {
-                    runs.add(self.withArch("arm", "v" + v));
+                    runs.add(of(self.os, "arm", "v" + v));
                 }
             }
             case "arm64" -> {
@@ -229,25 +219,21 @@ public record Platform(
                 runs.clear();
                 if (arm64[0] == 9) {
                     for (int minor = arm64[1]; minor >= 0; minor--) {
-                        runs.add(self.withArch("arm64", minor == 0 ? "v9" : "v9." + minor));
+                        runs.add(of(self.os, "arm64", minor == 0 ? "v9" : "v9." + minor));
                     }
                 }
                 // v9.x includes what v8.(x+5) has, and v9 is the newest major there is.
                 for (int minor = arm64[0] == 9 ? Math.min(arm64[1] + 5, 9) : arm64[1]; minor >= 0; minor--) {
-                    runs.add(self.withArch("arm64", minor == 0 ? null : "v8." + minor));
+                    runs.add(of(self.os, "arm64", minor == 0 ? null : "v8." + minor));
                 }
                 for (int v = 8; v >= 5; v--) {
-                    runs.add(self.withArch("arm", "v" + v));
+                    runs.add(of(self.os, "arm", "v" + v));
                 }
             }
             default -> {
             }
         }
         return runs;
-    }
-
-    private Platform withArch(String arch, String newVariant) {
-        return of(os, arch, newVariant);
     }
 
     /** {@code v7} → {7, 0}, {@code v8.2} → {8, 2}; null for anything else. */

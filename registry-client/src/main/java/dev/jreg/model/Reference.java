@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * An image reference normalised as docker does: {@code nginx} is
@@ -166,10 +167,9 @@ public record Reference(String registry, String repository, String tag, Digest d
     }
 
     private static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        text.codePoints().limit(100).forEach(c -> out.append(Character.isISOControl(c) ? "\\u" + String.format("%04x", c)
-                : new String(Character.toChars(c))));
-        return out.toString();
+        return text.codePoints().limit(100)
+                .mapToObj(c -> Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c))
+                .collect(Collectors.joining());
     }
 
     /** The host:port that serves this registry's API ({@code registry-1.docker.io} for Docker Hub). */
