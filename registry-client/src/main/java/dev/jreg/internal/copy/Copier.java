@@ -24,9 +24,11 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -73,8 +75,8 @@ public final class Copier {
             // A converted manifest is no manifest of the source: the digest it was resolved by is not its.
             changed = sink.commit(top, converted ? top.digest() : resolved.digest());
         }
-        return new CopyResult(resolved.digest(), top, transfer.copied.get(), transfer.mounted.get(),
-                transfer.skipped.get(), transfer.bytes.get(), changed, converted ? selected.digest() : null);
+        return new CopyResult(resolved.digest(), top, transfer.copied().get(), transfer.mounted().get(),
+                transfer.skipped().get(), transfer.bytes().get(), changed, converted ? selected.digest() : null);
     }
 
     /**
@@ -93,26 +95,23 @@ public final class Copier {
             collectAll(reader, resolved, children, 0);
             return resolved;
         }
-        List<Platform> wanted = ((PlatformSelector.Only) selector).platforms();
-        List<Descriptor> chosen = new ArrayList<>();
-        for (Platform platform : wanted) {
+        Set<Descriptor> chosen = new LinkedHashSet<>();
+        for (Platform platform : ((PlatformSelector.Only) selector).platforms()) {
             Optional<Descriptor> child = reader.select(index.manifests(), platform);
             if (child.isEmpty()) {
                 throw new NoMatchingPlatformException(platform, source.describe(), reader.offered(index));
             }
-            if (!chosen.contains(child.get())) {
-                chosen.add(child.get());
-            }
+            chosen.add(child.get());
         }
         if (chosen.size() == 1) {
-            return reader.child(chosen.get(0));
+            return reader.child(chosen.iterator().next());
         }
         for (Descriptor child : chosen) {
             children.add(reader.child(child));
         }
         // A new index of the chosen children; what it says besides its children is kept.
-        return ManifestBlob.create(new ImageIndex(2, index.mediaType(), index.artifactType(), chosen, index.subject(),
-                index.annotations(), index.otherFields()));
+        return ManifestBlob.create(new ImageIndex(2, index.mediaType(), index.artifactType(), List.copyOf(chosen),
+                index.subject(), index.annotations(), index.otherFields()));
     }
 
     private void collectAll(ImageReader reader, ManifestBlob indexBlob, List<ManifestBlob> children, int depth)
@@ -134,20 +133,11 @@ public final class Copier {
         }
     }
 
-    /** Moves the missing blobs on a bounded pool; the first failure cancels the rest. */
-    private static final class Transfer {
-        private final ImageSource source;
-        private final ImageSink sink;
-        private final CopyOptions options;
-        final AtomicInteger copied = new AtomicInteger();
-        final AtomicInteger skipped = new AtomicInteger();
-        final AtomicInteger mounted = new AtomicInteger();
-        final AtomicLong bytes = new AtomicLong();
-
+    /** Moves the missing blobs on a bounded pool, the first failure cancelling the rest, and counts them. */
+    private record Transfer(ImageSource source, ImageSink sink, CopyOptions options, AtomicInteger copied,
+            AtomicInteger skipped, AtomicInteger mounted, AtomicLong bytes) {
         Transfer(ImageSource source, ImageSink sink, CopyOptions options) {
-            this.source = source;
-            this.sink = sink;
-            this.options = options;
+            this(source, sink, options, new AtomicInteger(), new AtomicInteger(), new AtomicInteger(), new AtomicLong());
         }
 
         /** Moves the unique blobs of every image among the manifests written. */

@@ -147,12 +147,10 @@ final class FormatConversion {
         ArrayNode nodes = (ArrayNode) tree.get("manifests");
         ArrayNode kept = Json.array();
         Map<String, String> renamed = new HashMap<>();
-        boolean changed = !blob.mediaType().equals(target);
         for (int i = 0; i < entries.size(); i++) {
             Descriptor entry = entries.get(i);
             ObjectNode node = (ObjectNode) nodes.get(i);
             if (format == ManifestFormat.DOCKER && entry.isAttestation()) {
-                changed = true;
                 continue;
             }
             ManifestBlob child = reader.child(entry);
@@ -166,7 +164,6 @@ final class FormatConversion {
                 node.put("digest", now.digest().toString());
                 node.put("size", now.size());
                 renamed.put(child.digest().toString(), now.digest().toString());
-                changed = true;
             }
             if (format == ManifestFormat.DOCKER && !node.hasNonNull("platform")) {
                 // Every entry of a Docker list has a platform: the one the child's config names.
@@ -175,11 +172,11 @@ final class FormatConversion {
                     throw refused(blob, "lists " + child.digest() + " without a platform, and its config names none");
                 }
                 node.set("platform", platform.toJson());
-                changed = true;
             }
             kept.add(node);
         }
-        if (!changed) {
+        // Unchanged when of the asked type with the same entries: none left out, renamed or given a platform.
+        if (blob.mediaType().equals(target) && kept.equals(Json.parse(blob.bytes()).get("manifests"))) {
             return blob;
         }
         for (JsonNode node : kept) {
