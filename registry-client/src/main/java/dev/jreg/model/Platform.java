@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jreg.internal.json.Json;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -87,10 +88,8 @@ public record Platform(
         if (parts.length < 2 || parts.length > 3) {
             throw new IllegalArgumentException("invalid platform \"" + text + "\": expected os/arch[/variant]");
         }
-        for (String part : parts) {
-            if (!PART.matcher(part).matches()) {
-                throw new IllegalArgumentException("invalid platform \"" + text + "\": empty or invalid component");
-            }
+        if (Arrays.stream(parts).anyMatch(part -> !PART.matcher(part).matches())) {
+            throw new IllegalArgumentException("invalid platform \"" + text + "\": empty or invalid component");
         }
         return of(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
     }

@@ -74,7 +74,12 @@ public record Reference(String registry, String repository, String tag, Digest d
         Digest digest = null;
         int at = rest.indexOf('@');
         if (at >= 0) {
-            digest = parseDigest(rest.substring(at + 1), text);
+            try {
+                digest = Digest.parse(rest.substring(at + 1));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidReferenceException("invalid reference format: " + e.getMessage() + " in \"" + text
+                        + "\"");
+            }
             rest = rest.substring(0, at);
         }
         String tag = null;
@@ -155,14 +160,6 @@ public record Reference(String registry, String repository, String tag, Digest d
                 throw new InvalidReferenceException("invalid reference format: invalid repository path component \""
                         + component + "\" in \"" + text + "\" (lowercase letters, digits and single separators . _ __ -)");
             }
-        }
-    }
-
-    private static Digest parseDigest(String value, String text) {
-        try {
-            return Digest.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidReferenceException("invalid reference format: " + e.getMessage() + " in \"" + text + "\"");
         }
     }
 

@@ -137,7 +137,8 @@ public final class Copier {
     private record Transfer(ImageSource source, ImageSink sink, CopyOptions options, AtomicInteger copied,
             AtomicInteger skipped, AtomicInteger mounted, AtomicLong bytes) {
         Transfer(ImageSource source, ImageSink sink, CopyOptions options) {
-            this(source, sink, options, new AtomicInteger(), new AtomicInteger(), new AtomicInteger(), new AtomicLong());
+            this(source, sink, options, new AtomicInteger(), new AtomicInteger(), new AtomicInteger(),
+                    new AtomicLong());
         }
 
         /** Moves the unique blobs of every image among the manifests written. */
@@ -212,7 +213,10 @@ public final class Copier {
             options.listener().blobDone(blob);
         }
 
-        /** A blob's bytes from {@code start} on, held to its size whatever the sink, their progress told every 64 KiB. */
+        /**
+         * A blob's bytes from {@code start} on, held to its size whatever the sink, their progress
+         * told every 64 KiB.
+         */
         private InputStream held(InputStream in, Descriptor blob, long start) {
             return new VerifiedCopy(in, blob, source.describe(), null, null, start) {
                 private static final long STEP = 64 * 1024;

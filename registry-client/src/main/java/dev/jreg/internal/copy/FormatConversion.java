@@ -99,8 +99,9 @@ final class FormatConversion {
         ObjectNode tree = (ObjectNode) Json.parse(blob.bytes());
         tree.put("mediaType", target.value());
         ((ObjectNode) tree.get("config")).put("mediaType", configType(blob, manifest).value());
+        JsonNode layers = tree.get("layers");
         for (int i = 0; i < manifest.layers().size(); i++) {
-            ((ObjectNode) tree.get("layers").get(i)).put("mediaType", layerType(blob, manifest.layers().get(i)).value());
+            ((ObjectNode) layers.get(i)).put("mediaType", layerType(blob, manifest.layers().get(i)).value());
         }
         return ManifestBlob.of(Json.bytes(tree), target.value());
     }
@@ -121,15 +122,13 @@ final class FormatConversion {
     private MediaType layerType(ManifestBlob blob, Descriptor layer) throws IOException {
         MediaType type = layer.mediaType();
         Map<MediaType, MediaType> table = format == ManifestFormat.OCI ? DOCKER_TO_OCI : OCI_TO_DOCKER;
-        if (table.containsValue(type)) {
-            return type; // already of the asked family
+        if (table.containsKey(type)) {
+            return table.get(type);
         }
-        MediaType mapped = table.get(type);
-        if (mapped != null) {
-            return mapped;
-        }
-        if (format == ManifestFormat.OCI && type.value().startsWith("application/vnd.oci.image.layer.")) {
-            return type; // zstd, encrypted: OCI's own, kept
+        // Already of the asked family; or OCI's own zstd and encrypted layers, kept.
+        if (table.containsValue(type)
+                || format == ManifestFormat.OCI && type.value().startsWith("application/vnd.oci.image.layer.")) {
+            return type;
         }
         if (type.equals(MediaType.OCI_LAYER_ZSTD) || type.equals(OCI_FOREIGN_LAYER_ZSTD)) {
             throw refused(blob, "has a zstd-compressed layer " + layer.digest()

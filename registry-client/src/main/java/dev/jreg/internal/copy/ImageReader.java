@@ -148,12 +148,11 @@ public final class ImageReader {
             return new ImageConfig(image.annotations().get(CREATED), null, null, null, null, null, null, null);
         }
         Descriptor descriptor = image.config();
-        ImageConfig cached = configs.get(descriptor.digest());
-        if (cached != null) {
-            return cached;
+        ImageConfig config = configs.get(descriptor.digest());
+        if (config != null) {
+            return config;
         }
         byte[] bytes = configBytes(image);
-        ImageConfig config;
         try {
             config = ImageConfig.fromJson(Json.parse(bytes));
         } catch (IOException e) {
