@@ -49,7 +49,7 @@ public final class ManifestBlob {
         } catch (java.io.IOException e) {
             throw new InvalidContentException("manifest is not readable: " + e.getMessage(), e);
         }
-        if (root == null || !root.isObject()) {
+        if (!root.isObject()) {
             throw new InvalidContentException("manifest is not a JSON object");
         }
         MediaType type = mediaTypeOf(root, declaredType);
@@ -60,19 +60,15 @@ public final class ManifestBlob {
             throw new InvalidContentException("manifest has schemaVersion " + root.path("schemaVersion").asText("none")
                     + ", expected 2");
         }
+        if (type.isIndex() && !root.path("manifests").isArray()) {
+            throw new InvalidContentException("index has no \"manifests\" array");
+        }
+        if (!type.isIndex() && !root.path("config").isObject()) {
+            throw new InvalidContentException("manifest of type " + type + " has no \"config\" descriptor");
+        }
         Manifest manifest;
         try {
-            if (type.isIndex()) {
-                if (!root.path("manifests").isArray()) {
-                    throw new InvalidContentException("index has no \"manifests\" array");
-                }
-                manifest = ImageIndex.fromJson(root);
-            } else {
-                if (!root.path("config").isObject()) {
-                    throw new InvalidContentException("manifest of type " + type + " has no \"config\" descriptor");
-                }
-                manifest = ImageManifest.fromJson(root);
-            }
+            manifest = type.isIndex() ? ImageIndex.fromJson(root) : ImageManifest.fromJson(root);
         } catch (IllegalArgumentException e) {
             throw new InvalidContentException("invalid manifest: " + e.getMessage(), e);
         }

@@ -191,11 +191,8 @@ public record Platform(
         Platform self = normalized();
         List<Platform> runs = new ArrayList<>();
         runs.add(of(self.os, self.architecture, self.variant));
-        if (self.architecture == null) {
-            return runs;
-        }
         int[] version = variantVersion(self.variant);
-        switch (self.architecture) {
+        switch (self.architecture == null ? "" : self.architecture) {
             case "amd64" -> {
                 for (int v = version == null ? 1 : version[0] - 1; v >= 2; v--) {
                     runs.add(of(self.os, "amd64", "v" + v));
@@ -228,8 +225,6 @@ public record Platform(
                 for (int v = 8; v >= 5; v--) {
                     runs.add(of(self.os, "arm", "v" + v));
                 }
-            }
-            default -> {
             }
         }
         return runs;
