@@ -61,7 +61,7 @@ public final class Copier {
         ManifestBlob top = selected;
         if (options.format() != ManifestFormat.KEEP) {
             FormatConversion conversion = new FormatConversion(options.format(), reader);
-            top = conversion.convert(selected);
+            top = conversion.convert(selected, 0);
             children = conversion.children();
         }
         boolean converted = !top.digest().equals(selected.digest());

@@ -66,22 +66,19 @@ final class FormatConversion {
         this.reader = reader;
     }
 
-    /**
-     * The manifest in the asked format: itself when it has that format already (an index: when
-     * it and every child have it).
-     *
-     * @throws IOException when the asked format cannot hold it
-     */
-    ManifestBlob convert(ManifestBlob top) throws IOException {
-        return convert(top, 0);
-    }
-
     /** The child manifests of the last {@link #convert}, converted, children before their index. */
     List<ManifestBlob> children() {
         return List.copyOf(children.values());
     }
 
-    private ManifestBlob convert(ManifestBlob blob, int depth) throws IOException {
+    /**
+     * The manifest in the asked format: itself when it has that format already (an index: when
+     * it and every child have it).
+     *
+     * @param depth how many indexes hold it: 0 for the top manifest
+     * @throws IOException when the asked format cannot hold it
+     */
+    ManifestBlob convert(ManifestBlob blob, int depth) throws IOException {
         ManifestBlob done = converted.get(blob.digest());
         if (done == null) {
             done = blob.manifest() instanceof ImageIndex ? index(blob, depth) : image(blob);
@@ -180,10 +177,9 @@ final class FormatConversion {
         }
         for (JsonNode node : kept) {
             // An attestation follows the image it describes to that image's new digest.
-            JsonNode annotations = node.get("annotations");
-            String described = annotations == null ? null : annotations.path(Descriptor.REFERENCE_DIGEST).asText(null);
-            if (described != null && renamed.containsKey(described)) {
-                ((ObjectNode) annotations).put(Descriptor.REFERENCE_DIGEST, renamed.get(described));
+            String described = node.path("annotations").path(Descriptor.REFERENCE_DIGEST).asText(null);
+            if (renamed.containsKey(described)) {
+                ((ObjectNode) node.get("annotations")).put(Descriptor.REFERENCE_DIGEST, renamed.get(described));
             }
         }
         tree.put("mediaType", target.value());
