@@ -89,12 +89,7 @@ final class JsonFields {
 
     /** An array of strings, or null. */
     List<String> texts(String field) {
-        return list(field, e -> {
-            if (!e.isTextual()) {
-                throw wrongType(field, "an array of strings");
-            }
-            return e.textValue();
-        });
+        return list(field, e -> textOf(e, field, "an array of strings"));
     }
 
     /** An object of string values, null ones left out, or null. */
@@ -102,13 +97,9 @@ final class JsonFields {
         return object(field, value -> {
             Map<String, String> out = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> entry : value.properties()) {
-                if (entry.getValue().isNull()) {
-                    continue;
+                if (!entry.getValue().isNull()) {
+                    out.put(entry.getKey(), textOf(entry.getValue(), field, "an object of strings"));
                 }
-                if (!entry.getValue().isTextual()) {
-                    throw wrongType(field, "an object of strings");
-                }
-                out.put(entry.getKey(), entry.getValue().textValue());
             }
             return out;
         });
@@ -134,6 +125,14 @@ final class JsonFields {
             throw wrongType(field, expected);
         }
         return value;
+    }
+
+    /** An element's string, which it must be. */
+    private static String textOf(JsonNode element, String field, String expected) {
+        if (!element.isTextual()) {
+            throw wrongType(field, expected);
+        }
+        return element.textValue();
     }
 
     private static IllegalArgumentException wrongType(String field, String expected) {

@@ -41,10 +41,7 @@ public final class Parallel {
             return t;
         });
         try {
-            List<Future<R>> futures = new ArrayList<>();
-            for (T input : inputs) {
-                futures.add(pool.submit(() -> function.apply(input)));
-            }
+            List<Future<R>> futures = inputs.stream().map(input -> pool.submit(() -> function.apply(input))).toList();
             List<R> results = new ArrayList<>(futures.size());
             try {
                 for (Future<R> future : futures) {
