@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.jreg.internal.json.Json;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,12 +78,7 @@ final class JsonFields {
     /** An array field read element by element, or null. */
     <T> List<T> list(String field, Function<JsonNode, T> element) {
         JsonNode value = typed(field, JsonNode::isArray, "an array");
-        if (value == null) {
-            return null;
-        }
-        List<T> out = new ArrayList<>(value.size());
-        value.forEach(e -> out.add(element.apply(e)));
-        return out;
+        return value == null ? null : value.valueStream().map(element).toList();
     }
 
     /** An array of strings, or null. */

@@ -99,13 +99,8 @@ public record Platform(
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String goOs = os.startsWith("windows") ? "windows" : os.startsWith("mac") ? "darwin" : "linux";
-        String goArch = switch (arch) {
-            case "amd64", "x86_64" -> "amd64";
-            case "aarch64", "arm64" -> "arm64";
-            case "x86", "i386" -> "386";
-            default -> arch;
-        };
-        return of(goOs, goArch, goArch.equals("arm") ? "v7" : null);
+        // Normalised as containerd names them; only the JVM's x86 (32-bit, on Windows) is not among those names.
+        return of(goOs, arch.equals("x86") ? "386" : arch, null).normalized();
     }
 
     /**

@@ -135,7 +135,7 @@ public record Reference(String registry, String repository, String tag, Digest d
     /** Parses like {@link #parse}, or gives empty for null or malformed text. */
     public static Optional<Reference> tryParse(String text) {
         try {
-            return text == null ? Optional.empty() : Optional.of(parse(text));
+            return Optional.of(parse(text));
         } catch (InvalidReferenceException e) {
             return Optional.empty();
         }

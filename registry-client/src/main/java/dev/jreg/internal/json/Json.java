@@ -56,9 +56,7 @@ public final class Json {
 
     /** Like {@link #parse(byte[])}, for text. */
     public static JsonNode parse(String text) throws IOException {
-        try (JsonParser parser = FACTORY.createParser(text)) {
-            return document(parser);
-        }
+        return parse(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static JsonNode document(JsonParser parser) throws IOException {
