@@ -113,9 +113,7 @@ public record Platform(
      */
     public Platform normalized() {
         String normalOs = os == null ? null : os.toLowerCase(Locale.ROOT);
-        if ("macos".equals(normalOs)) {
-            normalOs = "darwin";
-        }
+        normalOs = "macos".equals(normalOs) ? "darwin" : normalOs;
         String given = architecture == null ? "" : architecture.toLowerCase(Locale.ROOT);
         String v = variant == null ? "" : variant.toLowerCase(Locale.ROOT);
         v = switch (given) {

@@ -219,12 +219,11 @@ public final class Copier {
          */
         private InputStream held(InputStream in, Descriptor blob, long start) {
             return new VerifiedCopy(in, blob, source.describe(), null, null, start) {
-                private static final long STEP = 64 * 1024;
                 private long reported = start;
 
                 @Override
                 protected void advanced(long bytes) {
-                    if (bytes - reported >= STEP) {
+                    if (bytes - reported >= 64 * 1024) {
                         reported = bytes;
                         options.listener().blobProgress(blob, bytes);
                     }

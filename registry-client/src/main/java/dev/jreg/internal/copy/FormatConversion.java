@@ -139,12 +139,11 @@ final class FormatConversion {
         MediaType target = format == ManifestFormat.OCI ? MediaType.OCI_INDEX : MediaType.DOCKER_LIST;
         List<Descriptor> entries = ((ImageIndex) blob.manifest()).manifests();
         ObjectNode tree = (ObjectNode) Json.parse(blob.bytes());
-        ArrayNode nodes = (ArrayNode) tree.get("manifests");
         ArrayNode kept = Json.array();
         Map<String, String> renamed = new HashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             Descriptor entry = entries.get(i);
-            ObjectNode node = (ObjectNode) nodes.get(i);
+            ObjectNode node = (ObjectNode) tree.get("manifests").get(i);
             if (format == ManifestFormat.DOCKER && entry.isAttestation()) {
                 continue;
             }
