@@ -17,13 +17,14 @@ import java.util.function.Predicate;
 
 /**
  * The image model's binding. The model's records read and write themselves ({@code fromJson},
- * {@code toJson}) through the typed field reads below, and each keeps, in its
- * {@code otherFields}, the fields of its document that it does not write — those it does not name
- * and named ones given as null or empty —, which {@code toJson} writes back after its own: an edit
- * changes the fields it changes and no other. Jackson's reflective {@code ObjectMapper} is not
- * used: measured through the launcher with its class-data archive, binding these records with it
- * cost {@code inspect} 0.2–0.3 s more CPU and 0.3–0.5 s more wall time than this binding (its
- * set-up, the introspection of the records, a proxy class per annotation type; docs/PERFORMANCE.md).
+ * {@code toJson}): a record reads its object through one {@code JsonFields}, whose typed field
+ * reads note the fields the record names, and keeps, in its {@code otherFields}, the fields of its
+ * document that it does not write — those it did not read and named ones given as null or empty —,
+ * which {@code toJson} writes back after its own: an edit changes the fields it changes and no
+ * other. Jackson's reflective {@code ObjectMapper} is not used: measured through the launcher with
+ * its class-data archive, binding these records with it cost {@code inspect} 0.2–0.3 s more CPU and
+ * 0.3–0.5 s more wall time than this binding (its set-up, the introspection of the records, a proxy
+ * class per annotation type; docs/PERFORMANCE.md).
  */
 final class JsonFields {
     private final JsonNode object;
