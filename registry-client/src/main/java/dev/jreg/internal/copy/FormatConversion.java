@@ -154,9 +154,7 @@ final class FormatConversion {
             ManifestBlob now = convert(child, depth + 1);
             children.putIfAbsent(now.digest(), now);
             if (!now.digest().equals(child.digest())) {
-                node.put("mediaType", now.mediaType().value());
-                node.put("digest", now.digest().toString());
-                node.put("size", now.size());
+                node.setAll(now.descriptor().toJson()); // its media type, digest and size
                 renamed.put(child.digest().toString(), now.digest().toString());
             }
             if (format == ManifestFormat.DOCKER && !node.hasNonNull("platform")) {
