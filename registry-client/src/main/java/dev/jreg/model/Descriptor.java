@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jreg.internal.json.Json;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * An OCI content descriptor: what a blob or manifest is, and how to find and verify it.
@@ -41,9 +40,6 @@ public record Descriptor(
     /** Annotation naming the digest of the image an attestation describes. */
     public static final String REFERENCE_DIGEST = "vnd.docker.reference.digest";
 
-    private static final Set<String> FIELDS = Set.of("mediaType", "digest", "size", "platform", "annotations", "urls",
-            "artifactType");
-
     /** Validates required fields and copies collections. */
     public Descriptor {
         if (mediaType == null) {
@@ -72,16 +68,15 @@ public record Descriptor(
      * @throws IllegalArgumentException when a field is missing or of the wrong type
      */
     public static Descriptor fromJson(JsonNode json) {
-        JsonFields.requireObject(json, "descriptor");
-        String digest = JsonFields.text(json, "digest");
-        long size = JsonFields.integer(json, "size", -1);
+        JsonFields in = new JsonFields(json, "descriptor");
+        String digest = in.text("digest");
+        long size = in.integer("size", -1);
         if (size == -1 && !json.hasNonNull("size")) {
             throw new IllegalArgumentException("descriptor without size");
         }
-        JsonNode platform = JsonFields.object(json, "platform");
-        return new Descriptor(JsonFields.mediaType(json), digest == null ? null : Digest.parse(digest), size,
-                platform == null ? null : Platform.fromJson(platform), JsonFields.textMap(json, "annotations"),
-                JsonFields.texts(json, "urls"), JsonFields.text(json, "artifactType"), JsonFields.otherFields(json, FIELDS));
+        return new Descriptor(in.mediaType(), digest == null ? null : Digest.parse(digest), size,
+                in.object("platform", Platform::fromJson), in.textMap("annotations"), in.texts("urls"),
+                in.text("artifactType"), in.otherFields());
     }
 
     /** This descriptor as a JSON object, as the OCI spec writes it, then its other fields. */
@@ -90,9 +85,7 @@ public record Descriptor(
         json.put("mediaType", mediaType.value());
         json.put("digest", digest.toString());
         json.put("size", size);
-        if (platform != null) {
-            json.set("platform", platform.toJson());
-        }
+        JsonFields.put(json, "platform", platform, Platform::toJson);
         JsonFields.put(json, "annotations", annotations);
         JsonFields.put(json, "urls", urls);
         JsonFields.put(json, "artifactType", artifactType);

@@ -16,21 +16,15 @@ public record Digest(String algorithm, String hex) {
 
     /** Validates the algorithm and the hex length. */
     public Digest {
-        int expected = hexLength(algorithm);
+        int expected = switch (String.valueOf(algorithm)) {
+            case "sha256" -> 64;
+            case "sha512" -> 128;
+            default -> throw new IllegalArgumentException("unsupported digest algorithm: " + algorithm);
+        };
         if (hex == null || hex.length() != expected || !HEX.matcher(hex).matches()) {
             throw new IllegalArgumentException("invalid " + algorithm + " digest: expected " + expected
                     + " lowercase hex characters");
         }
-    }
-
-    private static int hexLength(String algorithm) {
-        if ("sha256".equals(algorithm)) {
-            return 64;
-        }
-        if ("sha512".equals(algorithm)) {
-            return 128;
-        }
-        throw new IllegalArgumentException("unsupported digest algorithm: " + algorithm);
     }
 
     /**
@@ -44,23 +38,20 @@ public record Digest(String algorithm, String hex) {
         }
         int colon = value.indexOf(':');
         if (colon <= 0) {
-            throw new IllegalArgumentException("invalid digest format: " + abbreviate(value));
+            throw new IllegalArgumentException("invalid digest format: "
+                    + (value.length() > 80 ? value.substring(0, 80) + "…" : value));
         }
         return new Digest(value.substring(0, colon), value.substring(colon + 1));
     }
 
     /** The SHA-256 digest of the given bytes. */
     public static Digest sha256(byte[] bytes) {
-        return new Digest("sha256", HexFormat.of().formatHex(newSha256().digest(bytes)));
+        return new Digest("sha256", HexFormat.of().formatHex(newHasher("sha256").digest(bytes)));
     }
 
     /** A fresh hasher for this digest's algorithm. */
     public MessageDigest newHasher() {
-        try {
-            return MessageDigest.getInstance("sha256".equals(algorithm) ? "SHA-256" : "SHA-512");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return newHasher(algorithm);
     }
 
     /** Builds a digest of this algorithm from a finished hasher. */
@@ -68,9 +59,9 @@ public record Digest(String algorithm, String hex) {
         return new Digest(algorithm, HexFormat.of().formatHex(hash));
     }
 
-    static MessageDigest newSha256() {
+    private static MessageDigest newHasher(String algorithm) {
         try {
-            return MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("sha256".equals(algorithm) ? "SHA-256" : "SHA-512");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -95,9 +86,5 @@ public record Digest(String algorithm, String hex) {
     @Override
     public String toString() {
         return algorithm + ":" + hex;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
     }
 }

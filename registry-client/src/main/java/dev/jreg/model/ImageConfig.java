@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jreg.internal.json.Json;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * An image config: the parts jreg shows and edits, and every other field as it came. The raw
@@ -34,9 +33,6 @@ public record ImageConfig(
         List<History> history,
         ObjectNode otherFields) {
 
-    private static final Set<String> FIELDS = Set.of("created", "author", "architecture", "os", "variant", "config",
-            "rootfs", "history");
-
     /** Copies the history. */
     public ImageConfig {
         history = history == null ? List.of() : List.copyOf(history);
@@ -55,13 +51,10 @@ public record ImageConfig(
      * @throws IllegalArgumentException when one of the named fields is of the wrong type
      */
     public static ImageConfig fromJson(JsonNode json) {
-        JsonFields.requireObject(json, "image config");
-        JsonNode config = JsonFields.object(json, "config");
-        JsonNode rootfs = JsonFields.object(json, "rootfs");
-        return new ImageConfig(JsonFields.text(json, "created"), JsonFields.text(json, "author"), JsonFields.text(json, "os"),
-                JsonFields.text(json, "architecture"), JsonFields.text(json, "variant"),
-                config == null ? null : Container.fromJson(config), rootfs == null ? null : RootFs.fromJson(rootfs),
-                JsonFields.list(json, "history", History::fromJson), JsonFields.otherFields(json, FIELDS));
+        JsonFields in = new JsonFields(json, "image config");
+        return new ImageConfig(in.text("created"), in.text("author"), in.text("os"), in.text("architecture"),
+                in.text("variant"), in.object("config", Container::fromJson), in.object("rootfs", RootFs::fromJson),
+                in.list("history", History::fromJson), in.otherFields());
     }
 
     /**
@@ -75,12 +68,8 @@ public record ImageConfig(
         JsonFields.put(json, "architecture", architecture);
         JsonFields.put(json, "os", os);
         JsonFields.put(json, "variant", variant);
-        if (config != null) {
-            json.set("config", config.toJson());
-        }
-        if (rootfs != null) {
-            json.set("rootfs", rootfs.toJson());
-        }
+        JsonFields.put(json, "config", config, Container::toJson);
+        JsonFields.put(json, "rootfs", rootfs, RootFs::toJson);
         JsonFields.putAll(json, "history", history, History::toJson);
         return JsonFields.withOtherFields(json, otherFields);
     }
@@ -130,19 +119,16 @@ public record ImageConfig(
             String stopSignal,
             ObjectNode otherFields) {
 
-        private static final Set<String> FIELDS = Set.of("User", "ExposedPorts", "Env", "Entrypoint", "Cmd", "Volumes",
-                "WorkingDir", "Labels", "StopSignal");
-
         /** Owns its other fields. */
         public Container {
             otherFields = JsonFields.own(otherFields);
         }
 
         static Container fromJson(JsonNode json) {
-            return new Container(JsonFields.texts(json, "Env"), JsonFields.texts(json, "Cmd"), JsonFields.texts(json, "Entrypoint"),
-                    JsonFields.text(json, "WorkingDir"), JsonFields.text(json, "User"), JsonFields.keys(json, "ExposedPorts"),
-                    JsonFields.textMap(json, "Labels"), JsonFields.keys(json, "Volumes"), JsonFields.text(json, "StopSignal"),
-                    JsonFields.otherFields(json, FIELDS));
+            JsonFields in = new JsonFields(json, "config");
+            return new Container(in.texts("Env"), in.texts("Cmd"), in.texts("Entrypoint"), in.text("WorkingDir"),
+                    in.text("User"), in.keys("ExposedPorts"), in.textMap("Labels"), in.keys("Volumes"),
+                    in.text("StopSignal"), in.otherFields());
         }
 
         /** These settings as a JSON object, in the image spec's order, then the other fields. */
@@ -175,15 +161,14 @@ public record ImageConfig(
      * @param otherFields fields it does not name, in document order
      */
     public record RootFs(String type, List<String> diffIds, ObjectNode otherFields) {
-        private static final Set<String> FIELDS = Set.of("type", "diff_ids");
-
         /** Owns its other fields. */
         public RootFs {
             otherFields = JsonFields.own(otherFields);
         }
 
         static RootFs fromJson(JsonNode json) {
-            return new RootFs(JsonFields.text(json, "type"), JsonFields.texts(json, "diff_ids"), JsonFields.otherFields(json, FIELDS));
+            JsonFields in = new JsonFields(json, "rootfs");
+            return new RootFs(in.text("type"), in.texts("diff_ids"), in.otherFields());
         }
 
         /** As a JSON object, then the other fields. */
@@ -219,17 +204,15 @@ public record ImageConfig(
             String author,
             ObjectNode otherFields) {
 
-        private static final Set<String> FIELDS = Set.of("created", "author", "created_by", "comment", "empty_layer");
-
         /** Owns its other fields. */
         public History {
             otherFields = JsonFields.own(otherFields);
         }
 
         static History fromJson(JsonNode json) {
-            JsonFields.requireObject(json, "history step");
-            return new History(JsonFields.text(json, "created"), JsonFields.text(json, "created_by"), JsonFields.bool(json, "empty_layer"),
-                    JsonFields.text(json, "comment"), JsonFields.text(json, "author"), JsonFields.otherFields(json, FIELDS));
+            JsonFields in = new JsonFields(json, "history step");
+            return new History(in.text("created"), in.text("created_by"), in.bool("empty_layer"), in.text("comment"),
+                    in.text("author"), in.otherFields());
         }
 
         /** As a JSON object in the image spec's order ({@code empty_layer} only when true), then the other fields. */

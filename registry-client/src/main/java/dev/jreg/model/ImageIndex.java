@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * An OCI image index or Docker manifest list.
@@ -28,9 +27,6 @@ public record ImageIndex(
         Map<String, String> annotations,
         ObjectNode otherFields) implements Manifest {
 
-    private static final Set<String> FIELDS = Set.of("schemaVersion", "mediaType", "artifactType", "manifests", "subject",
-            "annotations");
-
     /** Copies collections. */
     public ImageIndex {
         manifests = manifests == null ? List.of() : List.copyOf(manifests);
@@ -50,18 +46,17 @@ public record ImageIndex(
      * @throws IllegalArgumentException when a field is of the wrong type
      */
     public static ImageIndex fromJson(JsonNode json) {
-        JsonFields.requireObject(json, "index");
-        JsonNode subject = JsonFields.object(json, "subject");
-        return new ImageIndex((int) JsonFields.integer(json, "schemaVersion", 0), JsonFields.mediaType(json),
-                JsonFields.text(json, "artifactType"), JsonFields.list(json, "manifests", Descriptor::fromJson),
-                subject == null ? null : Descriptor.fromJson(subject), JsonFields.textMap(json, "annotations"),
-                JsonFields.otherFields(json, FIELDS));
+        JsonFields in = new JsonFields(json, "index");
+        return new ImageIndex((int) in.integer("schemaVersion", 0), in.mediaType(), in.text("artifactType"),
+                in.list("manifests", Descriptor::fromJson), in.object("subject", Descriptor::fromJson),
+                in.textMap("annotations"), in.otherFields());
     }
 
     /** This index as a JSON object: fields in the spec's order, empty ones left out, then its other fields. */
     @Override
     public ObjectNode toJson() {
-        return JsonFields.manifest(schemaVersion, mediaType, artifactType, subject, annotations, otherFields, json -> JsonFields.putAll(json, "manifests", manifests, Descriptor::toJson));
+        return JsonFields.manifest(schemaVersion, mediaType, artifactType, subject, annotations, otherFields,
+                json -> JsonFields.putAll(json, "manifests", manifests, Descriptor::toJson));
     }
 
     /** A copy of the other fields (the record keeps its own). */

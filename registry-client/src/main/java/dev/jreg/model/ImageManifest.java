@@ -2,10 +2,9 @@ package dev.jreg.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * An OCI image manifest or Docker v2 schema 2 manifest.
@@ -30,9 +29,6 @@ public record ImageManifest(
         Map<String, String> annotations,
         ObjectNode otherFields) implements Manifest {
 
-    private static final Set<String> FIELDS = Set.of("schemaVersion", "mediaType", "artifactType", "config", "layers", "subject",
-            "annotations");
-
     /** Validates and copies collections. */
     public ImageManifest {
         if (config == null) {
@@ -55,13 +51,10 @@ public record ImageManifest(
      * @throws IllegalArgumentException when a field is missing or of the wrong type
      */
     public static ImageManifest fromJson(JsonNode json) {
-        JsonFields.requireObject(json, "manifest");
-        JsonNode config = JsonFields.object(json, "config");
-        JsonNode subject = JsonFields.object(json, "subject");
-        return new ImageManifest((int) JsonFields.integer(json, "schemaVersion", 0), JsonFields.mediaType(json),
-                JsonFields.text(json, "artifactType"), config == null ? null : Descriptor.fromJson(config),
-                JsonFields.list(json, "layers", Descriptor::fromJson), subject == null ? null : Descriptor.fromJson(subject),
-                JsonFields.textMap(json, "annotations"), JsonFields.otherFields(json, FIELDS));
+        JsonFields in = new JsonFields(json, "manifest");
+        return new ImageManifest((int) in.integer("schemaVersion", 0), in.mediaType(), in.text("artifactType"),
+                in.object("config", Descriptor::fromJson), in.list("layers", Descriptor::fromJson),
+                in.object("subject", Descriptor::fromJson), in.textMap("annotations"), in.otherFields());
     }
 
     /** This manifest as a JSON object: fields in the spec's order, empty ones left out, then its other fields. */
@@ -97,10 +90,7 @@ public record ImageManifest(
 
     /** The config followed by the layers: every blob this manifest needs. */
     public List<Descriptor> blobs() {
-        List<Descriptor> all = new ArrayList<>(layers.size() + 1);
-        all.add(config);
-        all.addAll(layers);
-        return all;
+        return Stream.concat(Stream.of(config), layers.stream()).toList();
     }
 
     /** Sum of the layers' compressed sizes. */

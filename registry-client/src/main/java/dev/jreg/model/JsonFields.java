@@ -3,9 +3,9 @@ package dev.jreg.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.jreg.internal.json.Json;
-import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,114 +17,101 @@ import java.util.function.Predicate;
 
 /**
  * The image model's binding. The model's records read and write themselves ({@code fromJson},
- * {@code toJson}) through the typed field reads below, and each keeps, in its
- * {@code otherFields}, the fields of its document that it does not write — those it does not name
- * and named ones given as null or empty —, which {@code toJson} writes back after its own: an edit
- * changes the fields it changes and no other. Jackson's reflective {@code ObjectMapper} is not
- * used: measured through the launcher with its class-data archive, binding these records with it
- * cost {@code inspect} 0.2–0.3 s more CPU and 0.3–0.5 s more wall time than this binding (its
- * set-up, the introspection of the records, a proxy class per annotation type; docs/PERFORMANCE.md).
+ * {@code toJson}): a record reads its object through one {@code JsonFields}, whose typed field
+ * reads note the fields the record names, and keeps, in its {@code otherFields}, the fields of its
+ * document that it does not write — those it did not read and named ones given as null or empty —,
+ * which {@code toJson} writes back after its own: an edit changes the fields it changes and no
+ * other. Jackson's reflective {@code ObjectMapper} is not used: measured through the launcher with
+ * its class-data archive, binding these records with it cost {@code inspect} 0.2–0.3 s more CPU and
+ * 0.3–0.5 s more wall time than this binding (its set-up, the introspection of the records, a proxy
+ * class per annotation type; docs/PERFORMANCE.md).
  */
 final class JsonFields {
-    private JsonFields() {
-    }
+    private final JsonNode object;
+    /** The fields read so far; the others are the record's other fields. */
+    private final Set<String> named = new HashSet<>();
 
-    // Binding: typed reads of an object's fields. A missing field or a JSON null reads as null
-    // (or empty); a field of the wrong type is an IllegalArgumentException naming the field.
-
-    /** The object itself, checked to be one. */
-    static JsonNode requireObject(JsonNode node, String what) {
-        if (node == null || !node.isObject()) {
+    /**
+     * Reads the fields of an object.
+     *
+     * @param what the kind of object, for the error when it is not one
+     */
+    JsonFields(JsonNode object, String what) {
+        if (object == null || !object.isObject()) {
             throw new IllegalArgumentException(what + " is not a JSON object");
         }
-        return node;
+        this.object = object;
     }
 
+    // Binding: typed reads of the object's fields. A missing field or a JSON null reads as null
+    // (or empty); a field of the wrong type is an IllegalArgumentException naming the field.
+
     /** A string field, or null. */
-    static String text(JsonNode object, String field) {
-        JsonNode value = typed(object, field, JsonNode::isTextual, "a string");
+    String text(String field) {
+        JsonNode value = typed(field, JsonNode::isTextual, "a string");
         return value == null ? null : value.textValue();
     }
 
-    /** A media type field, or null. */
-    static MediaType mediaType(JsonNode object) {
-        String value = text(object, "mediaType");
+    /** The media type field, or null. */
+    MediaType mediaType() {
+        String value = text("mediaType");
         return value == null || value.isBlank() ? null : MediaType.of(value);
     }
 
-    /** An integer field, or {@code missing} when absent. */
-    static long integer(JsonNode object, String field, long missing) {
-        JsonNode value = typed(object, field, v -> v.isIntegralNumber() && v.canConvertToLong(), "an integer");
+    /** An integer field, or {@code missing} when absent or null. */
+    long integer(String field, long missing) {
+        JsonNode value = typed(field, v -> v.isIntegralNumber() && v.canConvertToLong(), "an integer");
         return value == null ? missing : value.longValue();
     }
 
     /** A boolean field, false when absent. */
-    static boolean bool(JsonNode object, String field) {
-        JsonNode value = typed(object, field, JsonNode::isBoolean, "true or false");
+    boolean bool(String field) {
+        JsonNode value = typed(field, JsonNode::isBoolean, "true or false");
         return value != null && value.booleanValue();
     }
 
-    /** An object field, or null. */
-    static JsonNode object(JsonNode object, String field) {
-        return typed(object, field, JsonNode::isObject, "an object");
+    /** An object field read by {@code read}, or null. */
+    <T> T object(String field, Function<JsonNode, T> read) {
+        JsonNode value = typed(field, JsonNode::isObject, "an object");
+        return value == null ? null : read.apply(value);
     }
 
     /** An array field read element by element, or null. */
-    static <T> List<T> list(JsonNode object, String field, Function<JsonNode, T> element) {
-        JsonNode value = typed(object, field, JsonNode::isArray, "an array");
-        if (value == null) {
-            return null;
-        }
-        List<T> out = new ArrayList<>(value.size());
-        for (JsonNode e : value) {
-            out.add(element.apply(e));
-        }
-        return out;
+    <T> List<T> list(String field, Function<JsonNode, T> element) {
+        JsonNode value = typed(field, JsonNode::isArray, "an array");
+        return value == null ? null : value.valueStream().map(element).toList();
     }
 
     /** An array of strings, or null. */
-    static List<String> texts(JsonNode object, String field) {
-        return list(object, field, e -> {
-            if (!e.isTextual()) {
-                throw wrongType(field, "an array of strings");
+    List<String> texts(String field) {
+        return list(field, e -> textOf(e, field, "an array of strings"));
+    }
+
+    /** An object of string values, null ones left out, or null. */
+    Map<String, String> textMap(String field) {
+        return object(field, value -> {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> entry : value.properties()) {
+                if (!entry.getValue().isNull()) {
+                    out.put(entry.getKey(), textOf(entry.getValue(), field, "an object of strings"));
+                }
             }
-            return e.textValue();
+            return out;
         });
     }
 
-    /** An object of string values, or null. */
-    static Map<String, String> textMap(JsonNode object, String field) {
-        JsonNode value = object(object, field);
-        if (value == null) {
-            return null;
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (entry.getValue().isNull()) {
-                continue;
-            }
-            if (!entry.getValue().isTextual()) {
-                throw wrongType(field, "an object of strings");
-            }
-            out.put(entry.getKey(), entry.getValue().textValue());
-        }
-        return out;
-    }
-
     /** The keys of an object field (such as a config's exposed ports), or null. */
-    static Map<String, Object> keys(JsonNode object, String field) {
-        JsonNode value = object(object, field);
-        if (value == null) {
-            return null;
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        value.fieldNames().forEachRemaining(name -> out.put(name, Map.of()));
-        return out;
+    Map<String, Object> keys(String field) {
+        return object(field, value -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            value.fieldNames().forEachRemaining(name -> out.put(name, Map.of()));
+            return out;
+        });
     }
 
     /** The field's value, or null when it is missing or JSON null. */
-    private static JsonNode typed(JsonNode object, String field, Predicate<JsonNode> ofType, String expected) {
+    private JsonNode typed(String field, Predicate<JsonNode> ofType, String expected) {
+        named.add(field);
         JsonNode value = object.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -135,16 +122,24 @@ final class JsonFields {
         return value;
     }
 
+    /** An element's string, which it must be. */
+    private static String textOf(JsonNode element, String field, String expected) {
+        if (!element.isTextual()) {
+            throw wrongType(field, expected);
+        }
+        return element.textValue();
+    }
+
     private static IllegalArgumentException wrongType(String field, String expected) {
         return new IllegalArgumentException("\"" + field + "\" is not " + expected);
     }
 
     /**
-     * The fields of a document that its record does not write: those not in {@code named}, and
-     * named ones given as null, an empty string, array or object, or false, which the record
-     * writes as absent. In document order.
+     * The fields of the object that its record does not write: those not read, and the ones read
+     * that are given as null, an empty string, array or object, or false, which the record writes
+     * as absent. In document order; read last, after every field the record names.
      */
-    static ObjectNode otherFields(JsonNode object, Set<String> named) {
+    ObjectNode otherFields() {
         ObjectNode other = Json.object();
         for (Map.Entry<String, JsonNode> field : object.properties()) {
             JsonNode value = field.getValue();
@@ -186,10 +181,7 @@ final class JsonFields {
 
     /** Puts a string list unless it is null or empty. */
     static void put(ObjectNode object, String field, List<String> values) {
-        if (values != null && !values.isEmpty()) {
-            ArrayNode array = object.putArray(field);
-            values.forEach(array::add);
-        }
+        putAll(object, field, values, TextNode::valueOf);
     }
 
     /** Puts a string map unless it is null or empty, keys sorted so that the bytes are repeatable. */
@@ -211,9 +203,7 @@ final class JsonFields {
         put(json, "mediaType", mediaType == null ? null : mediaType.value());
         put(json, "artifactType", artifactType);
         body.accept(json);
-        if (subject != null) {
-            json.set("subject", subject.toJson());
-        }
+        put(json, "subject", subject, Descriptor::toJson);
         put(json, "annotations", annotations);
         return withOtherFields(json, otherFields);
     }
@@ -226,7 +216,14 @@ final class JsonFields {
         }
     }
 
-    /** Puts a list of nodes unless it is empty. */
+    /** Puts a value as {@code write} writes it unless it is null. */
+    static <T> void put(ObjectNode object, String field, T value, Function<T, JsonNode> write) {
+        if (value != null) {
+            object.set(field, write.apply(value));
+        }
+    }
+
+    /** Puts a list of nodes unless it is null or empty. */
     static <T> void putAll(ObjectNode object, String field, List<T> values, Function<T, JsonNode> element) {
         if (values != null && !values.isEmpty()) {
             ArrayNode array = object.putArray(field);

@@ -49,7 +49,7 @@ public final class ManifestBlob {
         } catch (java.io.IOException e) {
             throw new InvalidContentException("manifest is not readable: " + e.getMessage(), e);
         }
-        if (root == null || !root.isObject()) {
+        if (!root.isObject()) {
             throw new InvalidContentException("manifest is not a JSON object");
         }
         MediaType type = mediaTypeOf(root, declaredType);
@@ -60,19 +60,15 @@ public final class ManifestBlob {
             throw new InvalidContentException("manifest has schemaVersion " + root.path("schemaVersion").asText("none")
                     + ", expected 2");
         }
+        if (type.isIndex() && !root.path("manifests").isArray()) {
+            throw new InvalidContentException("index has no \"manifests\" array");
+        }
+        if (!type.isIndex() && !root.path("config").isObject()) {
+            throw new InvalidContentException("manifest of type " + type + " has no \"config\" descriptor");
+        }
         Manifest manifest;
         try {
-            if (type.isIndex()) {
-                if (!root.path("manifests").isArray()) {
-                    throw new InvalidContentException("index has no \"manifests\" array");
-                }
-                manifest = ImageIndex.fromJson(root);
-            } else {
-                if (!root.path("config").isObject()) {
-                    throw new InvalidContentException("manifest of type " + type + " has no \"config\" descriptor");
-                }
-                manifest = ImageManifest.fromJson(root);
-            }
+            manifest = type.isIndex() ? ImageIndex.fromJson(root) : ImageManifest.fromJson(root);
         } catch (IllegalArgumentException e) {
             throw new InvalidContentException("invalid manifest: " + e.getMessage(), e);
         }
@@ -89,14 +85,13 @@ public final class ManifestBlob {
      */
     public static ManifestBlob of(byte[] bytes, String declaredType, Digest expected)
             throws InvalidContentException, DigestMismatchException {
-        Digest actual = expected.algorithm().equals("sha256") ? Digest.sha256(bytes)
-                : expected.withHash(expected.newHasher().digest(bytes));
+        Digest actual = expected.withHash(expected.newHasher().digest(bytes));
         if (!actual.equals(expected)) {
             throw new DigestMismatchException("manifest digest mismatch: expected " + expected + ", got " + actual);
         }
         ManifestBlob blob = of(bytes, declaredType);
-        return expected.algorithm().equals("sha256") ? blob
-                : new ManifestBlob(blob.bytes, blob.mediaType, expected, blob.manifest);
+        // Named by the digest it was fetched by, which for sha256 is the one it has.
+        return new ManifestBlob(blob.bytes, blob.mediaType, expected, blob.manifest);
     }
 
     /** Serialises a manifest jreg creates itself (never one it copies). */
@@ -165,11 +160,6 @@ public final class ManifestBlob {
     /** A descriptor for these bytes. */
     public Descriptor descriptor() {
         return Descriptor.of(mediaType, digest, bytes.length);
-    }
-
-    /** Writes the bytes without copying them. */
-    public void writeTo(java.io.OutputStream out) throws java.io.IOException {
-        out.write(bytes);
     }
 
     @Override

@@ -29,8 +29,7 @@ public record MediaType(String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("empty media type");
         }
-        int semicolon = value.indexOf(';');
-        value = (semicolon >= 0 ? value.substring(0, semicolon) : value).trim().toLowerCase(Locale.ROOT);
+        value = value.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     }
 
     /** A media type from its text, normalised as the constructor does. */

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jreg.internal.json.Json;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +33,6 @@ public record Platform(
 
     private static final Pattern PART = Pattern.compile("[a-z0-9_.-]+");
     private static final Pattern VARIANT = Pattern.compile("v[0-9]{1,2}(\\.[0-9])?");
-    private static final Set<String> FIELDS = Set.of("os", "architecture", "variant", "os.version", "os.features");
 
     /** Copies the feature list. */
     public Platform {
@@ -52,9 +51,9 @@ public record Platform(
      * @throws IllegalArgumentException when a field is of the wrong type
      */
     public static Platform fromJson(JsonNode json) {
-        JsonFields.requireObject(json, "platform");
-        return new Platform(JsonFields.text(json, "os"), JsonFields.text(json, "architecture"), JsonFields.text(json, "variant"),
-                JsonFields.text(json, "os.version"), JsonFields.texts(json, "os.features"), JsonFields.otherFields(json, FIELDS));
+        JsonFields in = new JsonFields(json, "platform");
+        return new Platform(in.text("os"), in.text("architecture"), in.text("variant"), in.text("os.version"),
+                in.texts("os.features"), in.otherFields());
     }
 
     /** This platform as a JSON object, empty fields left out, then its other fields. */
@@ -89,10 +88,8 @@ public record Platform(
         if (parts.length < 2 || parts.length > 3) {
             throw new IllegalArgumentException("invalid platform \"" + text + "\": expected os/arch[/variant]");
         }
-        for (String part : parts) {
-            if (!PART.matcher(part).matches()) {
-                throw new IllegalArgumentException("invalid platform \"" + text + "\": empty or invalid component");
-            }
+        if (Arrays.stream(parts).anyMatch(part -> !PART.matcher(part).matches())) {
+            throw new IllegalArgumentException("invalid platform \"" + text + "\": empty or invalid component");
         }
         return of(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
     }
@@ -102,21 +99,8 @@ public record Platform(
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String goOs = os.startsWith("windows") ? "windows" : os.startsWith("mac") ? "darwin" : "linux";
-        switch (arch) {
-            case "amd64":
-            case "x86_64":
-                return of(goOs, "amd64", null);
-            case "aarch64":
-            case "arm64":
-                return of(goOs, "arm64", null);
-            case "arm":
-                return of(goOs, "arm", "v7");
-            case "x86":
-            case "i386":
-                return of(goOs, "386", null);
-            default:
-                return of(goOs, arch, null);
-        }
+        // Normalised as containerd names them; only the JVM's x86 (32-bit, on Windows) is not among those names.
+        return of(goOs, arch.equals("x86") ? "386" : arch, null).normalized();
     }
 
     /**
@@ -129,47 +113,35 @@ public record Platform(
      */
     public Platform normalized() {
         String normalOs = os == null ? null : os.toLowerCase(Locale.ROOT);
-        if ("macos".equals(normalOs)) {
-            normalOs = "darwin";
-        }
-        String arch = architecture == null ? null : architecture.toLowerCase(Locale.ROOT);
+        normalOs = "macos".equals(normalOs) ? "darwin" : normalOs;
+        String given = architecture == null ? "" : architecture.toLowerCase(Locale.ROOT);
         String v = variant == null ? "" : variant.toLowerCase(Locale.ROOT);
-        if (arch != null) {
-            switch (arch) {
-                case "i386", "386" -> {
-                    arch = "386";
-                    v = "";
-                }
-                case "x86_64", "x86-64", "amd64" -> {
-                    arch = "amd64";
-                    v = v.equals("v1") ? "" : v;
-                }
-                case "aarch64", "arm64" -> {
-                    arch = "arm64";
-                    v = switch (v) {
-                        case "8", "v8", "v8.0" -> "";
-                        case "9", "9.0", "v9.0" -> "v9";
-                        default -> v;
-                    };
-                }
-                case "armhf" -> {
-                    arch = "arm";
-                    v = "v7";
-                }
-                case "armel" -> {
-                    arch = "arm";
-                    v = "v6";
-                }
-                case "arm" -> v = switch (v) {
-                    case "", "7" -> "v7";
-                    case "5", "6", "8" -> "v" + v;
-                    default -> v;
-                };
-                default -> {
-                }
-            }
-        }
-        return new Platform(normalOs, arch, v.isEmpty() ? null : v, osVersion, osFeatures, otherFields);
+        v = switch (given) {
+            case "i386", "386" -> "";
+            case "x86_64", "x86-64", "amd64" -> v.equals("v1") ? "" : v;
+            case "aarch64", "arm64" -> switch (v) {
+                case "8", "v8", "v8.0" -> "";
+                case "9", "9.0", "v9.0" -> "v9";
+                default -> v;
+            };
+            case "armhf" -> "v7";
+            case "armel" -> "v6";
+            case "arm" -> switch (v) {
+                case "", "7" -> "v7";
+                case "5", "6", "8" -> "v" + v;
+                default -> v;
+            };
+            default -> v;
+        };
+        String arch = switch (given) {
+            case "i386" -> "386";
+            case "x86_64", "x86-64" -> "amd64";
+            case "aarch64" -> "arm64";
+            case "armhf", "armel" -> "arm";
+            default -> given;
+        };
+        return new Platform(normalOs, architecture == null ? null : arch, v.isEmpty() ? null : v, osVersion, osFeatures,
+                otherFields);
     }
 
     /**
@@ -186,15 +158,7 @@ public record Platform(
             return -1;
         }
         Platform found = candidate.normalized();
-        List<Platform> runs = compatible();
-        for (int i = 0; i < runs.size(); i++) {
-            Platform p = runs.get(i);
-            if (Objects.equals(p.os, found.os) && Objects.equals(p.architecture, found.architecture)
-                    && Objects.equals(p.variant, found.variant)) {
-                return i;
-            }
-        }
-        return -1;
+        return compatible().indexOf(of(found.os, found.architecture, found.variant));
     }
 
     /** Whether a platform found in an index satisfies this requested one: {@link #rank} is not -1. */
@@ -208,40 +172,32 @@ public record Platform(
      * considered.
      */
     public Optional<Descriptor> choose(List<Descriptor> children) {
-        Descriptor best = null;
-        int bestRank = Integer.MAX_VALUE;
-        for (Descriptor child : children) {
-            int rank = child.isAttestation() ? -1 : rank(child.platform());
-            if (rank >= 0 && rank < bestRank) {
-                best = child;
-                bestRank = rank;
-            }
-        }
-        return Optional.ofNullable(best);
+        return children.stream().filter(child -> !child.isAttestation() && matches(child.platform()))
+                .min(Comparator.comparingInt(child -> rank(child.platform())));
     }
 
-    /** This platform and those it also runs, normalised, best first (see {@link #rank}). */
+    /**
+     * This platform and those it also runs, normalised, best first (see {@link #rank}): os,
+     * architecture and variant only.
+     */
     private List<Platform> compatible() {
         Platform self = normalized();
         List<Platform> runs = new ArrayList<>();
-        runs.add(self);
-        if (self.architecture == null) {
-            return runs;
-        }
+        runs.add(of(self.os, self.architecture, self.variant));
         int[] version = variantVersion(self.variant);
-        switch (self.architecture) {
+        switch (self.architecture == null ? "" : self.architecture) {
             case "amd64" -> {
                 for (int v = version == null ? 1 : version[0] - 1; v >= 2; v--) {
-                    runs.add(self.withArch("amd64", "v" + v));
+                    runs.add(of(self.os, "amd64", "v" + v));
                 }
                 if (self.variant != null && version != null) {
-                    runs.add(self.withArch("amd64", null));
+                    runs.add(of(self.os, "amd64", null));
                 }
-                runs.add(self.withArch("386", null));
+                runs.add(of(self.os, "386", null));
             }
             case "arm" -> {
                 for (int v = version == null ? 0 : version[0] - 1; v >= 5; v--) {
-                    runs.add(self.withArch("arm", "v" + v));
+                    runs.add(of(self.os, "arm", "v" + v));
                 }
             }
             case "arm64" -> {
@@ -252,25 +208,19 @@ public record Platform(
                 runs.clear();
                 if (arm64[0] == 9) {
                     for (int minor = arm64[1]; minor >= 0; minor--) {
-                        runs.add(self.withArch("arm64", minor == 0 ? "v9" : "v9." + minor));
+                        runs.add(of(self.os, "arm64", minor == 0 ? "v9" : "v9." + minor));
                     }
                 }
                 // v9.x includes what v8.(x+5) has, and v9 is the newest major there is.
                 for (int minor = arm64[0] == 9 ? Math.min(arm64[1] + 5, 9) : arm64[1]; minor >= 0; minor--) {
-                    runs.add(self.withArch("arm64", minor == 0 ? null : "v8." + minor));
+                    runs.add(of(self.os, "arm64", minor == 0 ? null : "v8." + minor));
                 }
                 for (int v = 8; v >= 5; v--) {
-                    runs.add(self.withArch("arm", "v" + v));
+                    runs.add(of(self.os, "arm", "v" + v));
                 }
-            }
-            default -> {
             }
         }
         return runs;
-    }
-
-    private Platform withArch(String arch, String newVariant) {
-        return new Platform(os, arch, newVariant, osVersion, osFeatures, otherFields);
     }
 
     /** {@code v7} → {7, 0}, {@code v8.2} → {8, 2}; null for anything else. */

@@ -3,7 +3,9 @@ package dev.jreg.model;
 import dev.jreg.error.InvalidReferenceException;
 import java.util.Locale;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * An image reference normalised as docker does: {@code nginx} is
@@ -33,7 +35,7 @@ public record Reference(String registry, String repository, String tag, Digest d
     private static final Pattern HEX64 = Pattern.compile("[a-f0-9]{64}");
 
     /**
-     * Checks the parts and normalises Docker Hub's as {@link #parse} does ({@code index.docker.io}
+     * Checks the parts and normalises Docker Hub's, for {@link #parse} too ({@code index.docker.io}
      * is {@code docker.io}; a one-component repository there is under {@code library/}), so that
      * equal images are equal references; {@link #parse} gives better messages for user input.
      */
@@ -41,8 +43,11 @@ public record Reference(String registry, String repository, String tag, Digest d
         if (registry == null || repository == null) {
             throw new InvalidReferenceException("invalid reference: registry and repository are required");
         }
-        registry = hubName(registry);
-        repository = hubPath(registry, repository);
+        registry = registry.equals(LEGACY_DOCKER_HUB) ? DOCKER_HUB : registry;
+        // Docker Hub's official images live under library/: nginx is library/nginx.
+        if (registry.equals(DOCKER_HUB) && repository.indexOf('/') < 0) {
+            repository = OFFICIAL_PREFIX + repository;
+        }
         if (tag == null && digest == null) {
             throw new InvalidReferenceException("invalid reference: a tag or a digest is required");
         }
@@ -69,7 +74,12 @@ public record Reference(String registry, String repository, String tag, Digest d
         Digest digest = null;
         int at = rest.indexOf('@');
         if (at >= 0) {
-            digest = parseDigest(rest.substring(at + 1), text);
+            try {
+                digest = Digest.parse(rest.substring(at + 1));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidReferenceException("invalid reference format: " + e.getMessage() + " in \"" + text
+                        + "\"");
+            }
             rest = rest.substring(0, at);
         }
         String tag = null;
@@ -85,33 +95,25 @@ public record Reference(String registry, String repository, String tag, Digest d
         if (rest.isEmpty()) {
             throw new InvalidReferenceException("invalid reference format: missing repository name in \"" + text + "\"");
         }
-        String registry;
-        String path;
+        String registry = DOCKER_HUB;
         int slash = rest.indexOf('/');
-        String first = slash < 0 ? rest : rest.substring(0, slash);
-        if (slash >= 0 && looksLikeHost(first)) {
-            registry = first;
-            path = rest.substring(slash + 1);
+        if (slash >= 0 && looksLikeHost(rest.substring(0, slash))) {
+            registry = rest.substring(0, slash);
+            rest = rest.substring(slash + 1);
             if (!DOMAIN.matcher(registry).matches()) {
                 throw new InvalidReferenceException("invalid reference format: invalid registry host \"" + registry
                         + "\" in \"" + text + "\"");
             }
-        } else {
-            registry = DOCKER_HUB;
-            path = rest;
         }
-        registry = hubName(registry);
-        path = hubPath(registry, path);
+        Reference reference = new Reference(registry, rest, tag == null && digest == null ? "latest" : tag, digest);
+        String path = reference.repository;
         checkPath(path, text);
         // distribution counts the normalised path only (library/ included), never the host.
         if (path.length() > NAME_MAX) {
             throw new InvalidReferenceException("invalid reference format: repository name of \"" + printable(text)
                     + "\" must not be more than " + NAME_MAX + " characters (it has " + path.length() + ")");
         }
-        if (tag == null && digest == null) {
-            tag = "latest";
-        }
-        return new Reference(registry, path, tag, digest);
+        return reference;
     }
 
     /**
@@ -131,11 +133,11 @@ public record Reference(String registry, String repository, String tag, Digest d
     }
 
     /** Parses like {@link #parse}, or gives empty for null or malformed text. */
-    public static java.util.Optional<Reference> tryParse(String text) {
+    public static Optional<Reference> tryParse(String text) {
         try {
-            return text == null ? java.util.Optional.empty() : java.util.Optional.of(parse(text));
+            return Optional.of(parse(text));
         } catch (InvalidReferenceException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -143,15 +145,6 @@ public record Reference(String registry, String repository, String tag, Digest d
     private static boolean looksLikeHost(String first) {
         return first.contains(".") || first.contains(":") || first.equals("localhost")
                 || !first.equals(first.toLowerCase(Locale.ROOT));
-    }
-
-    private static String hubName(String registry) {
-        return registry.equals(LEGACY_DOCKER_HUB) ? DOCKER_HUB : registry;
-    }
-
-    /** Docker Hub's official images live under {@code library/}: {@code nginx} is {@code library/nginx}. */
-    private static String hubPath(String registry, String path) {
-        return registry.equals(DOCKER_HUB) && path.indexOf('/') < 0 ? OFFICIAL_PREFIX + path : path;
     }
 
     private static void checkPath(String path, String text) {
@@ -170,19 +163,10 @@ public record Reference(String registry, String repository, String tag, Digest d
         }
     }
 
-    private static Digest parseDigest(String value, String text) {
-        try {
-            return Digest.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidReferenceException("invalid reference format: " + e.getMessage() + " in \"" + text + "\"");
-        }
-    }
-
     private static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        text.codePoints().limit(100).forEach(c -> out.append(Character.isISOControl(c) ? "\\u" + String.format("%04x", c)
-                : new String(Character.toChars(c))));
-        return out.toString();
+        return text.codePoints().limit(100)
+                .mapToObj(c -> Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c))
+                .collect(Collectors.joining());
     }
 
     /** The host:port that serves this registry's API ({@code registry-1.docker.io} for Docker Hub). */

@@ -1,6 +1,5 @@
 package dev.jreg.internal.copy;
 
-import dev.jreg.CopyListener;
 import dev.jreg.CopyOptions;
 import dev.jreg.CopyResult;
 import dev.jreg.ManifestFormat;
@@ -14,6 +13,7 @@ import dev.jreg.internal.store.ImageSink;
 import dev.jreg.internal.store.ImageSource;
 import dev.jreg.internal.store.VerifiedCopy;
 import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;
@@ -24,11 +24,14 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * The one copy engine: pull, push, mirror and save are all a copy from an {@link ImageSource} to
@@ -38,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Copier {
     /** Indexes inside indexes deeper than this are refused. */
-    static final int MAX_INDEX_DEPTH = 4;
+    private static final int MAX_INDEX_DEPTH = 4;
 
     /**
      * Copies one image or index.
@@ -58,24 +61,22 @@ public final class Copier {
         ManifestBlob top = selected;
         if (options.format() != ManifestFormat.KEEP) {
             FormatConversion conversion = new FormatConversion(options.format(), reader);
-            top = conversion.convert(selected);
+            top = conversion.convert(selected, 0);
             children = conversion.children();
         }
         boolean converted = !top.digest().equals(selected.digest());
-        Plan plan = new Plan(children, top);
-
         Transfer transfer = new Transfer(source, sink, options);
         boolean changed;
         try (sink) {
-            transfer.run(plan);
+            transfer.run(children, top);
             for (ManifestBlob child : children) {
                 sink.putManifest(child);
             }
             // A converted manifest is no manifest of the source: the digest it was resolved by is not its.
             changed = sink.commit(top, converted ? top.digest() : resolved.digest());
         }
-        return new CopyResult(resolved.digest(), top, transfer.copied.get(), transfer.mounted.get(),
-                transfer.skipped.get(), transfer.bytes.get(), changed, converted ? selected.digest() : null);
+        return new CopyResult(resolved.digest(), top, transfer.copied().get(), transfer.mounted().get(),
+                transfer.skipped().get(), transfer.bytes().get(), changed, converted ? selected.digest() : null);
     }
 
     /**
@@ -94,33 +95,28 @@ public final class Copier {
             collectAll(reader, resolved, children, 0);
             return resolved;
         }
-        List<Platform> wanted = ((PlatformSelector.Only) selector).platforms();
-        List<Descriptor> chosen = new ArrayList<>();
-        for (Platform platform : wanted) {
+        Set<Descriptor> chosen = new LinkedHashSet<>();
+        for (Platform platform : ((PlatformSelector.Only) selector).platforms()) {
             Optional<Descriptor> child = reader.select(index.manifests(), platform);
             if (child.isEmpty()) {
                 throw new NoMatchingPlatformException(platform, source.describe(), reader.offered(index));
             }
-            if (!chosen.contains(child.get())) {
-                chosen.add(child.get());
-            }
+            chosen.add(child.get());
         }
         if (chosen.size() == 1) {
-            return reader.child(chosen.get(0));
+            return reader.child(chosen.iterator().next());
         }
         for (Descriptor child : chosen) {
             children.add(reader.child(child));
         }
         // A new index of the chosen children; what it says besides its children is kept.
-        return ManifestBlob.create(new ImageIndex(2, index.mediaType(), index.artifactType(), chosen, index.subject(),
-                index.annotations(), index.otherFields()));
+        return ManifestBlob.create(new ImageIndex(2, index.mediaType(), index.artifactType(), List.copyOf(chosen),
+                index.subject(), index.annotations(), index.otherFields()));
     }
 
     private void collectAll(ImageReader reader, ManifestBlob indexBlob, List<ManifestBlob> children, int depth)
             throws IOException {
-        if (depth >= MAX_INDEX_DEPTH) {
-            throw new InvalidContentException("indexes nested deeper than " + MAX_INDEX_DEPTH + " levels");
-        }
+        checkDepth(depth);
         for (Descriptor child : ((ImageIndex) indexBlob.manifest()).manifests()) {
             ManifestBlob blob = reader.child(child);
             if (blob.manifest() instanceof ImageIndex) {
@@ -130,51 +126,40 @@ public final class Copier {
         }
     }
 
-    /** The unique blobs of every image among the manifests written, and the layers among them in order. */
-    private static final class Plan {
-        final Map<String, Descriptor> blobs = new LinkedHashMap<>();
-        final List<Descriptor> layers = new ArrayList<>();
-
-        Plan(List<ManifestBlob> children, ManifestBlob top) {
-            children.forEach(this::addImage);
-            addImage(top);
-        }
-
-        private void addImage(ManifestBlob blob) {
-            if (!(blob.manifest() instanceof ImageManifest manifest)) {
-                return;
-            }
-            blobs.putIfAbsent(manifest.config().digest().toString(), manifest.config());
-            for (Descriptor layer : manifest.layers()) {
-                if (blobs.putIfAbsent(layer.digest().toString(), layer) == null) {
-                    layers.add(layer);
-                }
-            }
+    /** Refuses an index {@code depth} levels below the top one when that is too deep. */
+    static void checkDepth(int depth) throws InvalidContentException {
+        if (depth >= MAX_INDEX_DEPTH) {
+            throw new InvalidContentException("indexes nested deeper than " + MAX_INDEX_DEPTH + " levels");
         }
     }
 
-    /** Moves the plan's missing blobs on a bounded pool; the first failure cancels the rest. */
-    private static final class Transfer {
-        private final ImageSource source;
-        private final ImageSink sink;
-        private final CopyOptions options;
-        final AtomicInteger copied = new AtomicInteger();
-        final AtomicInteger skipped = new AtomicInteger();
-        final AtomicInteger mounted = new AtomicInteger();
-        final AtomicLong bytes = new AtomicLong();
-
+    /** Moves the missing blobs on a bounded pool, the first failure cancelling the rest, and counts them. */
+    private record Transfer(ImageSource source, ImageSink sink, CopyOptions options, AtomicInteger copied,
+            AtomicInteger skipped, AtomicInteger mounted, AtomicLong bytes) {
         Transfer(ImageSource source, ImageSink sink, CopyOptions options) {
-            this.source = source;
-            this.sink = sink;
-            this.options = options;
+            this(source, sink, options, new AtomicInteger(), new AtomicInteger(), new AtomicInteger(),
+                    new AtomicLong());
         }
 
-        void run(Plan plan) throws IOException {
-            options.listener().planned(List.copyOf(plan.layers));
+        /** Moves the unique blobs of every image among the manifests written. */
+        void run(List<ManifestBlob> children, ManifestBlob top) throws IOException {
+            Map<Digest, Descriptor> unique = new LinkedHashMap<>();
+            List<Descriptor> layers = new ArrayList<>();
+            for (ManifestBlob written : Stream.concat(children.stream(), Stream.of(top)).toList()) {
+                if (written.manifest() instanceof ImageManifest image) {
+                    unique.putIfAbsent(image.config().digest(), image.config());
+                    for (Descriptor layer : image.layers()) {
+                        if (unique.putIfAbsent(layer.digest(), layer) == null) {
+                            layers.add(layer);
+                        }
+                    }
+                }
+            }
+            options.listener().planned(List.copyOf(layers));
             // Largest first: the biggest blob bounds the wall time, so it must not start last. Each
             // task asks the sink whether it has its blob: against a registry that is a round trip
             // per blob, which in parallel costs the time of one or two.
-            List<Descriptor> blobs = new ArrayList<>(plan.blobs.values());
+            List<Descriptor> blobs = new ArrayList<>(unique.values());
             blobs.sort(Comparator.comparingLong(Descriptor::size).reversed());
             Parallel.map(blobs, options.concurrency(), blob -> {
                 if (sink.hasBlob(blob)) {
@@ -200,14 +185,13 @@ public final class Copier {
                     sink.putBlob(blob, new BlobSource() {
                         @Override
                         public InputStream open() throws IOException {
-                            return blobStream(source.blob(blob), blob, source.describe(), options.listener(), 0);
+                            return held(source.blob(blob), blob, 0);
                         }
 
                         @Override
                         public BlobRange openFrom(long offset) throws IOException {
                             BlobRange range = source.blobFrom(blob, offset);
-                            return new BlobRange(blobStream(range.stream(), blob, source.describe(), options.listener(),
-                                    range.offset()), range.offset());
+                            return new BlobRange(held(range.stream(), blob, range.offset()), range.offset());
                         }
 
                         @Override
@@ -228,21 +212,23 @@ public final class Copier {
             bytes.addAndGet(blob.size());
             options.listener().blobDone(blob);
         }
-    }
 
-    /** A blob's bytes from {@code start} on, held to its size whatever the sink, their progress told every 64 KiB. */
-    private static InputStream blobStream(InputStream in, Descriptor blob, String from, CopyListener listener, long start) {
-        return new VerifiedCopy(in, blob, from, null, null, start) {
-            private static final long STEP = 64 * 1024;
-            private long reported = start;
+        /**
+         * A blob's bytes from {@code start} on, held to its size whatever the sink, their progress
+         * told every 64 KiB.
+         */
+        private InputStream held(InputStream in, Descriptor blob, long start) {
+            return new VerifiedCopy(in, blob, source.describe(), null, null, start) {
+                private long reported = start;
 
-            @Override
-            protected void advanced(long bytes) {
-                if (bytes - reported >= STEP) {
-                    reported = bytes;
-                    listener.blobProgress(blob, bytes);
+                @Override
+                protected void advanced(long bytes) {
+                    if (bytes - reported >= 64 * 1024) {
+                        reported = bytes;
+                        options.listener().blobProgress(blob, bytes);
+                    }
                 }
-            }
-        };
+            };
+        }
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jreg.ManifestFormat;
-import dev.jreg.error.InvalidContentException;
 import dev.jreg.internal.json.Json;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -14,11 +13,11 @@ import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Converts the manifests a copy writes to OCI or to Docker schema 2, as containers/image does for
@@ -49,7 +48,8 @@ final class FormatConversion {
             MediaType.DOCKER_LAYER_GZIP, MediaType.OCI_LAYER_GZIP,
             DOCKER_FOREIGN_LAYER, OCI_FOREIGN_LAYER,
             MediaType.DOCKER_FOREIGN_LAYER, OCI_FOREIGN_LAYER_GZIP);
-    private static final Map<MediaType, MediaType> OCI_TO_DOCKER = inverse(DOCKER_TO_OCI);
+    private static final Map<MediaType, MediaType> OCI_TO_DOCKER = DOCKER_TO_OCI.entrySet().stream()
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
 
     private final ManifestFormat format;
     private final ImageReader reader;
@@ -61,21 +61,8 @@ final class FormatConversion {
      * @param reader the source's children of an index (already fetched by the copy) and their platforms
      */
     FormatConversion(ManifestFormat format, ImageReader reader) {
-        if (format == ManifestFormat.KEEP) {
-            throw new IllegalArgumentException("nothing to convert to");
-        }
         this.format = format;
         this.reader = reader;
-    }
-
-    /**
-     * The manifest in the asked format: itself when it has that format already (an index: when
-     * it and every child have it).
-     *
-     * @throws IOException when the asked format cannot hold it
-     */
-    ManifestBlob convert(ManifestBlob top) throws IOException {
-        return convert(top, 0);
     }
 
     /** The child manifests of the last {@link #convert}, converted, children before their index. */
@@ -83,7 +70,14 @@ final class FormatConversion {
         return List.copyOf(children.values());
     }
 
-    private ManifestBlob convert(ManifestBlob blob, int depth) throws IOException {
+    /**
+     * The manifest in the asked format: itself when it has that format already (an index: when
+     * it and every child have it).
+     *
+     * @param depth how many indexes hold it: 0 for the top manifest
+     * @throws IOException when the asked format cannot hold it
+     */
+    ManifestBlob convert(ManifestBlob blob, int depth) throws IOException {
         ManifestBlob done = converted.get(blob.digest());
         if (done == null) {
             done = blob.manifest() instanceof ImageIndex ? index(blob, depth) : image(blob);
@@ -98,11 +92,11 @@ final class FormatConversion {
             return blob;
         }
         ImageManifest manifest = (ImageManifest) blob.manifest();
-        ObjectNode tree = tree(blob);
+        ObjectNode tree = (ObjectNode) Json.parse(blob.bytes());
         tree.put("mediaType", target.value());
         ((ObjectNode) tree.get("config")).put("mediaType", configType(blob, manifest).value());
         JsonNode layers = tree.get("layers");
-        for (int i = 0; layers != null && i < layers.size(); i++) {
+        for (int i = 0; i < manifest.layers().size(); i++) {
             ((ObjectNode) layers.get(i)).put("mediaType", layerType(blob, manifest.layers().get(i)).value());
         }
         return ManifestBlob.of(Json.bytes(tree), target.value());
@@ -124,15 +118,13 @@ final class FormatConversion {
     private MediaType layerType(ManifestBlob blob, Descriptor layer) throws IOException {
         MediaType type = layer.mediaType();
         Map<MediaType, MediaType> table = format == ManifestFormat.OCI ? DOCKER_TO_OCI : OCI_TO_DOCKER;
-        if (table.containsValue(type)) {
-            return type; // already of the asked family
+        if (table.containsKey(type)) {
+            return table.get(type);
         }
-        MediaType mapped = table.get(type);
-        if (mapped != null) {
-            return mapped;
-        }
-        if (format == ManifestFormat.OCI && type.value().startsWith("application/vnd.oci.image.layer.")) {
-            return type; // zstd, encrypted: OCI's own, kept
+        // Already of the asked family; or OCI's own zstd and encrypted layers, kept.
+        if (table.containsValue(type)
+                || format == ManifestFormat.OCI && type.value().startsWith("application/vnd.oci.image.layer.")) {
+            return type;
         }
         if (type.equals(MediaType.OCI_LAYER_ZSTD) || type.equals(OCI_FOREIGN_LAYER_ZSTD)) {
             throw refused(blob, "has a zstd-compressed layer " + layer.digest()
@@ -143,21 +135,16 @@ final class FormatConversion {
     }
 
     private ManifestBlob index(ManifestBlob blob, int depth) throws IOException {
-        if (depth >= Copier.MAX_INDEX_DEPTH) {
-            throw new InvalidContentException("indexes nested deeper than " + Copier.MAX_INDEX_DEPTH + " levels");
-        }
+        Copier.checkDepth(depth);
         MediaType target = format == ManifestFormat.OCI ? MediaType.OCI_INDEX : MediaType.DOCKER_LIST;
         List<Descriptor> entries = ((ImageIndex) blob.manifest()).manifests();
-        ObjectNode tree = tree(blob);
-        ArrayNode nodes = (ArrayNode) tree.get("manifests");
+        ObjectNode tree = (ObjectNode) Json.parse(blob.bytes());
         ArrayNode kept = Json.array();
         Map<String, String> renamed = new HashMap<>();
-        boolean changed = !blob.mediaType().equals(target);
         for (int i = 0; i < entries.size(); i++) {
             Descriptor entry = entries.get(i);
-            ObjectNode node = (ObjectNode) nodes.get(i);
+            ObjectNode node = (ObjectNode) tree.get("manifests").get(i);
             if (format == ManifestFormat.DOCKER && entry.isAttestation()) {
-                changed = true;
                 continue;
             }
             ManifestBlob child = reader.child(entry);
@@ -167,11 +154,8 @@ final class FormatConversion {
             ManifestBlob now = convert(child, depth + 1);
             children.putIfAbsent(now.digest(), now);
             if (!now.digest().equals(child.digest())) {
-                node.put("mediaType", now.mediaType().value());
-                node.put("digest", now.digest().toString());
-                node.put("size", now.size());
+                node.setAll(now.descriptor().toJson()); // its media type, digest and size
                 renamed.put(child.digest().toString(), now.digest().toString());
-                changed = true;
             }
             if (format == ManifestFormat.DOCKER && !node.hasNonNull("platform")) {
                 // Every entry of a Docker list has a platform: the one the child's config names.
@@ -180,29 +164,23 @@ final class FormatConversion {
                     throw refused(blob, "lists " + child.digest() + " without a platform, and its config names none");
                 }
                 node.set("platform", platform.toJson());
-                changed = true;
             }
             kept.add(node);
         }
-        if (!changed) {
+        // Unchanged when of the asked type with the same entries: none left out, renamed or given a platform.
+        if (blob.mediaType().equals(target) && kept.equals(Json.parse(blob.bytes()).get("manifests"))) {
             return blob;
         }
         for (JsonNode node : kept) {
             // An attestation follows the image it describes to that image's new digest.
-            JsonNode annotations = node.get("annotations");
-            String described = annotations == null ? null : annotations.path(Descriptor.REFERENCE_DIGEST).asText(null);
-            if (described != null && renamed.containsKey(described)) {
-                ((ObjectNode) annotations).put(Descriptor.REFERENCE_DIGEST, renamed.get(described));
+            String described = node.path("annotations").path(Descriptor.REFERENCE_DIGEST).asText(null);
+            if (renamed.containsKey(described)) {
+                ((ObjectNode) node.get("annotations")).put(Descriptor.REFERENCE_DIGEST, renamed.get(described));
             }
         }
         tree.put("mediaType", target.value());
         tree.set("manifests", kept);
         return ManifestBlob.of(Json.bytes(tree), target.value());
-    }
-
-    /** A copy of the document to edit. */
-    private static ObjectNode tree(ManifestBlob blob) throws IOException {
-        return (ObjectNode) Json.parse(blob.bytes());
     }
 
     private IOException refused(ManifestBlob blob, String why) {
@@ -211,11 +189,5 @@ final class FormatConversion {
 
     private static String name(ManifestFormat format) {
         return format == ManifestFormat.OCI ? "OCI" : "Docker schema 2";
-    }
-
-    private static Map<MediaType, MediaType> inverse(Map<MediaType, MediaType> map) {
-        Map<MediaType, MediaType> inverse = new HashMap<>();
-        map.forEach((key, value) -> inverse.put(value, key));
-        return Map.copyOf(inverse);
     }
 }

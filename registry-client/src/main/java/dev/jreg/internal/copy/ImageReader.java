@@ -87,10 +87,7 @@ public final class ImageReader {
         List<Descriptor> resolved = new ArrayList<>();
         for (Descriptor child : candidates) {
             if (child.platform() == null && !child.isAttestation()) {
-                Platform platform = platformOf(child);
-                if (platform != null) {
-                    resolved.add(child.withPlatform(platform));
-                }
+                resolved.add(child.withPlatform(platformOf(child))); // still none: never chosen
             }
         }
         return wanted.choose(resolved);
@@ -151,12 +148,11 @@ public final class ImageReader {
             return new ImageConfig(image.annotations().get(CREATED), null, null, null, null, null, null, null);
         }
         Descriptor descriptor = image.config();
-        ImageConfig cached = configs.get(descriptor.digest());
-        if (cached != null) {
-            return cached;
+        ImageConfig config = configs.get(descriptor.digest());
+        if (config != null) {
+            return config;
         }
         byte[] bytes = configBytes(image);
-        ImageConfig config;
         try {
             config = ImageConfig.fromJson(Json.parse(bytes));
         } catch (IOException e) {

@@ -41,10 +41,7 @@ public final class Parallel {
             return t;
         });
         try {
-            List<Future<R>> futures = new ArrayList<>();
-            for (T input : inputs) {
-                futures.add(pool.submit(() -> function.apply(input)));
-            }
+            List<Future<R>> futures = inputs.stream().map(input -> pool.submit(() -> function.apply(input))).toList();
             List<R> results = new ArrayList<>(futures.size());
             try {
                 for (Future<R> future : futures) {
@@ -55,17 +52,13 @@ public final class Parallel {
                 throw new InterruptedIOException("interrupted");
             } catch (ExecutionException e) {
                 futures.forEach(f -> f.cancel(true));
-                Throwable cause = e.getCause();
-                if (cause instanceof IOException io) {
-                    throw io;
-                }
-                if (cause instanceof RuntimeException re) {
+                if (e.getCause() instanceof RuntimeException re) {
                     throw re;
                 }
-                if (cause instanceof Error error) {
+                if (e.getCause() instanceof Error error) {
                     throw error;
                 }
-                throw new IOException(cause);
+                throw (IOException) e.getCause(); // the only checked exception a task throws
             }
             return results;
         } finally {

@@ -15,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -57,9 +56,7 @@ public final class Json {
 
     /** Like {@link #parse(byte[])}, for text. */
     public static JsonNode parse(String text) throws IOException {
-        try (JsonParser parser = FACTORY.createParser(text)) {
-            return document(parser);
-        }
+        return parse(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static JsonNode document(JsonParser parser) throws IOException {
@@ -76,40 +73,34 @@ public final class Json {
 
     /** The value that starts at {@code token}; the parser limits the depth of this recursion. */
     private static JsonNode value(JsonParser parser, JsonToken token) throws IOException {
-        switch (token) {
-            case START_OBJECT:
+        return switch (token) {
+            case START_OBJECT -> {
                 ObjectNode object = NODES.objectNode();
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
                     String name = parser.currentName();
                     object.set(name, value(parser, parser.nextToken()));
                 }
-                return object;
-            case START_ARRAY:
+                yield object;
+            }
+            case START_ARRAY -> {
                 ArrayNode array = NODES.arrayNode();
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
                     array.add(value(parser, t));
                 }
-                return array;
-            case VALUE_STRING:
-                return NODES.textNode(parser.getText());
-            case VALUE_NUMBER_INT:
-                return switch (parser.getNumberType()) {
-                    case INT -> NODES.numberNode(parser.getIntValue());
-                    case LONG -> NODES.numberNode(parser.getLongValue());
-                    default -> NODES.numberNode(parser.getBigIntegerValue());
-                };
-            case VALUE_NUMBER_FLOAT:
-                // As written: 1.10 stays 1.10, and 1e400 is no infinity.
-                return NODES.numberNode(parser.getDecimalValue());
-            case VALUE_TRUE:
-                return NODES.booleanNode(true);
-            case VALUE_FALSE:
-                return NODES.booleanNode(false);
-            case VALUE_NULL:
-                return NODES.nullNode();
-            default:
-                throw new JsonParseException(parser, "unexpected " + token);
-        }
+                yield array;
+            }
+            case VALUE_STRING -> NODES.textNode(parser.getText());
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> NODES.numberNode(parser.getIntValue());
+                case LONG -> NODES.numberNode(parser.getLongValue());
+                default -> NODES.numberNode(parser.getBigIntegerValue());
+            };
+            // As written: 1.10 stays 1.10, and 1e400 is no infinity.
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDecimalValue());
+            case VALUE_TRUE, VALUE_FALSE -> NODES.booleanNode(token == JsonToken.VALUE_TRUE);
+            case VALUE_NULL -> NODES.nullNode();
+            default -> throw new JsonParseException(parser, "unexpected " + token);
+        };
     }
 
     /** A new, empty JSON object. */
@@ -154,8 +145,7 @@ public final class Json {
         switch (node.getNodeType()) {
             case OBJECT -> {
                 out.writeStartObject();
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
-                    Map.Entry<String, JsonNode> field = it.next();
+                for (Map.Entry<String, JsonNode> field : node.properties()) {
                     out.writeFieldName(field.getKey());
                     writeNode(out, field.getValue());
                 }
@@ -169,17 +159,8 @@ public final class Json {
                 out.writeEndArray();
             }
             case STRING -> out.writeString(node.textValue());
-            case NUMBER -> {
-                if (node.isInt()) {
-                    out.writeNumber(node.intValue());
-                } else if (node.isLong()) {
-                    out.writeNumber(node.longValue());
-                } else if (node.isBigInteger()) {
-                    out.writeNumber(node.bigIntegerValue());
-                } else {
-                    out.writeNumber(node.decimalValue());
-                }
-            }
+            // Every number as the decimal it is: an integer's has no fraction, and is written as the integer.
+            case NUMBER -> out.writeNumber(node.decimalValue());
             case BOOLEAN -> out.writeBoolean(node.booleanValue());
             case NULL -> out.writeNull();
             default -> throw new IllegalArgumentException("cannot write a " + node.getNodeType() + " JSON node");
