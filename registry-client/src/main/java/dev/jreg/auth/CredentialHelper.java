@@ -55,10 +55,8 @@ final class CredentialHelper {
         }
         String user = reply.path("Username").asText("");
         String secret = reply.path("Secret").asText("");
-        if (TOKEN_USER.equals(user)) {
-            return Optional.of(new Credentials(null, null, secret));
-        }
-        return Optional.of(Credentials.basic(user, secret));
+        return Optional.of(TOKEN_USER.equals(user) ? new Credentials(null, null, secret)
+                : Credentials.basic(user, secret));
     }
 
     void store(String serverUrl, Credentials credentials) throws IOException {
@@ -74,8 +72,7 @@ final class CredentialHelper {
     }
 
     boolean erase(String serverUrl) throws IOException {
-        Result result = run("erase", serverUrl.getBytes(StandardCharsets.UTF_8));
-        return result.exitCode == 0;
+        return run("erase", serverUrl.getBytes(StandardCharsets.UTF_8)).exitCode == 0;
     }
 
     private record Result(int exitCode, byte[] stdout) {
