@@ -93,21 +93,30 @@ final class MirroredSource implements ImageSource {
      * that fail. The first to serve is announced when it is a mirror.
      */
     private <T> T first(IoFunction<Integer, T> read) throws IOException {
+        return from(Math.max(served, 0), i -> {
+            T value = read.apply(i);
+            if (served < 0) {
+                served = i;
+                if (i < candidates.size() - 1) {
+                    status.accept("Using mirror " + names.get(i) + " for " + describe());
+                }
+            }
+            return value;
+        });
+    }
+
+    /**
+     * Reads from the candidates from {@code start} on, moving on past those that fail; a mirror
+     * found unreachable is passed over, the registry itself never is.
+     */
+    private <T> T from(int start, IoFunction<Integer, T> read) throws IOException {
         IOException last = null;
-        int start = served >= 0 ? served : 0;
         for (int i = start; i < candidates.size(); i++) {
             if (unreachable.contains(i) && i < candidates.size() - 1) {
                 continue;
             }
             try {
-                T value = read.apply(i);
-                if (served < 0) {
-                    served = i;
-                    if (i < candidates.size() - 1) {
-                        status.accept("Using mirror " + names.get(i) + " for " + upstreamName());
-                    }
-                }
-                return value;
+                return read.apply(i);
             } catch (IOException e) {
                 last = e;
                 skip(i, e);
@@ -146,19 +155,7 @@ final class MirroredSource implements ImageSource {
             notices.accept("Blob " + descriptor.digest() + " from " + names.get(start - 1) + " did not verify; fetching it from "
                     + names.get(Math.min(start, candidates.size() - 1)));
         }
-        IOException last = null;
-        for (int i = Math.min(start, candidates.size() - 1); i < candidates.size(); i++) {
-            if (unreachable.contains(i) && i < candidates.size() - 1) {
-                continue;
-            }
-            try {
-                return sources.get(i).blobFrom(descriptor, offset);
-            } catch (IOException e) {
-                last = e;
-                skip(i, e);
-            }
-        }
-        throw last;
+        return from(Math.min(start, candidates.size() - 1), i -> sources.get(i).blobFrom(descriptor, offset));
     }
 
     private void skip(int index, IOException e) {
@@ -180,10 +177,6 @@ final class MirroredSource implements ImageSource {
 
     @Override
     public String describe() {
-        return upstreamName();
-    }
-
-    private String upstreamName() {
         return names.get(names.size() - 1);
     }
 
