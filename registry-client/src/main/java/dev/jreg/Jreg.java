@@ -50,7 +50,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The jreg library's entry point: what the {@code jreg} command does, as methods. Thread-safe.
@@ -301,14 +304,11 @@ public final class Jreg {
                 return TagDetail.failed(null, d, e.getMessage());
             }
         });
-        Map<Digest, TagDetail> byDigest = new HashMap<>();
-        summaries.forEach(s -> byDigest.put(s.manifest().digest(), s));
-        List<TagDetail> rows = new ArrayList<>();
-        for (int i = 0; i < tags.size(); i++) {
-            rows.add(heads.get(i).isEmpty() ? TagDetail.failed(tags.get(i), null, "tag vanished while listing")
-                    : byDigest.get(heads.get(i).get().digest()).withTag(tags.get(i)));
-        }
-        return rows;
+        Map<Digest, TagDetail> byDigest = summaries.stream()
+                .collect(Collectors.toMap(s -> s.manifest().digest(), s -> s));
+        return IntStream.range(0, tags.size()).mapToObj(i -> heads.get(i).isEmpty()
+                ? TagDetail.failed(tags.get(i), null, "tag vanished while listing")
+                : byDigest.get(heads.get(i).get().digest()).withTag(tags.get(i))).toList();
     }
 
     /** Platforms, artifact types and sizes of an image or index; attestations only counted. */
@@ -425,7 +425,7 @@ public final class Jreg {
         try {
             registry.deleteManifest(Reference.parse(reference.name() + "@" + absent));
         } catch (NotFoundException expected) {
-            return;
+            // The registry deletes manifests; it only lacks this one.
         } catch (RegistryException e) {
             throw deletionDisabled(reference, e);
         }
@@ -518,8 +518,7 @@ public final class Jreg {
             try {
                 List<Descriptor> matches = local.select(name);
                 Set<String> repositories = new LinkedHashSet<>();
-                matches.forEach(d -> Reference.tryParse(d.annotations().get(Descriptor.REF_NAME))
-                        .ifPresent(r -> repositories.add(r.familiarName())));
+                matches.forEach(d -> LocalNames.referenceOf(d).ifPresent(r -> repositories.add(r.familiarName())));
                 // Only a digest or ID reaches several repositories; a name stays in its own.
                 if (!force && repositories.size() > 1) {
                     throw new IllegalStateException("image " + local.idOf(matches.get(0)).shortHex()
@@ -531,10 +530,8 @@ public final class Jreg {
                 failures.add(new RemoveResult.Failure(name, e));
             }
         }
-        List<String> untagged = new ArrayList<>();
-        for (Descriptor removed : store.removeNames(d -> chosen.contains(d.annotations().get(Descriptor.REF_NAME)))) {
-            untagged.add(removed.annotations().get(Descriptor.REF_NAME));
-        }
+        List<String> untagged = store.removeNames(d -> chosen.contains(d.annotations().get(Descriptor.REF_NAME)))
+                .stream().map(removed -> removed.annotations().get(Descriptor.REF_NAME)).toList();
         Optional<PruneResult> collected = untagged.isEmpty() ? Optional.of(PruneResult.NOTHING)
                 : store.collectGarbageIfIdle();
         return new RemoveResult(untagged, collected, untagged.isEmpty() ? failures : afterRemoval(failures));
@@ -612,11 +609,7 @@ public final class Jreg {
     }
 
     private long sizeOf(Set<Digest> blobs) {
-        long total = 0;
-        for (Digest digest : blobs) {
-            total += store.blobSize(digest).orElse(0L);
-        }
-        return total;
+        return blobs.stream().mapToLong(digest -> store.blobSize(digest).orElse(0L)).sum();
     }
 
     /**
@@ -765,8 +758,7 @@ public final class Jreg {
         Descriptor descriptor = findLocal(source);
         Map<String, String> annotations = new HashMap<>(descriptor.annotations());
         // The digest a name was pulled by belongs to its repository; another has no such manifest.
-        if (!Reference.tryParse(annotations.get(Descriptor.REF_NAME)).map(r -> r.name().equals(target.name()))
-                .orElse(false)) {
+        if (!LocalNames.referenceOf(descriptor).map(r -> r.name().equals(target.name())).orElse(false)) {
             annotations.remove(OciLayout.REPO_DIGEST);
         }
         store.setName(target, descriptor.withAnnotations(annotations));
@@ -788,9 +780,8 @@ public final class Jreg {
      * @throws IOException when the store's index cannot be read
      */
     public Reference localReference(String text) throws IOException {
-        Descriptor entry = findLocal(text);
-        String name = entry.annotations().get(Descriptor.REF_NAME);
-        return name != null ? Reference.parse(name) : Reference.parse(text);
+        String name = findLocal(text).annotations().get(Descriptor.REF_NAME);
+        return Reference.parse(Objects.requireNonNullElse(name, text));
     }
 
     /**
@@ -807,17 +798,16 @@ public final class Jreg {
      */
     public List<Reference> localNames(String text) throws IOException {
         try {
-            return new LocalNames(store).select(text).stream()
-                    .flatMap(d -> Reference.tryParse(d.annotations().get(Descriptor.REF_NAME)).stream()).toList();
+            return new LocalNames(store).select(text).stream().flatMap(d -> LocalNames.referenceOf(d).stream())
+                    .toList();
         } catch (ImageNotFoundException notNamed) {
             return List.of();
         }
     }
 
     private Descriptor findLocal(String source) throws IOException {
-        List<Descriptor> matches;
         try {
-            matches = new LocalNames(store).select(source);
+            return new LocalNames(store).select(source).get(0);
         } catch (ImageNotFoundException notNamed) {
             // A manifest only an index holds (one platform's digest) has no name but may be read.
             Optional<Digest> digest = source.startsWith("sha256:") || source.startsWith("sha512:")
@@ -831,7 +821,6 @@ public final class Jreg {
             }
             throw notNamed;
         }
-        return matches.get(0);
     }
 
     /** The digest this text is, or empty for a prefix of one ({@code sha256:0123abcd}), which names no blob. */
@@ -855,8 +844,7 @@ public final class Jreg {
     public List<LocalImage> images() throws IOException {
         List<LocalImage> images = new ArrayList<>();
         for (Descriptor entry : store.names()) {
-            String name = entry.annotations().get(Descriptor.REF_NAME);
-            Optional<Reference> reference = Reference.tryParse(name);
+            Optional<Reference> reference = LocalNames.referenceOf(entry);
             if (reference.isPresent()) {
                 images.add(describe(reference.get(), entry));
             }
@@ -869,21 +857,16 @@ public final class Jreg {
         long size = sizeOf(reachable(entry));
         try {
             return describe(reference, entry, size, complete);
-        } catch (DigestMismatchException damaged) {
-            // Listed, not fatal: one damaged image must not hide the others.
-            return unread(reference, entry, size, complete, true);
-        } catch (IOException missing) {
-            if (complete) {
-                throw missing;
+        } catch (IOException unread) {
+            boolean damaged = unread instanceof DigestMismatchException;
+            if (complete && !damaged) {
+                throw unread;
             }
-            // A missing manifest or config cannot be read: shown without them until a pull restores them.
-            return unread(reference, entry, size, false, false);
+            // Listed, not fatal: one damaged image must not hide the others. A missing manifest or
+            // config cannot be read: shown without them until a pull restores them.
+            return new LocalImage(reference, entry, LocalNames.imageId(store, entry), List.of(), null, null, null, size,
+                    complete, damaged);
         }
-    }
-
-    private LocalImage unread(Reference reference, Descriptor entry, long size, boolean complete, boolean damaged) {
-        return new LocalImage(reference, entry, LocalNames.imageId(store, entry), List.of(), null, null, null, size,
-                complete, damaged);
     }
 
     private LocalImage describe(Reference reference, Descriptor entry, long size, boolean complete) throws IOException {
@@ -902,12 +885,7 @@ public final class Jreg {
             }
             Optional<Descriptor> shown = reader.select(present, Platform.host())
                     .or(() -> present.stream().filter(d -> !d.isAttestation()).findFirst());
-            if (shown.isEmpty()) {
-                return new LocalImage(reference, entry, blob.digest(), platforms, null, null, null, size, complete,
-                        false);
-            }
-            ManifestBlob child = reader.child(shown.get());
-            if (!(child.manifest() instanceof ImageManifest m)) {
+            if (shown.isEmpty() || !(reader.child(shown.get()).manifest() instanceof ImageManifest m)) {
                 return new LocalImage(reference, entry, blob.digest(), platforms, null, null, null, size, complete,
                         false);
             }

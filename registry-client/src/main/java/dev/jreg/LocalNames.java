@@ -8,7 +8,6 @@ import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.Reference;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * How a local image is named on the command line, docker's way: a name ({@code nginx} is
@@ -98,23 +98,17 @@ final class LocalNames {
             String full = reference.name() + ":" + reference.tag();
             return ids.keySet().stream().filter(d -> full.equals(d.annotations().get(Descriptor.REF_NAME))).toList();
         }
-        return ids.keySet().stream().filter(d -> hasDigest(d, reference.digest()) && repositoryOf(d)
-                .map(name -> name.equals(reference.name())).orElse(false)).toList();
+        return ids.keySet().stream().filter(d -> hasDigest(d, reference.digest()) && referenceOf(d)
+                .map(r -> r.name().equals(reference.name())).orElse(false)).toList();
     }
 
     /** The image IDs this prefix begins: none, or the names of one image. */
     private List<Descriptor> byId(String hexPrefix) {
-        Set<Digest> candidates = new LinkedHashSet<>();
-        List<Descriptor> matches = new ArrayList<>();
-        ids.forEach((entry, id) -> {
-            if (id.hex().startsWith(hexPrefix)) {
-                candidates.add(id);
-                matches.add(entry);
-            }
-        });
+        List<Descriptor> matches = ids.keySet().stream().filter(d -> ids.get(d).hex().startsWith(hexPrefix)).toList();
+        Set<Digest> candidates = matches.stream().map(ids::get).collect(Collectors.toCollection(LinkedHashSet::new));
         if (candidates.size() > 1) {
             throw new InvalidReferenceException("image ID " + hexPrefix + " is ambiguous: it begins "
-                    + candidates.stream().map(Digest::shortHex).reduce((a, b) -> a + ", " + b).orElse("")
+                    + candidates.stream().map(Digest::shortHex).collect(Collectors.joining(", "))
                     + "; give more of it");
         }
         return matches;
@@ -131,15 +125,15 @@ final class LocalNames {
         return ids.get(entry);
     }
 
-    private static Optional<String> repositoryOf(Descriptor entry) {
-        return Reference.tryParse(entry.annotations().get(Descriptor.REF_NAME)).map(Reference::name);
+    /** The reference a stored name is; empty for none, or for a name another tool wrote that is not one. */
+    static Optional<Reference> referenceOf(Descriptor entry) {
+        return Reference.tryParse(entry.annotations().get(Descriptor.REF_NAME));
     }
 
     /** The repository's tags stored here ({@code nginx:1.24.0, nginx:1.25}), in store order. */
     private List<String> storedTags(Reference reference) {
         return ids.keySet().stream()
-                .map(d -> Reference.tryParse(d.annotations().get(Descriptor.REF_NAME)))
-                .flatMap(Optional::stream)
+                .flatMap(d -> referenceOf(d).stream())
                 .filter(r -> r.name().equals(reference.name()) && r.tag() != null)
                 .map(Reference::familiar)
                 .toList();

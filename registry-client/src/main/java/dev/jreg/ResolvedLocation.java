@@ -14,8 +14,8 @@ import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -46,7 +46,9 @@ interface ResolvedLocation {
     Optional<Descriptor> resolveTag(String tag) throws IOException;
 
     /** What the name points at where copies write it: a registry itself, never its mirrors. */
-    Optional<Descriptor> resolveDestination() throws IOException;
+    default Optional<Descriptor> resolveDestination() throws IOException {
+        return resolve();
+    }
 
     /** The size of a blob held here, or empty when it is not. */
     Optional<Long> blobSize(Digest digest) throws IOException;
@@ -132,13 +134,11 @@ interface ResolvedLocation {
 
         @Override
         public List<String> tags(int limit) throws IOException {
-            List<String> tags = new ArrayList<>();
-            for (Descriptor entry : store.names()) {
-                // Names written by other tools need not be references; they are not this repository's tags.
-                Reference.tryParse(entry.annotations().get(Descriptor.REF_NAME))
-                        .filter(ref -> ref.name().equals(reference.name()) && ref.tag() != null && ref.digest() == null)
-                        .ifPresent(ref -> tags.add(ref.tag()));
-            }
+            // Names written by other tools need not be references; they are not this repository's tags.
+            List<String> tags = store.names().stream()
+                    .flatMap(entry -> LocalNames.referenceOf(entry).stream())
+                    .filter(ref -> ref.name().equals(reference.name()) && ref.tag() != null && ref.digest() == null)
+                    .map(Reference::tag).toList();
             if (tags.isEmpty()) {
                 // As a registry answers for a repository it does not have.
                 throw new ImageNotFoundException("no tags of " + reference.familiarName() + " in the local store",
@@ -155,11 +155,6 @@ interface ResolvedLocation {
         @Override
         public Optional<Descriptor> resolveTag(String tag) throws IOException {
             return store.lookup(reference.withTag(tag));
-        }
-
-        @Override
-        public Optional<Descriptor> resolveDestination() throws IOException {
-            return resolve();
         }
 
         @Override
@@ -227,14 +222,8 @@ interface ResolvedLocation {
 
         @Override
         public List<String> tags(int limit) throws IOException {
-            List<String> tags = new ArrayList<>();
-            for (Descriptor entry : existing().names()) {
-                String name = entry.annotations().get(Descriptor.REF_NAME);
-                if (name != null) {
-                    tags.add(name);
-                }
-            }
-            return limited(tags, limit);
+            return limited(existing().names().stream().map(entry -> entry.annotations().get(Descriptor.REF_NAME))
+                    .filter(Objects::nonNull).toList(), limit);
         }
 
         @Override
