@@ -13,7 +13,6 @@ import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,10 +38,12 @@ interface ResolvedLocation {
      */
     List<String> tags(int limit) throws IOException;
 
-    /** What the name points at now, if anything. */
-    Optional<Descriptor> resolve() throws IOException;
+    /** What the name points at now, if anything: what its tag or digest resolves to. */
+    default Optional<Descriptor> resolve() throws IOException {
+        return resolveTag(tagOrDigest());
+    }
 
-    /** What a tag of the repository (a name of the layout) points at now, if anything. */
+    /** What a tag (or digest) of the repository, a name of the layout, points at now, if anything. */
     Optional<Descriptor> resolveTag(String tag) throws IOException;
 
     /** What the name points at where copies write it: a registry itself, never its mirrors. */
@@ -55,60 +56,13 @@ interface ResolvedLocation {
 
     static ResolvedLocation of(ImageLocation location, RegistryClient registry, LocalStore store, JregOptions config) {
         if (location instanceof ImageLocation.Registry r) {
-            return new InRegistry(r.reference(), registry, new MirroredSource(registry, r.reference(),
-                    config.settings().mirrorsOf(r.reference().registry()), config.notices(), config.status()));
+            return new MirroredSource(registry, r.reference(), config.settings().mirrorsOf(r.reference().registry()),
+                    config.notices(), config.status());
         }
         if (location instanceof ImageLocation.Local l) {
             return new InStore(store, l.reference());
         }
         return new InLayout((ImageLocation.Layout) location);
-    }
-
-    /**
-     * A registry repository; reads go through its mirrors first, when it has some.
-     *
-     * @param reads the repository, read through its mirrors
-     */
-    record InRegistry(Reference reference, RegistryClient registry, MirroredSource reads) implements ResolvedLocation {
-        @Override
-        public ImageSource source() {
-            return reads;
-        }
-
-        @Override
-        public String tagOrDigest() {
-            return reference.tagOrDigest();
-        }
-
-        @Override
-        public ImageSink sink(UploadOptions uploads) {
-            return registry.sink(reference, uploads);
-        }
-
-        @Override
-        public List<String> tags(int limit) throws IOException {
-            return reads.tags(limit);
-        }
-
-        @Override
-        public Optional<Descriptor> resolve() throws IOException {
-            return reads.head(reference.tagOrDigest());
-        }
-
-        @Override
-        public Optional<Descriptor> resolveTag(String tag) throws IOException {
-            return reads.head(tag);
-        }
-
-        @Override
-        public Optional<Descriptor> resolveDestination() throws IOException {
-            return registry.headManifest(reference);
-        }
-
-        @Override
-        public Optional<Long> blobSize(Digest digest) throws IOException {
-            return reads.blobSize(digest);
-        }
     }
 
     /**
@@ -148,13 +102,8 @@ interface ResolvedLocation {
         }
 
         @Override
-        public Optional<Descriptor> resolve() throws IOException {
-            return store.lookup(reference);
-        }
-
-        @Override
         public Optional<Descriptor> resolveTag(String tag) throws IOException {
-            return store.lookup(reference.withTag(tag));
+            return store.lookup(reference.at(tag));
         }
 
         @Override
@@ -177,19 +126,11 @@ interface ResolvedLocation {
 
         /** The layout, which must exist: reading a mistyped directory must not create it. */
         private OciLayout existing() throws IOException {
-            Path index = location.directory().resolve("index.json");
-            if (!Files.isRegularFile(index)) {
+            if (!Files.isRegularFile(location.directory().resolve("index.json"))) {
                 throw new ImageNotFoundException("no OCI layout at " + location.directory() + " (it has no index.json)",
                         location.name() == null ? "" : location.name(), List.of());
             }
             return OciLayout.open(location.directory());
-        }
-
-        /** The entry of {@code index.json} the location names. */
-        private Descriptor entry(OciLayout layout) throws IOException {
-            IndexEntries entries = IndexEntries.of(layout);
-            return location.name() != null ? entries.named(location.name())
-                    : location.index() != null ? entries.at(location.index()) : entries.only();
         }
 
         @Override
@@ -202,7 +143,7 @@ interface ResolvedLocation {
         /** The digest of the entry chosen: a layout's name may hold colons, so names are not passed on. */
         @Override
         public String tagOrDigest() throws IOException {
-            return entry(existing()).digest().toString();
+            return resolve().orElseThrow().digest().toString();
         }
 
         @Override
@@ -216,8 +157,7 @@ interface ResolvedLocation {
                         + " layout: letters and digits, with - . _ : @ + or -- between them and / between components"
                         + " (OCI image layout, org.opencontainers.image.ref.name)");
             }
-            OciLayout layout = OciLayout.open(location.directory());
-            return layout.sink(location.name());
+            return OciLayout.open(location.directory()).sink(location.name());
         }
 
         @Override
@@ -226,9 +166,12 @@ interface ResolvedLocation {
                     .filter(Objects::nonNull).toList(), limit);
         }
 
+        /** The entry of {@code index.json} the location names. */
         @Override
         public Optional<Descriptor> resolve() throws IOException {
-            return Optional.of(entry(existing()));
+            IndexEntries entries = IndexEntries.of(existing());
+            return Optional.of(location.name() != null ? entries.named(location.name())
+                    : location.index() != null ? entries.at(location.index()) : entries.only());
         }
 
         @Override
@@ -239,10 +182,8 @@ interface ResolvedLocation {
         /** Only a name can exist before a copy writes it; an entry without one is added each time. */
         @Override
         public Optional<Descriptor> resolveDestination() throws IOException {
-            if (location.name() == null || !Files.isRegularFile(location.directory().resolve("index.json"))) {
-                return Optional.empty();
-            }
-            return existing().lookup(location.name());
+            return location.name() == null || !Files.isRegularFile(location.directory().resolve("index.json"))
+                    ? Optional.empty() : existing().lookup(location.name());
         }
 
         @Override
