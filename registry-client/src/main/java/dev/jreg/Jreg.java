@@ -542,15 +542,14 @@ public final class Jreg {
         LocalNames now = new LocalNames(store);
         List<RemoveResult.Failure> updated = new ArrayList<>();
         for (RemoveResult.Failure failure : failures) {
-            RemoveResult.Failure reported = failure;
-            if (failure.error() instanceof ImageNotFoundException) {
-                try {
+            try {
+                if (failure.error() instanceof ImageNotFoundException) {
                     now.select(failure.name());
-                } catch (ImageNotFoundException stillAbsent) {
-                    reported = new RemoveResult.Failure(failure.name(), stillAbsent);
                 }
+                updated.add(failure);
+            } catch (ImageNotFoundException stillAbsent) {
+                updated.add(new RemoveResult.Failure(failure.name(), stillAbsent));
             }
-            updated.add(reported);
         }
         return updated;
     }

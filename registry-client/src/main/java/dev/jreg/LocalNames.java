@@ -33,11 +33,8 @@ final class LocalNames {
     private final Map<Descriptor, Digest> ids = new LinkedHashMap<>();
 
     LocalNames(OciLayout store) throws IOException {
-        for (Descriptor entry : store.names()) {
-            if (entry.annotations().get(Descriptor.REF_NAME) != null) {
-                ids.put(entry, imageId(store, entry));
-            }
-        }
+        store.names().stream().filter(entry -> entry.annotations().get(Descriptor.REF_NAME) != null)
+                .forEach(entry -> ids.put(entry, imageId(store, entry)));
     }
 
     /**
@@ -45,15 +42,14 @@ final class LocalNames {
      * of a manifest that cannot be read).
      */
     static Digest imageId(OciLayout store, Descriptor entry) {
-        if (entry.mediaType().isIndex()) {
-            return entry.digest();
-        }
         try {
-            return store.readManifest(entry).manifest() instanceof ImageManifest image ? image.config().digest()
-                    : entry.digest();
+            if (!entry.mediaType().isIndex() && store.readManifest(entry).manifest() instanceof ImageManifest image) {
+                return image.config().digest();
+            }
         } catch (IOException unreadable) {
-            return entry.digest();
+            // Known by its own digest, as an index is.
         }
+        return entry.digest();
     }
 
     /**
@@ -67,28 +63,22 @@ final class LocalNames {
     List<Descriptor> select(String text) throws ImageNotFoundException {
         String hex = text.startsWith("sha256:") ? text.substring(7) : text;
         boolean idLike = ID_PREFIX.matcher(text).matches();
+        Optional<Reference> name = Optional.empty();
+        List<Descriptor> matches;
         if (idLike && hex.length() < 64) {
             // A name first, as docker looks: a repository may be called like a short ID.
-            Optional<Reference> name = text.startsWith("sha256:") ? Optional.empty() : Reference.tryParse(text);
+            name = text.startsWith("sha256:") ? Optional.empty() : Reference.tryParse(text);
             List<Descriptor> named = name.map(this::byName).orElse(List.of());
-            List<Descriptor> matches = !named.isEmpty() ? named : byId(hex);
-            if (matches.isEmpty()) {
-                throw name.isPresent() ? notFound(name.get()) : notFound(text, List.of());
-            }
-            return matches;
-        }
-        if (idLike || text.startsWith("sha512:")) {
+            matches = !named.isEmpty() ? named : byId(hex);
+        } else if (idLike || text.startsWith("sha512:")) {
             Digest digest = idLike ? new Digest("sha256", hex) : Digest.parse(text);
-            List<Descriptor> matches = ids.keySet().stream().filter(d -> hasDigest(d, digest)).toList();
-            if (matches.isEmpty()) {
-                throw notFound(text, List.of());
-            }
-            return matches;
+            matches = ids.keySet().stream().filter(d -> hasDigest(d, digest)).toList();
+        } else {
+            name = Optional.of(Reference.parse(text));
+            matches = byName(name.get());
         }
-        Reference reference = Reference.parse(text);
-        List<Descriptor> matches = byName(reference);
         if (matches.isEmpty()) {
-            throw notFound(reference);
+            throw name.isPresent() ? notFound(name.get()) : notFound(text, List.of());
         }
         return matches;
     }
