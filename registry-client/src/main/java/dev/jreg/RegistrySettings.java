@@ -1,6 +1,7 @@
 package dev.jreg;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.internal.json.Json;
 import dev.jreg.model.Reference;
@@ -47,9 +48,6 @@ public record RegistrySettings(Set<String> insecureRegistries, Map<String, List<
     /** Reads a config file; a missing file is {@link #EMPTY}. */
     public static RegistrySettings read(Path file) throws IOException {
         JsonNode root = readJson(file);
-        if (root == null) {
-            return EMPTY;
-        }
         Set<String> insecure = root.path("insecureRegistries").valueStream().map(JsonNode::asText)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         Map<String, List<Mirror>> mirrors = new LinkedHashMap<>();
@@ -69,8 +67,7 @@ public record RegistrySettings(Set<String> insecureRegistries, Map<String, List<
 
     /** docker's {@code daemon.json} {@code registry-mirrors}, which apply to Docker Hub only. */
     public static List<Mirror> dockerDaemonMirrors(Path daemonJson) throws IOException {
-        JsonNode root = readJson(daemonJson);
-        return root == null ? List.of() : mirrors(root.path("registry-mirrors"));
+        return mirrors(readJson(daemonJson).path("registry-mirrors"));
     }
 
     private static List<Mirror> mirrors(JsonNode list) {
@@ -102,9 +99,10 @@ public record RegistrySettings(Set<String> insecureRegistries, Map<String, List<
         return Reference.apiHostOf(registry).equals(Reference.DOCKER_HUB_API) ? Reference.DOCKER_HUB : registry;
     }
 
+    /** The file's JSON; a missing file is a missing node, in which every field is absent. */
     private static JsonNode readJson(Path file) throws IOException {
         if (file == null || !Files.isRegularFile(file)) {
-            return null;
+            return MissingNode.getInstance();
         }
         try {
             return Json.parse(Files.readAllBytes(file));

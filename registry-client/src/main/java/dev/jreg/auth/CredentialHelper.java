@@ -47,16 +47,15 @@ final class CredentialHelper {
             throw new IOException("credential helper " + program() + " failed to get credentials for " + serverUrl
                     + " (exit " + result.exitCode + ")");
         }
-        JsonNode reply;
         try {
-            reply = Json.parse(result.stdout);
+            JsonNode reply = Json.parse(result.stdout);
+            String user = reply.path("Username").asText("");
+            String secret = reply.path("Secret").asText("");
+            return Optional.of(TOKEN_USER.equals(user) ? new Credentials(null, null, secret)
+                    : Credentials.basic(user, secret));
         } catch (IOException e) {
             throw new IOException("credential helper " + program() + " answered with something that is not JSON");
         }
-        String user = reply.path("Username").asText("");
-        String secret = reply.path("Secret").asText("");
-        return Optional.of(TOKEN_USER.equals(user) ? new Credentials(null, null, secret)
-                : Credentials.basic(user, secret));
     }
 
     void store(String serverUrl, Credentials credentials) throws IOException {
@@ -79,8 +78,7 @@ final class CredentialHelper {
     }
 
     private Result run(String verb, byte[] input) throws IOException {
-        Path program = find();
-        ProcessBuilder builder = new ProcessBuilder(program.toString(), verb).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder = new ProcessBuilder(find().toString(), verb).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().clear();
         builder.environment().putAll(env);
         Process process = builder.start();

@@ -287,8 +287,7 @@ public final class DockerConfigKeychain implements Keychain {
     private Optional<Credentials> fromRepositoryKeys(JsonNode auths, String registry, String repository)
             throws InvalidContentException {
         for (String path = repository; !path.isEmpty(); path = path.substring(0, Math.max(path.lastIndexOf('/'), 0))) {
-            JsonNode entry = auths.get(registry + "/" + path);
-            Optional<Credentials> credentials = entry == null ? Optional.empty() : decode(entry);
+            Optional<Credentials> credentials = decode(auths.path(registry + "/" + path));
             if (credentials.isPresent()) {
                 return credentials;
             }
@@ -335,11 +334,8 @@ public final class DockerConfigKeychain implements Keychain {
             return Optional.of(new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1), identityToken));
         }
         String user = text(entry, "username");
-        String password = text(entry, "password");
-        if (user != null || identityToken != null) {
-            return Optional.of(new Credentials(user, password, identityToken));
-        }
-        return Optional.empty();
+        return user != null || identityToken != null
+                ? Optional.of(new Credentials(user, text(entry, "password"), identityToken)) : Optional.empty();
     }
 
     private static String text(JsonNode node, String field) {
