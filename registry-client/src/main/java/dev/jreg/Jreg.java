@@ -315,11 +315,7 @@ public final class Jreg {
     private static TagDetail summarize(ImageSource source, ImageReader reader, Descriptor descriptor)
             throws IOException {
         ManifestBlob blob = source.manifest(descriptor.digest().toString());
-        List<Platform> platforms = new ArrayList<>();
-        Set<String> artifactTypes = new LinkedHashSet<>();
         int attestations = 0;
-        long size = 0;
-        String created = null;
         record Shown(ImageManifest image, Platform platform) {
         }
         List<Shown> images = new ArrayList<>();
@@ -335,20 +331,16 @@ public final class Jreg {
             ImageManifest image = (ImageManifest) blob.manifest();
             images.add(new Shown(image, reader.config(image).platform()));
         }
-        for (Shown shown : images) {
-            size += shown.image().config().size() + shown.image().layersSize();
-            String artifactType = shown.image().effectiveArtifactType();
-            if (artifactType != null) {
-                artifactTypes.add(artifactType);
-            } else if (shown.platform() != null) {
-                platforms.add(shown.platform());
-            }
-            if (created == null) {
-                created = reader.config(shown.image()).created();
-            }
+        long size = images.stream().mapToLong(s -> s.image().config().size() + s.image().layersSize()).sum();
+        List<String> artifactTypes = images.stream().map(s -> s.image().effectiveArtifactType())
+                .filter(Objects::nonNull).distinct().toList();
+        List<Platform> platforms = images.stream().filter(s -> s.image().effectiveArtifactType() == null)
+                .map(Shown::platform).filter(Objects::nonNull).toList();
+        String created = null;
+        for (int i = 0; created == null && i < images.size(); i++) {
+            created = reader.config(images.get(i).image()).created();
         }
-        return new TagDetail(null, blob.descriptor(), platforms, List.copyOf(artifactTypes), attestations, size, created,
-                null);
+        return new TagDetail(null, blob.descriptor(), platforms, artifactTypes, attestations, size, created, null);
     }
 
     /**
@@ -809,25 +801,22 @@ public final class Jreg {
             return new LocalNames(store).select(source).get(0);
         } catch (ImageNotFoundException notNamed) {
             // A manifest only an index holds (one platform's digest) has no name but may be read.
-            Optional<Digest> digest = source.startsWith("sha256:") || source.startsWith("sha512:")
-                    ? wholeDigest(source) : Reference.tryParse(source).map(Reference::digest);
-            if (digest.isPresent() && Files.isRegularFile(store.blobPath(digest.get()))) {
-                try {
-                    return store.readManifest(digest.get()).descriptor();
-                } catch (InvalidContentException notAManifest) {
-                    throw notNamed;
+            Digest digest;
+            try {
+                digest = source.startsWith("sha256:") || source.startsWith("sha512:") ? Digest.parse(source)
+                        : Reference.parse(source).digest();
+            } catch (IllegalArgumentException notADigest) {
+                // Not a reference, or the prefix of a digest (sha256:0123abcd), which names no blob.
+                throw notNamed;
+            }
+            try {
+                if (digest != null && Files.isRegularFile(store.blobPath(digest))) {
+                    return store.readManifest(digest).descriptor();
                 }
+            } catch (InvalidContentException notAManifest) {
+                // A blob that is not a manifest is not an image either.
             }
             throw notNamed;
-        }
-    }
-
-    /** The digest this text is, or empty for a prefix of one ({@code sha256:0123abcd}), which names no blob. */
-    private static Optional<Digest> wholeDigest(String text) {
-        try {
-            return Optional.of(Digest.parse(text));
-        } catch (IllegalArgumentException prefix) {
-            return Optional.empty();
         }
     }
 
