@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -104,13 +105,9 @@ final class CredentialHelper {
 
     /** Looks the helper up on the given PATH, not the JVM's: the environment decides, as for docker. */
     private Path find() throws IOException {
-        String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        for (String dir : path.split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program());
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IOException("credential helper " + program() + " is not installed (not found on PATH)");
+        return Arrays.stream(env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":"))
+                .map(dir -> Path.of(dir.isEmpty() ? "." : dir, program())).filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new IOException("credential helper " + program()
+                        + " is not installed (not found on PATH)"));
     }
 }
