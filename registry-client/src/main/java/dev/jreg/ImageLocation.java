@@ -117,10 +117,7 @@ public sealed interface ImageLocation {
         if (text.startsWith("local:")) {
             return new Local(Reference.parse(text.substring(6)));
         }
-        if (text.startsWith("docker://")) {
-            return new Registry(Reference.parse(text.substring(9)));
-        }
-        return new Registry(Reference.parse(text));
+        return new Registry(Reference.parse(text.startsWith("docker://") ? text.substring(9) : text));
     }
 
     /**

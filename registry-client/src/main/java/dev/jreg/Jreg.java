@@ -50,7 +50,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The jreg library's entry point: what the {@code jreg} command does, as methods. Thread-safe.
@@ -301,25 +304,18 @@ public final class Jreg {
                 return TagDetail.failed(null, d, e.getMessage());
             }
         });
-        Map<Digest, TagDetail> byDigest = new HashMap<>();
-        summaries.forEach(s -> byDigest.put(s.manifest().digest(), s));
-        List<TagDetail> rows = new ArrayList<>();
-        for (int i = 0; i < tags.size(); i++) {
-            rows.add(heads.get(i).isEmpty() ? TagDetail.failed(tags.get(i), null, "tag vanished while listing")
-                    : byDigest.get(heads.get(i).get().digest()).withTag(tags.get(i)));
-        }
-        return rows;
+        Map<Digest, TagDetail> byDigest = summaries.stream()
+                .collect(Collectors.toMap(s -> s.manifest().digest(), s -> s));
+        return IntStream.range(0, tags.size()).mapToObj(i -> heads.get(i).isEmpty()
+                ? TagDetail.failed(tags.get(i), null, "tag vanished while listing")
+                : byDigest.get(heads.get(i).get().digest()).withTag(tags.get(i))).toList();
     }
 
     /** Platforms, artifact types and sizes of an image or index; attestations only counted. */
     private static TagDetail summarize(ImageSource source, ImageReader reader, Descriptor descriptor)
             throws IOException {
         ManifestBlob blob = source.manifest(descriptor.digest().toString());
-        List<Platform> platforms = new ArrayList<>();
-        Set<String> artifactTypes = new LinkedHashSet<>();
         int attestations = 0;
-        long size = 0;
-        String created = null;
         record Shown(ImageManifest image, Platform platform) {
         }
         List<Shown> images = new ArrayList<>();
@@ -335,20 +331,16 @@ public final class Jreg {
             ImageManifest image = (ImageManifest) blob.manifest();
             images.add(new Shown(image, reader.config(image).platform()));
         }
-        for (Shown shown : images) {
-            size += shown.image().config().size() + shown.image().layersSize();
-            String artifactType = shown.image().effectiveArtifactType();
-            if (artifactType != null) {
-                artifactTypes.add(artifactType);
-            } else if (shown.platform() != null) {
-                platforms.add(shown.platform());
-            }
-            if (created == null) {
-                created = reader.config(shown.image()).created();
-            }
+        long size = images.stream().mapToLong(s -> s.image().config().size() + s.image().layersSize()).sum();
+        List<String> artifactTypes = images.stream().map(s -> s.image().effectiveArtifactType())
+                .filter(Objects::nonNull).distinct().toList();
+        List<Platform> platforms = images.stream().filter(s -> s.image().effectiveArtifactType() == null)
+                .map(Shown::platform).filter(Objects::nonNull).toList();
+        String created = null;
+        for (int i = 0; created == null && i < images.size(); i++) {
+            created = reader.config(images.get(i).image()).created();
         }
-        return new TagDetail(null, blob.descriptor(), platforms, List.copyOf(artifactTypes), attestations, size, created,
-                null);
+        return new TagDetail(null, blob.descriptor(), platforms, artifactTypes, attestations, size, created, null);
     }
 
     /**
@@ -425,7 +417,7 @@ public final class Jreg {
         try {
             registry.deleteManifest(Reference.parse(reference.name() + "@" + absent));
         } catch (NotFoundException expected) {
-            return;
+            // The registry deletes manifests; it only lacks this one.
         } catch (RegistryException e) {
             throw deletionDisabled(reference, e);
         }
@@ -518,8 +510,7 @@ public final class Jreg {
             try {
                 List<Descriptor> matches = local.select(name);
                 Set<String> repositories = new LinkedHashSet<>();
-                matches.forEach(d -> Reference.tryParse(d.annotations().get(Descriptor.REF_NAME))
-                        .ifPresent(r -> repositories.add(r.familiarName())));
+                matches.forEach(d -> LocalNames.referenceOf(d).ifPresent(r -> repositories.add(r.familiarName())));
                 // Only a digest or ID reaches several repositories; a name stays in its own.
                 if (!force && repositories.size() > 1) {
                     throw new IllegalStateException("image " + local.idOf(matches.get(0)).shortHex()
@@ -531,10 +522,8 @@ public final class Jreg {
                 failures.add(new RemoveResult.Failure(name, e));
             }
         }
-        List<String> untagged = new ArrayList<>();
-        for (Descriptor removed : store.removeNames(d -> chosen.contains(d.annotations().get(Descriptor.REF_NAME)))) {
-            untagged.add(removed.annotations().get(Descriptor.REF_NAME));
-        }
+        List<String> untagged = store.removeNames(d -> chosen.contains(d.annotations().get(Descriptor.REF_NAME)))
+                .stream().map(removed -> removed.annotations().get(Descriptor.REF_NAME)).toList();
         Optional<PruneResult> collected = untagged.isEmpty() ? Optional.of(PruneResult.NOTHING)
                 : store.collectGarbageIfIdle();
         return new RemoveResult(untagged, collected, untagged.isEmpty() ? failures : afterRemoval(failures));
@@ -545,15 +534,14 @@ public final class Jreg {
         LocalNames now = new LocalNames(store);
         List<RemoveResult.Failure> updated = new ArrayList<>();
         for (RemoveResult.Failure failure : failures) {
-            RemoveResult.Failure reported = failure;
-            if (failure.error() instanceof ImageNotFoundException) {
-                try {
+            try {
+                if (failure.error() instanceof ImageNotFoundException) {
                     now.select(failure.name());
-                } catch (ImageNotFoundException stillAbsent) {
-                    reported = new RemoveResult.Failure(failure.name(), stillAbsent);
                 }
+                updated.add(failure);
+            } catch (ImageNotFoundException stillAbsent) {
+                updated.add(new RemoveResult.Failure(failure.name(), stillAbsent));
             }
-            updated.add(reported);
         }
         return updated;
     }
@@ -612,11 +600,7 @@ public final class Jreg {
     }
 
     private long sizeOf(Set<Digest> blobs) {
-        long total = 0;
-        for (Digest digest : blobs) {
-            total += store.blobSize(digest).orElse(0L);
-        }
-        return total;
+        return blobs.stream().mapToLong(digest -> store.blobSize(digest).orElse(0L)).sum();
     }
 
     /**
@@ -765,8 +749,7 @@ public final class Jreg {
         Descriptor descriptor = findLocal(source);
         Map<String, String> annotations = new HashMap<>(descriptor.annotations());
         // The digest a name was pulled by belongs to its repository; another has no such manifest.
-        if (!Reference.tryParse(annotations.get(Descriptor.REF_NAME)).map(r -> r.name().equals(target.name()))
-                .orElse(false)) {
+        if (!LocalNames.referenceOf(descriptor).map(r -> r.name().equals(target.name())).orElse(false)) {
             annotations.remove(OciLayout.REPO_DIGEST);
         }
         store.setName(target, descriptor.withAnnotations(annotations));
@@ -788,9 +771,8 @@ public final class Jreg {
      * @throws IOException when the store's index cannot be read
      */
     public Reference localReference(String text) throws IOException {
-        Descriptor entry = findLocal(text);
-        String name = entry.annotations().get(Descriptor.REF_NAME);
-        return name != null ? Reference.parse(name) : Reference.parse(text);
+        String name = findLocal(text).annotations().get(Descriptor.REF_NAME);
+        return Reference.parse(Objects.requireNonNullElse(name, text));
     }
 
     /**
@@ -807,39 +789,34 @@ public final class Jreg {
      */
     public List<Reference> localNames(String text) throws IOException {
         try {
-            return new LocalNames(store).select(text).stream()
-                    .flatMap(d -> Reference.tryParse(d.annotations().get(Descriptor.REF_NAME)).stream()).toList();
+            return new LocalNames(store).select(text).stream().flatMap(d -> LocalNames.referenceOf(d).stream())
+                    .toList();
         } catch (ImageNotFoundException notNamed) {
             return List.of();
         }
     }
 
     private Descriptor findLocal(String source) throws IOException {
-        List<Descriptor> matches;
         try {
-            matches = new LocalNames(store).select(source);
+            return new LocalNames(store).select(source).get(0);
         } catch (ImageNotFoundException notNamed) {
             // A manifest only an index holds (one platform's digest) has no name but may be read.
-            Optional<Digest> digest = source.startsWith("sha256:") || source.startsWith("sha512:")
-                    ? wholeDigest(source) : Reference.tryParse(source).map(Reference::digest);
-            if (digest.isPresent() && Files.isRegularFile(store.blobPath(digest.get()))) {
-                try {
-                    return store.readManifest(digest.get()).descriptor();
-                } catch (InvalidContentException notAManifest) {
-                    throw notNamed;
+            Digest digest;
+            try {
+                digest = source.startsWith("sha256:") || source.startsWith("sha512:") ? Digest.parse(source)
+                        : Reference.parse(source).digest();
+            } catch (IllegalArgumentException notADigest) {
+                // Not a reference, or the prefix of a digest (sha256:0123abcd), which names no blob.
+                throw notNamed;
+            }
+            try {
+                if (digest != null && Files.isRegularFile(store.blobPath(digest))) {
+                    return store.readManifest(digest).descriptor();
                 }
+            } catch (InvalidContentException notAManifest) {
+                // A blob that is not a manifest is not an image either.
             }
             throw notNamed;
-        }
-        return matches.get(0);
-    }
-
-    /** The digest this text is, or empty for a prefix of one ({@code sha256:0123abcd}), which names no blob. */
-    private static Optional<Digest> wholeDigest(String text) {
-        try {
-            return Optional.of(Digest.parse(text));
-        } catch (IllegalArgumentException prefix) {
-            return Optional.empty();
         }
     }
 
@@ -855,8 +832,7 @@ public final class Jreg {
     public List<LocalImage> images() throws IOException {
         List<LocalImage> images = new ArrayList<>();
         for (Descriptor entry : store.names()) {
-            String name = entry.annotations().get(Descriptor.REF_NAME);
-            Optional<Reference> reference = Reference.tryParse(name);
+            Optional<Reference> reference = LocalNames.referenceOf(entry);
             if (reference.isPresent()) {
                 images.add(describe(reference.get(), entry));
             }
@@ -869,21 +845,16 @@ public final class Jreg {
         long size = sizeOf(reachable(entry));
         try {
             return describe(reference, entry, size, complete);
-        } catch (DigestMismatchException damaged) {
-            // Listed, not fatal: one damaged image must not hide the others.
-            return unread(reference, entry, size, complete, true);
-        } catch (IOException missing) {
-            if (complete) {
-                throw missing;
+        } catch (IOException unread) {
+            boolean damaged = unread instanceof DigestMismatchException;
+            if (complete && !damaged) {
+                throw unread;
             }
-            // A missing manifest or config cannot be read: shown without them until a pull restores them.
-            return unread(reference, entry, size, false, false);
+            // Listed, not fatal: one damaged image must not hide the others. A missing manifest or
+            // config cannot be read: shown without them until a pull restores them.
+            return new LocalImage(reference, entry, LocalNames.imageId(store, entry), List.of(), null, null, null, size,
+                    complete, damaged);
         }
-    }
-
-    private LocalImage unread(Reference reference, Descriptor entry, long size, boolean complete, boolean damaged) {
-        return new LocalImage(reference, entry, LocalNames.imageId(store, entry), List.of(), null, null, null, size,
-                complete, damaged);
     }
 
     private LocalImage describe(Reference reference, Descriptor entry, long size, boolean complete) throws IOException {
@@ -902,12 +873,7 @@ public final class Jreg {
             }
             Optional<Descriptor> shown = reader.select(present, Platform.host())
                     .or(() -> present.stream().filter(d -> !d.isAttestation()).findFirst());
-            if (shown.isEmpty()) {
-                return new LocalImage(reference, entry, blob.digest(), platforms, null, null, null, size, complete,
-                        false);
-            }
-            ManifestBlob child = reader.child(shown.get());
-            if (!(child.manifest() instanceof ImageManifest m)) {
+            if (shown.isEmpty() || !(reader.child(shown.get()).manifest() instanceof ImageManifest m)) {
                 return new LocalImage(reference, entry, blob.digest(), platforms, null, null, null, size, complete,
                         false);
             }

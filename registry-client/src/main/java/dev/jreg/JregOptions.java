@@ -2,6 +2,7 @@ package dev.jreg;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -63,15 +64,9 @@ public record JregOptions(Path store, RegistryOptions registry, int concurrency,
      * {@code $XDG_DATA_HOME/jreg}, else {@code ~/.local/share/jreg}.
      */
     public static Path defaultStore(Map<String, String> env, Path home) {
-        String jregHome = env.get("JREG_HOME");
-        if (jregHome != null && !jregHome.isEmpty()) {
-            return Path.of(jregHome);
-        }
-        String xdg = env.get("XDG_DATA_HOME");
-        if (xdg != null && !xdg.isEmpty()) {
-            return Path.of(xdg, "jreg");
-        }
-        return home.resolve(".local/share/jreg");
+        return set(env, "JREG_HOME").map(Path::of)
+                .or(() -> set(env, "XDG_DATA_HOME").map(xdg -> Path.of(xdg, "jreg")))
+                .orElseGet(() -> home.resolve(".local/share/jreg"));
     }
 
     /**
@@ -79,7 +74,11 @@ public record JregOptions(Path store, RegistryOptions registry, int concurrency,
      * {@code $XDG_CONFIG_HOME/jreg}, else {@code ~/.config/jreg}.
      */
     public static Path configDirectory(Map<String, String> env, Path home) {
-        String xdg = env.get("XDG_CONFIG_HOME");
-        return (xdg != null && !xdg.isEmpty() ? Path.of(xdg) : home.resolve(".config")).resolve("jreg");
+        return set(env, "XDG_CONFIG_HOME").map(Path::of).orElseGet(() -> home.resolve(".config")).resolve("jreg");
+    }
+
+    /** An environment variable's value, when it is set and not empty. */
+    private static Optional<String> set(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).filter(value -> !value.isEmpty());
     }
 }

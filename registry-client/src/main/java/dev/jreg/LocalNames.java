@@ -8,7 +8,6 @@ import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.Reference;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * How a local image is named on the command line, docker's way: a name ({@code nginx} is
@@ -33,11 +33,8 @@ final class LocalNames {
     private final Map<Descriptor, Digest> ids = new LinkedHashMap<>();
 
     LocalNames(OciLayout store) throws IOException {
-        for (Descriptor entry : store.names()) {
-            if (entry.annotations().get(Descriptor.REF_NAME) != null) {
-                ids.put(entry, imageId(store, entry));
-            }
-        }
+        store.names().stream().filter(entry -> entry.annotations().get(Descriptor.REF_NAME) != null)
+                .forEach(entry -> ids.put(entry, imageId(store, entry)));
     }
 
     /**
@@ -45,15 +42,14 @@ final class LocalNames {
      * of a manifest that cannot be read).
      */
     static Digest imageId(OciLayout store, Descriptor entry) {
-        if (entry.mediaType().isIndex()) {
-            return entry.digest();
-        }
         try {
-            return store.readManifest(entry).manifest() instanceof ImageManifest image ? image.config().digest()
-                    : entry.digest();
+            if (!entry.mediaType().isIndex() && store.readManifest(entry).manifest() instanceof ImageManifest image) {
+                return image.config().digest();
+            }
         } catch (IOException unreadable) {
-            return entry.digest();
+            // Known by its own digest, as an index is.
         }
+        return entry.digest();
     }
 
     /**
@@ -67,28 +63,22 @@ final class LocalNames {
     List<Descriptor> select(String text) throws ImageNotFoundException {
         String hex = text.startsWith("sha256:") ? text.substring(7) : text;
         boolean idLike = ID_PREFIX.matcher(text).matches();
+        Optional<Reference> name = Optional.empty();
+        List<Descriptor> matches;
         if (idLike && hex.length() < 64) {
             // A name first, as docker looks: a repository may be called like a short ID.
-            Optional<Reference> name = text.startsWith("sha256:") ? Optional.empty() : Reference.tryParse(text);
+            name = text.startsWith("sha256:") ? Optional.empty() : Reference.tryParse(text);
             List<Descriptor> named = name.map(this::byName).orElse(List.of());
-            List<Descriptor> matches = !named.isEmpty() ? named : byId(hex);
-            if (matches.isEmpty()) {
-                throw name.isPresent() ? notFound(name.get()) : notFound(text, List.of());
-            }
-            return matches;
-        }
-        if (idLike || text.startsWith("sha512:")) {
+            matches = !named.isEmpty() ? named : byId(hex);
+        } else if (idLike || text.startsWith("sha512:")) {
             Digest digest = idLike ? new Digest("sha256", hex) : Digest.parse(text);
-            List<Descriptor> matches = ids.keySet().stream().filter(d -> hasDigest(d, digest)).toList();
-            if (matches.isEmpty()) {
-                throw notFound(text, List.of());
-            }
-            return matches;
+            matches = ids.keySet().stream().filter(d -> hasDigest(d, digest)).toList();
+        } else {
+            name = Optional.of(Reference.parse(text));
+            matches = byName(name.get());
         }
-        Reference reference = Reference.parse(text);
-        List<Descriptor> matches = byName(reference);
         if (matches.isEmpty()) {
-            throw notFound(reference);
+            throw name.isPresent() ? notFound(name.get()) : notFound(text, List.of());
         }
         return matches;
     }
@@ -98,23 +88,17 @@ final class LocalNames {
             String full = reference.name() + ":" + reference.tag();
             return ids.keySet().stream().filter(d -> full.equals(d.annotations().get(Descriptor.REF_NAME))).toList();
         }
-        return ids.keySet().stream().filter(d -> hasDigest(d, reference.digest()) && repositoryOf(d)
-                .map(name -> name.equals(reference.name())).orElse(false)).toList();
+        return ids.keySet().stream().filter(d -> hasDigest(d, reference.digest()) && referenceOf(d)
+                .map(r -> r.name().equals(reference.name())).orElse(false)).toList();
     }
 
     /** The image IDs this prefix begins: none, or the names of one image. */
     private List<Descriptor> byId(String hexPrefix) {
-        Set<Digest> candidates = new LinkedHashSet<>();
-        List<Descriptor> matches = new ArrayList<>();
-        ids.forEach((entry, id) -> {
-            if (id.hex().startsWith(hexPrefix)) {
-                candidates.add(id);
-                matches.add(entry);
-            }
-        });
+        List<Descriptor> matches = ids.keySet().stream().filter(d -> ids.get(d).hex().startsWith(hexPrefix)).toList();
+        Set<Digest> candidates = matches.stream().map(ids::get).collect(Collectors.toCollection(LinkedHashSet::new));
         if (candidates.size() > 1) {
             throw new InvalidReferenceException("image ID " + hexPrefix + " is ambiguous: it begins "
-                    + candidates.stream().map(Digest::shortHex).reduce((a, b) -> a + ", " + b).orElse("")
+                    + candidates.stream().map(Digest::shortHex).collect(Collectors.joining(", "))
                     + "; give more of it");
         }
         return matches;
@@ -131,15 +115,15 @@ final class LocalNames {
         return ids.get(entry);
     }
 
-    private static Optional<String> repositoryOf(Descriptor entry) {
-        return Reference.tryParse(entry.annotations().get(Descriptor.REF_NAME)).map(Reference::name);
+    /** The reference a stored name is; empty for none, or for a name another tool wrote that is not one. */
+    static Optional<Reference> referenceOf(Descriptor entry) {
+        return Reference.tryParse(entry.annotations().get(Descriptor.REF_NAME));
     }
 
     /** The repository's tags stored here ({@code nginx:1.24.0, nginx:1.25}), in store order. */
     private List<String> storedTags(Reference reference) {
         return ids.keySet().stream()
-                .map(d -> Reference.tryParse(d.annotations().get(Descriptor.REF_NAME)))
-                .flatMap(Optional::stream)
+                .flatMap(d -> referenceOf(d).stream())
                 .filter(r -> r.name().equals(reference.name()) && r.tag() != null)
                 .map(Reference::familiar)
                 .toList();

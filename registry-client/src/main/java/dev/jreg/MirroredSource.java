@@ -6,6 +6,7 @@ import dev.jreg.error.RegistryException;
 import dev.jreg.internal.copy.Parallel.IoFunction;
 import dev.jreg.internal.registry.RegistryClient;
 import dev.jreg.internal.store.BlobRange;
+import dev.jreg.internal.store.ImageSink;
 import dev.jreg.internal.store.ImageSource;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -24,14 +25,16 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Reads a registry repository through its mirrors in order, then the registry itself: manifests
- * and blobs, and also tag lists, {@code HEAD}s of tags and blob sizes. A mirror that fails —
+ * A registry repository as a {@link ResolvedLocation}, read through its mirrors in order, then the
+ * registry itself: manifests and blobs, and also tag lists, {@code HEAD}s of tags and blob sizes;
+ * written, and asked what a copy would overwrite, at the registry itself. A mirror that fails —
  * unreachable, an error status, a missing tag or blob, bytes that do not verify — is skipped with
  * one notice. Content fetched by digest is verified wherever it comes from, so a mirror cannot
  * substitute bytes; a blob that fails at the sink is fetched again from the next candidate.
  */
-final class MirroredSource implements ImageSource {
+final class MirroredSource implements ImageSource, ResolvedLocation {
     private final RegistryClient registry;
+    private final Reference repository;
     /** The repository at each mirror, in order, then at the registry itself. */
     private final List<Reference> candidates = new ArrayList<>();
     private final List<ImageSource> sources = new ArrayList<>();
@@ -51,6 +54,7 @@ final class MirroredSource implements ImageSource {
     MirroredSource(RegistryClient registry, Reference repository, List<Mirror> mirrors, Consumer<String> notices,
             Consumer<String> status) {
         this.registry = registry;
+        this.repository = repository;
         for (Mirror mirror : mirrors) {
             candidates.add(mirror.map(repository));
             names.add(mirror.toString());
@@ -63,6 +67,26 @@ final class MirroredSource implements ImageSource {
     }
 
     @Override
+    public ImageSource source() {
+        return this;
+    }
+
+    @Override
+    public String tagOrDigest() {
+        return repository.tagOrDigest();
+    }
+
+    @Override
+    public ImageSink sink(UploadOptions uploads) {
+        return registry.sink(repository, uploads);
+    }
+
+    @Override
+    public Optional<Descriptor> resolveDestination() throws IOException {
+        return registry.headManifest(repository);
+    }
+
+    @Override
     public ManifestBlob manifest(String tagOrDigest) throws IOException {
         return first(i -> sources.get(i).manifest(tagOrDigest));
     }
@@ -72,18 +96,21 @@ final class MirroredSource implements ImageSource {
      *
      * @param limit at most this many; 0 for all
      */
-    List<String> tags(int limit) throws IOException {
+    @Override
+    public List<String> tags(int limit) throws IOException {
         return first(i -> registry.tags(candidates.get(i), limit));
     }
 
     /** What a tag or digest resolves to, by {@code HEAD}; a mirror without it is skipped. */
-    Optional<Descriptor> head(String tagOrDigest) throws IOException {
+    @Override
+    public Optional<Descriptor> resolveTag(String tagOrDigest) throws IOException {
         return firstPresent(i -> registry.headManifest(candidates.get(i).at(tagOrDigest)),
                 () -> new ImageNotFoundException(tagOrDigest + ": manifest unknown", tagOrDigest, List.of()));
     }
 
     /** The size of a blob; a mirror without it is skipped. */
-    Optional<Long> blobSize(Digest digest) throws IOException {
+    @Override
+    public Optional<Long> blobSize(Digest digest) throws IOException {
         return firstPresent(i -> registry.blobSize(candidates.get(i), digest),
                 () -> new BlobNotFoundException(digest + ": blob unknown", digest));
     }
@@ -93,21 +120,30 @@ final class MirroredSource implements ImageSource {
      * that fail. The first to serve is announced when it is a mirror.
      */
     private <T> T first(IoFunction<Integer, T> read) throws IOException {
+        return from(Math.max(served, 0), i -> {
+            T value = read.apply(i);
+            if (served < 0) {
+                served = i;
+                if (i < candidates.size() - 1) {
+                    status.accept("Using mirror " + names.get(i) + " for " + describe());
+                }
+            }
+            return value;
+        });
+    }
+
+    /**
+     * Reads from the candidates from {@code start} on, moving on past those that fail; a mirror
+     * found unreachable is passed over, the registry itself never is.
+     */
+    private <T> T from(int start, IoFunction<Integer, T> read) throws IOException {
         IOException last = null;
-        int start = served >= 0 ? served : 0;
         for (int i = start; i < candidates.size(); i++) {
             if (unreachable.contains(i) && i < candidates.size() - 1) {
                 continue;
             }
             try {
-                T value = read.apply(i);
-                if (served < 0) {
-                    served = i;
-                    if (i < candidates.size() - 1) {
-                        status.accept("Using mirror " + names.get(i) + " for " + upstreamName());
-                    }
-                }
-                return value;
+                return read.apply(i);
             } catch (IOException e) {
                 last = e;
                 skip(i, e);
@@ -146,19 +182,7 @@ final class MirroredSource implements ImageSource {
             notices.accept("Blob " + descriptor.digest() + " from " + names.get(start - 1) + " did not verify; fetching it from "
                     + names.get(Math.min(start, candidates.size() - 1)));
         }
-        IOException last = null;
-        for (int i = Math.min(start, candidates.size() - 1); i < candidates.size(); i++) {
-            if (unreachable.contains(i) && i < candidates.size() - 1) {
-                continue;
-            }
-            try {
-                return sources.get(i).blobFrom(descriptor, offset);
-            } catch (IOException e) {
-                last = e;
-                skip(i, e);
-            }
-        }
-        throw last;
+        return from(Math.min(start, candidates.size() - 1), i -> sources.get(i).blobFrom(descriptor, offset));
     }
 
     private void skip(int index, IOException e) {
@@ -180,10 +204,6 @@ final class MirroredSource implements ImageSource {
 
     @Override
     public String describe() {
-        return upstreamName();
-    }
-
-    private String upstreamName() {
         return names.get(names.size() - 1);
     }
 

@@ -46,12 +46,8 @@ public record ProxySettings(String httpsProxy, String httpProxy, String noProxy)
     }
 
     private static String first(Map<String, String> env, String upper, String lower) {
-        String name = upper;
-        String value = env.get(upper);
-        if (value == null || value.isBlank()) {
-            name = lower;
-            value = env.get(lower);
-        }
+        String name = env.get(upper) == null || env.get(upper).isBlank() ? lower : upper;
+        String value = env.get(name);
         String url = value == null || value.isBlank() ? null : value.trim();
         if (!upper.equals("NO_PROXY")) {
             ProxyRoutes.checked(name, url);

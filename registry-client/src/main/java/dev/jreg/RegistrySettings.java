@@ -1,19 +1,20 @@
 package dev.jreg;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.internal.json.Json;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * jreg's configuration file ({@code ~/.config/jreg/config.json} or {@code $JREG_CONFIG}):
@@ -40,30 +41,19 @@ public record RegistrySettings(Set<String> insecureRegistries, Map<String, List<
     /** Copies. */
     public RegistrySettings {
         insecureRegistries = Set.copyOf(insecureRegistries);
-        Map<String, List<Mirror>> copy = new LinkedHashMap<>();
-        mirrors.forEach((registry, list) -> copy.put(registry, List.copyOf(list)));
-        mirrors = Map.copyOf(copy);
+        mirrors = mirrors.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, entry -> List.copyOf(entry.getValue())));
     }
 
     /** Reads a config file; a missing file is {@link #EMPTY}. */
     public static RegistrySettings read(Path file) throws IOException {
         JsonNode root = readJson(file);
-        if (root == null) {
-            return EMPTY;
-        }
-        Set<String> insecure = new LinkedHashSet<>();
-        for (JsonNode host : root.path("insecureRegistries")) {
-            insecure.add(host.asText());
-        }
+        Set<String> insecure = root.path("insecureRegistries").valueStream().map(JsonNode::asText)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
         Map<String, List<Mirror>> mirrors = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("registries").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : root.path("registries").properties()) {
             String registry = normalize(entry.getKey());
-            List<Mirror> list = new ArrayList<>();
-            for (JsonNode mirror : entry.getValue().path("mirrors")) {
-                list.add(Mirror.parse(mirror.asText()));
-            }
-            mirrors.put(registry, list);
+            mirrors.put(registry, mirrors(entry.getValue().path("mirrors")));
             if (entry.getValue().path("insecure").asBoolean(false)) {
                 insecure.add(registry);
             }
@@ -77,31 +67,26 @@ public record RegistrySettings(Set<String> insecureRegistries, Map<String, List<
 
     /** docker's {@code daemon.json} {@code registry-mirrors}, which apply to Docker Hub only. */
     public static List<Mirror> dockerDaemonMirrors(Path daemonJson) throws IOException {
-        JsonNode root = readJson(daemonJson);
-        List<Mirror> mirrors = new ArrayList<>();
-        if (root != null) {
-            for (JsonNode mirror : root.path("registry-mirrors")) {
-                mirrors.add(Mirror.parse(mirror.asText()));
-            }
-        }
-        return mirrors;
+        return mirrors(readJson(daemonJson).path("registry-mirrors"));
+    }
+
+    private static List<Mirror> mirrors(JsonNode list) {
+        return list.valueStream().map(mirror -> Mirror.parse(mirror.asText())).toList();
     }
 
     /** These settings with more mirrors for a registry, tried before the ones already listed. */
     public RegistrySettings withMirrorsFirst(String registry, List<Mirror> first) {
-        Map<String, List<Mirror>> copy = new LinkedHashMap<>(mirrors);
-        List<Mirror> list = new ArrayList<>(first);
-        list.addAll(copy.getOrDefault(normalize(registry), List.of()));
-        copy.put(normalize(registry), list);
-        return new RegistrySettings(insecureRegistries, copy, retries);
+        return withMirrors(registry, first, List.of());
     }
 
     /** These settings with more mirrors for a registry, tried after the ones already listed. */
     public RegistrySettings withMirrorsLast(String registry, List<Mirror> last) {
+        return withMirrors(registry, List.of(), last);
+    }
+
+    private RegistrySettings withMirrors(String registry, List<Mirror> first, List<Mirror> last) {
         Map<String, List<Mirror>> copy = new LinkedHashMap<>(mirrors);
-        List<Mirror> list = new ArrayList<>(copy.getOrDefault(normalize(registry), List.of()));
-        list.addAll(last);
-        copy.put(normalize(registry), list);
+        copy.put(normalize(registry), Stream.of(first, mirrorsOf(registry), last).flatMap(List::stream).toList());
         return new RegistrySettings(insecureRegistries, copy, retries);
     }
 
@@ -114,9 +99,10 @@ public record RegistrySettings(Set<String> insecureRegistries, Map<String, List<
         return Reference.apiHostOf(registry).equals(Reference.DOCKER_HUB_API) ? Reference.DOCKER_HUB : registry;
     }
 
+    /** The file's JSON; a missing file is a missing node, in which every field is absent. */
     private static JsonNode readJson(Path file) throws IOException {
         if (file == null || !Files.isRegularFile(file)) {
-            return null;
+            return MissingNode.getInstance();
         }
         try {
             return Json.parse(Files.readAllBytes(file));

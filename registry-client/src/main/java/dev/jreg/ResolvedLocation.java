@@ -13,9 +13,8 @@ import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -39,74 +38,31 @@ interface ResolvedLocation {
      */
     List<String> tags(int limit) throws IOException;
 
-    /** What the name points at now, if anything. */
-    Optional<Descriptor> resolve() throws IOException;
+    /** What the name points at now, if anything: what its tag or digest resolves to. */
+    default Optional<Descriptor> resolve() throws IOException {
+        return resolveTag(tagOrDigest());
+    }
 
-    /** What a tag of the repository (a name of the layout) points at now, if anything. */
+    /** What a tag (or digest) of the repository, a name of the layout, points at now, if anything. */
     Optional<Descriptor> resolveTag(String tag) throws IOException;
 
     /** What the name points at where copies write it: a registry itself, never its mirrors. */
-    Optional<Descriptor> resolveDestination() throws IOException;
+    default Optional<Descriptor> resolveDestination() throws IOException {
+        return resolve();
+    }
 
     /** The size of a blob held here, or empty when it is not. */
     Optional<Long> blobSize(Digest digest) throws IOException;
 
     static ResolvedLocation of(ImageLocation location, RegistryClient registry, LocalStore store, JregOptions config) {
         if (location instanceof ImageLocation.Registry r) {
-            return new InRegistry(r.reference(), registry, new MirroredSource(registry, r.reference(),
-                    config.settings().mirrorsOf(r.reference().registry()), config.notices(), config.status()));
+            return new MirroredSource(registry, r.reference(), config.settings().mirrorsOf(r.reference().registry()),
+                    config.notices(), config.status());
         }
         if (location instanceof ImageLocation.Local l) {
             return new InStore(store, l.reference());
         }
         return new InLayout((ImageLocation.Layout) location);
-    }
-
-    /**
-     * A registry repository; reads go through its mirrors first, when it has some.
-     *
-     * @param reads the repository, read through its mirrors
-     */
-    record InRegistry(Reference reference, RegistryClient registry, MirroredSource reads) implements ResolvedLocation {
-        @Override
-        public ImageSource source() {
-            return reads;
-        }
-
-        @Override
-        public String tagOrDigest() {
-            return reference.tagOrDigest();
-        }
-
-        @Override
-        public ImageSink sink(UploadOptions uploads) {
-            return registry.sink(reference, uploads);
-        }
-
-        @Override
-        public List<String> tags(int limit) throws IOException {
-            return reads.tags(limit);
-        }
-
-        @Override
-        public Optional<Descriptor> resolve() throws IOException {
-            return reads.head(reference.tagOrDigest());
-        }
-
-        @Override
-        public Optional<Descriptor> resolveTag(String tag) throws IOException {
-            return reads.head(tag);
-        }
-
-        @Override
-        public Optional<Descriptor> resolveDestination() throws IOException {
-            return registry.headManifest(reference);
-        }
-
-        @Override
-        public Optional<Long> blobSize(Digest digest) throws IOException {
-            return reads.blobSize(digest);
-        }
     }
 
     /**
@@ -132,13 +88,11 @@ interface ResolvedLocation {
 
         @Override
         public List<String> tags(int limit) throws IOException {
-            List<String> tags = new ArrayList<>();
-            for (Descriptor entry : store.names()) {
-                // Names written by other tools need not be references; they are not this repository's tags.
-                Reference.tryParse(entry.annotations().get(Descriptor.REF_NAME))
-                        .filter(ref -> ref.name().equals(reference.name()) && ref.tag() != null && ref.digest() == null)
-                        .ifPresent(ref -> tags.add(ref.tag()));
-            }
+            // Names written by other tools need not be references; they are not this repository's tags.
+            List<String> tags = store.names().stream()
+                    .flatMap(entry -> LocalNames.referenceOf(entry).stream())
+                    .filter(ref -> ref.name().equals(reference.name()) && ref.tag() != null && ref.digest() == null)
+                    .map(Reference::tag).toList();
             if (tags.isEmpty()) {
                 // As a registry answers for a repository it does not have.
                 throw new ImageNotFoundException("no tags of " + reference.familiarName() + " in the local store",
@@ -148,18 +102,8 @@ interface ResolvedLocation {
         }
 
         @Override
-        public Optional<Descriptor> resolve() throws IOException {
-            return store.lookup(reference);
-        }
-
-        @Override
         public Optional<Descriptor> resolveTag(String tag) throws IOException {
-            return store.lookup(reference.withTag(tag));
-        }
-
-        @Override
-        public Optional<Descriptor> resolveDestination() throws IOException {
-            return resolve();
+            return store.lookup(reference.at(tag));
         }
 
         @Override
@@ -182,19 +126,11 @@ interface ResolvedLocation {
 
         /** The layout, which must exist: reading a mistyped directory must not create it. */
         private OciLayout existing() throws IOException {
-            Path index = location.directory().resolve("index.json");
-            if (!Files.isRegularFile(index)) {
+            if (!Files.isRegularFile(location.directory().resolve("index.json"))) {
                 throw new ImageNotFoundException("no OCI layout at " + location.directory() + " (it has no index.json)",
                         location.name() == null ? "" : location.name(), List.of());
             }
             return OciLayout.open(location.directory());
-        }
-
-        /** The entry of {@code index.json} the location names. */
-        private Descriptor entry(OciLayout layout) throws IOException {
-            IndexEntries entries = IndexEntries.of(layout);
-            return location.name() != null ? entries.named(location.name())
-                    : location.index() != null ? entries.at(location.index()) : entries.only();
         }
 
         @Override
@@ -207,7 +143,7 @@ interface ResolvedLocation {
         /** The digest of the entry chosen: a layout's name may hold colons, so names are not passed on. */
         @Override
         public String tagOrDigest() throws IOException {
-            return entry(existing()).digest().toString();
+            return resolve().orElseThrow().digest().toString();
         }
 
         @Override
@@ -221,25 +157,21 @@ interface ResolvedLocation {
                         + " layout: letters and digits, with - . _ : @ + or -- between them and / between components"
                         + " (OCI image layout, org.opencontainers.image.ref.name)");
             }
-            OciLayout layout = OciLayout.open(location.directory());
-            return layout.sink(location.name());
+            return OciLayout.open(location.directory()).sink(location.name());
         }
 
         @Override
         public List<String> tags(int limit) throws IOException {
-            List<String> tags = new ArrayList<>();
-            for (Descriptor entry : existing().names()) {
-                String name = entry.annotations().get(Descriptor.REF_NAME);
-                if (name != null) {
-                    tags.add(name);
-                }
-            }
-            return limited(tags, limit);
+            return limited(existing().names().stream().map(entry -> entry.annotations().get(Descriptor.REF_NAME))
+                    .filter(Objects::nonNull).toList(), limit);
         }
 
+        /** The entry of {@code index.json} the location names. */
         @Override
         public Optional<Descriptor> resolve() throws IOException {
-            return Optional.of(entry(existing()));
+            IndexEntries entries = IndexEntries.of(existing());
+            return Optional.of(location.name() != null ? entries.named(location.name())
+                    : location.index() != null ? entries.at(location.index()) : entries.only());
         }
 
         @Override
@@ -250,10 +182,8 @@ interface ResolvedLocation {
         /** Only a name can exist before a copy writes it; an entry without one is added each time. */
         @Override
         public Optional<Descriptor> resolveDestination() throws IOException {
-            if (location.name() == null || !Files.isRegularFile(location.directory().resolve("index.json"))) {
-                return Optional.empty();
-            }
-            return existing().lookup(location.name());
+            return location.name() == null || !Files.isRegularFile(location.directory().resolve("index.json"))
+                    ? Optional.empty() : existing().lookup(location.name());
         }
 
         @Override

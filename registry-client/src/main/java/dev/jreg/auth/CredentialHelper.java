@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -47,18 +48,15 @@ final class CredentialHelper {
             throw new IOException("credential helper " + program() + " failed to get credentials for " + serverUrl
                     + " (exit " + result.exitCode + ")");
         }
-        JsonNode reply;
         try {
-            reply = Json.parse(result.stdout);
+            JsonNode reply = Json.parse(result.stdout);
+            String user = reply.path("Username").asText("");
+            String secret = reply.path("Secret").asText("");
+            return Optional.of(TOKEN_USER.equals(user) ? new Credentials(null, null, secret)
+                    : Credentials.basic(user, secret));
         } catch (IOException e) {
             throw new IOException("credential helper " + program() + " answered with something that is not JSON");
         }
-        String user = reply.path("Username").asText("");
-        String secret = reply.path("Secret").asText("");
-        if (TOKEN_USER.equals(user)) {
-            return Optional.of(new Credentials(null, null, secret));
-        }
-        return Optional.of(Credentials.basic(user, secret));
     }
 
     void store(String serverUrl, Credentials credentials) throws IOException {
@@ -74,16 +72,14 @@ final class CredentialHelper {
     }
 
     boolean erase(String serverUrl) throws IOException {
-        Result result = run("erase", serverUrl.getBytes(StandardCharsets.UTF_8));
-        return result.exitCode == 0;
+        return run("erase", serverUrl.getBytes(StandardCharsets.UTF_8)).exitCode == 0;
     }
 
     private record Result(int exitCode, byte[] stdout) {
     }
 
     private Result run(String verb, byte[] input) throws IOException {
-        Path program = find();
-        ProcessBuilder builder = new ProcessBuilder(program.toString(), verb).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder = new ProcessBuilder(find().toString(), verb).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().clear();
         builder.environment().putAll(env);
         Process process = builder.start();
@@ -109,13 +105,9 @@ final class CredentialHelper {
 
     /** Looks the helper up on the given PATH, not the JVM's: the environment decides, as for docker. */
     private Path find() throws IOException {
-        String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        for (String dir : path.split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program());
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IOException("credential helper " + program() + " is not installed (not found on PATH)");
+        return Arrays.stream(env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":"))
+                .map(dir -> Path.of(dir.isEmpty() ? "." : dir, program())).filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new IOException("credential helper " + program()
+                        + " is not installed (not found on PATH)"));
     }
 }

@@ -11,15 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * docker's {@code config.json} as a keychain, and where {@code jreg login} stores credentials:
@@ -49,23 +48,22 @@ public final class DockerConfigKeychain implements Keychain {
     private final AtomicBoolean warned = new AtomicBoolean();
 
     /**
+     * A keychain without credential helpers' environment (helpers found on a default PATH).
+     *
      * @param file the config.json (it may not exist)
-     * @param env the environment, whose PATH finds credential helpers
      */
-    public DockerConfigKeychain(Path file, Map<String, String> env) {
-        this(file, env, false, null);
+    public DockerConfigKeychain(Path file) {
+        this(file, Map.of(), false, null);
     }
 
+    /**
+     * @param env the environment, whose PATH finds credential helpers
+     */
     private DockerConfigKeychain(Path file, Map<String, String> env, boolean repositoryKeys, Consumer<String> warnings) {
         this.file = file;
         this.env = Map.copyOf(env);
         this.repositoryKeys = repositoryKeys;
         this.warnings = warnings;
-    }
-
-    /** A keychain without credential helpers' environment (helpers found on a default PATH). */
-    public DockerConfigKeychain(Path file) {
-        this(file, Map.of());
     }
 
     /**
@@ -76,9 +74,8 @@ public final class DockerConfigKeychain implements Keychain {
      * @param home the user's home directory
      */
     public static DockerConfigKeychain fromEnvironment(Map<String, String> env, Path home) {
-        String dir = env.get("DOCKER_CONFIG");
-        Path base = dir != null && !dir.isEmpty() ? Path.of(dir) : home.resolve(".docker");
-        return new DockerConfigKeychain(base.resolve("config.json"), env);
+        Path dir = set(env, "DOCKER_CONFIG").map(Path::of).orElseGet(() -> home.resolve(".docker"));
+        return new DockerConfigKeychain(dir.resolve("config.json"), env, false, null);
     }
 
     /**
@@ -95,18 +92,16 @@ public final class DockerConfigKeychain implements Keychain {
     }
 
     private static List<DockerConfigKeychain> containersAuth(Map<String, String> env, Path home, Consumer<String> warnings) {
-        List<DockerConfigKeychain> files = new ArrayList<>();
-        String authFile = env.get("REGISTRY_AUTH_FILE");
-        String runtime = env.get("XDG_RUNTIME_DIR");
-        if (authFile != null && !authFile.isEmpty()) {
-            files.add(new DockerConfigKeychain(Path.of(authFile), env, true, warnings));
-        } else if (runtime != null && !runtime.isEmpty()) {
-            files.add(new DockerConfigKeychain(Path.of(runtime, "containers", "auth.json"), env, true, warnings));
-        }
-        String config = env.get("XDG_CONFIG_HOME");
-        Path configHome = config != null && !config.isEmpty() ? Path.of(config) : home.resolve(".config");
-        files.add(new DockerConfigKeychain(configHome.resolve("containers").resolve("auth.json"), env, true, warnings));
-        return files;
+        Optional<Path> first = set(env, "REGISTRY_AUTH_FILE").map(Path::of)
+                .or(() -> set(env, "XDG_RUNTIME_DIR").map(runtime -> Path.of(runtime, "containers", "auth.json")));
+        Path configHome = set(env, "XDG_CONFIG_HOME").map(Path::of).orElseGet(() -> home.resolve(".config"));
+        return Stream.concat(first.stream(), Stream.of(configHome.resolve("containers").resolve("auth.json")))
+                .map(file -> new DockerConfigKeychain(file, env, true, warnings)).toList();
+    }
+
+    /** An environment variable's value, when it is set and not empty. */
+    private static Optional<String> set(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).filter(value -> !value.isEmpty());
     }
 
     /**
@@ -124,10 +119,8 @@ public final class DockerConfigKeychain implements Keychain {
      * file is not jreg's nor docker's, and must not stop every command.
      */
     public static List<DockerConfigKeychain> lookupOrder(Map<String, String> env, Path home, Consumer<String> warnings) {
-        List<DockerConfigKeychain> files = new ArrayList<>();
-        files.add(fromEnvironment(env, home));
-        files.addAll(containersAuth(env, home, warnings));
-        return files;
+        return Stream.concat(Stream.of(fromEnvironment(env, home)), containersAuth(env, home, warnings).stream())
+                .toList();
     }
 
     /** The file this keychain reads and writes. */
@@ -187,10 +180,8 @@ public final class DockerConfigKeychain implements Keychain {
      */
     public boolean holds(String registry) throws IOException {
         ObjectNode config = read();
-        String wanted = normalize(registry);
-        for (Iterator<Map.Entry<String, JsonNode>> it = config.path("auths").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (normalize(entry.getKey()).equals(wanted) && decode(entry.getValue()).isPresent()) {
+        for (Map.Entry<String, JsonNode> entry : entriesFor(config.path("auths"), registry)) {
+            if (decode(entry.getValue()).isPresent()) {
                 return true;
             }
         }
@@ -237,37 +228,25 @@ public final class DockerConfigKeychain implements Keychain {
     }
 
     private Optional<CredentialHelper> helperFor(ObjectNode config, String registry) {
-        String store = config.path("credsStore").asText("");
-        return registryHelper(config, registry).or(() -> store.isEmpty() ? Optional.empty() : Optional.of(store))
+        return registryHelper(config, registry)
+                .or(() -> Optional.of(config.path("credsStore").asText("")).filter(name -> !name.isEmpty()))
                 .map(name -> new CredentialHelper(name, env));
     }
 
     /** The helper {@code credHelpers} names for the registry. */
     private static Optional<String> registryHelper(ObjectNode config, String registry) {
-        String wanted = normalize(registry);
-        for (Iterator<Map.Entry<String, JsonNode>> it = config.path("credHelpers").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (normalize(entry.getKey()).equals(wanted) && !entry.getValue().asText("").isEmpty()) {
-                return Optional.of(entry.getValue().asText());
-            }
-        }
-        return Optional.empty();
+        return entriesFor(config.path("credHelpers"), registry).stream().map(entry -> entry.getValue().asText(""))
+                .filter(name -> !name.isEmpty()).findFirst();
+    }
+
+    /** The entries of one of the file's objects whose keys name this registry, in the file's order. */
+    private static List<Map.Entry<String, JsonNode>> entriesFor(JsonNode object, String registry) {
+        return object.propertyStream().filter(entry -> normalize(entry.getKey()).equals(normalize(registry))).toList();
     }
 
     private static boolean removeAuthsEntries(ObjectNode config, String registry) {
-        JsonNode auths = config.get("auths");
-        if (!(auths instanceof ObjectNode object)) {
-            return false;
-        }
-        String wanted = normalize(registry);
-        boolean removed = false;
-        for (Iterator<String> it = object.fieldNames(); it.hasNext();) {
-            if (normalize(it.next()).equals(wanted)) {
-                it.remove();
-                removed = true;
-            }
-        }
-        return removed;
+        return config.get("auths") instanceof ObjectNode auths
+                && auths.properties().removeIf(entry -> normalize(entry.getKey()).equals(normalize(registry)));
     }
 
     private ObjectNode read() throws IOException {
@@ -300,27 +279,15 @@ public final class DockerConfigKeychain implements Keychain {
 
     /** Reduces a config key or registry name to a bare host[:port]; every Docker Hub alias maps to one key. */
     static String normalize(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        int scheme = k.indexOf("://");
-        if (scheme >= 0) {
-            k = k.substring(scheme + 3);
-        }
-        int slash = k.indexOf('/');
-        if (slash >= 0) {
-            k = k.substring(0, slash);
-        }
-        if (k.equals("docker.io") || k.equals("index.docker.io") || k.equals("registry-1.docker.io")) {
-            return DOCKER_HUB;
-        }
-        return k;
+        String host = key.toLowerCase(Locale.ROOT).replaceFirst("(?s)^.*?://", "").replaceFirst("(?s)/.*", "");
+        return host.equals("docker.io") || host.equals("registry-1.docker.io") ? DOCKER_HUB : host;
     }
 
     /** podman's {@code registry/namespace/repository} keys, matched exactly, the most specific first. */
     private Optional<Credentials> fromRepositoryKeys(JsonNode auths, String registry, String repository)
             throws InvalidContentException {
         for (String path = repository; !path.isEmpty(); path = path.substring(0, Math.max(path.lastIndexOf('/'), 0))) {
-            JsonNode entry = auths.get(registry + "/" + path);
-            Optional<Credentials> credentials = entry == null ? Optional.empty() : decode(entry);
+            Optional<Credentials> credentials = decode(auths.path(registry + "/" + path));
             if (credentials.isPresent()) {
                 return credentials;
             }
@@ -329,10 +296,8 @@ public final class DockerConfigKeychain implements Keychain {
     }
 
     private Optional<Credentials> fromAuths(JsonNode auths, String registry) throws InvalidContentException {
-        String wanted = normalize(registry);
-        for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (isRegistryKey(entry.getKey()) && normalize(entry.getKey()).equals(wanted)) {
+        for (Map.Entry<String, JsonNode> entry : entriesFor(auths, registry)) {
+            if (isRegistryKey(entry.getKey())) {
                 return decode(entry.getValue());
             }
         }
@@ -369,11 +334,8 @@ public final class DockerConfigKeychain implements Keychain {
             return Optional.of(new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1), identityToken));
         }
         String user = text(entry, "username");
-        String password = text(entry, "password");
-        if (user != null || identityToken != null) {
-            return Optional.of(new Credentials(user, password, identityToken));
-        }
-        return Optional.empty();
+        return user != null || identityToken != null
+                ? Optional.of(new Credentials(user, text(entry, "password"), identityToken)) : Optional.empty();
     }
 
     private static String text(JsonNode node, String field) {

@@ -40,13 +40,7 @@ public interface Keychain {
 
             @Override
             public Optional<Credentials> lookup(String registry, String repository) {
-                for (Keychain keychain : order) {
-                    Optional<Credentials> found = keychain.lookup(registry, repository);
-                    if (found.isPresent()) {
-                        return found;
-                    }
-                }
-                return Optional.empty();
+                return order.stream().flatMap(keychain -> keychain.lookup(registry, repository).stream()).findFirst();
             }
         };
     }

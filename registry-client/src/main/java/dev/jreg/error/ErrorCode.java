@@ -1,5 +1,6 @@
 package dev.jreg.error;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /** Error codes of the OCI Distribution spec, plus {@link #UNKNOWN} for anything else. */
@@ -24,13 +25,7 @@ public enum ErrorCode {
 
     /** Maps a code string from a registry; never throws. */
     public static ErrorCode of(String code) {
-        if (code == null) {
-            return UNKNOWN;
-        }
-        try {
-            return valueOf(code.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return UNKNOWN;
-        }
+        String name = code == null ? "" : code.trim().toUpperCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(known -> known.name().equals(name)).findFirst().orElse(UNKNOWN);
     }
 }

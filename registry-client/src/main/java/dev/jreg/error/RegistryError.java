@@ -19,11 +19,6 @@ public record RegistryError(ErrorCode code, String rawCode, String message, Json
         detail = detail == null || detail.isNull() || detail.isMissingNode() ? null : detail.deepCopy();
     }
 
-    /** An entry without detail. */
-    public RegistryError(ErrorCode code, String rawCode, String message) {
-        this(code, rawCode, message, null);
-    }
-
     /** A copy of the detail (the record keeps its own), or null. */
     @Override
     public JsonNode detail() {
