@@ -15,8 +15,6 @@ import java.util.Objects;
 
 /** {@code jreg inspect}: what an image or index holds, remote by default. */
 final class InspectCommand extends Subcommand {
-    /** Where {@code docker history} cuts a command. */
-    private static final int CREATED_BY_WIDTH = 45;
     private String image;
     private String platform;
     private final FormatMixin format = new FormatMixin();
@@ -136,7 +134,7 @@ final class InspectCommand extends Subcommand {
                 Descriptor layer = made.get(i);
                 history.row(step.created() == null ? "" : step.created(),
                         layer == null ? "-" : noTrunc ? layer.digest().toString() : layer.digest().shortHex(),
-                        createdBy(step.createdBy(), noTrunc));
+                        HistoryCommand.createdBy(step.createdBy(), HistoryCommand.CREATED_BY_WIDTH, noTrunc));
             }
             history.print(out, "  ");
         }
@@ -173,15 +171,6 @@ final class InspectCommand extends Subcommand {
         for (int i = 0; i < values.size(); i++) {
             out.println(String.format("%-12s%s", i == 0 ? label : "", values.get(i)));
         }
-    }
-
-    /** On one line; cut at docker's {@value #CREATED_BY_WIDTH} characters unless {@code whole}. */
-    private static String createdBy(String text, boolean whole) {
-        if (text == null) {
-            return "";
-        }
-        String oneLine = text.replaceAll("\\s+", " ").trim();
-        return whole || oneLine.length() <= CREATED_BY_WIDTH ? oneLine : oneLine.substring(0, CREATED_BY_WIDTH - 1) + "…";
     }
 
     /** The documented JSON shape (docs/OUTPUT.md). */

@@ -147,6 +147,7 @@ final class JregCommand implements Runnable {
         add(commands, ImagesCommand::new, "images", "ls");
         add(commands, RmCommand::new, "rm", "rmi");
         add(commands, PruneCommand::new, "prune");
+        add(commands, HistoryCommand::new, "history");
         add(commands, InspectCommand::new, "inspect");
         add(commands, TagsCommand::new, "tags");
         add(commands, DigestCommand::new, "digest");

@@ -77,6 +77,7 @@ class CompletionTest {
         assertEquals(List.of("nginx:1.24.0", "library/foo/bar:1"), complete("jreg", "push", ""));
         assertEquals(List.of("nginx:1.24.0"), complete("jreg", "inspect", "n"));
         assertEquals(List.of("nginx:1.24.0"), complete("jreg", "rmi", "n"));
+        assertEquals(List.of("nginx:1.24.0"), complete("jreg", "history", "n"));
         assertEquals(List.of(), complete("jreg", "pull", "n"), "pull names a registry's image, not a stored one");
     }
 
