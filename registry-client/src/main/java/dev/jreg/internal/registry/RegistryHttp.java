@@ -14,8 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
@@ -109,11 +111,6 @@ final class RegistryHttp {
     private record Presented(String registry, Optional<Credentials> credentials) {
     }
 
-    /** The state of a registry as a whole (the catalog), pinging it the first time it is used. */
-    HostState host(String registry, String apiHost) throws IOException {
-        return host(registry, apiHost, null);
-    }
-
     /**
      * The state of a registry for one repository, pinging the registry the first time it is used.
      * The keychain may hold credentials for the repository apart from the registry's (podman's
@@ -126,19 +123,30 @@ final class RegistryHttp {
                 key -> options.keychain().lookup(registry, repository));
         HostState state = hosts.get(registry);
         if (state == null) {
-            loadCertificates(registry, apiHost);
-            try {
-                state = resolve(registry, apiHost, credentials);
-            } catch (RegistryException e) {
-                throw e;
-            } catch (IOException e) {
-                throw unreachableThroughProxy(registry, apiHost, e);
-            }
+            state = probe(registry, apiHost, credentials);
             hosts.put(registry, state);
         }
         HostState pinged = state;
         return pinged.credentials().equals(credentials) ? pinged
                 : otherCredentials.computeIfAbsent(new Presented(registry, credentials), p -> pinged.withCredentials(credentials));
+    }
+
+    /**
+     * A fresh state for a registry that presents these credentials, pinged now: {@link #host}
+     * keeps it, a check of credentials does not. The certs.d folder is read before the ping, so
+     * that a file there that cannot be used is reported as the configuration problem it is (exit
+     * 7), not as an unreachable registry.
+     */
+    HostState probe(String registry, String apiHost, Optional<Credentials> credentials) throws IOException {
+        boolean insecure = isInsecure(options, apiHost) || isInsecure(options, registry);
+        Clients clients = insecure ? insecureClients() : withCertificates(apiHost);
+        try {
+            return resolve(registry, apiHost, insecure, clients, credentials);
+        } catch (RegistryException e) {
+            throw e;
+        } catch (IOException e) {
+            throw unreachableThroughProxy(registry, apiHost, e);
+        }
     }
 
     /**
@@ -148,21 +156,15 @@ final class RegistryHttp {
      */
     private UnreachableException unreachableThroughProxy(String registry, String apiHost, IOException e) {
         HttpUrl url = HttpUrl.parse("https://" + apiHost);
-        String proxy = url == null || !causedBy(e, java.net.ConnectException.class, java.net.UnknownHostException.class)
-                ? null : proxies.describe(url.scheme(), url.host(), url.port());
+        String proxy = url == null || causes(e).noneMatch(t -> t instanceof java.net.ConnectException
+                || t instanceof java.net.UnknownHostException) ? null : proxies.describe(url.scheme(), url.host(), url.port());
         return unreachable(proxy != null ? proxy + " for registry " + registry : "registry " + registry, registry, e,
                 options.certificateRoots());
     }
 
-    private static boolean causedBy(Throwable e, Class<?>... kinds) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            for (Class<?> kind : kinds) {
-                if (kind.isInstance(t)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+    /** A failure and its causes, outermost first. */
+    static Stream<Throwable> causes(Throwable e) {
+        return Stream.iterate(e, Objects::nonNull, Throwable::getCause);
     }
 
     /**
@@ -230,13 +232,9 @@ final class RegistryHttp {
 
     /** The message of an expired or not-yet-valid certificate in the causes, or null. */
     private static String datesProblem(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.security.cert.CertificateExpiredException
-                    || t instanceof java.security.cert.CertificateNotYetValidException) {
-                return t.getMessage();
-            }
-        }
-        return null;
+        return causes(e).filter(t -> t instanceof java.security.cert.CertificateExpiredException
+                || t instanceof java.security.cert.CertificateNotYetValidException).findFirst().map(Throwable::getMessage)
+                .orElse(null);
     }
 
     /** The names a certificate is for, from OkHttp's "not verified" message (its last line lists them). */
@@ -247,22 +245,41 @@ final class RegistryHttp {
 
     /** TLS 1.3 reports a missing client certificate late, as an alert or even a broken pipe. */
     private static boolean isClientCertificateRefusal(Throwable e) {
-        String message = rootMessage(e).toLowerCase(java.util.Locale.ROOT);
+        String message = rootMessage(e).toLowerCase(Locale.ROOT);
         return message.contains("certificate_required") || message.contains("bad_certificate")
-                || (message.contains("broken pipe") || message.contains("connection reset")) && e instanceof SSLException;
+                || isBrokenConnection(e) && e instanceof SSLException;
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    /** The connection broke under the exchange: a broken pipe or a reset. */
+    private static boolean isBrokenConnection(Throwable e) {
+        String message = rootMessage(e).toLowerCase(Locale.ROOT);
+        return message.contains("broken pipe") || message.contains("connection reset");
+    }
+
+    /** The innermost cause's message, which says what the socket saw, else its type. */
+    static String rootMessage(Throwable e) {
+        Throwable root = causes(e).reduce((outer, inner) -> inner).orElseThrow();
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
     /** Runs a request as the given registry, in the given scope. The caller closes the response. */
     Response execute(HostState host, Request.Builder request, Scope scope) throws IOException {
         return call(host, request, scope).execute();
+    }
+
+    /**
+     * Runs a request whose answer must succeed: with one of {@code expected}, or with any 2xx when
+     * none is given. Any other answer is thrown as the registry's error about {@code what}.
+     *
+     * @return the answer, for the caller to close
+     */
+    Response expect(HostState host, Request.Builder request, Scope scope, String what, Integer... expected)
+            throws IOException {
+        Response response = execute(host, request, scope);
+        if (expected.length == 0 ? response.isSuccessful() : List.of(expected).contains(response.code())) {
+            return response;
+        }
+        throw Errors.of(response, what);
     }
 
     /**
@@ -286,32 +303,9 @@ final class RegistryHttp {
         return host.client().newCall(built);
     }
 
-    /** A fresh state for a registry that presents these credentials, to check them (not cached). */
-    HostState probe(String registry, String apiHost, Credentials credentials) throws IOException {
-        loadCertificates(registry, apiHost);
-        try {
-            return resolve(registry, apiHost, Optional.of(credentials));
-        } catch (RegistryException e) {
-            throw e;
-        } catch (IOException e) {
-            throw unreachableThroughProxy(registry, apiHost, e);
-        }
-    }
-
-    /**
-     * Reads the registry's certs.d folder ahead of the ping, so that a file there that cannot be
-     * used is reported as the configuration problem it is (exit 7), not as an unreachable registry.
-     */
-    private void loadCertificates(String registry, String apiHost) throws IOException {
-        if (!isInsecure(options, apiHost) && !isInsecure(options, registry)) {
-            withCertificates(apiHost);
-        }
-    }
-
-    private HostState resolve(String registry, String apiHost, Optional<Credentials> credentials) throws IOException {
-        boolean insecure = isInsecure(options, apiHost) || isInsecure(options, registry);
+    private HostState resolve(String registry, String apiHost, boolean insecure, Clients clients,
+            Optional<Credentials> credentials) throws IOException {
         boolean plainHttpAllowed = insecure || allowsPlainHttp(options, apiHost);
-        Clients clients = insecure ? insecureClients() : withCertificates(apiHost);
         HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
         HttpUrl http = HttpUrl.get("http://" + apiHost + "/");
         // A certs.d folder says the registry speaks TLS, loopback or not.
@@ -360,11 +354,7 @@ final class RegistryHttp {
         } catch (SSLException e) {
             throw e;
         } catch (IOException e) {
-            String message = rootMessage(e).toLowerCase(java.util.Locale.ROOT);
-            if (message.contains("broken pipe") || message.contains("connection reset")) {
-                throw new SSLException(rootMessage(e), e);
-            }
-            throw e;
+            throw isBrokenConnection(e) ? new SSLException(rootMessage(e), e) : e;
         }
     }
 
@@ -395,13 +385,8 @@ final class RegistryHttp {
     }
 
     private static boolean isCertificateProblem(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.security.cert.CertificateException
-                    || t instanceof java.security.cert.CertPathValidatorException) {
-                return true;
-            }
-        }
-        return false;
+        return causes(e).anyMatch(t -> t instanceof java.security.cert.CertificateException
+                || t instanceof java.security.cert.CertPathValidatorException);
     }
 
     private HostState ping(String registry, HttpUrl base, Clients clients, Optional<Credentials> credentials,
@@ -423,7 +408,7 @@ final class RegistryHttp {
                         : Errors.statusText(response.code());
                 throw new RegistryException(registry + ": " + reason, response.code(), "GET", Errors.redact(url), List.of());
             }
-            return new HostState(registry, base, clients.authenticating(), tokens, credentials, challenge);
+            return new HostState(base, clients.authenticating(), tokens, credentials, challenge);
         }
     }
 

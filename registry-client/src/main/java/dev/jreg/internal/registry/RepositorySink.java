@@ -51,19 +51,19 @@ final class RepositorySink implements ImageSink {
         if (origin.isEmpty()) {
             return Optional.empty();
         }
-        HostState host = client.hostOf(target);
-        HttpUrl url = RegistryClient.uploadsUrl(host, target.repository()).newBuilder()
+        Uploads uploads = uploads();
+        HttpUrl url = uploads.url().newBuilder()
                 .addQueryParameter("mount", descriptor.digest().toString())
                 .addQueryParameter("from", origin.get().repository())
                 .build();
         Scope mountScope = scope.and(Scope.pull(origin.get().repository()));
         Request.Builder request = new Request.Builder().url(url).post(RequestBody.create(new byte[0], null));
-        try (Response response = client.http().execute(host, request, mountScope)) {
+        try (Response response = client.http().execute(uploads.host(), request, mountScope)) {
             if (response.code() == 201) {
                 return origin;
             }
             if (response.code() == 202) {
-                openedByMount.put(descriptor.digest(), uploads(host).session(response));
+                openedByMount.put(descriptor.digest(), uploads.session(response));
             }
             // Anything else (Harbor's 401, a 404 for an unknown source): upload as usual.
             return Optional.empty();
@@ -72,14 +72,9 @@ final class RepositorySink implements ImageSink {
 
     @Override
     public void putBlob(Descriptor descriptor, BlobSource content) throws IOException {
-        HostState host = client.hostOf(target);
-        Uploads uploads = uploads(host);
-        HttpUrl uploadsUrl = RegistryClient.uploadsUrl(host, target.repository());
+        Uploads uploads = uploads();
         Uploads.Session session = openedByMount.remove(descriptor.digest());
-        if (session == null) {
-            session = uploads.start(uploadsUrl);
-        }
-        uploads.upload(session, descriptor, content, options, uploadsUrl);
+        uploads.upload(session != null ? session : uploads.start(), descriptor, content, options);
     }
 
     @Override
@@ -100,7 +95,9 @@ final class RepositorySink implements ImageSink {
         return target.name();
     }
 
-    private Uploads uploads(HostState host) {
-        return new Uploads(client.http(), host, scope, target.name());
+    private Uploads uploads() throws IOException {
+        HostState host = client.host(target);
+        return new Uploads(client.http(), host, RegistryClient.url(host, target.repository(), "blobs/uploads/").build(), scope,
+                target.name());
     }
 }

@@ -103,24 +103,12 @@ final class RetryInterceptor implements Interceptor {
 
     /** A failure in a few words: the innermost message, which says what the socket saw. */
     private static String reason(IOException e) {
-        if (e instanceof java.net.SocketTimeoutException) {
-            return "timed out";
-        }
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        return e instanceof java.net.SocketTimeoutException ? "timed out" : RegistryHttp.rootMessage(e);
     }
 
     private static boolean refused(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException && t.getMessage() != null
-                    && t.getMessage().contains("Connection refused")) {
-                return true;
-            }
-        }
-        return false;
+        return RegistryHttp.causes(e).anyMatch(t -> t instanceof java.net.ConnectException && t.getMessage() != null
+                && t.getMessage().contains("Connection refused"));
     }
 
     private static String describe(Request request, int attempts) {
@@ -130,15 +118,10 @@ final class RetryInterceptor implements Interceptor {
 
     /** Connection-level trouble is worth another try; TLS trust problems and protocol errors are not. */
     private static boolean isTransient(IOException e) {
-        if (e instanceof java.net.SocketTimeoutException) {
-            return true;
-        }
-        if (e instanceof InterruptedIOException) {
-            return false;
-        }
-        return !(e instanceof SSLException) && !(e instanceof ProtocolException) && !(e instanceof java.net.UnknownHostException)
-                && !(e instanceof dev.jreg.error.RegistryException) && !(e instanceof dev.jreg.error.InvalidContentException)
-                && !(e instanceof dev.jreg.error.UnreachableException);
+        return e instanceof java.net.SocketTimeoutException || !(e instanceof InterruptedIOException
+                || e instanceof SSLException || e instanceof ProtocolException || e instanceof java.net.UnknownHostException
+                || e instanceof dev.jreg.error.RegistryException || e instanceof dev.jreg.error.InvalidContentException
+                || e instanceof dev.jreg.error.UnreachableException);
     }
 
     /** {@code Retry-After} in seconds or as an HTTP date; null when absent or unreadable. */

@@ -19,8 +19,13 @@ import okio.BufferedSink;
 /**
  * The blob upload protocol: start a session, then one monolithic {@code PUT ?digest=} streamed
  * from the source, or {@code PATCH} chunks in order followed by an empty {@code PUT}.
+ *
+ * @param host the registry
+ * @param url the repository's {@code /v2/REPOSITORY/blobs/uploads/}
+ * @param scope the push scope, whose token was obtained before any body is streamed
+ * @param what the target, for messages
  */
-final class Uploads {
+record Uploads(RegistryHttp http, HostState host, HttpUrl url, Scope scope, String what) {
     /** Chunk size used when a registry refuses a monolithic upload. */
     private static final long FALLBACK_CHUNK = 16L * 1024 * 1024;
     /** Bytes okio keeps in its segment pool (per thread bucket) for reuse. */
@@ -30,33 +35,14 @@ final class Uploads {
     /** Statuses with which registries or proxies refuse a large single PUT; chunks may still pass. */
     private static final Set<Integer> MONOLITHIC_REFUSED = Set.of(405, 411, 413, 415, 501);
 
-    private final RegistryHttp http;
-    private final HostState host;
-    private final Scope scope;
-    private final String what;
-
-    /**
-     * @param scope the push scope, whose token was obtained before any body is streamed
-     * @param what the target, for messages
-     */
-    Uploads(RegistryHttp http, HostState host, Scope scope, String what) {
-        this.http = http;
-        this.host = host;
-        this.scope = scope;
-        this.what = what;
-    }
-
     /** An upload session: where to send bytes next, and the registry's minimum chunk size. */
     record Session(HttpUrl location, long minChunk) {
     }
 
     /** Starts a session with {@code POST …/blobs/uploads/}. */
-    Session start(HttpUrl uploadsUrl) throws IOException {
-        Request.Builder request = new Request.Builder().url(uploadsUrl).post(RequestBody.create(new byte[0], null));
-        try (Response response = http.execute(host, request, scope)) {
-            if (response.code() != 202) {
-                throw Errors.of(response, what);
-            }
+    Session start() throws IOException {
+        Request.Builder request = new Request.Builder().url(url).post(RequestBody.create(new byte[0], null));
+        try (Response response = http.expect(host, request, scope, what, 202)) {
             return session(response);
         }
     }
@@ -86,8 +72,7 @@ final class Uploads {
      * more bytes than the descriptor's size fails with a {@link dev.jreg.error.DigestMismatchException}
      * before the upload is completed; a failed upload is cancelled, so the registry keeps no part.
      */
-    void upload(Session session, Descriptor blob, BlobSource content, UploadOptions options, HttpUrl uploadsUrl)
-            throws IOException {
+    void upload(Session session, Descriptor blob, BlobSource content, UploadOptions options) throws IOException {
         if (options.chunkSize() > 0) {
             chunked(session, blob, content, Math.max(options.chunkSize(), session.minChunk()));
             return;
@@ -100,7 +85,7 @@ final class Uploads {
                 throw e;
             }
             // The refused session may be dead: start again, this time in chunks.
-            Session fresh = start(uploadsUrl);
+            Session fresh = start();
             chunked(fresh, blob, content, Math.max(FALLBACK_CHUNK, fresh.minChunk()));
         } catch (IOException e) {
             cancel(session.location(), e);
@@ -209,10 +194,7 @@ final class Uploads {
 
     /** How many bytes the session holds, from {@code GET <location>}'s {@code Range: 0-N}. */
     private long receivedBytes(HttpUrl location) throws IOException {
-        try (Response response = http.execute(host, new Request.Builder().url(location).get(), scope)) {
-            if (response.code() != 204 && response.code() != 200) {
-                throw Errors.of(response, what);
-            }
+        try (Response response = http.expect(host, new Request.Builder().url(location).get(), scope, what, 204, 200)) {
             String range = response.header("Range");
             if (range == null) {
                 return 0;
@@ -228,10 +210,7 @@ final class Uploads {
 
     private void finish(HttpUrl location, Descriptor blob, RequestBody body) throws IOException {
         HttpUrl url = location.newBuilder().addQueryParameter("digest", blob.digest().toString()).build();
-        try (Response response = http.execute(host, new Request.Builder().url(url).put(body), scope)) {
-            if (response.code() != 201 && response.code() != 204 && response.code() != 200) {
-                throw Errors.of(response, what + ": upload of " + blob.digest());
-            }
-        }
+        http.expect(host, new Request.Builder().url(url).put(body), scope, what + ": upload of " + blob.digest(), 201, 204,
+                200).close();
     }
 }
