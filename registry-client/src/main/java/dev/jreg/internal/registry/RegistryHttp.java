@@ -87,7 +87,7 @@ final class RegistryHttp {
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .readTimeout(Duration.ZERO)
                 .socketFactory(new RegistrySockets((int) options.readTimeout().toMillis()))
-                .sslSocketFactory(systemTls.socketFactory(), systemTls.trustManager())
+                .sslSocketFactory(systemTls.socketFactory(), systemTls)
                 .writeTimeout(Duration.ZERO) // enforced by RegistrySockets too
                 .followRedirects(true)
                 .followSslRedirects(true)

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -67,24 +68,22 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
     private static TlsMaterial load(Path dir) throws IOException {
         List<X509Certificate> cas = new ArrayList<>();
         KeyManager[] keyManagers = null;
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
-            listing.forEach(files::add);
-        }
-        for (Path file : files) {
-            String name = file.getFileName().toString();
-            try {
-                if (name.endsWith(".crt")) {
-                    cas.addAll(certificates(file));
-                } else if (name.endsWith(".cert")) {
-                    keyManagers = keyManagers(certificates(file), privateKey(pairOf(file, ".cert", ".key")));
-                } else if (name.endsWith(".key")) {
-                    pairOf(file, ".key", ".cert");
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                try {
+                    if (name.endsWith(".crt")) {
+                        cas.addAll(certificates(file));
+                    } else if (name.endsWith(".cert")) {
+                        keyManagers = keyManagers(certificates(file), privateKey(pairOf(file, ".cert", ".key")));
+                    } else if (name.endsWith(".key")) {
+                        pairOf(file, ".key", ".cert");
+                    }
+                } catch (InvalidContentException e) {
+                    throw e;
+                } catch (IOException | GeneralSecurityException e) {
+                    throw new InvalidContentException("cannot use " + file + ": " + reason(e), e);
                 }
-            } catch (InvalidContentException e) {
-                throw e;
-            } catch (IOException | GeneralSecurityException e) {
-                throw new InvalidContentException("cannot use " + file + ": " + reason(e), e);
             }
         }
         try {
@@ -248,11 +247,11 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
     }
 
     /**
-     * The extra CAs, then the system's trust store: either may vouch for a server. The system's
-     * store (about 140 CAs, 60 ms to load) is read only when a chain is not the extra CAs' own,
-     * which for a registry with a private CA is never. Until then the accepted issuers are the
-     * extra CAs alone: OkHttp asks for them only to clean chains for certificate pinning, and
-     * jreg pins nothing.
+     * The extra CAs, then the system's trust store ({@link SystemTls}): either may vouch for a
+     * server. The system's store (about 140 CAs, 60 ms to load) is read only when a chain is not
+     * the extra CAs' own, which for a registry with a private CA is never. Until then the accepted
+     * issuers are the extra CAs alone: OkHttp asks for them only to clean chains for certificate
+     * pinning, and jreg pins nothing.
      */
     private static X509TrustManager combined(List<X509Certificate> cas) throws GeneralSecurityException, IOException {
         if (cas.isEmpty()) {
@@ -264,23 +263,11 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
             store.setCertificateEntry("ca-" + i, cas.get(i));
         }
         X509TrustManager extra = trustManager(store);
+        X509TrustManager system = new SystemTls();
         return new X509TrustManager() {
-            private X509TrustManager system;
-
-            private synchronized X509TrustManager system() throws CertificateException {
-                if (system == null) {
-                    try {
-                        system = trustManager(null);
-                    } catch (GeneralSecurityException e) {
-                        throw new CertificateException("the system's CA certificates cannot be loaded", e);
-                    }
-                }
-                return system;
-            }
-
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                system().checkClientTrusted(chain, authType);
+                system.checkClientTrusted(chain, authType);
             }
 
             @Override
@@ -288,21 +275,14 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
                 try {
                     extra.checkServerTrusted(chain, authType);
                 } catch (CertificateException notOurs) {
-                    try {
-                        system().checkServerTrusted(chain, authType);
-                    } catch (CertificateException e) {
-                        throw explained(chain, e);
-                    }
+                    system.checkServerTrusted(chain, authType);
                 }
             }
 
             @Override
-            public synchronized X509Certificate[] getAcceptedIssuers() {
-                List<X509Certificate> all = new ArrayList<>(List.of(extra.getAcceptedIssuers()));
-                if (system != null) {
-                    all.addAll(List.of(system.getAcceptedIssuers()));
-                }
-                return all.toArray(new X509Certificate[0]);
+            public X509Certificate[] getAcceptedIssuers() {
+                return Stream.concat(Stream.of(extra.getAcceptedIssuers()), Stream.of(system.getAcceptedIssuers()))
+                        .toArray(X509Certificate[]::new);
             }
         };
     }
@@ -318,31 +298,25 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         }
         X509Certificate leaf = chain[0];
         String valid = " (valid from " + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant() + ")";
+        CertificateException out;
         try {
             leaf.checkValidity();
+            return e;
         } catch (java.security.cert.CertificateExpiredException expired) {
-            CertificateException out = new java.security.cert.CertificateExpiredException("its TLS certificate has expired"
-                    + valid);
-            out.initCause(e);
-            return out;
+            out = new java.security.cert.CertificateExpiredException("its TLS certificate has expired" + valid);
         } catch (java.security.cert.CertificateNotYetValidException early) {
-            CertificateException out = new java.security.cert.CertificateNotYetValidException(
-                    "its TLS certificate is not valid yet" + valid);
-            out.initCause(e);
-            return out;
+            out = new java.security.cert.CertificateNotYetValidException("its TLS certificate is not valid yet" + valid);
         }
-        return e;
+        out.initCause(e);
+        return out;
     }
 
     /** The X.509 trust manager over a key store of CAs; null means the system's. */
     static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
-        for (TrustManager manager : factory.getTrustManagers()) {
-            if (manager instanceof X509TrustManager x509) {
-                return x509;
-            }
-        }
-        throw new GeneralSecurityException("no X.509 trust manager");
+        return Stream.of(factory.getTrustManagers()).filter(X509TrustManager.class::isInstance)
+                .map(X509TrustManager.class::cast).findFirst()
+                .orElseThrow(() -> new GeneralSecurityException("no X.509 trust manager"));
     }
 }
