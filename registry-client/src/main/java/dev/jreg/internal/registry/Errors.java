@@ -65,9 +65,6 @@ final class Errors {
 
     private static List<RegistryError> parse(ResponseBody body) {
         List<RegistryError> errors = new ArrayList<>();
-        if (body == null) {
-            return errors;
-        }
         try {
             BufferedSource source = body.source();
             source.request(MAX_ERROR_BODY);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import okhttp3.HttpUrl;
 import okhttp3.Response;
 
@@ -22,18 +23,9 @@ final class LinkHeader {
      * @param params parameters by lower-case name; the first of a name counts (RFC 8288 §3.3)
      */
     record Link(String target, Map<String, String> params) {
-        Link {
-            params = Map.copyOf(params);
-        }
-
         /** True when {@code rel}, a space-separated list of relation types, holds {@code next}. */
         boolean isNext() {
-            for (String type : params.getOrDefault("rel", "").trim().split("\\s+")) {
-                if (type.equalsIgnoreCase("next")) {
-                    return true;
-                }
-            }
-            return false;
+            return Stream.of(params.getOrDefault("rel", "").trim().split("\\s+")).anyMatch("next"::equalsIgnoreCase);
         }
     }
 

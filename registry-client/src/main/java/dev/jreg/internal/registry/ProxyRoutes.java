@@ -10,7 +10,6 @@ import java.net.SocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -218,10 +217,8 @@ public final class ProxyRoutes {
         return new ProxySelector() {
             @Override
             public List<Proxy> select(URI uri) {
-                List<Proxy> proxies = new ArrayList<>();
                 int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-                proxies.add(proxyFor(uri.getScheme(), uri.getHost(), port));
-                return proxies;
+                return List.of(proxyFor(uri.getScheme(), uri.getHost(), port));
             }
 
             @Override

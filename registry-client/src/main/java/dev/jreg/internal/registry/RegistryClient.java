@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -187,7 +186,8 @@ public final class RegistryClient {
      */
     public List<String> tags(Reference repository, int limit) throws IOException {
         HostState host = host(repository);
-        return listPages(host, url(host, repository.repository(), "tags/list"), limit, Scope.pull(repository.repository()), "tags", repository.name());
+        return listPages(host, url(host, repository.repository(), "tags/list"), limit, Scope.pull(repository.repository()),
+                "tags", repository.name());
     }
 
     /**
@@ -220,7 +220,7 @@ public final class RegistryClient {
         }
         HttpUrl next = first.build();
         List<String> items = new ArrayList<>();
-        Listing listing = new Listing(field, what);
+        List<String> skipped = new ArrayList<>();
         Set<HttpUrl> seen = new HashSet<>();
         while (next != null && (limit <= 0 || items.size() < limit)) {
             if (!seen.add(next)) {
@@ -228,78 +228,62 @@ public final class RegistryClient {
                         + " read, so the list cannot be trusted to be whole");
             }
             try (Response response = http.expect(host, new Request.Builder().url(next), scope, what)) {
-                List<String> page = listing.page(readCapped(response, MAX_LIST_PAGE, field + " of " + what));
+                List<String> page = page(readCapped(response, MAX_LIST_PAGE, field + " of " + what), field, what, skipped);
                 items.addAll(limit <= 0 ? page : page.subList(0, Math.min(page.size(), limit - items.size())));
                 next = LinkHeader.next(response, field + " of " + what);
             }
         }
-        listing.warnSkipped(notices);
+        if (!skipped.isEmpty()) {
+            int n = skipped.size();
+            notices.accept("warning: " + what + ": skipped " + n + (n == 1 ? " entry" : " entries") + " of \"" + field
+                    + "\" that " + (n == 1 ? "is not a name" : "are not names") + " ("
+                    + String.join(", ", new TreeSet<>(skipped)) + ")");
+        }
         return items;
     }
 
     /**
-     * The names of one listing ({@code tags}, {@code repositories}), read page by page. A page
-     * that is not a JSON object is an error, never an empty list. Entries that are not names in
-     * distribution's grammar (null, numbers, objects, {@code ""}, a tag with a space or a control
-     * character, a repository in capitals) are skipped rather than failing the listing (or
-     * becoming a tag named {@code null}, or reaching a terminal), and counted so that the listing
-     * ends with one warning, not one per entry.
+     * The names of one page of a listing ({@code tags}, {@code repositories}); a missing or null
+     * list is an empty page. A page that is not a JSON object is an error, never an empty list.
+     * Entries that are not names in distribution's grammar (null, numbers, objects, {@code ""}, a
+     * tag with a space or a control character, a repository in capitals) are skipped rather than
+     * failing the listing (or becoming a tag named {@code null}, or reaching a terminal), and
+     * added to {@code skipped}, what each was, so that the listing ends with one warning, not one
+     * per entry.
      */
-    private static final class Listing {
-        private final String field;
-        private final String what;
-        private final Predicate<String> valid;
-        private final Set<String> skippedKinds = new TreeSet<>();
-        private int skipped;
-
-        Listing(String field, String what) {
-            this.field = field;
-            this.what = what;
-            this.valid = field.equals("tags") ? Reference::isTag : Reference::isRepositoryPath;
+    private static List<String> page(byte[] body, String field, String what, List<String> skipped)
+            throws InvalidContentException {
+        JsonNode page;
+        try {
+            page = Json.parse(body);
+        } catch (IOException e) {
+            throw new InvalidContentException(field + " of " + what + " is not valid JSON", e);
         }
-
-        /** The names of one page; a missing or null list is an empty page. */
-        List<String> page(byte[] body) throws InvalidContentException {
-            JsonNode page;
-            try {
-                page = Json.parse(body);
-            } catch (IOException e) {
-                throw new InvalidContentException(field + " of " + what + " is not valid JSON", e);
-            }
-            if (page == null || !page.isObject()) {
-                throw new InvalidContentException(field + " of " + what + ": the registry's answer is "
-                        + (page == null || page.isMissingNode() ? "empty" : kind(page)) + ", not a JSON object");
-            }
-            JsonNode values = page.get(field);
-            if (values != null && !values.isNull() && !values.isArray()) {
-                throw new InvalidContentException(field + " of " + what + " is not a JSON array");
-            }
-            List<String> names = new ArrayList<>();
-            for (JsonNode value : values == null ? List.<JsonNode>of() : values) {
-                if (value.isTextual() && valid.test(value.textValue())) {
-                    names.add(value.textValue());
-                } else {
-                    skipped++;
-                    skippedKinds.add(value.isTextual() && value.textValue().isEmpty() ? "an empty string"
-                            : value.isTextual() ? (field.equals("tags") ? "an invalid tag" : "an invalid repository name")
-                            : kind(value));
-                }
-            }
-            return names;
+        if (page == null || !page.isObject()) {
+            throw new InvalidContentException(field + " of " + what + ": the registry's answer is "
+                    + (page == null || page.isMissingNode() ? "empty" : kind(page)) + ", not a JSON object");
         }
-
-        private static String kind(JsonNode value) {
-            return value.isNull() ? "null" : value.isNumber() ? "a number"
-                    : "a JSON " + value.getNodeType().name().toLowerCase(Locale.ROOT);
+        JsonNode values = page.get(field);
+        if (values != null && !values.isNull() && !values.isArray()) {
+            throw new InvalidContentException(field + " of " + what + " is not a JSON array");
         }
-
-        void warnSkipped(Consumer<String> notices) {
-            if (skipped > 0) {
-                notices.accept("warning: " + what + ": skipped " + skipped + (skipped == 1 ? " entry" : " entries")
-                        + " of \"" + field + "\" that " + (skipped == 1 ? "is not a name" : "are not names") + " ("
-                        + String.join(", ", skippedKinds) + ")");
+        boolean tags = field.equals("tags");
+        List<String> names = new ArrayList<>();
+        for (JsonNode value : values == null ? List.<JsonNode>of() : values) {
+            String text = value.textValue();
+            if (text != null && (tags ? Reference.isTag(text) : Reference.isRepositoryPath(text))) {
+                names.add(text);
+            } else {
+                skipped.add(text == null ? kind(value) : text.isEmpty() ? "an empty string"
+                        : tags ? "an invalid tag" : "an invalid repository name");
             }
         }
+        return names;
+    }
+
+    private static String kind(JsonNode value) {
+        return value.isNull() ? "null" : value.isNumber() ? "a number"
+                : "a JSON " + value.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
     /**

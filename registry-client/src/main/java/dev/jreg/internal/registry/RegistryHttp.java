@@ -40,23 +40,16 @@ final class RegistryHttp {
     private final RegistryOptions options;
     private final ProxyRoutes proxies;
     private final SystemTls systemTls = new SystemTls();
-    private Clients verified;
+    private OkHttpClient verified;
     private final TokenClient tokens;
     private final Map<String, HostState> hosts = new HashMap<>();
     /** The state of a registry for credentials other than those it was pinged with. */
     private final Map<Presented, HostState> otherCredentials = new HashMap<>();
     /** Credentials per registry and repository, looked up once: a credential helper is a process. */
     private final Map<String, Optional<Credentials>> lookedUp = new HashMap<>();
-    private Clients unverified;
-    /** Per host, the clients of its certs.d folder, or empty when it has none; looked up once. */
-    private final Map<String, Optional<Clients>> byCertificateFolder = new HashMap<>();
-
-    /** A client without auth (pings, tokens) and the same with the auth interceptor (API calls). */
-    private record Clients(OkHttpClient plain, OkHttpClient authenticating) {
-        static Clients of(OkHttpClient plain) {
-            return new Clients(plain, plain.newBuilder().addInterceptor(new AuthInterceptor()).build());
-        }
-    }
+    private OkHttpClient unverified;
+    /** Per host, the client of its certs.d folder, or empty when it has none; looked up once. */
+    private final Map<String, Optional<OkHttpClient>> byCertificateFolder = new HashMap<>();
 
     RegistryHttp(RegistryOptions options) {
         this.options = options;
@@ -70,7 +63,7 @@ final class RegistryHttp {
      * ({@link SystemTls}): a registry with a certs.d folder gets its own client with
      * {@link TlsMaterial}, and one whose private CA vouches for it never needs them.
      */
-    private synchronized Clients verified() {
+    private synchronized OkHttpClient verified() {
         if (verified != null) {
             return verified;
         }
@@ -95,16 +88,14 @@ final class RegistryHttp {
                 .proxySelector(proxies.selector())
                 .proxyAuthenticator(proxies.authenticator())
                 .addNetworkInterceptor(proxies.preemptiveAuthorization())
-                .addInterceptor(new RetryInterceptor(options.retry(), options.debug()));
+                .addInterceptor(new RetryInterceptor(options.retry(), options.debug()))
+                // Inert on pings and token requests, which name no registry to authenticate to.
+                .addInterceptor(new AuthInterceptor());
         if (options.debug() != null) {
             builder.addNetworkInterceptor(debugLogger());
         }
-        verified = Clients.of(builder.build());
+        verified = builder.build();
         return verified;
-    }
-
-    RegistryOptions options() {
-        return options;
     }
 
     /** A registry and the credentials presented to it. */
@@ -139,9 +130,9 @@ final class RegistryHttp {
      */
     HostState probe(String registry, String apiHost, Optional<Credentials> credentials) throws IOException {
         boolean insecure = isInsecure(options, apiHost) || isInsecure(options, registry);
-        Clients clients = insecure ? insecureClients() : withCertificates(apiHost);
+        OkHttpClient client = insecure ? insecureClient() : withCertificates(apiHost);
         try {
-            return resolve(registry, apiHost, insecure, clients, credentials);
+            return resolve(registry, apiHost, insecure, client, credentials);
         } catch (RegistryException e) {
             throw e;
         } catch (IOException e) {
@@ -303,38 +294,38 @@ final class RegistryHttp {
         return host.client().newCall(built);
     }
 
-    private HostState resolve(String registry, String apiHost, boolean insecure, Clients clients,
+    private HostState resolve(String registry, String apiHost, boolean insecure, OkHttpClient client,
             Optional<Credentials> credentials) throws IOException {
         boolean plainHttpAllowed = insecure || allowsPlainHttp(options, apiHost);
         HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
         HttpUrl http = HttpUrl.get("http://" + apiHost + "/");
         // A certs.d folder says the registry speaks TLS, loopback or not.
-        if (!plainHttpAllowed || !insecure && clients != verified()) {
-            return pingTls(registry, https, clients, credentials);
+        if (!plainHttpAllowed || !insecure && client != verified()) {
+            return pingTls(registry, https, client, credentials);
         }
         if (!insecure) {
             // Loopback registries almost always speak plain HTTP: ask that first (the ping carries no
             // credentials) and spare the TLS set-up; a TLS port answers 400 or drops the connection.
             try {
-                return ping(registry, http, clients, credentials, true);
+                return ping(registry, http, client, credentials, true);
             } catch (RegistryException answeredInPlainHttp) {
                 throw answeredInPlainHttp;
             } catch (IOException notPlain) {
                 if (timedOut(notPlain)) {
                     throw notPlain; // accepted and silent: TLS would wait as long again
                 }
-                return pingTls(registry, https, clients, credentials);
+                return pingTls(registry, https, client, credentials);
             }
         }
         try {
-            return pingTls(registry, https, clients, credentials);
+            return pingTls(registry, https, client, credentials);
         } catch (SSLException e) {
             if (isCertificateProblem(e) || isClientCertificateRefusal(e)) {
                 throw e;
             }
             // A plain-HTTP server answers a TLS hello with text: fall back, as docker does for insecure registries.
         }
-        return ping(registry, http, clients, credentials, false);
+        return ping(registry, http, client, credentials, false);
     }
 
     private static boolean timedOut(IOException e) {
@@ -347,14 +338,12 @@ final class RegistryHttp {
      * TLS 1.3 only drops the connection after the handshake, which surfaces as a broken pipe or a
      * reset on the socket: reported as the TLS failure it is.
      */
-    private HostState pingTls(String registry, HttpUrl https, Clients clients, Optional<Credentials> credentials)
+    private HostState pingTls(String registry, HttpUrl https, OkHttpClient client, Optional<Credentials> credentials)
             throws IOException {
         try {
-            return ping(registry, https, clients, credentials, false);
-        } catch (SSLException e) {
-            throw e;
+            return ping(registry, https, client, credentials, false);
         } catch (IOException e) {
-            throw isBrokenConnection(e) ? new SSLException(rootMessage(e), e) : e;
+            throw e instanceof SSLException || !isBrokenConnection(e) ? e : new SSLException(rootMessage(e), e);
         }
     }
 
@@ -364,21 +353,20 @@ final class RegistryHttp {
     }
 
     /**
-     * The verified clients, with the certs.d CAs and client certificate of the first of these
+     * The verified client, with the certs.d CAs and client certificate of the first of these
      * hosts that has a folder; one client per folder, made once.
      */
-    private synchronized Clients withCertificates(String... hosts) throws IOException {
+    private synchronized OkHttpClient withCertificates(String... hosts) throws IOException {
         for (String host : hosts) {
-            Optional<Clients> clients = byCertificateFolder.get(host);
-            if (clients == null) {
-                clients = TlsMaterial.find(options.certificateRoots(), host).map(material -> Clients.of(
-                        verified().plain().newBuilder()
-                                .sslSocketFactory(material.socketFactory(), material.trustManager())
-                                .build()));
-                byCertificateFolder.put(host, clients);
+            Optional<OkHttpClient> client = byCertificateFolder.get(host);
+            if (client == null) {
+                client = TlsMaterial.find(options.certificateRoots(), host).map(material -> verified().newBuilder()
+                        .sslSocketFactory(material.socketFactory(), material.trustManager())
+                        .build());
+                byCertificateFolder.put(host, client);
             }
-            if (clients.isPresent()) {
-                return clients.get();
+            if (client.isPresent()) {
+                return client.get();
             }
         }
         return verified();
@@ -389,15 +377,12 @@ final class RegistryHttp {
                 || t instanceof java.security.cert.CertPathValidatorException);
     }
 
-    private HostState ping(String registry, HttpUrl base, Clients clients, Optional<Credentials> credentials,
+    private HostState ping(String registry, HttpUrl base, OkHttpClient client, Optional<Credentials> credentials,
             boolean probingPlain) throws IOException {
         HttpUrl url = base.resolve("/v2/");
-        Request.Builder builder = new Request.Builder().url(url).header("User-Agent", options.userAgent());
-        if (probingPlain) {
-            builder.tag(RetryInterceptor.Probe.class, RetryInterceptor.Probe.INSTANCE);
-        }
-        Request request = builder.build();
-        try (Response response = clients.plain().newCall(request).execute()) {
+        Request request = new Request.Builder().url(url).header("User-Agent", options.userAgent())
+                .tag(RetryInterceptor.Probe.class, probingPlain ? RetryInterceptor.Probe.INSTANCE : null).build();
+        try (Response response = client.newCall(request).execute()) {
             Challenge challenge = null;
             if (response.code() == 401) {
                 challenge = Challenge.of(response);
@@ -408,7 +393,7 @@ final class RegistryHttp {
                         : Errors.statusText(response.code());
                 throw new RegistryException(registry + ": " + reason, response.code(), "GET", Errors.redact(url), List.of());
             }
-            return new HostState(base, clients.authenticating(), tokens, credentials, challenge);
+            return new HostState(base, client, tokens, credentials, challenge);
         }
     }
 
@@ -420,13 +405,13 @@ final class RegistryHttp {
     private OkHttpClient clientForRealm(HttpUrl registry, HttpUrl realm) throws IOException {
         String realmHost = TokenClient.hostPort(realm);
         if (isInsecure(options, realmHost)) {
-            return insecureClients().plain();
+            return insecureClient();
         }
-        return withCertificates(realmHost, TokenClient.hostPort(registry)).plain();
+        return withCertificates(realmHost, TokenClient.hostPort(registry));
     }
 
-    /** Clients that skip certificate checks, built only when a registry is marked insecure. */
-    private synchronized Clients insecureClients() {
+    /** A client that skips certificate checks, built only when a registry is marked insecure. */
+    private synchronized OkHttpClient insecureClient() {
         if (unverified == null) {
             X509TrustManager trustAll = new X509TrustManager() {
                 @Override
@@ -445,10 +430,10 @@ final class RegistryHttp {
             try {
                 SSLContext context = SSLContext.getInstance("TLS");
                 context.init(null, new TrustManager[] {trustAll}, new SecureRandom());
-                unverified = Clients.of(verified().plain().newBuilder()
+                unverified = verified().newBuilder()
                         .sslSocketFactory(context.getSocketFactory(), trustAll)
                         .hostnameVerifier((hostname, session) -> true)
-                        .build());
+                        .build();
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("TLS is not available", e);
             }

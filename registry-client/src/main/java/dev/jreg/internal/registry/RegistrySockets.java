@@ -181,10 +181,6 @@ final class RegistrySockets extends SocketFactory {
             }
             return true;
         }
-
-        long timeoutNanos() {
-            return timeoutNanos;
-        }
     }
 
     /** The one thread that looks at the writes in progress; it runs only while sockets are open. */
@@ -222,7 +218,7 @@ final class RegistrySockets extends SocketFactory {
                     if (entry.getValue().expire(now)) {
                         watched.remove(entry.getKey());
                     } else {
-                        pauseNanos = Math.min(pauseNanos, entry.getValue().timeoutNanos() / 2);
+                        pauseNanos = Math.min(pauseNanos, entry.getValue().timeoutNanos / 2);
                     }
                 }
                 LockSupport.parkNanos(this, Math.max(pauseNanos, TimeUnit.MILLISECONDS.toNanos(10)));
