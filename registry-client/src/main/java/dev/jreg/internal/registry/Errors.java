@@ -96,15 +96,9 @@ final class Errors {
         if (text.length() > MAX_DETAIL) {
             text = text.substring(0, MAX_DETAIL - 1) + "…";
         }
-        StringBuilder note = new StringBuilder(" (detail: ");
-        text.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                note.append(String.format("\\u%04x", c));
-            } else {
-                note.appendCodePoint(c);
-            }
-        });
-        return note.append(')').toString();
+        return text.codePoints()
+                .mapToObj(c -> Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c))
+                .collect(Collectors.joining("", " (detail: ", ")"));
     }
 
     /** True when every value in the detail, however deep, is null, blank or already in the line. */

@@ -22,7 +22,8 @@ final class HostState {
     private final Object fetchLock = new Object();
     private volatile Challenge challenge;
 
-    HostState(HttpUrl base, OkHttpClient client, TokenClient tokens, Optional<Credentials> credentials, Challenge challenge) {
+    HostState(HttpUrl base, OkHttpClient client, TokenClient tokens, Optional<Credentials> credentials,
+            Challenge challenge) {
         this.base = base;
         this.client = client;
         this.tokens = tokens;

@@ -2,6 +2,7 @@ package dev.jreg.internal.registry;
 
 import dev.jreg.ProxySettings;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -163,14 +164,12 @@ public final class ProxyRoutes {
             if (entry.equals("*")) {
                 return true;
             }
-            int entryPort = -1;
             int colon = entry.lastIndexOf(':');
             if (colon > 0 && entry.indexOf(':') == colon && entry.substring(colon + 1).matches("\\d+")) {
-                entryPort = Integer.parseInt(entry.substring(colon + 1));
+                if (Integer.parseInt(entry.substring(colon + 1)) != port) {
+                    continue;
+                }
                 entry = entry.substring(0, colon);
-            }
-            if (entryPort != -1 && entryPort != port) {
-                continue;
             }
             if (entry.contains("/") ? inCidr(h, entry) : matchesHost(h, entry)) {
                 return true;
@@ -197,16 +196,10 @@ public final class ProxyRoutes {
             byte[] network = InetAddress.getByName(parts[0]).getAddress();
             byte[] address = InetAddress.getByName(host).getAddress();
             int bits = Integer.parseInt(parts[1]);
-            if (network.length != address.length || bits < 0 || bits > network.length * 8) {
-                return false;
-            }
-            for (int i = 0; i < bits; i++) {
-                int mask = 0x80 >> (i % 8);
-                if ((network[i / 8] & mask) != (address[i / 8] & mask)) {
-                    return false;
-                }
-            }
-            return true;
+            // The first bits agree when the bits in which the two differ all lie past them.
+            return network.length == address.length && bits >= 0 && bits <= network.length * 8
+                    && new BigInteger(1, network).xor(new BigInteger(1, address)).shiftRight(network.length * 8 - bits)
+                            .signum() == 0;
         } catch (UnknownHostException | NumberFormatException e) {
             return false;
         }

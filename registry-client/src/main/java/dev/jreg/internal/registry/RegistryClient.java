@@ -98,7 +98,7 @@ public final class RegistryClient {
 
     /** A source that reads from the repository of this reference. */
     public ImageSource source(Reference reference) {
-        return new RepositorySource(reference);
+        return new RepositorySource(this, reference);
     }
 
     /**
@@ -186,8 +186,8 @@ public final class RegistryClient {
      */
     public List<String> tags(Reference repository, int limit) throws IOException {
         HostState host = host(repository);
-        return listPages(host, url(host, repository.repository(), "tags/list"), limit, Scope.pull(repository.repository()),
-                "tags", repository.name());
+        return listPages(host, url(host, repository.repository(), "tags/list"), limit,
+                Scope.pull(repository.repository()), "tags", repository.name());
     }
 
     /**
@@ -228,7 +228,8 @@ public final class RegistryClient {
                         + " read, so the list cannot be trusted to be whole");
             }
             try (Response response = http.expect(host, new Request.Builder().url(next), scope, what)) {
-                List<String> page = page(readCapped(response, MAX_LIST_PAGE, field + " of " + what), field, what, skipped);
+                byte[] body = readCapped(response, MAX_LIST_PAGE, field + " of " + what);
+                List<String> page = page(body, field, what, skipped);
                 items.addAll(limit <= 0 ? page : page.subList(0, Math.min(page.size(), limit - items.size())));
                 next = LinkHeader.next(response, field + " of " + what);
             }
@@ -452,26 +453,20 @@ public final class RegistryClient {
     }
 
     /** One repository of a registry, as an image source. */
-    final class RepositorySource implements ImageSource {
-        private final Reference reference;
-
-        RepositorySource(Reference reference) {
-            this.reference = reference;
-        }
-
+    private record RepositorySource(RegistryClient client, Reference reference) implements ImageSource {
         @Override
         public ManifestBlob manifest(String tagOrDigest) throws IOException {
-            return RegistryClient.this.manifest(reference.at(tagOrDigest));
+            return client.manifest(reference.at(tagOrDigest));
         }
 
         @Override
         public InputStream blob(Descriptor descriptor) throws IOException {
-            return RegistryClient.this.blob(reference, descriptor);
+            return client.blob(reference, descriptor);
         }
 
         @Override
         public BlobRange blobFrom(Descriptor descriptor, long offset) throws IOException {
-            return RegistryClient.this.blobFrom(reference, descriptor, offset);
+            return client.blobFrom(reference, descriptor, offset);
         }
 
         @Override

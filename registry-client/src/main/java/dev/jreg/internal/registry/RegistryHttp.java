@@ -147,8 +147,9 @@ final class RegistryHttp {
      */
     private UnreachableException unreachableThroughProxy(String registry, String apiHost, IOException e) {
         HttpUrl url = HttpUrl.parse("https://" + apiHost);
-        String proxy = url == null || causes(e).noneMatch(t -> t instanceof java.net.ConnectException
-                || t instanceof java.net.UnknownHostException) ? null : proxies.describe(url.scheme(), url.host(), url.port());
+        boolean proxyFailed = url != null && causes(e).anyMatch(t -> t instanceof java.net.ConnectException
+                || t instanceof java.net.UnknownHostException);
+        String proxy = proxyFailed ? proxies.describe(url.scheme(), url.host(), url.port()) : null;
         return unreachable(proxy != null ? proxy + " for registry " + registry : "registry " + registry, registry, e,
                 options.certificateRoots());
     }
@@ -224,8 +225,8 @@ final class RegistryHttp {
     /** The message of an expired or not-yet-valid certificate in the causes, or null. */
     private static String datesProblem(Throwable e) {
         return causes(e).filter(t -> t instanceof java.security.cert.CertificateExpiredException
-                || t instanceof java.security.cert.CertificateNotYetValidException).findFirst().map(Throwable::getMessage)
-                .orElse(null);
+                || t instanceof java.security.cert.CertificateNotYetValidException)
+                .findFirst().map(Throwable::getMessage).orElse(null);
     }
 
     /** The names a certificate is for, from OkHttp's "not verified" message (its last line lists them). */

@@ -233,6 +233,7 @@ final class RegistrySockets extends SocketFactory {
      */
     static final class ReadAhead extends FilterInputStream {
         private final byte[] buffer = new byte[BUFFER];
+        private final byte[] one = new byte[1];
         private int position;
         private int limit;
 
@@ -242,15 +243,7 @@ final class RegistrySockets extends SocketFactory {
 
         @Override
         public int read() throws IOException {
-            if (position == limit) {
-                int n = in.read(buffer, 0, buffer.length);
-                if (n <= 0) {
-                    return -1;
-                }
-                position = 0;
-                limit = n;
-            }
-            return buffer[position++] & 0xff;
+            return read(one, 0, 1) == 1 ? one[0] & 0xff : -1;
         }
 
         @Override

@@ -97,7 +97,7 @@ final class RepositorySink implements ImageSink {
 
     private Uploads uploads() throws IOException {
         HostState host = client.host(target);
-        return new Uploads(client.http(), host, RegistryClient.url(host, target.repository(), "blobs/uploads/").build(), scope,
-                target.name());
+        HttpUrl url = RegistryClient.url(host, target.repository(), "blobs/uploads/").build();
+        return new Uploads(client.http(), host, url, scope, target.name());
     }
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -83,7 +84,8 @@ final class RetryInterceptor implements Interceptor {
         }
         if (attempt >= 2) {
             policy.notices().accept(request.method() + " " + Errors.redact(request.url()) + ": " + why + "; retrying in "
-                    + seconds(delay) + " (attempt " + (attempt + 1) + " of " + policy.maxAttempts() + ")");
+                    + String.format(Locale.ROOT, "%.1f s", delay.toMillis() / 1000.0)
+                    + " (attempt " + (attempt + 1) + " of " + policy.maxAttempts() + ")");
         }
         if (debug != null) {
             debug.accept("retry " + attempt + "/" + (policy.maxAttempts() - 1) + " of " + request.method() + " "
@@ -95,10 +97,6 @@ final class RetryInterceptor implements Interceptor {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to retry");
         }
-    }
-
-    private static String seconds(Duration delay) {
-        return String.format(java.util.Locale.ROOT, "%.1f s", delay.toMillis() / 1000.0);
     }
 
     /** A failure in a few words: the innermost message, which says what the socket saw. */
@@ -119,8 +117,9 @@ final class RetryInterceptor implements Interceptor {
     /** Connection-level trouble is worth another try; TLS trust problems and protocol errors are not. */
     private static boolean isTransient(IOException e) {
         return e instanceof java.net.SocketTimeoutException || !(e instanceof InterruptedIOException
-                || e instanceof SSLException || e instanceof ProtocolException || e instanceof java.net.UnknownHostException
-                || e instanceof dev.jreg.error.RegistryException || e instanceof dev.jreg.error.InvalidContentException
+                || e instanceof SSLException || e instanceof ProtocolException
+                || e instanceof java.net.UnknownHostException || e instanceof dev.jreg.error.RegistryException
+                || e instanceof dev.jreg.error.InvalidContentException
                 || e instanceof dev.jreg.error.UnreachableException);
     }
 

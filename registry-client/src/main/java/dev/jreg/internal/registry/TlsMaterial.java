@@ -138,25 +138,26 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         Matcher block = PEM.matcher(new String(bytes, StandardCharsets.ISO_8859_1));
         while (block.find()) {
             if (block.group(1).equals("CERTIFICATE") || block.group(1).equals("TRUSTED CERTIFICATE")) {
-                byte[] der = decode(block.group(2), file);
-                try {
-                    out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
-                } catch (CertificateException e) {
-                    throw new InvalidContentException(file + " holds a PEM certificate that cannot be parsed", e);
-                }
+                out.add(certificate(factory, decode(block.group(2), file),
+                        file + " holds a PEM certificate that cannot be parsed"));
             }
         }
         if (out.isEmpty() && bytes.length > 0 && bytes[0] == 0x30) {
-            try {
-                out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(bytes)));
-            } catch (CertificateException e) {
-                throw new InvalidContentException(file + " holds neither a PEM nor a DER certificate", e);
-            }
+            out.add(certificate(factory, bytes, file + " holds neither a PEM nor a DER certificate"));
         }
         if (out.isEmpty()) {
             throw new InvalidContentException(file + " holds no PEM certificate");
         }
         return out;
+    }
+
+    private static X509Certificate certificate(CertificateFactory factory, byte[] der, String unparsable)
+            throws InvalidContentException {
+        try {
+            return (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException e) {
+            throw new InvalidContentException(unparsable, e);
+        }
     }
 
     /** The first private key in a PEM file; never quotes the file, which is a secret. */
@@ -194,16 +195,15 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         if (body.contains(":")) {
             throw new InvalidContentException(file + " holds an encrypted PEM block; jreg reads unencrypted ones only");
         }
-        byte[] der;
         try {
-            der = Base64.getMimeDecoder().decode(body);
-        } catch (IllegalArgumentException e) {
-            der = new byte[0];
+            byte[] der = Base64.getMimeDecoder().decode(body);
+            if (der.length > 0) {
+                return der;
+            }
+        } catch (IllegalArgumentException notBase64) {
+            // refused below, as an empty block is
         }
-        if (der.length == 0) {
-            throw new InvalidContentException(file + " holds a PEM block that is not valid base64");
-        }
-        return der;
+        throw new InvalidContentException(file + " holds a PEM block that is not valid base64");
     }
 
     private static KeyManager[] keyManagers(List<X509Certificate> chain, PrivateKey key) throws GeneralSecurityException,
@@ -236,11 +236,10 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         signer.initSign(key);
         signer.update(probe);
         byte[] signature = signer.sign();
-        java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
         try {
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
+            signer.initVerify(certificate.getPublicKey());
+            signer.update(probe);
+            return signer.verify(signature);
         } catch (java.security.InvalidKeyException | java.security.SignatureException otherKind) {
             return false;
         }
@@ -305,7 +304,8 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         } catch (java.security.cert.CertificateExpiredException expired) {
             out = new java.security.cert.CertificateExpiredException("its TLS certificate has expired" + valid);
         } catch (java.security.cert.CertificateNotYetValidException early) {
-            out = new java.security.cert.CertificateNotYetValidException("its TLS certificate is not valid yet" + valid);
+            out = new java.security.cert.CertificateNotYetValidException(
+                    "its TLS certificate is not valid yet" + valid);
         }
         out.initCause(e);
         return out;

@@ -210,7 +210,7 @@ record Uploads(RegistryHttp http, HostState host, HttpUrl url, Scope scope, Stri
 
     private void finish(HttpUrl location, Descriptor blob, RequestBody body) throws IOException {
         HttpUrl url = location.newBuilder().addQueryParameter("digest", blob.digest().toString()).build();
-        http.expect(host, new Request.Builder().url(url).put(body), scope, what + ": upload of " + blob.digest(), 201, 204,
-                200).close();
+        String upload = what + ": upload of " + blob.digest();
+        http.expect(host, new Request.Builder().url(url).put(body), scope, upload, 201, 204, 200).close();
     }
 }
