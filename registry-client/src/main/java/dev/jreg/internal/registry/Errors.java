@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import okhttp3.HttpUrl;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -104,12 +105,7 @@ final class Errors {
     /** True when every value in the detail, however deep, is null, blank or already in the line. */
     private static boolean saysNothingNew(JsonNode detail, String line) {
         if (detail.isContainerNode()) {
-            for (JsonNode value : detail) {
-                if (!saysNothingNew(value, line)) {
-                    return false;
-                }
-            }
-            return true;
+            return StreamSupport.stream(detail.spliterator(), false).allMatch(value -> saysNothingNew(value, line));
         }
         String value = detail.asText().trim().toLowerCase(Locale.ROOT);
         return detail.isNull() || value.isEmpty() || line.contains(value);

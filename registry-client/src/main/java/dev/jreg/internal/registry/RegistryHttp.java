@@ -82,9 +82,6 @@ final class RegistryHttp {
                 .socketFactory(new RegistrySockets((int) options.readTimeout().toMillis()))
                 .sslSocketFactory(systemTls.socketFactory(), systemTls)
                 .writeTimeout(Duration.ZERO) // enforced by RegistrySockets too
-                .followRedirects(true)
-                .followSslRedirects(true)
-                .retryOnConnectionFailure(true)
                 .proxySelector(proxies.selector())
                 .proxyAuthenticator(proxies.authenticator())
                 .addNetworkInterceptor(proxies.preemptiveAuthorization())
@@ -297,36 +294,35 @@ final class RegistryHttp {
 
     private HostState resolve(String registry, String apiHost, boolean insecure, OkHttpClient client,
             Optional<Credentials> credentials) throws IOException {
-        boolean plainHttpAllowed = insecure || allowsPlainHttp(options, apiHost);
         HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
         HttpUrl http = HttpUrl.get("http://" + apiHost + "/");
-        // A certs.d folder says the registry speaks TLS, loopback or not.
-        if (!plainHttpAllowed || !insecure && client != verified()) {
-            return pingTls(registry, https, client, credentials);
-        }
-        if (!insecure) {
-            // Loopback registries almost always speak plain HTTP: ask that first (the ping carries no
-            // credentials) and spare the TLS set-up; a TLS port answers 400 or drops the connection.
+        if (insecure) {
             try {
-                return ping(registry, http, client, credentials, true);
-            } catch (RegistryException answeredInPlainHttp) {
-                throw answeredInPlainHttp;
-            } catch (IOException notPlain) {
-                if (timedOut(notPlain)) {
-                    throw notPlain; // accepted and silent: TLS would wait as long again
-                }
                 return pingTls(registry, https, client, credentials);
+            } catch (SSLException e) {
+                if (isCertificateProblem(e) || isClientCertificateRefusal(e)) {
+                    throw e;
+                }
+                // A plain-HTTP server answers a TLS hello with text: fall back, as docker does for insecure registries.
             }
+            return ping(registry, http, client, credentials, false);
         }
-        try {
+        // A certs.d folder says the registry speaks TLS, loopback or not.
+        if (!Loopback.isLoopback(apiHost) || client != verified()) {
             return pingTls(registry, https, client, credentials);
-        } catch (SSLException e) {
-            if (isCertificateProblem(e) || isClientCertificateRefusal(e)) {
-                throw e;
-            }
-            // A plain-HTTP server answers a TLS hello with text: fall back, as docker does for insecure registries.
         }
-        return ping(registry, http, client, credentials, false);
+        // Loopback registries almost always speak plain HTTP: ask that first (the ping carries no
+        // credentials) and spare the TLS set-up; a TLS port answers 400 or drops the connection.
+        try {
+            return ping(registry, http, client, credentials, true);
+        } catch (RegistryException answeredInPlainHttp) {
+            throw answeredInPlainHttp;
+        } catch (IOException notPlain) {
+            if (timedOut(notPlain)) {
+                throw notPlain; // accepted and silent: TLS would wait as long again
+            }
+            return pingTls(registry, https, client, credentials);
+        }
     }
 
     private static boolean timedOut(IOException e) {

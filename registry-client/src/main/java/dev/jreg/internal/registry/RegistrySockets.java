@@ -44,7 +44,7 @@ final class RegistrySockets extends SocketFactory {
 
     @Override
     public Socket createSocket() {
-        return new TunedSocket(readTimeoutMillis);
+        return new TunedSocket();
     }
 
     @Override
@@ -73,14 +73,9 @@ final class RegistrySockets extends SocketFactory {
         return socket;
     }
 
-    private static final class TunedSocket extends Socket {
-        private final int readTimeoutMillis;
+    private final class TunedSocket extends Socket {
         private InputStream in;
         private OutputStream out;
-
-        TunedSocket(int readTimeoutMillis) {
-            this.readTimeoutMillis = readTimeoutMillis;
-        }
 
         @Override
         public void setSoTimeout(int timeout) throws SocketException {
@@ -108,9 +103,7 @@ final class RegistrySockets extends SocketFactory {
             try {
                 super.close();
             } finally {
-                if (out != null) {
-                    WriteSweeper.INSTANCE.forget(this);
-                }
+                WriteSweeper.INSTANCE.forget(this);
             }
         }
     }
