@@ -92,8 +92,7 @@ public final class ProxyRoutes {
      * {@code proxy HOST:PORT (HTTPS_PROXY)}; null when they go direct.
      */
     String describe(String scheme, String host, int port) {
-        Proxy proxy = proxyFor(scheme, host, port);
-        if (proxy.type() != Proxy.Type.HTTP) {
+        if (proxyFor(scheme, host, port).type() != Proxy.Type.HTTP) {
             return null;
         }
         HttpUrl url = proxyUrl(scheme);

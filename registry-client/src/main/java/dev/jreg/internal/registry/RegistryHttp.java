@@ -130,10 +130,8 @@ final class RegistryHttp {
         OkHttpClient client = insecure ? insecureClient() : withCertificates(apiHost);
         try {
             return resolve(registry, apiHost, insecure, client, credentials);
-        } catch (RegistryException e) {
-            throw e;
         } catch (IOException e) {
-            throw unreachableThroughProxy(registry, apiHost, e);
+            throw e instanceof RegistryException ? e : unreachableThroughProxy(registry, apiHost, e);
         }
     }
 
@@ -315,11 +313,11 @@ final class RegistryHttp {
         // credentials) and spare the TLS set-up; a TLS port answers 400 or drops the connection.
         try {
             return ping(registry, http, client, credentials, true);
-        } catch (RegistryException answeredInPlainHttp) {
-            throw answeredInPlainHttp;
         } catch (IOException notPlain) {
-            if (timedOut(notPlain)) {
-                throw notPlain; // accepted and silent: TLS would wait as long again
+            // A registry's answer in plain HTTP is final; one that accepted and stayed silent would
+            // be as silent over TLS.
+            if (notPlain instanceof RegistryException || timedOut(notPlain)) {
+                throw notPlain;
             }
             return pingTls(registry, https, client, credentials);
         }
@@ -380,16 +378,15 @@ final class RegistryHttp {
         Request request = new Request.Builder().url(url).header("User-Agent", options.userAgent())
                 .tag(RetryInterceptor.Probe.class, probingPlain ? RetryInterceptor.Probe.INSTANCE : null).build();
         try (Response response = client.newCall(request).execute()) {
-            Challenge challenge = null;
-            if (response.code() == 401) {
-                challenge = Challenge.of(response);
-            } else if (probingPlain && response.code() == 400) {
+            if (probingPlain && response.code() == 400) {
                 throw new SpeaksTls();
-            } else if (!response.isSuccessful()) {
+            }
+            if (!response.isSuccessful() && response.code() != 401) {
                 String reason = response.code() == 404 ? "no registry API at " + Errors.redact(url) + " (HTTP 404)"
                         : Errors.statusText(response.code());
                 throw new RegistryException(registry + ": " + reason, response.code(), "GET", Errors.redact(url), List.of());
             }
+            Challenge challenge = response.code() == 401 ? Challenge.of(response) : null;
             return new HostState(base, client, tokens, credentials, challenge);
         }
     }

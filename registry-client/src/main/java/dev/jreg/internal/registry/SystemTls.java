@@ -6,6 +6,8 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Objects;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
@@ -17,13 +19,26 @@ import javax.net.ssl.X509TrustManager;
  * speaks plain HTTP to a registry on loopback should not pay.
  *
  * <p>It is the trust manager of OkHttp and of the handshakes: its checks load the system's CAs at
- * the first one, and say so when a certificate fails for its dates. OkHttp asks it for its accepted
- * issuers when the client is built, only to check certificate pins; jreg pins nothing, so until
- * the first handshake that list is empty.
+ * the first one that needs them — after the CAs of a certs.d folder, when it has some and they do
+ * not vouch for a chain — and say so when a certificate fails for its dates. OkHttp asks it for
+ * its accepted issuers when the client is built, only to check certificate pins; jreg pins
+ * nothing, so until the system's CAs are loaded that list holds a folder's CAs alone.
  */
 final class SystemTls implements X509TrustManager {
+    /** The CAs tried before the system's, or null. */
+    private final X509TrustManager first;
     private X509TrustManager trust;
     private SSLSocketFactory sockets;
+
+    /** The system's CAs alone. */
+    SystemTls() {
+        this(null);
+    }
+
+    /** @param first CAs tried before the system's (a certs.d folder's), or null */
+    SystemTls(X509TrustManager first) {
+        this.first = first;
+    }
 
     /** TLS sockets that trust the system's CAs, set up on first use. */
     SSLSocketFactory socketFactory() {
@@ -62,6 +77,14 @@ final class SystemTls implements X509TrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         try {
+            if (first != null) {
+                first.checkServerTrusted(chain, authType);
+                return;
+            }
+        } catch (CertificateException notTheirs) {
+            // the system's CAs may vouch for it
+        }
+        try {
             loadedTrust().checkServerTrusted(chain, authType);
         } catch (CertificateException e) {
             throw TlsMaterial.explained(chain, e);
@@ -70,7 +93,8 @@ final class SystemTls implements X509TrustManager {
 
     @Override
     public synchronized X509Certificate[] getAcceptedIssuers() {
-        return trust == null ? new X509Certificate[0] : trust.getAcceptedIssuers();
+        return Stream.of(first, trust).filter(Objects::nonNull).flatMap(t -> Stream.of(t.getAcceptedIssuers()))
+                .toArray(X509Certificate[]::new);
     }
 
     private final class DeferredSockets extends SSLSocketFactory {

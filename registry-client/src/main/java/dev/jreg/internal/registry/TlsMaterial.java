@@ -79,10 +79,9 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
                     } else if (name.endsWith(".key")) {
                         pairOf(file, ".key", ".cert");
                     }
-                } catch (InvalidContentException e) {
-                    throw e;
                 } catch (IOException | GeneralSecurityException e) {
-                    throw new InvalidContentException("cannot use " + file + ": " + reason(e), e);
+                    throw e instanceof InvalidContentException invalid ? invalid
+                            : new InvalidContentException("cannot use " + file + ": " + reason(e), e);
                 }
             }
         }
@@ -261,29 +260,7 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         for (int i = 0; i < cas.size(); i++) {
             store.setCertificateEntry("ca-" + i, cas.get(i));
         }
-        X509TrustManager extra = trustManager(store);
-        X509TrustManager system = new SystemTls();
-        return new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                system.checkClientTrusted(chain, authType);
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                try {
-                    extra.checkServerTrusted(chain, authType);
-                } catch (CertificateException notOurs) {
-                    system.checkServerTrusted(chain, authType);
-                }
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return Stream.concat(Stream.of(extra.getAcceptedIssuers()), Stream.of(system.getAcceptedIssuers()))
-                        .toArray(X509Certificate[]::new);
-            }
-        };
+        return new SystemTls(trustManager(store));
     }
 
     /**
