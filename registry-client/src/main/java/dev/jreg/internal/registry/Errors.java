@@ -70,8 +70,7 @@ final class Errors {
             BufferedSource source = body.source();
             source.request(MAX_ERROR_BODY);
             byte[] bytes = source.getBuffer().readByteArray(Math.min(MAX_ERROR_BODY, source.getBuffer().size()));
-            JsonNode root = Json.parse(bytes);
-            for (JsonNode e : root.path("errors")) {
+            for (JsonNode e : Json.parse(bytes).path("errors")) {
                 String code = e.path("code").asText(null);
                 errors.add(new RegistryError(ErrorCode.of(code), code, e.path("message").asText(""), e.get("detail")));
             }
@@ -90,7 +89,7 @@ final class Errors {
      * comes from the registry and goes to a terminal.
      */
     static String detailNote(JsonNode detail, String line) {
-        if (detail == null || detail.isContainerNode() && detail.isEmpty() || saysNothingNew(detail, line.toLowerCase(Locale.ROOT))) {
+        if (detail == null || saysNothingNew(detail, line.toLowerCase(Locale.ROOT))) {
             return "";
         }
         String text = Json.write(detail);

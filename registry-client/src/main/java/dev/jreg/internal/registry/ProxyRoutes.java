@@ -177,11 +177,10 @@ public final class ProxyRoutes {
         return false;
     }
 
+    /** {@code example.com}, {@code .example.com} and {@code *.example.com} all cover the domain and its subdomains. */
     private static boolean matchesHost(String host, String entry) {
-        String domain = entry.startsWith("*.") ? entry.substring(1) : entry;
-        if (domain.startsWith(".")) {
-            return host.endsWith(domain) || host.equals(domain.substring(1));
-        }
+        String domain = entry.startsWith("*.") ? entry.substring(2)
+                : entry.startsWith(".") ? entry.substring(1) : entry;
         return host.equals(domain) || host.endsWith("." + domain);
     }
 

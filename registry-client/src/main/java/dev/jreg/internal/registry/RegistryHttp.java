@@ -43,8 +43,8 @@ final class RegistryHttp {
     private OkHttpClient verified;
     private final TokenClient tokens;
     private final Map<String, HostState> hosts = new HashMap<>();
-    /** The state of a registry for credentials other than those it was pinged with. */
-    private final Map<Presented, HostState> otherCredentials = new HashMap<>();
+    /** The state of a registry for credentials other than those it was pinged with, by registry and credentials. */
+    private final Map<Map.Entry<String, Optional<Credentials>>, HostState> otherCredentials = new HashMap<>();
     /** Credentials per registry and repository, looked up once: a credential helper is a process. */
     private final Map<String, Optional<Credentials>> lookedUp = new HashMap<>();
     private OkHttpClient unverified;
@@ -95,10 +95,6 @@ final class RegistryHttp {
         return verified;
     }
 
-    /** A registry and the credentials presented to it. */
-    private record Presented(String registry, Optional<Credentials> credentials) {
-    }
-
     /**
      * The state of a registry for one repository, pinging the registry the first time it is used.
      * The keychain may hold credentials for the repository apart from the registry's (podman's
@@ -115,8 +111,8 @@ final class RegistryHttp {
             hosts.put(registry, state);
         }
         HostState pinged = state;
-        return pinged.credentials().equals(credentials) ? pinged
-                : otherCredentials.computeIfAbsent(new Presented(registry, credentials), p -> pinged.withCredentials(credentials));
+        return pinged.credentials().equals(credentials) ? pinged : otherCredentials.computeIfAbsent(
+                Map.entry(registry, credentials), key -> pinged.withCredentials(credentials));
     }
 
     /**
@@ -398,10 +394,8 @@ final class RegistryHttp {
      */
     private OkHttpClient clientForRealm(HttpUrl registry, HttpUrl realm) throws IOException {
         String realmHost = TokenClient.hostPort(realm);
-        if (isInsecure(options, realmHost)) {
-            return insecureClient();
-        }
-        return withCertificates(realmHost, TokenClient.hostPort(registry));
+        return isInsecure(options, realmHost) ? insecureClient()
+                : withCertificates(realmHost, TokenClient.hostPort(registry));
     }
 
     /** A client that skips certificate checks, built only when a registry is marked insecure. */

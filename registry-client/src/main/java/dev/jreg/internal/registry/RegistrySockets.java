@@ -199,7 +199,6 @@ final class RegistrySockets extends SocketFactory {
         @Override
         public void run() {
             while (true) {
-                long pauseNanos = TimeUnit.SECONDS.toNanos(1);
                 synchronized (this) {
                     if (watched.isEmpty()) {
                         running = false;
@@ -207,13 +206,10 @@ final class RegistrySockets extends SocketFactory {
                     }
                 }
                 long now = System.nanoTime();
-                for (Map.Entry<Socket, TimedWrites> entry : watched.entrySet()) {
-                    if (entry.getValue().expire(now)) {
-                        watched.remove(entry.getKey());
-                    } else {
-                        pauseNanos = Math.min(pauseNanos, entry.getValue().timeoutNanos / 2);
-                    }
-                }
+                watched.values().removeIf(writes -> writes.expire(now));
+                // Each write in progress is looked at twice per timeout, and at least once a second.
+                long pauseNanos = watched.values().stream().mapToLong(writes -> writes.timeoutNanos / 2)
+                        .reduce(TimeUnit.SECONDS.toNanos(1), Math::min);
                 LockSupport.parkNanos(this, Math.max(pauseNanos, TimeUnit.MILLISECONDS.toNanos(10)));
             }
         }

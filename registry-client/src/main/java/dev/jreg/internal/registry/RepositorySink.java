@@ -269,8 +269,8 @@ final class RepositorySink implements ImageSink {
             }
             long received = receivedBytes(current);
             if (received < offset || received > offset + length) {
-                throw new IOException(target.name() + ": registry holds " + received + " bytes of the upload, outside the"
-                        + " chunk " + offset + "-" + last + " being sent; cannot resume");
+                throw new IOException(target.name() + ": registry holds " + received + " bytes of the upload,"
+                        + " outside the chunk " + offset + "-" + last + " being sent; cannot resume");
             }
             if (received == offset + length) {
                 return current;

@@ -24,8 +24,11 @@ import okhttp3.Response;
  * Sits outside the auth interceptor, so each attempt is authenticated afresh. A refused
  * connection is retried once only: nothing listens there, and a registry that is restarting is
  * back within the first delay or not soon.
+ *
+ * @param policy how often and for how long to retry
+ * @param debug where each retry is told, or null
  */
-final class RetryInterceptor implements Interceptor {
+record RetryInterceptor(RetryPolicy policy, Consumer<String> debug) implements Interceptor {
     private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504);
 
     /**
@@ -34,14 +37,6 @@ final class RetryInterceptor implements Interceptor {
      * is as silent over TLS, and is waited for as any other.
      */
     enum Probe { INSTANCE }
-
-    private final RetryPolicy policy;
-    private final Consumer<String> debug;
-
-    RetryInterceptor(RetryPolicy policy, Consumer<String> debug) {
-        this.policy = policy;
-        this.debug = debug;
-    }
 
     @Override
     public Response intercept(Chain chain) throws IOException {

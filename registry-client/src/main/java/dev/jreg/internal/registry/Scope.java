@@ -10,10 +10,6 @@ import java.util.stream.Stream;
  * @param values scope strings, most important first (some token servers read only the first)
  */
 record Scope(List<String> values) {
-    Scope {
-        values = List.copyOf(values);
-    }
-
     static Scope pull(String repository) {
         return new Scope(List.of("repository:" + repository + ":pull"));
     }

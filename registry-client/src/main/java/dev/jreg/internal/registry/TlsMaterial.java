@@ -43,22 +43,17 @@ import javax.net.ssl.X509TrustManager;
  *
  * @param socketFactory TLS sockets with these CAs and client certificate
  * @param trustManager the system's CAs plus these
- * @param describe where the material came from, for messages
  */
-record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager, String describe) {
+record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager) {
     /**
      * The material for {@code host[:port]} from the first of the roots that has a folder for it.
      *
      * @return empty when no root has one
      */
     static Optional<TlsMaterial> find(List<Path> roots, String hostPort) throws IOException {
-        for (Path root : roots) {
-            Path dir = root.resolve(hostPort.replace("[", "").replace("]", ""));
-            if (Files.isDirectory(dir)) {
-                return Optional.of(load(dir));
-            }
-        }
-        return Optional.empty();
+        Optional<Path> dir = roots.stream().map(root -> root.resolve(hostPort.replace("[", "").replace("]", "")))
+                .filter(Files::isDirectory).findFirst();
+        return dir.isPresent() ? Optional.of(load(dir.get())) : Optional.empty();
     }
 
     /**
@@ -89,7 +84,7 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
             X509TrustManager trust = combined(cas);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers, new TrustManager[] {trust}, new SecureRandom());
-            return new TlsMaterial(context.getSocketFactory(), trust, dir.toString());
+            return new TlsMaterial(context.getSocketFactory(), trust);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot use the TLS files in " + dir + ": " + e.getMessage(), e);
         }

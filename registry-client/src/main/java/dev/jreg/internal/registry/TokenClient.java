@@ -71,9 +71,7 @@ final class TokenClient {
             url.addQueryParameter("service", challenge.service());
         }
         if (scope != null) {
-            for (String value : scope.values()) {
-                url.addQueryParameter("scope", value);
-            }
+            scope.values().forEach(value -> url.addQueryParameter("scope", value));
         }
         if (credentials != null && credentials.identityToken() != null) {
             requireSafe(realm);
