@@ -58,8 +58,8 @@ final class RegistryHttp {
     }
 
     /**
-     * The shared clients, built on first use, which commands that never reach a registry (images,
-     * rm) should not pay for. The system's CAs load only at the first handshake that needs them
+     * The shared client, built on first use, which commands that never reach a registry (images,
+     * rm) should not pay for; the others are made from it. The system's CAs load only at the first handshake that needs them
      * ({@link SystemTls}): a registry with a certs.d folder gets its own client with
      * {@link TlsMaterial}, and one whose private CA vouches for it never needs them.
      */
