@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import okhttp3.HttpUrl;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -65,15 +66,11 @@ final class Errors {
 
     private static List<RegistryError> parse(ResponseBody body) {
         List<RegistryError> errors = new ArrayList<>();
-        if (body == null) {
-            return errors;
-        }
         try {
             BufferedSource source = body.source();
             source.request(MAX_ERROR_BODY);
             byte[] bytes = source.getBuffer().readByteArray(Math.min(MAX_ERROR_BODY, source.getBuffer().size()));
-            JsonNode root = Json.parse(bytes);
-            for (JsonNode e : root.path("errors")) {
+            for (JsonNode e : Json.parse(bytes).path("errors")) {
                 String code = e.path("code").asText(null);
                 errors.add(new RegistryError(ErrorCode.of(code), code, e.path("message").asText(""), e.get("detail")));
             }
@@ -92,33 +89,22 @@ final class Errors {
      * comes from the registry and goes to a terminal.
      */
     static String detailNote(JsonNode detail, String line) {
-        if (detail == null || detail.isContainerNode() && detail.isEmpty() || saysNothingNew(detail, line.toLowerCase(Locale.ROOT))) {
+        if (detail == null || saysNothingNew(detail, line.toLowerCase(Locale.ROOT))) {
             return "";
         }
         String text = Json.write(detail);
         if (text.length() > MAX_DETAIL) {
             text = text.substring(0, MAX_DETAIL - 1) + "…";
         }
-        StringBuilder note = new StringBuilder(" (detail: ");
-        text.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                note.append(String.format("\\u%04x", c));
-            } else {
-                note.appendCodePoint(c);
-            }
-        });
-        return note.append(')').toString();
+        return text.codePoints()
+                .mapToObj(c -> Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c))
+                .collect(Collectors.joining("", " (detail: ", ")"));
     }
 
     /** True when every value in the detail, however deep, is null, blank or already in the line. */
     private static boolean saysNothingNew(JsonNode detail, String line) {
         if (detail.isContainerNode()) {
-            for (JsonNode value : detail) {
-                if (!saysNothingNew(value, line)) {
-                    return false;
-                }
-            }
-            return true;
+            return StreamSupport.stream(detail.spliterator(), false).allMatch(value -> saysNothingNew(value, line));
         }
         String value = detail.asText().trim().toLowerCase(Locale.ROOT);
         return detail.isNull() || value.isEmpty() || line.contains(value);

@@ -14,7 +14,6 @@ import okhttp3.OkHttpClient;
  * the tokens it issued, per scope. Thread-safe; one token fetch at a time per host.
  */
 final class HostState {
-    private final String registry;
     private final HttpUrl base;
     private final OkHttpClient client;
     private final TokenClient tokens;
@@ -23,18 +22,13 @@ final class HostState {
     private final Object fetchLock = new Object();
     private volatile Challenge challenge;
 
-    HostState(String registry, HttpUrl base, OkHttpClient client, TokenClient tokens, Optional<Credentials> credentials,
+    HostState(HttpUrl base, OkHttpClient client, TokenClient tokens, Optional<Credentials> credentials,
             Challenge challenge) {
-        this.registry = registry;
         this.base = base;
         this.client = client;
         this.tokens = tokens;
         this.credentials = credentials;
         this.challenge = challenge;
-    }
-
-    String registry() {
-        return registry;
     }
 
     /** The credentials this state presents. */
@@ -47,7 +41,7 @@ final class HostState {
      * own): its tokens are cached apart, since they carry another identity.
      */
     HostState withCredentials(Optional<Credentials> other) {
-        return new HostState(registry, base, client, tokens, other, challenge);
+        return new HostState(base, client, tokens, other, challenge);
     }
 
     HttpUrl base() {

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import okhttp3.HttpUrl;
 import okhttp3.Response;
 
@@ -22,18 +24,9 @@ final class LinkHeader {
      * @param params parameters by lower-case name; the first of a name counts (RFC 8288 §3.3)
      */
     record Link(String target, Map<String, String> params) {
-        Link {
-            params = Map.copyOf(params);
-        }
-
         /** True when {@code rel}, a space-separated list of relation types, holds {@code next}. */
         boolean isNext() {
-            for (String type : params.getOrDefault("rel", "").trim().split("\\s+")) {
-                if (type.equalsIgnoreCase("next")) {
-                    return true;
-                }
-            }
-            return false;
+            return Stream.of(params.getOrDefault("rel", "").trim().split("\\s+")).anyMatch("next"::equalsIgnoreCase);
         }
     }
 
@@ -50,28 +43,27 @@ final class LinkHeader {
      */
     static HttpUrl next(Response response, String what) throws InvalidContentException {
         for (String header : response.headers("Link")) {
-            List<Link> links;
+            Optional<Link> link;
             try {
-                links = parse(header);
+                link = parse(header).stream().filter(Link::isNext).findFirst();
             } catch (IllegalArgumentException e) {
                 throw new InvalidContentException(what + ": the registry's Link header cannot be read (" + e.getMessage()
                         + "), so the list may go on past this page");
             }
-            for (Link link : links) {
-                if (link.isNext()) {
-                    HttpUrl page = response.request().url();
-                    HttpUrl next = page.resolve(link.target().trim());
-                    if (next == null) {
-                        throw new InvalidContentException(what + ": the registry's next-page link is not an HTTP URL");
-                    }
-                    // The credentials and token of this registry go with the next request: it
-                    // stays on the registry's own origin.
-                    if (!next.scheme().equals(page.scheme()) || !next.host().equals(page.host()) || next.port() != page.port()) {
-                        throw new InvalidContentException(what + ": the registry's next-page link leads to another origin ("
-                                + Errors.redact(next) + ")");
-                    }
-                    return next.newBuilder().fragment(null).build();
+            if (link.isPresent()) {
+                HttpUrl page = response.request().url();
+                HttpUrl next = page.resolve(link.get().target().trim());
+                if (next == null) {
+                    throw new InvalidContentException(what + ": the registry's next-page link is not an HTTP URL");
                 }
+                // The credentials and token of this registry go with the next request: it
+                // stays on the registry's own origin.
+                if (!next.scheme().equals(page.scheme()) || !next.host().equals(page.host())
+                        || next.port() != page.port()) {
+                    throw new InvalidContentException(what + ": the registry's next-page link leads to another origin ("
+                            + Errors.redact(next) + ")");
+                }
+                return next.newBuilder().fragment(null).build();
             }
         }
         return null;

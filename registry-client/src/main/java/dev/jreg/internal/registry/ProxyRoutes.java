@@ -2,6 +2,7 @@ package dev.jreg.internal.registry;
 
 import dev.jreg.ProxySettings;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -10,7 +11,6 @@ import java.net.SocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -92,8 +92,7 @@ public final class ProxyRoutes {
      * {@code proxy HOST:PORT (HTTPS_PROXY)}; null when they go direct.
      */
     String describe(String scheme, String host, int port) {
-        Proxy proxy = proxyFor(scheme, host, port);
-        if (proxy.type() != Proxy.Type.HTTP) {
+        if (proxyFor(scheme, host, port).type() != Proxy.Type.HTTP) {
             return null;
         }
         HttpUrl url = proxyUrl(scheme);
@@ -164,14 +163,12 @@ public final class ProxyRoutes {
             if (entry.equals("*")) {
                 return true;
             }
-            int entryPort = -1;
             int colon = entry.lastIndexOf(':');
             if (colon > 0 && entry.indexOf(':') == colon && entry.substring(colon + 1).matches("\\d+")) {
-                entryPort = Integer.parseInt(entry.substring(colon + 1));
+                if (Integer.parseInt(entry.substring(colon + 1)) != port) {
+                    continue;
+                }
                 entry = entry.substring(0, colon);
-            }
-            if (entryPort != -1 && entryPort != port) {
-                continue;
             }
             if (entry.contains("/") ? inCidr(h, entry) : matchesHost(h, entry)) {
                 return true;
@@ -180,11 +177,10 @@ public final class ProxyRoutes {
         return false;
     }
 
+    /** {@code example.com}, {@code .example.com} and {@code *.example.com} all cover the domain and its subdomains. */
     private static boolean matchesHost(String host, String entry) {
-        String domain = entry.startsWith("*.") ? entry.substring(1) : entry;
-        if (domain.startsWith(".")) {
-            return host.endsWith(domain) || host.equals(domain.substring(1));
-        }
+        String domain = entry.startsWith("*.") ? entry.substring(2)
+                : entry.startsWith(".") ? entry.substring(1) : entry;
         return host.equals(domain) || host.endsWith("." + domain);
     }
 
@@ -198,16 +194,10 @@ public final class ProxyRoutes {
             byte[] network = InetAddress.getByName(parts[0]).getAddress();
             byte[] address = InetAddress.getByName(host).getAddress();
             int bits = Integer.parseInt(parts[1]);
-            if (network.length != address.length || bits < 0 || bits > network.length * 8) {
-                return false;
-            }
-            for (int i = 0; i < bits; i++) {
-                int mask = 0x80 >> (i % 8);
-                if ((network[i / 8] & mask) != (address[i / 8] & mask)) {
-                    return false;
-                }
-            }
-            return true;
+            // The first bits agree when the bits in which the two differ all lie past them.
+            return network.length == address.length && bits >= 0 && bits <= network.length * 8
+                    && new BigInteger(1, network).xor(new BigInteger(1, address)).shiftRight(network.length * 8 - bits)
+                            .signum() == 0;
         } catch (UnknownHostException | NumberFormatException e) {
             return false;
         }
@@ -218,10 +208,8 @@ public final class ProxyRoutes {
         return new ProxySelector() {
             @Override
             public List<Proxy> select(URI uri) {
-                List<Proxy> proxies = new ArrayList<>();
                 int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-                proxies.add(proxyFor(uri.getScheme(), uri.getHost(), port));
-                return proxies;
+                return List.of(proxyFor(uri.getScheme(), uri.getHost(), port));
             }
 
             @Override

@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -76,7 +75,7 @@ public final class RegistryClient {
      * @throws UnauthorizedException when the registry refuses them
      */
     public void checkCredentials(String registry, Credentials credentials) throws IOException {
-        HostState probe = http.probe(registry, Reference.apiHostOf(registry), credentials);
+        HostState probe = http.probe(registry, Reference.apiHostOf(registry), Optional.of(credentials));
         Challenge challenge = probe.challenge();
         if (challenge == null) {
             return;
@@ -99,7 +98,7 @@ public final class RegistryClient {
 
     /** A source that reads from the repository of this reference. */
     public ImageSource source(Reference reference) {
-        return new RepositorySource(reference);
+        return new RepositorySource(this, reference);
     }
 
     /**
@@ -118,15 +117,10 @@ public final class RegistryClient {
      */
     public Optional<Descriptor> headManifest(Reference reference) throws IOException {
         HostState host = host(reference);
-        Request.Builder request = new Request.Builder()
-                .url(url(host, reference.repository(), "manifests", reference.tagOrDigest()))
-                .header("Accept", MANIFEST_ACCEPT);
-        try (Response response = headOrGet(host, request, Scope.pull(reference.repository()), true)) {
-            if (response.code() == 404) {
+        try (Response response = headOrGet(host, manifestRequest(host, reference), Scope.pull(reference.repository()),
+                reference.toString(), true)) {
+            if (response == null) {
                 return Optional.empty();
-            }
-            if (!response.isSuccessful()) {
-                throw Errors.of(response, reference.toString());
             }
             if (response.request().method().equals("GET")) {
                 return Optional.of(manifestOf(response, reference).descriptor());
@@ -134,15 +128,15 @@ public final class RegistryClient {
             String digest = response.header("Docker-Content-Digest");
             String type = response.header("Content-Type");
             String length = response.header("Content-Length");
-            if (digest == null || type == null || length == null) {
-                // Not every registry sends these on HEAD; the bytes themselves always tell.
-                return Optional.of(manifest(reference).descriptor());
+            if (digest != null && type != null && length != null) {
+                try {
+                    return Optional.of(Descriptor.of(MediaType.of(type), Digest.parse(digest), Long.parseLong(length)));
+                } catch (IllegalArgumentException unreadable) {
+                    // as if not sent
+                }
             }
-            try {
-                return Optional.of(Descriptor.of(MediaType.of(type), Digest.parse(digest), Long.parseLong(length)));
-            } catch (IllegalArgumentException e) {
-                return Optional.of(manifest(reference).descriptor());
-            }
+            // Not every registry sends these on HEAD; the bytes themselves always tell.
+            return Optional.of(manifest(reference).descriptor());
         }
     }
 
@@ -152,17 +146,27 @@ public final class RegistryClient {
      * works, and crane and docker fall back the same way. A rate limit is an answer, and a
      * {@code GET} would only spend more of it (Docker Hub counts manifest GETs, not HEADs).
      *
+     * @param what what is asked for, for the error's message
      * @param body false to drop the {@code GET}'s body unread: a blob is not downloaded to learn
      *     its size
+     * @return the successful answer, or null when the registry has no such thing (404)
      */
-    private Response headOrGet(HostState host, Request.Builder request, Scope scope, boolean body) throws IOException {
-        Response head = http.execute(host, request.head(), scope);
-        if (head.isSuccessful() || head.code() == 401 || head.code() == 404 || head.code() == 429) {
-            return head;
+    private Response headOrGet(HostState host, Request.Builder request, Scope scope, String what, boolean body)
+            throws IOException {
+        Response response = http.execute(host, request.head(), scope);
+        if (!response.isSuccessful() && response.code() != 401 && response.code() != 404 && response.code() != 429) {
+            response.close();
+            request.get();
+            response = body ? http.execute(host, request, scope) : http.executeForHeaders(host, request, scope);
         }
-        head.close();
-        request.get();
-        return body ? http.execute(host, request, scope) : http.executeForHeaders(host, request, scope);
+        if (response.code() == 404) {
+            response.close();
+            return null;
+        }
+        if (!response.isSuccessful()) {
+            throw Errors.of(response, what);
+        }
+        return response;
     }
 
     /**
@@ -182,9 +186,8 @@ public final class RegistryClient {
      */
     public List<String> tags(Reference repository, int limit) throws IOException {
         HostState host = host(repository);
-        HttpUrl.Builder url = host.base().newBuilder().addPathSegment("v2").addPathSegments(repository.repository())
-                .addPathSegments("tags/list");
-        return listPages(host, url, limit, Scope.pull(repository.repository()), "tags", repository.name());
+        return listPages(host, url(host, repository.repository(), "tags/list"), limit,
+                Scope.pull(repository.repository()), "tags", repository.name());
     }
 
     /**
@@ -197,7 +200,7 @@ public final class RegistryClient {
      * @param limit at most this many; 0 for all
      */
     public List<String> catalog(String registry, int limit) throws IOException {
-        HostState host = http.host(registry, Reference.apiHostOf(registry));
+        HostState host = http.host(registry, Reference.apiHostOf(registry), null);
         HttpUrl.Builder url = host.base().newBuilder().addPathSegments("v2/_catalog");
         try {
             return listPages(host, url, limit, new Scope(List.of("registry:catalog:*")), "repositories", registry);
@@ -217,92 +220,71 @@ public final class RegistryClient {
         }
         HttpUrl next = first.build();
         List<String> items = new ArrayList<>();
-        Listing listing = new Listing(field, what);
+        List<String> skipped = new ArrayList<>();
         Set<HttpUrl> seen = new HashSet<>();
         while (next != null && (limit <= 0 || items.size() < limit)) {
             if (!seen.add(next)) {
                 throw new InvalidContentException(what + ": the registry's next-page link leads back to a page already"
                         + " read, so the list cannot be trusted to be whole");
             }
-            try (Response response = http.execute(host, new Request.Builder().url(next), scope)) {
-                if (!response.isSuccessful()) {
-                    throw Errors.of(response, what);
-                }
-                for (String value : listing.page(readCapped(response, MAX_LIST_PAGE, field + " of " + what))) {
-                    if (limit <= 0 || items.size() < limit) {
-                        items.add(value);
-                    }
-                }
+            try (Response response = http.expect(host, new Request.Builder().url(next), scope, what)) {
+                byte[] body = readCapped(response, MAX_LIST_PAGE, field + " of " + what);
+                List<String> page = page(body, field, what, skipped);
+                items.addAll(limit <= 0 ? page : page.subList(0, Math.min(page.size(), limit - items.size())));
                 next = LinkHeader.next(response, field + " of " + what);
             }
         }
-        listing.warnSkipped(notices);
+        if (!skipped.isEmpty()) {
+            int n = skipped.size();
+            notices.accept("warning: " + what + ": skipped " + n + (n == 1 ? " entry" : " entries") + " of \"" + field
+                    + "\" that " + (n == 1 ? "is not a name" : "are not names") + " ("
+                    + String.join(", ", new TreeSet<>(skipped)) + ")");
+        }
         return items;
     }
 
     /**
-     * The names of one listing ({@code tags}, {@code repositories}), read page by page. A page
-     * that is not a JSON object is an error, never an empty list. Entries that are not names in
-     * distribution's grammar (null, numbers, objects, {@code ""}, a tag with a space or a control
-     * character, a repository in capitals) are skipped rather than failing the listing (or
-     * becoming a tag named {@code null}, or reaching a terminal), and counted so that the listing
-     * ends with one warning, not one per entry.
+     * The names of one page of a listing ({@code tags}, {@code repositories}); a missing or null
+     * list is an empty page. A page that is not a JSON object is an error, never an empty list.
+     * Entries that are not names in distribution's grammar (null, numbers, objects, {@code ""}, a
+     * tag with a space or a control character, a repository in capitals) are skipped rather than
+     * failing the listing (or becoming a tag named {@code null}, or reaching a terminal), and
+     * added to {@code skipped}, what each was, so that the listing ends with one warning, not one
+     * per entry.
      */
-    private static final class Listing {
-        private final String field;
-        private final String what;
-        private final Predicate<String> valid;
-        private final Set<String> skippedKinds = new TreeSet<>();
-        private int skipped;
-
-        Listing(String field, String what) {
-            this.field = field;
-            this.what = what;
-            this.valid = field.equals("tags") ? Reference::isTag : Reference::isRepositoryPath;
+    private static List<String> page(byte[] body, String field, String what, List<String> skipped)
+            throws InvalidContentException {
+        JsonNode page;
+        try {
+            page = Json.parse(body);
+        } catch (IOException e) {
+            throw new InvalidContentException(field + " of " + what + " is not valid JSON", e);
         }
-
-        /** The names of one page; a missing or null list is an empty page. */
-        List<String> page(byte[] body) throws InvalidContentException {
-            JsonNode page;
-            try {
-                page = Json.parse(body);
-            } catch (IOException e) {
-                throw new InvalidContentException(field + " of " + what + " is not valid JSON", e);
-            }
-            if (page == null || !page.isObject()) {
-                throw new InvalidContentException(field + " of " + what + ": the registry's answer is "
-                        + (page == null || page.isMissingNode() ? "empty" : kind(page)) + ", not a JSON object");
-            }
-            JsonNode values = page.get(field);
-            if (values != null && !values.isNull() && !values.isArray()) {
-                throw new InvalidContentException(field + " of " + what + " is not a JSON array");
-            }
-            List<String> names = new ArrayList<>();
-            for (JsonNode value : values == null ? List.<JsonNode>of() : values) {
-                if (value.isTextual() && valid.test(value.textValue())) {
-                    names.add(value.textValue());
-                } else {
-                    skipped++;
-                    skippedKinds.add(value.isTextual() && value.textValue().isEmpty() ? "an empty string"
-                            : value.isTextual() ? (field.equals("tags") ? "an invalid tag" : "an invalid repository name")
-                            : kind(value));
-                }
-            }
-            return names;
+        if (page == null || !page.isObject()) {
+            throw new InvalidContentException(field + " of " + what + ": the registry's answer is "
+                    + (page == null || page.isMissingNode() ? "empty" : kind(page)) + ", not a JSON object");
         }
-
-        private static String kind(JsonNode value) {
-            return value.isNull() ? "null" : value.isNumber() ? "a number"
-                    : "a JSON " + value.getNodeType().name().toLowerCase(Locale.ROOT);
+        JsonNode values = page.get(field);
+        if (values != null && !values.isNull() && !values.isArray()) {
+            throw new InvalidContentException(field + " of " + what + " is not a JSON array");
         }
-
-        void warnSkipped(Consumer<String> notices) {
-            if (skipped > 0) {
-                notices.accept("warning: " + what + ": skipped " + skipped + (skipped == 1 ? " entry" : " entries")
-                        + " of \"" + field + "\" that " + (skipped == 1 ? "is not a name" : "are not names") + " ("
-                        + String.join(", ", skippedKinds) + ")");
+        boolean tags = field.equals("tags");
+        List<String> names = new ArrayList<>();
+        for (JsonNode value : values == null ? List.<JsonNode>of() : values) {
+            String text = value.textValue();
+            if (text != null && (tags ? Reference.isTag(text) : Reference.isRepositoryPath(text))) {
+                names.add(text);
+            } else {
+                skipped.add(text == null ? kind(value) : text.isEmpty() ? "an empty string"
+                        : tags ? "an invalid tag" : "an invalid repository name");
             }
         }
+        return names;
+    }
+
+    private static String kind(JsonNode value) {
+        return value.isNull() ? "null" : value.isNumber() ? "a number"
+                : "a JSON " + value.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -310,15 +292,9 @@ public final class RegistryClient {
      */
     public void deleteManifest(Reference reference) throws IOException {
         HostState host = host(reference);
-        Request.Builder request = new Request.Builder()
-                .url(url(host, reference.repository(), "manifests", reference.tagOrDigest()))
-                .delete();
-        try (Response response = http.execute(host, request, new Scope(List.of("repository:" + reference.repository()
-                + ":delete")).and(Scope.pullPush(reference.repository())))) {
-            if (!response.isSuccessful()) {
-                throw Errors.of(response, reference.toString());
-            }
-        }
+        Request.Builder request = request(host, reference, "manifests", reference.tagOrDigest()).delete();
+        http.expect(host, request, new Scope(List.of("repository:" + reference.repository() + ":delete"))
+                .and(Scope.pullPush(reference.repository())), reference.toString()).close();
     }
 
     /** The size of a blob from {@code HEAD}, or empty when the repository does not have it. */
@@ -342,31 +318,18 @@ public final class RegistryClient {
     /** The headers of a blob's {@code HEAD} (or bodiless {@code GET}), or empty when the repository lacks it. */
     private Optional<Headers> blobHeaders(Reference repository, Digest digest, Scope scope) throws IOException {
         HostState host = host(repository);
-        // identity, so that a GET's Content-Length is the blob's.
-        Request.Builder request = new Request.Builder()
-                .url(url(host, repository.repository(), "blobs", digest.toString()))
-                .header("Accept-Encoding", "identity");
-        try (Response response = headOrGet(host, request, scope, false)) {
-            if (response.code() == 404) {
-                return Optional.empty();
-            }
-            if (!response.isSuccessful()) {
-                throw Errors.of(response, repository.name() + "@" + digest);
-            }
-            return Optional.of(response.headers());
+        try (Response response = headOrGet(host, blobRequest(host, repository, digest), scope,
+                repository.name() + "@" + digest, false)) {
+            return Optional.ofNullable(response).map(Response::headers);
         }
     }
 
     /** Uploads a manifest under a tag or digest; the registry's digest must be ours. */
     void putManifest(Reference repository, String tagOrDigest, ManifestBlob manifest, Scope scope) throws IOException {
         HostState host = host(repository);
-        Request.Builder request = new Request.Builder()
-                .url(url(host, repository.repository(), "manifests", tagOrDigest))
+        Request.Builder request = request(host, repository, "manifests", tagOrDigest)
                 .put(RequestBody.create(manifest.bytes(), okhttp3.MediaType.get(manifest.mediaType().value())));
-        try (Response response = http.execute(host, request, scope)) {
-            if (!response.isSuccessful()) {
-                throw Errors.of(response, repository.name() + ":" + tagOrDigest);
-            }
+        try (Response response = http.expect(host, request, scope, repository.name() + ":" + tagOrDigest)) {
             String digest = response.header("Docker-Content-Digest");
             if (digest != null && !digest.equals(manifest.digest().toString())) {
                 throw new DigestMismatchException("registry stored manifest " + repository.name() + ":" + tagOrDigest
@@ -375,17 +338,8 @@ public final class RegistryClient {
         }
     }
 
-    HostState hostOf(Reference reference) throws IOException {
-        return host(reference);
-    }
-
     RegistryHttp http() {
         return http;
-    }
-
-    static HttpUrl uploadsUrl(HostState host, String repository) {
-        return host.base().newBuilder().addPathSegment("v2").addPathSegments(repository)
-                .addPathSegments("blobs/uploads/").build();
     }
 
     /**
@@ -394,13 +348,8 @@ public final class RegistryClient {
      */
     public ManifestBlob manifest(Reference reference) throws IOException {
         HostState host = host(reference);
-        Request.Builder request = new Request.Builder()
-                .url(url(host, reference.repository(), "manifests", reference.tagOrDigest()))
-                .header("Accept", MANIFEST_ACCEPT);
-        try (Response response = http.execute(host, request, Scope.pull(reference.repository()))) {
-            if (!response.isSuccessful()) {
-                throw Errors.of(response, reference.toString());
-            }
+        try (Response response = http.expect(host, manifestRequest(host, reference), Scope.pull(reference.repository()),
+                reference.toString())) {
             return manifestOf(response, reference);
         }
     }
@@ -427,13 +376,11 @@ public final class RegistryClient {
      * over at 0, as does a range the registry cannot satisfy.
      */
     public BlobRange blobFrom(Reference repository, Descriptor blob, long offset) throws IOException {
+        HostState host = host(repository);
+        Scope scope = Scope.pull(repository.repository());
+        Request.Builder request = blobRequest(host, repository, blob.digest());
         if (offset > 0) {
-            HostState host = host(repository);
-            Request.Builder request = new Request.Builder()
-                    .url(url(host, repository.repository(), "blobs", blob.digest().toString()))
-                    .header("Accept-Encoding", "identity")
-                    .header("Range", "bytes=" + offset + "-");
-            Response response = http.execute(host, request, Scope.pull(repository.repository()));
+            Response response = http.execute(host, request.header("Range", "bytes=" + offset + "-"), scope);
             if (response.code() == 206 && ("bytes " + offset + "-" + (blob.size() - 1) + "/" + blob.size())
                     .equals(response.header("Content-Range"))) {
                 return new BlobRange(closingStream(response), offset);
@@ -442,22 +389,10 @@ public final class RegistryClient {
                 return new BlobRange(checkedStream(response, repository, blob), 0);
             }
             response.close();
+            request.removeHeader("Range");
         }
-        return new BlobRange(openBlob(repository, blob), 0);
-    }
-
-    private InputStream openBlob(Reference repository, Descriptor blob) throws IOException {
-        HostState host = host(repository);
-        // Layers are compressed already; identity keeps OkHttp from transparently re-decoding and
-        // lets the stated length be checked against the descriptor.
-        Request.Builder request = new Request.Builder()
-                .url(url(host, repository.repository(), "blobs", blob.digest().toString()))
-                .header("Accept-Encoding", "identity");
-        Response response = http.execute(host, request, Scope.pull(repository.repository()));
-        if (!response.isSuccessful()) {
-            throw Errors.of(response, repository.name() + "@" + blob.digest());
-        }
-        return checkedStream(response, repository, blob);
+        Response response = http.expect(host, request, scope, repository.name() + "@" + blob.digest());
+        return new BlobRange(checkedStream(response, repository, blob), 0);
     }
 
     private static InputStream checkedStream(Response response, Reference repository, Descriptor blob)
@@ -479,17 +414,30 @@ public final class RegistryClient {
         };
     }
 
-    private HostState host(Reference reference) throws IOException {
+    HostState host(Reference reference) throws IOException {
         return http.host(reference.registry(), reference.apiHost(), reference.repository());
     }
 
-    private static HttpUrl url(HostState host, String repository, String kind, String tagOrDigest) {
-        return host.base().newBuilder()
-                .addPathSegment("v2")
-                .addPathSegments(repository)
-                .addPathSegment(kind)
-                .addPathSegment(tagOrDigest)
-                .build();
+    /** {@code /v2/REPOSITORY/} followed by these path segments ({@code tags/list}). */
+    static HttpUrl.Builder url(HostState host, String repository, String segments) {
+        return host.base().newBuilder().addPathSegment("v2").addPathSegments(repository).addPathSegments(segments);
+    }
+
+    /** A request for {@code /v2/REPOSITORY/KIND/TAG_OR_DIGEST}, where kind is manifests or blobs. */
+    private static Request.Builder request(HostState host, Reference repository, String kind, String tagOrDigest) {
+        return new Request.Builder().url(url(host, repository.repository(), kind).addPathSegment(tagOrDigest).build());
+    }
+
+    private static Request.Builder manifestRequest(HostState host, Reference reference) {
+        return request(host, reference, "manifests", reference.tagOrDigest()).header("Accept", MANIFEST_ACCEPT);
+    }
+
+    /**
+     * A blob's request with {@code Accept-Encoding: identity}: layers are compressed already, and
+     * identity keeps OkHttp from transparently re-decoding, so that a stated length is the blob's.
+     */
+    private static Request.Builder blobRequest(HostState host, Reference repository, Digest digest) {
+        return request(host, repository, "blobs", digest.toString()).header("Accept-Encoding", "identity");
     }
 
     private static byte[] readCapped(Response response, long max, String what) throws IOException {
@@ -505,26 +453,20 @@ public final class RegistryClient {
     }
 
     /** One repository of a registry, as an image source. */
-    final class RepositorySource implements ImageSource {
-        private final Reference reference;
-
-        RepositorySource(Reference reference) {
-            this.reference = reference;
-        }
-
+    private record RepositorySource(RegistryClient client, Reference reference) implements ImageSource {
         @Override
         public ManifestBlob manifest(String tagOrDigest) throws IOException {
-            return RegistryClient.this.manifest(reference.at(tagOrDigest));
+            return client.manifest(reference.at(tagOrDigest));
         }
 
         @Override
         public InputStream blob(Descriptor descriptor) throws IOException {
-            return RegistryClient.this.blob(reference, descriptor);
+            return client.blob(reference, descriptor);
         }
 
         @Override
         public BlobRange blobFrom(Descriptor descriptor, long offset) throws IOException {
-            return RegistryClient.this.blobFrom(reference, descriptor, offset);
+            return client.blobFrom(reference, descriptor, offset);
         }
 
         @Override

@@ -14,8 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
@@ -38,23 +40,16 @@ final class RegistryHttp {
     private final RegistryOptions options;
     private final ProxyRoutes proxies;
     private final SystemTls systemTls = new SystemTls();
-    private Clients verified;
+    private OkHttpClient verified;
     private final TokenClient tokens;
     private final Map<String, HostState> hosts = new HashMap<>();
-    /** The state of a registry for credentials other than those it was pinged with. */
-    private final Map<Presented, HostState> otherCredentials = new HashMap<>();
+    /** The state of a registry for credentials other than those it was pinged with, by registry and credentials. */
+    private final Map<Map.Entry<String, Optional<Credentials>>, HostState> otherCredentials = new HashMap<>();
     /** Credentials per registry and repository, looked up once: a credential helper is a process. */
     private final Map<String, Optional<Credentials>> lookedUp = new HashMap<>();
-    private Clients unverified;
-    /** Per host, the clients of its certs.d folder, or empty when it has none; looked up once. */
-    private final Map<String, Optional<Clients>> byCertificateFolder = new HashMap<>();
-
-    /** A client without auth (pings, tokens) and the same with the auth interceptor (API calls). */
-    private record Clients(OkHttpClient plain, OkHttpClient authenticating) {
-        static Clients of(OkHttpClient plain) {
-            return new Clients(plain, plain.newBuilder().addInterceptor(new AuthInterceptor()).build());
-        }
-    }
+    private OkHttpClient unverified;
+    /** Per host, the client of its certs.d folder, or empty when it has none; looked up once. */
+    private final Map<String, Optional<OkHttpClient>> byCertificateFolder = new HashMap<>();
 
     RegistryHttp(RegistryOptions options) {
         this.options = options;
@@ -63,12 +58,12 @@ final class RegistryHttp {
     }
 
     /**
-     * The shared clients, built on first use, which commands that never reach a registry (images,
-     * rm) should not pay for. The system's CAs load only at the first handshake that needs them
+     * The shared client, built on first use, which commands that never reach a registry (images,
+     * rm) should not pay for; the others are made from it. The system's CAs load only at the first handshake that needs them
      * ({@link SystemTls}): a registry with a certs.d folder gets its own client with
      * {@link TlsMaterial}, and one whose private CA vouches for it never needs them.
      */
-    private synchronized Clients verified() {
+    private synchronized OkHttpClient verified() {
         if (verified != null) {
             return verified;
         }
@@ -85,33 +80,19 @@ final class RegistryHttp {
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .readTimeout(Duration.ZERO)
                 .socketFactory(new RegistrySockets((int) options.readTimeout().toMillis()))
-                .sslSocketFactory(systemTls.socketFactory(), systemTls.trustManager())
+                .sslSocketFactory(systemTls.socketFactory(), systemTls)
                 .writeTimeout(Duration.ZERO) // enforced by RegistrySockets too
-                .followRedirects(true)
-                .followSslRedirects(true)
-                .retryOnConnectionFailure(true)
                 .proxySelector(proxies.selector())
                 .proxyAuthenticator(proxies.authenticator())
                 .addNetworkInterceptor(proxies.preemptiveAuthorization())
-                .addInterceptor(new RetryInterceptor(options.retry(), options.debug()));
+                .addInterceptor(new RetryInterceptor(options.retry(), options.debug()))
+                // Inert on pings and token requests, which name no registry to authenticate to.
+                .addInterceptor(new AuthInterceptor());
         if (options.debug() != null) {
             builder.addNetworkInterceptor(debugLogger());
         }
-        verified = Clients.of(builder.build());
+        verified = builder.build();
         return verified;
-    }
-
-    RegistryOptions options() {
-        return options;
-    }
-
-    /** A registry and the credentials presented to it. */
-    private record Presented(String registry, Optional<Credentials> credentials) {
-    }
-
-    /** The state of a registry as a whole (the catalog), pinging it the first time it is used. */
-    HostState host(String registry, String apiHost) throws IOException {
-        return host(registry, apiHost, null);
     }
 
     /**
@@ -126,19 +107,28 @@ final class RegistryHttp {
                 key -> options.keychain().lookup(registry, repository));
         HostState state = hosts.get(registry);
         if (state == null) {
-            loadCertificates(registry, apiHost);
-            try {
-                state = resolve(registry, apiHost, credentials);
-            } catch (RegistryException e) {
-                throw e;
-            } catch (IOException e) {
-                throw unreachableThroughProxy(registry, apiHost, e);
-            }
+            state = probe(registry, apiHost, credentials);
             hosts.put(registry, state);
         }
         HostState pinged = state;
-        return pinged.credentials().equals(credentials) ? pinged
-                : otherCredentials.computeIfAbsent(new Presented(registry, credentials), p -> pinged.withCredentials(credentials));
+        return pinged.credentials().equals(credentials) ? pinged : otherCredentials.computeIfAbsent(
+                Map.entry(registry, credentials), key -> pinged.withCredentials(credentials));
+    }
+
+    /**
+     * A fresh state for a registry that presents these credentials, pinged now: {@link #host}
+     * keeps it, a check of credentials does not. The certs.d folder is read before the ping, so
+     * that a file there that cannot be used is reported as the configuration problem it is (exit
+     * 7), not as an unreachable registry.
+     */
+    HostState probe(String registry, String apiHost, Optional<Credentials> credentials) throws IOException {
+        boolean insecure = isInsecure(options, apiHost) || isInsecure(options, registry);
+        OkHttpClient client = insecure ? insecureClient() : withCertificates(apiHost);
+        try {
+            return resolve(registry, apiHost, insecure, client, credentials);
+        } catch (IOException e) {
+            throw e instanceof RegistryException ? e : unreachableThroughProxy(registry, apiHost, e);
+        }
     }
 
     /**
@@ -148,21 +138,16 @@ final class RegistryHttp {
      */
     private UnreachableException unreachableThroughProxy(String registry, String apiHost, IOException e) {
         HttpUrl url = HttpUrl.parse("https://" + apiHost);
-        String proxy = url == null || !causedBy(e, java.net.ConnectException.class, java.net.UnknownHostException.class)
-                ? null : proxies.describe(url.scheme(), url.host(), url.port());
+        boolean proxyFailed = url != null && causes(e).anyMatch(t -> t instanceof java.net.ConnectException
+                || t instanceof java.net.UnknownHostException);
+        String proxy = proxyFailed ? proxies.describe(url.scheme(), url.host(), url.port()) : null;
         return unreachable(proxy != null ? proxy + " for registry " + registry : "registry " + registry, registry, e,
                 options.certificateRoots());
     }
 
-    private static boolean causedBy(Throwable e, Class<?>... kinds) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            for (Class<?> kind : kinds) {
-                if (kind.isInstance(t)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+    /** A failure and its causes, outermost first. */
+    static Stream<Throwable> causes(Throwable e) {
+        return Stream.iterate(e, Objects::nonNull, Throwable::getCause);
     }
 
     /**
@@ -230,13 +215,9 @@ final class RegistryHttp {
 
     /** The message of an expired or not-yet-valid certificate in the causes, or null. */
     private static String datesProblem(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.security.cert.CertificateExpiredException
-                    || t instanceof java.security.cert.CertificateNotYetValidException) {
-                return t.getMessage();
-            }
-        }
-        return null;
+        return causes(e).filter(t -> t instanceof java.security.cert.CertificateExpiredException
+                || t instanceof java.security.cert.CertificateNotYetValidException)
+                .findFirst().map(Throwable::getMessage).orElse(null);
     }
 
     /** The names a certificate is for, from OkHttp's "not verified" message (its last line lists them). */
@@ -247,22 +228,41 @@ final class RegistryHttp {
 
     /** TLS 1.3 reports a missing client certificate late, as an alert or even a broken pipe. */
     private static boolean isClientCertificateRefusal(Throwable e) {
-        String message = rootMessage(e).toLowerCase(java.util.Locale.ROOT);
+        String message = rootMessage(e).toLowerCase(Locale.ROOT);
         return message.contains("certificate_required") || message.contains("bad_certificate")
-                || (message.contains("broken pipe") || message.contains("connection reset")) && e instanceof SSLException;
+                || isBrokenConnection(e) && e instanceof SSLException;
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    /** The connection broke under the exchange: a broken pipe or a reset. */
+    private static boolean isBrokenConnection(Throwable e) {
+        String message = rootMessage(e).toLowerCase(Locale.ROOT);
+        return message.contains("broken pipe") || message.contains("connection reset");
+    }
+
+    /** The innermost cause's message, which says what the socket saw, else its type. */
+    static String rootMessage(Throwable e) {
+        Throwable root = causes(e).reduce((outer, inner) -> inner).orElseThrow();
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
     /** Runs a request as the given registry, in the given scope. The caller closes the response. */
     Response execute(HostState host, Request.Builder request, Scope scope) throws IOException {
         return call(host, request, scope).execute();
+    }
+
+    /**
+     * Runs a request whose answer must succeed: with one of {@code expected}, or with any 2xx when
+     * none is given. Any other answer is thrown as the registry's error about {@code what}.
+     *
+     * @return the answer, for the caller to close
+     */
+    Response expect(HostState host, Request.Builder request, Scope scope, String what, Integer... expected)
+            throws IOException {
+        Response response = execute(host, request, scope);
+        if (expected.length == 0 ? response.isSuccessful() : List.of(expected).contains(response.code())) {
+            return response;
+        }
+        throw Errors.of(response, what);
     }
 
     /**
@@ -286,61 +286,37 @@ final class RegistryHttp {
         return host.client().newCall(built);
     }
 
-    /** A fresh state for a registry that presents these credentials, to check them (not cached). */
-    HostState probe(String registry, String apiHost, Credentials credentials) throws IOException {
-        loadCertificates(registry, apiHost);
-        try {
-            return resolve(registry, apiHost, Optional.of(credentials));
-        } catch (RegistryException e) {
-            throw e;
-        } catch (IOException e) {
-            throw unreachableThroughProxy(registry, apiHost, e);
-        }
-    }
-
-    /**
-     * Reads the registry's certs.d folder ahead of the ping, so that a file there that cannot be
-     * used is reported as the configuration problem it is (exit 7), not as an unreachable registry.
-     */
-    private void loadCertificates(String registry, String apiHost) throws IOException {
-        if (!isInsecure(options, apiHost) && !isInsecure(options, registry)) {
-            withCertificates(apiHost);
-        }
-    }
-
-    private HostState resolve(String registry, String apiHost, Optional<Credentials> credentials) throws IOException {
-        boolean insecure = isInsecure(options, apiHost) || isInsecure(options, registry);
-        boolean plainHttpAllowed = insecure || allowsPlainHttp(options, apiHost);
-        Clients clients = insecure ? insecureClients() : withCertificates(apiHost);
+    private HostState resolve(String registry, String apiHost, boolean insecure, OkHttpClient client,
+            Optional<Credentials> credentials) throws IOException {
         HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
         HttpUrl http = HttpUrl.get("http://" + apiHost + "/");
-        // A certs.d folder says the registry speaks TLS, loopback or not.
-        if (!plainHttpAllowed || !insecure && clients != verified()) {
-            return pingTls(registry, https, clients, credentials);
-        }
-        if (!insecure) {
-            // Loopback registries almost always speak plain HTTP: ask that first (the ping carries no
-            // credentials) and spare the TLS set-up; a TLS port answers 400 or drops the connection.
+        if (insecure) {
             try {
-                return ping(registry, http, clients, credentials, true);
-            } catch (RegistryException answeredInPlainHttp) {
-                throw answeredInPlainHttp;
-            } catch (IOException notPlain) {
-                if (timedOut(notPlain)) {
-                    throw notPlain; // accepted and silent: TLS would wait as long again
+                return pingTls(registry, https, client, credentials);
+            } catch (SSLException e) {
+                if (isCertificateProblem(e) || isClientCertificateRefusal(e)) {
+                    throw e;
                 }
-                return pingTls(registry, https, clients, credentials);
+                // A plain-HTTP server answers a TLS hello with text: fall back, as docker does for insecure registries.
             }
+            return ping(registry, http, client, credentials, false);
         }
+        // A certs.d folder says the registry speaks TLS, loopback or not.
+        if (!Loopback.isLoopback(apiHost) || client != verified()) {
+            return pingTls(registry, https, client, credentials);
+        }
+        // Loopback registries almost always speak plain HTTP: ask that first (the ping carries no
+        // credentials) and spare the TLS set-up; a TLS port answers 400 or drops the connection.
         try {
-            return pingTls(registry, https, clients, credentials);
-        } catch (SSLException e) {
-            if (isCertificateProblem(e) || isClientCertificateRefusal(e)) {
-                throw e;
+            return ping(registry, http, client, credentials, true);
+        } catch (IOException notPlain) {
+            // A registry's answer in plain HTTP is final; one that accepted and stayed silent would
+            // be as silent over TLS.
+            if (notPlain instanceof RegistryException || timedOut(notPlain)) {
+                throw notPlain;
             }
-            // A plain-HTTP server answers a TLS hello with text: fall back, as docker does for insecure registries.
+            return pingTls(registry, https, client, credentials);
         }
-        return ping(registry, http, clients, credentials, false);
     }
 
     private static boolean timedOut(IOException e) {
@@ -353,18 +329,12 @@ final class RegistryHttp {
      * TLS 1.3 only drops the connection after the handshake, which surfaces as a broken pipe or a
      * reset on the socket: reported as the TLS failure it is.
      */
-    private HostState pingTls(String registry, HttpUrl https, Clients clients, Optional<Credentials> credentials)
+    private HostState pingTls(String registry, HttpUrl https, OkHttpClient client, Optional<Credentials> credentials)
             throws IOException {
         try {
-            return ping(registry, https, clients, credentials, false);
-        } catch (SSLException e) {
-            throw e;
+            return ping(registry, https, client, credentials, false);
         } catch (IOException e) {
-            String message = rootMessage(e).toLowerCase(java.util.Locale.ROOT);
-            if (message.contains("broken pipe") || message.contains("connection reset")) {
-                throw new SSLException(rootMessage(e), e);
-            }
-            throw e;
+            throw e instanceof SSLException || !isBrokenConnection(e) ? e : new SSLException(rootMessage(e), e);
         }
     }
 
@@ -374,56 +344,46 @@ final class RegistryHttp {
     }
 
     /**
-     * The verified clients, with the certs.d CAs and client certificate of the first of these
+     * The verified client, with the certs.d CAs and client certificate of the first of these
      * hosts that has a folder; one client per folder, made once.
      */
-    private synchronized Clients withCertificates(String... hosts) throws IOException {
+    private synchronized OkHttpClient withCertificates(String... hosts) throws IOException {
         for (String host : hosts) {
-            Optional<Clients> clients = byCertificateFolder.get(host);
-            if (clients == null) {
-                clients = TlsMaterial.find(options.certificateRoots(), host).map(material -> Clients.of(
-                        verified().plain().newBuilder()
-                                .sslSocketFactory(material.socketFactory(), material.trustManager())
-                                .build()));
-                byCertificateFolder.put(host, clients);
+            Optional<OkHttpClient> client = byCertificateFolder.get(host);
+            if (client == null) {
+                client = TlsMaterial.find(options.certificateRoots(), host).map(material -> verified().newBuilder()
+                        .sslSocketFactory(material.socketFactory(), material.trustManager())
+                        .build());
+                byCertificateFolder.put(host, client);
             }
-            if (clients.isPresent()) {
-                return clients.get();
+            if (client.isPresent()) {
+                return client.get();
             }
         }
         return verified();
     }
 
     private static boolean isCertificateProblem(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.security.cert.CertificateException
-                    || t instanceof java.security.cert.CertPathValidatorException) {
-                return true;
-            }
-        }
-        return false;
+        return causes(e).anyMatch(t -> t instanceof java.security.cert.CertificateException
+                || t instanceof java.security.cert.CertPathValidatorException);
     }
 
-    private HostState ping(String registry, HttpUrl base, Clients clients, Optional<Credentials> credentials,
+    private HostState ping(String registry, HttpUrl base, OkHttpClient client, Optional<Credentials> credentials,
             boolean probingPlain) throws IOException {
         HttpUrl url = base.resolve("/v2/");
-        Request.Builder builder = new Request.Builder().url(url).header("User-Agent", options.userAgent());
-        if (probingPlain) {
-            builder.tag(RetryInterceptor.Probe.class, RetryInterceptor.Probe.INSTANCE);
-        }
-        Request request = builder.build();
-        try (Response response = clients.plain().newCall(request).execute()) {
-            Challenge challenge = null;
-            if (response.code() == 401) {
-                challenge = Challenge.of(response);
-            } else if (probingPlain && response.code() == 400) {
+        Request request = new Request.Builder().url(url).header("User-Agent", options.userAgent())
+                .tag(RetryInterceptor.Probe.class, probingPlain ? RetryInterceptor.Probe.INSTANCE : null).build();
+        try (Response response = client.newCall(request).execute()) {
+            if (probingPlain && response.code() == 400) {
                 throw new SpeaksTls();
-            } else if (!response.isSuccessful()) {
+            }
+            if (!response.isSuccessful() && response.code() != 401) {
                 String reason = response.code() == 404 ? "no registry API at " + Errors.redact(url) + " (HTTP 404)"
                         : Errors.statusText(response.code());
                 throw new RegistryException(registry + ": " + reason, response.code(), "GET", Errors.redact(url), List.of());
             }
-            return new HostState(registry, base, clients.authenticating(), tokens, credentials, challenge);
+            Challenge challenge = response.code() == 401 ? Challenge.of(response) : null;
+            return new HostState(base, client, tokens, credentials, challenge);
         }
     }
 
@@ -434,14 +394,12 @@ final class RegistryHttp {
      */
     private OkHttpClient clientForRealm(HttpUrl registry, HttpUrl realm) throws IOException {
         String realmHost = TokenClient.hostPort(realm);
-        if (isInsecure(options, realmHost)) {
-            return insecureClients().plain();
-        }
-        return withCertificates(realmHost, TokenClient.hostPort(registry)).plain();
+        return isInsecure(options, realmHost) ? insecureClient()
+                : withCertificates(realmHost, TokenClient.hostPort(registry));
     }
 
-    /** Clients that skip certificate checks, built only when a registry is marked insecure. */
-    private synchronized Clients insecureClients() {
+    /** A client that skips certificate checks, built only when a registry is marked insecure. */
+    private synchronized OkHttpClient insecureClient() {
         if (unverified == null) {
             X509TrustManager trustAll = new X509TrustManager() {
                 @Override
@@ -460,10 +418,10 @@ final class RegistryHttp {
             try {
                 SSLContext context = SSLContext.getInstance("TLS");
                 context.init(null, new TrustManager[] {trustAll}, new SecureRandom());
-                unverified = Clients.of(verified().plain().newBuilder()
+                unverified = verified().newBuilder()
                         .sslSocketFactory(context.getSocketFactory(), trustAll)
                         .hostnameVerifier((hostname, session) -> true)
-                        .build());
+                        .build();
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("TLS is not available", e);
             }

@@ -44,7 +44,7 @@ final class RegistrySockets extends SocketFactory {
 
     @Override
     public Socket createSocket() {
-        return new TunedSocket(readTimeoutMillis);
+        return new TunedSocket();
     }
 
     @Override
@@ -73,14 +73,9 @@ final class RegistrySockets extends SocketFactory {
         return socket;
     }
 
-    private static final class TunedSocket extends Socket {
-        private final int readTimeoutMillis;
+    private final class TunedSocket extends Socket {
         private InputStream in;
         private OutputStream out;
-
-        TunedSocket(int readTimeoutMillis) {
-            this.readTimeoutMillis = readTimeoutMillis;
-        }
 
         @Override
         public void setSoTimeout(int timeout) throws SocketException {
@@ -108,9 +103,7 @@ final class RegistrySockets extends SocketFactory {
             try {
                 super.close();
             } finally {
-                if (out != null) {
-                    WriteSweeper.INSTANCE.forget(this);
-                }
+                WriteSweeper.INSTANCE.forget(this);
             }
         }
     }
@@ -181,10 +174,6 @@ final class RegistrySockets extends SocketFactory {
             }
             return true;
         }
-
-        long timeoutNanos() {
-            return timeoutNanos;
-        }
     }
 
     /** The one thread that looks at the writes in progress; it runs only while sockets are open. */
@@ -210,7 +199,6 @@ final class RegistrySockets extends SocketFactory {
         @Override
         public void run() {
             while (true) {
-                long pauseNanos = TimeUnit.SECONDS.toNanos(1);
                 synchronized (this) {
                     if (watched.isEmpty()) {
                         running = false;
@@ -218,13 +206,10 @@ final class RegistrySockets extends SocketFactory {
                     }
                 }
                 long now = System.nanoTime();
-                for (Map.Entry<Socket, TimedWrites> entry : watched.entrySet()) {
-                    if (entry.getValue().expire(now)) {
-                        watched.remove(entry.getKey());
-                    } else {
-                        pauseNanos = Math.min(pauseNanos, entry.getValue().timeoutNanos() / 2);
-                    }
-                }
+                watched.values().removeIf(writes -> writes.expire(now));
+                // Each write in progress is looked at twice per timeout, and at least once a second.
+                long pauseNanos = watched.values().stream().mapToLong(writes -> writes.timeoutNanos / 2)
+                        .reduce(TimeUnit.SECONDS.toNanos(1), Math::min);
                 LockSupport.parkNanos(this, Math.max(pauseNanos, TimeUnit.MILLISECONDS.toNanos(10)));
             }
         }
@@ -237,6 +222,7 @@ final class RegistrySockets extends SocketFactory {
      */
     static final class ReadAhead extends FilterInputStream {
         private final byte[] buffer = new byte[BUFFER];
+        private final byte[] one = new byte[1];
         private int position;
         private int limit;
 
@@ -246,15 +232,7 @@ final class RegistrySockets extends SocketFactory {
 
         @Override
         public int read() throws IOException {
-            if (position == limit) {
-                int n = in.read(buffer, 0, buffer.length);
-                if (n <= 0) {
-                    return -1;
-                }
-                position = 0;
-                limit = n;
-            }
-            return buffer[position++] & 0xff;
+            return read(one, 0, 1) == 1 ? one[0] & 0xff : -1;
         }
 
         @Override

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -23,8 +24,11 @@ import okhttp3.Response;
  * Sits outside the auth interceptor, so each attempt is authenticated afresh. A refused
  * connection is retried once only: nothing listens there, and a registry that is restarting is
  * back within the first delay or not soon.
+ *
+ * @param policy how often and for how long to retry
+ * @param debug where each retry is told, or null
  */
-final class RetryInterceptor implements Interceptor {
+record RetryInterceptor(RetryPolicy policy, Consumer<String> debug) implements Interceptor {
     private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504);
 
     /**
@@ -33,14 +37,6 @@ final class RetryInterceptor implements Interceptor {
      * is as silent over TLS, and is waited for as any other.
      */
     enum Probe { INSTANCE }
-
-    private final RetryPolicy policy;
-    private final Consumer<String> debug;
-
-    RetryInterceptor(RetryPolicy policy, Consumer<String> debug) {
-        this.policy = policy;
-        this.debug = debug;
-    }
 
     @Override
     public Response intercept(Chain chain) throws IOException {
@@ -83,7 +79,8 @@ final class RetryInterceptor implements Interceptor {
         }
         if (attempt >= 2) {
             policy.notices().accept(request.method() + " " + Errors.redact(request.url()) + ": " + why + "; retrying in "
-                    + seconds(delay) + " (attempt " + (attempt + 1) + " of " + policy.maxAttempts() + ")");
+                    + String.format(Locale.ROOT, "%.1f s", delay.toMillis() / 1000.0)
+                    + " (attempt " + (attempt + 1) + " of " + policy.maxAttempts() + ")");
         }
         if (debug != null) {
             debug.accept("retry " + attempt + "/" + (policy.maxAttempts() - 1) + " of " + request.method() + " "
@@ -97,30 +94,14 @@ final class RetryInterceptor implements Interceptor {
         }
     }
 
-    private static String seconds(Duration delay) {
-        return String.format(java.util.Locale.ROOT, "%.1f s", delay.toMillis() / 1000.0);
-    }
-
     /** A failure in a few words: the innermost message, which says what the socket saw. */
     private static String reason(IOException e) {
-        if (e instanceof java.net.SocketTimeoutException) {
-            return "timed out";
-        }
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        return e instanceof java.net.SocketTimeoutException ? "timed out" : RegistryHttp.rootMessage(e);
     }
 
     private static boolean refused(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException && t.getMessage() != null
-                    && t.getMessage().contains("Connection refused")) {
-                return true;
-            }
-        }
-        return false;
+        return RegistryHttp.causes(e).anyMatch(t -> t instanceof java.net.ConnectException && t.getMessage() != null
+                && t.getMessage().contains("Connection refused"));
     }
 
     private static String describe(Request request, int attempts) {
@@ -130,15 +111,11 @@ final class RetryInterceptor implements Interceptor {
 
     /** Connection-level trouble is worth another try; TLS trust problems and protocol errors are not. */
     private static boolean isTransient(IOException e) {
-        if (e instanceof java.net.SocketTimeoutException) {
-            return true;
-        }
-        if (e instanceof InterruptedIOException) {
-            return false;
-        }
-        return !(e instanceof SSLException) && !(e instanceof ProtocolException) && !(e instanceof java.net.UnknownHostException)
-                && !(e instanceof dev.jreg.error.RegistryException) && !(e instanceof dev.jreg.error.InvalidContentException)
-                && !(e instanceof dev.jreg.error.UnreachableException);
+        return e instanceof java.net.SocketTimeoutException || !(e instanceof InterruptedIOException
+                || e instanceof SSLException || e instanceof ProtocolException
+                || e instanceof java.net.UnknownHostException || e instanceof dev.jreg.error.RegistryException
+                || e instanceof dev.jreg.error.InvalidContentException
+                || e instanceof dev.jreg.error.UnreachableException);
     }
 
     /** {@code Retry-After} in seconds or as an HTTP date; null when absent or unreadable. */

@@ -1,8 +1,7 @@
 package dev.jreg.internal.registry;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The token scopes a request needs, e.g. {@code repository:library/nginx:pull}. A cross-repository
@@ -11,10 +10,6 @@ import java.util.List;
  * @param values scope strings, most important first (some token servers read only the first)
  */
 record Scope(List<String> values) {
-    Scope {
-        values = List.copyOf(values);
-    }
-
     static Scope pull(String repository) {
         return new Scope(List.of("repository:" + repository + ":pull"));
     }
@@ -25,20 +20,12 @@ record Scope(List<String> values) {
 
     /** Scopes from a challenge's {@code scope} parameter, which may list several separated by spaces. */
     static Scope parse(String text) {
-        List<String> values = new ArrayList<>();
-        for (String value : text.trim().split("\\s+")) {
-            if (!value.isEmpty()) {
-                values.add(value);
-            }
-        }
-        return new Scope(values);
+        return new Scope(Stream.of(text.trim().split("\\s+")).filter(value -> !value.isEmpty()).toList());
     }
 
     /** These scopes followed by the other's, without repeats. */
     Scope and(Scope other) {
-        LinkedHashSet<String> all = new LinkedHashSet<>(values);
-        all.addAll(other.values);
-        return new Scope(new ArrayList<>(all));
+        return new Scope(Stream.concat(values.stream(), other.values.stream()).distinct().toList());
     }
 
     /** The cache key of a token for these scopes. */

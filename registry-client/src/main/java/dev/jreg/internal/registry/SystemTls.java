@@ -6,6 +6,8 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Objects;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
@@ -16,17 +18,26 @@ import javax.net.ssl.X509TrustManager;
  * built: parsing the system's CA certificates costs a command about 0.1 s, which one that only
  * speaks plain HTTP to a registry on loopback should not pay.
  *
- * <p>OkHttp asks the trust manager for its accepted issuers when the client is built, only to
- * check certificate pins; jreg pins nothing, so until the first handshake that list is empty.
+ * <p>It is the trust manager of OkHttp and of the handshakes: its checks load the system's CAs at
+ * the first one that needs them — after the CAs of a certs.d folder, when it has some and they do
+ * not vouch for a chain — and say so when a certificate fails for its dates. OkHttp asks it for
+ * its accepted issuers when the client is built, only to check certificate pins; jreg pins
+ * nothing, so until the system's CAs are loaded that list holds a folder's CAs alone.
  */
-final class SystemTls {
-    private final Object lock = new Object();
+final class SystemTls implements X509TrustManager {
+    /** The CAs tried before the system's, or null. */
+    private final X509TrustManager first;
     private X509TrustManager trust;
     private SSLSocketFactory sockets;
 
-    /** The trust manager; its checks load the system's CAs on first use. */
-    X509TrustManager trustManager() {
-        return new DeferredTrust();
+    /** The system's CAs alone. */
+    SystemTls() {
+        this(null);
+    }
+
+    /** @param first CAs tried before the system's (a certs.d folder's), or null */
+    SystemTls(X509TrustManager first) {
+        this.first = first;
     }
 
     /** TLS sockets that trust the system's CAs, set up on first use. */
@@ -34,59 +45,56 @@ final class SystemTls {
         return new DeferredSockets();
     }
 
-    private X509TrustManager loadedTrust() {
-        synchronized (lock) {
-            if (trust == null) {
-                try {
-                    trust = TlsMaterial.trustManager(null);
-                } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException("the system's TLS trust store cannot be loaded", e);
-                }
-            }
-            return trust;
-        }
-    }
-
-    private SSLSocketFactory loadedSockets() {
-        synchronized (lock) {
-            if (sockets == null) {
-                try {
-                    SSLContext context = SSLContext.getInstance("TLS");
-                    context.init(null, new TrustManager[] {new DeferredTrust()}, null);
-                    sockets = context.getSocketFactory();
-                } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException("TLS is not available", e);
-                }
-            }
-            return sockets;
-        }
-    }
-
-    /**
-     * The trust manager of OkHttp and of the handshakes: it loads the system's CAs at the first
-     * check, and says so when a certificate fails for its dates.
-     */
-    private final class DeferredTrust implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            loadedTrust().checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    private synchronized X509TrustManager loadedTrust() throws CertificateException {
+        if (trust == null) {
             try {
-                loadedTrust().checkServerTrusted(chain, authType);
-            } catch (CertificateException e) {
-                throw TlsMaterial.explained(chain, e);
+                trust = TlsMaterial.trustManager(null);
+            } catch (GeneralSecurityException e) {
+                throw new CertificateException("the system's CA certificates cannot be loaded", e);
             }
         }
+        return trust;
+    }
 
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            synchronized (lock) {
-                return trust == null ? new X509Certificate[0] : trust.getAcceptedIssuers();
+    private synchronized SSLSocketFactory loadedSockets() {
+        if (sockets == null) {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustManager[] {this}, null);
+                sockets = context.getSocketFactory();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("TLS is not available", e);
             }
         }
+        return sockets;
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        loadedTrust().checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        try {
+            if (first != null) {
+                first.checkServerTrusted(chain, authType);
+                return;
+            }
+        } catch (CertificateException notTheirs) {
+            // the system's CAs may vouch for it
+        }
+        try {
+            loadedTrust().checkServerTrusted(chain, authType);
+        } catch (CertificateException e) {
+            throw TlsMaterial.explained(chain, e);
+        }
+    }
+
+    @Override
+    public synchronized X509Certificate[] getAcceptedIssuers() {
+        return Stream.of(first, trust).filter(Objects::nonNull).flatMap(t -> Stream.of(t.getAcceptedIssuers()))
+                .toArray(X509Certificate[]::new);
     }
 
     private final class DeferredSockets extends SSLSocketFactory {

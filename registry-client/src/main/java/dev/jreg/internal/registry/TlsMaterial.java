@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -42,22 +43,17 @@ import javax.net.ssl.X509TrustManager;
  *
  * @param socketFactory TLS sockets with these CAs and client certificate
  * @param trustManager the system's CAs plus these
- * @param describe where the material came from, for messages
  */
-record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager, String describe) {
+record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager) {
     /**
      * The material for {@code host[:port]} from the first of the roots that has a folder for it.
      *
      * @return empty when no root has one
      */
     static Optional<TlsMaterial> find(List<Path> roots, String hostPort) throws IOException {
-        for (Path root : roots) {
-            Path dir = root.resolve(hostPort.replace("[", "").replace("]", ""));
-            if (Files.isDirectory(dir)) {
-                return Optional.of(load(dir));
-            }
-        }
-        return Optional.empty();
+        Optional<Path> dir = roots.stream().map(root -> root.resolve(hostPort.replace("[", "").replace("]", "")))
+                .filter(Files::isDirectory).findFirst();
+        return dir.isPresent() ? Optional.of(load(dir.get())) : Optional.empty();
     }
 
     /**
@@ -67,31 +63,28 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
     private static TlsMaterial load(Path dir) throws IOException {
         List<X509Certificate> cas = new ArrayList<>();
         KeyManager[] keyManagers = null;
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
-            listing.forEach(files::add);
-        }
-        for (Path file : files) {
-            String name = file.getFileName().toString();
-            try {
-                if (name.endsWith(".crt")) {
-                    cas.addAll(certificates(file));
-                } else if (name.endsWith(".cert")) {
-                    keyManagers = keyManagers(certificates(file), privateKey(pairOf(file, ".cert", ".key")));
-                } else if (name.endsWith(".key")) {
-                    pairOf(file, ".key", ".cert");
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                try {
+                    if (name.endsWith(".crt")) {
+                        cas.addAll(certificates(file));
+                    } else if (name.endsWith(".cert")) {
+                        keyManagers = keyManagers(certificates(file), privateKey(pairOf(file, ".cert", ".key")));
+                    } else if (name.endsWith(".key")) {
+                        pairOf(file, ".key", ".cert");
+                    }
+                } catch (IOException | GeneralSecurityException e) {
+                    throw e instanceof InvalidContentException invalid ? invalid
+                            : new InvalidContentException("cannot use " + file + ": " + reason(e), e);
                 }
-            } catch (InvalidContentException e) {
-                throw e;
-            } catch (IOException | GeneralSecurityException e) {
-                throw new InvalidContentException("cannot use " + file + ": " + reason(e), e);
             }
         }
         try {
             X509TrustManager trust = combined(cas);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers, new TrustManager[] {trust}, new SecureRandom());
-            return new TlsMaterial(context.getSocketFactory(), trust, dir.toString());
+            return new TlsMaterial(context.getSocketFactory(), trust);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot use the TLS files in " + dir + ": " + e.getMessage(), e);
         }
@@ -139,25 +132,26 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         Matcher block = PEM.matcher(new String(bytes, StandardCharsets.ISO_8859_1));
         while (block.find()) {
             if (block.group(1).equals("CERTIFICATE") || block.group(1).equals("TRUSTED CERTIFICATE")) {
-                byte[] der = decode(block.group(2), file);
-                try {
-                    out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
-                } catch (CertificateException e) {
-                    throw new InvalidContentException(file + " holds a PEM certificate that cannot be parsed", e);
-                }
+                out.add(certificate(factory, decode(block.group(2), file),
+                        file + " holds a PEM certificate that cannot be parsed"));
             }
         }
         if (out.isEmpty() && bytes.length > 0 && bytes[0] == 0x30) {
-            try {
-                out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(bytes)));
-            } catch (CertificateException e) {
-                throw new InvalidContentException(file + " holds neither a PEM nor a DER certificate", e);
-            }
+            out.add(certificate(factory, bytes, file + " holds neither a PEM nor a DER certificate"));
         }
         if (out.isEmpty()) {
             throw new InvalidContentException(file + " holds no PEM certificate");
         }
         return out;
+    }
+
+    private static X509Certificate certificate(CertificateFactory factory, byte[] der, String unparsable)
+            throws InvalidContentException {
+        try {
+            return (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException e) {
+            throw new InvalidContentException(unparsable, e);
+        }
     }
 
     /** The first private key in a PEM file; never quotes the file, which is a secret. */
@@ -195,16 +189,15 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         if (body.contains(":")) {
             throw new InvalidContentException(file + " holds an encrypted PEM block; jreg reads unencrypted ones only");
         }
-        byte[] der;
         try {
-            der = Base64.getMimeDecoder().decode(body);
-        } catch (IllegalArgumentException e) {
-            der = new byte[0];
+            byte[] der = Base64.getMimeDecoder().decode(body);
+            if (der.length > 0) {
+                return der;
+            }
+        } catch (IllegalArgumentException notBase64) {
+            // refused below, as an empty block is
         }
-        if (der.length == 0) {
-            throw new InvalidContentException(file + " holds a PEM block that is not valid base64");
-        }
-        return der;
+        throw new InvalidContentException(file + " holds a PEM block that is not valid base64");
     }
 
     private static KeyManager[] keyManagers(List<X509Certificate> chain, PrivateKey key) throws GeneralSecurityException,
@@ -237,22 +230,21 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         signer.initSign(key);
         signer.update(probe);
         byte[] signature = signer.sign();
-        java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
         try {
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
+            signer.initVerify(certificate.getPublicKey());
+            signer.update(probe);
+            return signer.verify(signature);
         } catch (java.security.InvalidKeyException | java.security.SignatureException otherKind) {
             return false;
         }
     }
 
     /**
-     * The extra CAs, then the system's trust store: either may vouch for a server. The system's
-     * store (about 140 CAs, 60 ms to load) is read only when a chain is not the extra CAs' own,
-     * which for a registry with a private CA is never. Until then the accepted issuers are the
-     * extra CAs alone: OkHttp asks for them only to clean chains for certificate pinning, and
-     * jreg pins nothing.
+     * The extra CAs, then the system's trust store ({@link SystemTls}): either may vouch for a
+     * server. The system's store (about 140 CAs, 60 ms to load) is read only when a chain is not
+     * the extra CAs' own, which for a registry with a private CA is never. Until then the accepted
+     * issuers are the extra CAs alone: OkHttp asks for them only to clean chains for certificate
+     * pinning, and jreg pins nothing.
      */
     private static X509TrustManager combined(List<X509Certificate> cas) throws GeneralSecurityException, IOException {
         if (cas.isEmpty()) {
@@ -263,48 +255,7 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         for (int i = 0; i < cas.size(); i++) {
             store.setCertificateEntry("ca-" + i, cas.get(i));
         }
-        X509TrustManager extra = trustManager(store);
-        return new X509TrustManager() {
-            private X509TrustManager system;
-
-            private synchronized X509TrustManager system() throws CertificateException {
-                if (system == null) {
-                    try {
-                        system = trustManager(null);
-                    } catch (GeneralSecurityException e) {
-                        throw new CertificateException("the system's CA certificates cannot be loaded", e);
-                    }
-                }
-                return system;
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                system().checkClientTrusted(chain, authType);
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                try {
-                    extra.checkServerTrusted(chain, authType);
-                } catch (CertificateException notOurs) {
-                    try {
-                        system().checkServerTrusted(chain, authType);
-                    } catch (CertificateException e) {
-                        throw explained(chain, e);
-                    }
-                }
-            }
-
-            @Override
-            public synchronized X509Certificate[] getAcceptedIssuers() {
-                List<X509Certificate> all = new ArrayList<>(List.of(extra.getAcceptedIssuers()));
-                if (system != null) {
-                    all.addAll(List.of(system.getAcceptedIssuers()));
-                }
-                return all.toArray(new X509Certificate[0]);
-            }
-        };
+        return new SystemTls(trustManager(store));
     }
 
     /**
@@ -318,31 +269,26 @@ record TlsMaterial(SSLSocketFactory socketFactory, X509TrustManager trustManager
         }
         X509Certificate leaf = chain[0];
         String valid = " (valid from " + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant() + ")";
+        CertificateException out;
         try {
             leaf.checkValidity();
+            return e;
         } catch (java.security.cert.CertificateExpiredException expired) {
-            CertificateException out = new java.security.cert.CertificateExpiredException("its TLS certificate has expired"
-                    + valid);
-            out.initCause(e);
-            return out;
+            out = new java.security.cert.CertificateExpiredException("its TLS certificate has expired" + valid);
         } catch (java.security.cert.CertificateNotYetValidException early) {
-            CertificateException out = new java.security.cert.CertificateNotYetValidException(
+            out = new java.security.cert.CertificateNotYetValidException(
                     "its TLS certificate is not valid yet" + valid);
-            out.initCause(e);
-            return out;
         }
-        return e;
+        out.initCause(e);
+        return out;
     }
 
     /** The X.509 trust manager over a key store of CAs; null means the system's. */
     static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
-        for (TrustManager manager : factory.getTrustManagers()) {
-            if (manager instanceof X509TrustManager x509) {
-                return x509;
-            }
-        }
-        throw new GeneralSecurityException("no X.509 trust manager");
+        return Stream.of(factory.getTrustManagers()).filter(X509TrustManager.class::isInstance)
+                .map(X509TrustManager.class::cast).findFirst()
+                .orElseThrow(() -> new GeneralSecurityException("no X.509 trust manager"));
     }
 }

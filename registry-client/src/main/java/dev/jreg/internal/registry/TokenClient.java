@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -70,9 +71,7 @@ final class TokenClient {
             url.addQueryParameter("service", challenge.service());
         }
         if (scope != null) {
-            for (String value : scope.values()) {
-                url.addQueryParameter("scope", value);
-            }
+            scope.values().forEach(value -> url.addQueryParameter("scope", value));
         }
         if (credentials != null && credentials.identityToken() != null) {
             requireSafe(realm);
@@ -190,10 +189,7 @@ final class TokenClient {
         } catch (IOException e) {
             throw new InvalidContentException("token response from " + realm.host() + " is not valid JSON");
         }
-        String token = text(root, "token");
-        if (token == null) {
-            token = text(root, "access_token");
-        }
+        String token = Optional.ofNullable(text(root, "token")).orElse(text(root, "access_token"));
         if (token == null) {
             throw new InvalidContentException("token response from " + realm.host() + " has no token");
         }
@@ -209,10 +205,6 @@ final class TokenClient {
     }
 
     static String hostPort(HttpUrl url) {
-        return url.host() + portSuffix(url);
-    }
-
-    private static String portSuffix(HttpUrl url) {
-        return url.port() == HttpUrl.defaultPort(url.scheme()) ? "" : ":" + url.port();
+        return url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port();
     }
 }

@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 
 /**
@@ -24,6 +26,11 @@ final class TokenRealm {
      * it is), AWS's over IPv6 and Alibaba Cloud's, which are not link-local.
      */
     private static final Set<String> METADATA = Set.of("169.254.169.254", "fd00:ec2:0:0:0:0:0:254", "100.100.100.200");
+    /**
+     * One part of an {@code inet_aton} address, of at most 12 digits: hex ({@code 0x…}, where no
+     * digits at all is 0), octal ({@code 0…}) or decimal.
+     */
+    private static final Pattern PART = Pattern.compile("0[xX]([0-9a-fA-F]{0,12})|0([0-7]{1,12})|(0|[1-9][0-9]{0,11})");
 
     private TokenRealm() {
     }
@@ -127,26 +134,12 @@ final class TokenRealm {
 
     /** One part of an {@code inet_aton} address, or -1 when it is not a number. */
     private static long number(String part) {
-        int radix = 10;
-        String digits = part;
-        if (part.startsWith("0x") || part.startsWith("0X")) {
-            radix = 16;
-            digits = part.substring(2);
-            if (digits.isEmpty()) {
-                return 0;
-            }
-        } else if (part.length() > 1 && part.startsWith("0")) {
-            radix = 8;
-            digits = part.substring(1);
-        }
-        if (digits.isEmpty() || digits.length() > 12) {
+        Matcher number = PART.matcher(part);
+        if (!number.matches()) {
             return -1;
         }
-        for (char c : digits.toCharArray()) {
-            if (c >= 128 || Character.digit(c, radix) < 0) {
-                return -1;
-            }
-        }
-        return Long.parseLong(digits, radix);
+        String hex = number.group(1);
+        return hex != null ? (hex.isEmpty() ? 0 : Long.parseLong(hex, 16))
+                : number.group(2) != null ? Long.parseLong(number.group(2), 8) : Long.parseLong(number.group(3));
     }
 }
