@@ -24,6 +24,8 @@ final class HistoryCommand extends Subcommand {
     static final int CREATED_BY_WIDTH = 45;
     /** The narrowest a cut command gets, however wide the other columns. */
     private static final int CREATED_BY_MIN = 20;
+    /** The narrowest a cut comment gets. */
+    private static final int COMMENT_MIN = 10;
     private static final int TERMINAL = 80;
     private static final String MISSING = "<missing>";
 
@@ -102,31 +104,42 @@ final class HistoryCommand extends Subcommand {
         return human ? Sizes.human(bytes) : Long.toString(bytes);
     }
 
+    /**
+     * docker's table, cut to 80 columns unless {@code --no-trunc}: a command gets up to docker's 45
+     * characters, a comment (last, mostly {@code buildkit.dockerfile.v0}) what is left, at least
+     * {@value #COMMENT_MIN}, and a command never fewer than {@value #CREATED_BY_MIN}.
+     */
     private void printTable(PrintWriter out, List<Map<String, Object>> rows) {
-        int others = "IMAGE".length() + "COMMENT".length();
+        int id = "IMAGE".length();
         int created = "CREATED".length();
         int size = "SIZE".length();
+        int comment = "COMMENT".length();
+        int command = "CREATED BY".length();
         for (Map<String, Object> row : rows) {
-            others = Math.max(others, row.get("ID").toString().length() + row.get("Comment").toString().length());
+            id = Math.max(id, row.get("ID").toString().length());
             created = Math.max(created, String.valueOf(row.get("CreatedSince")).length());
             size = Math.max(size, size((Long) row.get("Size")).length());
+            comment = Math.max(comment, oneLine(row.get("Comment").toString()).length());
+            command = Math.max(command, oneLine(row.get("CreatedBy").toString()).length());
         }
-        int width = Math.max(CREATED_BY_MIN,
-                Math.min(CREATED_BY_WIDTH, TERMINAL - others - created - size - 4 * 3));
+        int room = TERMINAL - id - created - size - 4 * 3;
+        int commandWidth = Math.min(command, Math.max(CREATED_BY_MIN,
+                Math.min(CREATED_BY_WIDTH, room - Math.min(comment, COMMENT_MIN))));
+        int commentWidth = Math.max(COMMENT_MIN, room - commandWidth);
         Table table = new Table("IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT");
         for (Map<String, Object> row : rows) {
             table.row(row.get("ID").toString(), String.valueOf(row.get("CreatedSince")),
-                    createdBy(row.get("CreatedBy").toString(), width, noTrunc), size((Long) row.get("Size")),
-                    oneLine(row.get("Comment").toString()));
+                    cut(row.get("CreatedBy").toString(), commandWidth, noTrunc), size((Long) row.get("Size")),
+                    cut(row.get("Comment").toString(), commentWidth, noTrunc));
         }
         table.print(out, "");
     }
 
     /**
-     * A step's command on one line, cut to {@code width} characters (the last an ellipsis) unless
-     * {@code whole}; empty when the step has none.
+     * A step's command or comment on one line, cut to {@code width} characters (the last an
+     * ellipsis) unless {@code whole}; empty when the step has none.
      */
-    static String createdBy(String text, int width, boolean whole) {
+    static String cut(String text, int width, boolean whole) {
         String line = text == null ? "" : oneLine(text);
         return whole || line.length() <= width ? line : line.substring(0, width - 1) + "…";
     }

@@ -134,7 +134,7 @@ final class InspectCommand extends Subcommand {
                 Descriptor layer = made.get(i);
                 history.row(step.created() == null ? "" : step.created(),
                         layer == null ? "-" : noTrunc ? layer.digest().toString() : layer.digest().shortHex(),
-                        HistoryCommand.createdBy(step.createdBy(), HistoryCommand.CREATED_BY_WIDTH, noTrunc));
+                        HistoryCommand.cut(step.createdBy(), HistoryCommand.CREATED_BY_WIDTH, noTrunc));
             }
             history.print(out, "  ");
         }

@@ -71,9 +71,9 @@ class HistoryTest {
         assertTrue(lines[1].contains("WORKDIR /app") && lines[1].contains(" 0B"), lines[1]);
         assertTrue(lines[2].startsWith("<missing>") && lines[2].contains("RUN /bin/sh -c apt-")
                 && lines[2].contains("…") && lines[2].contains(Sizes.human(app.descriptor().size()))
-                && lines[2].endsWith("buildkit.dockerfile.v0"), lines[2]);
-        assertTrue(lines[3].contains("CMD [\"bash\"]") && lines[3].contains(" 0B"), lines[3]);
-        assertTrue(lines[4].contains("ADD file:0b1 in /") && lines[4].contains(Sizes.human(base.descriptor().size())),
+                && lines[2].endsWith("buildkit.…"), lines[2]);
+        assertTrue(lines[3].contains("CMD [\"bash") && lines[3].contains(" 0B"), lines[3]);
+        assertTrue(lines[4].contains("ADD file:0") && lines[4].contains(Sizes.human(base.descriptor().size())),
                 lines[4]);
         for (String line : lines) {
             assertTrue(line.length() <= 80, line.length() + " columns: " + line);
@@ -83,7 +83,7 @@ class HistoryTest {
     @Test
     void noTruncShowsTheWholeCommandAndId() {
         String out = ok("history", "--no-trunc", "local:app:1").out();
-        assertTrue(out.contains(LONG_RUN), out);
+        assertTrue(out.contains(LONG_RUN + "   ") && out.contains("buildkit.dockerfile.v0"), out);
         assertTrue(out.contains(imageId.toString()), out);
     }
 
