@@ -97,8 +97,10 @@ import java.util.function.Consumer;
 public final class LayerApplier {
     /** As Linux's {@code MAXSYMLINKS}: more links on one path than this is a loop. */
     static final int MAX_LINKS = 40;
+    /** Reads as large as the reader's buffer, so that a plain tar's bytes are copied once less. */
+    private static final int BUFFER = 256 * 1024;
     /** Writes of 32 KB: see {@code Ingest} on the page-cache folios of larger writes. */
-    private static final int BUFFER = 32 * 1024;
+    private static final int WRITE_PIECE = 32 * 1024;
     private static final int IMPLICIT_DIRECTORY_MODE = 0755;
     private static final String USER_XATTR = "user.";
     private static final String AUFS_METADATA = LayerEntry.WHITEOUT_PREFIX + LayerEntry.WHITEOUT_PREFIX;
@@ -111,6 +113,9 @@ public final class LayerApplier {
     private final LayerLimits limits;
     private final Consumer<String> warnings;
     private final boolean root;
+    /** The owner a path gets when made, which needs no {@code chown}; -1 where it cannot be known. */
+    private final long newPathUid;
+    private final long newPathGid;
     /** What the layers applied so far describe at each path (resolved, relative to the target). */
     private final TreeMap<String, LayerEntry> entries = new TreeMap<>();
     /** Directories made because entries needed them, that no entry describes. */
@@ -144,6 +149,16 @@ public final class LayerApplier {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.warnings = Objects.requireNonNull(warnings, "warnings");
         this.root = root;
+        long uid = -1;
+        long gid = -1;
+        if (root) {
+            // New paths get the process's ids, unless a setgid directory hands down its group.
+            Map<String, Object> process = Files.readAttributes(Path.of("/proc/self"), "unix:uid,gid");
+            uid = (Integer) process.get("uid");
+            gid = ((Integer) Files.getAttribute(this.target, "unix:mode") & 02000) != 0 ? -1 : (Integer) process.get("gid");
+        }
+        this.newPathUid = uid;
+        this.newPathGid = gid;
         try (DirectoryStream<Path> listing = Files.newDirectoryStream(this.target)) {
             if (listing.iterator().hasNext()) {
                 throw new IOException("cannot unpack into " + target + ": the directory is not empty");
@@ -284,7 +299,8 @@ public final class LayerApplier {
     private String leftOut() {
         List<String> parts = new ArrayList<>();
         if (ownersLeftOut) {
-            parts.add("file owners other than root (not running as root)");
+            parts.add(root ? "file owners (the system refused to set them)"
+                    : "file owners other than root (not running as root)");
         }
         if (devicesLeftOut > 0) {
             parts.add(devicesLeftOut + (devicesLeftOut == 1 ? " device node" : " device nodes")
@@ -310,28 +326,21 @@ public final class LayerApplier {
         if (aufsMetadata(path)) {
             return;
         }
-        if (entry.name().startsWith(LayerEntry.WHITEOUT_PREFIX)) {
-            whiteout(entry);
-            return;
-        }
-        if (path.isEmpty()) {
-            if (entry.type() != LayerEntry.Type.DIRECTORY) {
-                throw refused(entry, "would replace the target directory itself");
-            }
-            rootEntry = entry;
-            setOwner(target, entry);
-            setXattrs(target, entry, true);
-            return;
-        }
         try {
-            String resolved = join(directory(parentOf(path), entry, true), entry.name());
-            Path file = target.resolve(resolved);
-            switch (entry.type()) {
-                case DIRECTORY -> directory(entry, resolved, file);
-                case FILE -> file(entry, resolved, file, reader);
-                case SYMLINK -> symlink(entry, resolved, file);
-                case HARDLINK -> hardLink(entry, resolved, file);
-                case FIFO, CHAR_DEVICE, BLOCK_DEVICE -> special(entry, resolved, file);
+            if (entry.name().startsWith(LayerEntry.WHITEOUT_PREFIX)) {
+                whiteout(entry);
+            } else if (path.isEmpty()) {
+                root(entry);
+            } else {
+                String resolved = join(directory(parentOf(path), entry, true), entry.name());
+                Path file = target.resolve(resolved);
+                switch (entry.type()) {
+                    case DIRECTORY -> directory(entry, resolved, file);
+                    case FILE -> file(entry, resolved, file, reader);
+                    case SYMLINK -> symlink(entry, resolved, file);
+                    case HARDLINK -> hardLink(entry, resolved, file);
+                    case FIFO, CHAR_DEVICE, BLOCK_DEVICE -> special(entry, resolved, file);
+                }
             }
         } catch (InvalidContentException | BlobStream.Failure | InterruptedIOException e) {
             throw e;
@@ -341,28 +350,37 @@ public final class LayerApplier {
         }
     }
 
+    /** The root's own entry ({@code ./}): its owner and attributes now, its mode and time at {@link #finish}. */
+    private void root(LayerEntry entry) throws IOException {
+        if (entry.type() != LayerEntry.Type.DIRECTORY) {
+            throw refused(entry, "would replace the target directory itself");
+        }
+        rootEntry = entry;
+        setOwner(target, entry, false);
+        setXattrs(target, entry, true);
+    }
+
     private void directory(LayerEntry entry, String resolved, Path file) throws IOException {
-        BasicFileAttributes existing = attributes(file);
-        boolean keep = existing != null && existing.isDirectory();
+        boolean keep = knownDirectory(resolved);
         if (!keep) {
-            replace(resolved, existing);
+            replace(resolved);
             Files.createDirectory(file);
         }
-        setOwner(file, entry);
+        setOwner(file, entry, !keep);
         setXattrs(file, entry, keep);
         implicitDirectories.remove(resolved);
-        described(resolved, entry, entry.linkName());
+        described(resolved, entry, "");
     }
 
     private void file(LayerEntry entry, String resolved, Path file, LayerReader reader) throws IOException {
         if (entry.size() > limits.maxBytes() - bytes) {
             throw tooManyBytes();
         }
-        replace(resolved, attributes(file));
+        replace(resolved);
         try (FileChannel out = FileChannel.open(file, CREATE_NEW, PRIVATE)) {
             copy(reader.content(), out);
         }
-        setOwner(file, entry);
+        setOwner(file, entry, true);
         setXattrs(file, entry, false);
         setTimeAndMode(file, entry.mtime(), entry.mode());
         described(resolved, entry, "");
@@ -376,9 +394,11 @@ public final class LayerApplier {
             if (bytes > limits.maxBytes()) {
                 throw tooManyBytes(); // a sparse file's content can exceed the size its header gives
             }
-            ByteBuffer piece = ByteBuffer.wrap(buffer, 0, n);
-            while (piece.hasRemaining()) {
-                out.write(piece);
+            for (int done = 0; done < n; done += WRITE_PIECE) {
+                ByteBuffer piece = ByteBuffer.wrap(buffer, done, Math.min(WRITE_PIECE, n - done));
+                while (piece.hasRemaining()) {
+                    out.write(piece);
+                }
             }
         }
     }
@@ -402,9 +422,9 @@ public final class LayerApplier {
         if (entry.linkName().isEmpty()) {
             throw refused(entry, "is a symbolic link with an empty target");
         }
-        replace(resolved, attributes(file));
+        replace(resolved);
         Files.createSymbolicLink(file, Path.of(entry.linkName()));
-        setOwner(file, entry);
+        setOwner(file, entry, true);
         xattrsLeftOut += entry.xattrs().size(); // Linux takes user.* on files and directories only
         Files.getFileAttributeView(file, BasicFileAttributeView.class, NOFOLLOW)
                 .setTimes(FileTime.from(entry.mtime()), null, null);
@@ -422,7 +442,7 @@ public final class LayerApplier {
         if (existing == null) {
             LayerEntry leftOut = linked == null ? null : entries.get(linked);
             if (leftOut != null && special(leftOut.type())) {
-                replace(resolved, attributes(file)); // a link to a device node not made: left out with it
+                replace(resolved); // a link to a device node not made: left out with it
                 devicesLeftOut++;
                 described(resolved, entry, linked);
                 return;
@@ -435,13 +455,13 @@ public final class LayerApplier {
         if (linked.equals(resolved) || linked.startsWith(resolved + "/")) {
             throw refused(entry, "links to itself");
         }
-        replace(resolved, attributes(file));
+        replace(resolved);
         Files.createLink(file, target.resolve(linked));
         described(resolved, entry, linked);
     }
 
     private void special(LayerEntry entry, String resolved, Path file) throws IOException {
-        replace(resolved, attributes(file));
+        replace(resolved);
         boolean fifo = entry.type() == LayerEntry.Type.FIFO;
         if (!fifo && !root) {
             devicesLeftOut++;
@@ -460,7 +480,7 @@ public final class LayerApplier {
             described(resolved, entry, "");
             return;
         }
-        setOwner(file, entry);
+        setOwner(file, entry, true);
         // Opening a FIFO blocks and opening a device acts on it: mode and time by path, never through a descriptor.
         Files.setAttribute(file, "unix:mode", entry.mode());
         Instant mtime = entry.mtime();
@@ -499,22 +519,22 @@ public final class LayerApplier {
      */
     private void whiteout(LayerEntry entry) throws IOException {
         String name = entry.name();
-        String dir = directory(parentOf(entry.path()), entry, false);
-        if (name.equals(LayerEntry.OPAQUE_WHITEOUT)) {
-            if (dir != null) {
-                for (String child : children(dir)) {
-                    hideLower(child);
-                }
-            }
-            return;
-        }
+        boolean opaque = name.equals(LayerEntry.OPAQUE_WHITEOUT);
         String hidden = name.substring(LayerEntry.WHITEOUT_PREFIX.length());
-        if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
+        if (!opaque && (hidden.isEmpty() || hidden.equals(".") || hidden.equals(".."))) {
             throw refused(entry, hidden.equals("..") ? "whites out the directory above it"
                     : hidden.isEmpty() ? "whites out no name" : "whites out its own directory");
         }
-        if (dir != null) {
+        String dir = directory(parentOf(entry.path()), entry, false);
+        if (dir == null) {
+            return;
+        }
+        if (!opaque) {
             hideLower(join(dir, hidden));
+            return;
+        }
+        for (String child : children(dir)) {
+            hideLower(child);
         }
     }
 
@@ -560,9 +580,12 @@ public final class LayerApplier {
         return children;
     }
 
-    /** Removes what is at {@code path} (a directory with its tree; a link itself, never its target). */
-    private void replace(String path, BasicFileAttributes existing) throws IOException {
-        if (existing != null || entries.containsKey(path)) {
+    /**
+     * Removes what is at {@code path} (a directory with its tree; a link itself, never its target),
+     * known from what the layers made: only this applier writes the target, which started empty.
+     */
+    private void replace(String path) throws IOException {
+        if (entries.containsKey(path) || implicitDirectories.contains(path)) {
             remove(path);
         }
     }
@@ -694,9 +717,13 @@ public final class LayerApplier {
         }
     }
 
-    private void setOwner(Path file, LayerEntry entry) throws IOException {
+    /** @param made whether the path was just made, and so has the owner new paths get */
+    private void setOwner(Path file, LayerEntry entry, boolean made) throws IOException {
         if (!root) {
             ownersLeftOut |= entry.uid() != 0 || entry.gid() != 0;
+            return;
+        }
+        if (made && entry.uid() == newPathUid && entry.gid() == newPathGid) {
             return;
         }
         try {

@@ -12,7 +12,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -177,8 +176,7 @@ public record UnpackRecord(SortedMap<String, Item> items) {
         Map<String, String> xattrs = new TreeMap<>();
         JsonNode xattrNode = optional(line, "xattrs", JsonNode::isObject, number);
         if (xattrNode != null) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = xattrNode.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> xattr = it.next();
+            for (Map.Entry<String, JsonNode> xattr : xattrNode.properties()) {
                 if (!xattr.getValue().isTextual()) {
                     throw damaged("line " + number + ": xattr \"" + Names.quote(xattr.getKey()) + "\" is not a string");
                 }

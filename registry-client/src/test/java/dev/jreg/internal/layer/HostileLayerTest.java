@@ -67,15 +67,13 @@ class HostileLayerTest {
     @Test
     void dotDotEscapeIsRefused() {
         byte[] layer = new TarBuilder().file("../escape", "x").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"../escape\" leaves the target directory",
-                refused(layer));
+        assertRefused(layer, ": entry \"../escape\" leaves the target directory");
     }
 
     @Test
     void dotDotAfterComponentsIsRefused() {
         byte[] layer = new TarBuilder().dir("a").file("a/b/../../../escape", "x").gzip();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"../escape\" leaves the target directory",
-                refused(layer));
+        assertRefused(layer, ": entry \"../escape\" leaves the target directory");
     }
 
     @Test
@@ -124,8 +122,7 @@ class HostileLayerTest {
     @Test
     void symlinkLoopIsRefused() {
         byte[] layer = new TarBuilder().symlink("a", "b").symlink("b", "a").file("a/x", "x").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"a/x\" goes through more than 40 symbolic links",
-                refused(layer));
+        assertRefused(layer, ": entry \"a/x\" goes through more than 40 symbolic links");
     }
 
     @Test
@@ -162,29 +159,29 @@ class HostileLayerTest {
     @Test
     void hardLinkToEtcPasswdIsRefused() {
         byte[] layer = new TarBuilder().hardlink("pw", "/etc/passwd").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"pw\" links to \"etc/passwd\", which no entry"
-                + " before it made", refused(layer));
+        assertRefused(layer, ": entry \"pw\" links to \"etc/passwd\", which no entry"
+                + " before it made");
     }
 
     @Test
     void hardLinkOutOfTheTargetIsRefused() {
         byte[] layer = new TarBuilder().hardlink("hl", "../outside/precious").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"hl\" links to \"../outside/precious\", which"
-                + " leaves the target directory", refused(layer));
+        assertRefused(layer, ": entry \"hl\" links to \"../outside/precious\", which"
+                + " leaves the target directory");
     }
 
     @Test
     void hardLinkToALaterEntryIsRefused() {
         byte[] layer = new TarBuilder().hardlink("early", "late").file("late", "x").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"early\" links to \"late\", which no entry before"
-                + " it made", refused(layer));
+        assertRefused(layer, ": entry \"early\" links to \"late\", which no entry before"
+                + " it made");
     }
 
     @Test
     void hardLinkThroughSymlinkOutIsRefused() {
         byte[] layer = new TarBuilder().symlink("d", abs).hardlink("h", "d/precious").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"h\" links to \"d/precious\", which no entry"
-                + " before it made", refused(layer));
+        assertRefused(layer, ": entry \"h\" links to \"d/precious\", which no entry"
+                + " before it made");
     }
 
     @Test
@@ -196,16 +193,23 @@ class HostileLayerTest {
     }
 
     @Test
+    void hardLinkToSymlinkIsAnotherNameOfTheLink() throws IOException {
+        applied(new TarBuilder().symlink("s", abs + "/precious").hardlink("h", "s").tar());
+        assertEquals(Path.of(abs + "/precious"), Files.readSymbolicLink(target.resolve("h")));
+        assertEquals(Files.getAttribute(target.resolve("s"), "unix:ino", LinkOption.NOFOLLOW_LINKS),
+                Files.getAttribute(target.resolve("h"), "unix:ino", LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
     void hardLinkToADirectoryIsRefused() {
         byte[] layer = new TarBuilder().dir("d").hardlink("h", "d").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"h\" links to \"d\", which is a directory",
-                refused(layer));
+        assertRefused(layer, ": entry \"h\" links to \"d\", which is a directory");
     }
 
     @Test
     void hardLinkToItselfIsRefused() {
         byte[] layer = new TarBuilder().file("h", "x").hardlink("h", "h").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"h\" links to itself", refused(layer));
+        assertRefused(layer, ": entry \"h\" links to itself");
     }
 
     // --- whiteouts ---
@@ -213,28 +217,25 @@ class HostileLayerTest {
     @Test
     void whiteoutOfDotDotIsRefused() {
         byte[] layer = new TarBuilder().dir("a").whiteout("a/.wh...").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"a/.wh...\" whites out the directory above it",
-                refused(layer));
+        assertRefused(layer, ": entry \"a/.wh...\" whites out the directory above it");
     }
 
     @Test
     void whiteoutOfItsOwnDirectoryIsRefused() {
         byte[] layer = new TarBuilder().whiteout(".wh..").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \".wh..\" whites out its own directory",
-                refused(layer));
+        assertRefused(layer, ": entry \".wh..\" whites out its own directory");
     }
 
     @Test
     void whiteoutOfNoNameIsRefused() {
         byte[] layer = new TarBuilder().whiteout("a/.wh.").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"a/.wh.\" whites out no name", refused(layer));
+        assertRefused(layer, ": entry \"a/.wh.\" whites out no name");
     }
 
     @Test
     void whiteoutAboveTheRootIsRefused() {
         byte[] layer = new TarBuilder().whiteout("../.wh.precious").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"../.wh.precious\" leaves the target directory",
-                refused(layer));
+        assertRefused(layer, ": entry \"../.wh.precious\" leaves the target directory");
     }
 
     @Test
@@ -278,22 +279,20 @@ class HostileLayerTest {
     void nulInNameIsRefused() {
         // A GNU long name keeps what follows a NUL, which a ustar name field cannot.
         byte[] layer = TarBuilder.gnu().file("a".repeat(120) + "\0/etc/passwd", "x").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"" + "a".repeat(100) + "…(132 characters)\""
-                + " has a NUL character in its name", refused(layer));
+        assertRefused(layer, ": entry \"" + "a".repeat(100) + "…(132 characters)\""
+                + " has a NUL character in its name");
     }
 
     @Test
     void nulInLinkTargetIsRefused() {
         byte[] layer = TarBuilder.gnu().symlink("s", "b".repeat(120) + "\0x").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"s\" has a link target with a NUL character",
-                refused(layer));
+        assertRefused(layer, ": entry \"s\" has a link target with a NUL character");
     }
 
     @Test
     void emptySymlinkTargetIsRefused() {
         byte[] layer = new TarBuilder().symlink("s", "").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"s\" is a symbolic link with an empty target",
-                refused(layer));
+        assertRefused(layer, ": entry \"s\" is a symbolic link with an empty target");
     }
 
     @Test
@@ -317,30 +316,27 @@ class HostileLayerTest {
     @Test
     void nonDirectoryAsRootIsRefused() {
         byte[] layer = new TarBuilder().symlink("./", abs).tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"\" would replace the target directory itself",
-                refused(layer));
+        assertRefused(layer, ": entry \"\" would replace the target directory itself");
     }
 
     @Test
     void entryUnderAFileIsRefused() {
         byte[] layer = new TarBuilder().file("f", "x").file("f/x", "x").tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + ": entry \"f/x\" is under \"f\", which is not a directory",
-                refused(layer));
+        assertRefused(layer, ": entry \"f/x\" is under \"f\", which is not a directory");
     }
 
     @Test
     void unknownTarTypeIsRefused() {
         byte[] layer = new TarBuilder().add(TarBuilder.header("volume", (byte) 'V', 0644), new byte[0]).tar();
-        assertEquals("layer " + TarBuilder.digest(layer) + " cannot be read: entry \"volume\" has tar type 'V', which"
-                + " a layer does not hold", refused(layer));
+        assertRefused(layer, " cannot be read: entry \"volume\" has tar type 'V', which"
+                + " a layer does not hold");
     }
 
     @Test
     void truncatedGzipIsRefused() {
         byte[] whole = new TarBuilder().file("f", "x".repeat(100_000)).gzip();
         byte[] layer = java.util.Arrays.copyOf(whole, whole.length / 2);
-        assertEquals("layer " + TarBuilder.digest(layer) + " cannot be read: Unexpected end of ZLIB input stream",
-                refused(layer));
+        assertRefused(layer, " cannot be read: Unexpected end of ZLIB input stream");
     }
 
     @Test
@@ -421,8 +417,8 @@ class HostileLayerTest {
         entry.addPaxHeader("SCHILY.xattr.user.big", "v".repeat(2 << 20));
         byte[] layer = TarBuilder.gzip(new TarBuilder().add(entry, new byte[0]).tar());
         assertTrue(layer.length < 64 << 10, "the bomb is small: " + layer.length);
-        assertEquals("layer " + TarBuilder.digest(layer) + " cannot be read: a tar header record of 2097183 bytes,"
-                + " more than the 1048576 a layer's may hold", refused(layer));
+        assertRefused(layer, " cannot be read: a tar header record of 2097183 bytes, more than the 1048576 a layer's"
+                + " may hold");
     }
 
     // --- helpers ---
@@ -439,9 +435,9 @@ class HostileLayerTest {
         return applier.finish();
     }
 
-    /** The message of the refusal, checked to be one line. */
-    private String refused(byte[]... layers) {
-        return refusedWith(InvalidContentException.class, layers);
+    /** Asserts that the layer is refused with a message of one line: "layer DIGEST" and {@code rest}. */
+    private void assertRefused(byte[] layer, String rest) {
+        assertEquals("layer " + TarBuilder.digest(layer) + rest, refusedWith(InvalidContentException.class, layer));
     }
 
     private String refusedWith(Class<? extends IOException> type, byte[]... layers) {

@@ -178,7 +178,7 @@ class LayerApplierTest {
         link.setUserId(42);
         apply(true, new TarBuilder().add(owned, "x".getBytes(StandardCharsets.UTF_8)).add(link, new byte[0]).tar());
         assertEquals(1234, Files.getAttribute(target().resolve("owned"), "unix:uid"));
-        assertEquals((int) 3_000_000, Files.getAttribute(target().resolve("owned"), "unix:gid"));
+        assertEquals(3_000_000, Files.getAttribute(target().resolve("owned"), "unix:gid"));
         assertEquals(04750, mode("owned"), "chown before chmod, so setuid survives");
         assertEquals(42, Files.getAttribute(target().resolve("link"), "unix:uid", LinkOption.NOFOLLOW_LINKS));
         assertEquals(List.of(), warnings);
