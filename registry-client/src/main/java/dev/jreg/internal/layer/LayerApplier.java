@@ -49,8 +49,8 @@ import java.util.function.Consumer;
  * {@code .wh.NAME} removes {@code NAME} (a whole tree) as lower layers left it, and an opaque
  * whiteout {@code .wh..wh..opq} empties its directory of what lower layers put there; neither
  * hides what its own layer writes, before or after it. Other {@code .wh..wh.} names (aufs's
- * metadata) are skipped with what is under them, as docker skips them. Within one layer a path given twice takes the last
- * entry, as tar extraction does. Files get their content, mode (setuid, setgid and sticky
+ * metadata) are skipped with what is under them, as docker skips them. Within one layer a path
+ * given twice takes the last entry, as tar extraction does. Files get their content, mode (setuid, setgid and sticky
  * included), modification time and {@code user.*} extended attributes; symbolic links their target
  * as written (the JDK drops a trailing or doubled {@code /} of a target) and time; hard links
  * share their target's inode and take none of the entry's metadata, as tar extraction does;
@@ -60,11 +60,12 @@ import java.util.function.Consumer;
  * runs; device nodes with {@code mknod} as root (the JDK makes neither); their times are set with
  * {@code touch -h}, since the JDK sets times only through an open file, and opening a FIFO blocks.
  *
- * <p>Running as root, files get the numeric owners of their entries. Otherwise what cannot be
- * reproduced is left out and said once, in one line to {@code warnings} at {@link #finish}: owners
- * other than 0:0 (in a rootless container the user's own files are root's), device nodes, and
- * extended attributes outside {@code user.*} (the JDK writes no others), whoever runs. The record
- * keeps them all, as the layers describe them.
+ * <p>Running as root, files get the numeric owners of their entries. What cannot be reproduced is
+ * left out and said once, in one line to {@code warnings} at {@link #finish}: without root,
+ * owners other than 0:0 (in a rootless container the user's own files are root's) and device
+ * nodes; as root, an owner or device node the system refuses (in a user namespace); whoever runs,
+ * extended attributes outside {@code user.*} (the JDK writes no others) and those the file system
+ * refuses. The record keeps them all, as the layers describe them.
  *
  * <p>Nothing is written outside the target directory, whatever the layers hold. Each path is
  * resolved component by component without following a symbolic link out: a link met on the way
@@ -81,9 +82,10 @@ import java.util.function.Consumer;
  *     directory, or to itself or what it replaces; a whiteout of {@code .}, {@code ..} or of
  *     nothing ({@code .wh.}, {@code .wh..}, {@code .wh...}); an entry of another type than a
  *     directory for the root itself; an entry under a path that is not a directory; a path through
- *     more than {@value #MAX_LINKS} symbolic links; a symbolic link with an empty target; an entry
- *     the file system refuses (a name too long); more entries or bytes than {@link LayerLimits}
- *     allows (checked before a file's content is written, from its size);</li>
+ *     more than {@value #MAX_LINKS} symbolic links; a symbolic link with an empty target; more
+ *     entries or bytes than {@link LayerLimits} allows (checked before a file's content is
+ *     written, from its size); and, as an {@link IOException} of the same form with the system's
+ *     reason, an entry the file system refuses (a name too long);</li>
  * <li>neutralised: an absolute path is taken from the root, as tar readers do; a path through a
  *     symbolic link that points out of the target (absolutely or with {@code ..}), through a
  *     chain of links, or through a directory that an earlier entry replaced by such a link, lands
@@ -92,12 +94,13 @@ import java.util.function.Consumer;
  *     directory is missing removes nothing; a hard link to a symbolic link links the link itself,
  *     which is never followed; a device node when not root is left out and said in the warning.</li>
  * </ul>
- * A layer that fails leaves what it wrote so far; the caller removes the target.
+ * A layer that fails leaves what it wrote so far; the caller removes the target. One thread
+ * applies the layers: an applier is not for concurrent use.
  */
 public final class LayerApplier {
     /** As Linux's {@code MAXSYMLINKS}: more links on one path than this is a loop. */
     static final int MAX_LINKS = 40;
-    /** Reads as large as the reader's buffer, so that a plain tar's bytes are copied once less. */
+    /** Reads larger than the reader's 64 KB buffer, which hands a plain tar's bytes over without copying them through it. */
     private static final int BUFFER = 256 * 1024;
     /** Writes of 32 KB: see {@code Ingest} on the page-cache folios of larger writes. */
     private static final int WRITE_PIECE = 32 * 1024;
