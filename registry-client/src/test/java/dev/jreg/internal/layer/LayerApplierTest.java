@@ -12,6 +12,7 @@ import dev.jreg.error.DigestMismatchException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -278,26 +279,13 @@ class LayerApplierTest {
     void theBlobsOwnFailureComesThroughAsThrown() throws IOException {
         byte[] layer = new TarBuilder().file("f", "x".repeat(200_000)).gzip();
         DigestMismatchException mismatch = new DigestMismatchException("blob sha256:abc from somewhere: expected 9 bytes, got 8");
-        InputStream failing = new InputStream() {
-            private int left = layer.length / 2;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (left == 0) {
-                    throw mismatch;
-                }
-                int n = Math.min(len, left);
-                System.arraycopy(layer, layer.length / 2 - left, b, off, n);
-                left -= n;
-                return n;
-            }
-        };
+        InputStream failing = new SequenceInputStream(new ByteArrayInputStream(layer, 0, layer.length / 2),
+                new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw mismatch;
+                    }
+                });
         LayerApplier applier = new LayerApplier(target(), LayerLimits.DEFAULT, warnings::add);
         assertSame(mismatch, assertThrows(DigestMismatchException.class, () -> applier.apply("sha256:abc", failing)));
         assertThrows(IllegalStateException.class, applier::finish);
