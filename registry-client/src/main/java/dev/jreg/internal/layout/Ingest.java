@@ -6,9 +6,12 @@ import dev.jreg.internal.store.BlobRange;
 import dev.jreg.internal.store.BlobSource;
 import dev.jreg.internal.store.VerifiedCopy;
 import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.MediaType;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -20,6 +23,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
 
@@ -135,6 +140,30 @@ class Ingest {
         }
     }
 
+    /**
+     * Stores a blob whose digest is known only once written, as {@code directory/HEX}: the
+     * writer's bytes go into a temp file, hashed with SHA-256 and counted as they pass, and are
+     * published as {@link #put} publishes them, unless the blob is there already.
+     */
+    Descriptor putNew(MediaType mediaType, OciLayout.BlobWriter content, Path directory) throws IOException {
+        createDirectories(directory);
+        Path temp = tempFor(directory.resolve("new"));
+        try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            HashingFile out = new HashingFile(file, temp);
+            content.writeTo(out);
+            out.flush();
+            Descriptor blob = Descriptor.of(mediaType, new Digest("sha256", HexFormat.of().formatHex(out.hasher.digest())),
+                    out.size);
+            Path target = directory.resolve(blob.digest().hex());
+            if (!Files.isRegularFile(target) || Files.size(target) != blob.size()) {
+                publish(file, temp, target);
+            }
+            return blob;
+        } finally {
+            Files.deleteIfExists(temp); // gone already once published
+        }
+    }
+
     /** Replaces a small file ({@code index.json}, {@code oci-layout}) whole. */
     void replace(Path target, byte[] bytes) throws IOException {
         Path temp = tempFor(target);
@@ -189,6 +218,52 @@ class Ingest {
             throw e; // the writer was interrupted (a cancelled copy): nothing wrong with the file
         } catch (IOException e) {
             throw new StoreWriteException(file, e, null);
+        }
+    }
+
+    /** A file written through {@link #write} in buffers of {@value #BUFFER} bytes, hashed with SHA-256 and counted. */
+    private static final class HashingFile extends OutputStream {
+        private final FileChannel file;
+        private final Path path;
+        private final MessageDigest hasher;
+        private final byte[] buffer = new byte[BUFFER];
+        private int filled;
+        private long size;
+
+        HashingFile(FileChannel file, Path path) {
+            this.file = file;
+            this.path = path;
+            try {
+                this.hasher = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            for (int done = 0; done < length;) {
+                if (filled == buffer.length) {
+                    flush();
+                }
+                int n = Math.min(length - done, buffer.length - filled);
+                System.arraycopy(bytes, offset + done, buffer, filled, n);
+                filled += n;
+                done += n;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            hasher.update(buffer, 0, filled);
+            Ingest.write(file, path, buffer, filled);
+            size += filled;
+            filled = 0;
         }
     }
 
