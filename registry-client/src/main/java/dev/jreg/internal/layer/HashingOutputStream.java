@@ -4,14 +4,14 @@ import dev.jreg.model.Digest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** Passes bytes on, hashing them with SHA-256 and counting them as they pass. */
 final class HashingOutputStream extends OutputStream {
+    /** The empty content's digest, whose algorithm gives hashers and digests of it. */
+    private static final Digest SHA256 = Digest.sha256(new byte[0]);
     private final OutputStream out;
     private final boolean closesOut;
-    private final MessageDigest sha256;
+    private final MessageDigest sha256 = SHA256.newHasher();
     private long count;
     private Digest digest;
 
@@ -19,11 +19,6 @@ final class HashingOutputStream extends OutputStream {
     HashingOutputStream(OutputStream out, boolean closesOut) {
         this.out = out;
         this.closesOut = closesOut;
-        try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override
@@ -62,7 +57,7 @@ final class HashingOutputStream extends OutputStream {
     /** The SHA-256 of every byte passed; asked once the stream is complete. */
     Digest digest() {
         if (digest == null) {
-            digest = new Digest("sha256", HexFormat.of().formatHex(sha256.digest()));
+            digest = SHA256.withHash(sha256.digest());
         }
         return digest;
     }

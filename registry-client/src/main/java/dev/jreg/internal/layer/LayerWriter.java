@@ -29,10 +29,11 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Writes a layer (OCI image spec, "Image Layer Filesystem Changeset") into a stream in one pass:
- * a POSIX tar stream (ustar headers; PAX records for names over 99 bytes or not ASCII, numbers a
- * header cannot hold and extended attributes, as {@code SCHILY.xattr.NAME}), compressed
- * or not, while hashing the tar bytes (the diff ID) and the bytes written (the digest) and counting
- * those. Each file is read once, as its entry is written; no layer or file is held in memory.
+ * a POSIX tar stream (ustar headers; PAX records for names of 100 bytes or more or not ASCII,
+ * numbers a header cannot hold and extended attributes, as {@code SCHILY.xattr.NAME}),
+ * compressed or not, while hashing the tar bytes (the diff ID) and the bytes written (the digest)
+ * and counting those. Each file is read once, as its entry is written; no layer or file is held
+ * in memory.
  *
  * <p>The same entries give the same bytes, whoever writes them and wherever their files lie:
  * entries in {@link LayerEntry#PATH_ORDER} whatever order they come in; numeric owners only, no

@@ -23,8 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
 
@@ -55,6 +53,8 @@ class Ingest {
     private static final int MAX_FRUITLESS_RESUMES = 3;
     private static final int BUFFER = 256 * 1024;
     /** What {@code fsync} of a directory says where the file system cannot sync one (EINVAL, ENOTSUP). */
+    /** The empty content's digest: its algorithm, SHA-256, names a blob made here ({@link #putNew}). */
+    private static final Digest NEW_BLOB = Digest.sha256(new byte[0]);
     private static final Set<String> UNSYNCABLE_DIRECTORY = Set.of("Invalid argument", "Operation not supported");
     private final Path dir;
 
@@ -149,11 +149,43 @@ class Ingest {
         createDirectories(directory);
         Path temp = tempFor(directory.resolve("new"));
         try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            HashingFile out = new HashingFile(file, temp);
+            // The temp file, written through Ingest.write in buffers of BUFFER bytes, hashed and counted.
+            class HashingFile extends OutputStream {
+                private final MessageDigest hasher = NEW_BLOB.newHasher();
+                private final byte[] buffer = new byte[BUFFER];
+                private int filled;
+                private long size;
+
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws IOException {
+                    for (int done = 0; done < length;) {
+                        if (filled == buffer.length) {
+                            flush();
+                        }
+                        int n = Math.min(length - done, buffer.length - filled);
+                        System.arraycopy(bytes, offset + done, buffer, filled, n);
+                        filled += n;
+                        done += n;
+                    }
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    hasher.update(buffer, 0, filled);
+                    Ingest.write(file, temp, buffer, filled);
+                    size += filled;
+                    filled = 0;
+                }
+            }
+            HashingFile out = new HashingFile();
             content.writeTo(out);
             out.flush();
-            Descriptor blob = Descriptor.of(mediaType, new Digest("sha256", HexFormat.of().formatHex(out.hasher.digest())),
-                    out.size);
+            Descriptor blob = Descriptor.of(mediaType, NEW_BLOB.withHash(out.hasher.digest()), out.size);
             Path target = directory.resolve(blob.digest().hex());
             if (!Files.isRegularFile(target) || Files.size(target) != blob.size()) {
                 publish(file, temp, target);
@@ -218,52 +250,6 @@ class Ingest {
             throw e; // the writer was interrupted (a cancelled copy): nothing wrong with the file
         } catch (IOException e) {
             throw new StoreWriteException(file, e, null);
-        }
-    }
-
-    /** A file written through {@link #write} in buffers of {@value #BUFFER} bytes, hashed with SHA-256 and counted. */
-    private static final class HashingFile extends OutputStream {
-        private final FileChannel file;
-        private final Path path;
-        private final MessageDigest hasher;
-        private final byte[] buffer = new byte[BUFFER];
-        private int filled;
-        private long size;
-
-        HashingFile(FileChannel file, Path path) {
-            this.file = file;
-            this.path = path;
-            try {
-                this.hasher = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            for (int done = 0; done < length;) {
-                if (filled == buffer.length) {
-                    flush();
-                }
-                int n = Math.min(length - done, buffer.length - filled);
-                System.arraycopy(bytes, offset + done, buffer, filled, n);
-                filled += n;
-                done += n;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            hasher.update(buffer, 0, filled);
-            Ingest.write(file, path, buffer, filled);
-            size += filled;
-            filled = 0;
         }
     }
 
