@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
@@ -94,6 +95,7 @@ public final class DirectoryScan {
     /**
      * The tree below {@code root}, {@code root} itself left out.
      *
+     * @throws NoSuchFileException when {@code root} is no directory ({@code ROOT: no such directory})
      * @throws IOException when a directory cannot be listed or a path read
      */
     public static List<SourcedEntry> scan(Path root, Owners owners) throws IOException {
@@ -112,12 +114,16 @@ public final class DirectoryScan {
      *
      * @throws IllegalArgumentException when a destination leaves the image's root ({@code ..}) or
      *     names the root for a file
+     * @throws NoSuchFileException when a source does not exist
      * @throws IOException when a source cannot be read
      */
     public static List<SourcedEntry> additions(List<Addition> additions, Owners owners) throws IOException {
         Map<String, SourcedEntry> entries = new TreeMap<>(LayerEntry.PATH_ORDER);
         Map<Inode, String> firstPaths = new HashMap<>();
         for (Addition addition : additions) {
+            if (!Files.exists(addition.source(), LinkOption.NOFOLLOW_LINKS)) {
+                throw new NoSuchFileException(addition.source().toString(), null, "no such file or directory to add");
+            }
             String destination = destination(addition);
             List<Found> found = new ArrayList<>();
             if (destination.isEmpty()) {
@@ -164,8 +170,15 @@ public final class DirectoryScan {
         return String.join("/", elements);
     }
 
-    /** Every path below {@code root}, in path order, without xattrs unless asked for. */
+    /**
+     * Every path below {@code root}, in path order, without xattrs unless asked for.
+     *
+     * @throws NoSuchFileException when {@code root} is no directory
+     */
     static List<Found> walk(Path root, Owners owners, boolean xattrs) throws IOException {
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(root.toString(), null, "no such directory");
+        }
         List<Found> found = new ArrayList<>();
         walk(root, "", owners, xattrs, new HashMap<>(), found);
         return found;

@@ -24,12 +24,13 @@ import java.util.TreeMap;
  * <ul>
  * <li>Added: a path the image does not have (a directory the image implies by a path below it, and
  *     which it lists no entry for, is not added).
- * <li>Changed: a path whose type, permission bits, modification time (to the second, as layers
- *     keep it), size (a file's), target (a symbolic link's), device numbers or, when this process
- *     runs as root, owner differ from the image's; with {@code checksum}, also a file whose bytes
- *     differ from the image's, which {@link ImageContent} reads — where it has none for a file, the
- *     file counts as changed, since a layer that holds an unchanged file is still right and one
- *     that misses a change is not.
+ * <li>Changed: a path whose type, permission bits (not a symbolic link's, which Linux does not
+ *     keep), modification time (to the second, as layers keep it), size (a file's), target (a
+ *     symbolic link's), device numbers or, when {@code privileged}, owner differ from the
+ *     image's; with {@code checksum}, also a file whose bytes differ from the image's, which
+ *     {@link ImageContent} reads — where it has none for a file, the file counts as changed,
+ *     since a layer that holds an unchanged file is still right and one that misses a change is
+ *     not.
  * <li>Deleted: a whiteout for a path the image has and the directory lacks; a deleted directory is
  *     one whiteout, whatever it held, and a path under a directory that became something else
  *     needs none (the new entry replaces the directory).
@@ -37,11 +38,11 @@ import java.util.TreeMap;
  *
  * The parent directories of those paths come along as the image has them (as they are on disk
  * where the image has none), as docker's diff layers hold them. A changed path keeps the image's
- * owner, since an unprivileged unpack could not give it, unless this process runs as root and the
- * owner on disk differs; it keeps the image's extended attributes other than {@code user.*}, which
- * it takes from disk. An added path's owner is as {@link Owners#forThisProcess()} says. A file
- * with another name (a hard link) in the layer is a hard link to the first of them in path order;
- * one whose other names are unchanged holds its content itself.
+ * owner, since an unprivileged unpack could not give it, unless {@code privileged} and the owner
+ * on disk differs; it keeps the image's extended attributes other than {@code user.*}, which it
+ * takes from disk. An added path's owner is the one on disk when {@code privileged}, else 0:0. A
+ * file with another name (a hard link) in the layer is a hard link to the first of them in path
+ * order; one whose other names are unchanged holds its content itself.
  */
 public final class FilesystemDiff {
     private final boolean privileged;
@@ -160,7 +161,8 @@ public final class FilesystemDiff {
         LayerEntry was = linkTarget(image, items);
         long size = found.stamp().size();
         LayerEntry.Type type = disk.type() == LayerEntry.Type.HARDLINK ? LayerEntry.Type.FILE : disk.type();
-        if (type != was.type() || disk.mode() != (was.mode() & 07777)
+        // A symbolic link's mode is not its own on Linux (always 0777): not compared.
+        if (type != was.type() || type != LayerEntry.Type.SYMLINK && disk.mode() != (was.mode() & 07777)
                 || disk.mtime().getEpochSecond() != was.mtime().getEpochSecond()
                 || privileged && (disk.uid() != was.uid() || disk.gid() != was.gid())
                 || type == LayerEntry.Type.FILE && size != was.size()

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
@@ -106,7 +107,7 @@ class DirectoryScanTest {
      * {@code --add SRC[:DEST]}: a file to a path, a file into a directory ({@code DEST/}), a
      * directory's content under its destination, a directory at the root; the directories on the
      * way are 0755, 0:0, time 0; a later addition replaces an earlier one's path; {@code ..} is
-     * refused, and so is a file as the root.
+     * refused, and so is a file as the root; a missing source or directory is named.
      */
     @Test
     void additionsCopySourcesToTheirDestinations() throws Exception {
@@ -134,6 +135,11 @@ class DirectoryScanTest {
         assertEquals(Files.getLastModifiedTime(site).toInstant(), added.get("srv/www").entry().mtime(), "the source directory's own");
         assertEquals(rootTree.resolve("top"), added.get("top").content());
 
+        Path missing = temp.resolve("missing");
+        assertEquals(missing + ": no such file or directory to add", assertThrows(NoSuchFileException.class,
+                () -> DirectoryScan.additions(List.of(new Addition(missing, "/x")), Owners.of(0, 0))).getMessage());
+        assertEquals(missing + ": no such directory", assertThrows(NoSuchFileException.class,
+                () -> DirectoryScan.scan(missing, Owners.of(0, 0))).getMessage());
         assertEquals("the destination /opt/../etc leaves the image's root", assertThrows(IllegalArgumentException.class,
                 () -> DirectoryScan.additions(List.of(new Addition(jar, "/opt/../etc")), Owners.of(0, 0))).getMessage());
         assertEquals(List.of("app.jar"), DirectoryScan.additions(List.of(new Addition(jar, "/")), Owners.of(0, 0)).stream()

@@ -192,13 +192,23 @@ class FilesystemDiffTest {
         assertEquals(List.of("var DIRECTORY 755 0:0", "var/cache FILE 644 0:0 10"), describe(UNPRIVILEGED.changes(root, record)));
     }
 
-    /** Without a record, every path is compared with the image's entry: the same changes, none for an untouched tree. */
+    /**
+     * Without a record, every path is compared with the image's entry: the same changes, none for
+     * an untouched tree, whose symbolic link's mode in the image is not the 0777 Linux gives links.
+     */
     @Test
     void withoutARecordTheImagesEntriesAreCompared() throws Exception {
-        UnpackRecord record = record(Map.of("etc/app.conf", 1000L));
-        assertEquals(List.of(), UNPRIVILEGED.changesWithoutRecord(root, image(record)));
+        Files.createSymbolicLink(root.resolve("etc/alias"), Path.of("app.conf"));
+        Map<String, LayerEntry> image = image(record(Map.of("etc/app.conf", 1000L)));
+        LayerEntry alias = image.get("etc/alias");
+        image.put("etc/alias", new LayerEntry(alias.path(), alias.type(), 0, 0, 0, alias.mtime(), 0, alias.linkName(), Map.of(),
+                0, 0));
+        assertEquals(List.of(), UNPRIVILEGED.changesWithoutRecord(root, image));
         edit();
-        assertEquals(EDITED, describe(UNPRIVILEGED.changesWithoutRecord(root, image(record))));
+        assertEquals(EDITED, describe(UNPRIVILEGED.changesWithoutRecord(root, image)));
+        Files.delete(root.resolve("etc/alias"));
+        Files.createSymbolicLink(root.resolve("etc/alias"), Path.of("new.conf"));
+        assertEquals("etc/alias SYMLINK 777 0:0 -> new.conf", describe(UNPRIVILEGED.changesWithoutRecord(root, image)).get(3));
     }
 
     /**
