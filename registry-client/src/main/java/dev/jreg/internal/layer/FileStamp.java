@@ -22,8 +22,11 @@ public record FileStamp(long inode, long size, long mtimeNanos, long ctimeNanos)
 
     /** The stamp of {@code path} itself (a symbolic link's own, not its target's). */
     public static FileStamp of(Path path) throws IOException {
-        Map<String, Object> unix = Files.readAttributes(path, "unix:ino,size,lastModifiedTime,ctime",
-                LinkOption.NOFOLLOW_LINKS);
+        return of(Files.readAttributes(path, "unix:ino,size,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** The stamp in attributes read from the {@code unix} view with at least {@code ino,size,lastModifiedTime,ctime}. */
+    static FileStamp of(Map<String, Object> unix) {
         return new FileStamp((Long) unix.get("ino"), (Long) unix.get("size"),
                 nanos((FileTime) unix.get("lastModifiedTime")), nanos((FileTime) unix.get("ctime")));
     }
