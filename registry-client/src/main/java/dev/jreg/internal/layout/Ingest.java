@@ -6,9 +6,12 @@ import dev.jreg.internal.store.BlobRange;
 import dev.jreg.internal.store.BlobSource;
 import dev.jreg.internal.store.VerifiedCopy;
 import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.MediaType;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -50,6 +53,8 @@ class Ingest {
     private static final int MAX_FRUITLESS_RESUMES = 3;
     private static final int BUFFER = 256 * 1024;
     /** What {@code fsync} of a directory says where the file system cannot sync one (EINVAL, ENOTSUP). */
+    /** The empty content's digest: its algorithm, SHA-256, names a blob made here ({@link #putNew}). */
+    private static final Digest NEW_BLOB = Digest.sha256(new byte[0]);
     private static final Set<String> UNSYNCABLE_DIRECTORY = Set.of("Invalid argument", "Operation not supported");
     private final Path dir;
 
@@ -132,6 +137,62 @@ class Ingest {
                     Files.deleteIfExists(partial); // gone already once published
                 }
             }
+        }
+    }
+
+    /**
+     * Stores a blob whose digest is known only once written, as {@code directory/HEX}: the
+     * writer's bytes go into a temp file, hashed with SHA-256 and counted as they pass, and are
+     * published as {@link #put} publishes them, unless the blob is there already.
+     */
+    Descriptor putNew(MediaType mediaType, OciLayout.BlobWriter content, Path directory) throws IOException {
+        createDirectories(directory);
+        Path temp = tempFor(directory.resolve("new"));
+        try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            // The temp file, written through Ingest.write in buffers of BUFFER bytes, hashed and counted.
+            class HashingFile extends OutputStream {
+                private final MessageDigest hasher = NEW_BLOB.newHasher();
+                private final byte[] buffer = new byte[BUFFER];
+                private int filled;
+                private long size;
+
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws IOException {
+                    for (int done = 0; done < length;) {
+                        if (filled == buffer.length) {
+                            flush();
+                        }
+                        int n = Math.min(length - done, buffer.length - filled);
+                        System.arraycopy(bytes, offset + done, buffer, filled, n);
+                        filled += n;
+                        done += n;
+                    }
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    hasher.update(buffer, 0, filled);
+                    Ingest.write(file, temp, buffer, filled);
+                    size += filled;
+                    filled = 0;
+                }
+            }
+            HashingFile out = new HashingFile();
+            content.writeTo(out);
+            out.flush();
+            Descriptor blob = Descriptor.of(mediaType, NEW_BLOB.withHash(out.hasher.digest()), out.size);
+            Path target = directory.resolve(blob.digest().hex());
+            if (!Files.isRegularFile(target) || Files.size(target) != blob.size()) {
+                publish(file, temp, target);
+            }
+            return blob;
+        } finally {
+            Files.deleteIfExists(temp); // gone already once published
         }
     }
 

@@ -17,6 +17,7 @@ import dev.jreg.model.MediaType;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -86,6 +87,26 @@ public class OciLayout {
      */
     public void putBlob(Descriptor descriptor, BlobSource content) throws IOException {
         ingest.put(descriptor, content, blobPath(descriptor.digest()));
+    }
+
+    /** Writes a blob's bytes into a stream. */
+    @FunctionalInterface
+    public interface BlobWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Stores a blob whose digest is known only once it is written (a layer being made): its bytes
+     * go into a temp file, hashed (SHA-256) and counted as they pass, and are published under
+     * their digest as {@link #putBlob} publishes. When the layout has that blob already, the temp
+     * file is deleted. Until a name reaches it, garbage collection may delete it.
+     *
+     * @return the blob's descriptor, of this media type
+     */
+    public Descriptor putNew(MediaType mediaType, BlobWriter content) throws IOException {
+        try (Closeable writing = copying()) {
+            return ingest.putNew(mediaType, content, root.resolve("blobs").resolve("sha256"));
+        }
     }
 
     /** Stores bytes already held in memory under their digest (manifests), as {@link #putBlob} does. */

@@ -193,6 +193,64 @@ class OciLayoutTest {
     }
 
     /**
+     * A blob whose digest is known only once written (a layer being made) is written, forced and
+     * renamed to its digest, then its directory forced, as any blob is; written again, the layout
+     * keeps the blob it holds and no temp file stays, in a layout or in the store's {@code ingest/}.
+     */
+    @Test
+    void aNewBlobIsForcedThenRenamedToItsDigestThenItsDirectoryForced() throws Exception {
+        RecordingIngest ingest = new RecordingIngest(root, null);
+        OciLayout layout = new OciLayout(root, null, ingest);
+        byte[] bytes = new byte[300_000];
+        new java.util.Random(5).nextBytes(bytes);
+        Descriptor written = layout.putNew(MediaType.OCI_LAYER_ZSTD, out -> {
+            out.write(bytes, 0, 1000);
+            out.write(bytes, 1000, bytes.length - 1000);
+        });
+        assertEquals(Descriptor.of(MediaType.OCI_LAYER_ZSTD, Digest.sha256(bytes), bytes.length), written);
+        assertArrayEquals(bytes, Files.readAllBytes(layout.blobPath(written.digest())));
+        List<String> steps = ingest.events;
+        assertEquals(List.of("force ", "force blobs"), steps.subList(0, 2), steps.toString());
+        String temp = "blobs/sha256/\\.new\\.[0-9a-f-]{36}\\.tmp";
+        assertEquals(5, steps.size(), steps.toString());
+        assertTrue(steps.get(2).matches("force " + temp + " " + bytes.length), steps.toString());
+        assertTrue(steps.get(3).matches("rename " + temp + " blobs/sha256/" + written.digest().hex()), steps.toString());
+        assertEquals("force blobs/sha256", steps.get(4));
+
+        ingest.events.clear();
+        assertEquals(written, layout.putNew(MediaType.OCI_LAYER_ZSTD, out -> out.write(bytes)));
+        assertEquals(List.of(), ingest.events, "nothing published again");
+        assertEquals(List.of("blobs", "blobs/sha256", "blobs/sha256/" + written.digest().hex()),
+                tree(root).keySet().stream().filter(path -> !path.isEmpty()).toList(), "no temp file left");
+
+        Path dir = root.resolve("store");
+        RecordingIngest storeIngest = new RecordingIngest(dir, dir.resolve("ingest"));
+        LocalStore store = new LocalStore(dir, storeIngest);
+        assertEquals(written, store.putNew(MediaType.OCI_LAYER_ZSTD, out -> out.write(bytes)));
+        String partial = "ingest/\\.new\\.[0-9a-f-]{36}\\.tmp";
+        List<String> published = storeIngest.events.subList(storeIngest.events.size() - 3, storeIngest.events.size());
+        assertTrue(published.get(0).matches("force " + partial + " " + bytes.length), published.toString());
+        assertTrue(published.get(1).matches("rename " + partial + " blobs/sha256/" + written.digest().hex()),
+                published.toString());
+        assertEquals("force blobs/sha256", published.get(2));
+        try (Stream<Path> left = Files.list(dir.resolve("ingest"))) {
+            assertEquals(List.of(), left.filter(path -> path.toString().endsWith(".tmp")).toList());
+        }
+    }
+
+    /** A writer that fails leaves no temp file and no blob. */
+    @Test
+    void aNewBlobWhoseWriterFailsLeavesNothing() throws Exception {
+        OciLayout layout = OciLayout.open(root);
+        IOException e = assertThrows(IOException.class, () -> layout.putNew(MediaType.OCI_LAYER, out -> {
+            out.write(new byte[1000]);
+            throw new IOException("a file changed");
+        }));
+        assertEquals("a file changed", e.getMessage());
+        assertEquals(List.of("", "blobs", "blobs/sha256"), List.copyOf(tree(root).keySet()));
+    }
+
+    /**
      * {@code index.json} (and {@code oci-layout}, the first time) are forced, renamed over the old,
      * then the directory forced; a layout folder the first name makes is forced into its parent first.
      */
@@ -353,17 +411,23 @@ class OciLayoutTest {
                 }
             }
             assertTrue(modes.containsKey("index.json") && modes.containsKey("oci-layout") && modes.size() >= 8, modes.toString());
+            assertTrue(modes.containsKey("blobs/sha256/" + Digest.sha256(NEW_BLOB).hex()), modes.toString());
             modes.forEach((path, mode) -> assertEquals(Files.isDirectory(dir.resolve(path)) ? directory : file, mode,
                     "umask " + umask + ": " + dir.getFileName() + "/" + path));
         }
     }
 
-    /** Writes an image into a layout and into a store, as jreg does. */
+    private static final byte[] NEW_BLOB = "a layer made here".getBytes(StandardCharsets.UTF_8);
+
+    /** Writes an image into a layout and into a store, as jreg does, and a blob made there ({@link OciLayout#putNew}). */
     public static final class WriteBoth {
         public static void main(String[] args) throws Exception {
             List<TestImages.Layer> layers = List.of(TestImages.layer(4, 5_000));
             TestImages.writeImage(OciLayout.open(Path.of(args[0])), Reference.parse("localhost/app:1"), AMD64, layers);
             TestImages.writeImage(LocalStore.open(Path.of(args[1])), Reference.parse("localhost/app:1"), AMD64, layers);
+            for (String dir : args) {
+                OciLayout.open(Path.of(dir)).putNew(MediaType.OCI_LAYER, out -> out.write(NEW_BLOB));
+            }
         }
     }
 }

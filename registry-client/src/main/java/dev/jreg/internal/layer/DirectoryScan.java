@@ -1,0 +1,282 @@
+package dev.jreg.internal.layer;
+
+import com.sun.security.auth.module.UnixSystem;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Directory trees as layer entries, each file with the path its content is read from: what
+ * {@code commit} puts in a layer for a directory, and for {@code --add SRC[:DEST]}. Entries come
+ * in {@link LayerEntry#PATH_ORDER}, with types, permission bits (setuid, setgid and sticky
+ * included), owners as {@link Owners} says, modification times to the nanosecond, symbolic links'
+ * targets as written, and {@code user.*} extended attributes whose values are UTF-8 (a PAX record
+ * holds text) on files and directories that can be opened. A path with more than one name (a hard
+ * link) is a file at its first path in that order, and a {@link LayerEntry.Type#HARDLINK} to it at
+ * the others. Sockets are left out, as docker leaves them out; so is the scanned directory itself.
+ * Every path is read once, with {@code lstat}: symbolic links are never followed.
+ */
+public final class DirectoryScan {
+    private static final String UNIX_ATTRIBUTES = "unix:mode,ino,dev,nlink,uid,gid,rdev,size,lastModifiedTime,ctime";
+    private static final String USER_XATTR = "user.";
+    private static final int TYPE_BITS = 0170000;
+
+    private DirectoryScan() {
+    }
+
+    /**
+     * Whose files the entries say they are.
+     *
+     * @param onDisk true to take each file's owner on disk; then {@code uid} and {@code gid} are unused
+     * @param uid the owner of every entry otherwise
+     * @param gid the group of every entry otherwise
+     */
+    public record Owners(boolean onDisk, long uid, long gid) {
+        /** Each file's owner on disk. */
+        public static final Owners ON_DISK = new Owners(true, 0, 0);
+
+        /** One owner for every entry, as {@code COPY --chown} gives. */
+        public static Owners of(long uid, long gid) {
+            return new Owners(false, uid, gid);
+        }
+
+        /**
+         * On disk when this process runs as root, which may give files any owner, so that the owners
+         * there are meant; otherwise 0:0, since every file is then this user's, who stands for the
+         * image's root as rootless tools map it.
+         */
+        public static Owners forThisProcess() {
+            return processIsRoot() ? ON_DISK : of(0, 0);
+        }
+    }
+
+    /**
+     * A file or directory copied into the image: {@code --add SRC[:DEST]}.
+     *
+     * @param source the file or directory on disk; a symbolic link is added as a link
+     * @param destination its path in the image, {@code /} separated, absolute or not; ending with
+     *     {@code /}, the path of a directory to put a file in under its own name. A directory's
+     *     content goes under its destination; {@code /} puts it at the image's root
+     */
+    public record Addition(Path source, String destination) {
+        public Addition {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(destination, "destination");
+        }
+    }
+
+    /** A path found on disk: its entry, the file it was found at, and its stamp. */
+    record Found(LayerEntry entry, Path file, FileStamp stamp) {
+        SourcedEntry sourced() {
+            return new SourcedEntry(entry, entry.type() == LayerEntry.Type.FILE ? file : null);
+        }
+    }
+
+    /** True when this process runs as root. */
+    static boolean processIsRoot() {
+        return new UnixSystem().getUid() == 0;
+    }
+
+    /**
+     * The tree below {@code root}, {@code root} itself left out.
+     *
+     * @throws NoSuchFileException when {@code root} is no directory ({@code ROOT: no such directory})
+     * @throws IOException when a directory cannot be listed or a path read
+     */
+    public static List<SourcedEntry> scan(Path root, Owners owners) throws IOException {
+        List<SourcedEntry> entries = new ArrayList<>();
+        for (Found found : walk(root, owners, true)) {
+            entries.add(found.sourced());
+        }
+        return entries;
+    }
+
+    /**
+     * The entries that copy these sources into an image, in path order. Directories made on the
+     * way to a destination are mode 0755, owner 0:0, modified at time 0, so that they are the same
+     * whenever the layer is made. A later addition replaces an earlier one's path; paths of
+     * different additions with one inode are hard links to the first.
+     *
+     * @throws IllegalArgumentException when a destination leaves the image's root ({@code ..}) or
+     *     names the root for a file
+     * @throws NoSuchFileException when a source does not exist
+     * @throws IOException when a source cannot be read
+     */
+    public static List<SourcedEntry> additions(List<Addition> additions, Owners owners) throws IOException {
+        Map<String, SourcedEntry> entries = new TreeMap<>(LayerEntry.PATH_ORDER);
+        Map<Inode, String> firstPaths = new HashMap<>();
+        for (Addition addition : additions) {
+            if (!Files.exists(addition.source(), LinkOption.NOFOLLOW_LINKS)) {
+                throw new NoSuchFileException(addition.source().toString(), null, "no such file or directory to add");
+            }
+            String destination = destination(addition);
+            List<Found> found = new ArrayList<>();
+            if (destination.isEmpty()) {
+                if (!Files.isDirectory(addition.source(), LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IllegalArgumentException("cannot add " + addition.source() + " as the image's root directory");
+                }
+                walk(addition.source(), "", owners, true, firstPaths, found);
+            } else {
+                Found top = read(addition.source(), destination, owners, true, firstPaths);
+                if (top != null) {
+                    found.add(top);
+                    if (top.entry().type() == LayerEntry.Type.DIRECTORY) {
+                        walk(addition.source(), destination, owners, true, firstPaths, found);
+                    }
+                }
+                for (int slash = destination.indexOf('/'); slash > 0; slash = destination.indexOf('/', slash + 1)) {
+                    String parent = destination.substring(0, slash);
+                    entries.putIfAbsent(parent, SourcedEntry.of(new LayerEntry(parent, LayerEntry.Type.DIRECTORY, 0755,
+                            0, 0, Instant.EPOCH, 0, "", Map.of(), 0, 0)));
+                }
+            }
+            for (Found each : found) {
+                entries.put(each.entry().path(), each.sourced());
+            }
+        }
+        return new ArrayList<>(entries.values());
+    }
+
+    /** The addition's destination in {@link LayerEntry#path()} form; empty for the root. */
+    private static String destination(Addition addition) {
+        String given = addition.destination();
+        List<String> elements = new ArrayList<>();
+        for (String element : given.split("/")) {
+            if (element.equals("..")) {
+                throw new IllegalArgumentException("the destination " + given + " leaves the image's root");
+            }
+            if (!element.isEmpty() && !element.equals(".")) {
+                elements.add(element);
+            }
+        }
+        if (given.endsWith("/") && !Files.isDirectory(addition.source(), LinkOption.NOFOLLOW_LINKS)) {
+            elements.add(addition.source().getFileName().toString());
+        }
+        return String.join("/", elements);
+    }
+
+    /**
+     * Every path below {@code root}, in path order, without xattrs unless asked for.
+     *
+     * @throws NoSuchFileException when {@code root} is no directory
+     */
+    static List<Found> walk(Path root, Owners owners, boolean xattrs) throws IOException {
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(root.toString(), null, "no such directory");
+        }
+        List<Found> found = new ArrayList<>();
+        walk(root, "", owners, xattrs, new HashMap<>(), found);
+        return found;
+    }
+
+    private static void walk(Path directory, String prefix, Owners owners, boolean xattrs, Map<Inode, String> firstPaths,
+            List<Found> found) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
+            for (Path child : children) {
+                names.add(child.getFileName().toString());
+            }
+        }
+        names.sort(LayerEntry.PATH_ORDER);
+        for (String name : names) {
+            Path file = directory.resolve(name);
+            Found each = read(file, prefix.isEmpty() ? name : prefix + "/" + name, owners, xattrs, firstPaths);
+            if (each != null) {
+                found.add(each);
+                if (each.entry().type() == LayerEntry.Type.DIRECTORY) {
+                    walk(file, each.entry().path(), owners, xattrs, firstPaths, found);
+                }
+            }
+        }
+    }
+
+    /** One path, as {@code lstat} and its xattrs give it; null for a socket. */
+    private static Found read(Path file, String path, Owners owners, boolean xattrs, Map<Inode, String> firstPaths)
+            throws IOException {
+        Map<String, Object> unix = Files.readAttributes(file, UNIX_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) unix.get("mode");
+        LayerEntry.Type type = switch (mode & TYPE_BITS) {
+            case 0100000 -> LayerEntry.Type.FILE;
+            case 0040000 -> LayerEntry.Type.DIRECTORY;
+            case 0120000 -> LayerEntry.Type.SYMLINK;
+            case 0020000 -> LayerEntry.Type.CHAR_DEVICE;
+            case 0060000 -> LayerEntry.Type.BLOCK_DEVICE;
+            case 0010000 -> LayerEntry.Type.FIFO;
+            default -> null; // a socket: no tar entry holds one
+        };
+        if (type == null) {
+            return null;
+        }
+        long size = type == LayerEntry.Type.FILE ? (Long) unix.get("size") : 0;
+        String linkName = type == LayerEntry.Type.SYMLINK ? Files.readSymbolicLink(file).toString() : "";
+        if (type != LayerEntry.Type.DIRECTORY && (Integer) unix.get("nlink") > 1) {
+            String first = firstPaths.putIfAbsent(new Inode((Long) unix.get("dev"), (Long) unix.get("ino")), path);
+            if (first != null) {
+                type = LayerEntry.Type.HARDLINK;
+                size = 0;
+                linkName = first;
+            }
+        }
+        long rdev = (Long) unix.get("rdev");
+        boolean device = type == LayerEntry.Type.CHAR_DEVICE || type == LayerEntry.Type.BLOCK_DEVICE;
+        LayerEntry entry = new LayerEntry(path, type, mode & 07777,
+                owners.onDisk() ? Integer.toUnsignedLong((Integer) unix.get("uid")) : owners.uid(),
+                owners.onDisk() ? Integer.toUnsignedLong((Integer) unix.get("gid")) : owners.gid(),
+                ((FileTime) unix.get("lastModifiedTime")).toInstant(), size, linkName,
+                xattrs && (type == LayerEntry.Type.FILE || type == LayerEntry.Type.DIRECTORY) ? userXattrs(file) : Map.of(),
+                device ? major(rdev) : 0, device ? minor(rdev) : 0);
+        return new Found(entry, file, FileStamp.of(unix));
+    }
+
+    /**
+     * A file's or directory's {@code user.*} extended attributes whose values are UTF-8; none where
+     * the file system keeps none or the file cannot be opened. Only files and directories hold
+     * {@code user.*} attributes, and opening anything else (a FIFO) could block.
+     */
+    static Map<String, String> userXattrs(Path file) {
+        Map<String, String> xattrs = new TreeMap<>();
+        try {
+            UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            for (String name : view.list()) {
+                ByteBuffer value = ByteBuffer.allocate(view.size(name));
+                view.read(name, value);
+                try {
+                    xattrs.put(USER_XATTR + name, StandardCharsets.UTF_8.newDecoder().decode(value.flip()).toString());
+                } catch (CharacterCodingException binary) {
+                    // a PAX record holds text: a binary value cannot be written
+                }
+            }
+        } catch (IOException | UnsupportedOperationException unreadable) {
+            return Map.of();
+        }
+        return xattrs;
+    }
+
+    /** Linux's encoding of a device number (glibc's {@code gnu_dev_major}). */
+    private static int major(long rdev) {
+        return (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
+    }
+
+    private static int minor(long rdev) {
+        return (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
+    }
+
+    private record Inode(long dev, long ino) {
+    }
+}

@@ -1,0 +1,255 @@
+package dev.jreg.internal.layer;
+
+import dev.jreg.internal.layer.DirectoryScan.Found;
+import dev.jreg.internal.layer.DirectoryScan.Owners;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What changed in a directory since it was unpacked from an image: the entries of a layer that,
+ * laid on the image, gives the directory (OCI image spec, "Change Types" and "Whiteouts"), ready
+ * for {@link LayerWriter}, in path order.
+ *
+ * <ul>
+ * <li>Added: a path the image does not have (a directory the image implies by a path below it, and
+ *     which it lists no entry for, is not added).
+ * <li>Changed: a path whose type, permission bits (not a symbolic link's, which Linux does not
+ *     keep), modification time (to the second, as layers keep it), size (a file's), target (a
+ *     symbolic link's), device numbers or, when {@code privileged}, owner differ from the
+ *     image's; with {@code checksum}, also a file whose bytes differ from the image's, which
+ *     {@link ImageContent} reads — where it has none for a file, the file counts as changed,
+ *     since a layer that holds an unchanged file is still right and one that misses a change is
+ *     not.
+ * <li>Deleted: a whiteout for a path the image has and the directory lacks; a deleted directory is
+ *     one whiteout, whatever it held, and a path under a directory that became something else
+ *     needs none (the new entry replaces the directory).
+ * </ul>
+ *
+ * The parent directories of those paths come along as the image has them (as they are on disk
+ * where the image has none), as docker's diff layers hold them. A changed path keeps the image's
+ * owner, since an unprivileged unpack could not give it, unless {@code privileged} and the owner
+ * on disk differs; it keeps the image's extended attributes other than {@code user.*}, which it
+ * takes from disk. An added path's owner is the one on disk when {@code privileged}, else 0:0. A
+ * file with another name (a hard link) in the layer is a hard link to the first of them in path
+ * order; one whose other names are unchanged holds its content itself.
+ */
+public final class FilesystemDiff {
+    private final boolean privileged;
+    private final boolean checksum;
+    private final ImageContent content;
+
+    /** The image's bytes of a file, to compare a file's with. */
+    @FunctionalInterface
+    public interface ImageContent {
+        /** None: files are compared by their attributes alone. */
+        ImageContent NONE = entry -> Optional.empty();
+
+        /** The content of a {@link LayerEntry.Type#FILE} entry of the image, or empty when it cannot be had. */
+        Optional<InputStream> open(LayerEntry entry) throws IOException;
+    }
+
+    /**
+     * @param privileged whether owners on disk mean anything: true where the directory was unpacked
+     *     by root, which gave every file its owner
+     * @param checksum whether files whose attributes are the image's are compared byte for byte too
+     * @param content the image's file contents, for {@code checksum}
+     */
+    public FilesystemDiff(boolean privileged, boolean checksum, ImageContent content) {
+        this.privileged = privileged;
+        this.checksum = checksum;
+        this.content = content;
+    }
+
+    /** A diff that takes owners on disk to mean something when this process runs as root. */
+    public static FilesystemDiff forThisProcess(boolean checksum, ImageContent content) {
+        return new FilesystemDiff(DirectoryScan.processIsRoot(), checksum, content);
+    }
+
+    /**
+     * The changes in {@code root} since the unpack that {@code record} describes. A path whose stamp
+     * is the one recorded is unchanged, not even compared; a path the unpack skipped (no stamp) and
+     * the directory lacks is not deleted. A directory unchanged since the unpack gives no entries.
+     *
+     * @throws IOException when the directory cannot be read
+     */
+    public List<SourcedEntry> changes(Path root, UnpackRecord record) throws IOException {
+        return diff(root, record.items(), true);
+    }
+
+    /**
+     * The fallback for a directory jreg's unpack did not make, so that no record tells what it
+     * wrote: every path is compared with the image's entry by type, size, permission bits,
+     * modification time and link target (owners only when this process runs as root), as
+     * {@link #changes(Path, UnpackRecord)} compares a path whose stamp changed.
+     *
+     * @param image the image's filesystem: each path's entry as the last layer that wrote it has it
+     * @throws IOException when the directory cannot be read
+     */
+    public List<SourcedEntry> changesWithoutRecord(Path root, Map<String, LayerEntry> image) throws IOException {
+        SortedMap<String, UnpackRecord.Item> items = new TreeMap<>();
+        image.forEach((path, entry) -> items.put(path, new UnpackRecord.Item(entry, null)));
+        return diff(root, items, false);
+    }
+
+    private List<SourcedEntry> diff(Path root, SortedMap<String, UnpackRecord.Item> image, boolean recorded)
+            throws IOException {
+        Map<String, Found> onDisk = new HashMap<>();
+        Map<String, SourcedEntry> layer = new TreeMap<>(LayerEntry.PATH_ORDER);
+        for (Found found : DirectoryScan.walk(root, privileged ? Owners.ON_DISK : Owners.of(0, 0), false)) {
+            String path = found.entry().path();
+            onDisk.put(path, found);
+            UnpackRecord.Item item = image.get(path);
+            if (item == null) {
+                if (!impliedDirectory(found, image)) {
+                    layer.put(path, withXattrs(found, Map.of()).sourced());
+                }
+            } else if (!(recorded && found.stamp().equals(item.stamp())) && changed(found, item.entry(), image)) {
+                layer.put(path, changedEntry(found, item.entry()));
+            }
+        }
+        for (Map.Entry<String, UnpackRecord.Item> each : image.entrySet()) {
+            String path = each.getKey();
+            if (!onDisk.containsKey(path) && !(recorded && each.getValue().stamp() == null)
+                    && parentIsDirectoryOnDisk(path, onDisk)) {
+                LayerEntry whiteout = LayerEntry.whiteout(path);
+                layer.put(whiteout.path(), SourcedEntry.of(whiteout));
+            }
+        }
+        for (String path : new ArrayList<>(layer.keySet())) {
+            for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+                String parent = path.substring(0, slash);
+                if (layer.containsKey(parent)) {
+                    break; // and so are its own parents
+                }
+                UnpackRecord.Item item = image.get(parent);
+                layer.put(parent, item != null ? SourcedEntry.of(item.entry()) : withXattrs(onDisk.get(parent), Map.of()).sourced());
+            }
+        }
+        return hardLinksWithinLayer(layer, onDisk);
+    }
+
+    /** A directory the image has no entry for but paths below, as a layer without parent entries implies it. */
+    private static boolean impliedDirectory(Found found, SortedMap<String, UnpackRecord.Item> image) {
+        String below = found.entry().path() + "/";
+        return found.entry().type() == LayerEntry.Type.DIRECTORY && !image.tailMap(below).isEmpty()
+                && image.tailMap(below).firstKey().startsWith(below);
+    }
+
+    private static boolean parentIsDirectoryOnDisk(String path, Map<String, Found> onDisk) {
+        int slash = path.lastIndexOf('/');
+        if (slash < 0) {
+            return true;
+        }
+        Found parent = onDisk.get(path.substring(0, slash));
+        return parent != null && parent.entry().type() == LayerEntry.Type.DIRECTORY;
+    }
+
+    private boolean changed(Found found, LayerEntry image, SortedMap<String, UnpackRecord.Item> items)
+            throws IOException {
+        LayerEntry disk = found.entry();
+        LayerEntry was = linkTarget(image, items);
+        long size = found.stamp().size();
+        LayerEntry.Type type = disk.type() == LayerEntry.Type.HARDLINK ? LayerEntry.Type.FILE : disk.type();
+        // A symbolic link's mode is not its own on Linux (always 0777): not compared.
+        if (type != was.type() || type != LayerEntry.Type.SYMLINK && disk.mode() != (was.mode() & 07777)
+                || disk.mtime().getEpochSecond() != was.mtime().getEpochSecond()
+                || privileged && (disk.uid() != was.uid() || disk.gid() != was.gid())
+                || type == LayerEntry.Type.FILE && size != was.size()
+                || type == LayerEntry.Type.SYMLINK && !disk.linkName().equals(was.linkName())
+                || disk.devMajor() != was.devMajor() || disk.devMinor() != was.devMinor()) {
+            return true;
+        }
+        return checksum && type == LayerEntry.Type.FILE && !sameContent(found.file(), was);
+    }
+
+    /** A hard link's entry in the image resolved to the file it names; any other entry as it is. */
+    private static LayerEntry linkTarget(LayerEntry entry, SortedMap<String, UnpackRecord.Item> items) {
+        LayerEntry target = entry;
+        // An image's hard link names an earlier entry; a bound guards against a cycle in a bad one.
+        for (int hops = 0; target.type() == LayerEntry.Type.HARDLINK && hops < items.size(); hops++) {
+            UnpackRecord.Item item = items.get(target.linkName());
+            if (item == null) {
+                return target;
+            }
+            target = item.entry();
+        }
+        return target;
+    }
+
+    private boolean sameContent(Path file, LayerEntry image) throws IOException {
+        Optional<InputStream> imageBytes = content.open(image);
+        if (imageBytes.isEmpty()) {
+            return false;
+        }
+        try (InputStream was = imageBytes.get(); InputStream now = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] a = new byte[64 * 1024];
+            byte[] b = new byte[a.length];
+            for (int n; (n = now.readNBytes(a, 0, a.length)) > 0;) {
+                if (was.readNBytes(b, 0, n) != n || !Arrays.equals(a, 0, n, b, 0, n)) {
+                    return false;
+                }
+            }
+            return was.read() < 0;
+        }
+    }
+
+    /** A changed path of the image, with the owner and extended attributes the class Javadoc gives it. */
+    private SourcedEntry changedEntry(Found found, LayerEntry image) {
+        LayerEntry disk = found.entry();
+        Map<String, String> kept = new TreeMap<>(image.xattrs());
+        kept.keySet().removeIf(name -> name.startsWith("user."));
+        Found owned = privileged ? found : new Found(new LayerEntry(disk.path(), disk.type(), disk.mode(), image.uid(),
+                image.gid(), disk.mtime(), disk.size(), disk.linkName(), disk.xattrs(), disk.devMajor(), disk.devMinor()),
+                found.file(), found.stamp());
+        return withXattrs(owned, kept).sourced();
+    }
+
+    /** The path with its {@code user.*} attributes from disk, added to {@code others}. */
+    private static Found withXattrs(Found found, Map<String, String> others) {
+        LayerEntry e = found.entry();
+        Map<String, String> xattrs = new TreeMap<>(others);
+        if (e.type() == LayerEntry.Type.FILE || e.type() == LayerEntry.Type.DIRECTORY) {
+            xattrs.putAll(DirectoryScan.userXattrs(found.file()));
+        }
+        return new Found(new LayerEntry(e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.mtime(), e.size(),
+                e.linkName(), xattrs, e.devMajor(), e.devMinor()), found.file(), found.stamp());
+    }
+
+    /**
+     * The layer's entries, each hard link naming a file the layer holds: where a file's first name
+     * on disk is not in the layer, its first name in the layer holds the content and the others
+     * link to that one.
+     */
+    private static List<SourcedEntry> hardLinksWithinLayer(Map<String, SourcedEntry> layer, Map<String, Found> onDisk) {
+        List<SourcedEntry> entries = new ArrayList<>();
+        Map<String, String> firstInLayer = new HashMap<>(); // a disk file's first name → its first name in the layer
+        for (SourcedEntry sourced : layer.values()) {
+            LayerEntry e = sourced.entry();
+            if (e.type() != LayerEntry.Type.HARDLINK) {
+                entries.add(sourced);
+                continue;
+            }
+            String first = e.linkName();
+            String inLayer = layer.containsKey(first) ? first : firstInLayer.putIfAbsent(first, e.path());
+            if (inLayer != null) {
+                entries.add(sourced.entry().linkName().equals(inLayer) ? sourced : SourcedEntry.of(new LayerEntry(e.path(),
+                        e.type(), e.mode(), e.uid(), e.gid(), e.mtime(), 0, inLayer, e.xattrs(), 0, 0)));
+            } else {
+                entries.add(new SourcedEntry(new LayerEntry(e.path(), LayerEntry.Type.FILE, e.mode(), e.uid(), e.gid(),
+                        e.mtime(), onDisk.get(e.path()).stamp().size(), "", e.xattrs(), 0, 0), onDisk.get(e.path()).file()));
+            }
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,855 @@
+package dev.jreg.internal.layer;
+
+import dev.jreg.error.InvalidContentException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Applies an image's layers, lowest first, to an empty directory: the filesystem the image
+ * describes (OCI image spec, "Applying Changesets"), and the {@link UnpackRecord} of what it wrote.
+ * Call {@link #apply} for each layer in the manifest's order, then {@link #finish} once.
+ *
+ * <p>The spec's rules: an entry replaces what lower layers have at its path, unless both are
+ * directories, when the directory keeps its contents and takes the entry's metadata. A whiteout
+ * {@code .wh.NAME} removes {@code NAME} (a whole tree) as lower layers left it, and an opaque
+ * whiteout {@code .wh..wh..opq} empties its directory of what lower layers put there; neither
+ * hides what its own layer writes, before or after it. Other {@code .wh..wh.} names (aufs's
+ * metadata) are skipped with what is under them, as docker skips them. Within one layer a path
+ * given twice takes the last entry, as tar extraction does. Files get their content, mode (setuid, setgid and sticky
+ * included), modification time and {@code user.*} extended attributes; symbolic links their target
+ * as written (the JDK drops a trailing or doubled {@code /} of a target) and time; hard links
+ * share their target's inode and take none of the entry's metadata, as tar extraction does;
+ * directories get their mode and time at {@link #finish}, after everything under them is written
+ * (so that an unprivileged unpack can write into a read-only directory). Directories the layers
+ * do not describe but need are made with mode 0755. FIFOs are made with {@code mkfifo} whoever
+ * runs; device nodes with {@code mknod} as root (the JDK makes neither); their times are set with
+ * {@code touch -h}, since the JDK sets times only through an open file, and opening a FIFO blocks.
+ *
+ * <p>Running as root, files get the numeric owners of their entries. What cannot be reproduced is
+ * left out and said once, in one line to {@code warnings} at {@link #finish}: without root,
+ * owners other than 0:0 (in a rootless container the user's own files are root's) and device
+ * nodes; as root, an owner or device node the system refuses (in a user namespace); whoever runs,
+ * extended attributes outside {@code user.*} (the JDK writes no others) and those the file system
+ * refuses. The record keeps them all, as the layers describe them.
+ *
+ * <p>Nothing is written outside the target directory, whatever the layers hold. Each path is
+ * resolved component by component without following a symbolic link out: a link met on the way
+ * is followed inside the target as if the target were the root (an absolute target starts again
+ * at the target, and {@code ..} stops there), as containerd and umoci resolve them; at most
+ * {@value #MAX_LINKS} links per path. The last component is never followed: what is there is
+ * removed, and a file is created with {@code O_CREAT|O_EXCL} and without following links, so a
+ * link planted at its path is replaced, never written through. Hostile entries are either
+ * refused, with an {@link InvalidContentException} of one line naming the layer and the entry
+ * ({@code layer sha256:…: entry "../x" leaves the target directory}), or neutralised:
+ * <ul>
+ * <li>refused: a path or hard link target that climbs above the root with {@code ..}; a NUL in a
+ *     name or link; a hard link to a path not extracted before it (in this layer or lower), to a
+ *     directory, or to itself or what it replaces; a whiteout of {@code .}, {@code ..} or of
+ *     nothing ({@code .wh.}, {@code .wh..}, {@code .wh...}); an entry of another type than a
+ *     directory for the root itself; an entry under a path that is not a directory; a path through
+ *     more than {@value #MAX_LINKS} symbolic links; a symbolic link with an empty target; more
+ *     entries or bytes than {@link LayerLimits} allows (checked before a file's content is
+ *     written, from its size); and, as an {@link IOException} of the same form with the system's
+ *     reason, an entry the file system refuses (a name too long);</li>
+ * <li>neutralised: an absolute path is taken from the root, as tar readers do; a path through a
+ *     symbolic link that points out of the target (absolutely or with {@code ..}), through a
+ *     chain of links, or through a directory that an earlier entry replaced by such a link, lands
+ *     inside the target where the link resolves with the target as root; a whiteout or opaque
+ *     whiteout through such a link removes only what is there, inside the target, and one whose
+ *     directory is missing removes nothing; a hard link to a symbolic link links the link itself,
+ *     which is never followed; a device node when not root is left out and said in the warning.</li>
+ * </ul>
+ * A layer that fails leaves what it wrote so far; the caller removes the target. One thread
+ * applies the layers: an applier is not for concurrent use.
+ */
+public final class LayerApplier {
+    /** As Linux's {@code MAXSYMLINKS}: more links on one path than this is a loop. */
+    static final int MAX_LINKS = 40;
+    /** Reads larger than the reader's 64 KB buffer, which hands a plain tar's bytes over without copying them through it. */
+    private static final int BUFFER = 256 * 1024;
+    /** Writes of 32 KB: see {@code Ingest} on the page-cache folios of larger writes. */
+    private static final int WRITE_PIECE = 32 * 1024;
+    private static final int IMPLICIT_DIRECTORY_MODE = 0755;
+    private static final String USER_XATTR = "user.";
+    private static final String AUFS_METADATA = LayerEntry.WHITEOUT_PREFIX + LayerEntry.WHITEOUT_PREFIX;
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW);
+    /** Until the entry's mode is set, nobody else reads what is being written. */
+    private static final FileAttribute<?> PRIVATE = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private final Path target;
+    private final LayerLimits limits;
+    private final Consumer<String> warnings;
+    private final boolean root;
+    /** The owner a path gets when made, which needs no {@code chown}; -1 where it cannot be known. */
+    private final long newPathUid;
+    private final long newPathGid;
+    /** What the layers applied so far describe at each path (resolved, relative to the target). */
+    private final TreeMap<String, LayerEntry> entries = new TreeMap<>();
+    /** Directories made because entries needed them, that no entry describes. */
+    private final TreeSet<String> implicitDirectories = new TreeSet<>();
+    /** Paths the layer being applied wrote, and their parents: what its whiteouts do not hide. */
+    private final Set<String> layerPaths = new HashSet<>();
+    private LayerEntry rootEntry;
+    private String layer;
+    private long bytes;
+    private long entryCount;
+    private boolean ownersLeftOut;
+    private int devicesLeftOut;
+    private int xattrsLeftOut;
+    private boolean failed;
+    private boolean finished;
+
+    /**
+     * An applier into {@code target}, owners set when this process runs as root.
+     *
+     * @param target an empty directory, or one to be made (with its parents)
+     * @param limits what the layers together may write at most
+     * @param warnings receives at most one line, at {@link #finish}, saying what could not be reproduced
+     * @throws IOException when the target is not an empty directory or cannot be made
+     */
+    public LayerApplier(Path target, LayerLimits limits, Consumer<String> warnings) throws IOException {
+        this(target, limits, warnings, runningAsRoot());
+    }
+
+    LayerApplier(Path target, LayerLimits limits, Consumer<String> warnings, boolean root) throws IOException {
+        this.target = Files.createDirectories(target).toAbsolutePath();
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.warnings = Objects.requireNonNull(warnings, "warnings");
+        this.root = root;
+        long uid = -1;
+        long gid = -1;
+        if (root) {
+            // New paths get the process's ids, unless a setgid directory hands down its group.
+            Map<String, Object> process = Files.readAttributes(Path.of("/proc/self"), "unix:uid,gid");
+            uid = (Integer) process.get("uid");
+            gid = ((Integer) Files.getAttribute(this.target, "unix:mode") & 02000) != 0 ? -1 : (Integer) process.get("gid");
+        }
+        this.newPathUid = uid;
+        this.newPathGid = gid;
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(this.target)) {
+            if (listing.iterator().hasNext()) {
+                throw new IOException("cannot unpack into " + target + ": the directory is not empty");
+            }
+        }
+    }
+
+    private static boolean runningAsRoot() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false; // no procfs: then owners are not ours to set
+        }
+    }
+
+    /**
+     * Applies one layer above those applied before, reading its blob once to the tar's end.
+     *
+     * @param layer how errors name the layer: its digest ({@code sha256:…})
+     * @param blob the layer's bytes, compressed or not ({@link LayerReader}); not closed here
+     * @throws InvalidContentException when the layer cannot be read (damaged compression or tar)
+     *     or holds an entry refused as the class describes, or the layers exceed the limits
+     * @throws IOException from the blob's stream, as it was thrown, or when the target cannot be
+     *     written (a full disk): a message naming the path and the system's reason
+     */
+    public void apply(String layer, InputStream blob) throws IOException {
+        if (failed || finished) {
+            throw new IllegalStateException(failed ? "an earlier layer failed" : "finish was called");
+        }
+        this.layer = Objects.requireNonNull(layer, "layer");
+        layerPaths.clear();
+        failed = true;
+        try (LayerReader reader = open(blob)) {
+            for (LayerEntry entry = next(reader); entry != null; entry = next(reader)) {
+                if (++entryCount > limits.maxEntries()) {
+                    throw new InvalidContentException("layer " + layer + ": the layers hold more than "
+                            + limits.maxEntries() + " entries, the limit of an unpack");
+                }
+                apply(entry, reader);
+            }
+        } catch (BlobStream.Failure e) {
+            throw e.getCause();
+        }
+        failed = false;
+    }
+
+    private LayerReader open(InputStream blob) throws IOException {
+        try {
+            return LayerReader.open(new BlobStream(blob));
+        } catch (BlobStream.Failure e) {
+            throw e;
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
+    private LayerEntry next(LayerReader reader) throws IOException {
+        try {
+            return reader.next();
+        } catch (BlobStream.Failure e) {
+            throw e;
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
+    private InvalidContentException unreadable(IOException e) {
+        return new InvalidContentException("layer " + layer + " cannot be read: " + e.getMessage(), e);
+    }
+
+    /**
+     * Sets the directories' modes and times, deepest first, then takes every path's stamp in one
+     * walk, and says in one line to the warnings what could not be reproduced. Call once, after the
+     * last layer.
+     *
+     * @return each path the layers describe, or that they needed as a directory: its entry (paths
+     *     resolved inside the target; a hard link's target likewise) and its stamp, null for what
+     *     was left out (a device node); the target itself is not an item
+     * @throws IOException when a directory's metadata cannot be set
+     */
+    public UnpackRecord finish() throws IOException {
+        if (failed || finished) {
+            throw new IllegalStateException(failed ? "an earlier layer failed" : "finish was called");
+        }
+        finished = true;
+        TreeMap<String, UnpackRecord.Item> items = new TreeMap<>();
+        Files.walkFileTree(target, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                String path = relative(file);
+                items.put(path, new UnpackRecord.Item(entries.get(path), FileStamp.of(file)));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                if (failure != null) {
+                    throw failure;
+                }
+                if (dir.equals(target)) {
+                    if (rootEntry != null) {
+                        setTimeAndMode(dir, rootEntry.mtime(), rootEntry.mode());
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+                String path = relative(dir);
+                LayerEntry entry = entries.get(path);
+                if (entry != null) {
+                    setTimeAndMode(dir, entry.mtime(), entry.mode());
+                } else {
+                    Files.setAttribute(dir, "unix:mode", IMPLICIT_DIRECTORY_MODE, NOFOLLOW);
+                }
+                FileStamp stamp = FileStamp.of(dir);
+                items.put(path, new UnpackRecord.Item(entry != null ? entry : implicitDirectory(path, stamp), stamp));
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        for (Map.Entry<String, LayerEntry> entry : entries.entrySet()) {
+            items.putIfAbsent(entry.getKey(), new UnpackRecord.Item(entry.getValue(), null));
+        }
+        String leftOut = leftOut();
+        if (leftOut != null) {
+            warnings.accept(leftOut);
+        }
+        return new UnpackRecord(items);
+    }
+
+    private String relative(Path path) {
+        return target.relativize(path).toString();
+    }
+
+    private static LayerEntry implicitDirectory(String path, FileStamp stamp) {
+        Instant mtime = Instant.EPOCH.plusNanos(stamp.mtimeNanos());
+        return new LayerEntry(path, LayerEntry.Type.DIRECTORY, IMPLICIT_DIRECTORY_MODE, 0, 0, mtime, 0, "", Map.of(), 0, 0);
+    }
+
+    /** The one warning line: what the layers describe that is not on disk, or null when nothing is missing. */
+    private String leftOut() {
+        List<String> parts = new ArrayList<>();
+        if (ownersLeftOut) {
+            parts.add(root ? "file owners (the system refused to set them)"
+                    : "file owners other than root (not running as root)");
+        }
+        if (devicesLeftOut > 0) {
+            parts.add(devicesLeftOut + (devicesLeftOut == 1 ? " device node" : " device nodes")
+                    + (root ? " (the system refused to make them)" : " (not running as root)"));
+        }
+        if (xattrsLeftOut > 0) {
+            parts.add(xattrsLeftOut + (xattrsLeftOut == 1 ? " extended attribute" : " extended attributes")
+                    + " (only user.* ones on files and directories are set, where the file system takes them)");
+        }
+        return parts.isEmpty() ? null : "the unpacked files lack " + String.join(", ", parts)
+                + "; the unpack record keeps them";
+    }
+
+    private void apply(LayerEntry entry, LayerReader reader) throws IOException {
+        String path = entry.path();
+        if (path.indexOf('\0') >= 0 || entry.linkName().indexOf('\0') >= 0) {
+            throw refused(entry, entry.linkName().indexOf('\0') >= 0 ? "has a link target with a NUL character"
+                    : "has a NUL character in its name");
+        }
+        if (climbs(path)) {
+            throw refused(entry, "leaves the target directory");
+        }
+        if (aufsMetadata(path)) {
+            return;
+        }
+        try {
+            if (entry.name().startsWith(LayerEntry.WHITEOUT_PREFIX)) {
+                whiteout(entry);
+            } else if (path.isEmpty()) {
+                root(entry);
+            } else {
+                String resolved = join(directory(parentOf(path), entry, true), entry.name());
+                Path file = target.resolve(resolved);
+                switch (entry.type()) {
+                    case DIRECTORY -> directory(entry, resolved, file);
+                    case FILE -> file(entry, resolved, file, reader);
+                    case SYMLINK -> symlink(entry, resolved, file);
+                    case HARDLINK -> hardLink(entry, resolved, file);
+                    case FIFO, CHAR_DEVICE, BLOCK_DEVICE -> special(entry, resolved, file);
+                }
+            }
+        } catch (InvalidContentException | BlobStream.Failure | InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException("layer " + layer + ": entry \"" + Names.quote(path) + "\" cannot be written in "
+                    + target + ": " + reason(e), e);
+        }
+    }
+
+    /** The root's own entry ({@code ./}): its owner and attributes now, its mode and time at {@link #finish}. */
+    private void root(LayerEntry entry) throws IOException {
+        if (entry.type() != LayerEntry.Type.DIRECTORY) {
+            throw refused(entry, "would replace the target directory itself");
+        }
+        rootEntry = entry;
+        setOwner(target, entry, false);
+        setXattrs(target, entry, true);
+    }
+
+    private void directory(LayerEntry entry, String resolved, Path file) throws IOException {
+        boolean keep = knownDirectory(resolved);
+        if (!keep) {
+            replace(resolved);
+            Files.createDirectory(file);
+        }
+        setOwner(file, entry, !keep);
+        setXattrs(file, entry, keep);
+        implicitDirectories.remove(resolved);
+        described(resolved, entry, "");
+    }
+
+    private void file(LayerEntry entry, String resolved, Path file, LayerReader reader) throws IOException {
+        if (entry.size() > limits.maxBytes() - bytes) {
+            throw tooManyBytes();
+        }
+        replace(resolved);
+        try (FileChannel out = FileChannel.open(file, CREATE_NEW, PRIVATE)) {
+            copy(reader.content(), out);
+        }
+        setOwner(file, entry, true);
+        setXattrs(file, entry, false);
+        setTimeAndMode(file, entry.mtime(), entry.mode());
+        described(resolved, entry, "");
+    }
+
+    /** Copies an entry's content; reads are the layer's (their errors name it), writes the file's. */
+    private void copy(InputStream content, FileChannel out) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        for (int n = read(content, buffer); n >= 0; n = read(content, buffer)) {
+            bytes += n;
+            if (bytes > limits.maxBytes()) {
+                throw tooManyBytes(); // a sparse file's content can exceed the size its header gives
+            }
+            for (int done = 0; done < n; done += WRITE_PIECE) {
+                ByteBuffer piece = ByteBuffer.wrap(buffer, done, Math.min(WRITE_PIECE, n - done));
+                while (piece.hasRemaining()) {
+                    out.write(piece);
+                }
+            }
+        }
+    }
+
+    private int read(InputStream content, byte[] buffer) throws IOException {
+        try {
+            return content.read(buffer);
+        } catch (BlobStream.Failure e) {
+            throw e;
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
+    private InvalidContentException tooManyBytes() {
+        return new InvalidContentException("layer " + layer + ": the layers' files hold more than " + limits.maxBytes()
+                + " bytes, the limit of an unpack");
+    }
+
+    private void symlink(LayerEntry entry, String resolved, Path file) throws IOException {
+        if (entry.linkName().isEmpty()) {
+            throw refused(entry, "is a symbolic link with an empty target");
+        }
+        replace(resolved);
+        Files.createSymbolicLink(file, Path.of(entry.linkName()));
+        setOwner(file, entry, true);
+        xattrsLeftOut += entry.xattrs().size(); // Linux takes user.* on files and directories only
+        Files.getFileAttributeView(file, BasicFileAttributeView.class, NOFOLLOW)
+                .setTimes(FileTime.from(entry.mtime()), null, null);
+        described(resolved, entry, entry.linkName());
+    }
+
+    private void hardLink(LayerEntry entry, String resolved, Path file) throws IOException {
+        String link = entry.linkName();
+        if (climbs(link)) {
+            throw refused(entry, "links to \"" + Names.quote(link) + "\", which leaves the target directory");
+        }
+        String linkParent = link.isEmpty() ? null : directory(parentOf(link), entry, false);
+        String linked = linkParent == null ? null : join(linkParent, link.substring(link.lastIndexOf('/') + 1));
+        BasicFileAttributes existing = linked == null ? null : attributes(target.resolve(linked));
+        if (existing == null) {
+            LayerEntry leftOut = linked == null ? null : entries.get(linked);
+            if (leftOut != null && special(leftOut.type())) {
+                replace(resolved); // a link to a device node not made: left out with it
+                devicesLeftOut++;
+                described(resolved, entry, linked);
+                return;
+            }
+            throw refused(entry, "links to \"" + Names.quote(link) + "\", which no entry before it made");
+        }
+        if (existing.isDirectory()) {
+            throw refused(entry, "links to \"" + Names.quote(link) + "\", which is a directory");
+        }
+        if (linked.equals(resolved) || linked.startsWith(resolved + "/")) {
+            throw refused(entry, "links to itself");
+        }
+        replace(resolved);
+        Files.createLink(file, target.resolve(linked));
+        described(resolved, entry, linked);
+    }
+
+    private void special(LayerEntry entry, String resolved, Path file) throws IOException {
+        replace(resolved);
+        boolean fifo = entry.type() == LayerEntry.Type.FIFO;
+        if (!fifo && !root) {
+            devicesLeftOut++;
+            described(resolved, entry, "");
+            return;
+        }
+        String name = file.toString();
+        boolean made = fifo ? run(entry, "mkfifo", "--", name)
+                : run(entry, "mknod", "--", name, entry.type() == LayerEntry.Type.CHAR_DEVICE ? "c" : "b",
+                        Integer.toString(entry.devMajor()), Integer.toString(entry.devMinor()));
+        if (!made) {
+            if (fifo) {
+                throw new IOException("mkfifo failed");
+            }
+            devicesLeftOut++;
+            described(resolved, entry, "");
+            return;
+        }
+        setOwner(file, entry, true);
+        // Opening a FIFO blocks and opening a device acts on it: mode and time by path, never through a descriptor.
+        Files.setAttribute(file, "unix:mode", entry.mode());
+        Instant mtime = entry.mtime();
+        if (!run(entry, "touch", "-h", "-c", "-m", "-d", "@" + mtime.getEpochSecond() + "." + String.format("%09d",
+                mtime.getNano()), "--", name)) {
+            throw new IOException("touch failed to set its time");
+        }
+        described(resolved, entry, "");
+    }
+
+    private static boolean special(LayerEntry.Type type) {
+        return type == LayerEntry.Type.FIFO || type == LayerEntry.Type.CHAR_DEVICE || type == LayerEntry.Type.BLOCK_DEVICE;
+    }
+
+    /** Runs a program that makes or touches a special file; false when it fails or is missing. */
+    private boolean run(LayerEntry entry, String... command) throws IOException {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            return false;
+        }
+        try {
+            return process.waitFor() == 0;
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while making \"" + Names.quote(entry.path()) + "\"");
+        }
+    }
+
+    /**
+     * {@code .wh.NAME} and {@code .wh..wh..opq}: their directory is resolved as any entry's, but
+     * never made; a missing directory, or a path that is not one, has nothing to hide.
+     */
+    private void whiteout(LayerEntry entry) throws IOException {
+        String name = entry.name();
+        boolean opaque = name.equals(LayerEntry.OPAQUE_WHITEOUT);
+        String hidden = name.substring(LayerEntry.WHITEOUT_PREFIX.length());
+        if (!opaque && (hidden.isEmpty() || hidden.equals(".") || hidden.equals(".."))) {
+            throw refused(entry, hidden.equals("..") ? "whites out the directory above it"
+                    : hidden.isEmpty() ? "whites out no name" : "whites out its own directory");
+        }
+        String dir = directory(parentOf(entry.path()), entry, false);
+        if (dir == null) {
+            return;
+        }
+        if (!opaque) {
+            hideLower(join(dir, hidden));
+            return;
+        }
+        for (String child : children(dir)) {
+            hideLower(child);
+        }
+    }
+
+    /** A path in aufs's {@code .wh..wh.*} metadata (its hard-link directory, {@code .wh..wh.plnk}), which docker skips. */
+    private static boolean aufsMetadata(String path) {
+        for (String component : path.split("/")) {
+            if (component.startsWith(AUFS_METADATA) && !component.equals(LayerEntry.OPAQUE_WHITEOUT)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Removes what lower layers left at {@code path}, keeping what the current layer wrote there. */
+    private void hideLower(String path) throws IOException {
+        if (!layerPaths.contains(path)) {
+            remove(path);
+            return;
+        }
+        BasicFileAttributes attributes = attributes(target.resolve(path));
+        if (attributes != null && attributes.isDirectory()) {
+            for (String child : children(path)) {
+                hideLower(child);
+            }
+        }
+    }
+
+    /** The paths in a directory: on disk, and those the layers describe but left out (device nodes). */
+    private Set<String> children(String dir) throws IOException {
+        Set<String> children = new TreeSet<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(target.resolve(dir))) {
+            for (Path child : listing) {
+                children.add(join(dir, child.getFileName().toString()));
+            }
+        } catch (NoSuchFileException e) {
+            return children;
+        }
+        for (String described : under(entries.navigableKeySet(), dir)) {
+            if (described.indexOf('/', dir.isEmpty() ? 0 : dir.length() + 1) < 0) {
+                children.add(described);
+            }
+        }
+        return children;
+    }
+
+    /**
+     * Removes what is at {@code path} (a directory with its tree; a link itself, never its target),
+     * known from what the layers made: only this applier writes the target, which started empty.
+     */
+    private void replace(String path) throws IOException {
+        if (entries.containsKey(path) || implicitDirectories.contains(path)) {
+            remove(path);
+        }
+    }
+
+    private void remove(String path) throws IOException {
+        Path file = target.resolve(path);
+        BasicFileAttributes attributes = attributes(file);
+        if (attributes != null) {
+            if (attributes.isDirectory()) {
+                // walkFileTree follows no link: a link inside is removed, not what it points at.
+                Files.walkFileTree(file, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+                        Files.delete(f);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path d, IOException failure) throws IOException {
+                        if (failure != null) {
+                            throw failure;
+                        }
+                        Files.delete(d);
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+            } else {
+                Files.delete(file);
+            }
+        }
+        entries.remove(path);
+        under(entries.navigableKeySet(), path).clear();
+        implicitDirectories.remove(path);
+        under(implicitDirectories, path).clear();
+    }
+
+    /** The paths strictly under {@code dir} in a sorted set of paths ({@code /} sorts just before {@code 0}). */
+    private static java.util.NavigableSet<String> under(java.util.NavigableSet<String> paths, String dir) {
+        return dir.isEmpty() ? paths : paths.subSet(dir + "/", true, dir + "0", false);
+    }
+
+    /**
+     * Resolves a directory path in entry form inside the target, component by component: a
+     * component that is a symbolic link is replaced by its target, read with the target as root,
+     * so that nothing resolves outside it.
+     *
+     * @param create make the missing directories (and refuse a path through something else);
+     *     else give null for them
+     * @return the directory's path relative to the target, through real directories only
+     */
+    private String directory(String dir, LayerEntry entry, boolean create) throws IOException {
+        Deque<String> pending = new ArrayDeque<>(List.of(dir.split("/")));
+        List<String> resolved = new ArrayList<>();
+        int missingFrom = -1;
+        int links = 0;
+        while (!pending.isEmpty()) {
+            String component = pending.removeFirst();
+            if (component.isEmpty() || component.equals(".")) {
+                continue;
+            }
+            if (component.equals("..")) {
+                if (!resolved.isEmpty()) {
+                    resolved.remove(resolved.size() - 1);
+                }
+                if (resolved.size() <= missingFrom) {
+                    missingFrom = -1;
+                }
+                continue;
+            }
+            resolved.add(component);
+            if (missingFrom >= 0) {
+                continue; // under a missing directory, all is missing
+            }
+            String path = String.join("/", resolved);
+            if (knownDirectory(path)) {
+                continue;
+            }
+            Path file = target.resolve(path);
+            BasicFileAttributes attributes = attributes(file);
+            if (attributes == null && !entries.containsKey(path)) {
+                missingFrom = resolved.size() - 1;
+            } else if (attributes != null && attributes.isSymbolicLink()) {
+                if (++links > MAX_LINKS) {
+                    throw refused(entry, "goes through more than " + MAX_LINKS + " symbolic links");
+                }
+                resolved.remove(resolved.size() - 1);
+                String linkTarget = Files.readSymbolicLink(file).toString();
+                if (linkTarget.startsWith("/")) {
+                    resolved.clear();
+                }
+                List<String> parts = List.of(linkTarget.split("/"));
+                for (int i = parts.size() - 1; i >= 0; i--) {
+                    pending.addFirst(parts.get(i));
+                }
+            } else if (attributes == null || !attributes.isDirectory()) {
+                if (!create) {
+                    return null;
+                }
+                throw refused(entry, "is under \"" + Names.quote(path) + "\", which is not a directory");
+            }
+        }
+        if (missingFrom >= 0) {
+            if (!create) {
+                return null;
+            }
+            for (int i = missingFrom; i < resolved.size(); i++) {
+                String path = String.join("/", resolved.subList(0, i + 1));
+                Files.createDirectory(target.resolve(path));
+                implicitDirectories.add(path);
+            }
+        }
+        return String.join("/", resolved);
+    }
+
+    /** A directory the layers made or described: on disk as such, since only this applier writes the target. */
+    private boolean knownDirectory(String path) {
+        LayerEntry entry = entries.get(path);
+        return entry != null ? entry.type() == LayerEntry.Type.DIRECTORY : implicitDirectories.contains(path);
+    }
+
+    /** Records what the current layer put at a resolved path. */
+    private void described(String path, LayerEntry entry, String linkName) {
+        entries.put(path, new LayerEntry(path, entry.type(), entry.mode(), entry.uid(), entry.gid(), entry.mtime(),
+                entry.size(), linkName, entry.xattrs(), entry.devMajor(), entry.devMinor()));
+        // Each parent once: a parent already there has its own parents there too.
+        String p = path;
+        while (layerPaths.add(p) && p.indexOf('/') > 0) {
+            p = p.substring(0, p.lastIndexOf('/'));
+        }
+    }
+
+    /** @param made whether the path was just made, and so has the owner new paths get */
+    private void setOwner(Path file, LayerEntry entry, boolean made) throws IOException {
+        if (!root) {
+            ownersLeftOut |= entry.uid() != 0 || entry.gid() != 0;
+            return;
+        }
+        if (made && entry.uid() == newPathUid && entry.gid() == newPathGid) {
+            return;
+        }
+        try {
+            Files.setAttribute(file, "unix:uid", (int) entry.uid(), NOFOLLOW);
+            Files.setAttribute(file, "unix:gid", (int) entry.gid(), NOFOLLOW);
+        } catch (FileSystemException e) {
+            ownersLeftOut = true; // root of a user namespace without this id mapped
+        }
+    }
+
+    /** Sets the entry's {@code user.*} attributes; on a kept directory, also removes the others. */
+    private void setXattrs(Path file, LayerEntry entry, boolean replace) throws IOException {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class, NOFOLLOW);
+        try {
+            if (replace) {
+                for (String name : view.list()) {
+                    if (!entry.xattrs().containsKey(USER_XATTR + name)) {
+                        view.delete(name);
+                    }
+                }
+            }
+            for (Map.Entry<String, String> xattr : entry.xattrs().entrySet()) {
+                if (xattr.getKey().startsWith(USER_XATTR)) {
+                    view.write(xattr.getKey().substring(USER_XATTR.length()),
+                            ByteBuffer.wrap(xattr.getValue().getBytes(StandardCharsets.UTF_8)));
+                } else {
+                    xattrsLeftOut++;
+                }
+            }
+        } catch (FileSystemException | UnsupportedOperationException e) {
+            xattrsLeftOut += (int) entry.xattrs().keySet().stream().filter(name -> name.startsWith(USER_XATTR)).count();
+        }
+    }
+
+    /** The time first and the mode last: without root, a mode without read permission forbids touching the file. */
+    private static void setTimeAndMode(Path file, Instant mtime, int mode) throws IOException {
+        Files.getFileAttributeView(file, BasicFileAttributeView.class, NOFOLLOW).setTimes(FileTime.from(mtime), null, null);
+        Files.setAttribute(file, "unix:mode", mode, NOFOLLOW);
+    }
+
+    /** The system's reason for a failed write, without the path the JDK puts in front of it. */
+    private static String reason(IOException e) {
+        if (!(e instanceof FileSystemException failure)) {
+            return e.getMessage();
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "the file exists";
+        }
+        return failure.getReason() != null ? failure.getReason() : "the file system refused it";
+    }
+
+    private InvalidContentException refused(LayerEntry entry, String why) {
+        return new InvalidContentException("layer " + layer + ": entry \"" + Names.quote(entry.path()) + "\" " + why);
+    }
+
+    private static BasicFileAttributes attributes(Path file) throws IOException {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class, NOFOLLOW);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** True for a cleaned path that climbs above the root ({@link LayerReader#clean} keeps such {@code ..} in front). */
+    private static boolean climbs(String path) {
+        return path.equals("..") || path.startsWith("../");
+    }
+
+    private static String parentOf(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? "" : path.substring(0, slash);
+    }
+
+    private static String join(String dir, String name) {
+        return dir.isEmpty() ? name : dir + "/" + name;
+    }
+
+    /** Tells the blob's own failures (kept as thrown) from those of reading the layer inside it. */
+    private static final class BlobStream extends FilterInputStream {
+        BlobStream(InputStream blob) {
+            super(blob);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw new Failure(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw new Failure(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            // the caller's stream: the caller closes it
+        }
+
+        static final class Failure extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            Failure(IOException cause) {
+                super(cause);
+            }
+
+            @Override
+            public synchronized IOException getCause() {
+                return (IOException) super.getCause();
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.jreg.internal.layer;
+
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import dev.jreg.model.Digest;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * Writes a layer (OCI image spec, "Image Layer Filesystem Changeset") into a stream in one pass:
+ * a POSIX tar stream (ustar headers; PAX records for names of 100 bytes or more or not ASCII,
+ * numbers a header cannot hold and extended attributes, as {@code SCHILY.xattr.NAME}),
+ * compressed or not, while hashing the tar bytes (the diff ID) and the bytes written (the digest)
+ * and counting those. Each file is read once, as its entry is written; no layer or file is held
+ * in memory.
+ *
+ * <p>The same entries give the same bytes, whoever writes them and wherever their files lie:
+ * entries in {@link LayerEntry#PATH_ORDER} whatever order they come in; numeric owners only, no
+ * user or group names; modification times to the second and, given a clamp
+ * ({@code SOURCE_DATE_EPOCH}, {@code --timestamp}), none later than it; no access or change
+ * times; the JDK's gzip header, which holds no file name, modification time 0 and operating system
+ * 255 (unknown), as Go's gzip writes it. As docker and containerd write layers, a directory's name
+ * ends with {@code /}, the mode field holds permission bits only, and the stream ends with two zero
+ * records, unpadded. Defaults: gzip level 6 ({@link #DEFAULT_GZIP_LEVEL}), zstd level 3
+ * ({@link #DEFAULT_ZSTD_LEVEL}), which are what containerd, docker and BuildKit compress with when
+ * not told otherwise. Compressed bytes depend on the compression library's version (zlib,
+ * libzstd) as they do for those tools; the diff ID does not.
+ */
+public final class LayerWriter {
+    /** gzip's level unless one is chosen: zlib's and Go's default, which containerd, docker and BuildKit use. */
+    public static final int DEFAULT_GZIP_LEVEL = 6;
+    /** zstd's level unless one is chosen: zstd's own default, which containerd and BuildKit use. */
+    public static final int DEFAULT_ZSTD_LEVEL = 3;
+    private static final int BUFFER = 256 * 1024;
+    private static final int GZIP_BUFFER = 64 * 1024;
+
+    private final Compression compression;
+    private final int level;
+    private final Optional<Instant> clamp;
+
+    /**
+     * @param compression how the tar stream is compressed
+     * @param level gzip's 0 (stored) to 9, or zstd's 1 to 22; not used without compression
+     * @param clamp the latest modification time written: later ones are written as this one
+     * @throws IllegalArgumentException for a level the compression does not have
+     */
+    public LayerWriter(Compression compression, int level, Optional<Instant> clamp) {
+        this.compression = Objects.requireNonNull(compression, "compression");
+        this.level = level;
+        this.clamp = Objects.requireNonNull(clamp, "clamp");
+        if (compression == Compression.GZIP && (level < 0 || level > 9)) {
+            throw new IllegalArgumentException("gzip compression levels are 0 to 9, not " + level);
+        }
+        if (compression == Compression.ZSTD && (level < 1 || level > 22)) {
+            throw new IllegalArgumentException("zstd compression levels are 1 to 22, not " + level);
+        }
+    }
+
+    /** A writer at the compression's default level. */
+    public static LayerWriter of(Compression compression, Optional<Instant> clamp) {
+        return new LayerWriter(compression, compression == Compression.ZSTD ? DEFAULT_ZSTD_LEVEL : DEFAULT_GZIP_LEVEL,
+                clamp);
+    }
+
+    /**
+     * Writes a layer of these entries into {@code out}, which is flushed and left open. A file is
+     * read when its entry is written, {@link LayerEntry#size()} bytes of it.
+     *
+     * @throws IllegalArgumentException when two entries have one path, or a hard link's target
+     *     is not an earlier entry of the layer
+     * @throws IOException when a file cannot be read, or no longer has the size it was listed
+     *     with (then what was written is no layer)
+     */
+    public WrittenLayer write(Collection<SourcedEntry> entries, OutputStream out) throws IOException {
+        List<SourcedEntry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparing(sourced -> sourced.entry().path(), LayerEntry.PATH_ORDER));
+        HashingOutputStream compressed = new HashingOutputStream(out, false);
+        HashingOutputStream tarBytes = compression == Compression.NONE ? compressed
+                : new HashingOutputStream(compressor(compressed), true);
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(tarBytes, BUFFER),
+                StandardCharsets.UTF_8.name())) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            tar.setAddPaxHeadersForNonAsciiNames(true);
+            byte[] buffer = new byte[BUFFER];
+            Set<String> written = new HashSet<>();
+            for (SourcedEntry sourced : sorted) {
+                LayerEntry entry = sourced.entry();
+                if (entry.type() == LayerEntry.Type.HARDLINK && !written.contains(entry.linkName())) {
+                    throw new IllegalArgumentException("hard link " + entry.path() + " points at " + entry.linkName()
+                            + ", which is not an earlier entry of the layer");
+                }
+                if (!written.add(entry.path())) {
+                    throw new IllegalArgumentException("the layer would hold " + entry.path() + " twice");
+                }
+                writeEntry(tar, sourced, buffer);
+            }
+        }
+        Digest digest = compressed.digest();
+        return new WrittenLayer(digest, tarBytes == compressed ? digest : tarBytes.digest(), compressed.count(),
+                compression.ociMediaType());
+    }
+
+    private OutputStream compressor(OutputStream out) throws IOException {
+        return compression == Compression.GZIP ? new LeveledGzip(out, level) : new ZstdOutputStreamNoFinalizer(out, level);
+    }
+
+    private void writeEntry(TarArchiveOutputStream tar, SourcedEntry sourced, byte[] buffer) throws IOException {
+        LayerEntry entry = sourced.entry();
+        TarArchiveEntry header = new TarArchiveEntry(entry.type() == LayerEntry.Type.DIRECTORY ? entry.path() + "/"
+                : entry.path(), linkFlag(entry.type()));
+        header.setUserName("");
+        header.setGroupName("");
+        header.setMode(entry.mode() & 07777);
+        header.setUserId(entry.uid());
+        header.setGroupId(entry.gid());
+        Instant mtime = clamp.filter(entry.mtime()::isAfter).orElse(entry.mtime());
+        header.setLastModifiedTime(FileTime.from(Instant.ofEpochSecond(mtime.getEpochSecond())));
+        header.setLinkName(entry.linkName());
+        header.setDevMajor(entry.devMajor());
+        header.setDevMinor(entry.devMinor());
+        new TreeMap<>(entry.xattrs()).forEach((name, value) -> header.addPaxHeader("SCHILY.xattr." + name, value));
+        boolean content = entry.type() == LayerEntry.Type.FILE && entry.size() > 0;
+        header.setSize(content ? entry.size() : 0);
+        tar.putArchiveEntry(header);
+        if (content) {
+            copy(sourced.content(), entry.size(), tar, buffer);
+        }
+        tar.closeArchiveEntry();
+    }
+
+    private static byte linkFlag(LayerEntry.Type type) {
+        return switch (type) {
+            case FILE -> TarConstants.LF_NORMAL;
+            case DIRECTORY -> TarConstants.LF_DIR;
+            case SYMLINK -> TarConstants.LF_SYMLINK;
+            case HARDLINK -> TarConstants.LF_LINK;
+            case CHAR_DEVICE -> TarConstants.LF_CHR;
+            case BLOCK_DEVICE -> TarConstants.LF_BLK;
+            case FIFO -> TarConstants.LF_FIFO;
+        };
+    }
+
+    /** Copies exactly {@code size} bytes of the file, which must have no more. */
+    private static void copy(Path file, long size, OutputStream tar, byte[] buffer) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            long left = size;
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new IOException(file + " changed while the layer was written: it had " + size
+                            + " bytes when listed, " + (size - left) + " now");
+                }
+                tar.write(buffer, 0, n);
+                left -= n;
+            }
+            if (in.read() >= 0) {
+                throw new IOException(file + " changed while the layer was written: it had " + size
+                        + " bytes when listed, more now");
+            }
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + " was removed while the layer was written", e);
+        }
+    }
+
+    /** The JDK's gzip at a chosen level; its header is the fixed ten bytes the class Javadoc names. */
+    private static final class LeveledGzip extends GZIPOutputStream {
+        LeveledGzip(OutputStream out, int level) throws IOException {
+            super(out, GZIP_BUFFER);
+            def.setLevel(level);
+        }
+    }
+}

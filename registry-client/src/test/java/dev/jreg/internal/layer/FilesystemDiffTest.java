@@ -1,0 +1,249 @@
+package dev.jreg.internal.layer;
+
+import static dev.jreg.internal.layer.LayerWriterTest.chmod;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jreg.internal.layer.DirectoryScan.Found;
+import dev.jreg.internal.layer.DirectoryScan.Owners;
+import dev.jreg.internal.layer.FilesystemDiff.ImageContent;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A directory's changes since it was unpacked, as the entries of a layer. */
+class FilesystemDiffTest {
+    static final Instant IMAGE_TIME = Instant.parse("2020-01-01T00:00:00Z");
+    static final FilesystemDiff UNPRIVILEGED = new FilesystemDiff(false, false, ImageContent.NONE);
+
+    @TempDir
+    Path temp;
+    Path root;
+
+    /** The image's filesystem, as an unpack leaves it: every path modified at {@link #IMAGE_TIME}. */
+    @BeforeEach
+    void unpack() throws Exception {
+        root = temp.resolve("rootfs");
+        for (String file : List.of("bin/tool", "etc/app.conf", "etc/keep.conf", "var/log.txt", "var/cache/a", "var/cache/sub/b",
+                "srv/data")) {
+            Files.createDirectories(root.resolve(file).getParent());
+            Files.writeString(root.resolve(file), "content of " + file);
+        }
+        chmod("0755", root.resolve("bin/tool"));
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.setLastModifiedTime(path, FileTime.from(IMAGE_TIME));
+            }
+        }
+    }
+
+    /**
+     * What an unpack records: each path's entry as the image has it — owned by 0:0 but for
+     * {@code owners} — and its stamp right after.
+     */
+    UnpackRecord record(Map<String, Long> owners) throws IOException {
+        TreeMap<String, UnpackRecord.Item> items = new TreeMap<>();
+        for (Found found : DirectoryScan.walk(root, Owners.of(0, 0), true)) {
+            LayerEntry e = found.entry();
+            long owner = owners.getOrDefault(e.path(), 0L);
+            items.put(e.path(), new UnpackRecord.Item(new LayerEntry(e.path(), e.type(), e.mode(), owner, owner, e.mtime(),
+                    e.size(), e.linkName(), e.xattrs(), e.devMajor(), e.devMinor()), FileStamp.of(found.file())));
+        }
+        return new UnpackRecord(items);
+    }
+
+    /** The image's entries by path, from a record. */
+    static Map<String, LayerEntry> image(UnpackRecord record) {
+        Map<String, LayerEntry> image = new TreeMap<>();
+        record.items().forEach((path, item) -> image.put(path, item.entry()));
+        return image;
+    }
+
+    /** Each entry as {@code PATH TYPE MODE UID:GID [SIZE|-> TARGET] [image time]}. */
+    static List<String> describe(List<SourcedEntry> entries) {
+        List<String> lines = new ArrayList<>();
+        for (SourcedEntry sourced : entries) {
+            LayerEntry e = sourced.entry();
+            lines.add(e.path() + " " + e.type() + " " + Integer.toOctalString(e.mode()) + " " + e.uid() + ":" + e.gid()
+                    + (e.type() == LayerEntry.Type.FILE ? " " + e.size() : "")
+                    + (e.linkName().isEmpty() ? "" : " -> " + e.linkName())
+                    + (e.mtime().equals(IMAGE_TIME) ? " image time" : e.mtime().equals(Instant.EPOCH) ? " time 0" : ""));
+        }
+        return lines;
+    }
+
+    /** Adds {@code etc/new.conf}, rewrites {@code etc/app.conf}, chmods {@code bin/tool}, deletes {@code var/log.txt} and {@code var/cache}. */
+    void edit() throws Exception {
+        Files.writeString(root.resolve("etc/new.conf"), "new");
+        Files.writeString(root.resolve("etc/app.conf"), "rewritten");
+        chmod("0700", root.resolve("bin/tool"));
+        Files.delete(root.resolve("var/log.txt"));
+        try (Stream<Path> cache = Files.walk(root.resolve("var/cache"))) {
+            for (Path path : cache.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** The changes {@link #edit} makes, with the parent directories: those unchanged as the image has them. */
+    static final List<String> EDITED = List.of(
+            "bin DIRECTORY 755 0:0 image time",
+            "bin/tool FILE 700 0:0 19 image time",
+            "etc DIRECTORY 755 0:0",
+            "etc/app.conf FILE 644 1000:1000 9",
+            "etc/new.conf FILE 644 0:0 3",
+            "var DIRECTORY 755 0:0",
+            "var/.wh.cache FILE 0 0:0 0 time 0",
+            "var/.wh.log.txt FILE 0 0:0 0 time 0");
+
+    /**
+     * Exactly the paths added, changed (content, mode) and deleted, a deleted directory as one
+     * whiteout; an unchanged parent as the image has it; a changed file keeps the image's owner,
+     * which an unprivileged unpack could not give it; an added one is 0:0.
+     */
+    @Test
+    void exactlyWhatChanged() throws Exception {
+        UnpackRecord record = record(Map.of("etc/app.conf", 1000L));
+        edit();
+        List<SourcedEntry> changes = UNPRIVILEGED.changes(root, record);
+        assertEquals(EDITED, describe(changes));
+        assertEquals(root.resolve("etc/app.conf"), changes.get(3).content());
+        LayerWriter.of(Compression.GZIP, Optional.empty()).write(changes, OutputStream.nullOutputStream());
+    }
+
+    /** Unchanged since the unpack: no change, not even a file compared (whose bytes no one could give). */
+    @Test
+    void anUntouchedDirectoryHasNoChanges() throws Exception {
+        UnpackRecord record = record(Map.of("etc/app.conf", 1000L));
+        assertEquals(List.of(), UNPRIVILEGED.changes(root, record));
+        assertEquals(List.of(), new FilesystemDiff(true, true, ImageContent.NONE).changes(root, record));
+    }
+
+    /**
+     * As root, owners on disk mean something: a changed file keeps the owner the unpack gave it,
+     * or takes the one it was given since.
+     */
+    @Test
+    void asRootAChangedFileHasItsOwnerOnDisk() throws Exception {
+        assumeTrue(DirectoryScan.processIsRoot(), "only root can give a file another owner");
+        Path app = root.resolve("etc/app.conf");
+        Files.setAttribute(app, "unix:uid", 1000);
+        Files.setAttribute(app, "unix:gid", 1000);
+        Files.setLastModifiedTime(app, FileTime.from(IMAGE_TIME));
+        UnpackRecord record = record(Map.of("etc/app.conf", 1000L));
+        FilesystemDiff privileged = new FilesystemDiff(true, false, ImageContent.NONE);
+        Files.writeString(app, "rewritten");
+        assertEquals(List.of("etc DIRECTORY 755 0:0 image time", "etc/app.conf FILE 644 1000:1000 9"),
+                describe(privileged.changes(root, record)));
+        Files.setAttribute(app, "unix:uid", 42);
+        Files.setAttribute(app, "unix:gid", 43);
+        assertEquals(List.of("etc DIRECTORY 755 0:0 image time", "etc/app.conf FILE 644 42:43 9"),
+                describe(privileged.changes(root, record)));
+    }
+
+    /**
+     * A file rewritten with bytes of the same length and its time put back: its attributes are the
+     * image's, so only {@code checksum} finds it, comparing with the image's bytes; where the image's
+     * bytes cannot be had, it counts as changed.
+     */
+    @Test
+    void checksumComparesBytesWithTheImages() throws Exception {
+        UnpackRecord record = record(Map.of());
+        Path keep = root.resolve("etc/keep.conf");
+        String was = Files.readString(keep);
+        Files.writeString(keep, was.toUpperCase());
+        Files.setLastModifiedTime(keep, FileTime.from(IMAGE_TIME));
+        assertEquals(List.of(), UNPRIVILEGED.changes(root, record));
+
+        ImageContent original = entry -> Optional.of(new ByteArrayInputStream(
+                ("content of " + entry.path()).getBytes(StandardCharsets.UTF_8)));
+        List<String> changed = List.of("etc DIRECTORY 755 0:0 image time", "etc/keep.conf FILE 644 0:0 24 image time");
+        assertEquals(changed, describe(new FilesystemDiff(false, true, original).changes(root, record)));
+        assertEquals(changed, describe(new FilesystemDiff(false, true, ImageContent.NONE).changes(root, record)));
+        ImageContent current = entry -> Optional.of(Files.newInputStream(root.resolve(entry.path())));
+        assertEquals(List.of(), new FilesystemDiff(false, true, current).changes(root, record));
+    }
+
+    /** A directory replaced by a file is that file: no whiteout for what the directory held. */
+    @Test
+    void aDirectoryReplacedByAFileNeedsNoWhiteouts() throws Exception {
+        UnpackRecord record = record(Map.of());
+        try (Stream<Path> cache = Files.walk(root.resolve("var/cache"))) {
+            for (Path path : cache.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+        Files.writeString(root.resolve("var/cache"), "a file now");
+        assertEquals(List.of("var DIRECTORY 755 0:0", "var/cache FILE 644 0:0 10"), describe(UNPRIVILEGED.changes(root, record)));
+    }
+
+    /**
+     * Without a record, every path is compared with the image's entry: the same changes, none for
+     * an untouched tree, whose symbolic link's mode in the image is not the 0777 Linux gives links.
+     */
+    @Test
+    void withoutARecordTheImagesEntriesAreCompared() throws Exception {
+        Files.createSymbolicLink(root.resolve("etc/alias"), Path.of("app.conf"));
+        Map<String, LayerEntry> image = image(record(Map.of("etc/app.conf", 1000L)));
+        LayerEntry alias = image.get("etc/alias");
+        image.put("etc/alias", new LayerEntry(alias.path(), alias.type(), 0, 0, 0, alias.mtime(), 0, alias.linkName(), Map.of(),
+                0, 0));
+        assertEquals(List.of(), UNPRIVILEGED.changesWithoutRecord(root, image));
+        edit();
+        assertEquals(EDITED, describe(UNPRIVILEGED.changesWithoutRecord(root, image)));
+        Files.delete(root.resolve("etc/alias"));
+        Files.createSymbolicLink(root.resolve("etc/alias"), Path.of("new.conf"));
+        assertEquals("etc/alias SYMLINK 777 0:0 -> new.conf", describe(UNPRIVILEGED.changesWithoutRecord(root, image)).get(3));
+    }
+
+    /**
+     * A path the unpack did not write (a device node an unprivileged unpack skips) is not deleted;
+     * a directory the image implies without an entry for it is not added, and comes from disk as a
+     * parent.
+     */
+    @Test
+    void whatTheImageHadNoEntryForOrTheUnpackSkippedIsNoChange() throws Exception {
+        TreeMap<String, UnpackRecord.Item> items = new TreeMap<>(record(Map.of()).items());
+        items.remove("srv");
+        items.put("dev/null", new UnpackRecord.Item(new LayerEntry("dev/null", LayerEntry.Type.CHAR_DEVICE, 0666, 0, 0,
+                IMAGE_TIME, 0, "", Map.of(), 1, 3), null));
+        UnpackRecord record = new UnpackRecord(items);
+        assertEquals(List.of(), UNPRIVILEGED.changes(root, record));
+        Files.writeString(root.resolve("srv/data"), "changed");
+        assertEquals(List.of("srv DIRECTORY 755 0:0 image time", "srv/data FILE 644 0:0 7"),
+                describe(UNPRIVILEGED.changes(root, record)));
+    }
+
+    /**
+     * Hard links in the layer name a file the layer holds: a new name of an unchanged file holds
+     * the content itself; of two new names of one file, the second links to the first.
+     */
+    @Test
+    void hardLinksNameAFileTheLayerHolds() throws Exception {
+        UnpackRecord record = record(Map.of());
+        Files.createLink(root.resolve("etc/link"), root.resolve("etc/keep.conf"));
+        Files.createDirectories(root.resolve("opt"));
+        Files.writeString(root.resolve("opt/a"), "shared");
+        Files.createLink(root.resolve("opt/b"), root.resolve("opt/a"));
+        List<SourcedEntry> changes = UNPRIVILEGED.changes(root, record);
+        assertEquals(List.of("etc DIRECTORY 755 0:0", "etc/link FILE 644 0:0 24 image time", "opt DIRECTORY 755 0:0",
+                "opt/a FILE 644 0:0 6", "opt/b HARDLINK 644 0:0 -> opt/a"), describe(changes));
+        assertEquals(root.resolve("etc/link"), changes.get(1).content());
+        LayerWriter.of(Compression.NONE, Optional.empty()).write(changes, OutputStream.nullOutputStream());
+    }
+}
