@@ -65,6 +65,19 @@ public sealed interface ImageLocation {
      * @param index the position of the entry in {@code index.json}, from 0, or null; never with a name
      */
     record Layout(Path directory, String name, Integer index) implements ImageLocation {
+        /** The grammar of {@link #isWritableName}. */
+        private static final java.util.regex.Pattern REF_NAME = java.util.regex.Pattern.compile(
+                "[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*");
+
+        /**
+         * Whether jreg writes an image into a layout under this name: the grammar the OCI image
+         * layout gives {@code org.opencontainers.image.ref.name}, which skopeo and umoci hold
+         * names to. Any name is read.
+         */
+        public static boolean isWritableName(String name) {
+            return REF_NAME.matcher(name).matches();
+        }
+
         /** Checks that at most one of name and index is given, and that the index is not negative. */
         public Layout {
             if (name != null && index != null) {

@@ -6,6 +6,7 @@ import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.ErrorCode;
 import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.error.InvalidReferenceException;
 import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.error.NotFoundException;
 import dev.jreg.error.RateLimitedException;
@@ -13,6 +14,7 @@ import dev.jreg.error.RegistryException;
 import dev.jreg.error.StoreWriteException;
 import dev.jreg.error.UnauthorizedException;
 import dev.jreg.error.UnreachableException;
+import dev.jreg.error.UnsupportedConversionException;
 import dev.jreg.internal.copy.Copier;
 import dev.jreg.internal.copy.ImageReader;
 import dev.jreg.internal.copy.Parallel;
@@ -191,6 +193,11 @@ public final class Jreg {
      * @throws DigestMismatchException when content is not the digest or size its descriptor names
      * @throws InvalidContentException when a manifest or config is malformed or too large
      * @throws UnreachableException when a registry cannot be reached, times out or fails TLS
+     * @throws UnsupportedConversionException when {@code options.format()} asks for a format the
+     *     image's content has no place in (zstd layers, artifacts, nested indexes in Docker's)
+     * @throws InvalidReferenceException when {@code from} names a layout of several images without
+     *     saying which, or {@code to} is a layout entry's position or a name the layout spec's
+     *     grammar does not allow (nothing is written)
      * @throws IOException for any other failure of either side
      */
     public CopyResult copy(ImageLocation from, ImageLocation to, CopyOptions options, UploadOptions uploads)

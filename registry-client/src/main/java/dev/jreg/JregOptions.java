@@ -28,7 +28,7 @@ public record JregOptions(Path store, RegistryOptions registry, int concurrency,
      * A store directory, and registries reached as the {@code jreg} command reaches them for this
      * user, as docker's CLI and Jib's docker-config credentials do:
      * {@link RegistryOptions#fromEnvironment(Map, Path) RegistryOptions.fromEnvironment} of
-     * {@code System.getenv()} and the {@code user.home} property — the credentials of docker's
+     * {@code System.getenv()} and the user's {@link #userHome home} — the credentials of docker's
      * {@code config.json} and podman's {@code auth.json}, the private CAs and client certificates of
      * the certs.d folders, the proxies of {@code HTTPS_PROXY}, {@code HTTP_PROXY} and
      * {@code NO_PROXY} —; four blobs at once ({@link CopyOptions#DEFAULT_CONCURRENCY}), no mirrors,
@@ -41,8 +41,18 @@ public record JregOptions(Path store, RegistryOptions registry, int concurrency,
      *     ({@link ProxySettings#fromEnvironment})
      */
     public static JregOptions defaults(Path store) {
-        return new JregOptions(store, RegistryOptions.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home"))),
+        return new JregOptions(store, RegistryOptions.fromEnvironment(System.getenv(), userHome(System.getenv())),
                 CopyOptions.DEFAULT_CONCURRENCY);
+    }
+
+    /**
+     * The user's home folder, as the {@code jreg} command, docker and every shell tool take it:
+     * {@code $HOME} when it is an absolute path, else the JVM's {@code user.home} (the password
+     * database's entry).
+     */
+    public static Path userHome(Map<String, String> env) {
+        String home = env.get("HOME");
+        return home != null && home.startsWith("/") ? Path.of(home) : Path.of(System.getProperty("user.home"));
     }
 
     /** Validates. */

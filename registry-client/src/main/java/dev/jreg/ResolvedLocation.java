@@ -117,13 +117,6 @@ interface ResolvedLocation {
      * ({@link IndexEntries}). Read, it must exist; written, it is created.
      */
     record InLayout(ImageLocation.Layout location) implements ResolvedLocation {
-        /**
-         * The grammar the OCI image layout gives names ({@code org.opencontainers.image.ref.name}),
-         * which skopeo and umoci hold names to; jreg reads any name but writes only these.
-         */
-        static final java.util.regex.Pattern REF_NAME = java.util.regex.Pattern.compile(
-                "[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*");
-
         /** The layout, which must exist: reading a mistyped directory must not create it. */
         private OciLayout existing() throws IOException {
             if (!Files.isRegularFile(location.directory().resolve("index.json"))) {
@@ -152,7 +145,7 @@ interface ResolvedLocation {
                 throw new InvalidReferenceException("a destination cannot be an entry's position: write to oci:"
                         + location.directory() + ":NAME, or to oci:" + location.directory() + " for an entry without a name");
             }
-            if (location.name() != null && !REF_NAME.matcher(location.name()).matches()) {
+            if (location.name() != null && !ImageLocation.Layout.isWritableName(location.name())) {
                 throw new InvalidReferenceException("\"" + location.name() + "\" is not a name for an image in an OCI"
                         + " layout: letters and digits, with - . _ : @ + or -- between them and / between components"
                         + " (OCI image layout, org.opencontainers.image.ref.name)");

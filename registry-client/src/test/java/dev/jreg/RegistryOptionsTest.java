@@ -178,4 +178,14 @@ class RegistryOptionsTest {
         assertEquals(users.proxy(), defaults.registry().proxy());
         assertEquals(CopyOptions.DEFAULT_CONCURRENCY, defaults.concurrency());
     }
+
+    /** The library finds the user's files where the command does: under $HOME, not the password database's home. */
+    @Test
+    void theUsersHomeIsHomeWhenAbsoluteElseUserHome() {
+        assertEquals(Path.of("/tmp/elsewhere"), JregOptions.userHome(Map.of("HOME", "/tmp/elsewhere")));
+        Path passwd = Path.of(System.getProperty("user.home"));
+        assertEquals(passwd, JregOptions.userHome(Map.of()));
+        assertEquals(passwd, JregOptions.userHome(Map.of("HOME", "relative")));
+        assertEquals(passwd, JregOptions.userHome(Map.of("HOME", "")));
+    }
 }

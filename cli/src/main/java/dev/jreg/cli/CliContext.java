@@ -1,5 +1,6 @@
 package dev.jreg.cli;
 
+import dev.jreg.JregOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,18 +27,9 @@ record CliContext(Map<String, String> env, Path home, InputStream stdin, OutputS
         boolean terminal) {
     /** The real process's context. */
     static CliContext system() {
-        return new CliContext(System.getenv(), home(System.getenv()), System.in, System.out,
+        return new CliContext(System.getenv(), JregOptions.userHome(System.getenv()), System.in, System.out,
                 new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
                 new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), stderrIsTerminal());
-    }
-
-    /**
-     * {@code $HOME} when it is set, as docker and every shell tool take it; the JVM's
-     * {@code user.home} (the password database's entry) otherwise.
-     */
-    static Path home(Map<String, String> env) {
-        String home = env.get("HOME");
-        return home != null && home.startsWith("/") ? Path.of(home) : Path.of(System.getProperty("user.home"));
     }
 
     /** Writes bytes exactly as they are to stdout, after any text already printed. */

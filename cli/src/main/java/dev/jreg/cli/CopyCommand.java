@@ -5,10 +5,12 @@ import dev.jreg.CopyResult;
 import dev.jreg.ImageLocation;
 import dev.jreg.Jreg;
 import dev.jreg.PlatformSelector;
+import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** {@code jreg copy} (alias {@code mirror}): copy images between registries, the store and layouts. */
 final class CopyCommand extends Subcommand {
@@ -80,15 +82,20 @@ final class CopyCommand extends Subcommand {
         List<String> tags = allTags ? jreg.tags(from) : List.of();
         int copied = 0;
         int skipped = 0;
-        if (!(to instanceof ImageLocation.Layout)) {
-            // A layout's names may be anything; a registry or the store takes tags only.
-            for (String tag : tags.stream().filter(t -> !Reference.isTag(t)).toList()) {
-                skipped++;
-                if (!quiet) {
-                    root.context().err().println("Skipping " + from.withTag(tag) + ": \"" + tag + "\" is not a tag");
-                }
+        // A registry or the store takes tags only; a layout, names in its spec's grammar.
+        Predicate<String> takes = to instanceof ImageLocation.Layout ? ImageLocation.Layout::isWritableName
+                : Reference::isTag;
+        for (String tag : tags.stream().filter(takes.negate()).toList()) {
+            skipped++;
+            if (!quiet) {
+                root.context().err().println(ErrorReporter.printable("Skipping " + from.withTag(tag) + ": \"" + tag
+                        + "\" is not a " + (to instanceof ImageLocation.Layout ? "name a layout can hold" : "tag")));
             }
-            tags = tags.stream().filter(Reference::isTag).toList();
+        }
+        tags = tags.stream().filter(takes).toList();
+        if (allTags && tags.isEmpty()) {
+            throw new ImageNotFoundException(from + (skipped == 0 ? " has no tags" : " has no tags that "
+                    + to + " can take"), from.toString(), List.of());
         }
         List<Copy> copies = allTags ? tags.stream().map(tag -> new Copy(from.withTag(tag), to.withTag(tag))).toList()
                 : List.of(new Copy(from, to));
@@ -96,7 +103,7 @@ final class CopyCommand extends Subcommand {
             if (noClobber && jreg.resolveDestination(copy.to()).isPresent()) {
                 skipped++;
                 if (!quiet) {
-                    root.context().err().println("Skipping " + copy.to() + ": it exists");
+                    root.context().err().println(ErrorReporter.printable("Skipping " + copy.to() + ": it exists"));
                 }
                 continue;
             }
@@ -112,7 +119,7 @@ final class CopyCommand extends Subcommand {
     private void copyOne(Jreg jreg, ImageLocation from, ImageLocation to, PlatformSelector selector) throws Exception {
         CliContext context = root.context();
         if (!quiet) {
-            context.err().println("Copying " + from + " to " + to);
+            context.err().println(ErrorReporter.printable("Copying " + from + " to " + to));
         }
         CopyResult result;
         try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.COPY)) {

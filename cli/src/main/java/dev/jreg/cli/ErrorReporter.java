@@ -4,7 +4,11 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -143,16 +147,34 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
         if (e instanceof ConnectException) {
             return "cannot connect: " + message;
         }
-        if (e instanceof NoSuchFileException) {
-            return e.getMessage();
-        }
         if (e instanceof AccessDeniedException) {
             return "permission denied: " + message;
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() == null) {
+            return fileProblem(fs);
         }
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();
         }
         return firstLine(message);
+    }
+
+    /** The JDK's file errors without a reason say only the path: the sentence the C library would. */
+    private static String fileProblem(FileSystemException e) {
+        String file = e.getFile() + (e.getOtherFile() == null ? "" : " -> " + e.getOtherFile());
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory: " + file;
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "cannot create " + file + ": a file of that name is in the way";
+        }
+        if (e instanceof NotDirectoryException) {
+            return "not a directory: " + file;
+        }
+        if (e instanceof DirectoryNotEmptyException) {
+            return "directory not empty: " + file;
+        }
+        return "cannot use " + file;
     }
 
     private static String firstLine(String message) {

@@ -20,8 +20,9 @@ final class Table {
         rows.add(header);
     }
 
+    /** A row; control characters in its cells escaped, since a cell may hold what a layout or registry named. */
     Table row(String... cells) {
-        rows.add(cells);
+        rows.add(java.util.Arrays.stream(cells).map(ErrorReporter::printable).toArray(String[]::new));
         return this;
     }
 

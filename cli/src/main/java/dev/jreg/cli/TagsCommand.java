@@ -63,7 +63,8 @@ final class TagsCommand extends Subcommand {
                 listing.put("tags", tags);
                 context.out().println(JsonOutput.write(listing));
             } else {
-                tags.forEach(context.out()::println);
+                // A layout's names may hold anything: no escape sequence reaches the terminal.
+                tags.forEach(tag -> context.out().println(ErrorReporter.printable(tag)));
             }
             return ExitCodes.OK;
         }

@@ -264,6 +264,38 @@ class PackagedCliIT {
         }
     }
 
+    /** verify only reads: a store its user cannot write is checked, no lock file wanted. */
+    @Test
+    void verifyChecksAStoreTheUserCannotWrite() throws Exception {
+        String unprivileged = Unprivileged.unavailable();
+        org.junit.jupiter.api.Assumptions.assumeTrue(unprivileged == null, unprivileged);
+        Path shared = Unprivileged.share(dir);
+        Path store = shared.resolve("read-only-store-" + System.nanoTime());
+        dev.jreg.testing.TestImages.writeImage(dev.jreg.internal.layout.LocalStore.open(store),
+                dev.jreg.model.Reference.parse("ro/app:1"), dev.jreg.model.Platform.of("linux", "amd64", null),
+                List.of(dev.jreg.testing.TestImages.layer(81, 5000)));
+        List<Path> before;
+        try (var files = Files.walk(store)) {
+            before = files.sorted().toList();
+            for (Path file : before) {
+                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(file) ? "r-xr-xr-x" : "r--r--r--"));
+            }
+        }
+        List<String> verify = new java.util.ArrayList<>(List.of("env", "-i", "HOME=" + shared.resolve("peer-home"),
+                "PATH=" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "JREG_HOME=" + store));
+        if (System.getenv("JAVA_HOME") != null) {
+            verify.add("JAVA_HOME=" + System.getenv("JAVA_HOME"));
+        }
+        verify.addAll(List.of(Cli.LAUNCHER.toString(), "verify"));
+        Processes.Result result = Unprivileged.run(shared.resolve("peer-home"), verify.toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("Checked 3 blobs: store is clean\n", new String(result.stdout(), StandardCharsets.UTF_8), result.stderr());
+        try (var files = Files.walk(store)) {
+            assertEquals(before, files.sorted().toList(), "verify wrote nothing");
+        }
+    }
+
     @Test
     void withoutTheCaInCertsDTheRegistryIsUnreachable() throws Exception {
         Cli.Result pull = jreg().launch("pull", "-q", basic.hostPort() + "/seed/app:1");

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -139,6 +140,33 @@ class StoppedPullTest {
         Cli.Result again = new Cli(home, store).run("pull", image());
         assertEquals(0, again.exitCode(), again::toString);
         assertArrayEquals(layer.bytes(), Files.readAllBytes(OciLayout.open(store).blobPath(layer.descriptor().digest())));
+    }
+
+    /** A layout keeps no temp file of a copy stopped with Ctrl-C or kill: nothing would ever remove it. */
+    @Test
+    void aCopyIntoALayoutStoppedMidBlobLeavesNoTempFile() throws Exception {
+        Path layout = home.resolve("layout");
+        for (String signal : List.of("-INT", "-TERM")) {
+            Path log = home.resolve("copy" + signal + ".log");
+            Process copy = JregProcess.start(Map.of("JREG_HOME", store.toString(), "HOME", home.toString()), log,
+                    "copy", image(), "oci:" + layout + ":app");
+            await("a temp file of the layer in the layout", () -> !temps(layout).isEmpty() || !copy.isAlive(),
+                    () -> copy.waitFor(10, TimeUnit.MILLISECONDS));
+            assertTrue(copy.isAlive(), () -> "the copy is under way: " + read(log));
+
+            assertEquals(0, new ProcessBuilder("kill", signal, Long.toString(copy.pid())).start().waitFor());
+            assertTrue(copy.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(signal.equals("-INT") ? 130 : 143, copy.exitValue(), read(log));
+            assertEquals(List.of(), temps(layout), read(log));
+        }
+    }
+
+    static List<Path> temps(Path layout) {
+        try (Stream<Path> files = Files.walk(layout)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".tmp")).toList();
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
     }
 
     /** On a terminal the progress block stays as it was drawn, and the message starts a line of its own. */

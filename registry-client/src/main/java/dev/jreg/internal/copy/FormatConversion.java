@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jreg.ManifestFormat;
+import dev.jreg.error.UnsupportedConversionException;
 import dev.jreg.internal.json.Json;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -128,7 +129,7 @@ final class FormatConversion {
         }
         if (type.equals(MediaType.OCI_LAYER_ZSTD) || type.equals(OCI_FOREIGN_LAYER_ZSTD)) {
             throw refused(blob, "has a zstd-compressed layer " + layer.digest()
-                    + ", which Docker's image format cannot hold; copy it without --format docker");
+                    + ", which Docker's image format cannot hold");
         }
         throw refused(blob, "has a layer " + layer.digest() + " of type " + type + ", which jreg cannot convert to "
                 + name(format));
@@ -183,8 +184,9 @@ final class FormatConversion {
         return ManifestBlob.of(Json.bytes(tree), target.value());
     }
 
-    private IOException refused(ManifestBlob blob, String why) {
-        return new IOException("cannot convert " + blob.digest() + " to " + name(format) + ": it " + why);
+    private UnsupportedConversionException refused(ManifestBlob blob, String why) {
+        return new UnsupportedConversionException(blob.digest(), "cannot convert " + blob.digest() + " to " + name(format)
+                + ": it " + why);
     }
 
     private static String name(ManifestFormat format) {

@@ -34,11 +34,15 @@ final class Index {
 
     /** The index as it is now; an empty one where the layout has none yet. */
     ObjectNode read() throws IOException {
-        JsonNode node;
+        byte[] bytes;
         try {
-            node = Json.parse(Files.readAllBytes(file));
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return empty();
+        }
+        JsonNode node;
+        try {
+            node = Json.parse(bytes);
         } catch (IOException e) {
             throw new InvalidContentException(describe() + " is not valid JSON", e);
         }

@@ -25,6 +25,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every file written into a layout, whole or not at all and, once there, safe from a power loss,
@@ -56,6 +57,17 @@ class Ingest {
     /** The empty content's digest: its algorithm, SHA-256, names a blob made here ({@link #putNew}). */
     private static final Digest NEW_BLOB = Digest.sha256(new byte[0]);
     private static final Set<String> UNSYNCABLE_DIRECTORY = Set.of("Invalid argument", "Operation not supported");
+    /**
+     * Temp files being written, which a stopped process (Ctrl-C, {@code kill}) deletes on its way
+     * out: its writers are not left to finish, and nothing else would ever remove them from a layout.
+     */
+    private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> WRITING.forEach(Ingest::discardQuietly),
+                "jreg-temp-files"));
+    }
+
     private final Path dir;
 
     /**
@@ -134,7 +146,7 @@ class Ingest {
                 throw e;
             } finally {
                 if (dir == null) {
-                    Files.deleteIfExists(partial); // gone already once published
+                    discard(partial); // gone already once published
                 }
             }
         }
@@ -192,7 +204,7 @@ class Ingest {
             }
             return blob;
         } finally {
-            Files.deleteIfExists(temp); // gone already once published
+            discard(temp); // gone already once published
         }
     }
 
@@ -203,7 +215,7 @@ class Ingest {
             write(out, temp, bytes, bytes.length);
             publish(out, temp, target);
         } finally {
-            Files.deleteIfExists(temp);
+            discard(temp);
         }
     }
 
@@ -212,8 +224,27 @@ class Ingest {
      * else hidden beside its target.
      */
     private Path tempFor(Path target) throws IOException {
-        return (dir != null ? createDirectories(dir) : target.getParent())
+        Path temp = (dir != null ? createDirectories(dir) : target.getParent())
                 .resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        WRITING.add(temp);
+        return temp;
+    }
+
+    /** Deletes a temp file, if still there, and forgets it. */
+    private static void discard(Path temp) throws IOException {
+        try {
+            Files.deleteIfExists(temp);
+        } finally {
+            WRITING.remove(temp);
+        }
+    }
+
+    private static void discardQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            // the process is ending: a temp file left is what a kill -9 leaves
+        }
     }
 
     /** Makes a written file {@code target}: its data forced, the file renamed, the directory forced. */

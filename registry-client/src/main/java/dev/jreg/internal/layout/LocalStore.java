@@ -111,13 +111,19 @@ public final class LocalStore extends OciLayout {
      * Checks the store: every blob hashes to its name, every name reaches complete content.
      * With {@code repair}, corrupt blobs are deleted; names stay, incomplete until a pull fetches
      * what is missing (a pull checks presence and size, so it would not replace a corrupt blob).
-     * Waits for running copies, like garbage collection.
+     * Waits for running copies, like garbage collection; a check without repair of a store this
+     * user cannot write only reads it.
      *
      * @param waiting run once before waiting, when a copy is running (to say so)
      */
     public VerifyReport verify(boolean repair, Runnable waiting) throws IOException {
-        return unwritten() ? new VerifyReport(0, List.of(), List.of(), repair)
-                : holding(StoreLock.exclusive(activity, waiting), unchanged -> collector.verify(repair));
+        if (unwritten()) {
+            return new VerifyReport(0, List.of(), List.of(), repair);
+        }
+        if (!repair && !Files.isWritable(root())) {
+            return collector.verify(false); // a store this user cannot write: only read, no lock file to make
+        }
+        return holding(StoreLock.exclusive(activity, waiting), unchanged -> collector.verify(repair));
     }
 
     /** Runs the collector, which leaves the index unchanged, with no copy running, as {@code exclusive} ensures. */
