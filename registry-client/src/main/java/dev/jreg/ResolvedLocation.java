@@ -150,7 +150,9 @@ interface ResolvedLocation {
                         + " layout: letters and digits, with - . _ : @ + or -- between them and / between components"
                         + " (OCI image layout, org.opencontainers.image.ref.name)");
             }
-            return OciLayout.open(location.directory()).sink(location.name());
+            OciLayout layout = OciLayout.open(location.directory());
+            layout.names(); // an index.json that cannot be read fails now, before any blob is written
+            return layout.sink(location.name());
         }
 
         @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.ImageNotFoundException;
@@ -144,6 +145,41 @@ class MissingContentTest {
         assertEquals(manifest.digest(), e.digest());
         assertEquals("layout " + layout.root() + " is damaged: its entry localhost/app:1 names manifest " + manifest.digest()
                 + " which it does not hold", e.getMessage());
+    }
+
+    /** A manifest two entries reach is blamed on the one asked for: its index, not the other entry. */
+    @Test
+    void aMissingChildIsBlamedOnTheIndexOfTheEntryAskedFor() throws Exception {
+        OciLayout layout = OciLayout.open(layoutDir);
+        ManifestBlob image = TestImages.writeImage(layout, Reference.parse("localhost/d:1"), AMD64,
+                List.of(TestImages.layer(5, 500)));
+        ManifestBlob list = ManifestBlob.create(new dev.jreg.model.ImageIndex(2, dev.jreg.model.MediaType.OCI_INDEX, null,
+                List.of(image.descriptor().withPlatform(AMD64)), null, null));
+        layout.putBytes(list.digest(), list.bytes());
+        layout.setName("localhost/l:1", list.descriptor());
+        Files.delete(layout.blobPath(image.digest()));
+
+        BlobNotFoundException e = assertThrows(BlobNotFoundException.class,
+                () -> jreg().inspect(new ImageLocation.Layout(layoutDir, "localhost/l:1"), null));
+        assertEquals("layout " + layout.root() + " is damaged: the index of its entry localhost/l:1 names manifest "
+                + image.digest() + " which it does not hold", e.getMessage());
+        BlobNotFoundException other = assertThrows(BlobNotFoundException.class,
+                () -> jreg().inspect(new ImageLocation.Layout(layoutDir, "localhost/d:1"), null));
+        assertTrue(other.getMessage().contains("its entry localhost/d:1 names manifest"), other.getMessage());
+    }
+
+    @Test
+    void aTargetLayoutWhoseIndexCannotBeReadGetsNoBlob() throws Exception {
+        TestImages.writeImage(OciLayout.open(layoutDir), Reference.parse("localhost/src:1"), AMD64,
+                List.of(TestImages.layer(6, 500)));
+        Path target = Files.createDirectories(layoutDir.resolveSibling("broken-target"));
+        Files.writeString(target.resolve("index.json"), "{x");
+
+        dev.jreg.error.InvalidContentException e = assertThrows(dev.jreg.error.InvalidContentException.class,
+                () -> jreg().copy(new ImageLocation.Layout(layoutDir, "localhost/src:1"),
+                        new ImageLocation.Layout(target, "n"), CopyOptions.defaults(), UploadOptions.monolithic()));
+        assertTrue(e.getMessage().contains("is not valid JSON"), e.getMessage());
+        assertFalse(Files.exists(target.resolve("blobs")), "nothing written");
     }
 
     @Test

@@ -33,19 +33,24 @@ final class LayoutSource implements ImageSource {
     private final String missing;
     private final UnaryOperator<String> nameOfTag;
     private Map<Digest, List<Reference>> origins;
+    /** The name asked for, else the last one read: whose entry a missing manifest is blamed on first. */
+    private volatile String asked;
 
     /**
      * @param description what to call this source in messages
      * @param repair what to do about a damaged blob, the end of that error's message
      * @param missing where a missing blob is missing from and what to do about it, the end of that error's message
      * @param nameOfTag the {@value Descriptor#REF_NAME} a tag stands for
+     * @param asked the name this source reads, or null for any
      */
-    LayoutSource(OciLayout layout, String description, String repair, String missing, UnaryOperator<String> nameOfTag) {
+    LayoutSource(OciLayout layout, String description, String repair, String missing, UnaryOperator<String> nameOfTag,
+            String asked) {
         this.layout = layout;
         this.description = description;
         this.repair = repair;
         this.missing = missing;
         this.nameOfTag = nameOfTag;
+        this.asked = asked;
     }
 
     @Override
@@ -55,15 +60,16 @@ final class LayoutSource implements ImageSource {
             try {
                 return layout.readManifest(digest);
             } catch (NoSuchFileException e) {
-                throw layout.damage(digest).orElseGet(() -> notFound(tagOrDigest));
+                throw layout.damage(digest, asked).orElseGet(() -> notFound(tagOrDigest));
             }
         }
         String name = nameOfTag.apply(tagOrDigest);
+        asked = name;
         Descriptor named = layout.lookup(name).orElseThrow(() -> notFound(name));
         try {
             return layout.readManifest(named);
         } catch (NoSuchFileException e) {
-            throw layout.damage(named.digest()).orElseGet(() -> incomplete(named.digest()));
+            throw layout.damage(named.digest(), name).orElseGet(() -> incomplete(named.digest()));
         }
     }
 

@@ -67,7 +67,7 @@ public final class LocalStore extends OciLayout {
     public ImageSource source(Reference reference) {
         return new LayoutSource(this, "local:" + reference.familiar(),
                 "run `jreg verify --repair` to remove it, then pull the image again",
-                "the local store; pull it again to fetch what is missing", tag -> reference.withTag(tag).toString());
+                "the local store; pull it again to fetch what is missing", tag -> reference.withTag(tag).toString(), null);
     }
 
     /** Held by copies into the store, so garbage collection waits for them; the first makes the store. */
@@ -82,7 +82,7 @@ public final class LocalStore extends OciLayout {
      * whose manifest it lost is an incomplete image, which pulling it again completes.
      */
     @Override
-    Optional<IOException> damage(Digest missing) {
+    Optional<IOException> damage(Digest missing, String asked) {
         return Optional.empty();
     }
 

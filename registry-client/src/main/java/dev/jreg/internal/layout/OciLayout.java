@@ -22,13 +22,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 
 /**
  * Any OCI image layout ({@code oci:DIR}): {@code oci-layout}, {@code index.json} whose names are
@@ -262,12 +265,12 @@ public class OciLayout {
 
     /** A source whose tags are this layout's names as they are ({@code oci:DIR}, for {@code tags --details}). */
     public ImageSource source() {
-        return new LayoutSource(this, "oci:" + root, "the " + damaged(), "the layout", name -> name);
+        return new LayoutSource(this, "oci:" + root, "the " + damaged(), "the layout", name -> name, null);
     }
 
     /** A source whose only tag is this plain name ({@code oci:DIR:NAME}). */
     public ImageSource source(String name) {
-        return new LayoutSource(this, "oci:" + root + ":" + name, "the " + damaged(), "the layout", tag -> name);
+        return new LayoutSource(this, "oci:" + root + ":" + name, "the " + damaged(), "the layout", tag -> name, name);
     }
 
     private String damaged() {
@@ -279,13 +282,19 @@ public class OciLayout {
      * its entries name, and those their indexes name, so it is damaged. A
      * {@link BlobNotFoundException} that says which entry names it:
      * {@code layout DIR is damaged: its entry NAME names manifest D which it does not hold}, an
-     * entry without a name by its position ({@code @N}).
+     * entry without a name by its position ({@code @N}); the entry asked for first.
      *
+     * @param asked the name the manifest was read for, or null
      * @return empty when no entry, nor the index of one, names it
      */
-    Optional<IOException> damage(Digest missing) throws IOException {
+    Optional<IOException> damage(Digest missing, String asked) throws IOException {
         List<Descriptor> entries = names();
-        for (int i = 0; i < entries.size(); i++) {
+        // The entry asked for first: the one whose index lists the manifest, rather than another naming it.
+        List<Integer> order = IntStream.range(0, entries.size()).boxed()
+                .sorted(Comparator.comparing(i -> !Objects.equals(asked,
+                        entries.get(i).annotations().get(Descriptor.REF_NAME))))
+                .toList();
+        for (int i : order) {
             Descriptor entry = entries.get(i);
             boolean named = entry.digest().equals(missing);
             if (named || entry.mediaType().isIndex() && hasBlob(entry) && listsChild(entry, missing)) {
