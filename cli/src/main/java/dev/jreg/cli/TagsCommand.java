@@ -8,11 +8,14 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** {@code jreg tags}: a repository's tags, with {@code --details} their digests, platforms and sizes. */
 final class TagsCommand extends Subcommand {
+    /** The terminal width rows are cut to, unless --no-trunc. */
+    private static final int TERMINAL = 80;
+    /** The narrowest the platform list is cut to, however wide the other columns. */
+    private static final int PLATFORMS_MIN = 11;
     private String repository;
     private int limit;
     private boolean details;
@@ -35,7 +38,7 @@ final class TagsCommand extends Subcommand {
                 .option("--limit", "N", "At most N tags.", Integer.class, v -> limit = v)
                 .flag("-d, --details",
                         "Show digest, platforms, size and creation time of each tag.", v -> details = v)
-                .flag("--no-trunc", "With --details, show digests whole.", v -> noTrunc = v)
+                .flag("--no-trunc", "With --details, show digests and platform lists whole.", v -> noTrunc = v)
                 .option("-j, --jobs", "N", "Requests at once with --details (default: " + jobs + ").",
                         Integer.class, v -> jobs = v)
                 .with(format::declare)
@@ -78,26 +81,44 @@ final class TagsCommand extends Subcommand {
         }
         Table table = new Table("TAG", "DIGEST", "PLATFORMS", "SIZE", "CREATED");
         Instant now = Instant.now();
+        int others = 4 * 3 + rows.stream().filter(row -> row.error() == null)
+                .mapToInt(row -> row.tag().length() + digest(row).length() + Sizes.human(row.size()).length()
+                        + Sizes.ago(row.created(), now).length()).max().orElse(0);
+        int room = noTrunc ? Integer.MAX_VALUE : Math.max(PLATFORMS_MIN, TERMINAL - others);
         for (TagDetail row : rows) {
-            String digest = row.manifest() == null ? "-" : Table.digest(row.manifest().digest(), noTrunc);
             if (row.error() != null) {
                 // After the columns, which keep the widths of the rows that could be read.
-                table.row(row.tag(), digest, "-", "-", "-", "error: " + row.error());
+                table.row(row.tag(), digest(row), "-", "-", "-", "error: " + row.error());
             } else {
-                table.row(row.tag(), digest, platforms(row), Sizes.human(row.size()), Sizes.ago(row.created(), now));
+                table.row(row.tag(), digest(row), platforms(row, room), Sizes.human(row.size()),
+                        Sizes.ago(row.created(), now));
             }
         }
         table.print(context.out(), "");
         return code;
     }
 
-    /** Platforms, then artifact types, then how many attestations ride along: {@code linux/amd64,linux/arm64 +2 attestations}. */
-    private static String platforms(TagDetail row) {
-        String kinds = Stream.concat(row.platforms().stream().map(Platform::toString), row.artifactTypes().stream())
-                .collect(Collectors.joining(","));
+    private String digest(TagDetail row) {
+        return row.manifest() == null ? "-" : Table.digest(row.manifest().digest(), noTrunc);
+    }
+
+    /**
+     * Platforms, then artifact types, then how many attestations ride along:
+     * {@code linux/amd64,linux/arm64 +2 attestations}; cut to {@code width} characters as
+     * {@code linux/amd64,linux/arm64 +3 more}, or at the narrowest {@code 5 platforms}, attestations
+     * no longer counted, when longer.
+     */
+    private static String platforms(TagDetail row, int width) {
+        List<String> kinds = Stream.concat(row.platforms().stream().map(Platform::toString), row.artifactTypes().stream())
+                .toList();
         String attestations = row.attestations() == 0 ? ""
                 : " +" + row.attestations() + (row.attestations() == 1 ? " attestation" : " attestations");
-        return (kinds.isEmpty() ? "-" : kinds) + attestations;
+        String all = (kinds.isEmpty() ? "-" : String.join(",", kinds)) + attestations;
+        for (int shown = kinds.size() - 1; all.length() > width && shown >= 0; shown--) {
+            all = shown == 0 ? kinds.size() + " platforms"
+                    : String.join(",", kinds.subList(0, shown)) + " +" + (kinds.size() - shown) + " more";
+        }
+        return all;
     }
 
     private static Map<String, Object> toJson(TagDetail row) {

@@ -72,4 +72,24 @@ class LayoutNamesTest {
         assertTrue(result.err().endsWith("can take\n"), result::toString);
         assertEquals(3, jreg("copy", "-q", "-a", "oci:" + dir.resolve("only"), "local:fromlayout/x").exitCode());
     }
+
+    /** A long platform list is cut with how many more, so that rows fit 80 columns; --no-trunc shows it whole. */
+    @Test
+    void tagDetailsOfManyPlatformsFitEightyColumns() throws Exception {
+        java.util.Map<Platform, List<TestImages.Layer>> images = new java.util.LinkedHashMap<>();
+        long seed = 10;
+        for (String platform : List.of("linux/amd64", "linux/arm64/v8", "linux/s390x", "linux/ppc64le", "linux/386")) {
+            images.put(Platform.parse(platform), List.of(TestImages.layer(seed++, 100)));
+        }
+        OciLayout layout = OciLayout.open(dir.resolve("multi"));
+        ManifestBlob index = TestImages.writeIndex(layout, dev.jreg.model.Reference.parse("app:1"), images);
+        layout.removeNames(entry -> true);
+        layout.setName("1.25.3-bookworm", index.descriptor());
+        Cli.Result cut = jreg("tags", "-d", "oci:" + dir.resolve("multi"));
+        assertEquals(0, cut.exitCode(), cut::toString);
+        cut.out().lines().forEach(line -> assertTrue(line.length() <= 80, line.length() + ": " + line));
+        assertTrue(cut.out().contains(" 5 platforms "), cut::toString);
+        Cli.Result whole = jreg("tags", "-d", "--no-trunc", "oci:" + dir.resolve("multi"));
+        assertTrue(whole.out().contains("linux/amd64,linux/arm64,linux/s390x,linux/ppc64le,linux/386"), whole::toString);
+    }
 }
