@@ -120,7 +120,8 @@ interface ResolvedLocation {
         /** The layout, which must exist: reading a mistyped directory must not create it. */
         private OciLayout existing() throws IOException {
             if (!Files.isRegularFile(location.directory().resolve("index.json"))) {
-                throw new ImageNotFoundException("no OCI layout at " + location.directory() + " (it has no index.json)",
+                throw new ImageNotFoundException("no OCI layout at " + location.directory().toAbsolutePath()
+                        + " (it has no index.json)",
                         location.name() == null ? "" : location.name(), List.of());
             }
             return OciLayout.open(location.directory());

@@ -14,7 +14,8 @@ public record UploadOptions(long chunkSize) {
     /** Validates. */
     public UploadOptions {
         if (chunkSize < 0 || chunkSize > MAX_CHUNK) {
-            throw new IllegalArgumentException("chunk size must be between 1 byte and 256 MiB");
+            throw new IllegalArgumentException(
+                    "chunk size must be 0 (one upload per blob) or between 1 byte and 256 MiB");
         }
     }
 

@@ -109,8 +109,8 @@ final class TagsCommand extends Subcommand {
      * no longer counted, when longer.
      */
     private static String platforms(TagDetail row, int width) {
-        List<String> kinds = Stream.concat(row.platforms().stream().map(Platform::toString), row.artifactTypes().stream())
-                .toList();
+        List<String> kinds = Stream.concat(row.platforms().stream().map(Platform::toString),
+                row.artifactTypes().stream()).toList();
         String attestations = row.attestations() == 0 ? ""
                 : " +" + row.attestations() + (row.attestations() == 1 ? " attestation" : " attestations");
         String all = (kinds.isEmpty() ? "-" : String.join(",", kinds)) + attestations;
