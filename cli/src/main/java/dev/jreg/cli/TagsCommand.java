@@ -114,9 +114,11 @@ final class TagsCommand extends Subcommand {
         String attestations = row.attestations() == 0 ? ""
                 : " +" + row.attestations() + (row.attestations() == 1 ? " attestation" : " attestations");
         String all = (kinds.isEmpty() ? "-" : String.join(",", kinds)) + attestations;
-        for (int shown = kinds.size() - 1; all.length() > width && shown >= 0; shown--) {
-            all = shown == 0 ? kinds.size() + " platforms"
-                    : String.join(",", kinds.subList(0, shown)) + " +" + (kinds.size() - shown) + " more";
+        // One kind is shown whole, however long: a count of one says nothing.
+        for (int shown = kinds.size() - 1; all.length() > width && shown >= 0 && kinds.size() > 1; shown--) {
+            all = shown > 0 ? String.join(",", kinds.subList(0, shown)) + " +" + (kinds.size() - shown) + " more"
+                    : kinds.size() + (row.artifactTypes().isEmpty() ? " platforms"
+                            : row.platforms().isEmpty() ? " artifact types" : " platforms and types");
         }
         return all;
     }

@@ -85,9 +85,9 @@ class ErrorReporterTest {
             Cli.Result result = new Cli(dir, dir.resolve("store")).run("copy", "oci:" + dir.resolve("src"), target);
             String last = result.err().lines().reduce((a, b) -> b).orElse("") + "\n";
             assertEquals(1, result.exitCode(), result::toString);
-            assertTrue(last.equals("jreg: cannot create " + file + ": a file of that name is in the way\n")
-                    || last.equals("jreg: not a directory: " + file + "/sub\n")
-                    || last.equals("jreg: cannot create " + file + "/sub: a file of that name is in the way\n"),
+            // The layout's folder, or its index.json, cannot be made or read under a file: a sentence either way.
+            assertTrue(last.matches("jreg: (cannot create " + java.util.regex.Pattern.quote(file.toString())
+                    + ".*: a file of that name is in the way|not a directory: .*|.*/index\\.json: Not a directory)\n"),
                     result::toString);
         }
     }

@@ -253,6 +253,8 @@ class OutputFormatTest {
                 new String[] {"tags", "--details", "--format", "json", "local:app"},
                 new String[] {"tags", "--details", "--format", "json", layout}));
         runs.put("catalog", List.<String[]>of(new String[] {"catalog", "--format", "json", registryHost}));
+        runs.put("history", List.of(new String[] {"history", "--format", "json", "local:app:full"},
+                new String[] {"history", "--format", "json", "--no-human", "--no-trunc", "local:app:full"}));
         runs.put("images", List.<String[]>of(new String[] {"images", "--format", "json"}));
         return runs;
     }

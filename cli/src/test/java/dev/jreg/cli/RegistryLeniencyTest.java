@@ -176,7 +176,7 @@ class RegistryLeniencyTest {
         assertTrue(arm7.out().contains("Platform:   linux/arm/v7"), arm7::toString);
         Cli.Result json = ok("inspect", "--format", "json", "--platform", "linux/amd64", repo() + ":1");
         assertTrue(json.out().contains("\"platform\":\"linux/amd64\""), json::toString);
-        Cli.Result details = ok("tags", "--details", repo());
+        Cli.Result details = ok("tags", "--details", "--no-trunc", repo());
         assertTrue(details.out().contains("linux/amd64,linux/arm/v7,linux/amd64"), details::toString);
         Cli.Result missing = run("pull", "--platform", "linux/s390x", repo() + ":1");
         assertTrue(missing.err().contains("(it has linux/amd64, linux/arm/v7, linux/amd64)"), missing::toString);
@@ -276,8 +276,10 @@ class RegistryLeniencyTest {
         assertEquals("[\"linux/amd64\",\"linux/arm64\"]", Json.write(details.path("platforms")));
         assertEquals(2, details.path("attestations").asInt());
         assertEquals(imageSize(b.amd64()) + imageSize(b.arm64()), details.path("size").asLong());
-        Cli.Result table = ok("tags", "--details", repo());
+        Cli.Result table = ok("tags", "--details", "--no-trunc", repo());
         assertTrue(table.out().contains("linux/amd64,linux/arm64 +2 attestations"), table::toString);
+        Cli.Result cut = ok("tags", "--details", repo());
+        assertTrue(cut.out().contains(" linux/amd64 +1 more "), cut::toString);
     }
 
     @Test
@@ -348,8 +350,11 @@ class RegistryLeniencyTest {
         for (JsonNode entry : json.path("platforms")) {
             assertTrue(entry.has("platform") && entry.path("platform").isNull(), json::toString);
         }
-        Cli.Result details = ok("tags", "--details", repo());
+        Cli.Result details = ok("tags", "--details", "--no-trunc", repo());
         assertTrue(details.out().contains("application/vnd.example.sbom.v1+json," + HELM_CONFIG), details::toString);
+        Cli.Result cut = ok("tags", "--details", repo());
+        assertTrue(cut.out().contains(" 2 artifact types ") && cut.out().contains(" application/vnd.example.sbom.v1+json "),
+                cut::toString);
         assertNoNull(details);
     }
 
