@@ -57,8 +57,6 @@ class UnpackCommitTest {
     @TempDir
     Path work;
 
-    private ManifestBlob base;
-
     Cli cli() {
         return new Cli(home, store);
     }
@@ -77,6 +75,11 @@ class UnpackCommitTest {
      */
     @BeforeEach
     void storeBase() throws Exception {
+        storeBase(store);
+    }
+
+    /** Stores {@code base:1} in the store at {@code store}; returns its manifest. */
+    static ManifestBlob storeBase(Path store) throws IOException {
         byte[] first = new TarBuilder().dir("etc").file("etc/old.conf", "old").file("etc/keep.conf", "keep")
                 .symlink("etc/link", "keep.conf").dir("usr").dir("usr/bin").file("usr/bin/tool", "v1", 0755)
                 .hardlink("usr/bin/tool2", "usr/bin/tool").dir("opt").dir("opt/data").file("opt/data/a", "a")
@@ -85,8 +88,10 @@ class UnpackCommitTest {
         byte[] second = new TarBuilder().file("usr/bin/tool", "v2", 0755).file("etc/app.conf", "app")
                 .whiteout("var/.wh.cache").tar();
         OciLayout layout = OciLayout.open(store);
-        base = TestImages.storeImage(layout, AMD64, List.of(TestImages.gzipLayer(first), TestImages.gzipLayer(second)));
+        ManifestBlob base = TestImages.storeImage(layout, AMD64, List.of(TestImages.gzipLayer(first),
+                TestImages.gzipLayer(second)));
         layout.setName(Reference.parse("base:1").toString(), base.descriptor());
+        return base;
     }
 
     /** Adds a file, changes one, deletes one file and a directory with children. */
