@@ -4,16 +4,14 @@ import dev.jreg.error.InvalidContentException;
 import dev.jreg.internal.layer.LayerApplier;
 import dev.jreg.internal.layer.LayerEntry;
 import dev.jreg.internal.layer.LayerLimits;
+import dev.jreg.internal.layer.Trees;
 import dev.jreg.internal.layer.UnpackRecord;
 import dev.jreg.model.Descriptor;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.regex.Pattern;
@@ -47,9 +45,9 @@ final class ImageUnpack {
         }
         Path target = directory.toAbsolutePath().normalize();
         Path made = emptyDirectory(target);
+        // Its real path: the applier walks the tree, and a symbolic link would be no directory to it.
+        Path real = target.toRealPath();
         try {
-            // Its real path: the applier walks the tree, and a symbolic link would be no directory to it.
-            Path real = target.toRealPath();
             LayerApplier applier = new LayerApplier(real, LayerLimits.DEFAULT, line -> notices.accept("warning: " + line));
             image.readLayers(applier::apply);
             UnpackRecord record = applier.finish();
@@ -65,7 +63,7 @@ final class ImageUnpack {
                     image.image().layers().size(), bytes, real);
         } catch (IOException | RuntimeException e) {
             try {
-                remove(made != null ? made : target, made == null);
+                Trees.delete(made != null ? made : real, made == null);
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -97,42 +95,5 @@ final class ImageUnpack {
         }
         Files.createDirectories(target);
         return highest;
-    }
-
-    /**
-     * Deletes a tree, links not followed; its directories are made writable first, since an
-     * unpack gives them the image's modes (a read-only {@code 0555}).
-     */
-    private static void remove(Path root, boolean keepRoot) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
-                int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-                if ((mode & 0700) != 0700) {
-                    Files.setAttribute(dir, "unix:mode", (mode & 07777) | 0700, LinkOption.NOFOLLOW_LINKS);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                if (failure != null) {
-                    throw failure;
-                }
-                if (!(keepRoot && dir.equals(root))) {
-                    Files.delete(dir);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -597,27 +597,7 @@ public final class LayerApplier {
         Path file = target.resolve(path);
         BasicFileAttributes attributes = attributes(file);
         if (attributes != null) {
-            if (attributes.isDirectory()) {
-                // walkFileTree follows no link: a link inside is removed, not what it points at.
-                Files.walkFileTree(file, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                        Files.delete(f);
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult postVisitDirectory(Path d, IOException failure) throws IOException {
-                        if (failure != null) {
-                            throw failure;
-                        }
-                        Files.delete(d);
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
-            } else {
-                Files.delete(file);
-            }
+            Trees.delete(file, false);
         }
         entries.remove(path);
         under(entries.navigableKeySet(), path).clear();
