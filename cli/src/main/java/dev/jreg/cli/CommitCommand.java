@@ -43,7 +43,8 @@ final class CommitCommand extends Subcommand {
                                 + "Prints the new image's ID.")
                 .footer("",
                         "Examples:",
-                        "  jreg unpack nginx:1.24.0 rootfs && echo hi > rootfs/hello && jreg commit rootfs web:hello",
+                        "  jreg unpack nginx:1.24.0 rootfs",
+                        "  echo hi > rootfs/hi && jreg commit rootfs web:hi",
                         "  jreg commit --base alpine --add app:/opt/app -c 'CMD [\"/opt/app/run\"]' app:1",
                         "  jreg commit --base app:1 -c 'ENV MODE=prod' -c 'EXPOSE 8080' app:prod",
                         "  SOURCE_DATE_EPOCH=0 jreg commit --compression zstd rootfs web:2")

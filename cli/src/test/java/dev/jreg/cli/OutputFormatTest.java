@@ -253,6 +253,7 @@ class OutputFormatTest {
                 new String[] {"tags", "--details", "--format", "json", "local:app"},
                 new String[] {"tags", "--details", "--format", "json", layout}));
         runs.put("catalog", List.<String[]>of(new String[] {"catalog", "--format", "json", registryHost}));
+        runs.put("history", List.<String[]>of(new String[] {"history", "--format", "json", "local:app:full"}));
         runs.put("images", List.<String[]>of(new String[] {"images", "--format", "json"}));
         return runs;
     }
