@@ -67,7 +67,10 @@ final class UnpackCommand extends Subcommand {
                 if (!named || pull.equals("never")) {
                     throw missing;
                 }
-                root.context().err().println("Unable to find image '" + Reference.parse(image).familiar() + "' locally");
+                if (!quiet) {
+                    root.context().err().println("Unable to find image '" + Reference.parse(image).familiar()
+                            + "' locally");
+                }
                 location = pulled(jreg);
             }
         }

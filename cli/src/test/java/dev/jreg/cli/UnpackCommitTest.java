@@ -343,7 +343,7 @@ class UnpackCommitTest {
                 + " --compression gzip, or on an OCI copy of it (jreg copy --format oci)\n", refused.err());
     }
 
-    /** Bad input: one line, its exit code, and no new name in the store. */
+    /** Bad input: one line, its exit code, and nothing new in the store. */
     @Test
     void badInputIsOneLineAndNamesNothing() throws Exception {
         Path rootfs = work.resolve("rootfs");
@@ -351,6 +351,7 @@ class UnpackCommitTest {
         edit(rootfs);
         Path file = Files.writeString(work.resolve("file"), "x");
         List<String> before = names();
+        List<Path> blobs = blobs();
         assertFails(2, "jreg: no such directory: " + work.resolve("missing"), "commit", "--base", "base:1",
                 work.resolve("missing").toString(), "x:1");
         assertFails(2, "jreg: " + file + " is not a directory", "commit", "--base", "base:1", file.toString(), "x:1");
@@ -373,6 +374,13 @@ class UnpackCommitTest {
         assertFails(2, "jreg: SOURCE_DATE_EPOCH takes seconds since the epoch or an RFC 3339 time"
                 + " (2024-01-02T03:04:05Z), not \"soon\"", "commit", rootfs.toString(), "x:1");
         assertEquals(before, names(), "no name added");
+        assertEquals(blobs, blobs(), "and, refused before anything is written, no blob");
+    }
+
+    List<Path> blobs() throws IOException {
+        try (Stream<Path> files = Files.list(store.resolve("blobs/sha256"))) {
+            return files.sorted().toList();
+        }
     }
 
     void assertFails(int code, String line, String... args) {
