@@ -39,6 +39,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -77,6 +78,7 @@ public final class Jreg {
     private final JregOptions config;
     private final RegistryClient registry;
     private final LocalStore store;
+    private final UnpackedDirectories unpacked;
     private final Copier copier = new Copier();
 
     private Jreg(JregOptions config, LocalStore store) {
@@ -87,6 +89,7 @@ public final class Jreg {
                 .forEach(m -> insecure.add(m.registry())));
         this.registry = new RegistryClient(config.registry().withInsecure(insecure), config.notices());
         this.store = store;
+        this.unpacked = new UnpackedDirectories(store);
     }
 
     /**
@@ -569,13 +572,15 @@ public final class Jreg {
 
     /**
      * Deletes blobs no name reaches and leftovers of interrupted downloads, after any running
-     * copy into the store; the config's notices say when it waits.
+     * copy into the store (the config's notices say when it waits), then the unpack records of
+     * directories that no longer exist.
      *
-     * @return the blobs deleted, the bytes reclaimed and the temp files removed
+     * @return the blobs deleted, the bytes reclaimed, the temp files and unpack records removed
      * @throws IOException when the store cannot be read or a file cannot be deleted
      */
     public PruneResult prune() throws IOException {
-        return store.collectGarbage(this::noticeWaiting);
+        PruneResult collected = store.collectGarbage(this::noticeWaiting);
+        return new PruneResult(collected.deleted(), collected.bytes(), collected.tempFiles(), unpacked.prune());
     }
 
     private void noticeWaiting() {
@@ -718,16 +723,141 @@ public final class Jreg {
      */
     public byte[] config(ImageLocation location, Platform platform) throws IOException {
         ResolvedLocation place = place(location);
-        ImageSource source = place.source();
+        ChosenImage image = chosen(place.source(), place.tagOrDigest(), platform, location);
+        return image.reader().configBytes(image.image());
+    }
+
+    /** The image a tag or digest names at a source, or the platform's of an index (this machine's for null). */
+    private static ChosenImage chosen(ImageSource source, String tagOrDigest, Platform platform, ImageLocation location)
+            throws IOException {
         ImageReader reader = new ImageReader(source);
-        ManifestBlob manifest = source.manifest(place.tagOrDigest());
+        ManifestBlob manifest = source.manifest(tagOrDigest);
         if (manifest.manifest() instanceof ImageIndex index) {
             manifest = reader.child(choose(reader, index, platform != null ? platform : Platform.host(), location));
         }
         if (!(manifest.manifest() instanceof ImageManifest image)) {
             throw new InvalidContentException(location + " is not an image manifest");
         }
-        return reader.configBytes(image);
+        return new ChosenImage(source, reader, manifest, image);
+    }
+
+    /**
+     * Unpacks an image's root filesystem into a directory, as {@code umoci unpack} gives it in
+     * {@code rootfs/} (OCI image spec, "Applying Changesets"): every layer applied in order, each
+     * read verified — its digest checked as it streams — and applied safely (nothing written
+     * outside the directory; hostile entries refused), owners set when running as root. What
+     * could not be reproduced (owners other than root without root, device nodes) is said in one
+     * line to the config's notices. The directory holds the filesystem and nothing else: what the
+     * unpack wrote is recorded in the store ({@code unpacked/}, keyed by the directory's real
+     * path), for {@link #commit} to tell edits from it; {@link #prune} deletes the records of
+     * directories that no longer exist. When the unpack fails, the directory is removed if it
+     * made it, emptied otherwise.
+     *
+     * @param image a local-store name, a layout's image or a registry reference (read from there
+     *     without storing it)
+     * @param platform the platform to take from an index; null takes this machine's
+     * @param directory a directory that does not exist (it is made, with its parents) or is empty
+     * @return the manifest and image ID unpacked, the layers applied, the bytes of the files
+     *     written, and the directory's real path
+     * @throws IllegalArgumentException when the directory is not an empty directory, or the image
+     *     is an artifact
+     * @throws ImageNotFoundException when the store or layout has no image by that name
+     * @throws BlobNotFoundException when the store or layout lost a blob the image needs
+     * @throws NoMatchingPlatformException when the index has no image for the platform
+     * @throws DigestMismatchException when a manifest, config or layer is not its digest or size
+     * @throws InvalidContentException when a manifest or config is malformed, a layer is not a
+     *     tar or holds a refused entry, or the layers exceed {@code LayerLimits.DEFAULT} (64 GiB,
+     *     10 million entries)
+     * @throws IOException when the directory or the store cannot be written, or the registry read
+     */
+    public UnpackResult unpack(ImageLocation image, Platform platform, Path directory) throws IOException {
+        // The record names the image so that any later run finds it again: a layout by its absolute path.
+        ImageLocation located = image instanceof ImageLocation.Layout layout ? new ImageLocation.Layout(
+                layout.directory().toAbsolutePath().normalize(), layout.name(), layout.index()) : image;
+        ResolvedLocation place = place(located);
+        ChosenImage chosen = chosen(place.source(), place.tagOrDigest(), platform, located);
+        return ImageUnpack.run(chosen, located.toString(), directory, unpacked, config.notices());
+    }
+
+    /**
+     * Makes an image on a base, as {@code docker commit} makes one from a container, and names it
+     * in the local store: at most one new layer — a directory's difference from the base, or
+     * files added ({@code crane append}) — and config edits. The directory's difference is taken
+     * against its unpack record when {@link #unpack} made it from that base (a path whose stamp
+     * is the one recorded is unchanged; owners and device nodes an unprivileged unpack left out
+     * are no change), else against the base's entries as its layers' headers give them, by type,
+     * size, mode and time, with a note to the config's notices. Deletions are whiteouts, a deleted
+     * directory one. A directory without changes makes no layer, as {@code docker commit} makes
+     * none. The config is the base's — every field kept — with the layer's diff ID, a history
+     * entry ({@code empty_layer} without a layer), {@code created}, the author and the edits; the
+     * manifest has the base's format (OCI, or Docker schema 2 with a Docker gzip layer). Blobs
+     * are written into the store first and the name last: a commit that fails names nothing,
+     * and its blobs go at the next {@link #prune}.
+     *
+     * @param name the new image's name, a full reference with a tag
+     * @param options base, directory or additions, config edits, author, comment, compression,
+     *     timestamp, {@code created_by}
+     * @return the name, the new manifest, the image ID (its config's digest), the new layer
+     * @throws IllegalArgumentException when the name has a digest, the directory or a file to add
+     *     is missing, no base is given and the directory has no unpack record, a change's values
+     *     are wrong, or zstd is asked on a Docker base
+     * @throws ImageNotFoundException when the base is not in the store or the layout, or no
+     *     longer is when the unpack record names it
+     * @throws BlobNotFoundException when the store or layout lost a blob the base needs
+     * @throws NoMatchingPlatformException when the base is an index without the platform
+     * @throws DigestMismatchException when a blob of the base is not its digest or size
+     * @throws InvalidContentException when the base's manifest, config or layers are malformed, or
+     *     the unpack record named by no {@code --base} is damaged
+     * @throws IOException when the directory cannot be read or the store written
+     */
+    public CommitResult commit(Reference name, CommitOptions options) throws IOException {
+        if (name.digest() != null) {
+            throw new IllegalArgumentException("a new image is named by a tag, not a digest: " + name.familiar());
+        }
+        for (CommitOptions.Addition addition : options.additions()) {
+            if (!Files.exists(addition.source(), LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalArgumentException("no such file or directory to add: " + addition.source());
+            }
+        }
+        Path directory = null;
+        Optional<UnpackedDirectories.Unpacked> record = Optional.empty();
+        if (options.directory() != null) {
+            Path given = options.directory();
+            if (!Files.isDirectory(given)) {
+                throw new IllegalArgumentException(Files.exists(given, LinkOption.NOFOLLOW_LINKS)
+                        ? given + " is not a directory" : "no such directory: " + given);
+            }
+            directory = given.toRealPath();
+            try {
+                record = unpacked.read(directory);
+            } catch (InvalidContentException damaged) {
+                if (options.base() == null) {
+                    throw damaged;
+                }
+                config.notices().accept("note: " + damaged.getMessage());
+            }
+        }
+        if (options.base() == null && record.isEmpty()) {
+            throw new IllegalArgumentException(directory == null ? "a commit needs a base image (--base IMAGE)"
+                    : directory + " has no unpack record to name its base image: give --base IMAGE");
+        }
+        ImageLocation baseLocation = options.base() != null ? options.base() : ImageLocation.parse(record.get().image());
+        ResolvedLocation place = place(baseLocation);
+        ChosenImage base;
+        try {
+            base = chosen(place.source(), options.base() != null ? place.tagOrDigest()
+                    : record.get().manifest().toString(), options.platform(), baseLocation);
+        } catch (ImageNotFoundException | BlobNotFoundException gone) {
+            if (options.base() != null) {
+                throw gone;
+            }
+            throw new ImageNotFoundException(directory + " was unpacked from " + record.get().image() + " ("
+                    + record.get().manifest().shortHex() + "), which is gone; give --base IMAGE", record.get().image(),
+                    List.of());
+        }
+        String baseName = baseLocation instanceof ImageLocation.Local local ? local.reference().familiar()
+                : baseLocation.toString();
+        return new ImageCommit(store, config.notices(), base, baseName, options).run(name, directory, record);
     }
 
     private static Descriptor choose(ImageReader reader, ImageIndex index, Platform wanted, ImageLocation location)

@@ -36,4 +36,13 @@ final class LocationOptions {
         return text.startsWith("local:") ? new ImageLocation.Local(jreg.localReference(text.substring(6)))
                 : ImageLocation.parse(text);
     }
+
+    /**
+     * An image the local store or a layout holds, as {@code unpack} and {@code commit} take it:
+     * {@code oci:DIR[:NAME|:@N]}, or a name, {@code local:NAME}, an image ID or a digest of the store.
+     */
+    static ImageLocation stored(Jreg jreg, String text) throws IOException {
+        return text.startsWith("oci:") ? ImageLocation.parse(text)
+                : new ImageLocation.Local(jreg.localReference(text.startsWith("local:") ? text.substring(6) : text));
+    }
 }

@@ -8,13 +8,18 @@ final class PruneCommand extends Subcommand {
     @Override
     CommandModel model() {
         return CommandModel.of("prune", this,
-                        "Delete blobs no name in the local store reaches, and leftovers of interrupted downloads.");
+                        "Delete blobs no name in the local store reaches, and leftovers of interrupted downloads.",
+                        "Also deletes the unpack records of directories that no longer exist.");
     }
 
     @Override
     public Integer call() throws Exception {
         PruneResult result = root.open().prune();
         result.deleted().forEach(d -> root.context().out().println("Deleted: " + d));
+        if (result.unpackRecords() > 0) {
+            root.context().out().println("Deleted " + result.unpackRecords() + " unpack record"
+                    + (result.unpackRecords() == 1 ? "" : "s") + " of directories that no longer exist");
+        }
         root.context().out().println("Total reclaimed space: " + Sizes.human(result.bytes())
                 + (result.tempFiles() > 0 ? " (" + result.tempFiles() + " partial downloads)" : ""));
         return ExitCodes.OK;

@@ -81,8 +81,19 @@ final class PullCommand extends Subcommand {
 
     /** Pulls one image with docker's lines on stderr and its full reference on stdout. */
     private void pull(Jreg jreg, Reference reference, PlatformSelector selector) throws IOException {
-        CliContext context = root.context();
-        PrintWriter err = context.err();
+        pull(root, jreg, reference, selector, quiet);
+        root.context().out().println(reference);
+        root.context().out().flush();
+    }
+
+    /**
+     * Pulls one image with docker's lines on stderr: the progress, then its digest and status
+     * (none with {@code quiet}), as {@code docker pull} and a {@code docker create} of a missing
+     * image print them.
+     */
+    static CopyResult pull(JregCommand root, Jreg jreg, Reference reference, PlatformSelector selector, boolean quiet)
+            throws IOException {
+        PrintWriter err = root.context().err();
         CopyResult result;
         try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.PULL)) {
             // As docker, once the registry has answered: not before a connection that may fail.
@@ -96,7 +107,6 @@ final class PullCommand extends Subcommand {
                     + reference.familiar());
             err.flush();
         }
-        context.out().println(reference);
-        context.out().flush();
+        return result;
     }
 }

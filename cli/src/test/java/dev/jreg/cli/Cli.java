@@ -85,9 +85,17 @@ final class Cli {
      * {@code HOME}, plus {@code JAVA_HOME} when the build has one, which picks the JDK.
      */
     Result launch(String... args) throws IOException, InterruptedException {
+        return launchIn(null, args);
+    }
+
+    /** {@link #launch} in a working directory (null: the test's own). */
+    Result launchIn(Path directory, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         builder.environment().clear();
         builder.environment().putAll(env);
         builder.environment().put("HOME", home.toString());

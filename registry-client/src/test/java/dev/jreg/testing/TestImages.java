@@ -65,6 +65,13 @@ public final class TestImages {
                 Digest.sha256(tar.toByteArray()));
     }
 
+    /** A gzip layer of a tar ({@link TarBuilder#tar()}). */
+    public static Layer gzipLayer(byte[] tar) {
+        byte[] bytes = TarBuilder.gzip(tar);
+        return new Layer(bytes, Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(bytes), bytes.length),
+                Digest.sha256(tar));
+    }
+
     /** Writes an image into the layout and names it {@code name}; returns its manifest. */
     public static ManifestBlob writeImage(OciLayout layout, Reference name, Platform platform, List<Layer> layers)
             throws IOException {

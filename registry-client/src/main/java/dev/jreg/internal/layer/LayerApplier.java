@@ -542,7 +542,7 @@ public final class LayerApplier {
     }
 
     /** A path in aufs's {@code .wh..wh.*} metadata (its hard-link directory, {@code .wh..wh.plnk}), which docker skips. */
-    private static boolean aufsMetadata(String path) {
+    static boolean aufsMetadata(String path) {
         for (String component : path.split("/")) {
             if (component.startsWith(AUFS_METADATA) && !component.equals(LayerEntry.OPAQUE_WHITEOUT)) {
                 return true;
@@ -597,27 +597,7 @@ public final class LayerApplier {
         Path file = target.resolve(path);
         BasicFileAttributes attributes = attributes(file);
         if (attributes != null) {
-            if (attributes.isDirectory()) {
-                // walkFileTree follows no link: a link inside is removed, not what it points at.
-                Files.walkFileTree(file, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                        Files.delete(f);
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult postVisitDirectory(Path d, IOException failure) throws IOException {
-                        if (failure != null) {
-                            throw failure;
-                        }
-                        Files.delete(d);
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
-            } else {
-                Files.delete(file);
-            }
+            Trees.delete(file, false);
         }
         entries.remove(path);
         under(entries.navigableKeySet(), path).clear();
@@ -797,11 +777,11 @@ public final class LayerApplier {
     }
 
     /** True for a cleaned path that climbs above the root ({@link LayerReader#clean} keeps such {@code ..} in front). */
-    private static boolean climbs(String path) {
+    static boolean climbs(String path) {
         return path.equals("..") || path.startsWith("../");
     }
 
-    private static String parentOf(String path) {
+    static String parentOf(String path) {
         int slash = path.lastIndexOf('/');
         return slash < 0 ? "" : path.substring(0, slash);
     }

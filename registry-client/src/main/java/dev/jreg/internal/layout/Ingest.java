@@ -161,40 +161,7 @@ class Ingest {
         createDirectories(directory);
         Path temp = tempFor(directory.resolve("new"));
         try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            // The temp file, written through Ingest.write in buffers of BUFFER bytes, hashed and counted.
-            class HashingFile extends OutputStream {
-                private final MessageDigest hasher = NEW_BLOB.newHasher();
-                private final byte[] buffer = new byte[BUFFER];
-                private int filled;
-                private long size;
-
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] bytes, int offset, int length) throws IOException {
-                    for (int done = 0; done < length;) {
-                        if (filled == buffer.length) {
-                            flush();
-                        }
-                        int n = Math.min(length - done, buffer.length - filled);
-                        System.arraycopy(bytes, offset + done, buffer, filled, n);
-                        filled += n;
-                        done += n;
-                    }
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    hasher.update(buffer, 0, filled);
-                    Ingest.write(file, temp, buffer, filled);
-                    size += filled;
-                    filled = 0;
-                }
-            }
-            HashingFile out = new HashingFile();
+            TempFile out = new TempFile(file, temp);
             content.writeTo(out);
             out.flush();
             Descriptor blob = Descriptor.of(mediaType, NEW_BLOB.withHash(out.hasher.digest()), out.size);
@@ -210,12 +177,60 @@ class Ingest {
 
     /** Replaces a small file ({@code index.json}, {@code oci-layout}) whole. */
     void replace(Path target, byte[] bytes) throws IOException {
+        replace(target, out -> out.write(bytes));
+    }
+
+    /** Replaces a file whole with what {@code content} writes, streamed through a temp file. */
+    void replace(Path target, OciLayout.BlobWriter content) throws IOException {
         Path temp = tempFor(target);
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            write(out, temp, bytes, bytes.length);
-            publish(out, temp, target);
+        try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            TempFile out = new TempFile(file, temp);
+            content.writeTo(out);
+            out.flush();
+            publish(file, temp, target);
         } finally {
             discard(temp);
+        }
+    }
+
+    /** A temp file written through {@link Ingest#write} in buffers of {@value #BUFFER} bytes, hashed and counted. */
+    private static final class TempFile extends OutputStream {
+        private final FileChannel file;
+        private final Path path;
+        private final MessageDigest hasher = NEW_BLOB.newHasher();
+        private final byte[] buffer = new byte[BUFFER];
+        private int filled;
+        private long size;
+
+        TempFile(FileChannel file, Path path) {
+            this.file = file;
+            this.path = path;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            for (int done = 0; done < length;) {
+                if (filled == buffer.length) {
+                    flush();
+                }
+                int n = Math.min(length - done, buffer.length - filled);
+                System.arraycopy(bytes, offset + done, buffer, filled, n);
+                filled += n;
+                done += n;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            hasher.update(buffer, 0, filled);
+            Ingest.write(file, path, buffer, filled);
+            size += filled;
+            filled = 0;
         }
     }
 

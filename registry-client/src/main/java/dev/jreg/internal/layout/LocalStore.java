@@ -70,9 +70,12 @@ public final class LocalStore extends OciLayout {
                 "the local store; pull it again to fetch what is missing", tag -> reference.withTag(tag).toString(), null);
     }
 
-    /** Held by copies into the store, so garbage collection waits for them; the first makes the store. */
+    /**
+     * Held by copies and commits into the store, so garbage collection waits for them; the first
+     * makes the store.
+     */
     @Override
-    Closeable copying() throws IOException {
+    public Closeable copying() throws IOException {
         ingest.createDirectories(root());
         return StoreLock.shared(activity);
     }
@@ -84,6 +87,23 @@ public final class LocalStore extends OciLayout {
     @Override
     Optional<IOException> damage(Digest missing, String asked) {
         return Optional.empty();
+    }
+
+    /**
+     * Replaces a file of jreg's own below the store, outside {@code blobs/} and {@code index.json}
+     * (an unpack record), whole and as durably as {@code index.json}: written into a temp file in
+     * {@code ingest/}, forced to disk, renamed into place, its folder forced; folders on the way
+     * are made as a blob's are. Garbage collection, which empties {@code ingest/}, waits for it.
+     *
+     * @param file the path relative to the store's folder
+     * @param content writes the file's bytes
+     */
+    public void putFile(Path file, BlobWriter content) throws IOException {
+        try (Closeable writing = copying()) {
+            Path target = root().resolve(file);
+            ingest.createDirectories(target.getParent());
+            ingest.replace(target, content);
+        }
     }
 
     /**

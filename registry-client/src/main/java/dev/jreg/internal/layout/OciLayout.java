@@ -250,8 +250,11 @@ public class OciLayout {
         });
     }
 
-    /** What a copy into this layout holds while it runs; nothing here, as no one collects garbage. */
-    Closeable copying() throws IOException {
+    /**
+     * What a writer holds while it stores blobs that it names only at its end (a copy, a commit),
+     * until closed; nothing here, as no one collects a layout's garbage.
+     */
+    public Closeable copying() throws IOException {
         return () -> { };
     }
 

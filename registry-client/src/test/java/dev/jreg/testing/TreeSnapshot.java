@@ -1,4 +1,4 @@
-package dev.jreg.internal.layer;
+package dev.jreg.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * @param nodes by path relative to the root, {@code /}-separated; the root itself is not one
  */
-record TreeSnapshot(SortedMap<String, Node> nodes) {
+public record TreeSnapshot(SortedMap<String, Node> nodes) {
 
     /**
      * One path.
@@ -40,12 +40,12 @@ record TreeSnapshot(SortedMap<String, Node> nodes) {
      * @param links the link count
      * @param owner {@code uid:gid}
      */
-    record Node(String type, int mode, String link, String sha256, long mtimeNanos, long ctimeNanos, int links,
+    public record Node(String type, int mode, String link, String sha256, long mtimeNanos, long ctimeNanos, int links,
             String owner) {
     }
 
     /** Everything about every path under {@code root}. */
-    static TreeSnapshot of(Path root) throws IOException {
+    public static TreeSnapshot of(Path root) throws IOException {
         SortedMap<String, Node> nodes = new TreeMap<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
@@ -97,7 +97,7 @@ record TreeSnapshot(SortedMap<String, Node> nodes) {
      * its own), link target, content, and the modification time of files and directories to the
      * microsecond; not owners, link counts, change times or the times of links.
      */
-    TreeSnapshot files() {
+    public TreeSnapshot files() {
         SortedMap<String, Node> kept = new TreeMap<>();
         nodes.forEach((path, node) -> {
             boolean symlink = node.type().equals("symlink");
@@ -107,15 +107,26 @@ record TreeSnapshot(SortedMap<String, Node> nodes) {
         return new TreeSnapshot(kept);
     }
 
+    /**
+     * Modification times to the second, as a layer jreg writes keeps them: what a tree committed
+     * and unpacked again must agree on with the tree it was committed from.
+     */
+    public TreeSnapshot toTheSecond() {
+        SortedMap<String, Node> kept = new TreeMap<>();
+        nodes.forEach((path, node) -> kept.put(path, new Node(node.type(), node.mode(), node.link(), node.sha256(),
+                node.mtimeNanos() / 1_000_000_000 * 1_000_000_000, node.ctimeNanos(), node.links(), node.owner())));
+        return new TreeSnapshot(kept);
+    }
+
     /** Without {@code path} and what is under it. */
-    TreeSnapshot without(String path) {
+    public TreeSnapshot without(String path) {
         SortedMap<String, Node> kept = new TreeMap<>(nodes);
         kept.keySet().removeIf(p -> p.equals(path) || p.startsWith(path + "/"));
         return new TreeSnapshot(kept);
     }
 
     /** The paths that differ, one line each: missing, added, or both nodes. */
-    String differences(TreeSnapshot other) {
+    public String differences(TreeSnapshot other) {
         StringBuilder out = new StringBuilder();
         TreeSet<String> paths = new TreeSet<>(nodes.keySet());
         paths.addAll(other.nodes.keySet());

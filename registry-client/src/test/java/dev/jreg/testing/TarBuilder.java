@@ -1,4 +1,4 @@
-package dev.jreg.internal.layer;
+package dev.jreg.testing;
 
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.jreg.model.Digest;
@@ -19,20 +19,20 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * given (absolute and {@code ..} ones included), PAX headers for long names and large numbers
  * unless GNU long names are asked for.
  */
-final class TarBuilder {
+public final class TarBuilder {
     /** The time of every entry unless a test gives its own. */
-    static final Instant MTIME = Instant.parse("2024-01-02T03:04:05Z");
+    public static final Instant MTIME = Instant.parse("2024-01-02T03:04:05Z");
 
     private final ByteArrayOutputStream memory;
     private final TarArchiveOutputStream tar;
 
     /** A layer built in memory, with PAX long names. */
-    TarBuilder() {
+    public TarBuilder() {
         this(new ByteArrayOutputStream(), TarArchiveOutputStream.LONGFILE_POSIX);
     }
 
     /** A layer written to {@code out} as it is built (closed by {@link #close()}). */
-    TarBuilder(OutputStream out, int longFileMode) {
+    public TarBuilder(OutputStream out, int longFileMode) {
         this.memory = out instanceof ByteArrayOutputStream bytes ? bytes : null;
         this.tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());
         tar.setLongFileMode(longFileMode);
@@ -41,56 +41,56 @@ final class TarBuilder {
     }
 
     /** A layer built in memory with GNU long-name entries ({@code ././@LongLink}). */
-    static TarBuilder gnu() {
+    public static TarBuilder gnu() {
         return new TarBuilder(new ByteArrayOutputStream(), TarArchiveOutputStream.LONGFILE_GNU);
     }
 
     /** A header with this name as given, mode, owner 0:0 and {@link #MTIME}. */
-    static TarArchiveEntry header(String name, byte type, int mode) {
+    public static TarArchiveEntry header(String name, byte type, int mode) {
         TarArchiveEntry entry = new TarArchiveEntry(name, type, true);
         entry.setMode(mode);
         entry.setLastModifiedTime(FileTime.from(MTIME));
         return entry;
     }
 
-    TarBuilder dir(String name) {
+    public TarBuilder dir(String name) {
         return dir(name, 0755);
     }
 
-    TarBuilder dir(String name, int mode) {
+    public TarBuilder dir(String name, int mode) {
         return add(header(name, TarConstants.LF_DIR, mode), new byte[0]);
     }
 
-    TarBuilder file(String name, String content) {
+    public TarBuilder file(String name, String content) {
         return file(name, content, 0644);
     }
 
-    TarBuilder file(String name, String content, int mode) {
+    public TarBuilder file(String name, String content, int mode) {
         return add(header(name, TarConstants.LF_NORMAL, mode), content.getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code .wh.}-named entries are empty files, as docker writes them. */
-    TarBuilder whiteout(String name) {
+    public TarBuilder whiteout(String name) {
         return file(name, "", 0);
     }
 
-    TarBuilder symlink(String name, String target) {
+    public TarBuilder symlink(String name, String target) {
         TarArchiveEntry entry = header(name, TarConstants.LF_SYMLINK, 0777);
         entry.setLinkName(target);
         return add(entry, new byte[0]);
     }
 
-    TarBuilder hardlink(String name, String target) {
+    public TarBuilder hardlink(String name, String target) {
         TarArchiveEntry entry = header(name, TarConstants.LF_LINK, 0644);
         entry.setLinkName(target);
         return add(entry, new byte[0]);
     }
 
-    TarBuilder fifo(String name) {
+    public TarBuilder fifo(String name) {
         return add(header(name, TarConstants.LF_FIFO, 0640), new byte[0]);
     }
 
-    TarBuilder charDevice(String name, int major, int minor) {
+    public TarBuilder charDevice(String name, int major, int minor) {
         TarArchiveEntry entry = header(name, TarConstants.LF_CHR, 0666);
         entry.setDevMajor(major);
         entry.setDevMinor(minor);
@@ -98,7 +98,7 @@ final class TarBuilder {
     }
 
     /** A file of {@code size} zero bytes, written in pieces. */
-    TarBuilder zeros(String name, long size) {
+    public TarBuilder zeros(String name, long size) {
         TarArchiveEntry entry = header(name, TarConstants.LF_NORMAL, 0644);
         entry.setSize(size);
         try {
@@ -115,7 +115,7 @@ final class TarBuilder {
     }
 
     /** Any header, with its content. */
-    TarBuilder add(TarArchiveEntry entry, byte[] content) {
+    public TarBuilder add(TarArchiveEntry entry, byte[] content) {
         try {
             entry.setSize(content.length);
             tar.putArchiveEntry(entry);
@@ -128,12 +128,12 @@ final class TarBuilder {
     }
 
     /** Ends the tar (end-of-archive blocks) and closes what it writes to. */
-    void close() throws IOException {
+    public void close() throws IOException {
         tar.close();
     }
 
     /** The plain tar built in memory. */
-    byte[] tar() {
+    public byte[] tar() {
         try {
             close();
         } catch (IOException e) {
@@ -142,11 +142,11 @@ final class TarBuilder {
         return memory.toByteArray();
     }
 
-    byte[] gzip() {
+    public byte[] gzip() {
         return gzip(tar());
     }
 
-    byte[] zstd() {
+    public byte[] zstd() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZstdOutputStream zstd = new ZstdOutputStream(out)) {
             zstd.write(tar());
@@ -156,7 +156,7 @@ final class TarBuilder {
         return out.toByteArray();
     }
 
-    static byte[] gzip(byte[] bytes) {
+    public static byte[] gzip(byte[] bytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
             gzip.write(bytes);
@@ -167,7 +167,7 @@ final class TarBuilder {
     }
 
     /** How errors name a layer: the digest of its bytes. */
-    static String digest(byte[] layer) {
+    public static String digest(byte[] layer) {
         return Digest.sha256(layer).toString();
     }
 }

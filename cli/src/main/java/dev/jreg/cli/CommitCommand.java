@@ -1,0 +1,147 @@
+package dev.jreg.cli;
+
+import dev.jreg.CommitOptions;
+import dev.jreg.CommitResult;
+import dev.jreg.ConfigChange;
+import dev.jreg.ImageLocation;
+import dev.jreg.Jreg;
+import dev.jreg.model.Platform;
+import dev.jreg.model.Reference;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code jreg commit}: a new image from a directory's changes against its base, or from files
+ * added to a base, with config edits, as {@code docker commit} makes one from a container.
+ */
+final class CommitCommand extends Subcommand {
+    private List<String> arguments = List.of();
+    private String base;
+    /** Picocli hands a repeated option's whole list at each occurrence. */
+    private List<String> additions = List.of();
+    private List<String> changes = List.of();
+    private String author;
+    private String message;
+    private String compression = "gzip";
+    private String timestamp;
+    private String platform;
+    private boolean quiet;
+
+    @Override
+    CommandModel model() {
+        return CommandModel.of("commit", this,
+                        "Make a new image from a directory's changes, or from files added to a base.",
+                        "With DIR, the new layer is DIR's difference from the base: against DIR's unpack record "
+                                + "when 'jreg unpack' made it from that base (the base is then optional), else "
+                                + "against the base's files by type, size, mode and time. Deletions become "
+                                + "whiteouts. Unchanged, DIR makes no layer, as docker commit makes none. With "
+                                + "--add, the files are the new layer; with neither, only the config changes. "
+                                + "Prints the new image's ID.")
+                .footer("",
+                        "Examples:",
+                        "  jreg unpack nginx:1.24.0 rootfs",
+                        "  echo hi > rootfs/hi && jreg commit rootfs web:hi",
+                        "  jreg commit --base alpine --add app:/opt/app -c 'CMD [\"/opt/app/run\"]' app:1",
+                        "  jreg commit --base app:1 -c 'ENV MODE=prod' -c 'EXPOSE 8080' app:prod",
+                        "  SOURCE_DATE_EPOCH=0 jreg commit --compression zstd rootfs web:2")
+                .parameters("[DIR] NEWNAME", "The new root filesystem (optional), and the new image's name.",
+                        v -> arguments = v)
+                .option("--base", "IMAGE", "The image to build on: a name or ID in the store, local:NAME or"
+                        + " oci:DIR[:NAME] (default: the image DIR was unpacked from).", v -> base = v)
+                .repeatable("--add", "SRC[:DEST]", "Add a file or directory as the new layer, at DEST (default /:"
+                        + " a directory's content at the root) (repeatable).", v -> additions = v)
+                .repeatable("-c, --change", "INSTRUCTION", "Apply a Dockerfile instruction: " + String.join(", ",
+                        ConfigChange.INSTRUCTIONS) + " (repeatable).", v -> changes = v)
+                .option("-a, --author", "AUTHOR", "The author (e.g. \"Dana <dana@example.com>\").", v -> author = v)
+                .option("-m, --message", "MESSAGE", "The history entry's comment.", v -> message = v)
+                .option("--compression", "gzip|zstd", "The new layer's compression (default: gzip; zstd needs an"
+                        + " OCI base).", v -> compression = v)
+                .option("--timestamp", "EPOCH|RFC3339", "The creation time, and the latest modification time the"
+                        + " layer keeps, for reproducible digests (default: SOURCE_DATE_EPOCH, else now and no"
+                        + " clamp).", v -> timestamp = v)
+                .option("--platform", "OS/ARCH[/VARIANT]",
+                        "From a base that is an index, this platform's image (default: this machine's).",
+                        v -> platform = v)
+                .flag("-q, --quiet", "Print only the new image's ID.", v -> quiet = v);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (arguments.size() > 2) {
+            throw new IllegalArgumentException("commit takes [DIR] NEWNAME, not " + arguments.size() + " arguments");
+        }
+        Reference name = Reference.parse(arguments.get(arguments.size() - 1));
+        Path directory = arguments.size() == 2 ? Path.of(arguments.get(0)) : null;
+        if (directory != null && !additions.isEmpty()) {
+            throw new IllegalArgumentException("commit takes DIR or --add, not both");
+        }
+        if (directory == null && base == null) {
+            throw new IllegalArgumentException("commit needs a base: --base IMAGE, or DIR made by 'jreg unpack'");
+        }
+        if (!compression.equals("gzip") && !compression.equals("zstd")) {
+            throw new IllegalArgumentException("--compression must be gzip or zstd, not \"" + compression + "\"");
+        }
+        List<ConfigChange> edits = changes.stream().map(ConfigChange::parse).toList();
+        List<CommitOptions.Addition> added = additions.stream().map(CommitOptions.Addition::parse).toList();
+        Instant time = timestamp != null ? time("--timestamp", timestamp) : sourceDateEpoch();
+        Jreg jreg = root.open(quiet);
+        ImageLocation baseLocation = base == null ? null : LocationOptions.stored(jreg, base);
+        CommitResult result = jreg.commit(name, new CommitOptions(baseLocation,
+                platform == null ? null : Platform.parse(platform), directory, added, edits, author, message,
+                CommitOptions.LayerCompression.valueOf(compression.toUpperCase(Locale.ROOT)), time,
+                createdBy(added, edits)));
+        if (!quiet) {
+            String made = result.layer() != null ? "new layer " + result.layer().digest().shortHex() + " ("
+                    + result.entries() + (result.entries() == 1 ? " entry, " : " entries, ")
+                    + Sizes.human(result.layer().size()) + ")"
+                    : directory != null ? "no changes in " + directory + ", so no layer, as docker commit"
+                    : "config changes only, no layer";
+            root.context().err().println("Committed " + result.name().familiar() + ": " + made);
+        }
+        root.context().out().println(result.imageId());
+        return ExitCodes.OK;
+    }
+
+    /** {@code SOURCE_DATE_EPOCH}, as reproducible builds define it, or null when it is not set. */
+    private Instant sourceDateEpoch() {
+        String value = root.context().env().get("SOURCE_DATE_EPOCH");
+        return value == null || value.isEmpty() ? null : time("SOURCE_DATE_EPOCH", value);
+    }
+
+    /** Seconds since the epoch, or an RFC 3339 time. */
+    private static Instant time(String what, String value) {
+        try {
+            return value.matches("[0-9]{1,12}") ? Instant.ofEpochSecond(Long.parseLong(value))
+                    : OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(what + " takes seconds since the epoch or an RFC 3339 time"
+                    + " (2024-01-02T03:04:05Z), not \"" + value + "\"");
+        }
+    }
+
+    /**
+     * The history entry's {@code created_by}: what was committed, as a command line that holds
+     * nothing of this machine's (no directory, no source path, only its name), so that the same
+     * inputs give the same digest wherever they are.
+     */
+    private static String createdBy(List<CommitOptions.Addition> added, List<ConfigChange> edits) {
+        StringBuilder line = new StringBuilder("jreg commit");
+        for (CommitOptions.Addition addition : added) {
+            Path file = addition.source().getFileName();
+            line.append(" --add ").append(quoted((file == null ? "/" : file.toString()) + ":" + addition.destination()));
+        }
+        for (ConfigChange edit : edits) {
+            line.append(" -c ").append(quoted(edit.toString()));
+        }
+        return line.toString();
+    }
+
+    /** A word as a POSIX shell reads it back: in single quotes when it holds anything but plain characters. */
+    private static String quoted(String word) {
+        return word.matches("[A-Za-z0-9_./:=@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+}

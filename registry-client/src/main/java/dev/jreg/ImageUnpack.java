@@ -1,0 +1,99 @@
+package dev.jreg;
+
+import dev.jreg.error.InvalidContentException;
+import dev.jreg.internal.layer.LayerApplier;
+import dev.jreg.internal.layer.LayerEntry;
+import dev.jreg.internal.layer.LayerLimits;
+import dev.jreg.internal.layer.Trees;
+import dev.jreg.internal.layer.UnpackRecord;
+import dev.jreg.model.Descriptor;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.regex.Pattern;
+
+/** {@link Jreg#unpack}: an image's layers applied to a directory, and the unpack record kept in the store. */
+final class ImageUnpack {
+    /** A layer unpack applies: a tar, plain or compressed, of OCI's or Docker's media types. */
+    private static final Pattern LAYER = Pattern.compile(".*\\.tar([+.](gzip|zstd))?");
+
+    private ImageUnpack() {
+    }
+
+    /**
+     * Applies the image's layers to {@code directory}, which must be missing or empty, and records
+     * the unpack. When anything fails, the directory is removed if this made it, else emptied.
+     *
+     * @param location the image as the record names it, {@link ImageLocation#toString()}
+     */
+    static UnpackResult run(ChosenImage image, String location, Path directory, UnpackedDirectories records,
+            Consumer<String> notices) throws IOException {
+        String artifact = image.image().effectiveArtifactType();
+        if (artifact != null) {
+            throw new IllegalArgumentException(location + " is an artifact (" + artifact
+                    + "), not a container image: it has no filesystem to unpack");
+        }
+        for (Descriptor layer : image.image().layers()) {
+            if (!LAYER.matcher(layer.mediaType().value()).matches()) {
+                throw new InvalidContentException("layer " + layer.digest() + " of " + location + " has media type "
+                        + layer.mediaType() + ", which unpack cannot apply");
+            }
+        }
+        Path target = directory.toAbsolutePath().normalize();
+        Path made = emptyDirectory(target);
+        // Its real path: the applier walks the tree, and a symbolic link would be no directory to it.
+        Path real = target.toRealPath();
+        try {
+            LayerApplier applier = new LayerApplier(real, LayerLimits.DEFAULT, line -> notices.accept("warning: " + line));
+            image.readLayers(applier::apply);
+            UnpackRecord record = applier.finish();
+            records.write(new UnpackedDirectories.Unpacked(real, location, image.manifest().digest(),
+                    image.image().config().digest(), record));
+            // Each file once, however many names it has: by inode.
+            long bytes = record.items().values().stream()
+                    .filter(item -> item.stamp() != null && (item.entry().type() == LayerEntry.Type.FILE
+                            || item.entry().type() == LayerEntry.Type.HARDLINK))
+                    .collect(Collectors.toMap(item -> item.stamp().inode(), item -> item.stamp().size(), (a, b) -> a))
+                    .values().stream().mapToLong(Long::longValue).sum();
+            return new UnpackResult(image.manifest().descriptor(), image.image().config().digest(),
+                    image.image().layers().size(), bytes, real);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Trees.delete(made != null ? made : real, made == null);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Makes the directory, or checks that it is an empty one.
+     *
+     * @return the highest directory made (the target or a parent), or null when the target existed
+     * @throws IllegalArgumentException when the target is not an empty directory
+     */
+    private static Path emptyDirectory(Path target) throws IOException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(target)) {
+            if (!Files.isDirectory(target)) {
+                throw new IllegalArgumentException("cannot unpack into " + target + ": it is not a directory");
+            }
+            try (DirectoryStream<Path> listing = Files.newDirectoryStream(target)) {
+                if (listing.iterator().hasNext()) {
+                    throw new IllegalArgumentException("cannot unpack into " + target + ": the directory is not empty");
+                }
+            }
+            return null;
+        }
+        Path highest = target;
+        while (highest.getParent() != null && !Files.exists(highest.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+            highest = highest.getParent();
+        }
+        Files.createDirectories(target);
+        return highest;
+    }
+}
