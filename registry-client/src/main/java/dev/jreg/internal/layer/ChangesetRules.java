@@ -41,6 +41,7 @@ abstract class ChangesetRules {
     /** Paths the layer being applied wrote, and their parents: what its whiteouts do not hide. */
     private final Set<String> layerPaths = new HashSet<>();
     private String layer;
+    private int position;
     private long entryCount;
 
     ChangesetRules(LayerLimits limits) {
@@ -98,8 +99,10 @@ abstract class ChangesetRules {
     final void applyLayer(String layer, InputStream blob) throws IOException {
         this.layer = Objects.requireNonNull(layer, "layer");
         layerPaths.clear();
+        position = -1;
         try (LayerReader reader = open(layer, blob)) {
             for (LayerEntry entry = next(layer, reader); entry != null; entry = next(layer, reader)) {
+                position++;
                 if (++entryCount > limits.maxEntries()) {
                     throw new InvalidContentException("layer " + layer + ": the layers hold more than "
                             + limits.maxEntries() + " entries, the limit of an unpack");
@@ -114,6 +117,11 @@ abstract class ChangesetRules {
     /** The layer being applied, as errors name it. */
     final String layer() {
         return layer;
+    }
+
+    /** The position of the entry being applied among its layer's entries, from 0, whatever they are. */
+    final int position() {
+        return position;
     }
 
     private void apply(LayerEntry entry, LayerReader reader) throws IOException {
@@ -137,7 +145,11 @@ abstract class ChangesetRules {
                 }
                 root(entry);
             } else {
-                place(entry, join(directory(parentOf(path), entry, true), entry.name()), reader);
+                String resolved = join(directory(parentOf(path), entry, true), entry.name());
+                if (entry.type() == LayerEntry.Type.SYMLINK && entry.linkName().isEmpty()) {
+                    throw refused(entry, "is a symbolic link with an empty target");
+                }
+                place(entry, resolved, reader);
             }
         } catch (InvalidContentException | BlobStream.Failure | InterruptedIOException e) {
             throw e;

@@ -346,9 +346,6 @@ public final class LayerApplier extends ChangesetRules {
     }
 
     private void symlink(LayerEntry entry, String resolved, Path file) throws IOException {
-        if (entry.linkName().isEmpty()) {
-            throw refused(entry, "is a symbolic link with an empty target");
-        }
         replace(resolved);
         Files.createSymbolicLink(file, Path.of(entry.linkName()));
         setOwner(file, entry, true);

@@ -80,7 +80,7 @@ class UmociAgreementTest {
         assertEquals("", ours.differences(umoci), "paths where jreg (left) and umoci (right) differ");
     }
 
-    private static byte[] base() {
+    static byte[] base() {
         byte[] random = new byte[100_000];
         new Random(7).nextBytes(random);
         return new TarBuilder().dir("etc").file("etc/hostname", "box\n").file("etc/shadow", "root:*:1::::::\n", 0640)
@@ -96,7 +96,7 @@ class UmociAgreementTest {
                 .dir("to-file").file("to-file/inner", "i").symlink("dangling", "no/such/path").tar();
     }
 
-    private static byte[] changes() {
+    static byte[] changes() {
         return new TarBuilder().whiteout("etc/.wh.shadow").whiteout("var/lib/.wh.data").dir("opt/app", 0750)
                 .file("opt/app/before", "b").whiteout("opt/app/.wh..wh..opq").file("opt/app/new", "n")
                 .file("opt/app/replaced", "upper").dir("to-dir").file("to-dir/inner", "now a directory")
@@ -104,7 +104,7 @@ class UmociAgreementTest {
                 .dir("etc", 0750).file("lib/libnew.so", "through the lib link").tar();
     }
 
-    private static byte[] lastChanges() {
+    static byte[] lastChanges() {
         return new TarBuilder().whiteout("opt/app/.wh.new").symlink("etc/hostname", "/etc/hostname.real")
                 .file("usr/bin/alias", "a file where a link was").dir("ro", 0555).file("ro/g", "added", 0400).tar();
     }
