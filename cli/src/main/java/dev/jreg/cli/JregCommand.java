@@ -149,6 +149,8 @@ final class JregCommand implements Runnable {
         add(commands, PruneCommand::new, "prune");
         add(commands, HistoryCommand::new, "history");
         add(commands, InspectCommand::new, "inspect");
+        add(commands, ExportCommand::new, "export");
+        add(commands, SquashCommand::new, "squash");
         add(commands, TagsCommand::new, "tags");
         add(commands, DigestCommand::new, "digest");
         add(commands, ManifestCommand::new, "manifest");

@@ -36,4 +36,17 @@ final class LocationOptions {
         return text.startsWith("local:") ? new ImageLocation.Local(jreg.localReference(text.substring(6)))
                 : ImageLocation.parse(text);
     }
+
+    /**
+     * An image as {@code export} and {@code squash} name one, which read the local store or a
+     * layout and never pull: {@code oci:DIR[:NAME]} is a layout's, {@code docker://NAME} a
+     * registry's (which the library refuses), anything else a name, image ID or digest in the
+     * store, with or without {@code local:}.
+     */
+    static ImageLocation stored(Jreg jreg, String text) throws IOException {
+        if (text.startsWith("oci:") || text.startsWith("docker://")) {
+            return ImageLocation.parse(text);
+        }
+        return new ImageLocation.Local(jreg.localReference(text.startsWith("local:") ? text.substring(6) : text));
+    }
 }

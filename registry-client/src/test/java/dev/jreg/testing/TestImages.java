@@ -56,13 +56,23 @@ public final class TestImages {
             out.write(content);
             out.closeArchiveEntry();
         }
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write(tar.toByteArray());
+        return layerOf(tar.toByteArray(), true);
+    }
+
+    /** A layer of this tar, gzip'd ({@code tar+gzip}) or as it is ({@code tar}). */
+    public static Layer layerOf(byte[] tar, boolean gzip) {
+        byte[] bytes = tar;
+        if (gzip) {
+            ByteArrayOutputStream gz = new ByteArrayOutputStream();
+            try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+                out.write(tar);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            bytes = gz.toByteArray();
         }
-        byte[] bytes = gz.toByteArray();
-        return new Layer(bytes, Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(bytes), bytes.length),
-                Digest.sha256(tar.toByteArray()));
+        MediaType type = gzip ? MediaType.OCI_LAYER_GZIP : MediaType.OCI_LAYER;
+        return new Layer(bytes, Descriptor.of(type, Digest.sha256(bytes), bytes.length), Digest.sha256(tar));
     }
 
     /** Writes an image into the layout and names it {@code name}; returns its manifest. */

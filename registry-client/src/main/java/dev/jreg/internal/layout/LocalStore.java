@@ -72,7 +72,7 @@ public final class LocalStore extends OciLayout {
 
     /** Held by copies into the store, so garbage collection waits for them; the first makes the store. */
     @Override
-    Closeable copying() throws IOException {
+    public Closeable copying() throws IOException {
         ingest.createDirectories(root());
         return StoreLock.shared(activity);
     }

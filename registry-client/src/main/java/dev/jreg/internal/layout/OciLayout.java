@@ -247,8 +247,12 @@ public class OciLayout {
         });
     }
 
-    /** What a copy into this layout holds while it runs; nothing here, as no one collects garbage. */
-    Closeable copying() throws IOException {
+    /**
+     * What a copy into this layout holds while it runs, and a writer of new blobs until a name
+     * reaches them ({@link #putNew}): garbage collection waits for it. Nothing here, as no one
+     * collects a layout's garbage.
+     */
+    public Closeable copying() throws IOException {
         return () -> { };
     }
 

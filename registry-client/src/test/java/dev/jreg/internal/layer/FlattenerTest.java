@@ -133,11 +133,11 @@ class FlattenerTest {
         assertEquals(UPPER, written.mtime(), "the time to the nanosecond, in a PAX record");
     }
 
-    /** The three layers umoci and the applier are compared on: whiteouts, opaque, links, modes, type changes. */
+    /** {@link ChangesetLayers}: every change the spec names. */
     @Test
     void aMixedImageFlattensToTheApplierTree() throws IOException {
-        List<LayerEntry> entries = sameTreeAsTheApplier(UmociAgreementTest.base(), UmociAgreementTest.changes(),
-                UmociAgreementTest.lastChanges());
+        List<LayerEntry> entries = sameTreeAsTheApplier(ChangesetLayers.base(), ChangesetLayers.changes(),
+                ChangesetLayers.lastChanges());
         assertTrue(entries.size() > 30, "the image has many paths");
         assertTrue(entries.stream().noneMatch(e -> e.path().contains(LayerEntry.WHITEOUT_PREFIX)), "no whiteout is left");
     }
