@@ -639,8 +639,8 @@ public final class Jreg {
     /** The image a location names, which must be a container image of the store or a layout. */
     private ChosenImage flattenable(ImageLocation image, Platform platform) throws IOException {
         if (image instanceof ImageLocation.Registry registry) {
-            throw new IllegalArgumentException(registry.reference().familiar() + " is a registry's image: flattening"
-                    + " reads the local store or an OCI layout, so pull it first");
+            throw new IllegalArgumentException(registry.reference().familiar()
+                    + " is an image of a registry; pull it into the local store first");
         }
         ChosenImage chosen = chosen(image, platform);
         String artifactType = chosen.image().effectiveArtifactType();

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * @param nodes by path relative to the root, {@code /}-separated; the root itself is not one
  */
-record TreeSnapshot(SortedMap<String, Node> nodes) {
+public record TreeSnapshot(SortedMap<String, Node> nodes) {
 
     /**
      * One path.
@@ -40,12 +40,12 @@ record TreeSnapshot(SortedMap<String, Node> nodes) {
      * @param links the link count
      * @param owner {@code uid:gid}
      */
-    record Node(String type, int mode, String link, String sha256, long mtimeNanos, long ctimeNanos, int links,
+    public record Node(String type, int mode, String link, String sha256, long mtimeNanos, long ctimeNanos, int links,
             String owner) {
     }
 
     /** Everything about every path under {@code root}. */
-    static TreeSnapshot of(Path root) throws IOException {
+    public static TreeSnapshot of(Path root) throws IOException {
         SortedMap<String, Node> nodes = new TreeMap<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
@@ -97,7 +97,7 @@ record TreeSnapshot(SortedMap<String, Node> nodes) {
      * its own), link target, content, and the modification time of files and directories to the
      * microsecond; not owners, link counts, change times or the times of links.
      */
-    TreeSnapshot files() {
+    public TreeSnapshot files() {
         SortedMap<String, Node> kept = new TreeMap<>();
         nodes.forEach((path, node) -> {
             boolean symlink = node.type().equals("symlink");
@@ -108,14 +108,14 @@ record TreeSnapshot(SortedMap<String, Node> nodes) {
     }
 
     /** Without {@code path} and what is under it. */
-    TreeSnapshot without(String path) {
+    public TreeSnapshot without(String path) {
         SortedMap<String, Node> kept = new TreeMap<>(nodes);
         kept.keySet().removeIf(p -> p.equals(path) || p.startsWith(path + "/"));
         return new TreeSnapshot(kept);
     }
 
     /** The paths that differ, one line each: missing, added, or both nodes. */
-    String differences(TreeSnapshot other) {
+    public String differences(TreeSnapshot other) {
         StringBuilder out = new StringBuilder();
         TreeSet<String> paths = new TreeSet<>(nodes.keySet());
         paths.addAll(other.nodes.keySet());
