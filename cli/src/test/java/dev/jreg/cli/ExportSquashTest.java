@@ -20,7 +20,10 @@ import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
+import dev.jreg.testing.DistributionRegistry;
 import dev.jreg.testing.Processes;
+import dev.jreg.testing.RealRegistryCondition;
+import dev.jreg.testing.Skopeo;
 import dev.jreg.testing.TestImages;
 import dev.jreg.testing.Unprivileged;
 import java.io.ByteArrayInputStream;
@@ -31,23 +34,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code jreg export} and {@code jreg squash} on images of the local store and of layouts: the
  * export of an image and of its squash are the same archive, byte for byte; the export is the tree
  * umoci unpacks; a squash keeps the config and the manifest's format and collapses the history, the
- * same digest every run with a timestamp; bad input is one line, its exit code, and nothing
- * written.
+ * same digest every run with a timestamp, and pushes like any image; bad input is one line, its
+ * exit code, and nothing written.
  */
 class ExportSquashTest {
     static final Platform AMD64 = Platform.of("linux", "amd64", null);
@@ -178,6 +180,48 @@ class ExportSquashTest {
         assertFalse(LocalStore.open(store).lookup(Reference.parse("localhost/docker:zstd")).isPresent());
     }
 
+    /**
+     * A squashed image is an image like any other: pushed to a real registry by {@code jreg push},
+     * copied out of it by skopeo, inspected with one layer and the one history step, and exported
+     * as the image it came from.
+     */
+    @Test
+    @ExtendWith(RealRegistryCondition.class)
+    void aSquashedImagePushesAndSkopeoCopiesIt() throws Exception {
+        try (DistributionRegistry registry = DistributionRegistry.open(work.resolve("registry"))) {
+            Cli cli = cli();
+            String name = registry.hostPort() + "/flat/app:1";
+            String id = cli.ok("squash", APP, name).lastLine();
+            cli.ok("push", name);
+
+            Path copied = work.resolve("copied");
+            Skopeo.copy("docker://" + name, "oci:" + copied + ":app");
+            OciLayout layout = OciLayout.open(copied);
+            ManifestBlob manifest = layout.readManifest(layout.lookup("app").orElseThrow());
+            ImageManifest image = (ImageManifest) manifest.manifest();
+            assertEquals(1, image.layers().size(), manifest::toString);
+            assertEquals(MediaType.OCI_LAYER_GZIP, image.layers().get(0).mediaType());
+            assertEquals(id, image.config().digest().toString(), "skopeo keeps the config as pushed");
+
+            JsonNode inspect = Json.parse(cli.ok("inspect", "--format", "json", name).out());
+            JsonNode layers = inspect.path("image").path("layers");
+            JsonNode history = inspect.path("image").path("history");
+            assertEquals(1, layers.size(), inspect::toString);
+            assertEquals(1, history.size(), inspect::toString);
+            assertEquals("jreg squash", history.get(0).path("createdBy").asText());
+            assertTrue(history.get(0).path("comment").asText().startsWith("3 layers of sha256:"), history::toString);
+            assertEquals(layers.get(0).path("digest"), history.get(0).path("layer"));
+            String table = cli.ok("inspect", name).out();
+            assertTrue(table.contains("jreg squash"), table);
+
+            Path fromRegistry = work.resolve("from-registry.tar");
+            Path original = work.resolve("original.tar");
+            cli.ok("export", "-o", fromRegistry.toString(), "oci:" + copied + ":app");
+            cli.ok("export", "-o", original.toString(), APP);
+            assertArrayEquals(Files.readAllBytes(original), Files.readAllBytes(fromRegistry));
+        }
+    }
+
     @Test
     void aTimestampOrSourceDateEpochGivesTheSameImageEveryRun() throws Exception {
         String first = ok("squash", "--timestamp", "1700000000", APP, "localhost/app:r1").lastLine();
@@ -193,10 +237,7 @@ class ExportSquashTest {
 
     @Test
     void anIndexGivesThePlatformAskedForElseThisMachines() throws Exception {
-        Map<Platform, List<TestImages.Layer>> platforms = new LinkedHashMap<>();
-        platforms.put(AMD64, List.of(TestImages.layer(1, 100)));
-        platforms.put(Platform.of("linux", "arm64", null), List.of(TestImages.layer(2, 100)));
-        TestImages.writeIndex(OciLayout.open(store), Reference.parse("localhost/multi:1"), platforms);
+        TestImages.writeAmd64AndArm64(OciLayout.open(store), Reference.parse("localhost/multi:1"), 100);
         assertEquals(List.of("data/", "data/file-2"), entryNames(ok("export", "--platform", "linux/arm64",
                 "localhost/multi:1").bytes()));
         Assumptions.assumeTrue(Platform.host().architecture().equals("amd64"), "this machine is not amd64");

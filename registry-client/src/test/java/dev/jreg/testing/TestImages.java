@@ -103,6 +103,18 @@ public final class TestImages {
         return index;
     }
 
+    /**
+     * Writes an index of two one-layer images into the layout and names it: linux/amd64, whose
+     * layer holds {@code data/file-1}, and linux/arm64, whose layer holds {@code data/file-2}, each
+     * of {@code size} random bytes.
+     */
+    public static ManifestBlob writeAmd64AndArm64(OciLayout layout, Reference name, int size) throws IOException {
+        Map<Platform, List<Layer>> platforms = new LinkedHashMap<>();
+        platforms.put(Platform.of("linux", "amd64", null), List.of(layer(1, size)));
+        platforms.put(Platform.of("linux", "arm64", null), List.of(layer(2, size)));
+        return writeIndex(layout, name, platforms);
+    }
+
     /** Stores an image with a plain config for the platform (Env, Cmd, one history step per layer) without naming it. */
     public static ManifestBlob storeImage(OciLayout layout, Platform platform, List<Layer> layers) throws IOException {
         return storeImage(layout, platform, layers, CREATED, Map.of());
