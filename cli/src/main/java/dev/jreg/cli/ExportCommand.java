@@ -24,7 +24,7 @@ final class ExportCommand extends Subcommand {
                         "  jreg export -o rootfs.tar nginx:1.24.0",
                         "  jreg export alpine | tar -tv",
                         "  jreg export --platform linux/arm64 oci:/tmp/layout:app > app.tar")
-                .parameter("IMAGE", "NAME[:TAG|@DIGEST] or image ID in the local store, local:NAME, or oci:DIR[:NAME].",
+                .parameter("IMAGE", "A name, image ID or local:NAME in the local store, or oci:DIR[:NAME].",
                         v -> image = v)
                 .option("--platform", "OS/ARCH[/VARIANT]",
                         "From an index, this platform's image (default: this machine's).", v -> platform = v)

@@ -31,7 +31,7 @@ final class SquashCommand extends Subcommand {
                         "  SOURCE_DATE_EPOCH=0 jreg squash --compression zstd app:1 app:flat",
                         "  jreg squash oci:/tmp/layout:app localhost:5000/app:flat",
                         "  jreg push localhost:5000/app:flat")
-                .parameter("IMAGE", "NAME[:TAG|@DIGEST] or image ID in the local store, local:NAME, or oci:DIR[:NAME].",
+                .parameter("IMAGE", "A name, image ID or local:NAME in the local store, or oci:DIR[:NAME].",
                         v -> image = v)
                 .parameter("NEWNAME", "The new image's name, NAME[:TAG].", v -> newName = v)
                 .option("--platform", "OS/ARCH[/VARIANT]",

@@ -157,8 +157,8 @@ public final class Flattener {
                 origins.put(path, node);
                 needs.get(node.layer).add(new int[] {node.position, entries.size()});
             }
-            entries.add(new LayerEntry(path, e.type(), e.mode(), e.uid(), e.gid(), e.mtime(), e.size(), e.linkName(),
-                    e.xattrs(), e.devMajor(), e.devMinor()));
+            entries.add(e.path().equals(path) ? e : new LayerEntry(path, e.type(), e.mode(), e.uid(), e.gid(), e.mtime(),
+                    e.size(), e.linkName(), e.xattrs(), e.devMajor(), e.devMinor()));
         }
         BitSet[] spooled = new BitSet[layers.size()];
         int[] lastNeeded = new int[layers.size()];
@@ -422,13 +422,15 @@ public final class Flattener {
                 node = new Node(entry, index, position());
             }
             Node existing = nodes.get(resolved);
-            boolean keep = existing != null && existing.entry.type() == LayerEntry.Type.DIRECTORY
-                    && entry.type() == LayerEntry.Type.DIRECTORY;
-            if (!keep) {
+            // A path without a node has none under it: every node's parent has one.
+            if (existing != null && (existing.entry.type() != LayerEntry.Type.DIRECTORY
+                    || entry.type() != LayerEntry.Type.DIRECTORY)) {
                 remove(resolved);
             }
-            nodes.put(resolved, node);
-            wrote(resolved);
+            // Memory holds each path once: the entry's own where it is the path resolved, as it mostly is.
+            String path = resolved.equals(entry.path()) ? entry.path() : resolved;
+            nodes.put(path, node);
+            wrote(path);
         }
     }
 }
