@@ -41,9 +41,9 @@ import java.util.TreeMap;
  * <p>Two passes, each reading every layer at most once: {@link #read} reads the headers of every
  * layer, lowest first, and keeps in memory one header per path, never content, deciding which
  * entry of which layer each path takes; {@link #write} reads the layers again, all at once, each
- * forward only, taking each file's content from its layer as the output reaches it. Layers whose
- * entries are in path order (docker's, BuildKit's, containerd's, umoci's and jreg's are) are read
- * once through in step with the output. An entry that a layer holds out of path order is reached
+ * forward only, taking each file's content from its layer as the output reaches it. A layer whose
+ * entries are in path order, as tools that walk directories in name order write them (jreg,
+ * docker, containerd), is read once through in step with the output. An entry that a layer holds out of path order is reached
  * before the output needs it: its content, and only such content, goes to a temp file (mode 0600,
  * deleted at the end) until it is written.
  */
