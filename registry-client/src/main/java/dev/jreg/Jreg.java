@@ -45,6 +45,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -496,10 +497,14 @@ public final class Jreg {
      * umask like any other output file, not with a temp file's owner-only mode), forced to disk,
      * then renamed over it; the temp file is deleted when the writer fails.
      *
+     * @throws FileSystemException when the file is a directory
      * @throws NoSuchFileException naming the directory, when the file's directory does not exist
      */
     private static <T> T writeWhole(Path file, Parallel.IoFunction<OutputStream, T> writer) throws IOException {
         Path target = file.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            throw new FileSystemException(target.toString(), null, "is a directory");
+        }
         if (!Files.isDirectory(target.getParent())) {
             throw new NoSuchFileException(target.getParent().toString(), null, "no such directory");
         }
@@ -560,6 +565,7 @@ public final class Jreg {
      * file is replaced); a failed export leaves no file and the old one as it was.
      *
      * @param file where to write it, in a directory that exists
+     * @throws FileSystemException when the file is a directory
      * @throws NoSuchFileException naming the directory, when it does not exist
      * @throws IOException as {@link #export(ImageLocation, Platform, OutputStream)} throws it
      */

@@ -41,6 +41,9 @@ final class ExportCommand extends Subcommand {
                     + " use -o FILE or redirect stdout");
         }
         Path file = toStdout ? null : Path.of(output).toAbsolutePath();
+        if (file != null && Files.isDirectory(file)) {
+            throw new IllegalArgumentException("cannot write " + output + ": it is a directory");
+        }
         if (file != null && !Files.isDirectory(file.getParent())) {
             throw new IllegalArgumentException("cannot write " + output + ": no such directory " + file.getParent());
         }

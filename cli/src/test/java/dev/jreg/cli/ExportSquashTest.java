@@ -266,11 +266,15 @@ class ExportSquashTest {
     }
 
     @Test
-    void aMissingDirectoryForTheOutputIsOneLine() throws Exception {
+    void aMissingDirectoryOrADirectoryForTheOutputIsOneLine() throws Exception {
         Path missing = work.resolve("no/such/dir/x.tar");
         Cli.Result result = cli().run("export", "-o", missing.toString(), APP);
         assertEquals(2, result.exitCode(), result::toString);
         assertEquals("jreg: cannot write " + missing + ": no such directory " + missing.getParent() + "\n", result.err());
+        assertEquals(List.of(), listing(work));
+        Cli.Result directory = cli().run("export", "-o", work.toString(), APP);
+        assertEquals(2, directory.exitCode(), directory::toString);
+        assertEquals("jreg: cannot write " + work + ": it is a directory\n", directory.err());
         assertEquals(List.of(), listing(work));
     }
 
