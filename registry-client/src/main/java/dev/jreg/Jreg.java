@@ -495,7 +495,8 @@ public final class Jreg {
     /**
      * Writes a file whole or not at all: into a temp file beside it (hidden, created under the
      * umask like any other output file, not with a temp file's owner-only mode), forced to disk,
-     * then renamed over it; the temp file is deleted when the writer fails.
+     * then renamed over it; the temp file is deleted when the writer fails, and when the JVM is
+     * stopped meanwhile (Ctrl-C, {@code kill}), by a shutdown hook held for the write.
      *
      * @throws FileSystemException when the file is a directory
      * @throws NoSuchFileException naming the directory, when the file's directory does not exist
@@ -509,6 +510,8 @@ public final class Jreg {
             throw new NoSuchFileException(target.getParent().toString(), null, "no such directory");
         }
         Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Thread stopped = new Thread(() -> temp.toFile().delete(), "jreg-delete-" + temp.getFileName());
+        Runtime.getRuntime().addShutdownHook(stopped);
         try {
             T result;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -520,6 +523,11 @@ public final class Jreg {
             return result;
         } finally {
             Files.deleteIfExists(temp);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopped);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs, or ran, and deletes the temp file
+            }
         }
     }
 

@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -298,6 +299,41 @@ class ExportSquashTest {
         assertEquals(List.of(), listing(store.resolve("ingest")), "no temp file is left in the store");
     }
 
+    /** Ctrl-C while the archive is being made: exit 130 and no temp file beside where it was going. */
+    @Test
+    void anExportStoppedLeavesNoTempFile() throws Exception {
+        // 512 MB of zeros, gzip'd as they are written: half a megabyte in memory.
+        var gzip = new java.io.ByteArrayOutputStream();
+        var tarHash = Digest.sha256(new byte[0]).newHasher();
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(new java.security.DigestOutputStream(
+                new java.util.zip.GZIPOutputStream(gzip), tarHash))) {
+            TarArchiveEntry entry = new TarArchiveEntry("zeros");
+            entry.setSize(512L << 20);
+            out.putArchiveEntry(entry);
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 512; i++) {
+                out.write(zeros);
+            }
+            out.closeArchiveEntry();
+        }
+        byte[] blob = gzip.toByteArray();
+        TestImages.writeImage(OciLayout.open(store), Reference.parse("localhost/zeros:1"), AMD64, List.of(
+                new TestImages.Layer(blob, Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(blob), blob.length),
+                        Digest.sha256(new byte[0]).withHash(tarHash.digest()))));
+        Path out = Files.createDirectories(work.resolve("out"));
+        Process export = dev.jreg.testing.JregProcess.start(Map.of("JREG_HOME", store.toString(), "HOME", home.toString()),
+                work.resolve("export.log"), "export", "-o", out.resolve("zeros.tar").toString(), "localhost/zeros:1");
+        StoppedPullTest.await("the temp file", () -> !listing(out).isEmpty() || !export.isAlive(),
+                () -> export.waitFor(10, java.util.concurrent.TimeUnit.MILLISECONDS));
+        assertTrue(export.isAlive(), () -> "the export is under way: " + read(work.resolve("export.log")));
+        assertTrue(listing(out).get(0).startsWith(".zeros.tar."), listing(out)::toString);
+
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(export.pid())).start().waitFor());
+        assertTrue(export.waitFor(1, java.util.concurrent.TimeUnit.MINUTES));
+        assertEquals(130, export.exitValue(), read(work.resolve("export.log")));
+        assertEquals(List.of(), listing(out));
+    }
+
     @Test
     void otherBadInputIsOneLineAndExit2() {
         assertRefused("jreg: localhost:1/x:latest is an image of a registry; pull it into the local store first\n",
@@ -387,12 +423,20 @@ class ExportSquashTest {
         return name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
     }
 
-    private static List<String> listing(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
+    /** The names in a directory, sorted; none for a directory that does not exist. */
+    private static List<String> listing(Path dir) {
         try (var files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException missing) {
+            return List.of();
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 }
