@@ -44,14 +44,6 @@ public record CommitOptions(ImageLocation base, Platform platform, Path director
         }
     }
 
-    /** How a new layer is compressed (OCI image spec, "Image Layer Filesystem Changeset"). */
-    public enum LayerCompression {
-        /** gzip, level 6: what every image tool reads. */
-        GZIP,
-        /** zstd, level 3: smaller and faster to unpack; OCI images only. */
-        ZSTD
-    }
-
     /**
      * A file or directory copied into the image ({@code crane append}, {@code COPY}).
      *

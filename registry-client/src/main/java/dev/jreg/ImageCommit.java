@@ -64,14 +64,14 @@ final class ImageCommit {
             throw new IllegalArgumentException(baseName + " is an artifact (" + artifact + "), not a container image");
         }
         boolean docker = base.manifest().mediaType().equals(MediaType.DOCKER_MANIFEST);
-        if (docker && options.compression() == CommitOptions.LayerCompression.ZSTD) {
+        if (docker && options.compression() == LayerCompression.ZSTD) {
             throw new IllegalArgumentException(baseName + " is a Docker schema 2 image, whose format holds no zstd layer;"
                     + " commit with --compression gzip, or on an OCI copy of it (jreg copy --format oci)");
         }
         ImageConfig was = base.reader().config(base.image());
         ImageConfig.Container settings = ConfigEdits.apply(was.config(), options.changes());
         List<SourcedEntry> entries = entries(directory, unpacked);
-        Compression compression = options.compression() == CommitOptions.LayerCompression.ZSTD ? Compression.ZSTD
+        Compression compression = options.compression() == LayerCompression.ZSTD ? Compression.ZSTD
                 : Compression.GZIP;
         MediaType layerType = docker ? MediaType.DOCKER_LAYER_GZIP : compression.ociMediaType();
         Instant created = options.timestamp() != null ? options.timestamp() : Instant.now();

@@ -18,6 +18,12 @@ import dev.jreg.error.UnsupportedConversionException;
 import dev.jreg.internal.copy.Copier;
 import dev.jreg.internal.copy.ImageReader;
 import dev.jreg.internal.copy.Parallel;
+import dev.jreg.internal.json.Json;
+import dev.jreg.internal.layer.Compression;
+import dev.jreg.internal.layer.Flattener;
+import dev.jreg.internal.layer.LayerLimits;
+import dev.jreg.internal.layer.LayerWriter;
+import dev.jreg.internal.layer.WrittenLayer;
 import dev.jreg.internal.layout.LocalStore;
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.internal.registry.RegistryClient;
@@ -34,15 +40,21 @@ import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -484,16 +496,189 @@ public final class Jreg {
      * @throws IOException for any other failure of the registry, the store or the file
      */
     public void blob(ImageLocation repository, Digest digest, Path file) throws IOException {
+        writeWhole(file, out -> {
+            blob(repository, digest, out);
+            return null;
+        });
+    }
+
+    /**
+     * Writes a file whole or not at all: into a temp file beside it (hidden, created under the
+     * umask like any other output file, not with a temp file's owner-only mode), forced to disk,
+     * then renamed over it; the temp file is deleted when the writer fails, and when the JVM is
+     * stopped meanwhile (Ctrl-C, {@code kill}), by a shutdown hook held for the write.
+     *
+     * @throws FileSystemException when the file is a directory
+     * @throws NoSuchFileException naming the directory, when the file's directory does not exist
+     */
+    private static <T> T writeWhole(Path file, Parallel.IoFunction<OutputStream, T> writer) throws IOException {
         Path target = file.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            throw new FileSystemException(target.toString(), null, "is a directory");
+        }
+        if (!Files.isDirectory(target.getParent())) {
+            throw new NoSuchFileException(target.getParent().toString(), null, "no such directory");
+        }
         Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Thread stopped = new Thread(() -> temp.toFile().delete(), "jreg-delete-" + temp.getFileName());
+        Runtime.getRuntime().addShutdownHook(stopped);
         try {
-            try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                blob(repository, digest, out);
+            T result;
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    OutputStream out = Channels.newOutputStream(channel)) {
+                result = writer.apply(out);
+                channel.force(true);
             }
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return result;
         } finally {
             Files.deleteIfExists(temp);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopped);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs, or ran, and deletes the temp file
+            }
         }
+    }
+
+    /**
+     * The filesystem an image's layers give when applied in order (OCI image spec, "Applying
+     * Changesets"), as one uncompressed tar stream: what {@code docker export} gives for a new
+     * container of the image. Whiteouts and opaque directories are applied and none is written;
+     * each path has the entry of the top-most layer that wrote it, its time to the nanosecond the
+     * layer gave; paths that share a file stay hard links, the file written at the first of them
+     * in path order; a directory that entries need and none describes is mode 0755, owner 0:0,
+     * time 0; entries come in path order (each directory right before what it holds), so the same
+     * image gives the same bytes. Entries that would leave the filesystem are refused, as an
+     * unpack refuses them. Each layer is read twice, headers then contents; memory holds one header
+     * per path, never content.
+     *
+     * @param image an image of the local store or of a layout (not of a registry: pull it first)
+     * @param platform the platform to take from an index ({@code Platform.parse("linux/arm64")});
+     *     null takes this machine's
+     * @param out where the tar stream goes; flushed, not closed. When this fails, what was written
+     *     is no complete archive
+     * @return the image exported, its layers, the entries and bytes written
+     * @throws IllegalArgumentException when the location is a registry, or the image is an
+     *     artifact (it has no filesystem)
+     * @throws ImageNotFoundException when the store or layout has no image by that name
+     * @throws BlobNotFoundException when the store or layout lost a blob the image needs
+     * @throws NoMatchingPlatformException when the index has no image for the platform
+     * @throws InvalidContentException when a manifest, config or layer cannot be read, or a layer
+     *     holds an entry that would leave the filesystem (the message names layer and entry)
+     * @throws DigestMismatchException when a stored blob no longer hashes to its digest
+     * @throws IOException for any other failure of the store, the layout or {@code out}
+     */
+    public ExportResult export(ImageLocation image, Platform platform, OutputStream out) throws IOException {
+        ChosenImage chosen = flattenable(image, platform);
+        Flattener flattener = Flattener.read(layersOf(chosen), LayerLimits.DEFAULT);
+        WrittenLayer written = flattener.write(LayerWriter.of(Compression.NONE, Optional.empty()).withExactTimes(), out);
+        return new ExportResult(chosen.manifest().descriptor(), chosen.image().layers().size(),
+                flattener.entries().size(), written.size());
+    }
+
+    /**
+     * {@link #export(ImageLocation, Platform, OutputStream)} into a file that appears only whole:
+     * written beside it under a hidden temp name, forced to disk and renamed over it (an existing
+     * file is replaced); a failed export leaves no file and the old one as it was.
+     *
+     * @param file where to write it, in a directory that exists
+     * @throws FileSystemException when the file is a directory
+     * @throws NoSuchFileException naming the directory, when it does not exist
+     * @throws IOException as {@link #export(ImageLocation, Platform, OutputStream)} throws it
+     */
+    public ExportResult export(ImageLocation image, Platform platform, Path file) throws IOException {
+        return writeWhole(file, out -> export(image, platform, out));
+    }
+
+    /**
+     * Makes an image of one layer holding the filesystem of an image's layers, as
+     * {@link #export} flattens it, and names it in the local store. The config is the source's,
+     * every field kept, but for {@code rootfs.diff_ids}, now the new layer's alone, and the
+     * history, now one step: created by {@code jreg squash}, with a comment naming how many layers
+     * were squashed and the source's manifest digest, created at {@code options.timestamp()} or
+     * now. The manifest is in the source's format: a Docker schema 2 image stays one, its layer
+     * {@code application/vnd.docker.image.rootfs.diff.tar.gzip}; an OCI image's layer is
+     * {@code application/vnd.oci.image.layer.v1.tar+gzip} or {@code +zstd}. The layer is written
+     * into the store in one pass, hashed as it goes; the config and the manifest follow, and the
+     * name is written last, so that a failure leaves no name.
+     *
+     * @param image an image of the local store or of a layout (not of a registry: pull it first)
+     * @param platform the platform to take from an index; null takes this machine's
+     * @param name the new image's name, with a tag ({@code localhost:5000/app:squashed})
+     * @param options the layer's compression, and the timestamp that clamps its times
+     * @return the new image's name, manifest, ID (its config digest), layer and diff ID, and the source's
+     * @throws IllegalArgumentException when the location is a registry, the image is an artifact,
+     *     the name has a digest, or zstd is asked of a Docker schema 2 image (which cannot hold it)
+     * @throws ImageNotFoundException when the store or layout has no image by that name
+     * @throws BlobNotFoundException when the store or layout lost a blob the image needs
+     * @throws NoMatchingPlatformException when the index has no image for the platform
+     * @throws InvalidContentException when a manifest, config or layer cannot be read, or a layer
+     *     holds an entry that would leave the filesystem
+     * @throws DigestMismatchException when a stored blob no longer hashes to its digest
+     * @throws StoreWriteException when a file of the store cannot be written (a full disk)
+     * @throws IOException for any other failure of the store or the layout
+     */
+    public SquashResult squash(ImageLocation image, Platform platform, Reference name, SquashOptions options)
+            throws IOException {
+        if (name.digest() != null) {
+            throw new IllegalArgumentException("a squashed image is named by a tag, not a digest: " + name.familiar());
+        }
+        ChosenImage chosen = flattenable(image, platform);
+        ImageManifest source = chosen.image();
+        boolean docker = source.mediaType().equals(MediaType.DOCKER_MANIFEST);
+        Compression compression = options.compression() == LayerCompression.ZSTD ? Compression.ZSTD : Compression.GZIP;
+        if (docker && compression == Compression.ZSTD) {
+            throw new IllegalArgumentException(image + " is a Docker schema 2 image, which cannot hold a zstd layer;"
+                    + " squash it with gzip, or copy it with --format oci first");
+        }
+        ImageConfig config = chosen.reader().config(source);
+        Flattener flattener = Flattener.read(layersOf(chosen), LayerLimits.DEFAULT);
+        Optional<Instant> clamp = Optional.ofNullable(options.timestamp());
+        LayerWriter writer = LayerWriter.of(compression, clamp).withExactTimes();
+        try (Closeable writing = store.copying(); ImageSink sink = store.sink(name)) {
+            WrittenLayer[] written = new WrittenLayer[1];
+            Descriptor layer = store.putNew(docker ? MediaType.DOCKER_LAYER_GZIP : compression.ociMediaType(),
+                    out -> written[0] = flattener.write(writer, out));
+            Digest diffId = written[0].diffId();
+            ImageConfig.RootFs rootfs = config.rootfs();
+            ImageConfig.History step = new ImageConfig.History(clamp.orElseGet(Instant::now).toString(), "jreg squash",
+                    false, source.layers().size() + " layers of " + chosen.manifest().digest() + " squashed into one",
+                    null, null);
+            byte[] squashedConfig = Json.bytes(new ImageConfig(config.created(), config.author(), config.os(),
+                    config.architecture(), config.variant(), config.config(),
+                    new ImageConfig.RootFs(rootfs == null || rootfs.type() == null ? "layers" : rootfs.type(),
+                            List.of(diffId.toString()), rootfs == null ? null : rootfs.otherFields()),
+                    List.of(step), config.otherFields()).toJson());
+            Descriptor configDescriptor = store.putNew(source.config().mediaType(), out -> out.write(squashedConfig));
+            ManifestBlob manifest = ManifestBlob.create(new ImageManifest(source.schemaVersion(), source.mediaType(),
+                    source.artifactType(), configDescriptor, List.of(layer), source.subject(), source.annotations(),
+                    source.otherFields()));
+            sink.commit(manifest);
+            return new SquashResult(name, manifest.descriptor(), configDescriptor.digest(), layer, diffId,
+                    source.layers().size(), chosen.manifest().digest());
+        }
+    }
+
+    /** The image a location names, which must be a container image of the store or a layout. */
+    private ChosenImage flattenable(ImageLocation image, Platform platform) throws IOException {
+        if (image instanceof ImageLocation.Registry registry) {
+            throw new IllegalArgumentException(registry.reference().familiar()
+                    + " is an image of a registry; pull it into the local store first");
+        }
+        ChosenImage chosen = chosen(image, platform);
+        String artifactType = chosen.image().effectiveArtifactType();
+        if (artifactType != null) {
+            throw new IllegalArgumentException(image + " is an artifact (" + artifactType + "), not a container image:"
+                    + " it has no filesystem");
+        }
+        return chosen;
+    }
+
+    /** The image's layers, base first, each read from its source by digest. */
+    private static List<Flattener.Source> layersOf(ChosenImage chosen) {
+        return chosen.image().layers().stream().map(layer -> new Flattener.Source(layer.digest().toString(),
+                () -> chosen.source().blob(layer))).toList();
     }
 
     /**
@@ -722,9 +907,14 @@ public final class Jreg {
      * @throws IOException for any other failure of the registry or the store
      */
     public byte[] config(ImageLocation location, Platform platform) throws IOException {
+        ChosenImage chosen = chosen(location, platform);
+        return chosen.reader().configBytes(chosen.image());
+    }
+
+    /** The image a location names, or the child of its index for a platform (null: this machine's). */
+    private ChosenImage chosen(ImageLocation location, Platform platform) throws IOException {
         ResolvedLocation place = place(location);
-        ChosenImage image = chosen(place.source(), place.tagOrDigest(), platform, location);
-        return image.reader().configBytes(image.image());
+        return chosen(place.source(), place.tagOrDigest(), platform, location);
     }
 
     /** The image a tag or digest names at a source, or the platform's of an index (this machine's for null). */

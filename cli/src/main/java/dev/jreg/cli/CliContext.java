@@ -1,6 +1,8 @@
 package dev.jreg.cli;
 
 import dev.jreg.JregOptions;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,14 +24,24 @@ import java.util.Map;
  * @param out standard output as text (results); flushed before raw bytes are written
  * @param err standard error (progress, messages)
  * @param terminal true when stderr is a terminal, so progress may redraw lines
+ * @param stdoutTerminal true when stdout is a terminal, where an archive is refused
  */
 record CliContext(Map<String, String> env, Path home, InputStream stdin, OutputStream stdout, PrintWriter out, PrintWriter err,
-        boolean terminal) {
+        boolean terminal, boolean stdoutTerminal) {
+    /** A context whose stdout is not a terminal. */
+    CliContext(Map<String, String> env, Path home, InputStream stdin, OutputStream stdout, PrintWriter out, PrintWriter err,
+            boolean terminal) {
+        this(env, home, stdin, stdout, out, err, terminal, false);
+    }
+
     /** The real process's context. */
     static CliContext system() {
-        return new CliContext(System.getenv(), JregOptions.userHome(System.getenv()), System.in, System.out,
+        // Bytes go to the descriptor itself: System.out, a PrintStream, would hide a write's failure (a closed pipe).
+        return new CliContext(System.getenv(), JregOptions.userHome(System.getenv()), System.in,
+                new FileOutputStream(FileDescriptor.out),
                 new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
-                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), stderrIsTerminal());
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), isTerminal(2),
+                isTerminal(1));
     }
 
     /** Writes bytes exactly as they are to stdout, after any text already printed. */
@@ -39,10 +51,10 @@ record CliContext(Map<String, String> env, Path home, InputStream stdin, OutputS
         stdout.flush();
     }
 
-    /** Java cannot ask isatty(2); on Linux the descriptor's link names the terminal device. */
-    private static boolean stderrIsTerminal() {
+    /** Java cannot ask isatty(3); on Linux the descriptor's link names the terminal device. */
+    private static boolean isTerminal(int descriptor) {
         try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + descriptor)).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
         } catch (Exception e) {
             return System.console() != null;

@@ -5,6 +5,7 @@ import dev.jreg.CommitResult;
 import dev.jreg.ConfigChange;
 import dev.jreg.ImageLocation;
 import dev.jreg.Jreg;
+import dev.jreg.LayerCompression;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ final class CommitCommand extends Subcommand {
         ImageLocation baseLocation = base == null ? null : LocationOptions.stored(jreg, base);
         CommitResult result = jreg.commit(name, new CommitOptions(baseLocation,
                 platform == null ? null : Platform.parse(platform), directory, added, edits, author, message,
-                CommitOptions.LayerCompression.valueOf(compression.toUpperCase(Locale.ROOT)), time,
+                LayerCompression.valueOf(compression.toUpperCase(Locale.ROOT)), time,
                 createdBy(added, edits)));
         if (!quiet) {
             String made = result.layer() != null ? "new layer " + result.layer().digest().shortHex() + " ("

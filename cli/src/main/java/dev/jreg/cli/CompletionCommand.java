@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class CompletionCommand extends Subcommand {
     /** Commands whose arguments name images in the local store. */
-    static final Set<String> LOCAL_IMAGE_COMMANDS = Set.of("rm", "rmi", "tag", "push", "inspect", "history");
+    static final Set<String> LOCAL_IMAGE_COMMANDS = Set.of("rm", "rmi", "tag", "push", "inspect", "history",
+            "export", "squash");
     /**
      * The values offered after these options; other options offer the lower-case words of their
      * label ({@code table|json|TEMPLATE}: table, json; {@code oci|docker}: oci, docker).
@@ -58,7 +59,7 @@ final class CompletionCommand extends Subcommand {
         return CommandModel.of("generate-completion", this,
                         "Print a bash/zsh completion script: source <(jreg generate-completion).",
                         "It completes commands, options and their values, and the names of images in the local store"
-                                + " for rm, tag, push, inspect and history.");
+                                + " for rm, tag, push, inspect, history, export and squash.");
     }
 
     @Override

@@ -151,6 +151,8 @@ final class JregCommand implements Runnable {
         add(commands, InspectCommand::new, "inspect");
         add(commands, UnpackCommand::new, "unpack");
         add(commands, CommitCommand::new, "commit");
+        add(commands, ExportCommand::new, "export");
+        add(commands, SquashCommand::new, "squash");
         add(commands, TagsCommand::new, "tags");
         add(commands, DigestCommand::new, "digest");
         add(commands, ManifestCommand::new, "manifest");

@@ -38,11 +38,15 @@ final class LocationOptions {
     }
 
     /**
-     * An image the local store or a layout holds, as {@code unpack} and {@code commit} take it:
-     * {@code oci:DIR[:NAME|:@N]}, or a name, {@code local:NAME}, an image ID or a digest of the store.
+     * An image the local store or a layout holds, as {@code unpack}, {@code commit}, {@code export}
+     * and {@code squash} name one: {@code oci:DIR[:NAME|:@N]} is a layout's, {@code docker://NAME}
+     * a registry's (which the library refuses where it reads only stored images), anything else a
+     * name, image ID or digest in the store, with or without {@code local:}.
      */
     static ImageLocation stored(Jreg jreg, String text) throws IOException {
-        return text.startsWith("oci:") ? ImageLocation.parse(text)
-                : new ImageLocation.Local(jreg.localReference(text.startsWith("local:") ? text.substring(6) : text));
+        if (text.startsWith("oci:") || text.startsWith("docker://")) {
+            return ImageLocation.parse(text);
+        }
+        return new ImageLocation.Local(jreg.localReference(text.startsWith("local:") ? text.substring(6) : text));
     }
 }

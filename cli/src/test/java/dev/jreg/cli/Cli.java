@@ -45,6 +45,7 @@ final class Cli {
     private final Map<String, String> env = new HashMap<>();
     private final Path home;
     private byte[] stdin = new byte[0];
+    private boolean stdoutTerminal;
 
     /** @param home the home directory (holds nothing unless the test writes it) */
     Cli(Path home, Path store) {
@@ -55,6 +56,12 @@ final class Cli {
 
     Cli stdin(String text) {
         stdin = text.getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
+    /** Runs in-process commands as if stdout were a terminal. */
+    Cli stdoutTerminal() {
+        stdoutTerminal = true;
         return this;
     }
 
@@ -74,7 +81,8 @@ final class Cli {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
         CliContext context = new CliContext(Map.copyOf(env), home, new java.io.ByteArrayInputStream(stdin), stdout,
-                new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true), new PrintWriter(err, true), false);
+                new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true), new PrintWriter(err, true), false,
+                stdoutTerminal);
         int code = JregCommand.run(context, args);
         return new Result(code, stdout.toString(StandardCharsets.UTF_8), err.toString(), stdout.toByteArray());
     }

@@ -20,9 +20,7 @@ import dev.jreg.testing.TestImages;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -121,10 +119,7 @@ class NotFoundTest {
 
     @Test
     void aPlatformTheStoredIndexLacks() throws Exception {
-        Map<Platform, List<TestImages.Layer>> platforms = new LinkedHashMap<>();
-        platforms.put(AMD64, List.of(TestImages.layer(1, 200)));
-        platforms.put(Platform.of("linux", "arm64", null), List.of(TestImages.layer(2, 200)));
-        TestImages.writeIndex(OciLayout.open(store), Reference.parse("multi:1"), platforms);
+        TestImages.writeAmd64AndArm64(OciLayout.open(store), Reference.parse("multi:1"), 200);
 
         assertNotFound("no image for platform linux/s390x in local:docker.io/library/multi:1 (it has linux/amd64,"
                 + " linux/arm64)", jreg("config", "--platform", "linux/s390x", "local:multi:1"));

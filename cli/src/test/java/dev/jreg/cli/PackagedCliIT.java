@@ -1,5 +1,6 @@
 package dev.jreg.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -294,6 +295,36 @@ class PackagedCliIT {
         try (var files = Files.walk(store)) {
             assertEquals(before, files.sorted().toList(), "verify wrote nothing");
         }
+    }
+
+    /**
+     * {@code export} of a layout's image through the launcher (Commons Compress in {@code lib/}),
+     * read back by GNU tar: the flattened tree with its modes and link targets, no whiteout, and
+     * the archive the in-process command writes, byte for byte.
+     */
+    @Test
+    void exportWritesAnArchiveGnuTarReads() throws Exception {
+        Path layout = dir.resolve("changesets-" + System.nanoTime());
+        TestImages.writeImage(OciLayout.open(layout), Reference.parse("localhost/changes:1"), AMD64,
+                dev.jreg.internal.layer.ChangesetLayers.image());
+        Path archive = dir.resolve("changes-" + System.nanoTime() + ".tar");
+        Cli.Result export = jreg().launch("export", "-o", archive.toString(), "oci:" + layout + ":localhost/changes:1");
+        assertEquals(0, export.exitCode(), export::toString);
+        assertEquals("", export.out(), export::toString);
+
+        List<String> tar = List.of("tar", "-tvf", archive.toString());
+        List<String> listing = new String(Processes.run(tar, java.time.Duration.ofMinutes(1)).assertOk(tar).stdout(),
+                StandardCharsets.UTF_8).lines().toList();
+        assertTrue(listing.stream().anyMatch(line -> line.startsWith("-rwsr-xr-x 0/0") && line.endsWith(" usr/bin/su")),
+                String.join("\n", listing));
+        assertTrue(listing.stream().anyMatch(line -> line.startsWith("lrwxrwxrwx 0/0")
+                && line.endsWith(" etc/hostname -> /etc/hostname.real")), String.join("\n", listing));
+        assertTrue(listing.stream().anyMatch(line -> line.startsWith("drwxr-x--- 0/0") && line.endsWith(" opt/app/")),
+                String.join("\n", listing));
+        assertTrue(listing.stream().noneMatch(line -> line.contains(".wh.") || line.contains("var/lib/data")),
+                String.join("\n", listing));
+        assertArrayEquals(new Cli(home, store).ok("export", "oci:" + layout + ":localhost/changes:1").bytes(),
+                Files.readAllBytes(archive));
     }
 
     @Test

@@ -56,13 +56,23 @@ public final class TestImages {
             out.write(content);
             out.closeArchiveEntry();
         }
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write(tar.toByteArray());
+        return layerOf(tar.toByteArray(), true);
+    }
+
+    /** A layer of this tar, gzip'd ({@code tar+gzip}) or as it is ({@code tar}). */
+    public static Layer layerOf(byte[] tar, boolean gzip) {
+        byte[] bytes = tar;
+        if (gzip) {
+            ByteArrayOutputStream gz = new ByteArrayOutputStream();
+            try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+                out.write(tar);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            bytes = gz.toByteArray();
         }
-        byte[] bytes = gz.toByteArray();
-        return new Layer(bytes, Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(bytes), bytes.length),
-                Digest.sha256(tar.toByteArray()));
+        MediaType type = gzip ? MediaType.OCI_LAYER_GZIP : MediaType.OCI_LAYER;
+        return new Layer(bytes, Descriptor.of(type, Digest.sha256(bytes), bytes.length), Digest.sha256(tar));
     }
 
     /** A gzip layer of a tar ({@link TarBuilder#tar()}). */
@@ -98,6 +108,18 @@ public final class TestImages {
         layout.putBytes(index.digest(), index.bytes());
         layout.setName(name.toString(), index.descriptor());
         return index;
+    }
+
+    /**
+     * Writes an index of two one-layer images into the layout and names it: linux/amd64, whose
+     * layer holds {@code data/file-1}, and linux/arm64, whose layer holds {@code data/file-2}, each
+     * of {@code size} random bytes.
+     */
+    public static ManifestBlob writeAmd64AndArm64(OciLayout layout, Reference name, int size) throws IOException {
+        Map<Platform, List<Layer>> platforms = new LinkedHashMap<>();
+        platforms.put(Platform.of("linux", "amd64", null), List.of(layer(1, size)));
+        platforms.put(Platform.of("linux", "arm64", null), List.of(layer(2, size)));
+        return writeIndex(layout, name, platforms);
     }
 
     /** Stores an image with a plain config for the platform (Env, Cmd, one history step per layer) without naming it. */

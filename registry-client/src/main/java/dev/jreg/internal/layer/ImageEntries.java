@@ -46,18 +46,18 @@ public final class ImageEntries {
         }
         for (LayerEntry entry = next(reader, layer); entry != null; entry = next(reader, layer)) {
             String path = entry.path();
-            if (LayerApplier.climbs(path) || path.indexOf('\0') >= 0 || entry.linkName().indexOf('\0') >= 0) {
+            if (ChangesetRules.climbs(path) || path.indexOf('\0') >= 0 || entry.linkName().indexOf('\0') >= 0) {
                 throw new InvalidContentException("layer " + layer + ": entry \"" + Names.quote(path)
                         + "\" leaves the root or holds a NUL character");
             }
             String name = entry.name();
-            if (path.isEmpty() || LayerApplier.aufsMetadata(path)) {
+            if (path.isEmpty() || ChangesetRules.aufsMetadata(path)) {
                 continue;
             }
             if (name.equals(LayerEntry.OPAQUE_WHITEOUT)) {
-                emptied.add(LayerApplier.parentOf(path));
+                emptied.add(ChangesetRules.parentOf(path));
             } else if (name.startsWith(LayerEntry.WHITEOUT_PREFIX)) {
-                String parent = LayerApplier.parentOf(path);
+                String parent = ChangesetRules.parentOf(path);
                 String target = name.substring(LayerEntry.WHITEOUT_PREFIX.length());
                 hidden.add(parent.isEmpty() ? target : parent + "/" + target);
             } else {

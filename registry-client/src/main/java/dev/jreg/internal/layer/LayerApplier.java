@@ -1,7 +1,6 @@
 package dev.jreg.internal.layer;
 
 import dev.jreg.error.InvalidContentException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -27,10 +26,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -71,7 +67,7 @@ import java.util.function.Consumer;
  * resolved component by component without following a symbolic link out: a link met on the way
  * is followed inside the target as if the target were the root (an absolute target starts again
  * at the target, and {@code ..} stops there), as containerd and umoci resolve them; at most
- * {@value #MAX_LINKS} links per path. The last component is never followed: what is there is
+ * 40 links per path. The last component is never followed: what is there is
  * removed, and a file is created with {@code O_CREAT|O_EXCL} and without following links, so a
  * link planted at its path is replaced, never written through. Hostile entries are either
  * refused, with an {@link InvalidContentException} of one line naming the layer and the entry
@@ -82,7 +78,7 @@ import java.util.function.Consumer;
  *     directory, or to itself or what it replaces; a whiteout of {@code .}, {@code ..} or of
  *     nothing ({@code .wh.}, {@code .wh..}, {@code .wh...}); an entry of another type than a
  *     directory for the root itself; an entry under a path that is not a directory; a path through
- *     more than {@value #MAX_LINKS} symbolic links; a symbolic link with an empty target; more
+ *     more than 40 symbolic links; a symbolic link with an empty target; more
  *     entries or bytes than {@link LayerLimits} allows (checked before a file's content is
  *     written, from its size); and, as an {@link IOException} of the same form with the system's
  *     reason, an entry the file system refuses (a name too long);</li>
@@ -97,16 +93,13 @@ import java.util.function.Consumer;
  * A layer that fails leaves what it wrote so far; the caller removes the target. One thread
  * applies the layers: an applier is not for concurrent use.
  */
-public final class LayerApplier {
-    /** As Linux's {@code MAXSYMLINKS}: more links on one path than this is a loop. */
-    static final int MAX_LINKS = 40;
+public final class LayerApplier extends ChangesetRules {
     /** Reads larger than the reader's 64 KB buffer, which hands a plain tar's bytes over without copying them through it. */
     private static final int BUFFER = 256 * 1024;
     /** Writes of 32 KB: see {@code Ingest} on the page-cache folios of larger writes. */
     private static final int WRITE_PIECE = 32 * 1024;
     private static final int IMPLICIT_DIRECTORY_MODE = 0755;
     private static final String USER_XATTR = "user.";
-    private static final String AUFS_METADATA = LayerEntry.WHITEOUT_PREFIX + LayerEntry.WHITEOUT_PREFIX;
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
     private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW);
     /** Until the entry's mode is set, nobody else reads what is being written. */
@@ -123,12 +116,8 @@ public final class LayerApplier {
     private final TreeMap<String, LayerEntry> entries = new TreeMap<>();
     /** Directories made because entries needed them, that no entry describes. */
     private final TreeSet<String> implicitDirectories = new TreeSet<>();
-    /** Paths the layer being applied wrote, and their parents: what its whiteouts do not hide. */
-    private final Set<String> layerPaths = new HashSet<>();
     private LayerEntry rootEntry;
-    private String layer;
     private long bytes;
-    private long entryCount;
     private boolean ownersLeftOut;
     private int devicesLeftOut;
     private int xattrsLeftOut;
@@ -148,8 +137,9 @@ public final class LayerApplier {
     }
 
     LayerApplier(Path target, LayerLimits limits, Consumer<String> warnings, boolean root) throws IOException {
+        super(limits);
         this.target = Files.createDirectories(target).toAbsolutePath();
-        this.limits = Objects.requireNonNull(limits, "limits");
+        this.limits = limits;
         this.warnings = Objects.requireNonNull(warnings, "warnings");
         this.root = root;
         long uid = -1;
@@ -191,45 +181,9 @@ public final class LayerApplier {
         if (failed || finished) {
             throw new IllegalStateException(failed ? "an earlier layer failed" : "finish was called");
         }
-        this.layer = Objects.requireNonNull(layer, "layer");
-        layerPaths.clear();
         failed = true;
-        try (LayerReader reader = open(blob)) {
-            for (LayerEntry entry = next(reader); entry != null; entry = next(reader)) {
-                if (++entryCount > limits.maxEntries()) {
-                    throw new InvalidContentException("layer " + layer + ": the layers hold more than "
-                            + limits.maxEntries() + " entries, the limit of an unpack");
-                }
-                apply(entry, reader);
-            }
-        } catch (BlobStream.Failure e) {
-            throw e.getCause();
-        }
+        applyLayer(layer, blob);
         failed = false;
-    }
-
-    private LayerReader open(InputStream blob) throws IOException {
-        try {
-            return LayerReader.open(new BlobStream(blob));
-        } catch (BlobStream.Failure e) {
-            throw e;
-        } catch (IOException e) {
-            throw unreadable(e);
-        }
-    }
-
-    private LayerEntry next(LayerReader reader) throws IOException {
-        try {
-            return reader.next();
-        } catch (BlobStream.Failure e) {
-            throw e;
-        } catch (IOException e) {
-            throw unreadable(e);
-        }
-    }
-
-    private InvalidContentException unreadable(IOException e) {
-        return new InvalidContentException("layer " + layer + " cannot be read: " + e.getMessage(), e);
     }
 
     /**
@@ -317,47 +271,27 @@ public final class LayerApplier {
                 + "; the unpack record keeps them";
     }
 
-    private void apply(LayerEntry entry, LayerReader reader) throws IOException {
-        String path = entry.path();
-        if (path.indexOf('\0') >= 0 || entry.linkName().indexOf('\0') >= 0) {
-            throw refused(entry, entry.linkName().indexOf('\0') >= 0 ? "has a link target with a NUL character"
-                    : "has a NUL character in its name");
-        }
-        if (climbs(path)) {
-            throw refused(entry, "leaves the target directory");
-        }
-        if (aufsMetadata(path)) {
-            return;
-        }
-        try {
-            if (entry.name().startsWith(LayerEntry.WHITEOUT_PREFIX)) {
-                whiteout(entry);
-            } else if (path.isEmpty()) {
-                root(entry);
-            } else {
-                String resolved = join(directory(parentOf(path), entry, true), entry.name());
-                Path file = target.resolve(resolved);
-                switch (entry.type()) {
-                    case DIRECTORY -> directory(entry, resolved, file);
-                    case FILE -> file(entry, resolved, file, reader);
-                    case SYMLINK -> symlink(entry, resolved, file);
-                    case HARDLINK -> hardLink(entry, resolved, file);
-                    case FIFO, CHAR_DEVICE, BLOCK_DEVICE -> special(entry, resolved, file);
-                }
-            }
-        } catch (InvalidContentException | BlobStream.Failure | InterruptedIOException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new IOException("layer " + layer + ": entry \"" + Names.quote(path) + "\" cannot be written in "
-                    + target + ": " + reason(e), e);
+    @Override
+    void place(LayerEntry entry, String resolved, LayerReader reader) throws IOException {
+        Path file = target.resolve(resolved);
+        switch (entry.type()) {
+            case DIRECTORY -> directory(entry, resolved, file);
+            case FILE -> file(entry, resolved, file, reader);
+            case SYMLINK -> symlink(entry, resolved, file);
+            case HARDLINK -> hardLink(entry, resolved, file);
+            case FIFO, CHAR_DEVICE, BLOCK_DEVICE -> special(entry, resolved, file);
         }
     }
 
+    @Override
+    IOException writeFailure(LayerEntry entry, IOException e) {
+        return new IOException("layer " + layer() + ": entry \"" + Names.quote(entry.path()) + "\" cannot be written in "
+                + target + ": " + reason(e), e);
+    }
+
     /** The root's own entry ({@code ./}): its owner and attributes now, its mode and time at {@link #finish}. */
-    private void root(LayerEntry entry) throws IOException {
-        if (entry.type() != LayerEntry.Type.DIRECTORY) {
-            throw refused(entry, "would replace the target directory itself");
-        }
+    @Override
+    void root(LayerEntry entry) throws IOException {
         rootEntry = entry;
         setOwner(target, entry, false);
         setXattrs(target, entry, true);
@@ -392,7 +326,7 @@ public final class LayerApplier {
     /** Copies an entry's content; reads are the layer's (their errors name it), writes the file's. */
     private void copy(InputStream content, FileChannel out) throws IOException {
         byte[] buffer = new byte[BUFFER];
-        for (int n = read(content, buffer); n >= 0; n = read(content, buffer)) {
+        for (int n = read(layer(), content, buffer); n >= 0; n = read(layer(), content, buffer)) {
             bytes += n;
             if (bytes > limits.maxBytes()) {
                 throw tooManyBytes(); // a sparse file's content can exceed the size its header gives
@@ -406,25 +340,12 @@ public final class LayerApplier {
         }
     }
 
-    private int read(InputStream content, byte[] buffer) throws IOException {
-        try {
-            return content.read(buffer);
-        } catch (BlobStream.Failure e) {
-            throw e;
-        } catch (IOException e) {
-            throw unreadable(e);
-        }
-    }
-
     private InvalidContentException tooManyBytes() {
-        return new InvalidContentException("layer " + layer + ": the layers' files hold more than " + limits.maxBytes()
+        return new InvalidContentException("layer " + layer() + ": the layers' files hold more than " + limits.maxBytes()
                 + " bytes, the limit of an unpack");
     }
 
     private void symlink(LayerEntry entry, String resolved, Path file) throws IOException {
-        if (entry.linkName().isEmpty()) {
-            throw refused(entry, "is a symbolic link with an empty target");
-        }
         replace(resolved);
         Files.createSymbolicLink(file, Path.of(entry.linkName()));
         setOwner(file, entry, true);
@@ -435,31 +356,13 @@ public final class LayerApplier {
     }
 
     private void hardLink(LayerEntry entry, String resolved, Path file) throws IOException {
-        String link = entry.linkName();
-        if (climbs(link)) {
-            throw refused(entry, "links to \"" + Names.quote(link) + "\", which leaves the target directory");
-        }
-        String linkParent = link.isEmpty() ? null : directory(parentOf(link), entry, false);
-        String linked = linkParent == null ? null : join(linkParent, link.substring(link.lastIndexOf('/') + 1));
-        BasicFileAttributes existing = linked == null ? null : attributes(target.resolve(linked));
-        if (existing == null) {
-            LayerEntry leftOut = linked == null ? null : entries.get(linked);
-            if (leftOut != null && special(leftOut.type())) {
-                replace(resolved); // a link to a device node not made: left out with it
-                devicesLeftOut++;
-                described(resolved, entry, linked);
-                return;
-            }
-            throw refused(entry, "links to \"" + Names.quote(link) + "\", which no entry before it made");
-        }
-        if (existing.isDirectory()) {
-            throw refused(entry, "links to \"" + Names.quote(link) + "\", which is a directory");
-        }
-        if (linked.equals(resolved) || linked.startsWith(resolved + "/")) {
-            throw refused(entry, "links to itself");
-        }
+        String linked = linkTarget(entry, resolved);
         replace(resolved);
-        Files.createLink(file, target.resolve(linked));
+        if (attributes(target.resolve(linked)) == null) {
+            devicesLeftOut++; // a link to a device node not made: left out with it
+        } else {
+            Files.createLink(file, target.resolve(linked));
+        }
         described(resolved, entry, linked);
     }
 
@@ -516,57 +419,26 @@ public final class LayerApplier {
         }
     }
 
-    /**
-     * {@code .wh.NAME} and {@code .wh..wh..opq}: their directory is resolved as any entry's, but
-     * never made; a missing directory, or a path that is not one, has nothing to hide.
-     */
-    private void whiteout(LayerEntry entry) throws IOException {
-        String name = entry.name();
-        boolean opaque = name.equals(LayerEntry.OPAQUE_WHITEOUT);
-        String hidden = name.substring(LayerEntry.WHITEOUT_PREFIX.length());
-        if (!opaque && (hidden.isEmpty() || hidden.equals(".") || hidden.equals(".."))) {
-            throw refused(entry, hidden.equals("..") ? "whites out the directory above it"
-                    : hidden.isEmpty() ? "whites out no name" : "whites out its own directory");
+    @Override
+    Found at(String path) throws IOException {
+        if (knownDirectory(path)) {
+            return Found.DIRECTORY;
         }
-        String dir = directory(parentOf(entry.path()), entry, false);
-        if (dir == null) {
-            return;
+        Path file = target.resolve(path);
+        BasicFileAttributes attributes = attributes(file);
+        if (attributes == null) {
+            // A path the layers describe and the applier left out is a device node.
+            return entries.containsKey(path) ? Found.OTHER : Found.MISSING;
         }
-        if (!opaque) {
-            hideLower(join(dir, hidden));
-            return;
+        if (attributes.isSymbolicLink()) {
+            return new Found(Kind.SYMLINK, Files.readSymbolicLink(file).toString());
         }
-        for (String child : children(dir)) {
-            hideLower(child);
-        }
-    }
-
-    /** A path in aufs's {@code .wh..wh.*} metadata (its hard-link directory, {@code .wh..wh.plnk}), which docker skips. */
-    static boolean aufsMetadata(String path) {
-        for (String component : path.split("/")) {
-            if (component.startsWith(AUFS_METADATA) && !component.equals(LayerEntry.OPAQUE_WHITEOUT)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Removes what lower layers left at {@code path}, keeping what the current layer wrote there. */
-    private void hideLower(String path) throws IOException {
-        if (!layerPaths.contains(path)) {
-            remove(path);
-            return;
-        }
-        BasicFileAttributes attributes = attributes(target.resolve(path));
-        if (attributes != null && attributes.isDirectory()) {
-            for (String child : children(path)) {
-                hideLower(child);
-            }
-        }
+        return attributes.isDirectory() ? Found.DIRECTORY : Found.OTHER;
     }
 
     /** The paths in a directory: on disk, and those the layers describe but left out (device nodes). */
-    private Set<String> children(String dir) throws IOException {
+    @Override
+    Set<String> children(String dir) throws IOException {
         Set<String> children = new TreeSet<>();
         try (DirectoryStream<Path> listing = Files.newDirectoryStream(target.resolve(dir))) {
             for (Path child : listing) {
@@ -593,7 +465,8 @@ public final class LayerApplier {
         }
     }
 
-    private void remove(String path) throws IOException {
+    @Override
+    void remove(String path) throws IOException {
         Path file = target.resolve(path);
         BasicFileAttributes attributes = attributes(file);
         if (attributes != null) {
@@ -605,82 +478,10 @@ public final class LayerApplier {
         under(implicitDirectories, path).clear();
     }
 
-    /** The paths strictly under {@code dir} in a sorted set of paths ({@code /} sorts just before {@code 0}). */
-    private static java.util.NavigableSet<String> under(java.util.NavigableSet<String> paths, String dir) {
-        return dir.isEmpty() ? paths : paths.subSet(dir + "/", true, dir + "0", false);
-    }
-
-    /**
-     * Resolves a directory path in entry form inside the target, component by component: a
-     * component that is a symbolic link is replaced by its target, read with the target as root,
-     * so that nothing resolves outside it.
-     *
-     * @param create make the missing directories (and refuse a path through something else);
-     *     else give null for them
-     * @return the directory's path relative to the target, through real directories only
-     */
-    private String directory(String dir, LayerEntry entry, boolean create) throws IOException {
-        Deque<String> pending = new ArrayDeque<>(List.of(dir.split("/")));
-        List<String> resolved = new ArrayList<>();
-        int missingFrom = -1;
-        int links = 0;
-        while (!pending.isEmpty()) {
-            String component = pending.removeFirst();
-            if (component.isEmpty() || component.equals(".")) {
-                continue;
-            }
-            if (component.equals("..")) {
-                if (!resolved.isEmpty()) {
-                    resolved.remove(resolved.size() - 1);
-                }
-                if (resolved.size() <= missingFrom) {
-                    missingFrom = -1;
-                }
-                continue;
-            }
-            resolved.add(component);
-            if (missingFrom >= 0) {
-                continue; // under a missing directory, all is missing
-            }
-            String path = String.join("/", resolved);
-            if (knownDirectory(path)) {
-                continue;
-            }
-            Path file = target.resolve(path);
-            BasicFileAttributes attributes = attributes(file);
-            if (attributes == null && !entries.containsKey(path)) {
-                missingFrom = resolved.size() - 1;
-            } else if (attributes != null && attributes.isSymbolicLink()) {
-                if (++links > MAX_LINKS) {
-                    throw refused(entry, "goes through more than " + MAX_LINKS + " symbolic links");
-                }
-                resolved.remove(resolved.size() - 1);
-                String linkTarget = Files.readSymbolicLink(file).toString();
-                if (linkTarget.startsWith("/")) {
-                    resolved.clear();
-                }
-                List<String> parts = List.of(linkTarget.split("/"));
-                for (int i = parts.size() - 1; i >= 0; i--) {
-                    pending.addFirst(parts.get(i));
-                }
-            } else if (attributes == null || !attributes.isDirectory()) {
-                if (!create) {
-                    return null;
-                }
-                throw refused(entry, "is under \"" + Names.quote(path) + "\", which is not a directory");
-            }
-        }
-        if (missingFrom >= 0) {
-            if (!create) {
-                return null;
-            }
-            for (int i = missingFrom; i < resolved.size(); i++) {
-                String path = String.join("/", resolved.subList(0, i + 1));
-                Files.createDirectory(target.resolve(path));
-                implicitDirectories.add(path);
-            }
-        }
-        return String.join("/", resolved);
+    @Override
+    void makeDirectory(String path) throws IOException {
+        Files.createDirectory(target.resolve(path));
+        implicitDirectories.add(path);
     }
 
     /** A directory the layers made or described: on disk as such, since only this applier writes the target. */
@@ -693,11 +494,7 @@ public final class LayerApplier {
     private void described(String path, LayerEntry entry, String linkName) {
         entries.put(path, new LayerEntry(path, entry.type(), entry.mode(), entry.uid(), entry.gid(), entry.mtime(),
                 entry.size(), linkName, entry.xattrs(), entry.devMajor(), entry.devMinor()));
-        // Each parent once: a parent already there has its own parents there too.
-        String p = path;
-        while (layerPaths.add(p) && p.indexOf('/') > 0) {
-            p = p.substring(0, p.lastIndexOf('/'));
-        }
+        wrote(path);
     }
 
     /** @param made whether the path was just made, and so has the owner new paths get */
@@ -764,72 +561,11 @@ public final class LayerApplier {
         return failure.getReason() != null ? failure.getReason() : "the file system refused it";
     }
 
-    private InvalidContentException refused(LayerEntry entry, String why) {
-        return new InvalidContentException("layer " + layer + ": entry \"" + Names.quote(entry.path()) + "\" " + why);
-    }
-
     private static BasicFileAttributes attributes(Path file) throws IOException {
         try {
             return Files.readAttributes(file, BasicFileAttributes.class, NOFOLLOW);
         } catch (NoSuchFileException e) {
             return null;
-        }
-    }
-
-    /** True for a cleaned path that climbs above the root ({@link LayerReader#clean} keeps such {@code ..} in front). */
-    static boolean climbs(String path) {
-        return path.equals("..") || path.startsWith("../");
-    }
-
-    static String parentOf(String path) {
-        int slash = path.lastIndexOf('/');
-        return slash < 0 ? "" : path.substring(0, slash);
-    }
-
-    private static String join(String dir, String name) {
-        return dir.isEmpty() ? name : dir + "/" + name;
-    }
-
-    /** Tells the blob's own failures (kept as thrown) from those of reading the layer inside it. */
-    private static final class BlobStream extends FilterInputStream {
-        BlobStream(InputStream blob) {
-            super(blob);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                throw new Failure(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                throw new Failure(e);
-            }
-        }
-
-        @Override
-        public void close() {
-            // the caller's stream: the caller closes it
-        }
-
-        static final class Failure extends IOException {
-            private static final long serialVersionUID = 1L;
-
-            Failure(IOException cause) {
-                super(cause);
-            }
-
-            @Override
-            public synchronized IOException getCause() {
-                return (IOException) super.getCause();
-            }
         }
     }
 }

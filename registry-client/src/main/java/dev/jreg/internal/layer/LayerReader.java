@@ -41,6 +41,7 @@ public final class LayerReader implements Closeable {
 
     private final Compression compression;
     private final GuardedTarStream tar;
+    private byte[] skipped;
 
     private LayerReader(Compression compression, InputStream decompressed) {
         this.compression = compression;
@@ -91,6 +92,15 @@ public final class LayerReader implements Closeable {
      *     layer holds (a tape volume label, a multi-volume continuation)
      */
     public LayerEntry next() throws IOException {
+        if (tar.getCurrentEntry() != null) {
+            // Commons Compress would skip it through a new 8 KB array per read: garbage as large as the content.
+            if (skipped == null) {
+                skipped = new byte[BUFFER];
+            }
+            while (tar.read(skipped, 0, skipped.length) >= 0) {
+                // skipped
+            }
+        }
         TarArchiveEntry entry = tar.getNextEntry();
         return entry == null ? null : entry(entry);
     }

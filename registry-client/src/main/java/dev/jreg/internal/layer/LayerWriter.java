@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -45,7 +46,10 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * records, unpadded. Defaults: gzip level 6 ({@link #DEFAULT_GZIP_LEVEL}), zstd level 3
  * ({@link #DEFAULT_ZSTD_LEVEL}), which are what containerd, docker and BuildKit compress with when
  * not told otherwise. Compressed bytes depend on the compression library's version (zlib,
- * libzstd) as they do for those tools; the diff ID does not.
+ * libzstd) as they do for those tools; the diff ID does not. The root's own entry (path
+ * {@code ""}) is written {@code ./}. {@link #withExactTimes()} keeps the times of entries read
+ * from other layers (a flattened image) to the nanosecond, in a PAX record where they have a
+ * fraction of a second.
  */
 public final class LayerWriter {
     /** gzip's level unless one is chosen: zlib's and Go's default, which containerd, docker and BuildKit use. */
@@ -58,6 +62,7 @@ public final class LayerWriter {
     private final Compression compression;
     private final int level;
     private final Optional<Instant> clamp;
+    private final boolean exactTimes;
 
     /**
      * @param compression how the tar stream is compressed
@@ -66,9 +71,14 @@ public final class LayerWriter {
      * @throws IllegalArgumentException for a level the compression does not have
      */
     public LayerWriter(Compression compression, int level, Optional<Instant> clamp) {
+        this(compression, level, clamp, false);
+    }
+
+    private LayerWriter(Compression compression, int level, Optional<Instant> clamp, boolean exactTimes) {
         this.compression = Objects.requireNonNull(compression, "compression");
         this.level = level;
         this.clamp = Objects.requireNonNull(clamp, "clamp");
+        this.exactTimes = exactTimes;
         if (compression == Compression.GZIP && (level < 0 || level > 9)) {
             throw new IllegalArgumentException("gzip compression levels are 0 to 9, not " + level);
         }
@@ -84,6 +94,15 @@ public final class LayerWriter {
     }
 
     /**
+     * This writer, keeping modification times to the nanosecond (a fraction of a second in a PAX
+     * {@code mtime} record), as the entries give them, rather than to the second; a clamp still
+     * applies. For entries read from layers, which a flattened image must keep as they were.
+     */
+    public LayerWriter withExactTimes() {
+        return new LayerWriter(compression, level, clamp, true);
+    }
+
+    /**
      * Writes a layer of these entries into {@code out}, which is flushed and left open. A file is
      * read when its entry is written, {@link LayerEntry#size()} bytes of it.
      *
@@ -93,8 +112,45 @@ public final class LayerWriter {
      *     with (then what was written is no layer)
      */
     public WrittenLayer write(Collection<SourcedEntry> entries, OutputStream out) throws IOException {
-        List<SourcedEntry> sorted = new ArrayList<>(entries);
-        sorted.sort(Comparator.comparing(sourced -> sourced.entry().path(), LayerEntry.PATH_ORDER));
+        return write(entries, SourcedEntry::entry, (sourced, tar, buffer) -> copy(sourced.content(),
+                sourced.entry().size(), tar, buffer), out);
+    }
+
+    /** Where the bytes of the files of a layer come from, as {@link #write(Collection, Content, OutputStream)} writes them. */
+    @FunctionalInterface
+    public interface Content {
+        /**
+         * Writes the {@link LayerEntry#size()} bytes of a {@link LayerEntry.Type#FILE} entry that
+         * has some; called once per such entry, in the order the entries are written.
+         *
+         * @param tar where they go; fewer or more bytes than the size fail the layer
+         */
+        void writeTo(LayerEntry entry, OutputStream tar) throws IOException;
+    }
+
+    /**
+     * Writes a layer of these entries into {@code out}, which is flushed and left open, their
+     * files' bytes given by {@code content} as each is written, in {@link LayerEntry#PATH_ORDER}.
+     *
+     * @throws IllegalArgumentException when two entries have one path, or a hard link's target
+     *     is not an earlier entry of the layer
+     * @throws IOException what {@code content} throws, or when it gives a file more or fewer bytes
+     *     than its size (then what was written is no layer)
+     */
+    public WrittenLayer write(Collection<LayerEntry> entries, Content content, OutputStream out) throws IOException {
+        return write(entries, entry -> entry, (entry, tar, buffer) -> content.writeTo(entry, tar), out);
+    }
+
+    /** How a file's bytes reach the tar, through the writer's buffer. */
+    @FunctionalInterface
+    private interface EntryContent<T> {
+        void writeTo(T entry, OutputStream tar, byte[] buffer) throws IOException;
+    }
+
+    private <T> WrittenLayer write(Collection<T> entries, Function<T, LayerEntry> entryOf, EntryContent<T> content,
+            OutputStream out) throws IOException {
+        List<T> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparing(item -> entryOf.apply(item).path(), LayerEntry.PATH_ORDER));
         HashingOutputStream compressed = new HashingOutputStream(out, false);
         HashingOutputStream tarBytes = compression == Compression.NONE ? compressed
                 : new HashingOutputStream(compressor(compressed), true);
@@ -105,8 +161,8 @@ public final class LayerWriter {
             tar.setAddPaxHeadersForNonAsciiNames(true);
             byte[] buffer = new byte[BUFFER];
             Set<String> written = new HashSet<>();
-            for (SourcedEntry sourced : sorted) {
-                LayerEntry entry = sourced.entry();
+            for (T item : sorted) {
+                LayerEntry entry = entryOf.apply(item);
                 if (entry.type() == LayerEntry.Type.HARDLINK && !written.contains(entry.linkName())) {
                     throw new IllegalArgumentException("hard link " + entry.path() + " points at " + entry.linkName()
                             + ", which is not an earlier entry of the layer");
@@ -114,7 +170,11 @@ public final class LayerWriter {
                 if (!written.add(entry.path())) {
                     throw new IllegalArgumentException("the layer would hold " + entry.path() + " twice");
                 }
-                writeEntry(tar, sourced, buffer);
+                writeEntry(tar, entry);
+                if (entry.type() == LayerEntry.Type.FILE && entry.size() > 0) {
+                    content.writeTo(item, tar, buffer);
+                }
+                tar.closeArchiveEntry();
             }
         }
         Digest digest = compressed.digest();
@@ -126,17 +186,17 @@ public final class LayerWriter {
         return compression == Compression.GZIP ? new LeveledGzip(out, level) : new ZstdOutputStreamNoFinalizer(out, level);
     }
 
-    private void writeEntry(TarArchiveOutputStream tar, SourcedEntry sourced, byte[] buffer) throws IOException {
-        LayerEntry entry = sourced.entry();
-        TarArchiveEntry header = new TarArchiveEntry(entry.type() == LayerEntry.Type.DIRECTORY ? entry.path() + "/"
-                : entry.path(), linkFlag(entry.type()));
+    private void writeEntry(TarArchiveOutputStream tar, LayerEntry entry) throws IOException {
+        String tarName = entry.path().isEmpty() ? "./" : entry.type() == LayerEntry.Type.DIRECTORY ? entry.path() + "/"
+                : entry.path();
+        TarArchiveEntry header = new TarArchiveEntry(tarName, linkFlag(entry.type()));
         header.setUserName("");
         header.setGroupName("");
         header.setMode(entry.mode() & 07777);
         header.setUserId(entry.uid());
         header.setGroupId(entry.gid());
         Instant mtime = clamp.filter(entry.mtime()::isAfter).orElse(entry.mtime());
-        header.setLastModifiedTime(FileTime.from(Instant.ofEpochSecond(mtime.getEpochSecond())));
+        header.setLastModifiedTime(FileTime.from(exactTimes ? mtime : Instant.ofEpochSecond(mtime.getEpochSecond())));
         header.setLinkName(entry.linkName());
         header.setDevMajor(entry.devMajor());
         header.setDevMinor(entry.devMinor());
@@ -144,10 +204,6 @@ public final class LayerWriter {
         boolean content = entry.type() == LayerEntry.Type.FILE && entry.size() > 0;
         header.setSize(content ? entry.size() : 0);
         tar.putArchiveEntry(header);
-        if (content) {
-            copy(sourced.content(), entry.size(), tar, buffer);
-        }
-        tar.closeArchiveEntry();
     }
 
     private static byte linkFlag(LayerEntry.Type type) {

@@ -251,8 +251,9 @@ public class OciLayout {
     }
 
     /**
-     * What a writer holds while it stores blobs that it names only at its end (a copy, a commit),
-     * until closed; nothing here, as no one collects a layout's garbage.
+     * What a writer holds while it stores blobs that it names only at its end (a copy, a commit, a
+     * squash, a writer of new blobs through {@link #putNew}), until closed: garbage collection
+     * waits for it. Nothing here, as no one collects a layout's garbage.
      */
     public Closeable copying() throws IOException {
         return () -> { };

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * inside a fresh parent that also holds an {@code outside} directory with planted files; after
  * every test (see {@link #nothingOutsideChanged()}) the whole temporary tree except the target is
  * exactly as before — no path added, removed or changed in content, mode, times or link count.
- * Each test then asserts the refusal's message or the documented neutralisation.
+ * Each test then asserts the refusal's message (which {@link Flattener} gives alike) or the
+ * documented neutralisation.
  */
 class HostileLayerTest {
     @TempDir
@@ -437,9 +438,13 @@ class HostileLayerTest {
         return applier.finish();
     }
 
-    /** Asserts that the layer is refused with a message of one line: "layer DIGEST" and {@code rest}. */
+    /**
+     * Asserts that the layer is refused with a message of one line: "layer DIGEST" and {@code rest},
+     * by the applier and by {@link Flattener} alike.
+     */
     private void assertRefused(byte[] layer, String rest) {
         assertEquals("layer " + TarBuilder.digest(layer) + rest, refusedWith(InvalidContentException.class, layer));
+        assertEquals("layer " + TarBuilder.digest(layer) + rest, FlattenerTest.refusal(layer), "flattened");
     }
 
     private String refusedWith(Class<? extends IOException> type, byte[]... layers) {

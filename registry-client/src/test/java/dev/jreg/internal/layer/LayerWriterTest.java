@@ -276,6 +276,37 @@ class LayerWriterTest {
         assertEquals(gone + " was removed while the layer was written", removed.getMessage());
     }
 
+    /**
+     * Entries whose bytes a caller gives: asked for in path order, files with bytes only; a caller
+     * that gives fewer or more bytes than the size fails the layer. The root's own entry is
+     * {@code ./}; exact times keep their fraction of a second, still clamped.
+     */
+    @Test
+    void contentsACallerGivesAreAskedForInPathOrderAndHeldToTheirSizes() throws Exception {
+        Instant fraction = BASE.plusMillis(250);
+        List<LayerEntry> entries = List.of(entry("b", LayerEntry.Type.FILE, 0644, 0, fraction, 2),
+                entry("a", LayerEntry.Type.FILE, 0644, 0, BASE.plusSeconds(99), 1), entry("", LayerEntry.Type.DIRECTORY, 0700, 0, BASE),
+                entry("empty", LayerEntry.Type.FILE, 0644, 0, BASE));
+        List<String> asked = new ArrayList<>();
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        LayerWriter.of(Compression.NONE, Optional.of(BASE.plusSeconds(10))).withExactTimes().write(entries, (entry, out) -> {
+            asked.add(entry.path());
+            out.write("xy".substring(0, (int) entry.size()).getBytes(StandardCharsets.UTF_8));
+        }, tar);
+        assertEquals(List.of("a", "b"), asked);
+        Map<String, TarArchiveEntry> read = readTar(new ByteArrayInputStream(tar.toByteArray()), new LinkedHashMap<>());
+        assertEquals(List.of("./", "a", "b", "empty"), List.copyOf(read.keySet()));
+        assertEquals(BASE.plusSeconds(10), read.get("a").getLastModifiedTime().toInstant());
+        assertEquals(fraction, read.get("b").getLastModifiedTime().toInstant());
+
+        LayerWriter writer = LayerWriter.of(Compression.NONE, Optional.empty());
+        List<LayerEntry> one = List.of(entry("f", LayerEntry.Type.FILE, 0644, 0, BASE, 3));
+        assertThrows(IOException.class, () -> writer.write(one, (entry, out) -> out.write(new byte[2]),
+                OutputStream.nullOutputStream()));
+        assertThrows(IOException.class, () -> writer.write(one, (entry, out) -> out.write(new byte[4]),
+                OutputStream.nullOutputStream()));
+    }
+
     /** Entries come out in path order whatever order they are given in; a duplicate or a hard link to nothing earlier is refused. */
     @Test
     void entriesAreWrittenInPathOrderOnceEach() throws Exception {
