@@ -1,5 +1,7 @@
 package dev.jreg.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,14 +23,26 @@ import java.util.Map;
  * @param out standard output as text (results); flushed before raw bytes are written
  * @param err standard error (progress, messages)
  * @param terminal true when stderr is a terminal, so progress may redraw lines
+ * @param stdinTerminal true when stdin is a terminal, which holds no archive to load
+ * @param stdoutTerminal true when stdout is a terminal, where an archive must not go
  */
 record CliContext(Map<String, String> env, Path home, InputStream stdin, OutputStream stdout, PrintWriter out, PrintWriter err,
-        boolean terminal) {
-    /** The real process's context. */
+        boolean terminal, boolean stdinTerminal, boolean stdoutTerminal) {
+    /** A context whose stdin and stdout are not terminals. */
+    CliContext(Map<String, String> env, Path home, InputStream stdin, OutputStream stdout, PrintWriter out, PrintWriter err,
+            boolean terminal) {
+        this(env, home, stdin, stdout, out, err, terminal, false, false);
+    }
+
+    /**
+     * The real process's context. Raw bytes go to the descriptor itself, not through
+     * {@code System.out}, which would swallow a failed write (a closed pipe) rather than report it.
+     */
     static CliContext system() {
-        return new CliContext(System.getenv(), home(System.getenv()), System.in, System.out,
+        return new CliContext(System.getenv(), home(System.getenv()), System.in, new FileOutputStream(FileDescriptor.out),
                 new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
-                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), stderrIsTerminal());
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), isTerminal(2),
+                isTerminal(0), isTerminal(1));
     }
 
     /**
@@ -47,10 +61,10 @@ record CliContext(Map<String, String> env, Path home, InputStream stdin, OutputS
         stdout.flush();
     }
 
-    /** Java cannot ask isatty(2); on Linux the descriptor's link names the terminal device. */
-    private static boolean stderrIsTerminal() {
+    /** Java cannot ask isatty(3); on Linux the descriptor's link names the terminal device. */
+    private static boolean isTerminal(int descriptor) {
         try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + descriptor)).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
         } catch (Exception e) {
             return System.console() != null;

@@ -54,7 +54,11 @@ final class Cli {
     }
 
     Cli stdin(String text) {
-        stdin = text.getBytes(StandardCharsets.UTF_8);
+        return stdin(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Cli stdin(byte[] bytes) {
+        stdin = bytes.clone();
         return this;
     }
 
