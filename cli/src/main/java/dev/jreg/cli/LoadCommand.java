@@ -16,11 +16,11 @@ final class LoadCommand extends Subcommand {
     CommandModel model() {
         return CommandModel.of("load", this,
                         "Load images from a tar archive into the local store, as docker load does.",
-                        "It reads what docker save writes (docker 25 and later, and docker 24's ID/layer.tar"
-                                + " folders), skopeo's and podman's docker-archive: and oci-archive:, and OCI"
-                                + " archives, gzip- or zstd-compressed or not. Every blob is verified as it is"
+                        "It reads what docker save writes (docker 25 and later, and docker 24's folders of"
+                                + " layer.tar files), skopeo's and podman's docker-archive: and oci-archive:, and"
+                                + " OCI archives, gzip- or zstd-compressed or not. Every blob is verified as it is"
                                 + " stored, and blobs the store has are not written again; the images are named"
-                                + " once all of them is stored, so a bad archive leaves nothing named.")
+                                + " once all of it is stored, so a bad archive leaves nothing named.")
                 .footer("",
                         "Examples:",
                         "  jreg load -i nginx.tar",

@@ -65,7 +65,7 @@ public final class ArchiveWriter {
      * @param names its names, full references with tags; empty for an image saved without one
      * @param repoDigest the digest the names were pulled by ({@value OciLayout#REPO_DIGEST}), or null
      * @param image for {@code manifest.json}: the image manifest that stands for it (of an index,
-     *     one platform's)
+     *     one platform's); null for none (an index of indexes), which {@code manifest.json} leaves out
      * @param topDiffId the diff ID of that image's last layer, for {@code repositories}; null for none
      */
     public record Image(ImageSource source, ManifestBlob top, List<Reference> names, Digest repoDigest,
@@ -231,6 +231,9 @@ public final class ArchiveWriter {
         ArrayNode manifest = Json.array();
         Map<String, Map<String, String>> repositories = new TreeMap<>();
         for (Image image : images) {
+            if (image.image() == null) {
+                continue; // an index of indexes: no image manifest.json could name
+            }
             ObjectNode item = manifest.addObject();
             item.put("Config", path(image.image().config().digest()));
             if (image.names().isEmpty()) {
