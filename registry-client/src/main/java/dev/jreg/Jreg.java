@@ -576,7 +576,7 @@ public final class Jreg {
             if (image.names().isEmpty()) {
                 saved.add(new ArchivedImage(null, image.top().descriptor(), id));
             }
-            image.names().forEach(name -> saved.add(new ArchivedImage(name, image.top().descriptor(), id)));
+            image.names().forEach(name -> saved.add(new ArchivedImage(name.reference(), image.top().descriptor(), id)));
         }
         return new SaveResult(saved, written.blobs(), written.bytes());
     }
@@ -589,10 +589,9 @@ public final class Jreg {
             for (LocalNames.Selected selected : local.forArchive(text)) {
                 ArchiveWriter.Image image = archiveImage(selected, local.idOf(selected.entry()), options.platform());
                 byTop.merge(image.top().digest(), image, (known, more) -> {
-                    List<Reference> names = new ArrayList<>(known.names());
+                    List<ArchiveWriter.Name> names = new ArrayList<>(known.names());
                     more.names().stream().filter(name -> !names.contains(name)).forEach(names::add);
-                    return new ArchiveWriter.Image(known.source(), known.top(), names, known.repoDigest() != null
-                            ? known.repoDigest() : more.repoDigest(), known.image(), known.topDiffId());
+                    return new ArchiveWriter.Image(known.source(), known.top(), names, known.image(), known.topDiffId());
                 });
             }
         }
@@ -627,14 +626,16 @@ public final class Jreg {
         } else if (platform != null) {
             Platform has = reader.config((ImageManifest) top.manifest()).platform();
             if (!platform.matches(has)) {
-                throw new NoMatchingPlatformException(platform, "local:" + shown, String.valueOf(has));
+                throw new NoMatchingPlatformException(platform, "local:" + shown, has == null ? "no platform"
+                        : has.toString());
             }
         }
         ImageManifest manifest = image != null && image.manifest() instanceof ImageManifest m ? m : null;
         List<String> diffIds = manifest == null || manifest.effectiveArtifactType() != null ? List.of()
                 : Optional.ofNullable(reader.config(manifest).rootfs()).map(ImageConfig.RootFs::diffIds).orElse(List.of());
-        return new ArchiveWriter.Image(source, top, selected.name() == null ? List.of() : List.of(selected.name()),
-                repoDigest, manifest, diffIds.isEmpty() ? null : Digest.parse(diffIds.get(diffIds.size() - 1)));
+        return new ArchiveWriter.Image(source, top, selected.name() == null ? List.of()
+                : List.of(new ArchiveWriter.Name(selected.name(), repoDigest)), manifest,
+                diffIds.isEmpty() ? null : Digest.parse(diffIds.get(diffIds.size() - 1)));
     }
 
     /**

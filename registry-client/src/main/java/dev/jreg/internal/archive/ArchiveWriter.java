@@ -58,18 +58,25 @@ public final class ArchiveWriter {
     private static final int MAX_DEPTH = 4;
 
     /**
+     * A name an image is written under.
+     *
+     * @param reference the full name, with a tag
+     * @param pulledBy the digest it was pulled by ({@value OciLayout#REPO_DIGEST}), or null
+     */
+    public record Name(Reference reference, Digest pulledBy) {
+    }
+
+    /**
      * One image to write.
      *
      * @param source where its manifests and blobs are read
      * @param top the manifest or index {@code index.json} names
-     * @param names its names, full references with tags; empty for an image saved without one
-     * @param repoDigest the digest the names were pulled by ({@value OciLayout#REPO_DIGEST}), or null
+     * @param names its names; empty for an image saved without one
      * @param image for {@code manifest.json}: the image manifest that stands for it (of an index,
      *     one platform's); null for none (an index of indexes), which {@code manifest.json} leaves out
      * @param topDiffId the diff ID of that image's last layer, for {@code repositories}; null for none
      */
-    public record Image(ImageSource source, ManifestBlob top, List<Reference> names, Digest repoDigest,
-            ImageManifest image, Digest topDiffId) {
+    public record Image(ImageSource source, ManifestBlob top, List<Name> names, ImageManifest image, Digest topDiffId) {
         /** Copies the names. */
         public Image {
             names = List.copyOf(names);
@@ -160,12 +167,12 @@ public final class ArchiveWriter {
             return List.of(top);
         }
         List<Descriptor> named = new ArrayList<>();
-        for (Reference name : image.names()) {
+        for (Name name : image.names()) {
             Map<String, String> annotations = new LinkedHashMap<>();
-            annotations.put(IMAGE_NAME, name.toString());
-            annotations.put(Descriptor.REF_NAME, name.tag());
-            if (image.repoDigest() != null) {
-                annotations.put(OciLayout.REPO_DIGEST, image.repoDigest().toString());
+            annotations.put(IMAGE_NAME, name.reference().toString());
+            annotations.put(Descriptor.REF_NAME, name.reference().tag());
+            if (name.pulledBy() != null) {
+                annotations.put(OciLayout.REPO_DIGEST, name.pulledBy().toString());
             }
             named.add(top.withAnnotations(annotations));
         }
@@ -240,14 +247,14 @@ public final class ArchiveWriter {
                 item.putNull("RepoTags");
             } else {
                 ArrayNode tags = item.putArray("RepoTags");
-                image.names().forEach(name -> tags.add(name.familiar()));
+                image.names().forEach(name -> tags.add(name.reference().familiar()));
             }
             ArrayNode layers = item.putArray("Layers");
             image.image().layers().forEach(layer -> layers.add(path(layer.digest())));
-            for (Reference name : image.names()) {
+            for (Name name : image.names()) {
                 if (image.topDiffId() != null) {
-                    repositories.computeIfAbsent(name.familiarName(), repository -> new TreeMap<>())
-                            .put(name.tag(), image.topDiffId().hex());
+                    repositories.computeIfAbsent(name.reference().familiarName(), repository -> new TreeMap<>())
+                            .put(name.reference().tag(), image.topDiffId().hex());
                 }
             }
         }
