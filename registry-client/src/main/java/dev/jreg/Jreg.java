@@ -15,6 +15,9 @@ import dev.jreg.error.StoreWriteException;
 import dev.jreg.error.UnauthorizedException;
 import dev.jreg.error.UnreachableException;
 import dev.jreg.error.UnsupportedConversionException;
+import dev.jreg.error.InvalidArchiveException;
+import dev.jreg.internal.archive.ArchiveLoader;
+import dev.jreg.internal.archive.ArchiveWriter;
 import dev.jreg.internal.copy.Copier;
 import dev.jreg.internal.copy.ImageReader;
 import dev.jreg.internal.copy.Parallel;
@@ -682,6 +685,175 @@ public final class Jreg {
     }
 
     /**
+     * Writes images from the local store into one tar stream, as {@code docker save} does (docker
+     * 25 and later): an OCI image layout ({@code oci-layout}, {@code index.json}, every blob under
+     * {@code blobs/sha256/HEX} once, layers as they are stored) with docker's {@code manifest.json}
+     * and {@code repositories} beside it, or with {@link ArchiveFormat#OCI} the layout alone (OCI
+     * image layout specification; {@code index.json} names each image by containerd's
+     * {@code io.containerd.image.name}, the full name, and {@code org.opencontainers.image.ref.name},
+     * its tag). The same images give the same bytes: entries in the order of their names,
+     * modification times 0, owners 0:0. Every blob is streamed from the store and checked against
+     * its digest and size as it is read; every manifest is read, and every blob found, before the
+     * first byte is written.
+     *
+     * <p>An index in the store is saved whole — every platform it holds, its digest unchanged — and
+     * {@code manifest.json} names the image of this machine's platform in it (else its first), as
+     * docker with the containerd store saves one; {@link SaveOptions#platform()} saves that
+     * platform's image alone instead.
+     *
+     * @param images each as {@code docker save} takes it: a repository alone ({@code nginx}) is every
+     *     tag of it in the store, else a name ({@code nginx:1.24.0}, saved under it), or a digest,
+     *     {@code NAME@DIGEST} or an image ID (or a unique prefix of one), saved without a name
+     * @param options the format, and the one platform to take from an index
+     * @param out where the archive goes; flushed, not closed
+     * @return the images and names written, and the blobs
+     * @throws ImageNotFoundException when the store has no image by one of the names, before anything is written
+     * @throws BlobNotFoundException when an image is incomplete (the store lost a blob it needs),
+     *     before anything is written
+     * @throws NoMatchingPlatformException when an image is not of the platform asked for, or an index has none
+     * @throws DigestMismatchException when a stored blob no longer hashes to its digest; what was
+     *     written before it is no archive
+     * @throws InvalidContentException when a stored manifest or config is malformed
+     * @throws dev.jreg.error.InvalidReferenceException when a name is not a reference, or a prefix of several image IDs
+     * @throws IOException when the store cannot be read or {@code out} written
+     */
+    public SaveResult save(List<String> images, SaveOptions options, OutputStream out) throws IOException {
+        return write(archiveImages(images, options), options, out);
+    }
+
+    /**
+     * {@link #save(List, SaveOptions, OutputStream)} into a file that appears only once the archive
+     * is whole (through a temp file beside it, removed when the save fails); an existing file is
+     * replaced.
+     *
+     * @param images each as {@code docker save} takes it (see the stream's variant)
+     * @param options the format, and the one platform to take from an index
+     * @param file where the archive goes
+     * @return the images and names written, and the blobs
+     * @throws ImageNotFoundException when the store has no image by one of the names; no file is made
+     * @throws BlobNotFoundException when an image is incomplete; no file is made
+     * @throws NoMatchingPlatformException when an image is not of the platform asked for, or an index has none
+     * @throws DigestMismatchException when a stored blob no longer hashes to its digest; no file is left
+     * @throws InvalidContentException when a stored manifest or config is malformed
+     * @throws IOException when the store cannot be read or the file written
+     */
+    public SaveResult save(List<String> images, SaveOptions options, Path file) throws IOException {
+        List<ArchiveWriter.Image> chosen = archiveImages(images, options);
+        return writeWhole(file, out -> write(chosen, options, out));
+    }
+
+    private static SaveResult write(List<ArchiveWriter.Image> chosen, SaveOptions options, OutputStream out)
+            throws IOException {
+        ArchiveWriter.Written written = new ArchiveWriter(options.format() == ArchiveFormat.DOCKER).write(chosen, out);
+        List<ArchivedImage> saved = new ArrayList<>();
+        for (ArchiveWriter.Image image : chosen) {
+            Digest id = image.top().manifest() instanceof ImageManifest m ? m.config().digest() : image.top().digest();
+            if (image.names().isEmpty()) {
+                saved.add(new ArchivedImage(null, image.top().descriptor(), id));
+            }
+            image.names().forEach(name -> saved.add(new ArchivedImage(name.reference(), image.top().descriptor(), id)));
+        }
+        return new SaveResult(saved, written.blobs(), written.bytes());
+    }
+
+    /** The images to save, in the order asked for; names of one manifest together. */
+    private List<ArchiveWriter.Image> archiveImages(List<String> texts, SaveOptions options) throws IOException {
+        LocalNames local = new LocalNames(store);
+        Map<Digest, ArchiveWriter.Image> byTop = new LinkedHashMap<>();
+        for (String text : texts) {
+            for (LocalNames.Selected selected : local.forArchive(text)) {
+                ArchiveWriter.Image image = archiveImage(selected, local.idOf(selected.entry()), options.platform());
+                byTop.merge(image.top().digest(), image, (known, more) -> {
+                    List<ArchiveWriter.Name> names = new ArrayList<>(known.names());
+                    more.names().stream().filter(name -> !names.contains(name)).forEach(names::add);
+                    return new ArchiveWriter.Image(known.source(), known.top(), names, known.image(), known.topDiffId());
+                });
+            }
+        }
+        return List.copyOf(byTop.values());
+    }
+
+    /**
+     * What an archive holds of one selected image: its manifest, or of an index the whole index
+     * (with the image of this machine's platform for docker's {@code manifest.json}) or, when a
+     * platform is asked for, that platform's image, named as pulled from the index.
+     */
+    private ArchiveWriter.Image archiveImage(LocalNames.Selected selected, Digest id, Platform platform)
+            throws IOException {
+        Descriptor entry = selected.entry();
+        String shown = selected.name() != null ? selected.name().familiar() : id.shortHex();
+        ImageSource source = selected.name() != null ? store.source(selected.name()) : store.sourceByDigest(shown);
+        ImageReader reader = new ImageReader(source);
+        ManifestBlob top = source.manifest(entry.digest().toString());
+        String pulledBy = entry.annotations().get(OciLayout.REPO_DIGEST);
+        Digest repoDigest = pulledBy != null ? Digest.parse(pulledBy) : null;
+        ManifestBlob image = top;
+        if (top.manifest() instanceof ImageIndex index) {
+            if (platform != null) {
+                top = reader.child(choose(reader, index, platform, "local:" + shown));
+                image = top;
+                repoDigest = entry.digest();
+            } else {
+                Optional<Descriptor> child = reader.select(index.manifests(), Platform.host())
+                        .or(() -> index.manifests().stream().filter(d -> !d.isAttestation()).findFirst());
+                image = child.isPresent() ? reader.child(child.get()) : null;
+            }
+        } else if (platform != null) {
+            Platform has = reader.config((ImageManifest) top.manifest()).platform();
+            if (!platform.matches(has)) {
+                throw new NoMatchingPlatformException(platform, "local:" + shown, has == null ? "no platform"
+                        : has.toString());
+            }
+        }
+        ImageManifest manifest = image != null && image.manifest() instanceof ImageManifest m ? m : null;
+        List<String> diffIds = manifest == null || manifest.effectiveArtifactType() != null ? List.of()
+                : Optional.ofNullable(reader.config(manifest).rootfs()).map(ImageConfig.RootFs::diffIds).orElse(List.of());
+        return new ArchiveWriter.Image(source, top, selected.name() == null ? List.of()
+                : List.of(new ArchiveWriter.Name(selected.name(), repoDigest)), manifest,
+                diffIds.isEmpty() ? null : Digest.parse(diffIds.get(diffIds.size() - 1)));
+    }
+
+    /**
+     * Reads an archive as {@code docker load} does and stores its images: what {@code docker save}
+     * writes (docker 25 and later: an OCI image layout and {@code manifest.json}; docker 24 and
+     * earlier: {@code manifest.json} naming uncompressed {@code ID/layer.tar} files and
+     * {@code HEX.json} configs), what skopeo and podman write as {@code docker-archive:} and
+     * {@code oci-archive:}, and OCI archives; any of them gzip- or zstd-compressed (told from the
+     * first bytes). The archive is read once, as a stream: every file is stored as it passes,
+     * through the store's verified write path — a blob under {@code blobs/sha256/HEX} checked
+     * against that digest, one the store holds skipped —, and the images are named once all is
+     * read and each name's content is complete.
+     *
+     * <p>With {@code index.json}, its entries are the images, named by containerd's
+     * {@code io.containerd.image.name} or else an {@code org.opencontainers.image.ref.name} that is
+     * a whole name, digests unchanged; an index the archive holds only some platforms of is named
+     * by the image of this machine's platform among them. Without it, an image manifest is made for
+     * each item of {@code manifest.json} (Docker schema 2, OCI where a layer is zstd-compressed),
+     * whose layers are the archive's layer files as they are — an uncompressed one's digest is its
+     * diff ID, which it is checked against — and whose config keeps its bytes, so image IDs survive.
+     *
+     * @param archive the archive's bytes; read to its end, not closed
+     * @param source what messages call it ({@code stdin}, a file's path)
+     * @return the names given (and images loaded without one), and the blobs stored and skipped
+     * @throws InvalidArchiveException when it is no archive, is truncated, holds neither
+     *     {@code manifest.json} nor {@code index.json}, or lacks a blob its manifests name that
+     *     the store lacks too; nothing is named
+     * @throws DigestMismatchException when a file does not match its digest or size, or a layer
+     *     its config's diff ID; nothing is named
+     * @throws InvalidContentException when a manifest, config or the archive's JSON is malformed
+     * @throws StoreWriteException when a file of the store cannot be written (a full disk)
+     * @throws IOException when the archive or the store cannot be read
+     */
+    public LoadResult load(InputStream archive, String source) throws IOException {
+        ArchiveLoader.Result loaded = new ArchiveLoader(store, source).load(archive);
+        List<ArchivedImage> images = new ArrayList<>();
+        for (ArchiveLoader.Loaded image : loaded.images()) {
+            images.add(new ArchivedImage(image.name(), image.manifest(), LocalNames.imageId(store, image.manifest())));
+        }
+        return new LoadResult(images, loaded.stored(), loaded.present(), loaded.bytes());
+    }
+
+    /**
      * Removes names from the local store, docker's way ({@code docker rmi}), then deletes every
      * blob no remaining name reaches, unless a copy into the store is running (it may be about to
      * name those blobs): then they stay for {@link #prune}, and the result says so. Each argument
@@ -699,7 +871,7 @@ public final class Jreg {
      */
     public RemoveResult remove(List<String> names, boolean force) throws IOException {
         LocalNames local = new LocalNames(store);
-        Set<String> chosen = new LinkedHashSet<>();
+        Set<Descriptor> chosen = new LinkedHashSet<>();
         List<RemoveResult.Failure> failures = new ArrayList<>();
         for (String name : names) {
             try {
@@ -712,16 +884,18 @@ public final class Jreg {
                             + " is named in several repositories (" + String.join(", ", repositories)
                             + "); remove it by name, or with -f every name");
                 }
-                matches.forEach(d -> chosen.add(d.annotations().get(Descriptor.REF_NAME)));
+                chosen.addAll(matches);
             } catch (ImageNotFoundException | RuntimeException e) {
                 failures.add(new RemoveResult.Failure(name, e));
             }
         }
-        List<String> untagged = store.removeNames(d -> chosen.contains(d.annotations().get(Descriptor.REF_NAME)))
-                .stream().map(removed -> removed.annotations().get(Descriptor.REF_NAME)).toList();
-        Optional<PruneResult> collected = untagged.isEmpty() ? Optional.of(PruneResult.NOTHING)
+        List<Descriptor> removed = store.removeNames(chosen::contains);
+        // An image without a name is deleted without being untagged, as docker deletes a dangling one.
+        List<String> untagged = removed.stream().map(entry -> entry.annotations().get(Descriptor.REF_NAME))
+                .filter(Objects::nonNull).toList();
+        Optional<PruneResult> collected = removed.isEmpty() ? Optional.of(PruneResult.NOTHING)
                 : store.collectGarbageIfIdle();
-        return new RemoveResult(untagged, collected, untagged.isEmpty() ? failures : afterRemoval(failures));
+        return new RemoveResult(untagged, collected, removed.isEmpty() ? failures : afterRemoval(failures));
     }
 
     /** A name not found is reported with the tags stored once the others are removed, not before. */
@@ -877,7 +1051,7 @@ public final class Jreg {
                             m != null ? m.effectiveArtifactType() : ((ImageIndex) blob.manifest()).artifactType(), size));
                 }
             }
-            shown = platform == null ? null : reader.child(choose(reader, index, platform, location));
+            shown = platform == null ? null : reader.child(choose(reader, index, platform, location.toString()));
         }
         ImageInfo.Image image = null;
         if (shown != null && shown.manifest() instanceof ImageManifest m) {
@@ -923,7 +1097,8 @@ public final class Jreg {
         ImageReader reader = new ImageReader(source);
         ManifestBlob manifest = source.manifest(tagOrDigest);
         if (manifest.manifest() instanceof ImageIndex index) {
-            manifest = reader.child(choose(reader, index, platform != null ? platform : Platform.host(), location));
+            manifest = reader.child(choose(reader, index, platform != null ? platform : Platform.host(),
+                    location.toString()));
         }
         if (!(manifest.manifest() instanceof ImageManifest image)) {
             throw new InvalidContentException(location + " is not an image manifest");
@@ -1050,11 +1225,11 @@ public final class Jreg {
         return new ImageCommit(store, config.notices(), base, baseName, options).run(name, directory, record);
     }
 
-    private static Descriptor choose(ImageReader reader, ImageIndex index, Platform wanted, ImageLocation location)
+    private static Descriptor choose(ImageReader reader, ImageIndex index, Platform wanted, String location)
             throws IOException {
         Optional<Descriptor> child = reader.select(index.manifests(), wanted);
         if (child.isEmpty()) {
-            throw new NoMatchingPlatformException(wanted, location.toString(), reader.offered(index));
+            throw new NoMatchingPlatformException(wanted, location, reader.offered(index));
         }
         return child.get();
     }
@@ -1098,7 +1273,13 @@ public final class Jreg {
      * @throws IOException when the store's index cannot be read
      */
     public Reference localReference(String text) throws IOException {
-        String name = findLocal(text).annotations().get(Descriptor.REF_NAME);
+        Descriptor found = findLocal(text);
+        String name = found.annotations().get(Descriptor.REF_NAME);
+        // An image loaded without a name is read by digest (NAME@DIGEST) only.
+        if (name == null && Reference.tryParse(text).map(Reference::digest).isEmpty()) {
+            throw new ImageNotFoundException("image " + text + " has no name in the local store; give it one with"
+                    + " `jreg tag " + text + " NAME:TAG`", text, List.of());
+        }
         return Reference.parse(Objects.requireNonNullElse(name, text));
     }
 
@@ -1148,20 +1329,21 @@ public final class Jreg {
     }
 
     /**
-     * Every named image in the local store, in the order they were first stored, as
+     * Every image in the local store, in the order they were first stored, as
      * {@code docker images} lists them: name, image ID, platforms, created, labels, size in bytes
      * (compressed, every blob the name reaches once). An image whose manifest or config is damaged
      * or missing is listed, marked so, and does not hide the others.
      *
-     * @return one entry per name; names in the index that are not references are left out
+     * @return one entry per name, and one per image loaded without a name ({@link LocalImage#reference()}
+     *     null); names in the index that are not references are left out
      * @throws IOException when the store's index cannot be read
      */
     public List<LocalImage> images() throws IOException {
         List<LocalImage> images = new ArrayList<>();
         for (Descriptor entry : store.names()) {
             Optional<Reference> reference = LocalNames.referenceOf(entry);
-            if (reference.isPresent()) {
-                images.add(describe(reference.get(), entry));
+            if (reference.isPresent() || !entry.annotations().containsKey(Descriptor.REF_NAME)) {
+                images.add(describe(reference.orElse(null), entry));
             }
         }
         return images;
@@ -1186,9 +1368,10 @@ public final class Jreg {
 
     private LocalImage describe(Reference reference, Descriptor entry, long size, boolean complete) throws IOException {
         ManifestBlob blob = store.readManifest(entry);
-        ImageReader reader = new ImageReader(store.source(reference));
-        ImageManifest image;
         Digest id = LocalNames.imageId(store, entry);
+        ImageReader reader = new ImageReader(reference != null ? store.source(reference)
+                : store.sourceByDigest(id.shortHex()));
+        ImageManifest image;
         List<Platform> platforms = new ArrayList<>();
         if (blob.manifest() instanceof ImageIndex index) {
             List<Descriptor> present = index.manifests().stream().filter(store::hasBlob).toList();

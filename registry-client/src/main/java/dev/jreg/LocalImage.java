@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One named image in the local store, as {@code jreg images} lists it.
+ * One image in the local store under one name, as {@code jreg images} lists it.
  *
- * @param reference the full name
+ * @param reference the full name; null for an image loaded without a name, which docker shows as
+ *     {@code <none>}
  * @param manifest the named manifest or index
  * @param imageId the config digest of the image shown (docker's IMAGE ID), or the index digest
  * @param platforms every platform the name holds, in index order: of an index stored whole, each

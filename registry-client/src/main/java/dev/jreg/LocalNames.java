@@ -29,12 +29,20 @@ final class LocalNames {
     /** What {@code docker images -q} prints and what may abbreviate it. */
     private static final Pattern ID_PREFIX = Pattern.compile("(sha256:)?[0-9a-f]{1,64}");
 
-    /** The store's names with their image IDs, in store order; read once. */
+    /** The store's entries, named or not (loaded without a name), with their image IDs, in store order; read once. */
     private final Map<Descriptor, Digest> ids = new LinkedHashMap<>();
 
+    /**
+     * An image an archive is to hold, and the name it is saved under.
+     *
+     * @param entry the store's entry
+     * @param name its name, or null to save it without one
+     */
+    record Selected(Descriptor entry, Reference name) {
+    }
+
     LocalNames(OciLayout store) throws IOException {
-        store.names().stream().filter(entry -> entry.annotations().get(Descriptor.REF_NAME) != null)
-                .forEach(entry -> ids.put(entry, imageId(store, entry)));
+        store.names().forEach(entry -> ids.put(entry, imageId(store, entry)));
     }
 
     /**
@@ -81,6 +89,32 @@ final class LocalNames {
             throw name.isPresent() ? notFound(name.get()) : notFound(text, List.of());
         }
         return matches;
+    }
+
+    /**
+     * The images this text selects for an archive, as {@code docker save} takes them: a repository
+     * alone ({@code nginx}) is every tag of it the store has, else as {@link #select} reads it; a
+     * name with a tag is saved under it, and an image given by digest, {@code NAME@DIGEST} or image
+     * ID without a name.
+     *
+     * @throws ImageNotFoundException when nothing matches
+     * @throws InvalidReferenceException for an ID prefix that more than one image has
+     */
+    List<Selected> forArchive(String text) throws ImageNotFoundException {
+        Optional<Reference> name = text.startsWith("sha256:") ? Optional.empty() : Reference.tryParse(text);
+        boolean repositoryAlone = !text.contains("@") && !text.substring(text.lastIndexOf('/') + 1).contains(":");
+        if (name.isPresent() && repositoryAlone) {
+            List<Selected> tags = ids.keySet().stream().flatMap(entry -> referenceOf(entry)
+                    .filter(r -> r.name().equals(name.get().name()) && r.tag() != null && r.digest() == null)
+                    .map(r -> new Selected(entry, r)).stream()).toList();
+            if (!tags.isEmpty()) {
+                return tags;
+            }
+        }
+        String given = name.filter(r -> r.digest() == null).map(Reference::toString).orElse(null);
+        return select(text).stream().map(entry -> new Selected(entry, given != null
+                && given.equals(entry.annotations().get(Descriptor.REF_NAME)) ? referenceOf(entry).orElseThrow() : null))
+                .toList();
     }
 
     private List<Descriptor> byName(Reference reference) {

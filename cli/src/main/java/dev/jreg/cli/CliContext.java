@@ -24,24 +24,27 @@ import java.util.Map;
  * @param out standard output as text (results); flushed before raw bytes are written
  * @param err standard error (progress, messages)
  * @param terminal true when stderr is a terminal, so progress may redraw lines
- * @param stdoutTerminal true when stdout is a terminal, where an archive is refused
+ * @param stdinTerminal true when stdin is a terminal, which holds no archive to load
+ * @param stdoutTerminal true when stdout is a terminal, where an archive must not go
  */
 record CliContext(Map<String, String> env, Path home, InputStream stdin, OutputStream stdout, PrintWriter out, PrintWriter err,
-        boolean terminal, boolean stdoutTerminal) {
-    /** A context whose stdout is not a terminal. */
+        boolean terminal, boolean stdinTerminal, boolean stdoutTerminal) {
+    /** A context whose stdin and stdout are not terminals. */
     CliContext(Map<String, String> env, Path home, InputStream stdin, OutputStream stdout, PrintWriter out, PrintWriter err,
             boolean terminal) {
-        this(env, home, stdin, stdout, out, err, terminal, false);
+        this(env, home, stdin, stdout, out, err, terminal, false, false);
     }
 
-    /** The real process's context. */
+    /**
+     * The real process's context. Raw bytes go to the descriptor itself, not through
+     * {@code System.out}, which would swallow a failed write (a closed pipe) rather than report it.
+     */
     static CliContext system() {
-        // Bytes go to the descriptor itself: System.out, a PrintStream, would hide a write's failure (a closed pipe).
         return new CliContext(System.getenv(), JregOptions.userHome(System.getenv()), System.in,
                 new FileOutputStream(FileDescriptor.out),
                 new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
                 new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), isTerminal(2),
-                isTerminal(1));
+                isTerminal(0), isTerminal(1));
     }
 
     /** Writes bytes exactly as they are to stdout, after any text already printed. */

@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class CompletionCommand extends Subcommand {
     /** Commands whose arguments name images in the local store. */
-    static final Set<String> LOCAL_IMAGE_COMMANDS = Set.of("rm", "rmi", "tag", "push", "inspect", "history",
+    static final Set<String> LOCAL_IMAGE_COMMANDS = Set.of("rm", "rmi", "tag", "push", "save", "inspect", "history",
             "export", "squash");
     /**
      * The values offered after these options; other options offer the lower-case words of their
@@ -39,7 +39,7 @@ final class CompletionCommand extends Subcommand {
               local line=${COMP_LINE:0:COMP_POINT}
               local word=${line##*[[:space:]]}
               local IFS=$'\\n'
-              COMPREPLY=( $(compgen -W "$("${COMP_WORDS[0]}" images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null)" -- "$word") )
+              COMPREPLY=( $(compgen -W "$("${COMP_WORDS[0]}" images --filter dangling=false --format '{{.Repository}}:{{.Tag}}' 2>/dev/null)" -- "$word") )
               if [[ $word == *:* && $COMP_WORDBREAKS == *:* ]]; then
                 local before=${word%"${word##*:}"}
                 COMPREPLY=( "${COMPREPLY[@]#"$before"}" )
@@ -59,7 +59,7 @@ final class CompletionCommand extends Subcommand {
         return CommandModel.of("generate-completion", this,
                         "Print a bash/zsh completion script: source <(jreg generate-completion).",
                         "It completes commands, options and their values, and the names of images in the local store"
-                                + " for rm, tag, push, inspect, history, export and squash.");
+                                + " for rm, tag, push, save, inspect, history, export and squash.");
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.jreg.cli;
 import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.ImageNotFoundException;
+import dev.jreg.error.InvalidArchiveException;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.error.NotFoundException;
@@ -24,7 +25,7 @@ final class ExitCodes {
     static final int OK = 0;
     /** Anything not listed below. */
     static final int FAILURE = 1;
-    /** Bad command line: unknown flag, malformed reference or platform. */
+    /** Bad command line (unknown flag, malformed reference or platform) or input (an archive load cannot read). */
     static final int USAGE = 2;
     /** The registry, store or layout has no such image, tag, manifest, blob or platform. */
     static final int NOT_FOUND = 3;
@@ -47,7 +48,7 @@ final class ExitCodes {
             return INTERNAL;
         }
         Throwable e = error instanceof UncheckedIOException && error.getCause() != null ? error.getCause() : error;
-        if (e instanceof IllegalArgumentException) {
+        if (e instanceof IllegalArgumentException || e instanceof InvalidArchiveException) {
             return USAGE;
         }
         if (e instanceof NotFoundException || e instanceof ImageNotFoundException || e instanceof BlobNotFoundException

@@ -53,12 +53,14 @@ final class ImageFilter implements Predicate<LocalImage> {
 
     @Override
     public boolean test(LocalImage image) {
-        String familiar = image.reference().familiarName();
-        String named = familiar + (image.reference().tag() != null ? ":" + image.reference().tag() : "@" + image.digest());
+        // An image without a name matches no reference, and is dangling, as in docker.
+        String familiar = image.reference() == null ? null : image.reference().familiarName();
+        String named = familiar == null ? null
+                : familiar + (image.reference().tag() != null ? ":" + image.reference().tag() : "@" + image.digest());
         // docker's FamiliarMatch: the pattern against NAME:TAG, then against NAME alone.
-        return (references.isEmpty() || references.stream().anyMatch(p -> p.matcher(named).matches()
+        return (references.isEmpty() || named != null && references.stream().anyMatch(p -> p.matcher(named).matches()
                         || p.matcher(familiar).matches()))
-                && (dangling == null || dangling == (image.reference().tag() == null))
+                && (dangling == null || dangling == (named == null || image.reference().tag() == null))
                 && all.stream().allMatch(p -> p.test(image));
     }
 

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** {@code jreg images}: list the local store like {@code docker images}. */
 final class ImagesCommand extends Subcommand {
@@ -76,7 +77,7 @@ final class ImagesCommand extends Subcommand {
         ImageFilter filter = new ImageFilter(wanted, image -> created(jreg, all, image));
         List<LocalImage> images = all.stream().filter(filter)
                 .sorted(Comparator.comparing((LocalImage image) -> image.created() == null ? "" : image.created())
-                        .reversed().thenComparing(image -> image.reference().toString()))
+                        .reversed().thenComparing(image -> Objects.toString(image.reference(), "")))
                 .toList();
         PrintWriter out = root.context().out();
         Instant now = Instant.now();
@@ -112,7 +113,7 @@ final class ImagesCommand extends Subcommand {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return all.stream().filter(image -> image.reference().equals(reference)).findFirst()
+        return all.stream().filter(image -> reference.equals(image.reference())).findFirst()
                 .orElseThrow(() -> new UncheckedIOException(new ImageNotFoundException(
                         "no such image in the local store: " + name, name, List.of())))
                 .created();
@@ -126,12 +127,12 @@ final class ImagesCommand extends Subcommand {
         Table table = digests ? new Table("REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE")
                 : new Table("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
         for (LocalImage image : images) {
-            String tag = image.reference().tag() != null ? image.reference().tag() : "<none>";
+            String tag = tag(image);
             String created = Sizes.ago(image.created(), now);
             // Last column, so that scripts reading the others by position are not thrown off.
             String size = Sizes.human(image.size())
                     + (image.damaged() ? " (damaged)" : image.complete() ? "" : " (incomplete)");
-            String name = image.reference().familiarName();
+            String name = repository(image);
             if (digests) {
                 table.row(name, tag, image.digest().toString(), id(image), created, size);
             } else {
@@ -141,13 +142,22 @@ final class ImagesCommand extends Subcommand {
         table.print(out, "");
     }
 
+    /** The repository as docker shows it; {@code <none>} for an image without a name. */
+    private static String repository(LocalImage image) {
+        return image.reference() == null ? "<none>" : image.reference().familiarName();
+    }
+
+    private static String tag(LocalImage image) {
+        return image.reference() == null || image.reference().tag() == null ? "<none>" : image.reference().tag();
+    }
+
     private static Map<String, Object> fields(LocalImage image, Instant now) {
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("Repository", image.reference().familiarName());
-        fields.put("Tag", image.reference().tag() != null ? image.reference().tag() : "<none>");
+        fields.put("Repository", repository(image));
+        fields.put("Tag", tag(image));
         fields.put("Digest", image.digest().toString());
         fields.put("ID", image.imageId().toString());
-        fields.put("Reference", image.reference().toString());
+        fields.put("Reference", image.reference() == null ? null : image.reference().toString());
         fields.put("MediaType", image.manifest().mediaType().value());
         // Every platform an index stored whole holds, comma-separated as tags --details shows them.
         fields.put("Platform", image.platforms().isEmpty() ? null

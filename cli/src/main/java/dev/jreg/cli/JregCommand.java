@@ -147,6 +147,8 @@ final class JregCommand implements Runnable {
         add(commands, ImagesCommand::new, "images", "ls");
         add(commands, RmCommand::new, "rm", "rmi");
         add(commands, PruneCommand::new, "prune");
+        add(commands, SaveCommand::new, "save");
+        add(commands, LoadCommand::new, "load");
         add(commands, HistoryCommand::new, "history");
         add(commands, InspectCommand::new, "inspect");
         add(commands, UnpackCommand::new, "unpack");

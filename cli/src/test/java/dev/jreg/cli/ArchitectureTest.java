@@ -111,6 +111,12 @@ class ArchitectureTest {
                     "dev.jreg.internal.layout..", "dev.jreg.internal.copy..");
 
     @ArchTest
+    static final ArchRule archivesKnowNoTransportNorCopier = noClasses().that()
+            .resideInAPackage("dev.jreg.internal.archive..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.jreg.internal.registry..", "dev.jreg.internal.copy..")
+            .because("save reads images through an ImageSource, and load writes into the store's layout");
+
+    @ArchTest
     static final ArchRule theApiNamesNoInternalType = classes().that().resideInAnyPackage(API)
             .and(reachableFromOtherPackages()).should(exposeNoInternalType());
 

@@ -55,7 +55,11 @@ final class Cli {
     }
 
     Cli stdin(String text) {
-        stdin = text.getBytes(StandardCharsets.UTF_8);
+        return stdin(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Cli stdin(byte[] bytes) {
+        stdin = bytes.clone();
         return this;
     }
 
@@ -82,7 +86,7 @@ final class Cli {
         StringWriter err = new StringWriter();
         CliContext context = new CliContext(Map.copyOf(env), home, new java.io.ByteArrayInputStream(stdin), stdout,
                 new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true), new PrintWriter(err, true), false,
-                stdoutTerminal);
+                false, stdoutTerminal);
         int code = JregCommand.run(context, args);
         return new Result(code, stdout.toString(StandardCharsets.UTF_8), err.toString(), stdout.toByteArray());
     }

@@ -37,7 +37,8 @@ class CompletionTest {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path stub = Files.writeString(bin.resolve("jreg"), """
                 #!/bin/sh
-                [ "$1" = images ] && [ "$2" = --format ] && [ "$3" = '{{.Repository}}:{{.Tag}}' ] && [ $# -eq 3 ] || exit 1
+                [ "$1" = images ] && [ "$2" = --filter ] && [ "$3" = dangling=false ] && [ "$4" = --format ] \
+                    && [ "$5" = '{{.Repository}}:{{.Tag}}' ] && [ $# -eq 5 ] || exit 1
                 printf 'nginx:1.24.0\\nlibrary/foo/bar:1\\n'
                 """);
         Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -78,6 +79,7 @@ class CompletionTest {
         assertEquals(List.of("nginx:1.24.0"), complete("jreg", "inspect", "n"));
         assertEquals(List.of("nginx:1.24.0"), complete("jreg", "rmi", "n"));
         assertEquals(List.of("nginx:1.24.0"), complete("jreg", "history", "n"));
+        assertEquals(List.of("nginx:1.24.0", "library/foo/bar:1"), complete("jreg", "save", "-o", "x.tar", ""));
         assertEquals(List.of(), complete("jreg", "pull", "n"), "pull names a registry's image, not a stored one");
     }
 

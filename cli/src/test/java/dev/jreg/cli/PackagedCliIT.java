@@ -138,6 +138,29 @@ class PackagedCliIT {
                 List.of(TestImages.layer(seedValue, 50_000), TestImages.layer(seedValue + 1, 10_000)));
     }
 
+    /** save and load as users run them: to a file and back through -i, to stdout and back through stdin. */
+    @Test
+    void savesAnArchiveAndLoadsItBackThroughAFileAndStdin() throws Exception {
+        ManifestBlob image = imageInStore("example.com/carry/app:1", 301);
+        Path archive = dir.resolve("carry.tar");
+        Cli.Result saved = jreg().launch("save", "-o", archive.toString(), "example.com/carry/app:1");
+        assertOk(saved);
+        assertEquals("", saved.out());
+        Cli.Result toStdout = jreg().launch("save", "example.com/carry/app:1");
+        assertOk(toStdout);
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(archive), toStdout.bytes()), "the same bytes on stdout");
+        for (boolean stdin : new boolean[] {false, true}) {
+            Path other = dir.resolve(stdin ? "carried-stdin" : "carried-file");
+            Cli cli = jreg(other);
+            Cli.Result loaded = stdin ? cli.stdin(toStdout.bytes()).launch("load") : cli.launch("load", "-i", archive.toString());
+            assertOk(loaded);
+            assertEquals("Loaded image: example.com/carry/app:1\n", loaded.out());
+            assertEquals(image.digest(), LocalStore.open(other).lookup(Reference.parse("example.com/carry/app:1"))
+                    .orElseThrow().digest());
+            assertEquals("Checked 4 blobs: store is clean\n", jreg(other).launch("verify").out());
+        }
+    }
+
     /** push prints docker's {@code TAG: digest: … size: N}. */
     void push(String name, ManifestBlob image) throws Exception {
         Cli.Result push = jreg().launch("push", name);

@@ -19,6 +19,7 @@ public record MediaType(String value) {
     public static final MediaType DOCKER_LIST = new MediaType("application/vnd.docker.distribution.manifest.list.v2+json");
     public static final MediaType DOCKER_MANIFEST = new MediaType("application/vnd.docker.distribution.manifest.v2+json");
     public static final MediaType DOCKER_CONFIG = new MediaType("application/vnd.docker.container.image.v1+json");
+    public static final MediaType DOCKER_LAYER = new MediaType("application/vnd.docker.image.rootfs.diff.tar");
     public static final MediaType DOCKER_LAYER_GZIP = new MediaType("application/vnd.docker.image.rootfs.diff.tar.gzip");
     public static final MediaType DOCKER_FOREIGN_LAYER = new MediaType("application/vnd.docker.image.rootfs.foreign.diff.tar.gzip");
     public static final MediaType DOCKER_SCHEMA1_SIGNED = new MediaType("application/vnd.docker.distribution.manifest.v1+prettyjws");

@@ -36,7 +36,6 @@ import java.util.stream.Collectors;
  * left out of a Docker list: they describe an OCI manifest that the list no longer holds.
  */
 final class FormatConversion {
-    private static final MediaType DOCKER_LAYER = MediaType.of("application/vnd.docker.image.rootfs.diff.tar");
     private static final MediaType DOCKER_FOREIGN_LAYER = MediaType.of("application/vnd.docker.image.rootfs.foreign.diff.tar");
     private static final MediaType OCI_FOREIGN_LAYER = MediaType.of("application/vnd.oci.image.layer.nondistributable.v1.tar");
     private static final MediaType OCI_FOREIGN_LAYER_GZIP =
@@ -45,7 +44,7 @@ final class FormatConversion {
             MediaType.of("application/vnd.oci.image.layer.nondistributable.v1.tar+zstd");
     /** Docker's layer types and the OCI types they are; the rest of either family has no counterpart. */
     private static final Map<MediaType, MediaType> DOCKER_TO_OCI = Map.of(
-            DOCKER_LAYER, MediaType.OCI_LAYER,
+            MediaType.DOCKER_LAYER, MediaType.OCI_LAYER,
             MediaType.DOCKER_LAYER_GZIP, MediaType.OCI_LAYER_GZIP,
             DOCKER_FOREIGN_LAYER, OCI_FOREIGN_LAYER,
             MediaType.DOCKER_FOREIGN_LAYER, OCI_FOREIGN_LAYER_GZIP);

@@ -56,16 +56,36 @@ public final class LayerReader implements Closeable {
      */
     public static LayerReader open(InputStream blob) throws IOException {
         BufferedInputStream in = new BufferedInputStream(blob, BUFFER);
+        Compression compression = detect(in);
+        return new LayerReader(compression, decompressed(in, compression));
+    }
+
+    /**
+     * A layer blob's tar bytes, uncompressed as {@link #open} tells the compression: what its diff
+     * ID is the digest of.
+     *
+     * @param blob the blob's bytes from the start; closed when the result is
+     * @throws IOException when the blob cannot be read or its gzip or zstd header is damaged
+     */
+    public static InputStream uncompressed(InputStream blob) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(blob, BUFFER);
+        return decompressed(in, detect(in));
+    }
+
+    /** The compression the first bytes tell, the stream left where it was. */
+    private static Compression detect(BufferedInputStream in) throws IOException {
         in.mark(4);
         byte[] magic = in.readNBytes(4);
         in.reset();
-        Compression compression = detect(magic);
-        InputStream decompressed = switch (compression) {
+        return detect(magic);
+    }
+
+    private static InputStream decompressed(BufferedInputStream in, Compression compression) throws IOException {
+        return switch (compression) {
             case GZIP -> new GZIPInputStream(in, BUFFER);
             case ZSTD -> new BufferedInputStream(new ZstdInputStream(in), BUFFER);
             case NONE -> in;
         };
-        return new LayerReader(compression, decompressed);
     }
 
     static Compression detect(byte[] magic) {
@@ -175,7 +195,7 @@ public final class LayerReader implements Closeable {
      * does for a relative path: {@code ..} removes the component before it, and those that climb
      * above the root are kept at the front.
      */
-    static String clean(String name) {
+    public static String clean(String name) {
         Deque<String> kept = new ArrayDeque<>();
         int climbs = 0;
         for (String component : name.split("/")) {

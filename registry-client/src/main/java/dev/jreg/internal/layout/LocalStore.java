@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * jreg's local store ({@code $JREG_HOME}): an OCI layout shared by every image, so layers are
@@ -65,9 +66,22 @@ public final class LocalStore extends OciLayout {
      * image named {@code reference.withTag(t)}; a digest is read directly.
      */
     public ImageSource source(Reference reference) {
-        return new LayoutSource(this, "local:" + reference.familiar(),
-                "run `jreg verify --repair` to remove it, then pull the image again",
-                "the local store; pull it again to fetch what is missing", tag -> reference.withTag(tag).toString(), null);
+        return source(reference.familiar(), tag -> reference.withTag(tag).toString());
+    }
+
+    /**
+     * A source reading the store's images by digest, for an image without a name: a tag it is
+     * asked for is looked up as a whole name, which no name of the store is.
+     *
+     * @param shown what messages call the image after {@code local:} (its short image ID)
+     */
+    public ImageSource sourceByDigest(String shown) {
+        return source(shown, UnaryOperator.identity());
+    }
+
+    private ImageSource source(String shown, UnaryOperator<String> nameOfTag) {
+        return new LayoutSource(this, "local:" + shown, "run `jreg verify --repair` to remove it, then pull the image again",
+                "the local store; pull it again to fetch what is missing", nameOfTag, null);
     }
 
     /**
@@ -78,6 +92,12 @@ public final class LocalStore extends OciLayout {
     public Closeable copying() throws IOException {
         ingest.createDirectories(root());
         return StoreLock.shared(activity);
+    }
+
+    /** None: in the store an image is without a name only while no name points at it. */
+    @Override
+    boolean unnamedBesideNamed() {
+        return false;
     }
 
     /**

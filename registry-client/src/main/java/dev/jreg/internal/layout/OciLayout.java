@@ -197,6 +197,10 @@ public class OciLayout {
         return names().stream().filter(d -> name.equals(d.annotations().get(Descriptor.REF_NAME))).findFirst();
     }
 
+    /** A name for a descriptor: a {@value Descriptor#REF_NAME}, or null for an entry without one. */
+    public record Naming(String name, Descriptor target) {
+    }
+
     /**
      * Points a name (any {@value Descriptor#REF_NAME} value) at a descriptor, replacing what it
      * named before; with a null name, adds an entry without one, as skopeo writes {@code oci:DIR},
@@ -205,27 +209,85 @@ public class OciLayout {
      * @return true when the entry is new or the name pointed at other content
      */
     public boolean setName(String name, Descriptor target) throws IOException {
-        Map<String, String> annotations = new HashMap<>(target.annotations());
-        if (name != null) {
-            annotations.put(Descriptor.REF_NAME, name);
+        return setNames(List.of(new Naming(name, target)));
+    }
+
+    /**
+     * {@link #setName} for several names in one change of {@code index.json}: all of them are
+     * recorded, or none.
+     *
+     * @return true when an entry is new or a name pointed at other content
+     */
+    public boolean setNames(List<Naming> names) throws IOException {
+        List<Naming> entries = new ArrayList<>();
+        for (Naming naming : names) {
+            Map<String, String> annotations = new HashMap<>(naming.target().annotations());
+            if (naming.name() != null) {
+                annotations.put(Descriptor.REF_NAME, naming.name());
+            }
+            entries.add(new Naming(naming.name(), naming.target().withAnnotations(annotations)));
         }
-        JsonNode entry = target.withAnnotations(annotations).toJson();
-        String digest = target.digest().toString();
         return index.edit(json -> {
             ArrayNode manifests = json.withArray("manifests");
-            for (int i = 0; i < manifests.size(); i++) {
-                JsonNode existing = manifests.get(i);
-                JsonNode ref = existing.path("annotations").path(Descriptor.REF_NAME);
-                boolean same = name != null ? name.equals(ref.asText(null))
-                        : ref.isMissingNode() && existing.path("digest").asText().equals(digest);
-                if (same) {
-                    manifests.set(i, entry);
-                    return !existing.path("digest").asText().equals(digest);
-                }
+            boolean changed = false;
+            for (Naming entry : entries) {
+                changed |= place(manifests, entry.name(), entry.target());
             }
-            manifests.add(entry);
-            return true;
+            return changed;
         });
+    }
+
+    /** Puts one entry into the index's manifests; true when it is new or names other content. */
+    private boolean place(ArrayNode manifests, String name, Descriptor target) {
+        String digest = target.digest().toString();
+        if (!unnamedBesideNamed()) {
+            if (name == null && hasEntry(manifests, digest, true)) {
+                return false; // a name holds the image already: nothing is left without one
+            }
+            if (name != null) {
+                removeUnnamed(manifests, digest);
+            }
+        }
+        for (int i = 0; i < manifests.size(); i++) {
+            JsonNode existing = manifests.get(i);
+            JsonNode ref = existing.path("annotations").path(Descriptor.REF_NAME);
+            boolean same = name != null ? name.equals(ref.asText(null))
+                    : ref.isMissingNode() && existing.path("digest").asText().equals(digest);
+            if (same) {
+                manifests.set(i, target.toJson());
+                return !existing.path("digest").asText().equals(digest);
+            }
+        }
+        manifests.add(target.toJson());
+        return true;
+    }
+
+    private static boolean hasEntry(ArrayNode manifests, String digest, boolean named) {
+        for (JsonNode existing : manifests) {
+            if (existing.path("digest").asText().equals(digest)
+                    && existing.path("annotations").has(Descriptor.REF_NAME) == named) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void removeUnnamed(ArrayNode manifests, String digest) {
+        for (int i = manifests.size() - 1; i >= 0; i--) {
+            JsonNode existing = manifests.get(i);
+            if (existing.path("digest").asText().equals(digest) && !existing.path("annotations").has(Descriptor.REF_NAME)) {
+                manifests.remove(i);
+            }
+        }
+    }
+
+    /**
+     * Whether an entry without a name may stand beside a name of the same image: in any layout,
+     * as skopeo writes them; not in the store, where an image is without a name only while none
+     * points at it (as docker's dangling images).
+     */
+    boolean unnamedBesideNamed() {
+        return true;
     }
 
     /**
