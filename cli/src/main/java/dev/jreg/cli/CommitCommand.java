@@ -10,8 +10,6 @@ import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 
@@ -88,7 +86,7 @@ final class CommitCommand extends Subcommand {
         }
         List<ConfigChange> edits = changes.stream().map(ConfigChange::parse).toList();
         List<CommitOptions.Addition> added = additions.stream().map(CommitOptions.Addition::parse).toList();
-        Instant time = timestamp != null ? time("--timestamp", timestamp) : sourceDateEpoch();
+        Instant time = Timestamps.clamp(timestamp, root.context().env());
         Jreg jreg = root.open(quiet);
         ImageLocation baseLocation = base == null ? null : LocationOptions.stored(jreg, base);
         CommitResult result = jreg.commit(name, new CommitOptions(baseLocation,
@@ -107,24 +105,7 @@ final class CommitCommand extends Subcommand {
         return ExitCodes.OK;
     }
 
-    /** {@code SOURCE_DATE_EPOCH}, as reproducible builds define it, or null when it is not set. */
-    private Instant sourceDateEpoch() {
-        String value = root.context().env().get("SOURCE_DATE_EPOCH");
-        return value == null || value.isEmpty() ? null : time("SOURCE_DATE_EPOCH", value);
-    }
-
-    /** Seconds since the epoch, or an RFC 3339 time. */
-    private static Instant time(String what, String value) {
-        try {
-            return value.matches("[0-9]{1,12}") ? Instant.ofEpochSecond(Long.parseLong(value))
-                    : OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(what + " takes seconds since the epoch or an RFC 3339 time"
-                    + " (2024-01-02T03:04:05Z), not \"" + value + "\"");
-        }
-    }
-
-    /**
+        /**
      * The history entry's {@code created_by}: what was committed, as a command line that holds
      * nothing of this machine's (no directory, no source path, only its name), so that the same
      * inputs give the same digest wherever they are.

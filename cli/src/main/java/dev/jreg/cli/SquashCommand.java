@@ -14,7 +14,7 @@ final class SquashCommand extends Subcommand {
     private String newName;
     private String platform;
     private String compression = "gzip";
-    private Long timestamp;
+    private String timestamp;
 
     @Override
     CommandModel model() {
@@ -37,9 +37,9 @@ final class SquashCommand extends Subcommand {
                 .option("--platform", "OS/ARCH[/VARIANT]",
                         "From an index, this platform's image (default: this machine's).", v -> platform = v)
                 .option("--compression", "gzip|zstd", "The layer's compression (default: gzip).", v -> compression = v)
-                .option("--timestamp", "SECONDS", "Clamp the layer's times to this Unix time and date the history"
+                .option("--timestamp", "EPOCH|RFC3339", "Clamp the layer's times to this time and date the history"
                         + " step so, for the same digest on every run (default: SOURCE_DATE_EPOCH when set).",
-                        Long.class, v -> timestamp = v);
+                        v -> timestamp = v);
     }
 
     @Override
@@ -49,7 +49,7 @@ final class SquashCommand extends Subcommand {
             case "zstd" -> LayerCompression.ZSTD;
             default -> throw new IllegalArgumentException("--compression must be gzip or zstd, not \"" + compression + "\"");
         };
-        Instant clamp = clamp();
+        Instant clamp = Timestamps.clamp(timestamp, root.context().env());
         Reference name = Reference.parse(newName);
         Platform wanted = platform == null ? null : Platform.parse(platform);
         Jreg jreg = root.open();
@@ -60,25 +60,5 @@ final class SquashCommand extends Subcommand {
                 + " into one of " + Sizes.human(result.layer().size()) + ": " + name.familiar());
         context.out().println(result.imageId());
         return ExitCodes.OK;
-    }
-
-    /** {@code --timestamp}, else {@code SOURCE_DATE_EPOCH}, else none. */
-    private Instant clamp() {
-        String epoch = root.context().env().get("SOURCE_DATE_EPOCH");
-        if (timestamp == null && (epoch == null || epoch.isEmpty())) {
-            return null;
-        }
-        long seconds;
-        try {
-            seconds = timestamp != null ? timestamp : Long.parseLong(epoch);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("SOURCE_DATE_EPOCH must be a number of seconds since 1970, not \""
-                    + epoch + "\"");
-        }
-        if (seconds < 0) {
-            throw new IllegalArgumentException((timestamp != null ? "--timestamp" : "SOURCE_DATE_EPOCH")
-                    + " must not be negative");
-        }
-        return Instant.ofEpochSecond(seconds);
     }
 }

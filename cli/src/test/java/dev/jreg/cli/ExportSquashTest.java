@@ -343,7 +343,8 @@ class ExportSquashTest {
         assertRefused("jreg: --compression must be gzip or zstd, not \"xz\"\n", "squash", "--compression", "xz", APP,
                 "x:1");
         Cli.Result epoch = cli().env("SOURCE_DATE_EPOCH", "yesterday").run("squash", APP, "x:1");
-        assertEquals("jreg: SOURCE_DATE_EPOCH must be a number of seconds since 1970, not \"yesterday\"\n", epoch.err());
+        assertEquals("jreg: SOURCE_DATE_EPOCH takes seconds since the epoch or an RFC 3339 time (2024-01-02T03:04:05Z),"
+                + " not \"yesterday\"\n", epoch.err());
     }
 
     private void assertRefused(String message, String... args) {
