@@ -4,7 +4,9 @@
 Layers are tar+gzip archives of real file data from this machine (/usr/share, /usr/lib) topped
 up with incompressible pseudo-random filler, so they compress like real images and no two layers
 share bytes. `layers100` is 100 layers of 1 MiB of filler alone, for the cost per layer.
-Usage: make_images.py LAYOUT_DIR SCALE (SCALE 1.0 is the ~1 GB image; layers100 does not scale).
+Usage: make_images.py LAYOUT_DIR SCALE [COMMIT_DIR] (SCALE 1.0 is the ~1 GB image; layers100 does
+not scale). COMMIT_DIR, if given, gets copies of about 200 MB (times SCALE) of real files, the
+directory the commit rows make a layer of.
 """
 import gzip
 import hashlib
@@ -12,10 +14,12 @@ import io
 import json
 import os
 import random
+import shutil
 import sys
 import tarfile
 
 root, scale = sys.argv[1], float(sys.argv[2])
+commit_dir = sys.argv[3] if len(sys.argv) > 3 else None
 os.makedirs(os.path.join(root, "blobs", "sha256"), exist_ok=True)
 index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": []}
 
@@ -128,3 +132,12 @@ with open(os.path.join(root, "index.json"), "w") as f:
     json.dump(index, f)
 with open(os.path.join(root, "oci-layout"), "w") as f:
     f.write('{"imageLayoutVersion":"1.0.0"}')
+
+if commit_dir:
+    for path in real_files(int(200 * MB * scale), 7):
+        copy = os.path.join(commit_dir, path.lstrip("/"))
+        os.makedirs(os.path.dirname(copy), exist_ok=True)
+        try:
+            shutil.copy2(path, copy)
+        except OSError:
+            pass
