@@ -30,6 +30,7 @@ import dev.jreg.internal.layer.WrittenLayer;
 import dev.jreg.internal.layout.LocalStore;
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.internal.registry.RegistryClient;
+import dev.jreg.internal.store.HashingOutputStream;
 import dev.jreg.internal.store.ImageSink;
 import dev.jreg.internal.store.ImageSource;
 import dev.jreg.internal.store.VerifiedCopy;
@@ -575,7 +576,8 @@ public final class Jreg {
     public ExportResult export(ImageLocation image, Platform platform, OutputStream out) throws IOException {
         ChosenImage chosen = flattenable(image, platform);
         Flattener flattener = Flattener.read(layersOf(chosen), LayerLimits.DEFAULT);
-        WrittenLayer written = flattener.write(LayerWriter.of(Compression.NONE, Optional.empty()).withExactTimes(), out);
+        WrittenLayer written = flattener.write(LayerWriter.of(Compression.NONE, Optional.empty()).withExactTimes(),
+                HashingOutputStream.over(out, false));
         return new ExportResult(chosen.manifest().descriptor(), chosen.image().layers().size(),
                 flattener.entries().size(), written.size());
     }
