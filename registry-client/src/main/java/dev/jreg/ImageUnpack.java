@@ -51,8 +51,8 @@ final class ImageUnpack {
             LayerApplier applier = new LayerApplier(real, LayerLimits.DEFAULT, line -> notices.accept("warning: " + line));
             image.readLayers(applier::apply);
             UnpackRecord record = applier.finish();
-            records.write(new UnpackedDirectories.Unpacked(real, location, image.manifest().digest(),
-                    image.image().config().digest(), record));
+            records.write(new UnpackedDirectories.Unpacked(real, UnpackedDirectories.Identity.of(real), location,
+                    image.manifest().digest(), image.image().config().digest(), record));
             // Each file once, however many names it has: by inode.
             long bytes = record.items().values().stream()
                     .filter(item -> item.stamp() != null && (item.entry().type() == LayerEntry.Type.FILE

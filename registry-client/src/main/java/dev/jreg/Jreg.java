@@ -934,7 +934,8 @@ public final class Jreg {
     /**
      * Deletes blobs no name reaches and leftovers of interrupted downloads, after any running
      * copy into the store (the config's notices say when it waits), then the unpack records of
-     * directories that no longer exist.
+     * directories that are no longer at their paths (one moved since its unpack, until a
+     * {@link #commit} of it found its record, among them).
      *
      * @return the blobs deleted, the bytes reclaimed, the temp files and unpack records removed
      * @throws IOException when the store cannot be read or a file cannot be deleted
@@ -1115,10 +1116,12 @@ public final class Jreg {
      * outside the directory; hostile entries refused), owners set when running as root. What
      * could not be reproduced (owners other than root without root, device nodes) is said in one
      * line to the config's notices. The directory holds the filesystem and nothing else: what the
-     * unpack wrote is recorded in the store ({@code unpacked/}, keyed by the directory's real
-     * path), for {@link #commit} to tell edits from it; {@link #prune} deletes the records of
-     * directories that no longer exist. When the unpack fails, the directory is removed if it
-     * made it, emptied otherwise.
+     * unpack wrote is recorded in the store ({@code unpacked/}, under the directory's real path
+     * and its device and inode numbers), for {@link #commit} to tell edits from it, and follows
+     * the directory when it is moved within its filesystem. Writing a record deletes those of
+     * directories gone from their paths but the 16 written last (which may be of directories
+     * moved since); {@link #prune} deletes them all. When the unpack fails, the directory is
+     * removed if it made it, emptied otherwise.
      *
      * @param image a local-store name, a layout's image or a registry reference (read from there
      *     without storing it)
@@ -1150,8 +1153,9 @@ public final class Jreg {
      * Makes an image on a base, as {@code docker commit} makes one from a container, and names it
      * in the local store: at most one new layer — a directory's difference from the base, or
      * files added ({@code crane append}) — and config edits. The directory's difference is taken
-     * against its unpack record when {@link #unpack} made it from that base (a path whose stamp
-     * is the one recorded is unchanged; owners and device nodes an unprivileged unpack left out
+     * against its unpack record when {@link #unpack} made it from that base, at this path or at
+     * another one it was moved from within its filesystem (a path whose stamp is the one recorded
+     * is unchanged; owners and device nodes an unprivileged unpack left out
      * are no change), else against the base's entries as its layers' headers give them, by type,
      * size, mode and time, with a note to the config's notices. Deletions are whiteouts, a deleted
      * directory one. A directory without changes makes no layer, as {@code docker commit} makes
@@ -1196,7 +1200,7 @@ public final class Jreg {
             }
             directory = given.toRealPath();
             try {
-                record = unpacked.read(directory);
+                record = unpacked.find(directory);
             } catch (InvalidContentException damaged) {
                 if (options.base() == null) {
                     throw damaged;
