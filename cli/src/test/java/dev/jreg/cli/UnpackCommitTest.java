@@ -34,7 +34,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -145,8 +147,9 @@ class UnpackCommitTest {
         Path rootfs = work.resolve("rootfs");
         Cli.Result unpacked = ok("unpack", "base:1", rootfs.toString());
         assertEquals("", unpacked.out());
-        assertEquals("Unpacked base:1 (2 layers, " + Sizes.human(treeSize(rootfs)) + ") into " + rootfs.toRealPath()
-                + "\n", unpacked.err());
+        assertEquals("Unpacked base:1 (2 layers; 7 files, 16B unpacked) into " + rootfs.toRealPath() + "\n",
+                unpacked.err());
+        assertEquals("7 files, 16B unpacked", unpackedFiles(rootfs), "counted as du counts them");
         assertFalse(Files.exists(rootfs.resolve("var/cache")), "the second layer's whiteout applied");
         edit(rootfs);
 
@@ -528,16 +531,22 @@ class UnpackCommitTest {
         assertEquals("arm64", config("arm:1").architecture());
     }
 
-    /** The bytes of the regular files under a tree. */
-    static long treeSize(Path root) throws IOException {
-        long[] size = {0};
+    /**
+     * The regular files under a tree and their bytes, each file once however many names it has,
+     * as {@code du} counts them: {@code N files, SIZE unpacked}, as unpack says it.
+     */
+    static String unpackedFiles(Path root) throws IOException {
+        Map<Object, Long> files = new HashMap<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                size[0] += attributes.isRegularFile() ? attributes.size() : 0;
+                if (attributes.isRegularFile()) {
+                    files.put(attributes.fileKey(), attributes.size());
+                }
                 return FileVisitResult.CONTINUE;
             }
         });
-        return size[0];
+        return files.size() + " files, " + Sizes.human(files.values().stream().mapToLong(Long::longValue).sum())
+                + " unpacked";
     }
 }
