@@ -590,7 +590,7 @@ public final class Jreg {
         ChosenImage chosen = flattenable(image, platform);
         Flattener flattener = Flattener.read(layersOf(chosen), LayerLimits.DEFAULT);
         WrittenLayer written = flattener.write(LayerWriter.of(Compression.NONE, Optional.empty()).withExactTimes(),
-                HashingOutputStream.over(out, false));
+                HashingOutputStream.over(out));
         return new ExportResult(chosen.manifest().descriptor(), chosen.image().layers().size(),
                 flattener.entries().size(), written.size());
     }

@@ -4,7 +4,6 @@ import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import dev.jreg.internal.store.HashingOutputStream;
 import dev.jreg.model.Digest;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -158,13 +157,12 @@ public final class LayerWriter {
             HashingOutputStream out) throws IOException {
         List<T> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparing(item -> entryOf.apply(item).path(), LayerEntry.PATH_ORDER));
-        OutputStream unclosed = unclosed(out);
+        // Closing the compressor, after the tar, finishes it and leaves out open (only flushed).
+        OutputStream compressed = compression == Compression.NONE ? out : compressor(out);
         // Compressed, the tar bytes are hashed on their way to the compressor; else out's digest is theirs.
-        HashingOutputStream tarBytes = compression == Compression.NONE ? null
-                : HashingOutputStream.over(compressor(unclosed), true);
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(
-                tarBytes != null ? tarBytes : unclosed, BUFFER),
-                StandardCharsets.UTF_8.name())) {
+        HashingOutputStream tarBytes = compression == Compression.NONE ? null : HashingOutputStream.over(compressed);
+        try (compressed; TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(
+                tarBytes != null ? tarBytes : compressed, BUFFER), StandardCharsets.UTF_8.name())) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
@@ -189,21 +187,6 @@ public final class LayerWriter {
         Digest digest = out.digest();
         return new WrittenLayer(digest, tarBytes == null ? digest : tarBytes.digest(), out.size(),
                 compression.ociMediaType());
-    }
-
-    /** {@code out} as the tar writer or compressor sees it: closing it flushes, and leaves the caller's stream open. */
-    private static OutputStream unclosed(OutputStream out) {
-        return new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] bytes, int offset, int length) throws IOException {
-                out.write(bytes, offset, length);
-            }
-
-            @Override
-            public void close() throws IOException {
-                out.flush();
-            }
-        };
     }
 
     private OutputStream compressor(OutputStream out) throws IOException {

@@ -7,7 +7,6 @@ import dev.jreg.internal.store.BlobSource;
 import dev.jreg.internal.store.HashingOutputStream;
 import dev.jreg.internal.store.VerifiedCopy;
 import dev.jreg.model.Descriptor;
-import dev.jreg.model.Digest;
 import dev.jreg.model.MediaType;
 import java.io.Closeable;
 import java.io.IOException;
@@ -198,11 +197,8 @@ class Ingest {
     private static final class TempFile extends HashingOutputStream {
         private final FileChannel file;
         private final Path path;
-        private final MessageDigest hasher = SHA256.newHasher();
         private final byte[] buffer = new byte[BUFFER];
         private int filled;
-        private long size;
-        private Digest digest;
 
         TempFile(FileChannel file, Path path) {
             this.file = file;
@@ -210,15 +206,8 @@ class Ingest {
         }
 
         @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            if (digest != null) {
-                throw new IllegalStateException("the blob was complete when its digest was taken");
-            }
+            requireOpen();
             for (int done = 0; done < length;) {
                 if (filled == buffer.length) {
                     flush();
@@ -232,24 +221,14 @@ class Ingest {
 
         @Override
         public void flush() throws IOException {
-            hasher.update(buffer, 0, filled);
+            hash(buffer, 0, filled);
             Ingest.write(file, path, buffer, filled);
-            size += filled;
             filled = 0;
         }
 
         @Override
-        public long size() {
-            return size + filled;
-        }
-
-        @Override
-        public Digest digest() throws IOException {
-            if (digest == null) {
-                flush();
-                digest = SHA256.withHash(hasher.digest());
-            }
-            return digest;
+        protected void complete() throws IOException {
+            flush();
         }
     }
 
