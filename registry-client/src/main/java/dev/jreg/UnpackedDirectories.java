@@ -90,14 +90,20 @@ final class UnpackedDirectories {
 
     /** A record's first line, as {@link #records} lists them. */
     private record Header(Path file, Path directory, Identity identity, FileTime written) {
-        /** Whether the directory is still at its path: a directory there, of the same inode where the record has one. */
-        boolean present() throws IOException {
+        /**
+         * Whether the directory is still at its path: a directory there, of the same inode where
+         * the record has one; one that cannot be looked at (a parent this user cannot search) is
+         * kept as present.
+         */
+        boolean present() {
             try {
                 // Not the device: a filesystem may get another number when mounted again.
                 return Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
                         && (identity == null || Identity.of(directory).inode() == identity.inode());
             } catch (NoSuchFileException removedMeanwhile) {
                 return false;
+            } catch (IOException cannotTell) {
+                return true;
             }
         }
     }
