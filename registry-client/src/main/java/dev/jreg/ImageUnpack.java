@@ -12,6 +12,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.regex.Pattern;
@@ -51,16 +52,16 @@ final class ImageUnpack {
             LayerApplier applier = new LayerApplier(real, LayerLimits.DEFAULT, line -> notices.accept("warning: " + line));
             image.readLayers(applier::apply);
             UnpackRecord record = applier.finish();
-            records.write(new UnpackedDirectories.Unpacked(real, location, image.manifest().digest(),
-                    image.image().config().digest(), record));
+            records.write(new UnpackedDirectories.Unpacked(real, UnpackedDirectories.Identity.of(real), location,
+                    image.manifest().digest(), image.image().config().digest(), record));
             // Each file once, however many names it has: by inode.
-            long bytes = record.items().values().stream()
+            Map<Long, Long> files = record.items().values().stream()
                     .filter(item -> item.stamp() != null && (item.entry().type() == LayerEntry.Type.FILE
                             || item.entry().type() == LayerEntry.Type.HARDLINK))
-                    .collect(Collectors.toMap(item -> item.stamp().inode(), item -> item.stamp().size(), (a, b) -> a))
-                    .values().stream().mapToLong(Long::longValue).sum();
+                    .collect(Collectors.toMap(item -> item.stamp().inode(), item -> item.stamp().size(), (a, b) -> a));
             return new UnpackResult(image.manifest().descriptor(), image.image().config().digest(),
-                    image.image().layers().size(), bytes, real);
+                    image.image().layers().size(), files.size(), files.values().stream().mapToLong(Long::longValue).sum(),
+                    real);
         } catch (IOException | RuntimeException e) {
             try {
                 Trees.delete(made != null ? made : real, made == null);

@@ -30,6 +30,7 @@ import dev.jreg.internal.layer.WrittenLayer;
 import dev.jreg.internal.layout.LocalStore;
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.internal.registry.RegistryClient;
+import dev.jreg.internal.store.HashingOutputStream;
 import dev.jreg.internal.store.ImageSink;
 import dev.jreg.internal.store.ImageSource;
 import dev.jreg.internal.store.VerifiedCopy;
@@ -38,6 +39,7 @@ import dev.jreg.model.Digest;
 import dev.jreg.model.ImageConfig;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
+import dev.jreg.model.Manifest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
@@ -297,7 +299,8 @@ public final class Jreg {
     }
 
     /**
-     * Describes every tag of a repository: digest, platforms, compressed size in bytes, created.
+     * Describes every tag of a repository: digest, platforms, compressed size in bytes (configs and
+     * layers, each blob once, attestations left out, as {@link #images} counts it), created.
      * Tags are resolved with {@code HEAD}; each distinct digest is fetched once. A tag that vanished
      * while listing, or whose manifest or config is missing or invalid, is a row with an error;
      * the others are still described.
@@ -356,7 +359,7 @@ public final class Jreg {
             ImageManifest image = (ImageManifest) blob.manifest();
             images.add(new Shown(image, reader.config(image).platform()));
         }
-        long size = images.stream().mapToLong(s -> s.image().config().size() + s.image().layersSize()).sum();
+        long size = compressedSize(images.stream().map(Shown::image).toList());
         List<String> artifactTypes = images.stream().map(s -> s.image().effectiveArtifactType())
                 .filter(Objects::nonNull).distinct().toList();
         List<Platform> platforms = images.stream().filter(s -> s.image().effectiveArtifactType() == null)
@@ -366,6 +369,17 @@ public final class Jreg {
             created = reader.config(images.get(i).image()).created();
         }
         return new TagDetail(null, blob.descriptor(), platforms, artifactTypes, attestations, size, created, null);
+    }
+
+    /**
+     * The compressed size of images as registries and {@code docker manifest inspect} count it:
+     * their configs and layers, each blob once, at the sizes their manifests give; no manifest.
+     * What {@code images} and {@code tags --details} show, so that they agree.
+     */
+    private static long compressedSize(Collection<ImageManifest> images) {
+        Map<Digest, Long> blobs = new HashMap<>();
+        images.forEach(image -> image.blobs().forEach(blob -> blobs.putIfAbsent(blob.digest(), blob.size())));
+        return blobs.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /**
@@ -575,7 +589,8 @@ public final class Jreg {
     public ExportResult export(ImageLocation image, Platform platform, OutputStream out) throws IOException {
         ChosenImage chosen = flattenable(image, platform);
         Flattener flattener = Flattener.read(layersOf(chosen), LayerLimits.DEFAULT);
-        WrittenLayer written = flattener.write(LayerWriter.of(Compression.NONE, Optional.empty()).withExactTimes(), out);
+        WrittenLayer written = flattener.write(LayerWriter.of(Compression.NONE, Optional.empty()).withExactTimes(),
+                HashingOutputStream.over(out));
         return new ExportResult(chosen.manifest().descriptor(), chosen.image().layers().size(),
                 flattener.entries().size(), written.size());
     }
@@ -932,7 +947,8 @@ public final class Jreg {
     /**
      * Deletes blobs no name reaches and leftovers of interrupted downloads, after any running
      * copy into the store (the config's notices say when it waits), then the unpack records of
-     * directories that no longer exist.
+     * directories that are no longer at their paths (one moved since its unpack, until a
+     * {@link #commit} of it found its record, among them).
      *
      * @return the blobs deleted, the bytes reclaimed, the temp files and unpack records removed
      * @throws IOException when the store cannot be read or a file cannot be deleted
@@ -947,10 +963,11 @@ public final class Jreg {
     }
 
     /**
-     * Bytes these images take in the store, each blob counted once however many of them share it.
+     * Bytes these images take in the store, each blob counted once however many of them share it:
+     * unlike {@link LocalImage#size()}, every stored blob, manifests and attestations included.
      *
      * @param images images as {@link #images()} lists them
-     * @return the compressed size in bytes of every stored blob they reach, manifests and configs included
+     * @return the size in bytes of every stored blob they reach, manifests and configs included
      * @throws IOException when the store cannot be read
      */
     public long contentSize(Collection<LocalImage> images) throws IOException {
@@ -1113,17 +1130,19 @@ public final class Jreg {
      * outside the directory; hostile entries refused), owners set when running as root. What
      * could not be reproduced (owners other than root without root, device nodes) is said in one
      * line to the config's notices. The directory holds the filesystem and nothing else: what the
-     * unpack wrote is recorded in the store ({@code unpacked/}, keyed by the directory's real
-     * path), for {@link #commit} to tell edits from it; {@link #prune} deletes the records of
-     * directories that no longer exist. When the unpack fails, the directory is removed if it
-     * made it, emptied otherwise.
+     * unpack wrote is recorded in the store ({@code unpacked/}, under the directory's real path
+     * and its device and inode numbers), for {@link #commit} to tell edits from it, and follows
+     * the directory when it is moved within its filesystem. Writing a record deletes those of
+     * directories gone from their paths but the 16 written last (which may be of directories
+     * moved since); {@link #prune} deletes them all. When the unpack fails, the directory is
+     * removed if it made it, emptied otherwise.
      *
      * @param image a local-store name, a layout's image or a registry reference (read from there
      *     without storing it)
      * @param platform the platform to take from an index; null takes this machine's
      * @param directory a directory that does not exist (it is made, with its parents) or is empty
-     * @return the manifest and image ID unpacked, the layers applied, the bytes of the files
-     *     written, and the directory's real path
+     * @return the manifest and image ID unpacked, the layers applied, the regular files written and
+     *     their bytes (uncompressed, each file once), and the directory's real path
      * @throws IllegalArgumentException when the directory is not an empty directory, or the image
      *     is an artifact
      * @throws ImageNotFoundException when the store or layout has no image by that name
@@ -1148,8 +1167,9 @@ public final class Jreg {
      * Makes an image on a base, as {@code docker commit} makes one from a container, and names it
      * in the local store: at most one new layer — a directory's difference from the base, or
      * files added ({@code crane append}) — and config edits. The directory's difference is taken
-     * against its unpack record when {@link #unpack} made it from that base (a path whose stamp
-     * is the one recorded is unchanged; owners and device nodes an unprivileged unpack left out
+     * against its unpack record when {@link #unpack} made it from that base, at this path or at
+     * another one it was moved from within its filesystem (a path whose stamp is the one recorded
+     * is unchanged; owners and device nodes an unprivileged unpack left out
      * are no change), else against the base's entries as its layers' headers give them, by type,
      * size, mode and time, with a note to the config's notices. Deletions are whiteouts, a deleted
      * directory one. A directory without changes makes no layer, as {@code docker commit} makes
@@ -1194,7 +1214,7 @@ public final class Jreg {
             }
             directory = given.toRealPath();
             try {
-                record = unpacked.read(directory);
+                record = unpacked.find(directory);
             } catch (InvalidContentException damaged) {
                 if (options.base() == null) {
                     throw damaged;
@@ -1331,7 +1351,8 @@ public final class Jreg {
     /**
      * Every image in the local store, in the order they were first stored, as
      * {@code docker images} lists them: name, image ID, platforms, created, labels, size in bytes
-     * (compressed, every blob the name reaches once). An image whose manifest or config is damaged
+     * (the compressed size of the configs and layers the name reaches, each blob once, as
+     * {@link #tagDetails} counts it; no manifest). An image whose manifest or config is damaged
      * or missing is listed, marked so, and does not hide the others.
      *
      * @return one entry per name, and one per image loaded without a name ({@link LocalImage#reference()}
@@ -1351,7 +1372,7 @@ public final class Jreg {
 
     private LocalImage describe(Reference reference, Descriptor entry) throws IOException {
         boolean complete = store.isComplete(entry);
-        long size = sizeOf(reachable(entry));
+        long size = compressedSize(storedImages(entry));
         try {
             return describe(reference, entry, size, complete);
         } catch (IOException unread) {
@@ -1363,6 +1384,37 @@ public final class Jreg {
             // config cannot be read: shown without them until a pull restores them.
             return new LocalImage(reference, entry, LocalNames.imageId(store, entry), List.of(), null, null, null, size,
                     complete, damaged);
+        }
+    }
+
+    /**
+     * The images a name holds, as {@link #compressedSize} counts them: the image, or the stored
+     * children of an index but its attestations; those whose manifest is missing or damaged left
+     * out, a name whose manifest is holding none.
+     */
+    private List<ImageManifest> storedImages(Descriptor entry) throws IOException {
+        Optional<Manifest> top = readable(entry);
+        List<Descriptor> children = top.filter(ImageIndex.class::isInstance)
+                .map(index -> ((ImageIndex) index).manifests()).orElse(List.of());
+        List<ImageManifest> images = new ArrayList<>();
+        top.filter(ImageManifest.class::isInstance).ifPresent(image -> images.add((ImageManifest) image));
+        for (Descriptor child : children) {
+            if (!child.isAttestation()) {
+                readable(child).filter(ImageManifest.class::isInstance).ifPresent(image -> images.add((ImageManifest) image));
+            }
+        }
+        return images;
+    }
+
+    /** A stored manifest, or empty when it is missing, damaged or not one. */
+    private Optional<Manifest> readable(Descriptor descriptor) throws IOException {
+        if (!descriptor.mediaType().isIndex() && !descriptor.mediaType().isImageManifest()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(store.readManifest(descriptor).manifest());
+        } catch (NoSuchFileException | DigestMismatchException | InvalidContentException unreadable) {
+            return Optional.empty();
         }
     }
 

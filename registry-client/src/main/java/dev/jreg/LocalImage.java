@@ -21,8 +21,10 @@ import java.util.Map;
  *     null for a container image
  * @param created creation time from the config (RFC 3339), or null
  * @param labels the config's labels (empty when none)
- * @param size bytes of every stored blob the name reaches — manifests, configs and compressed
- *     layers, of every platform an index stored whole holds, each blob once: docker's content size
+ * @param size the compressed size in bytes of the configs and layers the name reaches, each blob
+ *     once, of every platform an index stored whole holds (attestations left out), at the sizes
+ *     the manifests give (a blob missing from an incomplete image counted too): what registries,
+ *     {@code docker manifest inspect} and {@link TagDetail#size()} count; no manifest
  * @param complete false when a blob the name reaches is missing or of the wrong size (after
  *     {@code verify --repair} deleted a corrupt one); a pull of the name fetches it again
  * @param damaged true when the manifest or config the name reaches hashes to another digest than

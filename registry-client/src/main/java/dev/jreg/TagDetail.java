@@ -13,8 +13,8 @@ import java.util.List;
  * @param artifactTypes the types of the artifacts among them, each once (see
  *     {@link dev.jreg.model.ImageManifest#effectiveArtifactType}); empty for container images
  * @param attestations how many attestation manifests the index holds besides its images
- * @param size compressed size in bytes: config plus layers, summed over an index's images and
- *     artifacts, attestations not counted
+ * @param size compressed size in bytes: configs and layers, each blob once, of the image or of an
+ *     index's images and artifacts, attestations not counted, as {@link LocalImage#size()} counts it
  * @param created creation time from the (first) image's config, or null
  * @param error why this tag could not be read (it vanished while listing, its manifest or config
  *     is missing or invalid), or null; such a row has no platforms, size 0, and a null manifest

@@ -37,9 +37,11 @@ final class ImagesCommand extends Subcommand {
     CommandModel model() {
         return CommandModel.of("images", this,
                         "List images in the local store, newest first.",
-                        "SIZE is docker's content size: the compressed bytes an image's blobs take in the store "
-                                + "(manifests, config, layers; every platform of an index stored whole), not the "
-                                + "unpacked size. The total, on stderr, counts layers images share once. An image missing a blob "
+                        "SIZE is the compressed size of an image's config and layers, as registries and 'docker "
+                                + "manifest inspect' count it and 'jreg tags --details' shows it (of an index stored "
+                                + "whole, every platform's, each blob once, attestations left out), not the unpacked "
+                                + "size 'jreg unpack' reports. The total, on stderr, is what the images listed take "
+                                + "on disk: every blob, manifests too, layers they share once. An image missing a blob "
                                 + "(after verify --repair) shows SIZE with (incomplete); pull it to fetch what is missing. One whose manifest "
                                 + "or config is damaged shows (damaged); verify --repair removes the blob.",
                         "--format json prints one object per line, like docker; a template prints what it names.")

@@ -29,7 +29,10 @@ final class TagsCommand extends Subcommand {
         return CommandModel.of("tags", this,
                         "List the tags of a repository, following the registry's pagination.",
                         "--details adds digest, platforms, compressed size and creation time per tag, in one run: tags"
-                                + " are resolved with HEAD and each distinct digest is fetched once.")
+                                + " are resolved with HEAD and each distinct digest is fetched once. SIZE is the"
+                                + " compressed size of the config and layers (of an index's images, each blob once,"
+                                + " attestations left out), as registries and 'docker manifest inspect' count it and"
+                                + " 'jreg images' shows it.")
                 .footer("",
                         "Examples:",
                         "  jreg tags nginx",

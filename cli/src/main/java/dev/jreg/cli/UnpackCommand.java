@@ -29,7 +29,10 @@ final class UnpackCommand extends Subcommand {
                                 + "and holds the filesystem only: what the unpack wrote is recorded in the local "
                                 + "store, so that 'jreg commit DIR NEWNAME' finds the base and the changes. A name "
                                 + "the store lacks is pulled first, as 'docker create' pulls it (--pull). If the "
-                                + "unpack fails, DIR is removed when unpack made it, emptied otherwise.")
+                                + "unpack fails, DIR is removed when unpack made it, emptied otherwise. The line it "
+                                + "prints on stderr counts the regular files written and their bytes as they lie in "
+                                + "DIR (each file once, as du counts them), not the compressed size 'jreg images' "
+                                + "shows.")
                 .footer("",
                         "Examples:",
                         "  jreg unpack nginx:1.24.0 rootfs",
@@ -77,8 +80,10 @@ final class UnpackCommand extends Subcommand {
         UnpackResult result = jreg.unpack(location, wanted, Path.of(directory));
         if (!quiet) {
             String shown = location instanceof ImageLocation.Local local ? local.reference().familiar() : image;
+            // The bytes on disk, as du counts them: not the compressed size images and inspect show.
             root.context().err().println("Unpacked " + shown + " (" + result.layers()
-                    + (result.layers() == 1 ? " layer, " : " layers, ") + Sizes.human(result.bytes()) + ") into "
+                    + (result.layers() == 1 ? " layer; " : " layers; ") + result.files()
+                    + (result.files() == 1 ? " file, " : " files, ") + Sizes.human(result.bytes()) + " unpacked) into "
                     + result.directory());
         }
         return ExitCodes.OK;

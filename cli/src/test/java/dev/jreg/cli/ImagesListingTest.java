@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jreg.internal.json.Json;
 import dev.jreg.internal.layout.LocalStore;
 import dev.jreg.internal.layout.OciLayout;
+import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
+import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;
+import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import dev.jreg.testing.TestImages;
@@ -203,14 +206,63 @@ class ImagesListingTest {
         ManifestBlob index = TestImages.writeIndex(OciLayout.open(store), Reference.parse("localhost/multi:1"), platforms);
 
         JsonNode row = Json.parse(ok("images", "--format", "json", "localhost/multi").out());
-        long expected = size(Reference.parse("localhost/multi:1"));
-        assertEquals(expected, row.path("Size").asLong());
+        long layers = shared.bytes().length + TestImages.layer(11, 3000).bytes().length
+                + TestImages.layer(12, 4000).bytes().length;
+        long configs = 0;
+        for (Descriptor child : ((ImageIndex) index.manifest()).manifests()) {
+            configs += ((ImageManifest) LocalStore.open(store).readManifest(child).manifest()).config().size();
+        }
+        assertEquals(configs + layers, row.path("Size").asLong(), "both platforms' configs and layers, the shared one once");
         Set<Digest> blobs = OciLayout.open(store).blobsOf(index.descriptor());
         assertEquals(1 + 2 * 4 - 1, blobs.size(), "index, 2 manifests, 2 configs, 3 layers: the shared one once");
-        long oneLayerSet = shared.bytes().length + TestImages.layer(11, 3000).bytes().length;
-        assertTrue(expected > oneLayerSet + TestImages.layer(12, 4000).bytes().length, "both platforms counted: " + expected);
         assertEquals(Set.of(index.digest().shortHex()),
                 ok("images", "-q", "localhost/multi").out().lines().collect(Collectors.toSet()));
+    }
+
+    /**
+     * {@code images} and {@code tags --details} count one size, the compressed size of config and
+     * layers as registries count it, no manifest: for an image, and for an index stored whole
+     * whose platforms share a layer (counted once) and which holds an attestation (left out).
+     */
+    @Test
+    void imagesAndTagsDetailsCountTheSameCompressedSize() throws Exception {
+        OciLayout layout = OciLayout.open(store);
+        TestImages.Layer shared = TestImages.layer(20, 6000);
+        TestImages.Layer amd64 = TestImages.layer(21, 2000);
+        TestImages.Layer arm64 = TestImages.layer(22, 3000);
+        ManifestBlob amd64Image = TestImages.storeImage(layout, AMD64, List.of(shared, amd64));
+        ManifestBlob arm64Image = TestImages.storeImage(layout, ARM64, List.of(shared, arm64));
+        ManifestBlob attestation = TestImages.storeImage(layout, Platform.of("unknown", "unknown", null),
+                List.of(TestImages.layer(23, 9000)));
+        ManifestBlob index = ManifestBlob.create(new ImageIndex(2, MediaType.OCI_INDEX, null, List.of(
+                amd64Image.descriptor().withPlatform(AMD64), arm64Image.descriptor().withPlatform(ARM64),
+                attestation.descriptor().withPlatform(Platform.of("unknown", "unknown", null)).withAnnotations(Map.of(
+                        "vnd.docker.reference.type", "attestation-manifest",
+                        "vnd.docker.reference.digest", amd64Image.digest().toString()))), null, null));
+        layout.putBytes(index.digest(), index.bytes());
+        layout.setName(Reference.parse("localhost/shared:1").toString(), index.descriptor());
+        long expected = ((ImageManifest) amd64Image.manifest()).config().size()
+                + ((ImageManifest) arm64Image.manifest()).config().size() + shared.bytes().length
+                + amd64.bytes().length + arm64.bytes().length;
+
+        assertEquals(expected, Json.parse(ok("images", "--format", "json", "localhost/shared").out()).path("Size")
+                .asLong());
+        JsonNode details = Json.parse(ok("tags", "--details", "--format", "json", "local:localhost/shared").out());
+        assertEquals(expected, details.path(0).path("size").asLong());
+        String row = ok("tags", "--details", "local:localhost/shared").out().lines().toList().get(1);
+        assertTrue(row.contains(" " + Sizes.human(expected) + " "), row);
+        assertTrue(ok("images", "localhost/shared").out().contains(" " + Sizes.human(expected) + "\n"));
+
+        JsonNode nginx = Json.parse(ok("tags", "--details", "--format", "json", "local:nginx").out());
+        for (JsonNode tag : nginx) {
+            ImageManifest image = (ImageManifest) LocalStore.open(store).readManifest(LocalStore.open(store)
+                    .lookup(Reference.parse("nginx:" + tag.path("tag").asText())).orElseThrow()).manifest();
+            long size = image.config().size() + image.layersSize();
+            assertEquals(size, tag.path("size").asLong(), tag::toString);
+            assertEquals(size, Json.parse(ok("images", "--format", "json", "nginx:" + tag.path("tag").asText()).out())
+                    .path("Size").asLong());
+        }
+        assertEquals(2, nginx.size());
     }
 
     /** Replaces text in a stored blob, as {@code sed -i} would. */

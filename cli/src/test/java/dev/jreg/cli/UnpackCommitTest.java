@@ -24,6 +24,7 @@ import dev.jreg.testing.TreeSnapshot;
 import dev.jreg.testing.Unprivileged;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,12 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -142,8 +147,9 @@ class UnpackCommitTest {
         Path rootfs = work.resolve("rootfs");
         Cli.Result unpacked = ok("unpack", "base:1", rootfs.toString());
         assertEquals("", unpacked.out());
-        assertEquals("Unpacked base:1 (2 layers, " + Sizes.human(treeSize(rootfs)) + ") into " + rootfs.toRealPath()
-                + "\n", unpacked.err());
+        assertEquals("Unpacked base:1 (2 layers; 7 files, 16B unpacked) into " + rootfs.toRealPath() + "\n",
+                unpacked.err());
+        assertEquals("7 files, 16B unpacked", unpackedFiles(rootfs), "counted as du counts them");
         assertFalse(Files.exists(rootfs.resolve("var/cache")), "the second layer's whiteout applied");
         edit(rootfs);
 
@@ -321,6 +327,67 @@ class UnpackCommitTest {
                 noBase.err());
     }
 
+    /**
+     * {@code mv DIR DIR2} after the unpack: DIR2 is compared with its record, found by the
+     * directory's device and inode, so its base is known and the new layer holds exactly the
+     * edited file (and its parent), owners as the base has them — a device node an unprivileged
+     * unpack skipped is no deletion. The temporary path unpacked into again and moved as well
+     * gets a record of its own, which leaves the first one's.
+     */
+    @Test
+    void aDirectoryMovedAfterItsUnpackKeepsItsRecord() throws Exception {
+        TestImages.Layer owned = TestImages.gzipLayer(new TarBuilder().add(owned("app/", TarConstants.LF_DIR, 0755), new byte[0])
+                .add(owned("app/config", TarConstants.LF_NORMAL, 0640), "v1".getBytes(StandardCharsets.UTF_8))
+                .add(owned("app/other", TarConstants.LF_NORMAL, 0644), "other".getBytes(StandardCharsets.UTF_8))
+                .dir("dev").charDevice("dev/null", 1, 3).tar());
+        OciLayout layout = OciLayout.open(store);
+        layout.setName(Reference.parse("owned:1").toString(),
+                TestImages.storeImage(layout, AMD64, List.of(owned)).descriptor());
+        Path temporary = work.resolve("tmp");
+        ok("unpack", "owned:1", temporary.toString());
+        Path moved = Files.createDirectories(work.resolve("images")).resolve("rootfs");
+        Files.move(temporary, moved);
+        ok("unpack", "base:1", temporary.toString());
+        Path second = work.resolve("second");
+        Files.move(temporary, second);
+        Files.writeString(moved.resolve("app/config"), "v2, edited");
+
+        Cli.Result committed = ok("commit", moved.toString(), "edited:1");
+        assertFalse(committed.err().contains("note:"), committed.err());
+        ImageManifest image = manifest("edited:1");
+        assertEquals(2, image.layers().size(), "owned:1's layer and the new one");
+        Descriptor layer = image.layers().get(1);
+        assertEquals(List.of("app/ 1000:1001", "app/config 1000:1001"), owners(layer));
+        try (Stream<Path> records = Files.list(store.resolve("unpacked"))) {
+            assertEquals(2, records.count(), "one record per directory, filed under its new path");
+        }
+
+        edit(second);
+        Cli.Result other = ok("commit", second.toString(), "second:1");
+        assertFalse(other.err().contains("note:"), other.err());
+        assertEquals(3, manifest("second:1").layers().size(), "on base:1, as unpacked");
+    }
+
+    /** A header owned by 1000:1001, the owner an unprivileged unpack cannot give. */
+    private static TarArchiveEntry owned(String name, byte type, int mode) {
+        TarArchiveEntry entry = TarBuilder.header(name, type, mode);
+        entry.setIds(1000, 1001);
+        return entry;
+    }
+
+    /** A layer's entries as {@code PATH UID:GID}, a directory's path ending with {@code /}. */
+    List<String> owners(Descriptor layer) throws IOException {
+        List<String> owners = new ArrayList<>();
+        try (InputStream blob = Files.newInputStream(LocalStore.open(store).blobPath(layer.digest()));
+                LayerReader reader = LayerReader.open(blob)) {
+            for (LayerEntry entry = reader.next(); entry != null; entry = reader.next()) {
+                owners.add(entry.path() + (entry.type() == LayerEntry.Type.DIRECTORY ? "/" : "") + " " + entry.uid()
+                        + ":" + entry.gid());
+            }
+        }
+        return owners;
+    }
+
     /** zstd on an OCI base; a Docker base gets Docker's gzip layer type and refuses zstd. */
     @Test
     void layersTakeTheBasesFormat() throws Exception {
@@ -464,16 +531,22 @@ class UnpackCommitTest {
         assertEquals("arm64", config("arm:1").architecture());
     }
 
-    /** The bytes of the regular files under a tree. */
-    static long treeSize(Path root) throws IOException {
-        long[] size = {0};
+    /**
+     * The regular files under a tree and their bytes, each file once however many names it has,
+     * as {@code du} counts them: {@code N files, SIZE unpacked}, as unpack says it.
+     */
+    static String unpackedFiles(Path root) throws IOException {
+        Map<Object, Long> files = new HashMap<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                size[0] += attributes.isRegularFile() ? attributes.size() : 0;
+                if (attributes.isRegularFile()) {
+                    files.put(attributes.fileKey(), attributes.size());
+                }
                 return FileVisitResult.CONTINUE;
             }
         });
-        return size[0];
+        return files.size() + " files, " + Sizes.human(files.values().stream().mapToLong(Long::longValue).sum())
+                + " unpacked";
     }
 }

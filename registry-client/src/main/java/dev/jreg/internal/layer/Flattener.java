@@ -1,6 +1,7 @@
 package dev.jreg.internal.layer;
 
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.internal.store.HashingOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -197,12 +198,12 @@ public final class Flattener {
      * Writes the flattened filesystem as one layer, reading the layers again, each forward only.
      *
      * @param writer how: compression, clamp, times ({@link LayerWriter#withExactTimes()} keeps them as the layers give them)
-     * @param out where the layer goes; flushed and left open
+     * @param out where the layer goes, whose digest and size become the layer's; flushed and left open
      * @throws IOException from a blob's stream, as it was thrown; when a layer no longer holds
      *     what it held on the first read; when the temp file for contents out of order cannot be
      *     written; or from {@code out}
      */
-    public WrittenLayer write(LayerWriter writer, OutputStream out) throws IOException {
+    public WrittenLayer write(LayerWriter writer, HashingOutputStream out) throws IOException {
         try (Contents contents = new Contents()) {
             return writer.write(entries, contents::writeTo, out);
         }

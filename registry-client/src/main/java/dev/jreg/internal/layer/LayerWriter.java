@@ -1,6 +1,7 @@
 package dev.jreg.internal.layer;
 
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import dev.jreg.internal.store.HashingOutputStream;
 import dev.jreg.model.Digest;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -32,9 +33,11 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * Writes a layer (OCI image spec, "Image Layer Filesystem Changeset") into a stream in one pass:
  * a POSIX tar stream (ustar headers; PAX records for names of 100 bytes or more or not ASCII,
  * numbers a header cannot hold and extended attributes, as {@code SCHILY.xattr.NAME}),
- * compressed or not, while hashing the tar bytes (the diff ID) and the bytes written (the digest)
- * and counting those. Each file is read once, as its entry is written; no layer or file is held
- * in memory.
+ * compressed or not, while hashing the tar bytes (the diff ID). The digest and size of the bytes
+ * written are those of the {@link HashingOutputStream} written into: the store's ingest of a new
+ * blob hashes what reaches its temp file, and that one hash is the layer's digest (without
+ * compression, its diff ID too). Each file is read once, as its entry is written; no layer or file
+ * is held in memory.
  *
  * <p>The same entries give the same bytes, whoever writes them and wherever their files lie:
  * entries in {@link LayerEntry#PATH_ORDER} whatever order they come in; numeric owners only, no
@@ -103,7 +106,8 @@ public final class LayerWriter {
     }
 
     /**
-     * Writes a layer of these entries into {@code out}, which is flushed and left open. A file is
+     * Writes a layer of these entries into {@code out}, which is flushed and left open, and whose
+     * digest and size are the layer's (so its content is complete once this returns). A file is
      * read when its entry is written, {@link LayerEntry#size()} bytes of it.
      *
      * @throws IllegalArgumentException when two entries have one path, or a hard link's target
@@ -111,12 +115,12 @@ public final class LayerWriter {
      * @throws IOException when a file cannot be read, or no longer has the size it was listed
      *     with (then what was written is no layer)
      */
-    public WrittenLayer write(Collection<SourcedEntry> entries, OutputStream out) throws IOException {
+    public WrittenLayer write(Collection<SourcedEntry> entries, HashingOutputStream out) throws IOException {
         return write(entries, SourcedEntry::entry, (sourced, tar, buffer) -> copy(sourced.content(),
                 sourced.entry().size(), tar, buffer), out);
     }
 
-    /** Where the bytes of the files of a layer come from, as {@link #write(Collection, Content, OutputStream)} writes them. */
+    /** Where the bytes of the files of a layer come from, as {@link #write(Collection, Content, HashingOutputStream)} writes them. */
     @FunctionalInterface
     public interface Content {
         /**
@@ -129,15 +133,17 @@ public final class LayerWriter {
     }
 
     /**
-     * Writes a layer of these entries into {@code out}, which is flushed and left open, their
-     * files' bytes given by {@code content} as each is written, in {@link LayerEntry#PATH_ORDER}.
+     * Writes a layer of these entries into {@code out}, which is flushed and left open, and whose
+     * digest and size are the layer's, their files' bytes given by {@code content} as each is
+     * written, in {@link LayerEntry#PATH_ORDER}.
      *
      * @throws IllegalArgumentException when two entries have one path, or a hard link's target
      *     is not an earlier entry of the layer
      * @throws IOException what {@code content} throws, or when it gives a file more or fewer bytes
      *     than its size (then what was written is no layer)
      */
-    public WrittenLayer write(Collection<LayerEntry> entries, Content content, OutputStream out) throws IOException {
+    public WrittenLayer write(Collection<LayerEntry> entries, Content content, HashingOutputStream out)
+            throws IOException {
         return write(entries, entry -> entry, (entry, tar, buffer) -> content.writeTo(entry, tar), out);
     }
 
@@ -148,14 +154,15 @@ public final class LayerWriter {
     }
 
     private <T> WrittenLayer write(Collection<T> entries, Function<T, LayerEntry> entryOf, EntryContent<T> content,
-            OutputStream out) throws IOException {
+            HashingOutputStream out) throws IOException {
         List<T> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparing(item -> entryOf.apply(item).path(), LayerEntry.PATH_ORDER));
-        HashingOutputStream compressed = new HashingOutputStream(out, false);
-        HashingOutputStream tarBytes = compression == Compression.NONE ? compressed
-                : new HashingOutputStream(compressor(compressed), true);
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(tarBytes, BUFFER),
-                StandardCharsets.UTF_8.name())) {
+        // Closing the compressor, after the tar, finishes it and leaves out open (only flushed).
+        OutputStream compressed = compression == Compression.NONE ? out : compressor(out);
+        // Compressed, the tar bytes are hashed on their way to the compressor; else out's digest is theirs.
+        HashingOutputStream tarBytes = compression == Compression.NONE ? null : HashingOutputStream.over(compressed);
+        try (compressed; TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(
+                tarBytes != null ? tarBytes : compressed, BUFFER), StandardCharsets.UTF_8.name())) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
@@ -177,8 +184,8 @@ public final class LayerWriter {
                 tar.closeArchiveEntry();
             }
         }
-        Digest digest = compressed.digest();
-        return new WrittenLayer(digest, tarBytes == compressed ? digest : tarBytes.digest(), compressed.count(),
+        Digest digest = out.digest();
+        return new WrittenLayer(digest, tarBytes == null ? digest : tarBytes.digest(), out.size(),
                 compression.ociMediaType());
     }
 

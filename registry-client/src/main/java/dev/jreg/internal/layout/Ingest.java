@@ -4,14 +4,13 @@ import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.StoreWriteException;
 import dev.jreg.internal.store.BlobRange;
 import dev.jreg.internal.store.BlobSource;
+import dev.jreg.internal.store.HashingOutputStream;
 import dev.jreg.internal.store.VerifiedCopy;
 import dev.jreg.model.Descriptor;
-import dev.jreg.model.Digest;
 import dev.jreg.model.MediaType;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -54,8 +53,6 @@ class Ingest {
     private static final int MAX_FRUITLESS_RESUMES = 3;
     private static final int BUFFER = 256 * 1024;
     /** What {@code fsync} of a directory says where the file system cannot sync one (EINVAL, ENOTSUP). */
-    /** The empty content's digest: its algorithm, SHA-256, names a blob made here ({@link #putNew}). */
-    private static final Digest NEW_BLOB = Digest.sha256(new byte[0]);
     private static final Set<String> UNSYNCABLE_DIRECTORY = Set.of("Invalid argument", "Operation not supported");
     /**
      * Temp files being written, which a stopped process (Ctrl-C, {@code kill}) deletes on its way
@@ -154,8 +151,9 @@ class Ingest {
 
     /**
      * Stores a blob whose digest is known only once written, as {@code directory/HEX}: the
-     * writer's bytes go into a temp file, hashed with SHA-256 and counted as they pass, and are
-     * published as {@link #put} publishes them, unless the blob is there already.
+     * writer's bytes go into a temp file, hashed with SHA-256 and counted as they reach it — the
+     * one hash of them, which the writer may take from the stream ({@link HashingOutputStream#digest})
+     * — and are published as {@link #put} publishes them, unless the blob is there already.
      */
     Descriptor putNew(MediaType mediaType, OciLayout.BlobWriter content, Path directory) throws IOException {
         createDirectories(directory);
@@ -163,8 +161,7 @@ class Ingest {
         try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             TempFile out = new TempFile(file, temp);
             content.writeTo(out);
-            out.flush();
-            Descriptor blob = Descriptor.of(mediaType, NEW_BLOB.withHash(out.hasher.digest()), out.size);
+            Descriptor blob = Descriptor.of(mediaType, out.digest(), out.size());
             Path target = directory.resolve(blob.digest().hex());
             if (!Files.isRegularFile(target) || Files.size(target) != blob.size()) {
                 publish(file, temp, target);
@@ -193,14 +190,15 @@ class Ingest {
         }
     }
 
-    /** A temp file written through {@link Ingest#write} in buffers of {@value #BUFFER} bytes, hashed and counted. */
-    private static final class TempFile extends OutputStream {
+    /**
+     * A temp file written through {@link Ingest#write} in buffers of {@value #BUFFER} bytes, each
+     * hashed and counted as it is written: its digest is that of the bytes in the file.
+     */
+    private static final class TempFile extends HashingOutputStream {
         private final FileChannel file;
         private final Path path;
-        private final MessageDigest hasher = NEW_BLOB.newHasher();
         private final byte[] buffer = new byte[BUFFER];
         private int filled;
-        private long size;
 
         TempFile(FileChannel file, Path path) {
             this.file = file;
@@ -208,12 +206,8 @@ class Ingest {
         }
 
         @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
+            requireOpen();
             for (int done = 0; done < length;) {
                 if (filled == buffer.length) {
                     flush();
@@ -227,10 +221,14 @@ class Ingest {
 
         @Override
         public void flush() throws IOException {
-            hasher.update(buffer, 0, filled);
+            hash(buffer, 0, filled);
             Ingest.write(file, path, buffer, filled);
-            size += filled;
             filled = 0;
+        }
+
+        @Override
+        protected void complete() throws IOException {
+            flush();
         }
     }
 

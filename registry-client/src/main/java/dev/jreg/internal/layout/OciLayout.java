@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.internal.store.BlobSource;
+import dev.jreg.internal.store.HashingOutputStream;
 import dev.jreg.internal.store.ImageSink;
 import dev.jreg.internal.store.ImageSource;
 import dev.jreg.model.Descriptor;
@@ -17,7 +18,6 @@ import dev.jreg.model.MediaType;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -92,17 +92,18 @@ public class OciLayout {
         ingest.put(descriptor, content, blobPath(descriptor.digest()));
     }
 
-    /** Writes a blob's bytes into a stream. */
+    /** Writes a blob's bytes into a stream, which hashes and counts them as they reach the file. */
     @FunctionalInterface
     public interface BlobWriter {
-        void writeTo(OutputStream out) throws IOException;
+        void writeTo(HashingOutputStream out) throws IOException;
     }
 
     /**
      * Stores a blob whose digest is known only once it is written (a layer being made): its bytes
-     * go into a temp file, hashed (SHA-256) and counted as they pass, and are published under
-     * their digest as {@link #putBlob} publishes. When the layout has that blob already, the temp
-     * file is deleted. Until a name reaches it, garbage collection may delete it.
+     * go into a temp file, hashed (SHA-256) and counted as they reach it — once: a writer that
+     * needs the digest takes it from the stream ({@link HashingOutputStream#digest}) — and are
+     * published under their digest as {@link #putBlob} publishes. When the layout has that blob
+     * already, the temp file is deleted. Until a name reaches it, garbage collection may delete it.
      *
      * @return the blob's descriptor, of this media type
      */

@@ -1,6 +1,7 @@
 package dev.jreg.internal.layer;
 
 import static dev.jreg.internal.layer.LayerWriterTest.chmod;
+import static dev.jreg.internal.layer.LayerWriterTest.into;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -123,7 +124,7 @@ class FilesystemDiffTest {
         List<SourcedEntry> changes = UNPRIVILEGED.changes(root, record);
         assertEquals(EDITED, describe(changes));
         assertEquals(root.resolve("etc/app.conf"), changes.get(3).content());
-        LayerWriter.of(Compression.GZIP, Optional.empty()).write(changes, OutputStream.nullOutputStream());
+        LayerWriter.of(Compression.GZIP, Optional.empty()).write(changes, into(OutputStream.nullOutputStream()));
     }
 
     /** Unchanged since the unpack: no change, not even a file compared (whose bytes no one could give). */
@@ -244,6 +245,6 @@ class FilesystemDiffTest {
         assertEquals(List.of("etc DIRECTORY 755 0:0", "etc/link FILE 644 0:0 24 image time", "opt DIRECTORY 755 0:0",
                 "opt/a FILE 644 0:0 6", "opt/b HARDLINK 644 0:0 -> opt/a"), describe(changes));
         assertEquals(root.resolve("etc/link"), changes.get(1).content());
-        LayerWriter.of(Compression.NONE, Optional.empty()).write(changes, OutputStream.nullOutputStream());
+        LayerWriter.of(Compression.NONE, Optional.empty()).write(changes, into(OutputStream.nullOutputStream()));
     }
 }

@@ -247,7 +247,7 @@ class FlattenerTest {
     /** The flattened stream, an uncompressed tar with times as the layers give them. */
     private static byte[] write(Flattener flattener) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        flattener.write(LayerWriter.of(Compression.NONE, Optional.empty()).withExactTimes(), out);
+        flattener.write(LayerWriter.of(Compression.NONE, Optional.empty()).withExactTimes(), LayerWriterTest.into(out));
         return out.toByteArray();
     }
 

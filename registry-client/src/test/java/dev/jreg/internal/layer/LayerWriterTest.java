@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.luben.zstd.ZstdInputStream;
 import dev.jreg.internal.layer.DirectoryScan.Owners;
+import dev.jreg.internal.store.HashingOutputStream;
 import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
 import dev.jreg.testing.Processes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
@@ -83,14 +86,14 @@ class LayerWriterTest {
         Optional<Instant> clamp = Optional.of(BASE.minusSeconds(3600));
         for (Compression compression : Compression.values()) {
             LayerWriter writer = LayerWriter.of(compression, clamp);
-            WrittenLayer first = writer.write(DirectoryScan.scan(a, Owners.of(0, 0)), OutputStream.nullOutputStream());
-            WrittenLayer second = writer.write(DirectoryScan.scan(b, Owners.of(0, 0)), OutputStream.nullOutputStream());
+            WrittenLayer first = writer.write(DirectoryScan.scan(a, Owners.of(0, 0)), into(OutputStream.nullOutputStream()));
+            WrittenLayer second = writer.write(DirectoryScan.scan(b, Owners.of(0, 0)), into(OutputStream.nullOutputStream()));
             assertEquals(first, second, compression.toString());
             assertEquals(compression.ociMediaType(), first.mediaType());
 
             LayerWriter unclamped = LayerWriter.of(compression, Optional.empty());
-            WrittenLayer earlier = unclamped.write(DirectoryScan.scan(a, Owners.of(0, 0)), OutputStream.nullOutputStream());
-            WrittenLayer later = unclamped.write(DirectoryScan.scan(b, Owners.of(0, 0)), OutputStream.nullOutputStream());
+            WrittenLayer earlier = unclamped.write(DirectoryScan.scan(a, Owners.of(0, 0)), into(OutputStream.nullOutputStream()));
+            WrittenLayer later = unclamped.write(DirectoryScan.scan(b, Owners.of(0, 0)), into(OutputStream.nullOutputStream()));
             assertNotEquals(earlier.digest(), later.digest(), compression.toString());
             assertNotEquals(earlier.diffId(), later.diffId(), compression.toString());
         }
@@ -108,7 +111,7 @@ class LayerWriterTest {
                 new SourcedEntry(entry(LONG, LayerEntry.Type.FILE, 0644, 1, Instant.parse("2023-05-05T05:05:05.5Z")), content),
                 new SourcedEntry(entry("old", LayerEntry.Type.FILE, 0644, 1, Instant.parse("2001-01-01T00:00:00.75Z")), content));
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        new LayerWriter(Compression.NONE, 0, Optional.of(clamp)).write(entries, tar);
+        new LayerWriter(Compression.NONE, 0, Optional.of(clamp)).write(entries, into(tar));
         byte[] bytes = tar.toByteArray();
         int headers = 0;
         for (int at = 0; at + 512 <= bytes.length && bytes[at] != 0; headers++) {
@@ -158,7 +161,7 @@ class LayerWriterTest {
             Path layer = temp.resolve("layer-" + compression);
             WrittenLayer written;
             try (OutputStream out = Files.newOutputStream(layer)) {
-                written = LayerWriter.of(compression, Optional.empty()).write(entries, out);
+                written = LayerWriter.of(compression, Optional.empty()).write(entries, into(out));
             }
             Path tar = uncompressed(layer, compression);
             ProcessBuilder list = new ProcessBuilder("nice", "-n", "19", "tar", "--numeric-owner", "--full-time",
@@ -222,7 +225,7 @@ class LayerWriterTest {
             Path layer = temp.resolve("layer-" + compression);
             WrittenLayer written;
             try (OutputStream out = Files.newOutputStream(layer)) {
-                written = LayerWriter.of(compression, Optional.empty()).write(DirectoryScan.scan(root, Owners.ON_DISK), out);
+                written = LayerWriter.of(compression, Optional.empty()).write(DirectoryScan.scan(root, Owners.ON_DISK), into(out));
             }
             assertEquals(written.digest().hex(), sha256sum(layer), compression.toString());
             assertEquals(written.diffId().hex(), sha256sum(uncompressed(layer, compression)), compression.toString());
@@ -231,12 +234,54 @@ class LayerWriterTest {
         }
     }
 
+    /**
+     * The compressed bytes are hashed once, by the stream they are written into (the store's
+     * ingest, in a commit or squash): the layer's digest and size are that stream's, never a hash
+     * of the writer's own; without compression its digest is the diff ID too. The tar bytes are
+     * hashed for the diff ID on their way to the compressor. Here the stream hashes and counts
+     * nothing, so that its digest is the empty content's and its size 0.
+     */
+    @Test
+    void theDigestAndSizeAreThoseOfTheStreamWrittenInto() throws Exception {
+        Path root = temp.resolve("tree");
+        makeTree(root, false, Duration.ZERO);
+        Digest nothingHashed = Digest.sha256(new byte[0]);
+        for (Compression compression : Compression.values()) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            HashingOutputStream unhashed = new HashingOutputStream() {
+                @Override
+                public void write(int b) {
+                    bytes.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int offset, int length) {
+                    bytes.write(b, offset, length);
+                }
+            };
+            WrittenLayer written = LayerWriter.of(compression, Optional.empty()).write(DirectoryScan.scan(root,
+                    Owners.ON_DISK), unhashed);
+            assertEquals(nothingHashed, written.digest(), compression.toString());
+            assertEquals(0, written.size(), "what the stream counted, not the " + bytes.size() + " bytes written: "
+                    + compression);
+            assertEquals(compression == Compression.NONE ? nothingHashed : Digest.sha256(decompressed(bytes.toByteArray(),
+                    compression)), written.diffId(), compression.toString());
+        }
+    }
+
+    private static byte[] decompressed(byte[] layer, Compression compression) throws IOException {
+        try (InputStream in = compression == Compression.GZIP ? new GZIPInputStream(new ByteArrayInputStream(layer))
+                : new ZstdInputStream(new ByteArrayInputStream(layer))) {
+            return in.readAllBytes();
+        }
+    }
+
     /** The JDK's gzip header: no name, modification time 0, no extra flags, operating system 255, at every level. */
     @Test
     void theGzipHeaderIsConstant() throws Exception {
         for (int level = 0; level <= 9; level++) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            new LayerWriter(Compression.GZIP, level, Optional.empty()).write(List.of(), out);
+            new LayerWriter(Compression.GZIP, level, Optional.empty()).write(List.of(), into(out));
             assertEquals("1f8b08000000000000ff", HexFormat.of().formatHex(out.toByteArray(), 0, 10), "level " + level);
         }
     }
@@ -248,8 +293,8 @@ class LayerWriterTest {
         Files.writeString(file, "all work and no play makes a layer a dull layer\n".repeat(20_000));
         List<SourcedEntry> entries = List.of(new SourcedEntry(entry("text", LayerEntry.Type.FILE, 0644, 0, BASE, Files.size(file)), file));
         for (Compression compression : List.of(Compression.GZIP, Compression.ZSTD)) {
-            WrittenLayer fast = new LayerWriter(compression, 1, Optional.empty()).write(entries, OutputStream.nullOutputStream());
-            WrittenLayer best = new LayerWriter(compression, 9, Optional.empty()).write(entries, OutputStream.nullOutputStream());
+            WrittenLayer fast = new LayerWriter(compression, 1, Optional.empty()).write(entries, into(OutputStream.nullOutputStream()));
+            WrittenLayer best = new LayerWriter(compression, 9, Optional.empty()).write(entries, into(OutputStream.nullOutputStream()));
             assertTrue(best.size() < fast.size(), compression + ": " + best.size() + " < " + fast.size());
             assertEquals(fast.diffId(), best.diffId());
         }
@@ -265,14 +310,14 @@ class LayerWriterTest {
         Path file = Files.writeString(temp.resolve("f"), "12345");
         LayerWriter writer = LayerWriter.of(Compression.GZIP, Optional.empty());
         IOException shorter = assertThrows(IOException.class, () -> writer.write(
-                List.of(new SourcedEntry(entry("f", LayerEntry.Type.FILE, 0644, 0, BASE, 9), file)), OutputStream.nullOutputStream()));
+                List.of(new SourcedEntry(entry("f", LayerEntry.Type.FILE, 0644, 0, BASE, 9), file)), into(OutputStream.nullOutputStream())));
         assertEquals(file + " changed while the layer was written: it had 9 bytes when listed, 5 now", shorter.getMessage());
         IOException longer = assertThrows(IOException.class, () -> writer.write(
-                List.of(new SourcedEntry(entry("f", LayerEntry.Type.FILE, 0644, 0, BASE, 3), file)), OutputStream.nullOutputStream()));
+                List.of(new SourcedEntry(entry("f", LayerEntry.Type.FILE, 0644, 0, BASE, 3), file)), into(OutputStream.nullOutputStream())));
         assertEquals(file + " changed while the layer was written: it had 3 bytes when listed, more now", longer.getMessage());
         Path gone = temp.resolve("gone");
         IOException removed = assertThrows(IOException.class, () -> writer.write(
-                List.of(new SourcedEntry(entry("g", LayerEntry.Type.FILE, 0644, 0, BASE, 3), gone)), OutputStream.nullOutputStream()));
+                List.of(new SourcedEntry(entry("g", LayerEntry.Type.FILE, 0644, 0, BASE, 3), gone)), into(OutputStream.nullOutputStream())));
         assertEquals(gone + " was removed while the layer was written", removed.getMessage());
     }
 
@@ -292,7 +337,7 @@ class LayerWriterTest {
         LayerWriter.of(Compression.NONE, Optional.of(BASE.plusSeconds(10))).withExactTimes().write(entries, (entry, out) -> {
             asked.add(entry.path());
             out.write("xy".substring(0, (int) entry.size()).getBytes(StandardCharsets.UTF_8));
-        }, tar);
+        }, into(tar));
         assertEquals(List.of("a", "b"), asked);
         Map<String, TarArchiveEntry> read = readTar(new ByteArrayInputStream(tar.toByteArray()), new LinkedHashMap<>());
         assertEquals(List.of("./", "a", "b", "empty"), List.copyOf(read.keySet()));
@@ -302,9 +347,9 @@ class LayerWriterTest {
         LayerWriter writer = LayerWriter.of(Compression.NONE, Optional.empty());
         List<LayerEntry> one = List.of(entry("f", LayerEntry.Type.FILE, 0644, 0, BASE, 3));
         assertThrows(IOException.class, () -> writer.write(one, (entry, out) -> out.write(new byte[2]),
-                OutputStream.nullOutputStream()));
+                into(OutputStream.nullOutputStream())));
         assertThrows(IOException.class, () -> writer.write(one, (entry, out) -> out.write(new byte[4]),
-                OutputStream.nullOutputStream()));
+                into(OutputStream.nullOutputStream())));
     }
 
     /** Entries come out in path order whatever order they are given in; a duplicate or a hard link to nothing earlier is refused. */
@@ -316,18 +361,23 @@ class LayerWriterTest {
                     0755, 0, BASE)));
         }
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        LayerWriter.of(Compression.NONE, Optional.empty()).write(shuffled, tar);
+        LayerWriter.of(Compression.NONE, Optional.empty()).write(shuffled, into(tar));
         assertEquals(List.of("a/", "a/b/", "a/b/c", "a/b0/", "a-b/", "a.b/", "b/", "b/c"),
                 List.copyOf(readTar(new ByteArrayInputStream(tar.toByteArray()), new LinkedHashMap<>()).keySet()));
 
         LayerWriter writer = LayerWriter.of(Compression.NONE, Optional.empty());
         SourcedEntry dir = SourcedEntry.of(entry("a", LayerEntry.Type.DIRECTORY, 0755, 0, BASE));
         assertEquals("the layer would hold a twice", assertThrows(IllegalArgumentException.class,
-                () -> writer.write(List.of(dir, dir), OutputStream.nullOutputStream())).getMessage());
+                () -> writer.write(List.of(dir, dir), into(OutputStream.nullOutputStream()))).getMessage());
         SourcedEntry link = SourcedEntry.of(new LayerEntry("a", LayerEntry.Type.HARDLINK, 0644, 0, 0, BASE, 0, "b", Map.of(), 0, 0));
         SourcedEntry target = SourcedEntry.of(entry("b", LayerEntry.Type.FILE, 0644, 0, BASE));
         assertEquals("hard link a points at b, which is not an earlier entry of the layer", assertThrows(
-                IllegalArgumentException.class, () -> writer.write(List.of(link, target), OutputStream.nullOutputStream())).getMessage());
+                IllegalArgumentException.class, () -> writer.write(List.of(link, target), into(OutputStream.nullOutputStream()))).getMessage());
+    }
+
+    /** A caller's stream as a layer is written into it: hashed and counted, left open. */
+    static HashingOutputStream into(OutputStream out) {
+        return HashingOutputStream.over(out);
     }
 
     /** chmod(1), which sets setuid, setgid and sticky bits that Java's permission sets leave out. */
@@ -347,7 +397,7 @@ class LayerWriterTest {
     static Map<String, TarArchiveEntry> readTar(InputStream in, Map<String, TarArchiveEntry> into) throws IOException {
         try (TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name())) {
             for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null;) {
-                tar.transferTo(OutputStream.nullOutputStream());
+                tar.transferTo(into(OutputStream.nullOutputStream()));
                 into.put(entry.getName(), entry);
             }
         }

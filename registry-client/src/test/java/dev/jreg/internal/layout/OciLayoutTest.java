@@ -238,6 +238,32 @@ class OciLayoutTest {
         }
     }
 
+    /**
+     * The stream a new blob is written into is its one hash: a writer may take the digest and size
+     * from it, which are the stored blob's (the bytes still buffered written first), and may write
+     * nothing after.
+     */
+    @Test
+    void aNewBlobsWriterTakesTheDigestFromTheStream() throws Exception {
+        for (OciLayout layout : List.of(OciLayout.open(root.resolve("layout")), LocalStore.open(root.resolve("store")))) {
+            byte[] bytes = new byte[600_000];
+            new java.util.Random(6).nextBytes(bytes);
+            Digest[] taken = new Digest[1];
+            long[] size = new long[1];
+            Descriptor written = layout.putNew(MediaType.OCI_LAYER, out -> {
+                out.write(bytes, 0, 100);
+                out.write(bytes, 100, bytes.length - 100);
+                taken[0] = out.digest();
+                size[0] = out.size();
+                assertThrows(IllegalStateException.class, () -> out.write(1));
+            });
+            assertEquals(Digest.sha256(bytes), taken[0]);
+            assertEquals(bytes.length, size[0]);
+            assertEquals(Descriptor.of(MediaType.OCI_LAYER, Digest.sha256(bytes), bytes.length), written);
+            assertArrayEquals(bytes, Files.readAllBytes(layout.blobPath(written.digest())));
+        }
+    }
+
     /** A writer that fails leaves no temp file and no blob. */
     @Test
     void aNewBlobWhoseWriterFailsLeavesNothing() throws Exception {
