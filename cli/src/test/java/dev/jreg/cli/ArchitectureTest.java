@@ -25,7 +25,8 @@ import java.util.List;
  * The layering that docs/ARCHITECTURE.md describes, checked on the compiled classes of the library
  * and the CLI: the CLI speaks only the public API; the API's signatures name no internal type;
  * OkHttp stays in the transport, Bouncy Castle in one class, JSON set up in one place; the model
- * does no I/O; internal packages never reach back to the façade or across to each other's roles.
+ * does no I/O; internal packages never reach back to the façade or across to each other's roles;
+ * the sandbox stands alone, used by the build and the façade only.
  */
 @AnalyzeClasses(packages = "dev.jreg", importOptions = {ImportOption.DoNotIncludeTests.class,
         ArchitectureTest.NoTestJars.class})
@@ -115,6 +116,17 @@ class ArchitectureTest {
             .resideInAPackage("dev.jreg.internal.archive..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.jreg.internal.registry..", "dev.jreg.internal.copy..")
             .because("save reads images through an ImageSource, and load writes into the store's layout");
+
+    @ArchTest
+    static final ArchRule theSandboxStandsAlone = classes().that().resideInAPackage("dev.jreg.internal.sandbox..")
+            .should().onlyDependOnClassesThat(JavaClass.Predicates.resideOutsideOfPackage("dev.jreg..")
+                    .or(JavaClass.Predicates.resideInAnyPackage("dev.jreg.internal.sandbox..", "dev.jreg.error..")))
+            .because("it runs a command in a directory, knowing nothing of images, stores or Dockerfiles");
+
+    @ArchTest
+    static final ArchRule onlyTheBuildAndTheFacadeUseTheSandbox = noClasses().that()
+            .resideOutsideOfPackages("dev.jreg", "dev.jreg.internal.build..", "dev.jreg.internal.sandbox..")
+            .should().dependOnClassesThat().resideInAPackage("dev.jreg.internal.sandbox..");
 
     @ArchTest
     static final ArchRule theApiNamesNoInternalType = classes().that().resideInAnyPackage(API)
