@@ -9,8 +9,9 @@ import java.util.Locale;
  * given by {@link Jreg#commit}, each as docker's builder applies it:
  * <ul>
  * <li>{@code CMD}, {@code ENTRYPOINT}: a JSON array of strings (exec form) as it is, any other
- *     text (shell form) as {@code ["/bin/sh","-c",TEXT]}; {@code ENTRYPOINT} empties the command
- *     unless a {@code CMD} came before it.
+ *     text (shell form) as {@code ["/bin/sh","-c",TEXT]}, or after the image's {@code Shell} when
+ *     it has one; a JSON array holding anything but strings is refused; {@code ENTRYPOINT}
+ *     empties the command unless a {@code CMD} came before it.
  * <li>{@code ENV K=V K2="v 2"}, or {@code ENV K the rest of the line}: sets variables, replacing
  *     one of the same name where it stands; {@code LABEL k=v k2="v 2"} sets labels the same way.
  * <li>{@code EXPOSE 80 80/tcp 53/udp 8000-8002}: exposed ports ({@code tcp} when none is given;
@@ -26,9 +27,9 @@ import java.util.Locale;
  *     or {@code MAINTAINER}).
  * </ul>
  * In {@code ENV}, {@code EXPOSE}, {@code LABEL}, {@code STOPSIGNAL}, {@code USER}, {@code VOLUME}
- * and {@code WORKDIR}, variables ({@code $NAME}, {@code ${NAME:-default}}) are replaced from the
- * image's environment as the changes before left it, and quotes and backslash escapes resolved
- * ("Environment replacement").
+ * and {@code WORKDIR}, variables ({@code $NAME}, {@code ${NAME:-default}} and the other forms of
+ * "Environment replacement") are replaced from the image's environment as the changes before left
+ * it, and quotes and backslash escapes resolved.
  *
  * @param instruction the keyword, upper case ({@code CMD})
  * @param arguments what follows it, without surrounding white space

@@ -45,6 +45,8 @@ class ConfigChangeTest {
         assertEquals(List.of("PATH=/usr/bin:/opt/bin", "HOME=/root", "A=1", "B=two words", "C=1-two words and more",
                 "D=$A", "E=$A", "F=fallback", "G=set", "H="), c.env());
         assertEquals(Map.of("keep", "me", "x", "1", "y z", "w"), c.labels());
+        assertEquals(List.of("PATH=/usr", "HOME=/root", "I=bin"), apply("ENV PATH=${PATH%/*} I=${PATH##*/}").env(),
+                "the pattern forms of the Dockerfile reference");
     }
 
     @Test
@@ -120,7 +122,7 @@ class ConfigChangeTest {
             "WORKDIR $NONE => invalid change \"WORKDIR $NONE\": the directory is empty",
             "ENV A=${NONE?required} => invalid change \"ENV A=${NONE?required}\": NONE: required",
             "ENV A=${NONE => invalid change \"ENV A=${NONE\": missing } in ${NONE",
-            "ENV A=${NONE%x} => invalid change \"ENV A=${NONE%x}\": bad substitution ${NONE%x} in ${NONE%x}"})
+            "ENV A=${NONE^x} => invalid change \"ENV A=${NONE^x}\": bad substitution ${NONE^x} in ${NONE^x}"})
     void valuesWrongOnceVariablesAreReplacedAreRefusedWhenApplied(String text, String message) {
         assertEquals(message, assertThrows(IllegalArgumentException.class, () -> apply(text)).getMessage());
     }

@@ -129,6 +129,18 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("dev.jreg.internal.sandbox..");
 
     @ArchTest
+    static final ArchRule theBuildFrontEndStandsOnTheStoreAndLayersOnly = noClasses().that()
+            .resideInAPackage("dev.jreg.internal.build..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.jreg", "dev.jreg.auth..", "dev.jreg.internal.registry..",
+                    "dev.jreg.internal.copy..", "dev.jreg.internal.archive..")
+            .because("a build reads the model, JSON, layers, the layout and the store's roles; the façade composes it");
+
+    @ArchTest
+    static final ArchRule onlyTheFacadeUsesTheBuild = noClasses().that()
+            .resideOutsideOfPackages("dev.jreg", "dev.jreg.internal.build..")
+            .should().dependOnClassesThat().resideInAPackage("dev.jreg.internal.build..");
+
+    @ArchTest
     static final ArchRule theApiNamesNoInternalType = classes().that().resideInAnyPackage(API)
             .and(reachableFromOtherPackages()).should(exposeNoInternalType());
 
