@@ -1,8 +1,6 @@
 package dev.jreg.cli;
 
 import dev.jreg.JregOptions;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,15 +34,23 @@ record CliContext(Map<String, String> env, Path home, InputStream stdin, OutputS
     }
 
     /**
-     * The real process's context. Raw bytes go to the descriptor itself, not through
-     * {@code System.out}, which would swallow a failed write (a closed pipe) rather than report it.
+     * The real process's context. Text and raw bytes go to the descriptor itself, through a
+     * {@link StdoutStream} that tells when the reader went away.
      */
     static CliContext system() {
-        return new CliContext(System.getenv(), JregOptions.userHome(System.getenv()), System.in,
-                new FileOutputStream(FileDescriptor.out),
-                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+        StdoutStream stdout = StdoutStream.system();
+        return new CliContext(System.getenv(), JregOptions.userHome(System.getenv()), System.in, stdout,
+                new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true),
                 new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true), isTerminal(2),
                 isTerminal(0), isTerminal(1));
+    }
+
+    /**
+     * True once a write to stdout failed because its reader went away ({@code jreg … | head -1}):
+     * the command is over, quietly, as SIGPIPE would have ended it.
+     */
+    boolean stdoutClosed() {
+        return stdout instanceof StdoutStream stream && stream.closed();
     }
 
     /** Writes bytes exactly as they are to stdout, after any text already printed. */

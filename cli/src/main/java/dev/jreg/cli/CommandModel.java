@@ -1,6 +1,8 @@
 package dev.jreg.cli;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 import picocli.CommandLine.ITypeConverter;
@@ -18,9 +20,21 @@ import picocli.CommandLine.ScopeType;
  * about 50 ms of every command's start. Option names are given as in help, e.g. {@code "-q, --quiet"}.
  */
 final class CommandModel {
+    /**
+     * The completion candidates of an argument that names an image of the local store: no words
+     * of its own, but a mark that {@link CompletionCommand} replaces with the store's names.
+     */
+    static final Iterable<String> STORED_IMAGES = new Iterable<>() {
+        @Override
+        public Iterator<String> iterator() {
+            return Collections.emptyIterator();
+        }
+    };
+
     private final CommandSpec spec;
     private ScopeType scope = ScopeType.LOCAL;
     private int nextIndex;
+    private boolean nextNamesStoredImage;
 
     private CommandModel(CommandSpec spec) {
         this.spec = spec;
@@ -48,6 +62,25 @@ final class CommandModel {
         return this;
     }
 
+    /**
+     * The usage lines instead of picocli's synopsis (the first follows "Usage: ", the others are
+     * indented to match), for a command whose forms one synopsis cannot show.
+     */
+    CommandModel synopsis(String... lines) {
+        String[] usage = lines.clone();
+        for (int i = 1; i < usage.length; i++) {
+            usage[i] = " ".repeat("Usage: ".length()) + usage[i];
+        }
+        spec.usageMessage().customSynopsis(usage);
+        return this;
+    }
+
+    /** The next argument declared names an image of the local store: shell completion offers the store's names. */
+    CommandModel storedImage() {
+        nextNamesStoredImage = true;
+        return this;
+    }
+
     CommandModel hidden() {
         spec.usageMessage().hidden(true);
         return this;
@@ -67,25 +100,37 @@ final class CommandModel {
 
     /** The next positional parameter, required. */
     CommandModel parameter(String label, String description, Consumer<String> target) {
-        return positional(String.valueOf(nextIndex++), "1", String.class, label, description, new Binding<>(target, null));
+        return positional(String.valueOf(nextIndex++), "1", String.class, label, description,
+                new Binding<>(target, null), false);
     }
 
     /** The next positional parameter, optional. */
     CommandModel optionalParameter(String label, String description, Consumer<String> target) {
         return positional(String.valueOf(nextIndex++), "0..1", String.class, label, description,
-                new Binding<>(target, null));
+                new Binding<>(target, null), false);
     }
 
     /** One or more positional parameters, the last ones. */
     CommandModel parameters(String label, String description, Consumer<List<String>> target) {
-        return positional(nextIndex + "..*", "1..*", List.class, label, description, new Binding<>(target, null));
+        return positional(nextIndex + "..*", "1..*", List.class, label, description, new Binding<>(target, null),
+                false);
+    }
+
+    /**
+     * The last positional parameters, at least one and at most {@code max}: more are unexpected
+     * arguments. The label is shown as given ({@code [DIR] NEWNAME}), without picocli's {@code ...}.
+     */
+    CommandModel parameters(String label, int max, String description, Consumer<List<String>> target) {
+        return positional(nextIndex + ".." + (nextIndex + max - 1), "1.." + max, List.class, label, description,
+                new Binding<>(target, null), true);
     }
 
     private CommandModel positional(String index, String arity, Class<?> type, String label, String description,
-            Binding<?> binding) {
+            Binding<?> binding, boolean labelAsGiven) {
         spec.addPositional(PositionalParamSpec.builder().index(index).arity(arity).required(!arity.startsWith("0"))
-                .paramLabel(label).type(type).auxiliaryTypes(String.class).description(description)
-                .hasInitialValue(false).setter(binding).getter(binding).build());
+                .paramLabel(label).hideParamSyntax(labelAsGiven).type(type).auxiliaryTypes(String.class)
+                .description(description).completionCandidates(completion()).hasInitialValue(false).setter(binding)
+                .getter(binding).build());
         return this;
     }
 
@@ -147,7 +192,15 @@ final class CommandModel {
 
     private OptionSpec withBinding(OptionSpec.Builder option, Binding<?> binding) {
         // No initial value: picocli would set it before parsing, and the command's field has it already.
-        return option.scopeType(scope).hasInitialValue(false).setter(binding).getter(binding).build();
+        return option.scopeType(scope).completionCandidates(completion()).hasInitialValue(false).setter(binding)
+                .getter(binding).build();
+    }
+
+    /** {@link #STORED_IMAGES} for the argument {@link #storedImage()} announced, else none. */
+    private Iterable<String> completion() {
+        Iterable<String> candidates = nextNamesStoredImage ? STORED_IMAGES : null;
+        nextNamesStoredImage = false;
+        return candidates;
     }
 
     private static String[] names(String names) {

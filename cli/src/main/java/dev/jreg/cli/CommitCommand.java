@@ -40,6 +40,8 @@ final class CommitCommand extends Subcommand {
                                 + "whiteouts. Unchanged, DIR makes no layer, as docker commit makes none. With "
                                 + "--add, the files are the new layer; with neither, only the config changes. "
                                 + "Prints the new image's ID.")
+                .synopsis("jreg commit [OPTIONS] [--base IMAGE] DIR NEWNAME",
+                        "jreg commit [OPTIONS] --base IMAGE [--add SRC[:DEST]]... NEWNAME")
                 .footer("",
                         "Examples:",
                         "  jreg unpack nginx:1.24.0 rootfs",
@@ -47,8 +49,9 @@ final class CommitCommand extends Subcommand {
                         "  jreg commit --base alpine --add app:/opt/app -c 'CMD [\"/opt/app/run\"]' app:1",
                         "  jreg commit --base app:1 -c 'ENV MODE=prod' -c 'EXPOSE 8080' app:prod",
                         "  SOURCE_DATE_EPOCH=0 jreg commit --compression zstd rootfs web:2")
-                .parameters("[DIR] NEWNAME", "The new root filesystem (optional), and the new image's name.",
-                        v -> arguments = v)
+                .parameters("[DIR] NEWNAME", 2, "DIR, the new root filesystem (optional), then"
+                        + " NEWNAME, the new image's one name.", v -> arguments = v)
+                .storedImage()
                 .option("--base", "IMAGE", "The image to build on: a name or ID in the store, local:NAME or"
                         + " oci:DIR[:NAME] (default: the image DIR was unpacked from).", v -> base = v)
                 .repeatable("--add", "SRC[:DEST]", "Add a file or directory as the new layer, at DEST (default /:"
@@ -70,9 +73,6 @@ final class CommitCommand extends Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        if (arguments.size() > 2) {
-            throw new IllegalArgumentException("commit takes [DIR] NEWNAME, not " + arguments.size() + " arguments");
-        }
         Reference name = Reference.parse(arguments.get(arguments.size() - 1));
         Path directory = arguments.size() == 2 ? Path.of(arguments.get(0)) : null;
         if (directory != null && !additions.isEmpty()) {
@@ -105,7 +105,7 @@ final class CommitCommand extends Subcommand {
         return ExitCodes.OK;
     }
 
-        /**
+    /**
      * The history entry's {@code created_by}: what was committed, as a command line that holds
      * nothing of this machine's (no directory, no source path, only its name), so that the same
      * inputs give the same digest wherever they are.

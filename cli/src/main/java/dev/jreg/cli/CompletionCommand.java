@@ -1,24 +1,25 @@
 package dev.jreg.cli;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Range;
 
 /**
  * {@code jreg generate-completion}: picocli's bash (and zsh, through bashcompinit) completion
  * script, with what a static script cannot know: the images in the local store, listed by
- * {@code jreg images} when a command that names one is completed, and the values of options that
- * take one of a few.
+ * {@code jreg images} when an argument that names one is completed (those the commands' models
+ * mark with {@link CommandModel#storedImage()}), and the values of options that take one of a few.
  */
 final class CompletionCommand extends Subcommand {
-    /** Commands whose arguments name images in the local store. */
-    static final Set<String> LOCAL_IMAGE_COMMANDS = Set.of("rm", "rmi", "tag", "push", "save", "inspect", "history",
-            "export", "squash");
     /**
      * The values offered after these options; other options offer the lower-case words of their
      * label ({@code table|json|TEMPLATE}: table, json; {@code oci|docker}: oci, docker).
@@ -27,23 +28,55 @@ final class CompletionCommand extends Subcommand {
             "--platform", List.of("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386",
                     "linux/ppc64le", "linux/s390x", "linux/riscv64", "windows/amd64"));
     /**
-     * Defined in the script: completes the word being typed from the store's names. bash splits
-     * words at {@code :} (COMP_WORDBREAKS), so the word is read from the line itself and each match
-     * is offered from after the word's last {@code :}, as bash-completion's
+     * Defined in the script: completes the word being typed from the store's names when it is an
+     * argument that names a stored image, and otherwise returns 1 for picocli's completion to go on.
+     * picocli counts positional arguments by bash's words, which bash splits at {@code :}
+     * (COMP_WORDBREAKS), so the words are read from the line itself, split at blanks; each match is
+     * offered from after the word's last {@code :}, as bash-completion's
      * {@code __ltrim_colon_completions} does.
      */
     private static final String LOCAL_IMAGES = """
 
-            # Completes the word being typed from the images in the local store.
+            # Completes the word being typed from the images in the local store when it names one: the
+            # value of an option in $2, or a positional argument whose index (from 0) is in a range of
+            # $4... (MIN-MAX, MAX empty for no end). Arguments are counted in the line split at blanks
+            # from the command $1 on, skipping options and the values of those in $3 (the quoted
+            # arg_opts). Returns 1 for any other word.
             function _jreg_complete_local_images() {
               local line=${COMP_LINE:0:COMP_POINT}
               local word=${line##*[[:space:]]}
+              local rest=${line%"$word"} arg option= index=-1 range found=
+              while [[ $rest == *[![:space:]]* ]]; do
+                rest=${rest#"${rest%%[![:space:]]*}"}
+                arg=${rest%%[[:space:]]*}
+                rest=${rest#"$arg"}
+                if (( index < 0 )); then
+                  [[ $arg == "$1" ]] && index=0
+                elif [[ -n $option ]]; then
+                  option=
+                elif [[ $arg == -* ]]; then
+                  [[ $arg != *=* && $3 == *"'$arg'"* ]] && option=$arg
+                else
+                  index=$((index + 1))
+                fi
+              done
+              if [[ -n $option ]]; then
+                [[ " $2 " == *" $option "* ]] || return 1
+              else
+                [[ $word != -* ]] || return 1
+                for range in "${@:4}"; do
+                  (( index >= ${range%-*} )) && { [[ -z ${range#*-} ]] || (( index <= ${range#*-} )); } && found=1
+                done
+                [[ -n $found ]] || return 1
+              fi
+              type compopt &>/dev/null && compopt +o default
               local IFS=$'\\n'
               COMPREPLY=( $(compgen -W "$("${COMP_WORDS[0]}" images --filter dangling=false --format '{{.Repository}}:{{.Tag}}' 2>/dev/null)" -- "$word") )
               if [[ $word == *:* && $COMP_WORDBREAKS == *:* ]]; then
                 local before=${word%"${word##*:}"}
                 COMPREPLY=( "${COMPREPLY[@]#"$before"}" )
               fi
+              return 0
             }
             """;
 
@@ -59,14 +92,56 @@ final class CompletionCommand extends Subcommand {
         return CommandModel.of("generate-completion", this,
                         "Print a bash/zsh completion script: source <(jreg generate-completion).",
                         "It completes commands, options and their values, and the names of images in the local store"
-                                + " for rm, tag, push, save, inspect, history, export and squash.");
+                                + " for rm, tag, push, save, inspect, history, unpack, commit --base, export and"
+                                + " squash.");
     }
 
     @Override
     public Integer call() {
-        commandLine.getSubcommands().values().forEach(command -> offerValues(command.getCommandSpec()));
-        root.context().out().print(withLocalImages(AutoComplete.bash("jreg", commandLine)));
+        // An alias shares its command's model: the marks are read once per model, for every name.
+        Map<CommandSpec, String> marked = new IdentityHashMap<>();
+        Map<String, String> storedImageCalls = new LinkedHashMap<>();
+        commandLine.getSubcommands().forEach((name, command) -> {
+            CommandSpec spec = command.getCommandSpec();
+            if (!marked.containsKey(spec)) {
+                marked.put(spec, storedImageArguments(spec));
+                offerValues(spec);
+            }
+            if (marked.get(spec) != null) {
+                storedImageCalls.put(name, "  _jreg_complete_local_images " + name + " " + marked.get(spec)
+                        + " && return\n");
+            }
+        });
+        root.context().out().print(withLocalImages(AutoComplete.bash("jreg", commandLine), storedImageCalls));
         return ExitCodes.OK;
+    }
+
+    /**
+     * The arguments after the command's name that {@code _jreg_complete_local_images} takes for
+     * the arguments the model marks, or null when it marks none; the marks are taken off, so that
+     * picocli's script offers nothing of its own for them.
+     */
+    private static String storedImageArguments(CommandSpec command) {
+        List<String> options = new ArrayList<>();
+        List<String> ranges = new ArrayList<>();
+        for (OptionSpec option : List.copyOf(command.options())) {
+            if (option.completionCandidates() == CommandModel.STORED_IMAGES) {
+                options.addAll(Arrays.asList(option.names()));
+                command.remove(option);
+                command.addOption(option.toBuilder().completionCandidates(null).build());
+            }
+        }
+        for (PositionalParamSpec positional : List.copyOf(command.positionalParameters())) {
+            if (positional.completionCandidates() == CommandModel.STORED_IMAGES) {
+                Range index = positional.index();
+                ranges.add(index.min() + "-" + (index.max() == Integer.MAX_VALUE ? "" : index.max()));
+                command.remove(positional);
+                command.addPositional(positional.toBuilder().completionCandidates(null).build());
+            }
+        }
+        return options.isEmpty() && ranges.isEmpty() ? null
+                : "'" + String.join(" ", options) + "' \"${arg_opts}\"" + String.join("", ranges.stream()
+                        .map(range -> " " + range).toList());
     }
 
     /** The choices a label such as {@code oci|docker} lists; none for a placeholder such as {@code SIZE}. */
@@ -84,18 +159,22 @@ final class CompletionCommand extends Subcommand {
         }
     }
 
-    /** Lets each command that names a local image offer the store's names for its arguments. */
-    static String withLocalImages(String script) {
-        for (String command : LOCAL_IMAGE_COMMANDS) {
-            String function = "function _picocli_jreg_" + command + "() {";
+    /**
+     * Lets each command whose arguments name local images offer the store's names for them: its
+     * completion function first calls the script's function with what the command marks.
+     *
+     * @param calls per command name (aliases too), the call to add to its function
+     */
+    private static String withLocalImages(String script, Map<String, String> calls) {
+        for (Map.Entry<String, String> call : calls.entrySet()) {
+            String function = "function _picocli_jreg_" + call.getKey() + "() {";
             int start = script.indexOf(function);
-            int end = start < 0 ? -1 : script.indexOf("\n}\n", start);
-            String body = end < 0 ? "" : script.substring(start, end);
-            String completed = body.replace("local positionals=\"\"", "_jreg_complete_local_images; return");
-            if (completed.equals(body)) {
-                throw new IllegalStateException("picocli's completion script has no arguments to complete for " + command);
+            int options = start < 0 ? -1 : script.indexOf("\n  local arg_opts=", start);
+            int after = options < 0 ? -1 : script.indexOf('\n', options + 1) + 1;
+            if (after <= 0 || after > script.indexOf("\n}\n", start)) {
+                throw new IllegalStateException("picocli's completion script has no options line for " + call.getKey());
             }
-            script = script.substring(0, start) + completed + script.substring(end);
+            script = script.substring(0, after) + call.getValue() + script.substring(after);
         }
         return script + LOCAL_IMAGES;
     }

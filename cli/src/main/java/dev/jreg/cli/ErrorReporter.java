@@ -10,8 +10,12 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** Turns any failure into one line {@code jreg: …} on stderr (and a stack trace with --debug). */
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
@@ -30,8 +34,14 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
         return report(ex);
     }
 
-    /** Prints the one line for any failure, an {@link Error} escaping a command included; returns the exit code. */
+    /**
+     * Prints the one line for any failure, an {@link Error} escaping a command included; returns the
+     * exit code. None once stdout's reader went away: that ended the command, as SIGPIPE would have.
+     */
     int report(Throwable ex) {
+        if (context.stdoutClosed()) {
+            return ExitCodes.STDOUT_CLOSED;
+        }
         boolean hint = internalError(ex) != null && !root.debug();
         context.err().println("jreg: " + printable(message(ex)) + (hint ? " (--debug prints the stack trace)" : ""));
         if (root.debug()) {
@@ -60,14 +70,62 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
         return null;
     }
 
+    /**
+     * A command line picocli cannot parse: one line, as every error, that says what is wrong and
+     * where help is, exit 2. An argument too many or a missing one is said against the command's
+     * arguments; a second name to {@code push} points to the commands that take two.
+     */
     @Override
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
-        CommandLine command = ex.getCommandLine();
-        context.err().println("jreg: " + (notACommand(ex) ? notACommandMessage((CommandLine.UnmatchedArgumentException) ex)
-                : ex.getMessage()));
-        context.err().println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
+        CommandSpec command = ex.getCommandLine().getCommandSpec();
+        String help = "; see '" + command.qualifiedName() + " --help'";
+        String line;
+        if (notACommand(ex)) {
+            line = notACommandMessage((CommandLine.UnmatchedArgumentException) ex);
+            line += line.endsWith("?") ? "" : help;
+        } else if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.isUnknownOption()) {
+            line = unexpected(unmatched.getUnmatched(), command, help);
+        } else if (ex instanceof CommandLine.MissingParameterException missing
+                && missing.getMissing().stream().allMatch(ArgSpec::isPositional)) {
+            // picocli names the first missing one: those after it are missing too.
+            int first = ((PositionalParamSpec) missing.getMissing().get(0)).index().min();
+            line = "missing " + String.join(" ", command.positionalParameters().stream()
+                    .filter(p -> p.required() && p.index().min() >= first).map(ErrorReporter::label).toList())
+                    + ": " + command.name() + " takes " + arguments(command) + help;
+        } else {
+            String message = ex.getMessage();
+            line = Character.toLowerCase(message.charAt(0)) + message.substring(1) + help;
+        }
+        context.err().println("jreg: " + printable(line));
         context.err().flush();
         return ExitCodes.USAGE;
+    }
+
+    /** Words after a command's last argument. */
+    private static String unexpected(List<String> words, CommandSpec command, String help) {
+        String quoted = String.join(" ", words.stream().map(word -> "'" + word + "'").toList());
+        String line = "unexpected argument" + (words.size() == 1 ? " " : "s ") + quoted + ": " + command.name()
+                + " takes " + arguments(command);
+        if (command.name().equals("push") && words.size() == 1) {
+            // docker's push has no target either: what takes one is a retag, or a copy.
+            String image = command.positionalParameters().get(0).getValue();
+            return line + "; to push " + image + " as " + words.get(0) + ", run 'jreg tag " + image + " "
+                    + words.get(0) + "' then 'jreg push " + words.get(0) + "', or 'jreg copy local:" + image + " "
+                    + words.get(0) + "'";
+        }
+        return line + help;
+    }
+
+    /** The command's positional arguments as its synopsis shows them, or "no arguments". */
+    private static String arguments(CommandSpec command) {
+        List<String> labels = command.positionalParameters().stream().map(ErrorReporter::label).toList();
+        return labels.isEmpty() ? "no arguments" : String.join(" ", labels);
+    }
+
+    /** An argument's label, with {@code ...} when it takes several, and in brackets when optional. */
+    private static String label(ArgSpec argument) {
+        String label = argument.paramLabel() + (argument.isMultiValue() && !argument.hideParamSyntax() ? "..." : "");
+        return argument.required() || argument.hideParamSyntax() ? label : "[" + label + "]";
     }
 
     /** A word where the command's name should be: picocli calls it an unmatched argument. */
@@ -131,6 +189,9 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
             String detail = internal.getMessage() == null || internal.getMessage().isBlank() ? ""
                     : ": " + firstLine(internal.getMessage());
             return "internal error: " + internal.getClass().getName() + detail;
+        }
+        if (ex instanceof HintedException hinted) {
+            return message(hinted.getCause()) + "; " + hinted.hint();
         }
         Throwable e = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
         String message = e.getMessage();

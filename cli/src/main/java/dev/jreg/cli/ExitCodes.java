@@ -37,6 +37,11 @@ final class ExitCodes {
     static final int DIGEST_MISMATCH = 6;
     /** A registry or file gave malformed or oversized content. */
     static final int INVALID_CONTENT = 7;
+    /**
+     * stdout's reader went away ({@code jreg export IMAGE | head -c 0}): what a shell reports for a
+     * process SIGPIPE killed, 128 plus the signal's number, 13.
+     */
+    static final int STDOUT_CLOSED = 141;
     /** A fault inside jreg or the JVM (an {@link Error}: a missing class, out of memory); sysexits' EX_SOFTWARE. */
     static final int INTERNAL = 70;
 

@@ -24,6 +24,7 @@ final class ExportCommand extends Subcommand {
                         "  jreg export -o rootfs.tar nginx:1.24.0",
                         "  jreg export alpine | tar -tv",
                         "  jreg export --platform linux/arm64 oci:/tmp/layout:app > app.tar")
+                .storedImage()
                 .parameter("IMAGE", "A name, image ID or local:NAME in the local store, or oci:DIR[:NAME].",
                         v -> image = v)
                 .option("--platform", "OS/ARCH[/VARIANT]",

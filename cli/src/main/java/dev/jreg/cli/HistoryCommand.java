@@ -1,10 +1,12 @@
 package dev.jreg.cli;
 
 import dev.jreg.ImageInfo;
+import dev.jreg.ImageLocation;
 import dev.jreg.Jreg;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ImageConfig;
 import dev.jreg.model.Platform;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +48,13 @@ final class HistoryCommand extends Subcommand {
                                 + "step that made none), as the registry stores it. CREATED BY is cut so that the "
                                 + "table fits 80 columns (at most 45 characters, as docker cuts it) unless --no-trunc. "
                                 + "Reads the registry unless --local (or a local:/oci: location) is given.")
+                .footer("",
+                        "Examples:",
+                        "  jreg history nginx:1.24.0",
+                        "  jreg history --local --no-trunc app:1",
+                        "  jreg history --platform linux/arm64 --format json nginx:1.24.0",
+                        "  jreg history --format '{{.Size}}\\t{{.CreatedBy}}' oci:/tmp/layout:app")
+                .storedImage()
                 .parameter("IMAGE", "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.", v -> image = v)
                 .option("--platform", "OS/ARCH[/VARIANT]",
                         "From an index, this platform's image (default: this machine's).", v -> platform = v)
@@ -63,8 +72,13 @@ final class HistoryCommand extends Subcommand {
         FormatTemplate template = format.template(FIELDS);
         boolean json = template == null && format.json();
         Jreg jreg = root.open();
-        ImageInfo info = jreg.inspect(locations.parseImage(jreg, image),
-                platform == null ? Platform.host() : Platform.parse(platform));
+        ImageLocation location = locations.parseImage(jreg, image);
+        ImageInfo info;
+        try {
+            info = jreg.inspect(location, platform == null ? Platform.host() : Platform.parse(platform));
+        } catch (IOException e) {
+            throw location instanceof ImageLocation.Registry ? withStoredHint(jreg, e) : e;
+        }
         List<Map<String, Object>> rows = rows(info.image(), Instant.now());
         PrintWriter out = root.context().out();
         if (quiet) {
@@ -78,6 +92,24 @@ final class HistoryCommand extends Subcommand {
             printTable(out, rows);
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The registry's failure to give the image (not found, unauthorized, unreachable) with the way
+     * to the store's image of that name, when the store has one: an image made by {@code commit}
+     * or {@code load} is only there, and history reads the registry unless told otherwise.
+     */
+    private IOException withStoredHint(Jreg jreg, IOException failure) {
+        int code = ExitCodes.of(failure);
+        if (code != ExitCodes.NOT_FOUND && code != ExitCodes.UNAUTHORIZED && code != ExitCodes.NETWORK) {
+            return failure;
+        }
+        try {
+            jreg.localReference(image);
+        } catch (IOException | IllegalArgumentException notStored) {
+            return failure;
+        }
+        return new HintedException(failure, "the store has " + image + ": jreg history --local " + image);
     }
 
     /** One row per step, newest first; {@code CreatedBy} whole, {@code Size} in bytes. */

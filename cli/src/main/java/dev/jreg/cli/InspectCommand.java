@@ -30,6 +30,7 @@ final class InspectCommand extends Subcommand {
                 "Reads the registry unless --local (or a local:/oci: location) is given.",
                 "The JSON shape is documented in docs/OUTPUT.md.");
         return model
+                .storedImage()
                 .parameter("IMAGE", "NAME[:TAG|@DIGEST], local:NAME or oci:DIR:NAME.", v -> image = v)
                 .option("--platform", "OS/ARCH[/VARIANT]", "From an index, detail this platform's image.",
                         v -> platform = v)

@@ -123,7 +123,7 @@ final class JregCommand implements Runnable {
         }
         context.out().flush();
         context.err().flush();
-        return code;
+        return context.stdoutClosed() ? ExitCodes.STDOUT_CLOSED : code;
     }
 
     /** The command the arguments name, or null when they name none of ours (help, usage, a typo). */

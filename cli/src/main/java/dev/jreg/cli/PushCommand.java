@@ -26,6 +26,7 @@ final class PushCommand extends Subcommand {
                         "  jreg push localhost:5000/nginx:1.24.0",
                         "  jreg push --all-tags localhost:5000/nginx",
                         "  jreg push --format oci localhost:5000/nginx:1.24.0")
+                .storedImage()
                 .parameter("NAME[:TAG]", "The image, as named in the local store (an image ID stands for its name).",
                         v -> image = v)
                 .flag("-a, --all-tags",

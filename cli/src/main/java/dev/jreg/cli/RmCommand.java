@@ -20,6 +20,7 @@ final class RmCommand extends Subcommand {
                                 + " deleted, and layers other images use stay. Each IMAGE is removed on its own: those"
                                 + " that fail are reported and the rest are removed (exit 1 when some fail).")
                 .aliases("rmi")
+                .storedImage()
                 .parameters("IMAGE", "Names, digests or image IDs.", v -> images = v)
                 .flag("-f, --force", "Remove an image ID's names even when they are in several repositories.",
                         v -> force = v);

@@ -32,6 +32,7 @@ final class SaveCommand extends Subcommand {
                         "  jreg save nginx:1.24.0 alpine:3.19 | gzip > images.tar.gz",
                         "  jreg save --format oci -o app.tar localhost:5000/app:1",
                         "  jreg save --platform linux/arm64 -o nginx-arm64.tar nginx:1.24.0")
+                .storedImage()
                 .parameters("IMAGE", "Names, digests or image IDs (or unique prefixes) in the local store.",
                         v -> images = v)
                 .option("-o, --output", "FILE",

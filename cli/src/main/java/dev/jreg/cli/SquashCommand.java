@@ -31,8 +31,10 @@ final class SquashCommand extends Subcommand {
                         "  SOURCE_DATE_EPOCH=0 jreg squash --compression zstd app:1 app:flat",
                         "  jreg squash oci:/tmp/layout:app localhost:5000/app:flat",
                         "  jreg push localhost:5000/app:flat")
+                .storedImage()
                 .parameter("IMAGE", "A name, image ID or local:NAME in the local store, or oci:DIR[:NAME].",
                         v -> image = v)
+                .storedImage()
                 .parameter("NEWNAME", "The new image's name, NAME[:TAG].", v -> newName = v)
                 .option("--platform", "OS/ARCH[/VARIANT]",
                         "From an index, this platform's image (default: this machine's).", v -> platform = v)

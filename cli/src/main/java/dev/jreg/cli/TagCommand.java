@@ -15,8 +15,10 @@ final class TagCommand extends Subcommand {
                         "Examples:",
                         "  jreg tag nginx:1.24.0 localhost:5000/web:stable",
                         "  jreg tag 451712c2d476 localhost:5000/web:v1")
+                .storedImage()
                 .parameter("SOURCE", "A name, name@digest, manifest digest or image ID (or a unique prefix) in the store.",
                         v -> source = v)
+                .storedImage()
                 .parameter("TARGET[:TAG]", "The new name.", v -> target = v);
     }
 

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
+import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
@@ -31,13 +32,16 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Hidden: the workload the launcher records its start-up archive from (AppCDS, or the AOT cache on
- * JDK 25+), so the archive holds the classes of real commands (HTTP, JSON, TLS, the store) whatever
- * command runs first. It talks only to throw-away registries on 127.0.0.1 that it serves itself,
- * over plain HTTP and HTTPS, in a temporary store.
+ * JDK 25+), so the archive holds the classes of real commands (HTTP, JSON, TLS, the store, the layer
+ * engine, archives) whatever command runs first. It talks only to throw-away registries on
+ * 127.0.0.1 that it serves itself, over plain HTTP and HTTPS, and makes the rest of its images
+ * itself, in a temporary directory it deletes. Exit 1, naming the commands on stderr, when one of
+ * them failed: the archive would then hold a failure's classes instead of the work's.
  */
 final class TrainCommand extends Subcommand {
     private final Map<String, byte[]> blobs = new HashMap<>();
     private final Map<String, byte[]> manifests = new HashMap<>();
+    private final List<String[]> failed = new ArrayList<>();
 
     @Override
     CommandModel model() {
@@ -80,6 +84,7 @@ final class TrainCommand extends Subcommand {
             PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream());
             CliContext quiet = new CliContext(env, home, InputStream.nullInputStream(), OutputStream.nullOutputStream(), sink,
                     sink, false);
+            trainLocal(quiet, home);
             for (HttpServer server : servers) {
                 server.createContext("/", this::serve);
                 server.start();
@@ -96,10 +101,65 @@ final class TrainCommand extends Subcommand {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        return ExitCodes.OK;
+        failed.forEach(args -> root.context().err().println("jreg: training failed: jreg " + String.join(" ", args)));
+        return failed.isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 
-    private static void train(CliContext quiet, String registry) {
+    /** Runs a command of the workload, remembering it when it fails. */
+    private void run(CliContext quiet, String... args) {
+        if (JregCommand.run(quiet, args) != ExitCodes.OK) {
+            failed.add(args);
+        }
+    }
+
+    /**
+     * The commands that make and carry images without a registry, on an image made here: a layout
+     * holding a base of no layers, files committed onto it, unpacked, edited and committed again,
+     * then read back, exported, squashed, saved, removed and loaded.
+     */
+    private void trainLocal(CliContext quiet, Path home) throws IOException {
+        Path layout = baseLayout(home.resolve("layout"));
+        Path files = Files.createDirectories(home.resolve("files/etc"));
+        Files.writeString(files.resolve("motd"), "trained\n");
+        String rootfs = home.resolve("rootfs").toString();
+        run(quiet, "commit", "--base", "oci:" + layout + ":base", "--add", files.getParent() + ":/", "-c",
+                "CMD [\"sh\"]", "-c", "ENV MODE=train", "train/local:1");
+        run(quiet, "unpack", "train/local:1", rootfs);
+        Files.writeString(Path.of(rootfs, "etc/motd"), "edited\n");
+        Files.writeString(Path.of(rootfs, "etc/new"), "new\n");
+        String archive = home.resolve("train.tar").toString();
+        for (String[] args : List.of(
+                new String[] {"commit", rootfs, "train/local:2"},
+                new String[] {"history", "--local", "train/local:2"},
+                new String[] {"history", "--local", "--format", "json", "train/local:2"},
+                new String[] {"export", "train/local:2"},
+                new String[] {"squash", "--timestamp", "0", "train/local:2", "train/local:flat"},
+                new String[] {"save", "-o", archive, "train/local:2", "train/local:flat"},
+                new String[] {"rm", "train/local:1", "train/local:2", "train/local:flat"},
+                new String[] {"load", "-i", archive},
+                new String[] {"prune"})) {
+            run(quiet, args);
+        }
+    }
+
+    /** An OCI layout holding {@code base}, an image of no layers, written as any tool writes one. */
+    private static Path baseLayout(Path layout) throws IOException {
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                + "\"diff_ids\":[]},\"history\":[]}").getBytes(StandardCharsets.UTF_8);
+        Descriptor configD = Descriptor.of(MediaType.OCI_CONFIG, Digest.sha256(config), config.length);
+        ManifestBlob manifest = ManifestBlob.create(new ImageManifest(2, MediaType.OCI_MANIFEST, null, configD,
+                List.of(), null, null));
+        Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
+        Files.write(blobs.resolve(configD.digest().hex()), config);
+        Files.write(blobs.resolve(manifest.digest().hex()), manifest.bytes());
+        Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        Files.write(layout.resolve("index.json"), ManifestBlob.create(new ImageIndex(2, MediaType.OCI_INDEX, null,
+                List.of(manifest.descriptor().withAnnotations(Map.of("org.opencontainers.image.ref.name", "base"))),
+                null, Map.of())).bytes());
+        return layout;
+    }
+
+    private void train(CliContext quiet, String registry) {
         for (String[] args : List.of(
                 new String[] {"pull", registry + "/train/app:1"},
                 new String[] {"images"},
@@ -112,7 +172,7 @@ final class TrainCommand extends Subcommand {
                 new String[] {"copy", registry + "/train/app:1", registry + "/train/other:1"},
                 new String[] {"rm", registry + "/train/app:1"},
                 new String[] {"verify"})) {
-            JregCommand.run(quiet, args);
+            run(quiet, args);
         }
     }
 

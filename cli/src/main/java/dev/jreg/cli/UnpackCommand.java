@@ -38,6 +38,7 @@ final class UnpackCommand extends Subcommand {
                         "  jreg unpack nginx:1.24.0 rootfs",
                         "  jreg unpack --platform linux/arm64 local:app:1 /tmp/app",
                         "  jreg unpack oci:/tmp/layout:app:1 rootfs")
+                .storedImage()
                 .parameter("IMAGE", "NAME[:TAG|@DIGEST] or image ID of the store, local:NAME, or oci:DIR[:NAME].",
                         v -> image = v)
                 .parameter("DIR", "The directory to unpack into: missing or empty.", v -> directory = v)

@@ -104,6 +104,21 @@ final class Cli {
     Result launchIn(Path directory, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
         command.addAll(List.of(args));
+        return launch(directory, command);
+    }
+
+    /**
+     * {@link #launch} with stdout a pipe into a shell command ({@code head -c 0}), as in
+     * {@code jreg ARGS | READER}; the exit code is jreg's, the output the reader's.
+     */
+    Result launchPipedInto(String reader, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "\"$0\" \"$@\" | " + reader
+                + "; exit \"${PIPESTATUS[0]}\"", LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        return launch(null, command);
+    }
+
+    private Result launch(Path directory, List<String> command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
         if (directory != null) {
             builder.directory(directory.toFile());

@@ -113,7 +113,83 @@ class CommandLineTest {
     void unknownOptionIsAUsageError() {
         Cli.Result result = run("pull", "--bogus", "nginx");
         assertEquals(2, result.exitCode());
-        assertEquals("jreg: Unknown option: '--bogus'\nSee 'jreg pull --help'.\n", result.err());
+        assertEquals("jreg: unknown option: '--bogus'; see 'jreg pull --help'\n", result.err());
+    }
+
+    /** docker's push takes no target: a second name points to the commands that take one. */
+    @Test
+    void pushWithTwoNamesPointsToTagAndCopy() {
+        Cli.Result result = run("push", "app:1", "localhost:5000/app:1");
+        assertEquals(ExitCodes.USAGE, result.exitCode(), result::toString);
+        assertEquals("jreg: unexpected argument 'localhost:5000/app:1': push takes NAME[:TAG]; to push app:1 as"
+                + " localhost:5000/app:1, run 'jreg tag app:1 localhost:5000/app:1' then 'jreg push"
+                + " localhost:5000/app:1', or 'jreg copy local:app:1 localhost:5000/app:1'\n", result.err());
+        assertEquals("", result.out());
+    }
+
+    @Test
+    void argumentsTooManyOrMissingAreOneLineAgainstTheCommandsArguments() {
+        assertEquals("jreg: unexpected argument 'c': commit takes [DIR] NEWNAME; see 'jreg commit --help'\n",
+                run("commit", "rootfs", "app:1", "c").err());
+        assertEquals("jreg: unexpected arguments 'x' 'y': history takes IMAGE; see 'jreg history --help'\n",
+                run("history", "app:1", "x", "y").err());
+        assertEquals("jreg: unexpected argument 'x': load takes no arguments; see 'jreg load --help'\n",
+                run("load", "x").err());
+        assertEquals("jreg: missing DIR: unpack takes IMAGE DIR; see 'jreg unpack --help'\n",
+                run("unpack", "app:1").err());
+        assertEquals("jreg: missing IMAGE NEWNAME: squash takes IMAGE NEWNAME; see 'jreg squash --help'\n",
+                run("squash").err());
+        assertEquals("jreg: missing required parameter for option '--platform' (OS/ARCH[/VARIANT]); see 'jreg"
+                + " export --help'\n", run("export", "app:1", "--platform").err());
+    }
+
+    /**
+     * Every command's usage errors are one line {@code jreg: …}, exit 2: no arguments where some
+     * are required, one more than the command takes.
+     */
+    @Test
+    void everyCommandsUsageErrorIsOneLine() {
+        for (CommandSpec spec : everyCommand()) {
+            List<List<String>> wrong = new java.util.ArrayList<>();
+            if (spec.positionalParameters().stream().anyMatch(p -> p.required())) {
+                wrong.add(List.of(spec.name()));
+            }
+            int most = spec.positionalParameters().stream().mapToInt(p -> p.arity().max()).sum();
+            if (spec.positionalParameters().stream().allMatch(p -> p.index().max() < Integer.MAX_VALUE)) {
+                List<String> args = new java.util.ArrayList<>(List.of(spec.name()));
+                for (int i = 0; i <= most; i++) {
+                    args.add("word" + i);
+                }
+                wrong.add(args);
+            }
+            for (List<String> args : wrong) {
+                Cli.Result result = run(args.toArray(String[]::new));
+                assertEquals(ExitCodes.USAGE, result.exitCode(), () -> args + ": " + result);
+                assertEquals(1, result.err().lines().count(), () -> args + ": " + result);
+                assertTrue(result.err().matches("jreg: (missing|unexpected argument) .*\n"),
+                        () -> args + ": " + result);
+            }
+        }
+    }
+
+    /** commit's two forms: DIR with an optional base, or a base with files added (or none); one new name. */
+    @Test
+    void commitHelpShowsItsTwoForms() {
+        String help = run("commit", "--help").out();
+        assertTrue(help.startsWith("""
+                Usage: jreg commit [OPTIONS] [--base IMAGE] DIR NEWNAME
+                       jreg commit [OPTIONS] --base IMAGE [--add SRC[:DEST]]... NEWNAME
+                """), help);
+        assertTrue(!help.contains("NEWNAME..."), help);
+    }
+
+    /** The commands that make and carry images show examples (history's include a template, as its --format says). */
+    @ParameterizedTest
+    @ValueSource(strings = {"unpack", "commit", "export", "squash", "save", "load", "history"})
+    void imageCommandsShowExamples(String command) {
+        String help = run(command, "--help").out();
+        assertTrue(help.contains("\nExamples:\n") && help.contains("\n  jreg " + command + " "), help);
+        assertTrue(!help.contains("examples below") || help.contains("--format '{{"), help);
     }
 
     @Test
@@ -234,11 +310,11 @@ class CommandLineTest {
     void aMistypedCommandGetsTheClosestName() {
         Cli.Result result = run("pul", "nginx");
         assertEquals(ExitCodes.USAGE, result.exitCode());
-        assertEquals("jreg: 'pul' is not a jreg command; did you mean 'pull'?\nSee 'jreg --help'.\n", result.err());
-        assertTrue(run("imgs").err().startsWith("jreg: 'imgs' is not a jreg command; did you mean 'images'?"),
-                () -> run("imgs").err());
-        assertTrue(run("xyzzy").err().startsWith("jreg: 'xyzzy' is not a jreg command\n"), () -> run("xyzzy").err());
+        assertEquals("jreg: 'pul' is not a jreg command; did you mean 'pull'?\n", result.err());
+        assertEquals("jreg: 'imgs' is not a jreg command; did you mean 'images'?\n", run("imgs").err());
+        assertEquals("jreg: 'xyzzy' is not a jreg command; see 'jreg --help'\n", run("xyzzy").err());
         assertEquals("inspect", ErrorReporter.closest("inpsect", JregCommand.COMMANDS.keySet()), "a swap is one edit");
-        assertTrue(run("__trai").err().startsWith("jreg: '__trai' is not a jreg command\n"), "hidden commands are not offered");
+        assertEquals("jreg: '__trai' is not a jreg command; see 'jreg --help'\n", run("__trai").err(),
+                "hidden commands are not offered");
     }
 }

@@ -52,6 +52,26 @@ class CommitPushTest {
         }
     }
 
+    /**
+     * history reads the registry by default: of a committed image not pushed, the registry's
+     * not-found line says that the store has it, and how to read it there; exit 3 still.
+     */
+    @Test
+    void historyOfAnImageOnlyInTheStorePointsToLocal() throws Exception {
+        UnpackCommitTest.storeBase(store);
+        Cli cli = new Cli(home, store);
+        String name = registry.hostPort() + "/only/here:1";
+        cli.ok("commit", "--base", "base:1", "-c", "LABEL made=here", name);
+        Cli.Result history = cli.run("history", name);
+        assertEquals(3, history.exitCode(), history::toString);
+        assertEquals(1, history.err().lines().count(), history::toString);
+        assertTrue(history.err().startsWith("jreg: " + registry.hostPort() + "/only/here:1"), history::toString);
+        assertTrue(history.err().endsWith("; the store has " + name + ": jreg history --local " + name + "\n"),
+                history::toString);
+        assertEquals("", history.out());
+        assertTrue(cli.ok("history", "--local", "--no-trunc", name).out().contains("LABEL made=here"));
+    }
+
     @Test
     void aCommittedImagePushesAndUnpacksElsewhereAfterAPull() throws Exception {
         UnpackCommitTest.storeBase(store);

@@ -84,6 +84,30 @@ class CompletionTest {
     }
 
     /**
+     * Each argument that names a stored image offers the store's names, wherever it stands among
+     * options; the others (a directory, a file, a new commit's name) offer none.
+     */
+    @Test
+    void theImageArgumentsOfTheImageMakingCommandsOfferTheStoresNames() throws Exception {
+        List<String> nginx = List.of("nginx:1.24.0");
+        assertEquals(nginx, complete("jreg", "unpack", "n"));
+        assertEquals(nginx, complete("jreg", "unpack", "--platform", "linux/amd64", "-q", "n"));
+        assertEquals(List.of(), complete("jreg", "unpack", "nginx:1.24.0", "n"), "DIR is a directory");
+        assertEquals(nginx, complete("jreg", "commit", "--base", "n"));
+        assertEquals(nginx, complete("jreg", "commit", "-c", "ENV A=1", "--base", "n"));
+        assertEquals(List.of(), complete("jreg", "commit", "n"), "DIR or NEWNAME");
+        assertEquals(List.of(), complete("jreg", "commit", "--base", "nginx:1.24.0", "rootfs", "n"));
+        assertEquals(nginx, complete("jreg", "export", "-o", "x.tar", "n"));
+        assertEquals(List.of(), complete("jreg", "export", "-o", "n"), "-o takes a file");
+        assertEquals(nginx, complete("jreg", "squash", "--compression", "zstd", "n"));
+        assertEquals(nginx, complete("jreg", "history", "--format", "json", "--local", "n"));
+        assertEquals(nginx, complete("jreg", "save", "--platform", "linux/arm64", "library/foo/bar:1", "n"));
+        assertEquals(nginx, complete("jreg", "rm", "-f", "library/foo/bar:1", "n"));
+        assertEquals(List.of("library/foo/bar:1"), complete("jreg", "push", "--format", "oci", "l"));
+        assertEquals(List.of("table", "json"), complete("jreg", "history", "--format", ""), "option values stay");
+    }
+
+    /**
      * bash splits {@code library/foo/bar:} into {@code library/foo/bar} and {@code :}: the whole
      * word is matched, and what follows its last colon offered, as bash then inserts it there.
      */
@@ -91,6 +115,13 @@ class CompletionTest {
     void namesWithColonsAreCompletedAfterTheColon() throws Exception {
         assertEquals(List.of("1"), completeLine("jreg rm library/foo/bar:", "jreg", "rm", "library/foo/bar", ":"));
         assertEquals(List.of("1.24.0"), completeLine("jreg tag nginx:1.2", "jreg", "tag", "nginx", ":", "1.2"));
+        assertEquals(List.of("1.24.0"), completeLine("jreg commit --base nginx:1.2", "jreg", "commit", "--base",
+                "nginx", ":", "1.2"));
+        // A name before the word is one argument, not the three words bash made of it.
+        assertEquals(List.of("library/foo/bar:1"), completeLine("jreg tag nginx:1.24.0 lib", "jreg", "tag", "nginx",
+                ":", "1.24.0", "lib"));
+        assertEquals(List.of(), completeLine("jreg unpack nginx:1.24.0 n", "jreg", "unpack", "nginx", ":", "1.24.0",
+                "n"));
     }
 
     @Test

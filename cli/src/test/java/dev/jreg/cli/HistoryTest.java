@@ -134,6 +134,27 @@ class HistoryTest {
         assertTrue(missing.err().startsWith("jreg: "), missing.err());
     }
 
+    /**
+     * An image made here is in the store alone: when the registry its name points at cannot be
+     * reached, the line says so, and which command reads the store's; a name the store lacks gets
+     * the registry's line alone. The exit code stays the registry's.
+     */
+    @Test
+    void aRegistryFailureSaysWhenTheStoreHasTheName() {
+        Cli cli = new Cli(home, store);
+        String made = "127.0.0.1:1/made/app:1";
+        cli.ok("commit", "--base", "app:1", "-c", "ENV MODE=here", made);
+        Cli.Result result = cli.run("--retries", "0", "history", made);
+        assertEquals(ExitCodes.NETWORK, result.exitCode(), result::toString);
+        assertEquals("jreg: cannot reach registry 127.0.0.1:1: Connection refused; the store has " + made
+                + ": jreg history --local " + made + "\n", result.err());
+        assertTrue(cli.ok("history", "--local", "--no-trunc", made).out().contains("ENV MODE=here"));
+
+        Cli.Result elsewhere = cli.run("--retries", "0", "history", "127.0.0.1:1/made/other:1");
+        assertEquals(ExitCodes.NETWORK, elsewhere.exitCode(), elsewhere::toString);
+        assertEquals("jreg: cannot reach registry 127.0.0.1:1: Connection refused\n", elsewhere.err());
+    }
+
     @Test
     void aNameNotInTheStoreIsExitThree() {
         Cli.Result result = new Cli(home, store).run("history", "local:nothing:1");

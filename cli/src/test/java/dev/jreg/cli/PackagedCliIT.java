@@ -253,6 +253,22 @@ class PackagedCliIT {
     }
 
     /**
+     * A registry that refuses a connection without a client certificate, while stdout's reader is
+     * gone too: the registry's broken connection, whatever its message, is reported (exit 5); only
+     * stdout's own write would be taken for the closed pipe.
+     */
+    @Test
+    void aRefusedClientCertificateIsReportedWhileStdoutIsAClosedPipe() throws Exception {
+        trust(mutual.hostPort(), false);
+        Cli.Result pull = jreg().launchPipedInto("head -c 0", "--retries", "0", "pull", "-q",
+                mutual.hostPort() + "/seed/app:1");
+        assertEquals(5, pull.exitCode(), pull::toString);
+        assertEquals(1, pull.err().lines().count(), pull::toString);
+        assertTrue(pull.err().startsWith("jreg: cannot reach registry " + mutual.hostPort() + ": ")
+                && pull.err().contains("client certificate"), pull::toString);
+    }
+
+    /**
      * A user without a writable home, as {@code env -i HOME=/nonexistent} run as {@code nobody}
      * (through setpriv, since the tests run as root): a layout is inspected, the store read as
      * empty, and nothing is made, neither under that home nor under a {@code JREG_HOME} in a
