@@ -25,12 +25,12 @@ import java.util.TreeMap;
  * <li>Added: a path the image does not have (a directory the image implies by a path below it, and
  *     which it lists no entry for, is not added).
  * <li>Changed: a path whose type, permission bits (not a symbolic link's, which Linux does not
- *     keep), modification time (to the second, as layers keep it), size (a file's), target (a
- *     symbolic link's), device numbers or, when {@code privileged}, owner differ from the
- *     image's; with {@code checksum}, also a file whose bytes differ from the image's, which
- *     {@link ImageContent} reads — where it has none for a file, the file counts as changed,
- *     since a layer that holds an unchanged file is still right and one that misses a change is
- *     not.
+ *     keep), modification time (to the second, as layers keep it, or
+ *     {@linkplain #withExactTimes() to the nanosecond}), size (a file's), target (a symbolic
+ *     link's), device numbers or, when {@code privileged}, owner differ from the image's; with
+ *     {@code checksum}, also a file whose bytes differ from the image's, which {@link ImageContent}
+ *     reads — where it has none for a file, the file counts as changed, since a layer that holds
+ *     an unchanged file is still right and one that misses a change is not.
  * <li>Deleted: a whiteout for a path the image has and the directory lacks; a deleted directory is
  *     one whiteout, whatever it held, and a path under a directory that became something else
  *     needs none (the new entry replaces the directory).
@@ -48,6 +48,7 @@ public final class FilesystemDiff {
     private final boolean privileged;
     private final boolean checksum;
     private final ImageContent content;
+    private final boolean exactTimes;
 
     /** The image's bytes of a file, to compare a file's with. */
     @FunctionalInterface
@@ -66,9 +67,23 @@ public final class FilesystemDiff {
      * @param content the image's file contents, for {@code checksum}
      */
     public FilesystemDiff(boolean privileged, boolean checksum, ImageContent content) {
+        this(privileged, checksum, content, false);
+    }
+
+    private FilesystemDiff(boolean privileged, boolean checksum, ImageContent content, boolean exactTimes) {
         this.privileged = privileged;
         this.checksum = checksum;
         this.content = content;
+        this.exactTimes = exactTimes;
+    }
+
+    /**
+     * This diff, comparing modification times to the nanosecond rather than to the second: for a
+     * record whose entries hold the times on disk, as {@link UnpackRecord#withChanges} keeps them,
+     * so that a file rewritten at the same size within the second of its last change is changed.
+     */
+    public FilesystemDiff withExactTimes() {
+        return new FilesystemDiff(privileged, checksum, content, true);
     }
 
     /** A diff that takes owners on disk to mean something when this process runs as root. */
@@ -161,9 +176,10 @@ public final class FilesystemDiff {
         LayerEntry was = linkTarget(image, items);
         long size = found.stamp().size();
         LayerEntry.Type type = disk.type() == LayerEntry.Type.HARDLINK ? LayerEntry.Type.FILE : disk.type();
+        boolean timeChanged = exactTimes ? !disk.mtime().equals(was.mtime())
+                : disk.mtime().getEpochSecond() != was.mtime().getEpochSecond();
         // A symbolic link's mode is not its own on Linux (always 0777): not compared.
-        if (type != was.type() || type != LayerEntry.Type.SYMLINK && disk.mode() != (was.mode() & 07777)
-                || disk.mtime().getEpochSecond() != was.mtime().getEpochSecond()
+        if (type != was.type() || type != LayerEntry.Type.SYMLINK && disk.mode() != (was.mode() & 07777) || timeChanged
                 || privileged && (disk.uid() != was.uid() || disk.gid() != was.gid())
                 || type == LayerEntry.Type.FILE && size != was.size()
                 || type == LayerEntry.Type.SYMLINK && !disk.linkName().equals(was.linkName())

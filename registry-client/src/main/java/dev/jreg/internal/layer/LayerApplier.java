@@ -38,7 +38,8 @@ import java.util.function.Consumer;
 /**
  * Applies an image's layers, lowest first, to an empty directory: the filesystem the image
  * describes (OCI image spec, "Applying Changesets"), and the {@link UnpackRecord} of what it wrote.
- * Call {@link #apply} for each layer in the manifest's order, then {@link #finish} once.
+ * Call {@link #apply} for each layer in the manifest's order, then {@link #finish} once; more
+ * layers go onto that directory later through an applier made by {@link #onto}.
  *
  * <p>The spec's rules: an entry replaces what lower layers have at its path, unless both are
  * directories, when the directory keeps its contents and takes the entry's metadata. A whiteout
@@ -137,6 +138,28 @@ public final class LayerApplier extends ChangesetRules {
     }
 
     LayerApplier(Path target, LayerLimits limits, Consumer<String> warnings, boolean root) throws IOException {
+        this(target, limits, warnings, root, null);
+    }
+
+    /**
+     * An applier of more layers onto a directory that an applier unpacked, each path of which is
+     * as {@code record} says: the record {@link #finish} gave, or one that took in every change
+     * made there since ({@link UnpackRecord#withChanges}). The layers apply as onto the image the
+     * record describes, and {@link #finish} gives the record of it all; it sets every directory's
+     * mode and time as the record or a new layer describes it. An empty record onto an empty
+     * directory is an unpack.
+     *
+     * @param target the directory, or one to be made (with its parents) for an empty record
+     * @throws IOException when the target is not a directory and cannot be made
+     */
+    public static LayerApplier onto(Path target, UnpackRecord record, LayerLimits limits, Consumer<String> warnings)
+            throws IOException {
+        return new LayerApplier(target, limits, warnings, runningAsRoot(), Objects.requireNonNull(record, "record"));
+    }
+
+    /** @param record what the target holds, or null for a target that must be empty */
+    private LayerApplier(Path target, LayerLimits limits, Consumer<String> warnings, boolean root, UnpackRecord record)
+            throws IOException {
         super(limits);
         this.target = Files.createDirectories(target).toAbsolutePath();
         this.limits = limits;
@@ -152,6 +175,18 @@ public final class LayerApplier extends ChangesetRules {
         }
         this.newPathUid = uid;
         this.newPathGid = gid;
+        if (record != null) {
+            for (UnpackRecord.Item item : record.items().values()) {
+                LayerEntry entry = item.entry();
+                entries.put(entry.path(), entry);
+                if (!root && entry.type() == LayerEntry.Type.DIRECTORY && (entry.mode() & 0700) != 0700) {
+                    // The user's own directory that it may not list, write or enter (an image's 0555
+                    // one): open until finish gives it its mode again, as a first unpack leaves it.
+                    Files.setAttribute(this.target.resolve(entry.path()), "unix:mode", entry.mode() | 0700, NOFOLLOW);
+                }
+            }
+            return;
+        }
         try (DirectoryStream<Path> listing = Files.newDirectoryStream(this.target)) {
             if (listing.iterator().hasNext()) {
                 throw new IOException("cannot unpack into " + target + ": the directory is not empty");
@@ -206,7 +241,10 @@ public final class LayerApplier extends ChangesetRules {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
                 String path = relative(file);
-                items.put(path, new UnpackRecord.Item(entries.get(path), FileStamp.of(file)));
+                LayerEntry entry = entries.get(path);
+                if (entry != null) { // else a socket that a command left in a directory applied onto: no layer holds one
+                    items.put(path, new UnpackRecord.Item(entry, FileStamp.of(file)));
+                }
                 return FileVisitResult.CONTINUE;
             }
 

@@ -11,7 +11,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -53,6 +55,36 @@ public record UnpackRecord(SortedMap<String, Item> items) {
      *     (a device node an unprivileged unpack skipped)
      */
     public record Item(LayerEntry entry, FileStamp stamp) {
+    }
+
+    /**
+     * This record once the changes a {@link FilesystemDiff} found in {@code root} against it are
+     * taken in, so that the next diff starts from them: each path of the changes with the entry
+     * they give it and its stamp now; a path whited out gone, with what was under it; what was
+     * under a path that is no longer a directory gone too.
+     *
+     * @param changes what {@link FilesystemDiff#changes} gave for {@code root} and this record:
+     *     whiteouts, never opaque ones
+     * @throws IOException when a changed path cannot be read
+     */
+    public UnpackRecord withChanges(Path root, Collection<SourcedEntry> changes) throws IOException {
+        TreeMap<String, Item> after = new TreeMap<>(items);
+        for (SourcedEntry change : changes) {
+            LayerEntry entry = change.entry();
+            String path = entry.path();
+            if (entry.name().startsWith(LayerEntry.WHITEOUT_PREFIX)) {
+                String gone = ChangesetRules.join(ChangesetRules.parentOf(path),
+                        entry.name().substring(LayerEntry.WHITEOUT_PREFIX.length()));
+                after.remove(gone);
+                ChangesetRules.under(after.navigableKeySet(), gone).clear();
+                continue;
+            }
+            if (entry.type() != LayerEntry.Type.DIRECTORY) {
+                ChangesetRules.under(after.navigableKeySet(), path).clear();
+            }
+            after.put(path, new Item(entry, FileStamp.of(root.resolve(path))));
+        }
+        return new UnpackRecord(after);
     }
 
     /**

@@ -180,6 +180,47 @@ class FilesystemDiffTest {
         assertEquals(List.of(), new FilesystemDiff(false, true, current).changes(root, record));
     }
 
+    /**
+     * A file rewritten at its size with a time of the same second as its last: a change to the
+     * nanosecond, which a diff {@code withExactTimes} sees.
+     */
+    @Test
+    void exactTimesTellAChangeWithinTheSecond() throws Exception {
+        UnpackRecord record = record(Map.of());
+        Path keep = root.resolve("etc/keep.conf");
+        Files.writeString(keep, Files.readString(keep).toUpperCase());
+        Files.setLastModifiedTime(keep, FileTime.from(IMAGE_TIME.plusNanos(1)));
+        assertEquals(List.of(), UNPRIVILEGED.changes(root, record));
+        assertEquals(List.of("etc DIRECTORY 755 0:0 image time", "etc/keep.conf FILE 644 0:0 24"),
+                describe(UNPRIVILEGED.withExactTimes().changes(root, record)));
+    }
+
+    /**
+     * A record that took in the changes it was diffed against gives none again, and describes the
+     * directory as a new unpack of the image and the changes would: the paths added and changed as
+     * the changes have them (an owner the image gave kept), those deleted gone with what they held.
+     */
+    @Test
+    void aRecordThatTookInItsChangesStartsTheNextDiffThere() throws Exception {
+        UnpackRecord record = record(Map.of("etc/app.conf", 1000L));
+        edit();
+        Files.delete(root.resolve("srv/data"));
+        Files.delete(root.resolve("srv"));
+        Files.writeString(root.resolve("srv"), "a file now");
+        FilesystemDiff diff = UNPRIVILEGED.withExactTimes();
+        UnpackRecord after = record.withChanges(root, diff.changes(root, record));
+        assertEquals(List.of(), diff.changes(root, after));
+        assertEquals(List.of("bin", "bin/tool", "etc", "etc/app.conf", "etc/keep.conf", "etc/new.conf", "srv", "var"),
+                List.copyOf(after.items().keySet()));
+        assertEquals(1000L, after.items().get("etc/app.conf").entry().uid());
+        assertEquals(LayerEntry.Type.FILE, after.items().get("srv").entry().type());
+        assertEquals(FileStamp.of(root.resolve("etc/new.conf")), after.items().get("etc/new.conf").stamp());
+
+        Files.writeString(root.resolve("etc/new.conf"), "NEW");
+        assertEquals(List.of("etc DIRECTORY 755 0:0", "etc/new.conf FILE 644 0:0 3"), describe(diff.changes(root, after)),
+                "a file rewritten at its size within the second of its last change");
+    }
+
     /** A directory replaced by a file is that file: no whiteout for what the directory held. */
     @Test
     void aDirectoryReplacedByAFileNeedsNoWhiteouts() throws Exception {

@@ -15,6 +15,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -267,6 +270,38 @@ class LayerApplierTest {
         UnpackRecord record = apply(true, new TarBuilder().dir("./", 0700).file("./f", "x").tar());
         assertEquals(0700, (Integer) Files.getAttribute(target(), "unix:mode") & 07777);
         assertEquals(List.of("f"), List.copyOf(record.items().keySet()));
+    }
+
+    /**
+     * Layers applied onto an unpacked directory through its record give the tree and the record of
+     * one unpack of every layer: a whiteout of a path the record holds, a file written into a
+     * read-only directory, which keeps its mode; a socket left in the directory is in no record.
+     */
+    @Test
+    void layersAppliedOntoADirectoryThroughItsRecordGiveOneUnpacksTreeAndRecord() throws IOException {
+        byte[] lower = new TarBuilder().dir("d").file("d/x", "x").dir("ro", 0555).file("ro/y", "y").file("f", "f").tar();
+        byte[] upper = new TarBuilder().whiteout("d/.wh.x").file("ro/z", "z").symlink("f", "d").gzip();
+        UnpackRecord first = apply(true, lower);
+        Path socket = target().resolve("d/socket");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            LayerApplier onto = LayerApplier.onto(target(), first, LayerLimits.DEFAULT, warnings::add);
+            onto.apply(TarBuilder.digest(upper), new ByteArrayInputStream(upper));
+            UnpackRecord record = onto.finish();
+
+            Path once = temp.resolve("once");
+            LayerApplier applier = new LayerApplier(once, LayerLimits.DEFAULT, warnings::add);
+            applier.apply(TarBuilder.digest(lower), new ByteArrayInputStream(lower));
+            applier.apply(TarBuilder.digest(upper), new ByteArrayInputStream(upper));
+            UnpackRecord expected = applier.finish();
+
+            assertEquals(TreeSnapshot.of(once).files().nodes(), TreeSnapshot.of(target()).files().without("d/socket").nodes());
+            assertEquals(0555, mode("ro"));
+            assertEquals(List.of("d", "f", "ro", "ro/y", "ro/z"), List.copyOf(record.items().keySet()));
+            for (String path : expected.items().keySet()) {
+                assertEquals(expected.items().get(path).entry(), record.items().get(path).entry(), path);
+            }
+        }
     }
 
     @Test

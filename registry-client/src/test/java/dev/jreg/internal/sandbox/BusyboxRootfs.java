@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Root filesystems for the sandbox's tests, made of Debian's {@code busybox-static}: its
- * {@code /bin/busybox} and links to it for the applets the tests run, and, unless left out, an
- * {@code /etc} with users {@code root}, {@code app} (1000:1000, a member of {@code staff}, 50) and
- * {@code nobody}. Nothing else: no {@code /proc}, {@code /dev} or {@code /tmp}.
+ * Root filesystems for the tests of the sandbox and of the build, made of Debian's
+ * {@code busybox-static}: its {@code /bin/busybox} and links to it for the applets the tests run,
+ * and, unless left out, an {@code /etc} with users {@code root}, {@code app} (1000:1000, a member
+ * of {@code staff}, 50) and {@code nobody}. Nothing else: no {@code /proc}, {@code /dev} or {@code /tmp}.
  */
-final class BusyboxRootfs {
+public final class BusyboxRootfs {
     static final Path BUSYBOX = Path.of("/bin/busybox");
     static final List<String> APPLETS = List.of("sh", "env", "id", "echo", "cat", "sleep", "pwd", "true", "touch",
             "chown", "printf", "ls", "mkdir", "mkfifo", "rm", "kill");
@@ -24,7 +24,7 @@ final class BusyboxRootfs {
             + "nobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n";
     static final String GROUP = "root:x:0:\napp:x:1000:\nstaff:x:50:app\nnogroup:x:65534:\n";
     /** A time of the past, given to every path made, so that a change of time shows. */
-    static final FileTime MADE = FileTime.fromMillis(1_500_000_000_123L);
+    public static final FileTime MADE = FileTime.fromMillis(1_500_000_000_123L);
 
     private BusyboxRootfs() {
     }
@@ -34,7 +34,7 @@ final class BusyboxRootfs {
      * installed. Under {@code JREG_REQUIRE_INTEGRATION=1} (scripts/test, which installs both) they
      * run whatever, and fail where a program is missing.
      */
-    static String unavailable() {
+    public static String unavailable() {
         if ("1".equals(System.getenv("JREG_REQUIRE_INTEGRATION"))) {
             return null;
         }
@@ -46,7 +46,7 @@ final class BusyboxRootfs {
     }
 
     /** Makes the root filesystem in {@code dir} (made, mode 0755), with {@code /etc} or without. */
-    static Path make(Path dir, boolean withEtc) throws IOException {
+    public static Path make(Path dir, boolean withEtc) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Files.copy(BUSYBOX, bin.resolve("busybox"));
         for (String applet : APPLETS) {
@@ -68,7 +68,7 @@ final class BusyboxRootfs {
     }
 
     /** Gives every path under {@code dir}, and {@code dir}, the time {@link #MADE}, deepest first. */
-    static Path touchAll(Path dir) throws IOException {
+    public static Path touchAll(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path path : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 if (!Files.isSymbolicLink(path)) {

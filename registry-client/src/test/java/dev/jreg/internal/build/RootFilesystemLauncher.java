@@ -1,0 +1,83 @@
+package dev.jreg.internal.build;
+
+import dev.jreg.internal.layer.Compression;
+import dev.jreg.internal.layer.WrittenLayer;
+import dev.jreg.internal.layout.OciLayout;
+import dev.jreg.internal.sandbox.RunSpec;
+import dev.jreg.internal.sandbox.Sandbox;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A stage's steps on a {@link RootFilesystem} in a JVM of its own, for the tests that need one: run
+ * by an ordinary user, or stopped as jreg would be. Arguments: {@code WORK STORE STEP...}, each
+ * step {@code apply:FILE} (a layer) or {@code run:SCRIPT} ({@code /bin/sh -c SCRIPT} as root in
+ * {@code /}, with {@code PATH=/bin} and no network), the layers going into the OCI layout
+ * {@code STORE}. Prints the commands' lines and, after each {@code RUN}, {@code layer DIGEST} or
+ * {@code no layer}; exits with the status of a command that fails.
+ */
+public final class RootFilesystemLauncher {
+    /** Classes whose jars the launcher needs besides the library's and the tests' own classes. */
+    private static final List<String> LIBRARIES = List.of("org.apache.commons.compress.archivers.tar.TarArchiveInputStream",
+            "org.apache.commons.io.IOUtils", "org.apache.commons.lang3.StringUtils", "com.github.luben.zstd.Zstd",
+            "com.fasterxml.jackson.core.JsonFactory", "com.fasterxml.jackson.databind.JsonNode",
+            "com.fasterxml.jackson.annotation.JsonInclude");
+
+    private RootFilesystemLauncher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        OciLayout store = OciLayout.open(Path.of(args[1]));
+        try (RootFilesystem rootfs = RootFilesystem.create(Path.of(args[0]))) {
+            for (String step : Arrays.asList(args).subList(2, args.length)) {
+                if (step.startsWith("apply:")) {
+                    try (InputStream layer = Files.newInputStream(Path.of(step.substring("apply:".length())))) {
+                        rootfs.apply(layer, step);
+                    }
+                    continue;
+                }
+                RunSpec spec = new RunSpec(List.of("/bin/sh", "-c", step.substring("run:".length())), List.of("PATH=/bin"),
+                        "/", "", RunSpec.Network.NONE);
+                Optional<WrittenLayer> layer = rootfs.run(Sandbox.onThisMachine(), spec, line -> {
+                    System.out.println(line);
+                    System.out.flush();
+                }, Compression.GZIP, Optional.empty(), store);
+                System.out.println(layer.map(written -> "layer " + written.digest()).orElse("no layer"));
+            }
+        } catch (RunFailedException e) {
+            System.exit(e.status());
+        }
+    }
+
+    /**
+     * The command line that starts it with this JVM's java: the library's and the tests' classes,
+     * and copies in {@code lib} of the jars it needs, where any user can read them (the local Maven
+     * repository may be root's alone).
+     */
+    static List<String> command(Path lib, String... args) throws Exception {
+        Files.createDirectories(lib);
+        List<String> classpath = new ArrayList<>(List.of(location(RootFilesystem.class).toString(),
+                location(RootFilesystemLauncher.class).toString()));
+        for (String name : LIBRARIES) {
+            Path jar = location(Class.forName(name));
+            Path copy = lib.resolve(jar.getFileName());
+            if (!Files.exists(copy)) {
+                Files.copy(jar, copy);
+            }
+            classpath.add(copy.toString());
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", String.join(":", classpath), RootFilesystemLauncher.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static Path location(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+}
