@@ -2,6 +2,7 @@ package dev.jreg.cli;
 
 import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.DigestMismatchException;
+import dev.jreg.error.DockerfileException;
 import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.error.InvalidArchiveException;
 import dev.jreg.error.InvalidContentException;
@@ -37,6 +38,8 @@ final class ExitCodes {
     static final int DIGEST_MISMATCH = 6;
     /** A registry or file gave malformed or oversized content. */
     static final int INVALID_CONTENT = 7;
+    /** A Dockerfile (or its .dockerignore) Docker refuses, or one that names what is not there, at a line. */
+    static final int DOCKERFILE = 8;
     /** A fault inside jreg or the JVM (an {@link Error}: a missing class, out of memory); sysexits' EX_SOFTWARE. */
     static final int INTERNAL = 70;
 
@@ -48,6 +51,9 @@ final class ExitCodes {
             return INTERNAL;
         }
         Throwable e = error instanceof UncheckedIOException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof DockerfileException) {
+            return DOCKERFILE;
+        }
         if (e instanceof IllegalArgumentException || e instanceof InvalidArchiveException) {
             return USAGE;
         }
