@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -69,7 +70,8 @@ final class ImageBuild implements BuildSources, BuildProgress {
         }
         StageExecutor.Built built = new StageExecutor(store, this, this, jreg.config().notices()).build(
                 new StageExecutor.Request(name, text, dockerfile, context, options.buildArgs(), options.target(),
-                        options.platform(), options.labels(), options.noCache(), options.pull(), options.timestamp()),
+                        options.platform(), options.labels(), options.noCache(), options.pull(), options.timestamp(),
+                        options.network().name().toLowerCase(Locale.ROOT)),
                 options.tags());
         List<CopyResult> pushed = new ArrayList<>();
         if (options.push()) {

@@ -286,6 +286,42 @@ class BuildTest {
     }
 
     @Test
+    void copyFollowsDockersRulesForWildcardsDestinationsLinksAndFlags() throws Exception {
+        Path app = context("app", Map.of("a.txt", "a\n", "b.txt", "b\n", "c.md", "c\n", "dir/x.txt", "x\n",
+                "dir/sub/y.txt", "y\n", "Dockerfile", "FROM base:1\nCOPY *.txt /wild/\nCOPY a.txt /srv\n"
+                        + "COPY a.txt /file\nCOPY --parents dir/sub/y.txt /p/\nCOPY --exclude=*.txt dir /ex/\n"
+                        + "COPY --link a.txt /usr/local/bin/linked\nCOPY dir/ /d\nCOPY [\"c.md\", \"a.txt\", \"/json/\"]\n"));
+        Files.createSymbolicLink(app.resolve("link.txt"), Path.of("a.txt"));
+        ok("build", "-t", "copied", app.toString());
+        Path unpacked = unpack("copied");
+        assertEquals(List.of("a.txt", "b.txt", "link.txt"), names(unpacked.resolve("wild")));
+        assertEquals("a\n", Files.readString(unpacked.resolve("wild/link.txt")), "a source's link followed");
+        assertFalse(Files.isSymbolicLink(unpacked.resolve("wild/link.txt")));
+        assertEquals("a\n", Files.readString(unpacked.resolve("srv/a.txt")), "into a directory the stage has");
+        assertEquals("a\n", Files.readString(unpacked.resolve("file")), "at a destination the stage lacks");
+        assertEquals("y\n", Files.readString(unpacked.resolve("p/dir/sub/y.txt")), "--parents keeps the path");
+        assertEquals(List.of("sub"), names(unpacked.resolve("ex")), "--exclude=*.txt: what is right in dir");
+        assertEquals(List.of("y.txt"), names(unpacked.resolve("ex/sub")), "--exclude's * stays in its directory");
+        assertEquals(List.of("sub", "x.txt"), names(unpacked.resolve("d")), "a directory's contents, not itself");
+        assertEquals(List.of("a.txt", "c.md"), names(unpacked.resolve("json")));
+        assertEquals(List.of("usr/ 755 0:0", "usr/local/ 755 0:0", "usr/local/bin/ 755 0:0",
+                "usr/local/bin/linked FILE 644 0:0"), entries(manifest("copied:latest").layers().get(6)),
+                "--link copies onto nothing: every directory on the way");
+
+        Files.writeString(app.resolve("Dockerfile"), "FROM base:1\nCOPY a.txt b.txt /nodir\n");
+        Cli.Result several = cli().run("build", app.toString());
+        assertEquals(8, several.exitCode(), several::toString);
+        assertTrue(several.err().endsWith("jreg: Dockerfile:2: when using COPY with more than one source file, the"
+                + " destination must be a directory and end with a /\n"), several.err());
+    }
+
+    static List<String> names(Path directory) throws IOException {
+        try (Stream<Path> children = Files.list(directory)) {
+            return children.map(child -> child.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
     void dockerignoreLeavesFilesOutAndItsExceptionsBringThemBack() throws Exception {
         Path app = context("app", Map.of("app.py", "app\n", "debug.log", "noise\n", "keep.log", "kept\n",
                 "secret/key", "hush\n", "docs/a.md", "a\n", "docs/b.txt", "b\n", ".dockerignore",

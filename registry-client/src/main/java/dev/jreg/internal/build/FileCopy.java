@@ -254,7 +254,8 @@ final class FileCopy implements Closeable {
             for (Item item : items()) {
                 key.append("source ").append(item.given()).append(" -> ").append(item.under()).append('\n');
                 FileTree files = context.files().tree();
-                describe(key, item.real().isEmpty() ? null : files.at(item.real()), "", context);
+                describe(key, item.real().isEmpty() ? context.files().root().entry() : files.at(item.real()), "",
+                        context);
                 if (files.isDirectory(item.real())) {
                     for (Map.Entry<String, LayerEntry> e : files.under(item.real()).entrySet()) {
                         describe(key, e.getValue(), relative(item.real(), e.getKey()), context);

@@ -92,10 +92,11 @@ public final class StageExecutor {
      * @param noCache take nothing from the cache
      * @param pull pull every base image, even one the store has
      * @param timestamp the time that dates the history and clamps file times ({@code SOURCE_DATE_EPOCH}); null for now
+     * @param network the network {@code RUN} reaches unless it says otherwise: {@code default} or {@code none}
      */
     public record Request(String dockerfileName, String dockerfileText, Path dockerfile, Path context,
             Map<String, String> buildArgs, String target, Platform platform, Map<String, String> labels,
-            boolean noCache, boolean pull, Instant timestamp) {
+            boolean noCache, boolean pull, Instant timestamp, String network) {
         public Request {
             Objects.requireNonNull(dockerfileName, "dockerfileName");
             Objects.requireNonNull(dockerfileText, "dockerfileText");
@@ -234,10 +235,10 @@ public final class StageExecutor {
             return new Planned(stage, from, base, needs, shown);
         }
 
-        /** The earlier stage named so, which a {@code FROM} builds on; null for an image. */
+        /** The earlier stage a {@code FROM} builds on, by name or index; null for an image. */
         private Dockerfile.Stage earlierStage(Dockerfile.Stage stage, String name) {
-            return dockerfile.stages().stream().filter(s -> s.index() < stage.index() && name.equals(s.name()))
-                    .findFirst().orElse(null);
+            return dockerfile.stages().stream().filter(s -> s.index() < stage.index()
+                    && (name.equals(s.name()) || name.equals(String.valueOf(s.index())))).findFirst().orElse(null);
         }
 
         /**

@@ -3,7 +3,6 @@ package dev.jreg.internal.build;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jreg.error.InvalidContentException;
 import dev.jreg.internal.json.Json;
 import dev.jreg.internal.layer.DirectoryScan;
 import dev.jreg.internal.layer.FileStamp;
@@ -183,12 +182,18 @@ final class StepCache {
     /** A cache file's JSON; empty when it is missing, too large or damaged (then it is written again). */
     private Optional<JsonNode> read(Path file) throws IOException {
         Path path = store.root().resolve(file);
+        byte[] bytes;
         try {
             if (Files.size(path) > MAX_FILE) {
                 return Optional.empty();
             }
-            return Optional.of(Json.parse(Files.readAllBytes(path)));
-        } catch (NoSuchFileException | InvalidContentException missingOrDamaged) {
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException missing) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.parse(bytes));
+        } catch (IOException damaged) {
             return Optional.empty();
         }
     }

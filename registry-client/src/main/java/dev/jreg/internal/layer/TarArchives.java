@@ -37,6 +37,8 @@ public final class TarArchives {
         try (InputStream tar = open(file)) {
             byte[] header = tar.readNBytes(RECORD);
             return header.length == RECORD && TarUtils.verifyCheckSum(header);
+        } catch (IllegalArgumentException notOctal) {
+            return false; // the checksum field holds something else than a number
         } catch (IOException damaged) {
             // A stream whose compression header reads but whose data does not is no archive to unpack.
             return false;
