@@ -188,7 +188,7 @@ final class BuildOutput implements BuildListener {
     private void ended(BuildStep step, String text, String time) {
         String shown = cut(text, width - time.length() - 1);
         String line = shown + " ".repeat(Math.max(1, width - shown.length() - time.length())) + time;
-        err.print(drawn == step ? "\r" + line + "\n" : line + "\n");
+        err.print(step.equals(drawn) ? "\r" + line + "\n" : line + "\n");
         err.flush();
         drawn = null;
     }
