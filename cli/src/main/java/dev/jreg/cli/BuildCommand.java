@@ -92,8 +92,8 @@ final class BuildCommand extends Subcommand {
             throw new IllegalArgumentException("--network must be default or none, not \"" + network + "\"");
         }
         boolean stdinContext = context.equals(STDIN);
-        if (stdinContext && STDIN.equals(file)) {
-            throw new IllegalArgumentException("the Dockerfile and the context cannot both come from stdin");
+        if (stdinContext && file != null) {
+            throw new IllegalArgumentException("with CONTEXT -, the Dockerfile comes from stdin: -f takes no other");
         }
         CliContext cli = root.context();
         String text = stdinContext || STDIN.equals(file)

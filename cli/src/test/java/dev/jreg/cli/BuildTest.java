@@ -290,7 +290,8 @@ class BuildTest {
         Path app = context("app", Map.of("a.txt", "a\n", "b.txt", "b\n", "c.md", "c\n", "dir/x.txt", "x\n",
                 "dir/sub/y.txt", "y\n", "Dockerfile", "FROM base:1\nCOPY *.txt /wild/\nCOPY a.txt /srv\n"
                         + "COPY a.txt /file\nCOPY --parents dir/sub/y.txt /p/\nCOPY --exclude=*.txt dir /ex/\n"
-                        + "COPY --link a.txt /usr/local/bin/linked\nCOPY dir/ /d\nCOPY [\"c.md\", \"a.txt\", \"/json/\"]\n"));
+                        + "COPY --link a.txt /usr/local/bin/linked\nCOPY dir/ /d\nCOPY [\"c.md\", \"a.txt\", \"/json/\"]\n"
+                        + "WORKDIR /srv\nCOPY ../../b.txt ../up/\n"));
         Files.createSymbolicLink(app.resolve("link.txt"), Path.of("a.txt"));
         ok("build", "-t", "copied", app.toString());
         Path unpacked = unpack("copied");
@@ -304,6 +305,7 @@ class BuildTest {
         assertEquals(List.of("y.txt"), names(unpacked.resolve("ex/sub")), "--exclude's * stays in its directory");
         assertEquals(List.of("sub", "x.txt"), names(unpacked.resolve("d")), "a directory's contents, not itself");
         assertEquals(List.of("a.txt", "c.md"), names(unpacked.resolve("json")));
+        assertEquals("b\n", Files.readString(unpacked.resolve("up/b.txt")), "a source's .. stops at the context's root");
         assertEquals(List.of("usr/ 755 0:0", "usr/local/ 755 0:0", "usr/local/bin/ 755 0:0",
                 "usr/local/bin/linked FILE 644 0:0"), entries(manifest("copied:latest").layers().get(6)),
                 "--link copies onto nothing: every directory on the way");

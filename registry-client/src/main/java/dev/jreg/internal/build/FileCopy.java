@@ -6,7 +6,6 @@ import dev.jreg.internal.layer.DirectoryScan;
 import dev.jreg.internal.layer.Flattener;
 import dev.jreg.internal.layer.LayerEntry;
 import dev.jreg.internal.layer.LayerLimits;
-import dev.jreg.internal.layer.LayerReader;
 import dev.jreg.internal.layer.TarArchives;
 import dev.jreg.internal.layer.Trees;
 import dev.jreg.model.Digest;
@@ -167,7 +166,7 @@ final class FileCopy implements Closeable {
         String joined = spec.destination().startsWith("/") ? spec.destination()
                 : (workingDir == null || workingDir.isEmpty() ? "/" : workingDir) + "/" + spec.destination();
         boolean trailing = joined.endsWith("/") || spec.destination().equals(".") || spec.destination().isEmpty();
-        this.destination = LayerReader.clean(joined);
+        this.destination = fromRoot(joined);
         int count = spec.sources().size() + spec.documents().size();
         if (count > 1 && !trailing) {
             throw error("when using " + spec.keyword() + " with more than one source file, the destination must be a"
@@ -322,10 +321,10 @@ final class FileCopy implements Closeable {
             String pattern = source;
             if (spec.parents()) {
                 int cut = source.indexOf("/./");
-                pivot = cut < 0 ? "" : LayerReader.clean(source.substring(0, cut));
+                pivot = cut < 0 ? "" : fromRoot(source.substring(0, cut));
                 pattern = cut < 0 ? source : source.substring(0, cut) + "/" + source.substring(cut + 3);
             }
-            String cleaned = LayerReader.clean("/" + pattern);
+            String cleaned = fromRoot(pattern);
             List<String> matches;
             if (FileTree.hasWildcards(cleaned)) {
                 try {
@@ -371,6 +370,14 @@ final class FileCopy implements Closeable {
             tree = new FileTree(entries);
         }
         return tree;
+    }
+
+    /**
+     * A path from the root, as Go's {@code path.Clean("/" + path)} leaves it, without its leading
+     * {@code /}: {@code ..} stops at the root, as the Dockerfile reference says a source's does.
+     */
+    static String fromRoot(String path) {
+        return IgnoreRules.clean("/" + path).substring(1);
     }
 
     /** {@code path} relative to {@code directory}, which holds it or is it ({@code ""}). */
@@ -495,7 +502,7 @@ final class FileCopy implements Closeable {
             String pivotPath = item.given().substring(0, item.given().length() - under.length());
             for (int slash = under.indexOf('/'); slash > 0; slash = under.indexOf('/', slash + 1)) {
                 String relativeDirectory = under.substring(0, slash);
-                String originPath = LayerReader.clean(pivotPath + relativeDirectory);
+                String originPath = fromRoot(pivotPath + relativeDirectory);
                 place(originTree(), originTree().resolve(originPath, true), join(destination, relativeDirectory), true);
             }
         }

@@ -148,7 +148,7 @@ final class IgnoreRules {
     }
 
     /** A path cleaned as Go's {@code filepath.Clean} cleans it: {@code ..} at the root stays at the root. */
-    private static String clean(String path) {
+    static String clean(String path) {
         String relative = LayerReader.clean(path);
         if (!path.startsWith("/")) {
             return relative.isEmpty() ? "." : relative;
