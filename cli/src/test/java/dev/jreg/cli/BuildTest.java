@@ -492,6 +492,27 @@ class BuildTest {
     }
 
     @Test
+    void buildArgumentsAndThePlatformReachTheStage() throws Exception {
+        Path app = context("app", Map.of("Dockerfile", "ARG BASE=scratch\nFROM $BASE\nARG TARGETARCH\n"
+                + "ARG TARGETPLATFORM\nARG GREETING\nENV ARCH=$TARGETARCH PLATFORM=$TARGETPLATFORM HELLO=$GREETING\n"
+                + "COPY <<EOF /arch\n$TARGETARCH\nEOF\n"));
+        Cli.Result built = cli().env("GREETING", "from the environment").ok("build", "--platform", "linux/arm64",
+                "--build-arg", "GREETING", "--build-arg", "UNUSED=1", "-t", "arm", app.toString());
+        assertTrue(built.err().contains("[Warning] One or more build-args [UNUSED] were not consumed\n"), built.err());
+        JsonNode config = config("arm");
+        assertEquals("arm64", config.path("architecture").asText(), "--platform sets the image's");
+        assertEquals("linux", config.path("os").asText());
+        assertEquals("[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\"ARCH=arm64\","
+                + "\"PLATFORM=linux/arm64\",\"HELLO=from the environment\"]", config.path("config").path("Env").toString(),
+                "BuildKit's PATH on scratch, then the arguments");
+        assertEquals("arm64\n", Files.readString(unpack("arm").resolve("arch")));
+        assertEquals(List.of("ARG TARGETARCH=arm64", "ARG TARGETPLATFORM=linux/arm64",
+                "ARG GREETING=from the environment"), List.of(config.path("history").path(0).path("created_by").asText(),
+                config.path("history").path(1).path("created_by").asText(),
+                config.path("history").path(2).path("created_by").asText()));
+    }
+
+    @Test
     void aBaseImagesOnbuildTriggersRunAfterFromAndAreNotKept() throws Exception {
         storeBase(store, Map.of("OnBuild", List.of("COPY . /onbuild/", "ENV TRIGGERED=yes")));
         Path app = context("app", Map.of("app.py", "app\n", "Dockerfile",
