@@ -954,8 +954,24 @@ public final class Jreg {
      * @throws IOException when the store cannot be read or a file cannot be deleted
      */
     public PruneResult prune() throws IOException {
+        return prune(false);
+    }
+
+    /**
+     * {@link #prune()}, and with {@code cache} the build cache too ({@link #build}'s steps and the
+     * digests of its contexts' files), as {@code docker builder prune} clears BuildKit's; blobs
+     * only the cache used go with the rest.
+     *
+     * @param cache also clear the build cache
+     * @return the blobs deleted, the bytes reclaimed, the temp files, unpack records and cache
+     *     entries removed
+     * @throws IOException when the store cannot be read or a file cannot be deleted
+     */
+    public PruneResult prune(boolean cache) throws IOException {
         PruneResult collected = store.collectGarbage(this::noticeWaiting);
-        return new PruneResult(collected.deleted(), collected.bytes(), collected.tempFiles(), unpacked.prune());
+        int entries = cache ? store.deleteFolder(Path.of("cache"), this::noticeWaiting) : 0;
+        return new PruneResult(collected.deleted(), collected.bytes(), collected.tempFiles(), unpacked.prune(),
+                entries);
     }
 
     private void noticeWaiting() {
@@ -1103,7 +1119,7 @@ public final class Jreg {
     }
 
     /** The image a location names, or the child of its index for a platform (null: this machine's). */
-    private ChosenImage chosen(ImageLocation location, Platform platform) throws IOException {
+    ChosenImage chosen(ImageLocation location, Platform platform) throws IOException {
         ResolvedLocation place = place(location);
         return chosen(place.source(), place.tagOrDigest(), platform, location);
     }
@@ -1243,6 +1259,49 @@ public final class Jreg {
         String baseName = baseLocation instanceof ImageLocation.Local local ? local.reference().familiar()
                 : baseLocation.toString();
         return new ImageCommit(store, config.notices(), base, baseName, options).run(name, directory, record);
+    }
+
+    /**
+     * Builds an image from a Dockerfile, as {@code docker build} does with BuildKit, without a
+     * daemon, and names it in the local store (Dockerfile reference): the stages the target needs,
+     * each on its base — an image of the store, pulled into it as {@link #pull} pulls one when the
+     * store lacks it (or always, with {@code pull}); {@code scratch}; an earlier stage — through
+     * its instructions: config instructions change the config and add a history entry,
+     * {@code WORKDIR} makes its directory when missing, {@code COPY} and {@code ADD} make a layer
+     * of what they copy from the context (what {@code .dockerignore} excludes left out), a stage,
+     * an image, a local tar archive (extracted) or a URL (fetched through the registries' HTTP
+     * client, its proxies and CAs). A base image's {@code ONBUILD} triggers run right after
+     * {@code FROM}. Steps that write files are cached in the store ({@code cache/}): the state
+     * before them, the instruction after substitution and the digests of the files it reads decide
+     * the key, so that a build with nothing changed writes no blob; {@link #prune(boolean)}
+     * clears the cache. The image (the base's manifest format, gzip layers, BuildKit's history
+     * entries) is written into the store and named last, all names at once; then each name is
+     * pushed as {@link #push} pushes it. {@code RUN} cannot run in this build: a Dockerfile the
+     * target's stages {@code RUN} in fails before any work.
+     *
+     * @param options the context, the Dockerfile or its text, build arguments, target, platform,
+     *     labels, cache and pull policy, names, push, timestamp, network and progress listener
+     * @return the image's ID and manifest, its names, the steps shown and cached, the pushes
+     * @throws dev.jreg.error.DockerfileException for a Dockerfile or {@code .dockerignore} that
+     *     Docker refuses, a source that is not there, a value refused once substituted (a port, a
+     *     signal, {@code --chmod}, a name {@code --chown} or {@code USER} gives that the stage's
+     *     {@code /etc/passwd} or {@code /etc/group} lacks), naming the file and line; nothing is
+     *     written when the Dockerfile does not read
+     * @throws IllegalArgumentException when the context is no directory, the Dockerfile is missing,
+     *     the target stage is not in the Dockerfile, or a base image's name is no reference
+     * @throws UnsupportedOperationException for a {@code RUN}, naming its line
+     * @throws NotFoundException when a registry has no base image of that name
+     * @throws NoMatchingPlatformException when a base image is an index without the platform
+     * @throws DigestMismatchException when an {@code ADD}'s download does not match its
+     *     {@code --checksum}, or a blob its digest
+     * @throws UnauthorizedException when a registry refuses the credentials for a pull or a push
+     * @throws UnreachableException when a registry or a URL's server cannot be reached
+     * @throws StoreWriteException when a file of the store cannot be written (a full disk)
+     * @throws IOException when the context cannot be read, or for any other failure of a registry
+     *     or the store
+     */
+    public BuildResult build(BuildOptions options) throws IOException {
+        return new ImageBuild(this, store, registry, options).run();
     }
 
     private static Descriptor choose(ImageReader reader, ImageIndex index, Platform wanted, String location)

@@ -10,10 +10,11 @@ import java.util.List;
  * @param bytes bytes freed, blobs and temp files together
  * @param tempFiles partial downloads and temp files removed from {@code ingest/}
  * @param unpackRecords records of unpacked directories removed because the directory is gone
+ * @param cacheEntries files of the build cache removed ({@link Jreg#prune(boolean)})
  */
-public record PruneResult(List<Digest> deleted, long bytes, int tempFiles, int unpackRecords) {
+public record PruneResult(List<Digest> deleted, long bytes, int tempFiles, int unpackRecords, int cacheEntries) {
     /** A collection that found nothing to delete. */
-    public static final PruneResult NOTHING = new PruneResult(List.of(), 0, 0, 0);
+    public static final PruneResult NOTHING = new PruneResult(List.of(), 0, 0, 0, 0);
 
     /** Copies the list. */
     public PruneResult {

@@ -2,6 +2,7 @@ package dev.jreg.cli;
 
 import dev.jreg.error.BlobNotFoundException;
 import dev.jreg.error.DigestMismatchException;
+import dev.jreg.error.DockerfileException;
 import dev.jreg.error.ImageNotFoundException;
 import dev.jreg.error.InvalidArchiveException;
 import dev.jreg.error.InvalidContentException;
@@ -37,6 +38,8 @@ final class ExitCodes {
     static final int DIGEST_MISMATCH = 6;
     /** A registry or file gave malformed or oversized content. */
     static final int INVALID_CONTENT = 7;
+    /** A Dockerfile (or its .dockerignore) Docker refuses, or one that names what is not there, at a line. */
+    static final int DOCKERFILE = 8;
     /**
      * stdout's reader went away ({@code jreg export IMAGE | head -c 0}): what a shell reports for a
      * process SIGPIPE killed, 128 plus the signal's number, 13.
@@ -53,6 +56,9 @@ final class ExitCodes {
             return INTERNAL;
         }
         Throwable e = error instanceof UncheckedIOException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof DockerfileException) {
+            return DOCKERFILE;
+        }
         if (e instanceof IllegalArgumentException || e instanceof InvalidArchiveException) {
             return USAGE;
         }

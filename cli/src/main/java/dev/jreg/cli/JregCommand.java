@@ -153,6 +153,7 @@ final class JregCommand implements Runnable {
         add(commands, InspectCommand::new, "inspect");
         add(commands, UnpackCommand::new, "unpack");
         add(commands, CommitCommand::new, "commit");
+        add(commands, BuildCommand::new, "build");
         add(commands, ExportCommand::new, "export");
         add(commands, SquashCommand::new, "squash");
         add(commands, TagsCommand::new, "tags");

@@ -86,7 +86,7 @@ class CommandLineTest {
     void theLauncherKnowsWhichCommandsMoveBlobsAndWhichGlobalOptionsTakeAValue() throws Exception {
         String launcher = Files.readString(Path.of("..", "jreg"));
         Set<String> movers = new TreeSet<>(Set.of("pull", "push", "copy", "mirror", "blob", "verify", "unpack", "commit",
-                "export", "squash", "save", "load"));
+                "build", "export", "squash", "save", "load"));
         assertTrue(JregCommand.COMMANDS.keySet().containsAll(movers));
         assertEquals(movers, caseLabels(launcher, "case $command in"));
         assertEquals(new TreeSet<>(JregCommand.VALUED_OPTIONS), caseLabels(launcher, "case $arg in"));

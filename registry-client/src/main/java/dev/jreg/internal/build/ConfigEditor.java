@@ -180,7 +180,7 @@ public final class ConfigEditor {
     }
 
     /** {@code 80}, {@code 80/tcp}, {@code 8000-8002/udp} as the keys docker writes: {@code 80/tcp} for each port. */
-    private static List<String> ports(String spec) {
+    static List<String> ports(String spec) {
         Matcher m = PORT.matcher(spec);
         if (!m.matches()) {
             throw new IllegalArgumentException("\"" + spec + "\" is not a port: PORT[-PORT][/tcp|udp|sctp]");

@@ -101,6 +101,21 @@ final class DockerfileParser {
         return new DockerfileParser("", List.of()).instruction(line, 1);
     }
 
+    /**
+     * Parses an {@code ONBUILD} trigger as an image config keeps it ({@code OnBuild}): one
+     * instruction, with the lines of its here-documents.
+     *
+     * @param file how errors name where it comes from
+     * @throws DockerfileException for what Docker refuses, or a text that is not one instruction
+     */
+    static Instruction trigger(String file, String expression) {
+        List<Instruction> instructions = new DockerfileParser(file, lines(expression)).instructions();
+        if (instructions.size() != 1) {
+            throw new DockerfileException(file, 1, "an ONBUILD trigger is one instruction, not " + instructions.size());
+        }
+        return instructions.get(0);
+    }
+
     /** The lines of a text, each with its line end. */
     private static List<String> lines(String text) {
         List<String> lines = new ArrayList<>();

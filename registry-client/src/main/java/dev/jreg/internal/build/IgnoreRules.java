@@ -148,7 +148,7 @@ final class IgnoreRules {
     }
 
     /** A path cleaned as Go's {@code filepath.Clean} cleans it: {@code ..} at the root stays at the root. */
-    private static String clean(String path) {
+    static String clean(String path) {
         String relative = LayerReader.clean(path);
         if (!path.startsWith("/")) {
             return relative.isEmpty() ? "." : relative;
@@ -201,81 +201,13 @@ final class IgnoreRules {
                         kind = Kind.REGEX;
                     }
                     kind = first ? Kind.SUFFIX : kind;
-                } else if (c == '*') {
-                    regex.append("[^/]*");
-                    kind = Kind.REGEX;
-                } else if (c == '?') {
-                    regex.append("[^/]");
-                    kind = Kind.REGEX;
-                } else if (c == '[') {
-                    i = characterClass(pattern, i, regex);
-                    kind = Kind.REGEX;
-                } else if (c == '\\') {
-                    if (++i == pattern.length()) {
-                        throw badPattern(pattern);
-                    }
-                    regex.append(Pattern.quote(String.valueOf(pattern.charAt(i))));
-                    kind = Kind.REGEX;
                 } else {
-                    regex.append(Pattern.quote(String.valueOf(c)));
+                    kind = GoPattern.isSpecial(c) ? Kind.REGEX : kind;
+                    i = GoPattern.translate(pattern, i, regex);
                 }
             }
             return new Rule(pattern, exception, kind, kind == Kind.REGEX ? Pattern.compile(regex.append('$').toString())
                     : null);
-        }
-
-        /**
-         * A {@code [...]} class of Go's {@code filepath.Match} from {@code start}, appended as a
-         * regular expression's; returns the index of its {@code ]}.
-         */
-        private static int characterClass(String pattern, int start, StringBuilder regex) {
-            int i = start + 1;
-            boolean negated = i < pattern.length() && pattern.charAt(i) == '^';
-            i += negated ? 1 : 0;
-            StringBuilder ranges = new StringBuilder();
-            for (int count = 0; i >= pattern.length() || pattern.charAt(i) != ']' || count == 0; count++) {
-                char low = classCharacter(pattern, i);
-                i += pattern.charAt(i) == '\\' ? 2 : 1;
-                char high = low;
-                if (pattern.charAt(i) == '-') {
-                    high = classCharacter(pattern, i + 1);
-                    i += pattern.charAt(i + 1) == '\\' ? 3 : 2;
-                }
-                // Go's class holds nothing for a range written backwards, where Java's regex fails.
-                if (low <= high) {
-                    ranges.append(String.format("\\x{%x}-\\x{%x}", (int) low, (int) high));
-                }
-            }
-            if (ranges.isEmpty()) {
-                regex.append(negated ? "[\\s\\S]" : "(?!)");
-            } else {
-                regex.append(negated ? "[^" : "[").append(ranges).append(']');
-            }
-            return i;
-        }
-
-        /**
-         * The character of a class at {@code at}, escaped or not, which a character must follow.
-         *
-         * @throws IllegalArgumentException where Go's {@code filepath.Match} finds none
-         */
-        private static char classCharacter(String pattern, int at) {
-            int i = at;
-            if (i >= pattern.length() || pattern.charAt(i) == '-' || pattern.charAt(i) == ']') {
-                throw badPattern(pattern);
-            }
-            if (pattern.charAt(i) == '\\') {
-                i++;
-            }
-            if (i + 1 >= pattern.length()) {
-                throw badPattern(pattern);
-            }
-            return pattern.charAt(i);
-        }
-
-        private static IllegalArgumentException badPattern(String pattern) {
-            return new IllegalArgumentException("bad pattern \"" + pattern + "\": syntax error in pattern (an unclosed"
-                    + " [ or a \\ at the end)");
         }
 
         boolean matches(String path) {

@@ -63,6 +63,11 @@ final class Scope {
         return value != null ? value : declared.get(name);
     }
 
+    /** A declared argument's value, or null when it has none or is not declared. */
+    String argument(String name) {
+        return declared.get(name);
+    }
+
     /**
      * The instruction with its variables replaced.
      *

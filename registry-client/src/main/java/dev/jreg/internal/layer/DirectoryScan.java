@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Directory trees as layer entries, each file with the path its content is read from: what
@@ -80,9 +81,16 @@ public final class DirectoryScan {
         }
     }
 
-    /** A path found on disk: its entry, the file it was found at, and its stamp. */
-    record Found(LayerEntry entry, Path file, FileStamp stamp) {
-        SourcedEntry sourced() {
+    /**
+     * A path found on disk: its entry, the file it was found at, and its stamp.
+     *
+     * @param entry the layer entry, its path relative to where the walk started
+     * @param file the path on disk
+     * @param stamp its stamp, which tells whether it changed since
+     */
+    public record Found(LayerEntry entry, Path file, FileStamp stamp) {
+        /** The entry, with the file its content is read from. */
+        public SourcedEntry sourced() {
             return new SourcedEntry(entry, entry.type() == LayerEntry.Type.FILE ? file : null);
         }
     }
@@ -176,16 +184,50 @@ public final class DirectoryScan {
      * @throws NoSuchFileException when {@code root} is no directory
      */
     static List<Found> walk(Path root, Owners owners, boolean xattrs) throws IOException {
+        return walk(root, owners, xattrs, directory -> true);
+    }
+
+    /**
+     * Every path below {@code root} in path order, paths relative to it, as {@link #scan} reads
+     * them, but for what is in the directories {@code descend} refuses: such a directory is
+     * listed, what it holds is not read (a build context's walk, which leaves out what
+     * {@code .dockerignore} excludes).
+     *
+     * @param descend whether to read what a directory holds, given its path relative to {@code root}
+     * @throws NoSuchFileException when {@code root} is no directory
+     */
+    public static List<Found> walk(Path root, Owners owners, Predicate<String> descend) throws IOException {
+        return walk(root, owners, true, descend);
+    }
+
+    private static List<Found> walk(Path root, Owners owners, boolean xattrs, Predicate<String> descend)
+            throws IOException {
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             throw new NoSuchFileException(root.toString(), null, "no such directory");
         }
         List<Found> found = new ArrayList<>();
-        walk(root, "", owners, xattrs, new HashMap<>(), found);
+        walk(root, "", owners, xattrs, new HashMap<>(), found, descend);
         return found;
+    }
+
+    /**
+     * One path as a walk reads it ({@code lstat}, {@code user.*} attributes), a symbolic link
+     * itself and not its target; null for a socket.
+     *
+     * @param path the entry's path
+     * @throws NoSuchFileException when nothing is at {@code file}
+     */
+    public static Found read(Path file, String path, Owners owners) throws IOException {
+        return read(file, path, owners, true, new HashMap<>());
     }
 
     private static void walk(Path directory, String prefix, Owners owners, boolean xattrs, Map<Inode, String> firstPaths,
             List<Found> found) throws IOException {
+        walk(directory, prefix, owners, xattrs, firstPaths, found, path -> true);
+    }
+
+    private static void walk(Path directory, String prefix, Owners owners, boolean xattrs, Map<Inode, String> firstPaths,
+            List<Found> found, Predicate<String> descend) throws IOException {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
             for (Path child : children) {
@@ -198,8 +240,8 @@ public final class DirectoryScan {
             Found each = read(file, prefix.isEmpty() ? name : prefix + "/" + name, owners, xattrs, firstPaths);
             if (each != null) {
                 found.add(each);
-                if (each.entry().type() == LayerEntry.Type.DIRECTORY) {
-                    walk(file, each.entry().path(), owners, xattrs, firstPaths, found);
+                if (each.entry().type() == LayerEntry.Type.DIRECTORY && descend.test(each.entry().path())) {
+                    walk(file, each.entry().path(), owners, xattrs, firstPaths, found, descend);
                 }
             }
         }

@@ -15,12 +15,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The filesystem an image's layers give when applied in order (OCI image spec, "Applying
@@ -53,6 +56,9 @@ public final class Flattener {
     private static final int IMPLICIT_DIRECTORY_MODE = 0755;
 
     private final List<Source> layers;
+    private final LayerLimits limits;
+    /** Each path of the filesystem the layers give, with what it holds: what {@link #select} chooses from. */
+    private final SortedMap<String, Node> nodes;
     private final List<LayerEntry> entries;
     /** Each file of the output that has content: the node whose entry, in its layer, holds it. */
     private final Map<String, Node> origins;
@@ -94,9 +100,15 @@ public final class Flattener {
         }
     }
 
-    private Flattener(List<Source> layers, List<LayerEntry> entries, Map<String, Node> origins, BitSet[] spooled,
-            int[] lastNeeded) {
+    /** An entry of the output, at its path there, and the node whose file it is. */
+    private record Placed(LayerEntry entry, Node node) {
+    }
+
+    private Flattener(List<Source> layers, LayerLimits limits, SortedMap<String, Node> nodes, List<LayerEntry> entries,
+            Map<String, Node> origins, BitSet[] spooled, int[] lastNeeded) {
         this.layers = layers;
+        this.limits = limits;
+        this.nodes = nodes;
         this.entries = entries;
         this.origins = origins;
         this.spooled = spooled;
@@ -124,25 +136,63 @@ public final class Flattener {
                 blob.transferTo(OutputStream.nullOutputStream());
             }
         }
-        return plan(List.copyOf(layers), tree, limits);
+        List<Placed> placed = new ArrayList<>(tree.nodes.size());
+        tree.nodes.forEach((path, node) -> placed.add(new Placed(at(node.entry, path), node)));
+        placed.sort(Comparator.comparing(each -> each.entry().path(), LayerEntry.PATH_ORDER));
+        return plan(List.copyOf(layers), limits, tree.nodes, tree.rootEntry, placed);
     }
 
-    /** The entries in output order, the files' hard links to their first names, and where each content is read. */
-    private static Flattener plan(List<Source> layers, Tree tree, LayerLimits limits) throws InvalidContentException {
-        List<String> paths = new ArrayList<>(tree.nodes.keySet());
-        paths.sort(LayerEntry.PATH_ORDER);
-        List<LayerEntry> entries = new ArrayList<>(paths.size() + 1);
-        if (tree.rootEntry != null) {
-            entries.add(tree.rootEntry);
+    /** The entry at another path, all else kept. */
+    private static LayerEntry at(LayerEntry e, String path) {
+        return e.path().equals(path) ? e : new LayerEntry(path, e.type(), e.mode(), e.uid(), e.gid(), e.mtime(), e.size(),
+                e.linkName(), e.xattrs(), e.devMajor(), e.devMinor());
+    }
+
+    /**
+     * Part of the flattened filesystem, placed elsewhere: what {@code COPY --from} takes from an
+     * image and {@code ADD} from an archive. {@code placement} is given each path's entry as the
+     * flattened filesystem holds it — every name of a hard-linked file as the file itself, at its
+     * own path, the root's own entry left out — and returns the entry to write instead (another
+     * path, owner or mode), or null to leave it out. The result holds the entries placed, in
+     * {@link LayerEntry#PATH_ORDER} of their new paths, the names of one file after the first as
+     * hard links to it; its files' contents are read from the layers as {@link #write} reads them.
+     *
+     * @throws IllegalArgumentException when two paths are placed at one
+     * @throws InvalidContentException when the files placed hold more than the limits' bytes
+     */
+    public Flattener select(Function<LayerEntry, LayerEntry> placement) throws InvalidContentException {
+        Map<String, Placed> chosen = new TreeMap<>(LayerEntry.PATH_ORDER);
+        nodes.forEach((path, node) -> {
+            LayerEntry placed = placement.apply(at(node.entry, path));
+            if (placed != null && chosen.put(placed.path(), new Placed(placed, node)) != null) {
+                throw new IllegalArgumentException("two paths would be placed at " + placed.path());
+            }
+        });
+        return plan(layers, limits, nodes, null, new ArrayList<>(chosen.values()));
+    }
+
+    /**
+     * The entries in output order, the files' hard links to their first names, and where each
+     * content is read.
+     *
+     * @param root the root's own entry, written first, or null
+     * @param placed the output's entries, in path order
+     */
+    private static Flattener plan(List<Source> layers, LayerLimits limits, SortedMap<String, Node> nodes,
+            LayerEntry root, List<Placed> placed) throws InvalidContentException {
+        List<LayerEntry> entries = new ArrayList<>(placed.size() + 1);
+        if (root != null) {
+            entries.add(root);
         }
         Map<Node, String> firstNames = new IdentityHashMap<>();
         Map<String, Node> origins = new HashMap<>();
         List<List<int[]>> needs = new ArrayList<>();
         layers.forEach(layer -> needs.add(new ArrayList<>()));
         long bytes = 0;
-        for (String path : paths) {
-            Node node = tree.nodes.get(path);
-            LayerEntry e = node.entry;
+        for (Placed each : placed) {
+            Node node = each.node();
+            LayerEntry e = each.entry();
+            String path = e.path();
             String first = e.type() == LayerEntry.Type.DIRECTORY ? null : firstNames.putIfAbsent(node, path);
             if (first != null) {
                 entries.add(new LayerEntry(path, LayerEntry.Type.HARDLINK, e.mode(), e.uid(), e.gid(), e.mtime(), 0, first,
@@ -158,8 +208,7 @@ public final class Flattener {
                 origins.put(path, node);
                 needs.get(node.layer).add(new int[] {node.position, entries.size()});
             }
-            entries.add(e.path().equals(path) ? e : new LayerEntry(path, e.type(), e.mode(), e.uid(), e.gid(), e.mtime(),
-                    e.size(), e.linkName(), e.xattrs(), e.devMajor(), e.devMinor()));
+            entries.add(e);
         }
         BitSet[] spooled = new BitSet[layers.size()];
         int[] lastNeeded = new int[layers.size()];
@@ -167,7 +216,7 @@ public final class Flattener {
             spooled[i] = new BitSet();
             lastNeeded[i] = outOfOrder(needs.get(i), spooled[i]);
         }
-        return new Flattener(layers, List.copyOf(entries), origins, spooled, lastNeeded);
+        return new Flattener(layers, limits, nodes, List.copyOf(entries), origins, spooled, lastNeeded);
     }
 
     /**
@@ -204,21 +253,42 @@ public final class Flattener {
      *     written; or from {@code out}
      */
     public WrittenLayer write(LayerWriter writer, HashingOutputStream out) throws IOException {
-        try (Contents contents = new Contents()) {
-            return writer.write(entries, contents::writeTo, out);
+        try (Contents contents = contents()) {
+            return writer.write(entries, contents, out);
         }
     }
 
-    /** The contents of one {@link #write}: a reader per layer, opened when first needed and closed after its last need. */
-    private final class Contents implements Closeable {
+    /**
+     * The contents of this flattening's files, for a {@link LayerWriter} that writes its
+     * {@link #entries} among others: each asked for once, in {@link LayerEntry#PATH_ORDER}, as
+     * {@link #write} asks for them. Closing it closes the layers it opened and deletes its temp file.
+     */
+    public Contents contents() {
+        return new Contents();
+    }
+
+    /**
+     * The contents of one {@link #write}, or of a layer holding this flattening's entries among
+     * others: a reader per layer, opened when first needed and closed after its last need.
+     */
+    public final class Contents implements LayerWriter.Content, Closeable {
         private final Reading[] readings = new Reading[layers.size()];
         private final Map<Long, Long> spoolOffsets = new HashMap<>();
         private final byte[] buffer = new byte[BUFFER];
         private Path spoolFile;
         private FileChannel spool;
 
-        void writeTo(LayerEntry entry, OutputStream tar) throws IOException {
+        /**
+         * Writes the content of one of this flattening's files.
+         *
+         * @throws IllegalArgumentException for an entry this flattening does not hold with content
+         */
+        @Override
+        public void writeTo(LayerEntry entry, OutputStream tar) throws IOException {
             Node origin = origins.get(entry.path());
+            if (origin == null) {
+                throw new IllegalArgumentException(entry.path() + " is no file of this flattening with content");
+            }
             try {
                 if (spooled[origin.layer].get(origin.position)) {
                     fromSpool(key(origin.layer, origin.position), origin.entry.size(), tar);

@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -24,6 +28,28 @@ import java.util.TreeMap;
  */
 public final class ImageEntries {
     private final TreeMap<String, LayerEntry> entries = new TreeMap<>();
+    /** The paths whose bytes are kept, and at most how many. */
+    private final Set<String> kept;
+    private final int maxKept;
+    /** The bytes of the kept paths that are files now. */
+    private final Map<String, byte[]> contents = new HashMap<>();
+
+    /** Entries alone. */
+    public ImageEntries() {
+        this(Set.of(), 0);
+    }
+
+    /**
+     * Entries, and the bytes of a few small files as the top-most layer writing them holds them
+     * ({@code etc/passwd} and {@code etc/group}, whose names a build resolves owners with).
+     *
+     * @param kept the paths, in {@link LayerEntry#path()}'s form
+     * @param maxKept the most bytes kept of each; a larger file's are not
+     */
+    public ImageEntries(Set<String> kept, int maxKept) {
+        this.kept = Set.copyOf(kept);
+        this.maxKept = maxKept;
+    }
 
     /**
      * Lays one layer's entries over those of the layers added before, reading its blob to the
@@ -36,6 +62,7 @@ public final class ImageEntries {
      */
     public void add(String layer, InputStream blob) throws IOException {
         TreeMap<String, LayerEntry> written = new TreeMap<>();
+        Map<String, byte[]> read = new HashMap<>();
         List<String> hidden = new ArrayList<>();
         List<String> emptied = new ArrayList<>();
         LayerReader reader;
@@ -62,6 +89,9 @@ public final class ImageEntries {
                 hidden.add(parent.isEmpty() ? target : parent + "/" + target);
             } else {
                 written.put(path, entry);
+                if (kept.contains(path) && entry.type() == LayerEntry.Type.FILE && entry.size() <= maxKept) {
+                    read.put(path, content(reader, layer));
+                }
             }
         }
         emptied.forEach(directory -> below(directory).clear());
@@ -75,6 +105,21 @@ public final class ImageEntries {
             }
             entries.put(path, entry);
         });
+        contents.keySet().removeIf(path -> !entries.containsKey(path) || written.containsKey(path));
+        contents.putAll(read);
+    }
+
+    private static byte[] content(LayerReader reader, String layer) throws InvalidContentException {
+        try (InputStream content = reader.content()) {
+            return content.readAllBytes();
+        } catch (IOException e) {
+            throw new InvalidContentException("layer " + layer + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The bytes of a file kept ({@link #ImageEntries(Set, int)}), or empty when it is none now. */
+    public Optional<byte[]> content(String path) {
+        return Optional.ofNullable(contents.get(path)).map(byte[]::clone);
     }
 
     private static LayerEntry next(LayerReader reader, String layer) throws InvalidContentException {

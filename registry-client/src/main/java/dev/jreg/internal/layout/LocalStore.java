@@ -13,10 +13,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * jreg's local store ({@code $JREG_HOME}): an OCI layout shared by every image, so layers are
@@ -136,6 +138,29 @@ public final class LocalStore extends OciLayout {
     public PruneResult collectGarbage(Runnable waiting) throws IOException {
         return unwritten() ? PruneResult.NOTHING
                 : holding(StoreLock.exclusive(activity, waiting), unchanged -> collector.collect());
+    }
+
+    /**
+     * Deletes a folder of jreg's own files below the store (the build cache), once no copy or
+     * build into the store runs, in this process or another.
+     *
+     * @param folder the path relative to the store's folder
+     * @param waiting run once before waiting, when a copy is running (to say so)
+     * @return the files deleted
+     */
+    public int deleteFolder(Path folder, Runnable waiting) throws IOException {
+        Path root = root().resolve(folder);
+        if (unwritten() || !Files.isDirectory(root)) {
+            return 0;
+        }
+        try (Closeable exclusive = StoreLock.exclusive(activity, waiting); Stream<Path> walk = Files.walk(root)) {
+            int files = 0;
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                files += Files.isDirectory(path) ? 0 : 1;
+                Files.delete(path);
+            }
+            return files;
+        }
     }
 
     /**

@@ -96,6 +96,38 @@ public final class RegistryClient {
         }
     }
 
+    /**
+     * A file fetched from a web server, as {@code ADD https://…} fetches one: a {@code GET} through
+     * the client registries are reached by (proxies, the system's CAs, retries, redirects
+     * followed), with no credentials.
+     *
+     * @param body the file's bytes, for the caller to read and close
+     * @param lastModified the answer's {@code Last-Modified} header, or null
+     */
+    public record Fetched(InputStream body, String lastModified) {
+    }
+
+    /**
+     * Fetches a file over HTTP or HTTPS.
+     *
+     * @param url an {@code http://} or {@code https://} URL
+     * @throws IllegalArgumentException when the text is no such URL
+     * @throws NotFoundException for the server's 404
+     * @throws dev.jreg.error.RegistryException for another answer that is not a success
+     * @throws IOException when the server cannot be reached
+     */
+    public Fetched fetch(String url) throws IOException {
+        HttpUrl parsed = HttpUrl.parse(url);
+        if (parsed == null) {
+            throw new IllegalArgumentException("not an http or https URL: " + url);
+        }
+        Response response = http.get(parsed);
+        if (!response.isSuccessful()) {
+            throw Errors.of(response, Errors.redact(parsed));
+        }
+        return new Fetched(response.body().byteStream(), response.header("Last-Modified"));
+    }
+
     /** A source that reads from the repository of this reference. */
     public ImageSource source(Reference reference) {
         return new RepositorySource(this, reference);

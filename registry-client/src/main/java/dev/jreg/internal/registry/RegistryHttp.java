@@ -245,6 +245,16 @@ final class RegistryHttp {
         return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
+    /**
+     * A {@code GET} of any URL through the shared client, as registries are reached (proxies, the
+     * system's CAs, retries, redirects followed), sending no credentials. The caller closes the
+     * response.
+     */
+    Response get(HttpUrl url) throws IOException {
+        return verified().newCall(new Request.Builder().url(url).header("User-Agent", options.userAgent()).build())
+                .execute();
+    }
+
     /** Runs a request as the given registry, in the given scope. The caller closes the response. */
     Response execute(HostState host, Request.Builder request, Scope scope) throws IOException {
         return call(host, request, scope).execute();

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -222,6 +223,35 @@ class FlattenerTest {
         InvalidContentException e = assertThrows(InvalidContentException.class,
                 () -> Flattener.read(layersOf(lower), limits));
         assertEquals("the layers' files hold more than 1000 bytes, the limit of a flattening", e.getMessage());
+    }
+
+    @Test
+    void aSelectionPlacesPartOfTheFilesystemElsewhereWithItsContentsAndLinks() throws IOException {
+        byte[] lower = new TarBuilder().dir("app").file("app/z-late", "written before, wanted after").dir("app/bin")
+                .file("app/bin/tool", "tool", 0750).hardlink("shared", "app/bin/tool").file("other", "o").tar();
+        byte[] upper = new TarBuilder().file("app/a-early", "upper").symlink("app/link", "bin/tool")
+                .hardlink("app/again", "app/bin/tool").tar();
+        Flattener selected = flattener(layersOf(lower, upper)).select(e -> e.path().startsWith("app/")
+                ? new LayerEntry("opt/" + e.path().substring(4), e.type(), e.mode(), 1000, 50, e.mtime(), e.size(),
+                        e.linkName(), e.xattrs(), e.devMajor(), e.devMinor()) : null);
+        List<LayerEntry> entries = entries(write(selected));
+        assertEquals(List.of("opt/a-early", "opt/again", "opt/bin", "opt/bin/tool", "opt/link", "opt/z-late"),
+                paths(entries), "in the new paths' order, nothing else");
+        assertEquals(LayerEntry.Type.FILE, entry(entries, "opt/again").type(),
+                "the first name of a shared file selected holds its bytes");
+        assertEquals(LayerEntry.Type.HARDLINK, entry(entries, "opt/bin/tool").type());
+        assertEquals("opt/again", entry(entries, "opt/bin/tool").linkName());
+        assertEquals("bin/tool", entry(entries, "opt/link").linkName(), "a symbolic link's target as written");
+        assertTrue(entries.stream().allMatch(e -> e.uid() == 1000 && e.gid() == 50));
+        Path applied = temp.resolve("selected");
+        try (InputStream in = new ByteArrayInputStream(write(selected))) {
+            new LayerApplier(Files.createDirectories(applied), LayerLimits.DEFAULT, line -> { }).apply("selected", in);
+        }
+        assertEquals("tool", Files.readString(applied.resolve("opt/bin/tool")));
+        assertEquals("written before, wanted after", Files.readString(applied.resolve("opt/z-late")));
+        assertThrows(IllegalArgumentException.class, () -> flattener(layersOf(lower)).select(
+                e -> new LayerEntry("one", e.type(), e.mode(), 0, 0, e.mtime(), e.size(), "", Map.of(), 0, 0)),
+                "two paths placed at one");
     }
 
     /** The layers as sources named by their digests, read from memory. */

@@ -48,6 +48,21 @@ class ImageEntriesTest {
     }
 
     @Test
+    void theBytesOfAFewFilesAreKeptAsTheTopMostLayerWritingThemHoldsThem() throws Exception {
+        ImageEntries headers = new ImageEntries(java.util.Set.of("etc/passwd", "etc/group"), 16);
+        headers.add("1", new ByteArrayInputStream(new TarBuilder().file("etc/passwd", "root").file("etc/group", "g")
+                .file("etc/other", "not kept").tar()));
+        assertEquals("root", new String(headers.content("etc/passwd").orElseThrow()));
+        headers.add("2", new ByteArrayInputStream(new TarBuilder().file("etc/passwd", "root app").whiteout(
+                "etc/.wh.group").tar()));
+        assertEquals("root app", new String(headers.content("etc/passwd").orElseThrow()), "the upper layer's");
+        assertEquals(java.util.Optional.empty(), headers.content("etc/group"), "whited out");
+        assertEquals(java.util.Optional.empty(), headers.content("etc/other"), "not asked for");
+        headers.add("3", new ByteArrayInputStream(new TarBuilder().file("etc/passwd", "x".repeat(17)).tar()));
+        assertEquals(java.util.Optional.empty(), headers.content("etc/passwd"), "larger than the limit: not the old bytes");
+    }
+
+    @Test
     void anEntryClimbingOutIsRefusedAsTheApplierRefusesIt() {
         ImageEntries headers = new ImageEntries();
         InvalidContentException e = assertThrows(InvalidContentException.class, () -> headers.add("sha256:1",

@@ -1,0 +1,54 @@
+package dev.jreg;
+
+import dev.jreg.model.Reference;
+import java.time.Duration;
+
+/**
+ * Progress of one {@link Jreg#build}, called on the thread that builds, except the
+ * {@link CopyListener} of a transfer, which its worker threads call. Every method has a no-op
+ * default.
+ */
+public interface BuildListener {
+    /** A listener that ignores everything. */
+    BuildListener NONE = new BuildListener() {
+    };
+
+    /** What moves an image during a build: a base image pulled, the result pushed. */
+    enum Transfer {
+        PULL, PUSH
+    }
+
+    /** A step begins. */
+    default void started(BuildStep step) {
+    }
+
+    /** A step's result came from the build cache, or a base image was in the store already. */
+    default void cached(BuildStep step) {
+    }
+
+    /** A step is done, after this long. */
+    default void done(BuildStep step, Duration took) {
+    }
+
+    /** A line a step's command printed (a {@code RUN}'s). */
+    default void output(BuildStep step, String line) {
+    }
+
+    /**
+     * A transfer begins: a base image pulled into the store as {@link Jreg#pull} pulls it, or the
+     * built image pushed as {@link Jreg#push} pushes it.
+     *
+     * @return the listener of the transfer's blobs
+     */
+    default CopyListener transferStarted(Transfer transfer, Reference image) {
+        return CopyListener.NONE;
+    }
+
+    /**
+     * A transfer is over.
+     *
+     * @param result what it copied, or null when it failed
+     */
+    default void transferFinished(Transfer transfer, Reference image, CopyResult result) {
+    }
+}

@@ -1,0 +1,164 @@
+package dev.jreg;
+
+import dev.jreg.error.BlobNotFoundException;
+import dev.jreg.error.ImageNotFoundException;
+import dev.jreg.error.NoMatchingPlatformException;
+import dev.jreg.internal.build.BuildProgress;
+import dev.jreg.internal.build.BuildSources;
+import dev.jreg.internal.build.StageExecutor;
+import dev.jreg.internal.layout.LocalStore;
+import dev.jreg.internal.registry.RegistryClient;
+import dev.jreg.model.Platform;
+import dev.jreg.model.Reference;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@link Jreg#build}: the Dockerfile read, the build's sources — base images brought into the
+ * store by {@link Jreg#pull}, URLs fetched by the registry client — handed to the build's
+ * {@link StageExecutor}, its progress passed on to the caller's {@link BuildListener}, then each
+ * name pushed by {@link Jreg#push}.
+ */
+final class ImageBuild implements BuildSources, BuildProgress {
+    /** The name the Dockerfile goes by when it comes from standard input, as docker names it. */
+    private static final String STDIN_NAME = "Dockerfile";
+
+    private final Jreg jreg;
+    private final LocalStore store;
+    private final RegistryClient registry;
+    private final BuildOptions options;
+    private final BuildListener listener;
+
+    ImageBuild(Jreg jreg, LocalStore store, RegistryClient registry, BuildOptions options) {
+        this.jreg = jreg;
+        this.store = store;
+        this.registry = registry;
+        this.options = options;
+        this.listener = options.listener();
+    }
+
+    /** Builds, names and pushes the image. */
+    BuildResult run() throws IOException {
+        Path context = options.context();
+        if (context != null && !Files.isDirectory(context)) {
+            throw new IllegalArgumentException(Files.exists(context, LinkOption.NOFOLLOW_LINKS)
+                    ? "the build context " + context + " is not a directory" : "no such build context: " + context);
+        }
+        String name;
+        String text;
+        Path dockerfile = null;
+        if (options.dockerfileText() != null) {
+            name = STDIN_NAME;
+            text = options.dockerfileText();
+        } else {
+            dockerfile = options.dockerfile() != null ? options.dockerfile() : context.resolve("Dockerfile");
+            name = options.dockerfile() != null ? options.dockerfile().toString() : "Dockerfile";
+            try {
+                text = Files.readString(dockerfile, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException missing) {
+                throw new IllegalArgumentException("no such Dockerfile: " + dockerfile, missing);
+            }
+        }
+        StageExecutor.Built built = new StageExecutor(store, this, this, jreg.config().notices()).build(
+                new StageExecutor.Request(name, text, dockerfile, context, options.buildArgs(), options.target(),
+                        options.platform(), options.labels(), options.noCache(), options.pull(), options.timestamp(),
+                        options.network().name().toLowerCase(Locale.ROOT)),
+                options.tags());
+        List<CopyResult> pushed = new ArrayList<>();
+        if (options.push()) {
+            for (Reference tag : options.tags()) {
+                pushed.add(transfer(BuildListener.Transfer.PUSH, tag, copies -> jreg.push(tag, new CopyOptions(
+                        PlatformSelector.all(), jreg.config().concurrency(), copies), UploadOptions.monolithic())));
+            }
+        }
+        return new BuildResult(built.imageId(), built.manifest(), options.tags(), built.steps(), built.cached(), pushed);
+    }
+
+    /**
+     * The image a {@code FROM} or {@code COPY --from} names, for the platform: the store's when it
+     * holds it whole, else (or always, with {@code pull}) pulled as {@link Jreg#pull} pulls it.
+     */
+    @Override
+    public Resolved image(String name, Platform platform, boolean pull) throws IOException {
+        Reference reference = Reference.parse(name);
+        Optional<ChosenImage> stored = pull ? Optional.empty() : stored(reference, platform);
+        boolean pulled = stored.isEmpty();
+        if (pulled) {
+            transfer(BuildListener.Transfer.PULL, reference, copies -> jreg.pull(reference, new CopyOptions(
+                    PlatformSelector.only(platform), jreg.config().concurrency(), copies)));
+            stored = stored(reference, platform);
+            if (stored.isEmpty()) {
+                throw new ImageNotFoundException(reference.familiar() + " was pulled, yet the store does not hold its"
+                        + " image for " + platform + " whole", reference.toString(), List.of());
+            }
+        }
+        ChosenImage image = stored.get();
+        return new Resolved(reference.toString(), image.manifest().digest(), image.image(),
+                image.reader().configBytes(image.image()), pulled);
+    }
+
+    /** The image the store holds whole under a name for a platform, or empty. */
+    private Optional<ChosenImage> stored(Reference reference, Platform platform) throws IOException {
+        try {
+            ChosenImage image = jreg.chosen(new ImageLocation.Local(reference), platform);
+            return store.isComplete(image.manifest().descriptor()) ? Optional.of(image) : Optional.empty();
+        } catch (ImageNotFoundException | NoMatchingPlatformException | BlobNotFoundException missing) {
+            return Optional.empty();
+        }
+    }
+
+    /** A copy that tells the listener of itself. */
+    @FunctionalInterface
+    private interface Copy {
+        CopyResult run(CopyListener listener) throws IOException;
+    }
+
+    private CopyResult transfer(BuildListener.Transfer transfer, Reference image, Copy copy) throws IOException {
+        CopyResult result = null;
+        try {
+            result = copy.run(listener.transferStarted(transfer, image));
+            return result;
+        } finally {
+            listener.transferFinished(transfer, image, result);
+        }
+    }
+
+    @Override
+    public Download download(String url) throws IOException {
+        RegistryClient.Fetched fetched = registry.fetch(url);
+        return new Download(fetched.body(), fetched.lastModified());
+    }
+
+    @Override
+    public void started(Step step) {
+        listener.started(shown(step));
+    }
+
+    @Override
+    public void cached(Step step) {
+        listener.cached(shown(step));
+    }
+
+    @Override
+    public void done(Step step, Duration took) {
+        listener.done(shown(step), took);
+    }
+
+    @Override
+    public void output(Step step, String line) {
+        listener.output(shown(step), line);
+    }
+
+    private static BuildStep shown(Step step) {
+        return new BuildStep(step.stage(), step.number(), step.total(), step.text(), step.line());
+    }
+}
