@@ -10,6 +10,7 @@ import dev.jreg.error.InvalidReferenceException;
 import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.error.NotFoundException;
 import dev.jreg.error.RateLimitedException;
+import dev.jreg.error.RunCommandException;
 import dev.jreg.error.RegistryException;
 import dev.jreg.error.StoreWriteException;
 import dev.jreg.error.UnauthorizedException;
@@ -1289,7 +1290,12 @@ public final class Jreg {
      *     written when the Dockerfile does not read
      * @throws IllegalArgumentException when the context is no directory, the Dockerfile is missing,
      *     the target stage is not in the Dockerfile, or a base image's name is no reference
-     * @throws UnsupportedOperationException for a {@code RUN}, naming its line
+     * @throws UnsupportedOperationException when a stage would {@code RUN} and this machine cannot
+     *     run its commands (no bubblewrap, user namespaces refused, another CPU), naming the line;
+     *     checked before any work
+     * @throws RunCommandException when a {@code RUN} command ends with a status other than 0
+     *     ({@code Dockerfile:LINE: process "/bin/sh -c exit 3" did not complete successfully:
+     *     exit code: 3}); no name is written
      * @throws NotFoundException when a registry has no base image of that name
      * @throws NoMatchingPlatformException when a base image is an index without the platform
      * @throws DigestMismatchException when an {@code ADD}'s download does not match its

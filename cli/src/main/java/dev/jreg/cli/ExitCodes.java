@@ -10,6 +10,7 @@ import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.error.NotFoundException;
 import dev.jreg.error.RateLimitedException;
 import dev.jreg.error.RegistryException;
+import dev.jreg.error.RunCommandException;
 import dev.jreg.error.UnauthorizedException;
 import dev.jreg.error.UnreachableException;
 import java.io.IOException;
@@ -40,6 +41,8 @@ final class ExitCodes {
     static final int INVALID_CONTENT = 7;
     /** A Dockerfile (or its .dockerignore) Docker refuses, or one that names what is not there, at a line. */
     static final int DOCKERFILE = 8;
+    /** A build's {@code RUN} command ended with a status other than 0. */
+    static final int RUN_FAILED = 9;
     /**
      * stdout's reader went away ({@code jreg export IMAGE | head -c 0}): what a shell reports for a
      * process SIGPIPE killed, 128 plus the signal's number, 13.
@@ -58,6 +61,9 @@ final class ExitCodes {
         Throwable e = error instanceof UncheckedIOException && error.getCause() != null ? error.getCause() : error;
         if (e instanceof DockerfileException) {
             return DOCKERFILE;
+        }
+        if (e instanceof RunCommandException) {
+            return RUN_FAILED;
         }
         if (e instanceof IllegalArgumentException || e instanceof InvalidArchiveException) {
             return USAGE;

@@ -152,7 +152,7 @@ public final class ConfigEditor {
     }
 
     /** The shell the shell form runs in: the image's {@code Shell}, else {@code /bin/sh -c}. */
-    private List<String> shell() {
+    List<String> shell() {
         JsonNode shell = otherFields.path("Shell");
         if (!shell.isArray() || shell.isEmpty()) {
             return DEFAULT_SHELL;

@@ -200,6 +200,11 @@ final class RootFilesystem implements AutoCloseable {
         }
     }
 
+    /** Whether the directory was removed: by {@link #close}, or after a failed step. */
+    boolean removed() {
+        return removed;
+    }
+
     /**
      * Removes the directory and all it holds.
      *

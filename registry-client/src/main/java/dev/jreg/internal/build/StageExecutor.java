@@ -2,6 +2,7 @@ package dev.jreg.internal.build;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jreg.error.DockerfileException;
+import dev.jreg.error.RunCommandException;
 import dev.jreg.internal.json.Json;
 import dev.jreg.internal.layer.Compression;
 import dev.jreg.internal.layer.Flattener;
@@ -10,6 +11,10 @@ import dev.jreg.internal.layer.LayerWriter;
 import dev.jreg.internal.layer.WrittenLayer;
 import dev.jreg.internal.layout.LocalStore;
 import dev.jreg.internal.layout.OciLayout;
+import dev.jreg.internal.sandbox.RunSpec;
+import dev.jreg.internal.sandbox.Sandbox;
+import dev.jreg.internal.sandbox.SandboxUnavailableException;
+import dev.jreg.internal.store.VerifiedCopy;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageConfig;
@@ -21,6 +26,9 @@ import dev.jreg.model.Reference;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,6 +38,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,6 +47,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.function.Consumer;
 
 /**
@@ -72,11 +82,14 @@ public final class StageExecutor {
     /** The start of every key: a cache made by another form of the executor is never taken. */
     private static final Digest CACHE_FORMAT = Digest.sha256("jreg build cache 1".getBytes(StandardCharsets.UTF_8));
     private static final int MAX_DOCKERIGNORE = 16 << 20;
+    /** Where, in the store, the stages' root filesystems are made for their {@code RUN} steps. */
+    private static final String BUILD_DIRECTORY = "build";
 
     private final LocalStore store;
     private final BuildSources sources;
     private final BuildProgress progress;
     private final Consumer<String> notices;
+    private final Sandbox sandbox;
 
     /**
      * What a build is asked to do.
@@ -122,10 +135,17 @@ public final class StageExecutor {
      * @param notices one-line notes and warnings for the user
      */
     public StageExecutor(LocalStore store, BuildSources sources, BuildProgress progress, Consumer<String> notices) {
+        this(store, sources, progress, notices, Sandbox.onThisMachine());
+    }
+
+    /** @param sandbox where {@code RUN} commands run */
+    StageExecutor(LocalStore store, BuildSources sources, BuildProgress progress, Consumer<String> notices,
+            Sandbox sandbox) {
         this.store = store;
         this.sources = sources;
         this.progress = progress;
         this.notices = notices;
+        this.sandbox = sandbox;
     }
 
     /**
@@ -137,7 +157,10 @@ public final class StageExecutor {
      *     that is not there, a value refused once substituted; nothing is written before the
      *     Dockerfile and the stages it needs are checked
      * @throws IllegalArgumentException for a target stage the Dockerfile does not have
-     * @throws UnsupportedOperationException for a {@code RUN}, which this build cannot run
+     * @throws UnsupportedOperationException when a stage would {@code RUN} and the sandbox cannot run
+     *     its platform's commands here (no bubblewrap, user namespaces refused, another CPU), in
+     *     one line naming the {@code RUN} and what is missing; checked before any work
+     * @throws RunCommandException when a {@code RUN} command ends with a status other than 0
      * @throws IOException as the store, the context or a pull fails
      */
     public Built build(Request request, List<Reference> names) throws IOException {
@@ -165,6 +188,8 @@ public final class StageExecutor {
         private final LayerWriter writer;
         private final Map<Integer, Planned> plans = new HashMap<>();
         private final Map<Integer, StageState> built = new HashMap<>();
+        /** The platforms whose commands the sandbox was found to run. */
+        private final Set<Platform> runnable = new HashSet<>();
         private ContextFiles context;
         private int steps;
         private int cached;
@@ -190,7 +215,7 @@ public final class StageExecutor {
             List<Dockerfile.Stage> needed = needed(target);
             preflightRun(needed);
             IgnoreRules ignore = ignoreRules();
-            try (Closeable writing = store.copying()) {
+            try (Closeable writing = store.copying(); Closeable rootfs = this::closeRootFilesystems) {
                 if (request.context() != null) {
                     Path root = request.context().toRealPath();
                     context = new ContextFiles(root, ignore, cache.fileHashes(root));
@@ -513,16 +538,136 @@ public final class StageExecutor {
             return text.toString();
         }
 
-        /**
-         * {@code RUN}: not available in this build, which {@link #preflightRun} says before any
-         * work; reached only by a base image's {@code ONBUILD RUN}.
-         */
-        private void run(StageState state, Instruction.Run run, BuildProgress.Step step) {
-            throw runUnavailable(step.line());
+        /** {@code K=V K=V }, as BuildKit's history lists the arguments a {@code RUN} saw. */
+        private static String pairs(Map<String, String> pairs) {
+            StringBuilder text = new StringBuilder();
+            pairs.forEach((name, value) -> text.append(name).append('=').append(value).append(' '));
+            return text.toString();
         }
 
-        /** Refuses, before any work, a build whose stages would {@code RUN}. */
-        private void preflightRun(List<Dockerfile.Stage> needed) {
+        /**
+         * {@code RUN}: the command run in the stage's root filesystem by the sandbox, its change
+         * the step's layer (none when it changed nothing, its history entry then an
+         * {@code empty_layer}, as BuildKit writes it), cached as the steps that write files are.
+         */
+        private void run(StageState state, Instruction.Run run, BuildProgress.Step step) throws IOException {
+            int line = step.line();
+            checkSandbox(state.platform, line);
+            ImageConfig.Container config = state.editor.container();
+            List<String> argv = runArgv(state, run, line);
+            Map<String, String> runArguments = state.scope.runArguments();
+            Map<String, String> shownArguments = new LinkedHashMap<>(runArguments);
+            // As BuildKit: the proxies a build gives undeclared reach the command, not the history.
+            args.proxies().keySet().forEach(name -> {
+                if (state.scope.argument(name) == null) {
+                    shownArguments.remove(name);
+                }
+            });
+            String command = String.join(" ", argv);
+            String createdBy = "RUN " + (shownArguments.isEmpty() ? "" : "|" + shownArguments.size() + " "
+                    + pairs(shownArguments)) + command;
+            // RUN --network=default is the build's network (--network); host is the host's, as default gives it.
+            String mode = run.network() == null || run.network().equals("default") ? request.network() : run.network();
+            RunSpec.Network network = "none".equals(mode) ? RunSpec.Network.NONE : RunSpec.Network.DEFAULT;
+            List<String> env = new ArrayList<>(config.env() == null ? List.of() : config.env());
+            runArguments.forEach((name, value) -> env.add(name + "=" + value));
+            String workingDir = config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
+            RunSpec spec = new RunSpec(argv, env, workingDir, config.user(), network);
+            Digest key = StepCache.key(state.key, createdBy, "arguments " + runArguments, "network " + network);
+            boolean ran = !step(state, step, key, createdBy + " # buildkit", () -> {
+                RootFilesystem rootfs = rootFilesystem(state);
+                try {
+                    return rootfs.run(sandbox, spec, output -> progress.output(step, output), Compression.GZIP,
+                            Optional.ofNullable(request.timestamp()), store);
+                } catch (RunFailedException e) {
+                    throw new RunCommandException(dockerfile.name(), line, command, e.status());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while RUN at " + dockerfile.name() + ":" + line);
+                } catch (SandboxUnavailableException e) {
+                    throw unavailable(line, e);
+                } catch (IllegalArgumentException e) {
+                    throw new DockerfileException(dockerfile.name(), line, e.getMessage(), e);
+                } finally {
+                    if (rootfs.removed()) {
+                        state.rootfs = null;
+                    }
+                }
+            });
+            if (ran) {
+                state.applied = state.layers.size();
+            }
+        }
+
+        /**
+         * What a {@code RUN} executes, as BuildKit makes it: the exec form as it is; the shell form
+         * after the stage's {@code SHELL}; a lone here-document ({@code RUN <<EOF}) as the script
+         * the shell runs; other here-documents kept in the command, each after a line end, for the
+         * shell to read.
+         */
+        private List<String> runArgv(StageState state, Instruction.Run run, int line) {
+            List<String> shell = state.editor.shell();
+            if (run.heredocs().isEmpty() || run.command().exec()) {
+                return run.command().withShell(shell);
+            }
+            String text = run.command().words().get(0);
+            Instruction.Heredoc first = run.heredocs().get(0);
+            if (run.heredocs().size() == 1 && text.trim().matches("<<-?([\"']?)" + Pattern.quote(first.name()) + "\\1")) {
+                String script = first.text();
+                if (script.startsWith("#!")) {
+                    throw new DockerfileException(dockerfile.name(), line,
+                            "a RUN here-document with its own interpreter (#!) is not supported");
+                }
+                return new Instruction.Command(List.of(script), false).withShell(shell);
+            }
+            StringBuilder joined = new StringBuilder(text);
+            run.heredocs().forEach(document -> joined.append('\n').append(document.content()).append(document.name()));
+            return new Instruction.Command(List.of(joined.toString()), false).withShell(shell);
+        }
+
+        /**
+         * The stage's root filesystem, made at its first {@code RUN}, with every layer of the
+         * stage it lacks applied in order, each verified against its digest.
+         */
+        private RootFilesystem rootFilesystem(StageState state) throws IOException {
+            if (state.rootfs == null) {
+                state.rootfs = RootFilesystem.create(store.root().resolve(BUILD_DIRECTORY));
+                state.applied = 0;
+            }
+            for (; state.applied < state.layers.size(); state.applied++) {
+                Descriptor layer = state.layers.get(state.applied);
+                try (InputStream blob = VerifiedCopy.hashed(Files.newInputStream(store.blobPath(layer.digest())), layer,
+                        "the store", null)) {
+                    state.rootfs.apply(blob, layer.digest().toString());
+                    blob.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException | RuntimeException e) {
+                    state.closeRootFilesystem(e);
+                    throw e;
+                }
+            }
+            return state.rootfs;
+        }
+
+        private void closeRootFilesystems() throws IOException {
+            IOException failed = null;
+            for (StageState state : built.values()) {
+                try {
+                    state.closeRootFilesystem(null);
+                } catch (IOException e) {
+                    failed = e;
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
+        }
+
+        /**
+         * Checks, before any work, that the sandbox runs the commands of each stage that would
+         * {@code RUN} (its own instructions, and a base stage's {@code ONBUILD} triggers), for the
+         * stage's platform; a Dockerfile without {@code RUN} never reaches the sandbox.
+         */
+        private void preflightRun(List<Dockerfile.Stage> needed) throws IOException {
             for (Dockerfile.Stage stage : needed) {
                 List<Instruction> instructions = new ArrayList<>(stage.instructions());
                 Planned planned = plans.get(stage.index());
@@ -530,16 +675,40 @@ public final class StageExecutor {
                     instructions.addAll(0, triggers(planned.base()));
                 }
                 for (Instruction instruction : instructions) {
-                    if (instruction instanceof Instruction.Run) {
-                        throw runUnavailable(instruction.span().first());
+                    if (instruction instanceof Instruction.Run run) {
+                        int line = run.span().first();
+                        if (!run.mounts().isEmpty()) {
+                            throw error(run, "RUN --mount is not supported");
+                        }
+                        if ("insecure".equals(run.security())) {
+                            throw error(run, "RUN --security=insecure is not supported");
+                        }
+                        checkSandbox(stagePlatform(planned), line);
                     }
                 }
             }
         }
 
-        private UnsupportedOperationException runUnavailable(int line) {
-            return new UnsupportedOperationException(dockerfile.name() + ":" + line
-                    + ": RUN is not available in this build");
+        /** The platform a stage's commands run for: its base stage's, or its {@code FROM}'s. */
+        private Platform stagePlatform(Planned planned) {
+            return planned.base() != null ? stagePlatform(plans.get(planned.base().index())) : platform(planned.from());
+        }
+
+        /** Once per platform: the sandbox runs its commands here, or the build stops naming the {@code RUN}. */
+        private void checkSandbox(Platform platform, int line) throws IOException {
+            if (!runnable.contains(platform)) {
+                try {
+                    sandbox.preflight(platform.os(), platform.architecture());
+                } catch (SandboxUnavailableException e) {
+                    throw unavailable(line, e);
+                }
+                runnable.add(platform);
+            }
+        }
+
+        private UnsupportedOperationException unavailable(int line, SandboxUnavailableException e) {
+            return new UnsupportedOperationException(dockerfile.name() + ":" + line + ": RUN cannot run here: "
+                    + e.getMessage(), e);
         }
 
         /** {@code WORKDIR}: the directory made in a layer of its own, owned by the {@code USER}, unless the stage has it. */
@@ -629,33 +798,53 @@ public final class StageExecutor {
             LayerParts parts() throws IOException;
         }
 
+        /** Makes a step's layer into the store: written, or none when the step changed nothing. */
+        @FunctionalInterface
+        private interface NewLayer {
+            Optional<WrittenLayer> write() throws IOException;
+        }
+
         /**
          * A step that writes files: taken from the cache under its key, or made — its layer written
          * into the store unless it holds nothing — and recorded there.
          */
         private void fileStep(StageState state, BuildProgress.Step step, Digest key, String createdBy,
                 boolean layerAlways, Layer layer) throws IOException {
+            step(state, step, key, createdBy, () -> {
+                LayerParts parts = layer.parts();
+                if (parts.isEmpty()) {
+                    return Optional.empty();
+                }
+                WrittenLayer[] written = new WrittenLayer[1];
+                store.putNew(MediaType.OCI_LAYER_GZIP, out -> written[0] = parts.write(writer, out));
+                return Optional.of(written[0]);
+            });
+        }
+
+        /**
+         * A step with a layer: taken from the cache under its key, or made and recorded there.
+         *
+         * @return whether it came from the cache
+         */
+        private boolean step(StageState state, BuildProgress.Step step, Digest key, String createdBy, NewLayer layer)
+                throws IOException {
             long start = System.nanoTime();
             Optional<StepCache.Step> hit = cache.find(key);
             if (hit.isPresent()) {
                 List<ImageConfig.History> history = hit.get().config().history();
                 state.add(hit.get().layer(), hit.get().diffId(), history.get(history.size() - 1));
             } else {
-                LayerParts parts = layer.parts();
-                Descriptor descriptor = null;
-                Digest diffId = null;
-                if (!parts.isEmpty()) {
-                    WrittenLayer[] written = new WrittenLayer[1];
-                    descriptor = store.putNew(state.docker ? MediaType.DOCKER_LAYER_GZIP : MediaType.OCI_LAYER_GZIP,
-                            out -> written[0] = parts.write(writer, out));
-                    diffId = written[0].diffId();
-                }
+                Optional<WrittenLayer> written = layer.write();
+                Descriptor descriptor = written.map(w -> Descriptor.of(state.docker ? MediaType.DOCKER_LAYER_GZIP
+                        : MediaType.OCI_LAYER_GZIP, w.digest(), w.size())).orElse(null);
+                Digest diffId = written.map(WrittenLayer::diffId).orElse(null);
                 state.add(descriptor, diffId, new ImageConfig.History(descriptor == null ? null : now.toString(),
                         createdBy, descriptor == null, HISTORY_COMMENT, null, null));
                 cache.put(key, new StepCache.Step(descriptor, diffId, state.config()));
             }
             state.key = key;
             finished(step, start, hit.isPresent());
+            return hit.isPresent();
         }
 
         /** The target's config, dated and labelled, its manifest and names, into the store. */
@@ -756,6 +945,10 @@ public final class StageExecutor {
         ObjectNode otherFields;
         Digest key;
         Scope scope;
+        /** The root filesystem of the stage's {@code RUN} steps, made at the first; null before, and after a failure. */
+        RootFilesystem rootfs;
+        /** How many of {@link #layers} the root filesystem holds. */
+        int applied;
         private final LocalStore store;
         private StageFiles files;
 
@@ -872,6 +1065,22 @@ public final class StageExecutor {
                 }
             }
             history.add(entry);
+        }
+
+        /** Removes the root filesystem, if made; a failure to, added to {@code failure} when there is one. */
+        void closeRootFilesystem(Throwable failure) throws IOException {
+            RootFilesystem made = rootfs;
+            rootfs = null;
+            if (made != null) {
+                try {
+                    made.close();
+                } catch (IOException e) {
+                    if (failure == null) {
+                        throw e;
+                    }
+                    failure.addSuppressed(e);
+                }
+            }
         }
 
         /** The stage's config now, history times not yet filled in. */
