@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -27,7 +28,8 @@ import java.util.TreeMap;
  * <li>Changed: a path whose type, permission bits (not a symbolic link's, which Linux does not
  *     keep), modification time (to the second, as layers keep it, or
  *     {@linkplain #withExactTimes() to the nanosecond}), size (a file's), target (a symbolic
- *     link's), device numbers or, when {@code privileged}, owner differ from the image's; with
+ *     link's), device numbers, {@code user.*} extended attributes (a file's or directory's) or,
+ *     when {@code privileged}, owner differ from the image's; with
  *     {@code checksum}, also a file whose bytes differ from the image's, which {@link ImageContent}
  *     reads — where it has none for a file, the file counts as changed, since a layer that holds
  *     an unchanged file is still right and one that misses a change is not.
@@ -41,8 +43,10 @@ import java.util.TreeMap;
  * owner, since an unprivileged unpack could not give it, unless {@code privileged} and the owner
  * on disk differs; it keeps the image's extended attributes other than {@code user.*}, which it
  * takes from disk. An added path's owner is the one on disk when {@code privileged}, else 0:0. A
- * file with another name (a hard link) in the layer is a hard link to the first of them in path
- * order; one whose other names are unchanged holds its content itself.
+ * file with a name the layer holds and another the layer leaves as the image has it (a file there)
+ * is a hard link to the first of those, as umoci and docker write a new name of a file; a file
+ * whose names are all in the layer is that file at the first of them in path order and hard links
+ * to it at the others.
  */
 public final class FilesystemDiff {
     private final boolean privileged;
@@ -151,7 +155,7 @@ public final class FilesystemDiff {
                 layer.put(parent, item != null ? SourcedEntry.of(item.entry()) : withXattrs(onDisk.get(parent), Map.of()).sourced());
             }
         }
-        return hardLinksWithinLayer(layer, onDisk);
+        return hardLinks(layer, onDisk, image, recorded);
     }
 
     /** A directory the image has no entry for but paths below, as a layer without parent entries implies it. */
@@ -183,10 +187,18 @@ public final class FilesystemDiff {
                 || privileged && (disk.uid() != was.uid() || disk.gid() != was.gid())
                 || type == LayerEntry.Type.FILE && size != was.size()
                 || type == LayerEntry.Type.SYMLINK && !disk.linkName().equals(was.linkName())
-                || disk.devMajor() != was.devMajor() || disk.devMinor() != was.devMinor()) {
+                || disk.devMajor() != was.devMajor() || disk.devMinor() != was.devMinor()
+                || (type == LayerEntry.Type.FILE || type == LayerEntry.Type.DIRECTORY)
+                        && !DirectoryScan.userXattrs(found.file()).equals(userXattrs(was))) {
             return true;
         }
         return checksum && type == LayerEntry.Type.FILE && !sameContent(found.file(), was);
+    }
+
+    private static Map<String, String> userXattrs(LayerEntry entry) {
+        Map<String, String> user = new TreeMap<>(entry.xattrs());
+        user.keySet().removeIf(name -> !name.startsWith("user."));
+        return user;
     }
 
     /** A hard link's entry in the image resolved to the file it names; any other entry as it is. */
@@ -243,15 +255,24 @@ public final class FilesystemDiff {
     }
 
     /**
-     * The layer's entries, each hard link naming a file the layer holds: where a file's first name
-     * on disk is not in the layer, its first name in the layer holds the content and the others
-     * link to that one.
+     * The layer's entries, each hard link naming a file the layer holds or one the image has at
+     * that path: where a file has a name the layer leaves as the image has it, the names the layer
+     * holds link to the first such; else where a file's first name on disk is not in the layer, its
+     * first name in the layer holds the content and the others link to that one.
      */
-    private static List<SourcedEntry> hardLinksWithinLayer(Map<String, SourcedEntry> layer, Map<String, Found> onDisk) {
+    private static List<SourcedEntry> hardLinks(Map<String, SourcedEntry> layer, Map<String, Found> onDisk,
+            SortedMap<String, UnpackRecord.Item> image, boolean recorded) {
+        Map<String, String> inImage = namesInImage(layer, onDisk, image, recorded);
         List<SourcedEntry> entries = new ArrayList<>();
         Map<String, String> firstInLayer = new HashMap<>(); // a disk file's first name → its first name in the layer
         for (SourcedEntry sourced : layer.values()) {
             LayerEntry e = sourced.entry();
+            String imageName = inImage.get(firstName(onDisk.get(e.path())));
+            if (imageName != null) {
+                entries.add(SourcedEntry.of(new LayerEntry(e.path(), LayerEntry.Type.HARDLINK, e.mode(), e.uid(), e.gid(),
+                        e.mtime(), 0, imageName, e.xattrs(), 0, 0)));
+                continue;
+            }
             if (e.type() != LayerEntry.Type.HARDLINK) {
                 entries.add(sourced);
                 continue;
@@ -267,5 +288,40 @@ public final class FilesystemDiff {
             }
         }
         return entries;
+    }
+
+    /** A file's first name on disk, for a file or a hard link found; null for anything else or nothing. */
+    private static String firstName(Found found) {
+        if (found == null) {
+            return null;
+        }
+        LayerEntry e = found.entry();
+        return e.type() == LayerEntry.Type.HARDLINK ? e.linkName() : e.type() == LayerEntry.Type.FILE ? e.path() : null;
+    }
+
+    /**
+     * For each file on disk with a name in the layer and another the layer leaves as the image has
+     * it, a file there: its first name on disk → the first of those names in path order.
+     */
+    private static Map<String, String> namesInImage(Map<String, SourcedEntry> layer, Map<String, Found> onDisk,
+            SortedMap<String, UnpackRecord.Item> image, boolean recorded) {
+        Map<String, String> names = new HashMap<>();
+        for (String path : layer.keySet()) {
+            String first = firstName(onDisk.get(path));
+            if (first != null) {
+                names.put(first, null);
+            }
+        }
+        for (Found found : onDisk.values()) {
+            String path = found.entry().path();
+            String first = firstName(found);
+            UnpackRecord.Item item = image.get(path);
+            if (first != null && names.containsKey(first) && !layer.containsKey(path) && item != null
+                    && !(recorded && item.stamp() == null) && linkTarget(item.entry(), image).type() == LayerEntry.Type.FILE) {
+                names.merge(first, path, (a, b) -> LayerEntry.PATH_ORDER.compare(a, b) <= 0 ? a : b);
+            }
+        }
+        names.values().removeIf(Objects::isNull);
+        return names;
     }
 }

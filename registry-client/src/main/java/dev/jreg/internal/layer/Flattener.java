@@ -82,7 +82,7 @@ public final class Flattener {
     }
 
     /** What a path holds: an entry as its layer gave it, and where; a hard link shares its target's node. */
-    private static final class Node {
+    static final class Node {
         final LayerEntry entry;
         final int layer;
         final int position;
@@ -362,8 +362,11 @@ public final class Flattener {
         }
     }
 
-    /** The filesystem the layers give, as applied so far: each resolved path's node, in memory. */
-    private static final class Tree extends ChangesetRules {
+    /**
+     * The filesystem the layers give, as applied so far: each resolved path's node, in memory; a
+     * directory that entries needed and none describes has a node of layer -1.
+     */
+    static final class Tree extends ChangesetRules {
         final TreeMap<String, Node> nodes = new TreeMap<>();
         LayerEntry rootEntry;
         /** The layer being applied, from 0. */

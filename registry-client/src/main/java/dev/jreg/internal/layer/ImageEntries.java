@@ -3,31 +3,32 @@ package dev.jreg.internal.layer;
 import dev.jreg.error.InvalidContentException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * The filesystem an image's layers describe, read from their tar headers alone, nothing written:
  * each path with the entry of the last layer that wrote it (OCI image spec, "Applying
- * Changesets"), as {@link LayerApplier} would leave it, but for paths through symbolic links,
- * which only a real directory resolves. It is what {@link FilesystemDiff#changesWithoutRecord}
- * compares a directory with that jreg did not unpack. Call {@link #add} for each layer in the
- * manifest's order.
+ * Changesets"), as {@link LayerApplier} would leave it, with the same rules ({@link
+ * ChangesetRules}: the same entries refused, paths resolved through the layers' symbolic links).
+ * It is what {@link FilesystemDiff#changesWithoutRecord} compares a directory with that jreg did
+ * not unpack. Call {@link #add} for each layer in the manifest's order.
  *
- * <p>A whiteout {@code .wh.NAME} removes {@code NAME} and what is under it, an opaque whiteout
- * what lower layers put in its directory, neither what its own layer writes; an entry that is
- * not a directory replaces a lower tree; aufs's other {@code .wh..wh.} names are skipped. An
- * entry that climbs out of the root or holds a NUL is refused, as {@link LayerApplier} refuses it.
+ * <p>Hard links are as on disk, whatever later layers did to their names: the paths that share a
+ * file are that file at the first of them in path order and hard links to it at the others, so a
+ * link whose first name a later layer replaced or deleted keeps the file it was made to.
  */
 public final class ImageEntries {
-    private final TreeMap<String, LayerEntry> entries = new TreeMap<>();
+    private final Flattener.Tree tree = new Flattener.Tree(LayerLimits.DEFAULT);
 
     /**
-     * Lays one layer's entries over those of the layers added before, reading its blob to the
-     * tar's end.
+     * Lays one layer's entries over those of the layers added before, reading its blob to its end.
      *
      * @param layer how errors name the layer: its digest
      * @param blob the layer's bytes, compressed or not ({@link LayerReader}); not closed here
@@ -35,64 +36,32 @@ public final class ImageEntries {
      * @throws IOException from the blob's stream
      */
     public void add(String layer, InputStream blob) throws IOException {
-        TreeMap<String, LayerEntry> written = new TreeMap<>();
-        List<String> hidden = new ArrayList<>();
-        List<String> emptied = new ArrayList<>();
-        LayerReader reader;
-        try {
-            reader = LayerReader.open(blob);
-        } catch (IOException e) {
-            throw new InvalidContentException("layer " + layer + " cannot be read: " + e.getMessage(), e);
-        }
-        for (LayerEntry entry = next(reader, layer); entry != null; entry = next(reader, layer)) {
-            String path = entry.path();
-            if (ChangesetRules.climbs(path) || path.indexOf('\0') >= 0 || entry.linkName().indexOf('\0') >= 0) {
-                throw new InvalidContentException("layer " + layer + ": entry \"" + Names.quote(path)
-                        + "\" leaves the root or holds a NUL character");
-            }
-            String name = entry.name();
-            if (path.isEmpty() || ChangesetRules.aufsMetadata(path)) {
+        tree.applyLayer(layer, blob);
+        blob.transferTo(OutputStream.nullOutputStream());
+    }
+
+    /**
+     * Each path the layers added so far describe, with its entry, in path order (the root, and
+     * directories that only paths below them imply, not included).
+     */
+    public SortedMap<String, LayerEntry> entries() {
+        SortedMap<String, LayerEntry> entries = new TreeMap<>();
+        Map<Flattener.Node, String> firstNames = new IdentityHashMap<>();
+        List<String> paths = new ArrayList<>(tree.nodes.keySet());
+        paths.sort(LayerEntry.PATH_ORDER);
+        for (String path : paths) {
+            Flattener.Node node = tree.nodes.get(path);
+            LayerEntry e = node.entry;
+            String first = e.type() == LayerEntry.Type.DIRECTORY ? null : firstNames.putIfAbsent(node, path);
+            if (node.layer < 0) {
                 continue;
             }
-            if (name.equals(LayerEntry.OPAQUE_WHITEOUT)) {
-                emptied.add(ChangesetRules.parentOf(path));
-            } else if (name.startsWith(LayerEntry.WHITEOUT_PREFIX)) {
-                String parent = ChangesetRules.parentOf(path);
-                String target = name.substring(LayerEntry.WHITEOUT_PREFIX.length());
-                hidden.add(parent.isEmpty() ? target : parent + "/" + target);
-            } else {
-                written.put(path, entry);
-            }
+            entries.put(path, first != null
+                    ? new LayerEntry(path, LayerEntry.Type.HARDLINK, e.mode(), e.uid(), e.gid(), e.mtime(), 0, first,
+                            Map.of(), 0, 0)
+                    : new LayerEntry(path, e.type(), e.mode(), e.uid(), e.gid(), e.mtime(), e.size(), e.linkName(),
+                            e.xattrs(), e.devMajor(), e.devMinor()));
         }
-        emptied.forEach(directory -> below(directory).clear());
-        for (String path : hidden) {
-            entries.remove(path);
-            below(path).clear();
-        }
-        written.forEach((path, entry) -> {
-            if (entry.type() != LayerEntry.Type.DIRECTORY) {
-                below(path).clear();
-            }
-            entries.put(path, entry);
-        });
-    }
-
-    private static LayerEntry next(LayerReader reader, String layer) throws InvalidContentException {
-        try {
-            return reader.next();
-        } catch (IOException e) {
-            throw new InvalidContentException("layer " + layer + " cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    /** What the layers added so far hold under {@code directory} (the root for ""), as a live view. */
-    private SortedMap<String, LayerEntry> below(String directory) {
-        // '/' + 1 is '0': the paths that start with "directory/" sort between the two.
-        return directory.isEmpty() ? entries : entries.subMap(directory + "/", directory + "0");
-    }
-
-    /** Each path the layers added so far describe, with its entry, in path order (the root not included). */
-    public SortedMap<String, LayerEntry> entries() {
         return Collections.unmodifiableSortedMap(entries);
     }
 }

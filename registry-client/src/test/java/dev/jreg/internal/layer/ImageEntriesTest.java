@@ -52,7 +52,7 @@ class ImageEntriesTest {
         ImageEntries headers = new ImageEntries();
         InvalidContentException e = assertThrows(InvalidContentException.class, () -> headers.add("sha256:1",
                 new ByteArrayInputStream(new TarBuilder().file("../x", "x").tar())));
-        assertEquals("layer sha256:1: entry \"../x\" leaves the root or holds a NUL character", e.getMessage());
+        assertEquals("layer sha256:1: entry \"../x\" leaves the target directory", e.getMessage());
         assertThrows(InvalidContentException.class, () -> headers.add("sha256:2",
                 new ByteArrayInputStream(new byte[] {0x1f, (byte) 0x8b, 1, 2, 3})));
     }
