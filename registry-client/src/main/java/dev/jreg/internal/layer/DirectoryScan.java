@@ -192,9 +192,11 @@ public final class DirectoryScan {
         int mode = (Integer) Files.getAttribute(directory, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
         // The user's own directory it may not list or enter (an image's 0555 or 000 one, as an
         // unprivileged unpack leaves it): opened for the walk, then given its mode again.
+        // By path (chmod), as the JDK's no-follow chmod opens the directory first, which its mode
+        // forbids; the path was found a directory, not a link, by lstat.
         boolean opened = (mode & 0500) != 0500 && !processIsRoot();
         if (opened) {
-            Files.setAttribute(directory, "unix:mode", mode | 0500, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(directory, "unix:mode", mode | 0500);
         }
         try {
             List<String> names = new ArrayList<>();
@@ -216,7 +218,7 @@ public final class DirectoryScan {
             }
         } finally {
             if (opened) {
-                Files.setAttribute(directory, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(directory, "unix:mode", mode);
             }
         }
     }

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.jreg.internal.layer.DirectoryScan.Found;
 import dev.jreg.internal.layer.DirectoryScan.Owners;
 import dev.jreg.internal.layer.FilesystemDiff.ImageContent;
+import dev.jreg.testing.Processes;
 import dev.jreg.testing.TarBuilder;
+import dev.jreg.testing.Unprivileged;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -348,5 +350,25 @@ class FilesystemDiffTest {
         Files.createLink(unpacked.resolve("etc/orig-hl"), unpacked.resolve("etc/orig"));
         assertEquals(List.of("etc DIRECTORY 755 0:0", "etc/orig-hl HARDLINK 644 0:0 -> etc/orig"),
                 describe(UNPRIVILEGED.changes(unpacked, record)));
+    }
+
+    /**
+     * As an ordinary user (a JVM of its own, as {@code nobody}), a directory of the image that its
+     * owner may not list or enter (mode 000, 0300) is read for the diff and keeps its mode: no change.
+     */
+    @Test
+    void anOrdinaryUserReadsItsOwnClosedDirectories() throws Exception {
+        String unprivileged = Unprivileged.unavailable();
+        assumeTrue(unprivileged == null, unprivileged);
+        Path shared = Unprivileged.share(Files.createDirectories(Unprivileged.share(temp).resolve("shared")));
+        Path layer = shared.resolve("layer.tar");
+        Files.write(layer, new TarBuilder().dir("z", 0).file("z/inside", "x").dir("w", 0300).file("w/f", "y").tar());
+        Path unpacked = shared.resolve("unpacked");
+        Processes.Result result = Unprivileged.run(shared.resolve("home"), Unprivileged.java(DiffLauncher.class,
+                shared.resolve("lib"), layer.toString(), unpacked.toString()).toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("", new String(result.stdout(), StandardCharsets.UTF_8));
+        assertEquals(0, (Integer) Files.getAttribute(unpacked.resolve("z"), "unix:mode") & 07777);
+        assertEquals(0300, (Integer) Files.getAttribute(unpacked.resolve("w"), "unix:mode") & 07777);
     }
 }
