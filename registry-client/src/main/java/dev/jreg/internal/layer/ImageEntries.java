@@ -1,11 +1,15 @@
 package dev.jreg.internal.layer;
 
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.internal.store.HashingOutputStream;
+import dev.jreg.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +30,14 @@ import java.util.TreeMap;
  */
 public final class ImageEntries {
     private final Flattener.Tree tree = new Flattener.Tree(LayerLimits.DEFAULT);
+    private int layers;
+
+    /** Opens a layer's bytes from their start. */
+    @FunctionalInterface
+    public interface Layers {
+        /** @param index the layer's place in the order {@link #add} took them, from 0 */
+        InputStream open(int index) throws IOException;
+    }
 
     /**
      * Lays one layer's entries over those of the layers added before, reading its blob to its end.
@@ -36,6 +48,7 @@ public final class ImageEntries {
      * @throws IOException from the blob's stream
      */
     public void add(String layer, InputStream blob) throws IOException {
+        tree.index = layers++;
         tree.applyLayer(layer, blob);
         blob.transferTo(OutputStream.nullOutputStream());
     }
@@ -63,5 +76,42 @@ public final class ImageEntries {
                             e.xattrs(), e.devMajor(), e.devMinor()));
         }
         return Collections.unmodifiableSortedMap(entries);
+    }
+
+    /**
+     * The SHA-256 of the content of the files at these paths, each streamed from the layer that
+     * holds it: only those layers are read again, each once and only as far as the last file
+     * needed. A path that is no file of the layers has none.
+     *
+     * @param paths resolved paths, as {@link #entries()} gives them
+     * @param blobs the layers {@link #add} took, each the same bytes again
+     * @throws IOException when a layer cannot be read, or from a blob's stream
+     */
+    public Map<String, Digest> digests(Collection<String> paths, Layers blobs) throws IOException {
+        // By layer, by the entry's position in it: the paths whose bytes it holds.
+        Map<Integer, Map<Integer, List<String>>> wanted = new TreeMap<>();
+        for (String path : paths) {
+            Flattener.Node node = tree.nodes.get(path);
+            if (node != null && node.layer >= 0 && node.entry.type() == LayerEntry.Type.FILE) {
+                wanted.computeIfAbsent(node.layer, layer -> new HashMap<>())
+                        .computeIfAbsent(node.position, position -> new ArrayList<>()).add(path);
+            }
+        }
+        Map<String, Digest> digests = new HashMap<>();
+        for (Map.Entry<Integer, Map<Integer, List<String>>> layer : wanted.entrySet()) {
+            Map<Integer, List<String>> positions = layer.getValue();
+            try (InputStream blob = blobs.open(layer.getKey()); LayerReader reader = LayerReader.open(blob)) {
+                for (int position = 0; !positions.isEmpty() && reader.next() != null; position++) {
+                    List<String> at = positions.remove(position);
+                    if (at != null) {
+                        HashingOutputStream hashed = HashingOutputStream.over(OutputStream.nullOutputStream());
+                        reader.content().transferTo(hashed);
+                        Digest digest = hashed.digest();
+                        at.forEach(path -> digests.put(path, digest));
+                    }
+                }
+            }
+        }
+        return digests;
     }
 }

@@ -562,8 +562,12 @@ public final class LayerApplier extends ChangesetRules {
         }
         for (String target : targets) {
             LayerEntry file = entries.get(target);
+            TreeSet<String> links = linkedTo.remove(target);
+            if (file == null) {
+                continue; // a record's link to a path it does not hold: nothing to keep
+            }
             String first = null;
-            for (String link : linkedTo.remove(target)) {
+            for (String link : links) {
                 LayerEntry entry = entries.get(link);
                 if (entry == null || entry.type() != LayerEntry.Type.HARDLINK || !entry.linkName().equals(target)
                         || link.equals(path) || link.startsWith(path + "/")) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.jreg.internal.layer.DirectoryScan.Found;
 import dev.jreg.internal.layer.DirectoryScan.Owners;
 import dev.jreg.internal.layer.FilesystemDiff.ImageContent;
+import dev.jreg.model.Digest;
 import dev.jreg.testing.Processes;
 import dev.jreg.testing.TarBuilder;
 import dev.jreg.testing.Unprivileged;
@@ -25,6 +26,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -175,13 +177,24 @@ class FilesystemDiffTest {
         Files.setLastModifiedTime(keep, FileTime.from(IMAGE_TIME));
         assertEquals(List.of(), UNPRIVILEGED.changes(root, record));
 
-        ImageContent original = entry -> Optional.of(new ByteArrayInputStream(
-                ("content of " + entry.path()).getBytes(StandardCharsets.UTF_8)));
+        ImageContent original = paths -> digests(paths, path -> ("content of " + path).getBytes(StandardCharsets.UTF_8));
         List<String> changed = List.of("etc DIRECTORY 755 0:0 image time", "etc/keep.conf FILE 644 0:0 24 image time");
         assertEquals(changed, describe(new FilesystemDiff(false, true, original).changes(root, record)));
         assertEquals(changed, describe(new FilesystemDiff(false, true, ImageContent.NONE).changes(root, record)));
-        ImageContent current = entry -> Optional.of(Files.newInputStream(root.resolve(entry.path())));
+        ImageContent current = paths -> digests(paths, path -> Files.readAllBytes(root.resolve(path)));
         assertEquals(List.of(), new FilesystemDiff(false, true, current).changes(root, record));
+    }
+
+    private interface Bytes {
+        byte[] of(String path) throws IOException;
+    }
+
+    private static Map<String, Digest> digests(Set<String> paths, Bytes bytes) throws IOException {
+        Map<String, Digest> digests = new TreeMap<>();
+        for (String path : paths) {
+            digests.put(path, Digest.sha256(bytes.of(path)));
+        }
+        return digests;
     }
 
     /**
