@@ -25,10 +25,14 @@ import java.util.Objects;
  *     time the new layer keeps, later ones clamped to it, so that the same inputs give the same
  *     digest; null for now, and no clamp
  * @param createdBy the history entry's {@code created_by}; null for none
+ * @param checksum whether {@code directory}'s files whose type, size, mode, owner and time are the
+ *     base's are compared by content too (SHA-256 of both, streamed: the base's from the layers
+ *     that hold them, read again), so that a file rewritten at its size with its time put back is
+ *     a change
  */
 public record CommitOptions(ImageLocation base, Platform platform, Path directory, List<Addition> additions,
         List<ConfigChange> changes, String author, String comment, LayerCompression compression, Instant timestamp,
-        String createdBy) {
+        String createdBy, boolean checksum) {
 
     /**
      * Copies the lists; a null list is empty.

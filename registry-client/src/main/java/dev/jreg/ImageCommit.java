@@ -120,16 +120,21 @@ final class ImageCommit {
         if (directory == null) {
             return List.of();
         }
-        FilesystemDiff diff = FilesystemDiff.forThisProcess(false, FilesystemDiff.ImageContent.NONE);
         Digest baseId = base.image().config().digest();
-        if (unpacked.isPresent() && unpacked.get().config().equals(baseId)) {
+        boolean recorded = unpacked.isPresent() && unpacked.get().config().equals(baseId);
+        ImageEntries image = new ImageEntries();
+        if (!recorded || options.checksum()) {
+            base.readLayers(image::add);
+        }
+        // With --checksum, the base's files' bytes are streamed again from the layers that hold them.
+        FilesystemDiff diff = FilesystemDiff.forThisProcess(options.checksum(), paths -> image.digests(paths,
+                index -> base.source().blob(base.image().layers().get(index))));
+        if (recorded) {
             return diff.changes(directory, unpacked.get().record());
         }
         notices.accept("note: " + directory + (unpacked.isPresent() ? " was unpacked from "
                 + unpacked.get().image() + ", not " + baseName : " has no unpack record") + "; comparing it with "
-                + baseName + "'s files by type, size, mode and time");
-        ImageEntries image = new ImageEntries();
-        base.readLayers(image::add);
+                + baseName + "'s files by type, size, mode" + (options.checksum() ? ", time and content" : " and time"));
         return diff.changesWithoutRecord(directory, image.entries());
     }
 

@@ -29,6 +29,7 @@ final class CommitCommand extends Subcommand {
     private String timestamp;
     private String platform;
     private boolean quiet;
+    private boolean checksum;
 
     @Override
     CommandModel model() {
@@ -36,7 +37,8 @@ final class CommitCommand extends Subcommand {
                         "Make a new image from a directory's changes, or from files added to a base.",
                         "With DIR, the new layer is DIR's difference from the base: against DIR's unpack record "
                                 + "when 'jreg unpack' made it from that base (the base is then optional), else "
-                                + "against the base's files by type, size, mode and time. Deletions become "
+                                + "against the base's files by type, size, mode and time (and content with "
+                                + "--checksum). Deletions become "
                                 + "whiteouts. Unchanged, DIR makes no layer, as docker commit makes none. With "
                                 + "--add, the files are the new layer; with neither, only the config changes. "
                                 + "Prints the new image's ID.")
@@ -48,7 +50,8 @@ final class CommitCommand extends Subcommand {
                         "  echo hi > rootfs/hi && jreg commit rootfs web:hi",
                         "  jreg commit --base alpine --add app:/opt/app -c 'CMD [\"/opt/app/run\"]' app:1",
                         "  jreg commit --base app:1 -c 'ENV MODE=prod' -c 'EXPOSE 8080' app:prod",
-                        "  SOURCE_DATE_EPOCH=0 jreg commit --compression zstd rootfs web:2")
+                        "  SOURCE_DATE_EPOCH=0 jreg commit --compression zstd rootfs web:2",
+                        "  jreg commit --checksum rootfs web:3")
                 .parameters("[DIR] NEWNAME", 2, "DIR, the new root filesystem (optional), then"
                         + " NEWNAME, the new image's one name.", v -> arguments = v)
                 .storedImage()
@@ -68,6 +71,8 @@ final class CommitCommand extends Subcommand {
                 .option("--platform", "OS/ARCH[/VARIANT]",
                         "From a base that is an index, this platform's image (default: this machine's).",
                         v -> platform = v)
+                .flag("--checksum", "Compare DIR's files with the base's by content too, not only by type,"
+                        + " size, mode and time (reads the base's layers again).", v -> checksum = v)
                 .flag("-q, --quiet", "Print only the new image's ID.", v -> quiet = v);
     }
 
@@ -77,6 +82,9 @@ final class CommitCommand extends Subcommand {
         Path directory = arguments.size() == 2 ? Path.of(arguments.get(0)) : null;
         if (directory != null && !additions.isEmpty()) {
             throw new IllegalArgumentException("commit takes DIR or --add, not both");
+        }
+        if (checksum && directory == null) {
+            throw new IllegalArgumentException("--checksum compares DIR's files, and commit has no DIR");
         }
         if (directory == null && base == null) {
             throw new IllegalArgumentException("commit needs a base: --base IMAGE, or DIR made by 'jreg unpack'");
@@ -92,7 +100,7 @@ final class CommitCommand extends Subcommand {
         CommitResult result = jreg.commit(name, new CommitOptions(baseLocation,
                 platform == null ? null : Platform.parse(platform), directory, added, edits, author, message,
                 LayerCompression.valueOf(compression.toUpperCase(Locale.ROOT)), time,
-                createdBy(added, edits)));
+                createdBy(added, edits), checksum));
         if (!quiet) {
             String made = result.layer() != null ? "new layer " + result.layer().digest().shortHex() + " ("
                     + result.entries() + (result.entries() == 1 ? " entry, " : " entries, ")

@@ -304,6 +304,41 @@ class PackagedCliIT {
         }
     }
 
+    /**
+     * An ordinary user's unpack and commit through the launcher of an image with a directory of
+     * mode 000: the unchanged directory makes no layer, also with {@code --checksum}; a file added
+     * makes one; the closed directory keeps its mode.
+     */
+    @Test
+    void anOrdinaryUserCommitsAnUnpackOfAnImageWithAClosedDirectory() throws Exception {
+        String unprivileged = Unprivileged.unavailable();
+        org.junit.jupiter.api.Assumptions.assumeTrue(unprivileged == null, unprivileged);
+        Path work = Unprivileged.share(Files.createDirectories(Unprivileged.share(dir).resolve("closed-" + System.nanoTime())));
+        Path layout = work.resolve("layout");
+        TestImages.writeImage(OciLayout.open(layout), Reference.parse("localhost/closed:1"), AMD64,
+                List.of(TestImages.gzipLayer(new dev.jreg.testing.TarBuilder().dir("etc").file("etc/a", "a").dir("z", 0)
+                        .file("z/f", "f").tar())));
+        Path rootfs = work.resolve("rootfs");
+        String script = String.join(" && ", "set -e", Cli.LAUNCHER + " unpack -q oci:" + layout + ":localhost/closed:1 "
+                + rootfs, Cli.LAUNCHER + " commit " + rootfs + " same:1", Cli.LAUNCHER + " commit --checksum " + rootfs
+                + " same:2", "echo new > " + rootfs + "/etc/new", Cli.LAUNCHER + " commit --checksum " + rootfs + " new:1",
+                "stat -c %a " + rootfs + "/z");
+        List<String> command = new java.util.ArrayList<>(List.of("env", "-i", "HOME=" + work.resolve("home"),
+                "PATH=" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "JREG_HOME=" + work.resolve("store")));
+        if (System.getenv("JAVA_HOME") != null) {
+            command.add("JAVA_HOME=" + System.getenv("JAVA_HOME"));
+        }
+        command.addAll(List.of("sh", "-c", script));
+        Processes.Result result = Unprivileged.run(work.resolve("home"), command.toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result.stderr());
+        List<String> out = new String(result.stdout(), StandardCharsets.UTF_8).lines().toList();
+        assertEquals(4, out.size(), out + result.stderr());
+        assertEquals("0", out.get(3));
+        assertTrue(result.stderr().contains("Committed same:1: no changes in " + rootfs), result.stderr());
+        assertTrue(result.stderr().contains("Committed same:2: no changes in " + rootfs), result.stderr());
+        assertTrue(result.stderr().contains("Committed new:1: new layer "), result.stderr());
+    }
+
     /** verify only reads: a store its user cannot write is checked, no lock file wanted. */
     @Test
     void verifyChecksAStoreTheUserCannotWrite() throws Exception {

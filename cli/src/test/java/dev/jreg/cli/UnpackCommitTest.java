@@ -305,6 +305,40 @@ class UnpackCommitTest {
     }
 
     /**
+     * Files rewritten at their size with their times put back ({@code touch -r}) are no change by
+     * attributes; {@code --checksum} compares contents, the base's streamed from the layer that
+     * holds each ({@code usr/bin/tool} the second's), with a record or without one. A copy of the
+     * unpack is no change, its hard link whose first name the second layer replaced included.
+     */
+    @Test
+    void checksumFindsRewritesThatKeepSizeAndTime() throws Exception {
+        Path rootfs = work.resolve("rootfs");
+        ok("unpack", "-q", "base:1", rootfs.toString());
+        Path copy = work.resolve("copy");
+        assertEquals(0, new ProcessBuilder("cp", "-a", rootfs.toString(), copy.toString()).start().waitFor());
+        assertTrue(ok("commit", "--checksum", "--base", "base:1", copy.toString(), "same:1").err().endsWith(
+                "Committed same:1: no changes in " + copy.toRealPath() + ", so no layer, as docker commit\n"));
+        for (Path dir : List.of(rootfs, copy)) {
+            for (String file : List.of("etc/keep.conf", "usr/bin/tool")) {
+                Path path = dir.resolve(file);
+                FileTime time = Files.getLastModifiedTime(path);
+                Files.writeString(path, Files.readString(path).toUpperCase());
+                Files.setLastModifiedTime(path, time);
+            }
+        }
+        assertTrue(ok("commit", rootfs.toString(), "attributes:1").err().contains("no changes"));
+        ok("commit", "--checksum", rootfs.toString(), "content:1");
+        List<String> rewritten = List.of("etc/", "etc/keep.conf FILE", "usr/", "usr/bin/", "usr/bin/tool FILE");
+        assertEquals(rewritten, entries(manifest("content:1").layers().get(2)));
+        Cli.Result copied = ok("commit", "--checksum", "--base", "base:1", copy.toString(), "content:2");
+        assertTrue(copied.err().startsWith("note: " + copy.toRealPath() + " has no unpack record; comparing it with"
+                + " base:1's files by type, size, mode, time and content\n"), copied.err());
+        assertEquals(rewritten, entries(manifest("content:2").layers().get(2)));
+        assertFails(2, "jreg: --checksum compares DIR's files, and commit has no DIR", "commit", "--checksum", "--base",
+                "base:1", "-c", "ENV A=1", "x:1");
+    }
+
+    /**
      * A directory jreg did not unpack (copied) is compared with the base's files from its layers'
      * headers, with a note; the layer is the one a record gives.
      */

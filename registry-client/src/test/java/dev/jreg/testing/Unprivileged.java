@@ -1,5 +1,6 @@
 package dev.jreg.testing;
 
+import dev.jreg.internal.layer.LayerEntry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,11 @@ import java.util.List;
  */
 public final class Unprivileged {
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    /** Classes whose jars a JVM of the library's needs besides the library's and the tests' own classes. */
+    private static final List<String> LIBRARIES = List.of("org.apache.commons.compress.archivers.tar.TarArchiveInputStream",
+            "org.apache.commons.io.IOUtils", "org.apache.commons.lang3.StringUtils", "com.github.luben.zstd.Zstd",
+            "com.fasterxml.jackson.core.JsonFactory", "com.fasterxml.jackson.databind.JsonNode",
+            "com.fasterxml.jackson.annotation.JsonInclude");
 
     private Unprivileged() {
     }
@@ -51,5 +57,31 @@ public final class Unprivileged {
         builder.environment().put("HOME", share(Files.createDirectories(home)).toString());
         builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         return Processes.run(builder, null, TIMEOUT);
+    }
+
+    /**
+     * The command line that runs a test class's {@code main} in a JVM of its own with this JVM's
+     * java: the library's and the tests' classes, and copies in {@code lib} of the jars it needs,
+     * where any user can read them (the local Maven repository may be root's alone).
+     */
+    public static List<String> java(Class<?> main, Path lib, String... args) throws Exception {
+        Files.createDirectories(lib);
+        List<String> classpath = new ArrayList<>(List.of(location(LayerEntry.class).toString(), location(main).toString()));
+        for (String name : LIBRARIES) {
+            Path jar = location(Class.forName(name));
+            Path copy = lib.resolve(jar.getFileName());
+            if (!Files.exists(copy)) {
+                Files.copy(jar, copy);
+            }
+            classpath.add(copy.toString());
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", String.join(":", classpath), main.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static Path location(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

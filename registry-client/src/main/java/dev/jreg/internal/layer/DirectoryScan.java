@@ -30,7 +30,10 @@ import java.util.function.Predicate;
  * holds text) on files and directories that can be opened. A path with more than one name (a hard
  * link) is a file at its first path in that order, and a {@link LayerEntry.Type#HARDLINK} to it at
  * the others. Sockets are left out, as docker leaves them out; so is the scanned directory itself.
- * Every path is read once, with {@code lstat}: symbolic links are never followed.
+ * Every path is read once, with {@code lstat}: symbolic links are never followed. Not running as
+ * root, a directory of the user's own that it may not list or enter (mode 000, 0300) is given
+ * {@code u+rx} while it is walked and its mode again after, as {@link LayerApplier} opens such a
+ * directory to write it.
  */
 public final class DirectoryScan {
     private static final String UNIX_ATTRIBUTES = "unix:mode,ino,dev,nlink,uid,gid,rdev,size,lastModifiedTime,ctime";
@@ -228,21 +231,36 @@ public final class DirectoryScan {
 
     private static void walk(Path directory, String prefix, Owners owners, boolean xattrs, Map<Inode, String> firstPaths,
             List<Found> found, Predicate<String> descend) throws IOException {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
-            for (Path child : children) {
-                names.add(child.getFileName().toString());
-            }
+        int mode = (Integer) Files.getAttribute(directory, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+        // The user's own directory it may not list or enter (an image's 0555 or 000 one, as an
+        // unprivileged unpack leaves it): opened for the walk, then given its mode again.
+        // By path (chmod), as the JDK's no-follow chmod opens the directory first, which its mode
+        // forbids; the path was found a directory, not a link, by lstat.
+        boolean opened = (mode & 0500) != 0500 && !processIsRoot();
+        if (opened) {
+            Files.setAttribute(directory, "unix:mode", mode | 0500);
         }
-        names.sort(LayerEntry.PATH_ORDER);
-        for (String name : names) {
-            Path file = directory.resolve(name);
-            Found each = read(file, prefix.isEmpty() ? name : prefix + "/" + name, owners, xattrs, firstPaths);
-            if (each != null) {
-                found.add(each);
-                if (each.entry().type() == LayerEntry.Type.DIRECTORY && descend.test(each.entry().path())) {
-                    walk(file, each.entry().path(), owners, xattrs, firstPaths, found, descend);
+        try {
+            List<String> names = new ArrayList<>();
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
+                for (Path child : children) {
+                    names.add(child.getFileName().toString());
                 }
+            }
+            names.sort(LayerEntry.PATH_ORDER);
+            for (String name : names) {
+                Path file = directory.resolve(name);
+                Found each = read(file, prefix.isEmpty() ? name : prefix + "/" + name, owners, xattrs, firstPaths);
+                if (each != null) {
+                    found.add(each);
+                    if (each.entry().type() == LayerEntry.Type.DIRECTORY && descend.test(each.entry().path())) {
+                        walk(file, each.entry().path(), owners, xattrs, firstPaths, found, descend);
+                    }
+                }
+            }
+        } finally {
+            if (opened) {
+                Files.setAttribute(directory, "unix:mode", mode);
             }
         }
     }

@@ -2,17 +2,21 @@ package dev.jreg.internal.layer;
 
 import dev.jreg.internal.layer.DirectoryScan.Found;
 import dev.jreg.internal.layer.DirectoryScan.Owners;
+import dev.jreg.internal.store.HashingOutputStream;
+import dev.jreg.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -27,10 +31,12 @@ import java.util.TreeMap;
  * <li>Changed: a path whose type, permission bits (not a symbolic link's, which Linux does not
  *     keep), modification time (to the second, as layers keep it, or
  *     {@linkplain #withExactTimes() to the nanosecond}), size (a file's), target (a symbolic
- *     link's), device numbers or, when {@code privileged}, owner differ from the image's; with
- *     {@code checksum}, also a file whose bytes differ from the image's, which {@link ImageContent}
- *     reads — where it has none for a file, the file counts as changed, since a layer that holds
- *     an unchanged file is still right and one that misses a change is not.
+ *     link's), device numbers, {@code user.*} extended attributes (a file's or directory's) or,
+ *     when {@code privileged}, owner differ from the image's; with
+ *     {@code checksum}, also a file whose bytes differ from the image's: its SHA-256, streamed,
+ *     against the one {@link ImageContent} gives for the image's file — where it gives none, the
+ *     file counts as changed, since a layer that holds an unchanged file is still right and one
+ *     that misses a change is not.
  * <li>Deleted: a whiteout for a path the image has and the directory lacks; a deleted directory is
  *     one whiteout, whatever it held, and a path under a directory that became something else
  *     needs none (the new entry replaces the directory).
@@ -41,8 +47,10 @@ import java.util.TreeMap;
  * owner, since an unprivileged unpack could not give it, unless {@code privileged} and the owner
  * on disk differs; it keeps the image's extended attributes other than {@code user.*}, which it
  * takes from disk. An added path's owner is the one on disk when {@code privileged}, else 0:0. A
- * file with another name (a hard link) in the layer is a hard link to the first of them in path
- * order; one whose other names are unchanged holds its content itself.
+ * file with a name the layer holds and another the layer leaves as the image has it (a file there)
+ * is a hard link to the first of those, as umoci and docker write a new name of a file; a file
+ * whose names are all in the layer is that file at the first of them in path order and hard links
+ * to it at the others.
  */
 public final class FilesystemDiff {
     private final boolean privileged;
@@ -50,14 +58,18 @@ public final class FilesystemDiff {
     private final ImageContent content;
     private final boolean exactTimes;
 
-    /** The image's bytes of a file, to compare a file's with. */
+    /** The digests of the image's files, to compare files' bytes with. */
     @FunctionalInterface
     public interface ImageContent {
-        /** None: files are compared by their attributes alone. */
-        ImageContent NONE = entry -> Optional.empty();
+        /** None: every file compared by its bytes counts as changed. */
+        ImageContent NONE = paths -> Map.of();
 
-        /** The content of a {@link LayerEntry.Type#FILE} entry of the image, or empty when it cannot be had. */
-        Optional<InputStream> open(LayerEntry entry) throws IOException;
+        /**
+         * The SHA-256 of the content of the image's files at these paths (each a
+         * {@link LayerEntry.Type#FILE} entry's), all at once, so that each layer is read at most
+         * once more; a path left out counts as changed.
+         */
+        Map<String, Digest> digests(Set<String> paths) throws IOException;
     }
 
     /**
@@ -121,6 +133,7 @@ public final class FilesystemDiff {
             throws IOException {
         Map<String, Found> onDisk = new HashMap<>();
         Map<String, SourcedEntry> layer = new TreeMap<>(LayerEntry.PATH_ORDER);
+        Map<String, String> toRead = new TreeMap<>(); // a file whose attributes are the image's → the image's path of its bytes
         for (Found found : DirectoryScan.walk(root, privileged ? Owners.ON_DISK : Owners.of(0, 0), false)) {
             String path = found.entry().path();
             onDisk.put(path, found);
@@ -131,6 +144,16 @@ public final class FilesystemDiff {
                 }
             } else if (!(recorded && found.stamp().equals(item.stamp())) && changed(found, item.entry(), image)) {
                 layer.put(path, changedEntry(found, item.entry()));
+            } else if (checksum && !(recorded && found.stamp().equals(item.stamp()))
+                    && linkTarget(item.entry(), image).type() == LayerEntry.Type.FILE) {
+                toRead.put(path, linkTarget(item.entry(), image).path());
+            }
+        }
+        Map<String, Digest> imageDigests = toRead.isEmpty() ? Map.of() : content.digests(new HashSet<>(toRead.values()));
+        for (Map.Entry<String, String> each : toRead.entrySet()) {
+            Found found = onDisk.get(each.getKey());
+            if (!digest(found.file()).equals(imageDigests.get(each.getValue()))) {
+                layer.put(each.getKey(), changedEntry(found, image.get(each.getKey()).entry()));
             }
         }
         for (Map.Entry<String, UnpackRecord.Item> each : image.entrySet()) {
@@ -151,7 +174,7 @@ public final class FilesystemDiff {
                 layer.put(parent, item != null ? SourcedEntry.of(item.entry()) : withXattrs(onDisk.get(parent), Map.of()).sourced());
             }
         }
-        return hardLinksWithinLayer(layer, onDisk);
+        return hardLinks(layer, onDisk, image, recorded);
     }
 
     /** A directory the image has no entry for but paths below, as a layer without parent entries implies it. */
@@ -170,8 +193,7 @@ public final class FilesystemDiff {
         return parent != null && parent.entry().type() == LayerEntry.Type.DIRECTORY;
     }
 
-    private boolean changed(Found found, LayerEntry image, SortedMap<String, UnpackRecord.Item> items)
-            throws IOException {
+    private boolean changed(Found found, LayerEntry image, SortedMap<String, UnpackRecord.Item> items) {
         LayerEntry disk = found.entry();
         LayerEntry was = linkTarget(image, items);
         long size = found.stamp().size();
@@ -179,14 +201,19 @@ public final class FilesystemDiff {
         boolean timeChanged = exactTimes ? !disk.mtime().equals(was.mtime())
                 : disk.mtime().getEpochSecond() != was.mtime().getEpochSecond();
         // A symbolic link's mode is not its own on Linux (always 0777): not compared.
-        if (type != was.type() || type != LayerEntry.Type.SYMLINK && disk.mode() != (was.mode() & 07777) || timeChanged
+        return type != was.type() || type != LayerEntry.Type.SYMLINK && disk.mode() != (was.mode() & 07777) || timeChanged
                 || privileged && (disk.uid() != was.uid() || disk.gid() != was.gid())
                 || type == LayerEntry.Type.FILE && size != was.size()
                 || type == LayerEntry.Type.SYMLINK && !disk.linkName().equals(was.linkName())
-                || disk.devMajor() != was.devMajor() || disk.devMinor() != was.devMinor()) {
-            return true;
-        }
-        return checksum && type == LayerEntry.Type.FILE && !sameContent(found.file(), was);
+                || disk.devMajor() != was.devMajor() || disk.devMinor() != was.devMinor()
+                || (type == LayerEntry.Type.FILE || type == LayerEntry.Type.DIRECTORY)
+                        && !DirectoryScan.userXattrs(found.file()).equals(userXattrs(was));
+    }
+
+    private static Map<String, String> userXattrs(LayerEntry entry) {
+        Map<String, String> user = new TreeMap<>(entry.xattrs());
+        user.keySet().removeIf(name -> !name.startsWith("user."));
+        return user;
     }
 
     /** A hard link's entry in the image resolved to the file it names; any other entry as it is. */
@@ -203,20 +230,12 @@ public final class FilesystemDiff {
         return target;
     }
 
-    private boolean sameContent(Path file, LayerEntry image) throws IOException {
-        Optional<InputStream> imageBytes = content.open(image);
-        if (imageBytes.isEmpty()) {
-            return false;
-        }
-        try (InputStream was = imageBytes.get(); InputStream now = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            byte[] a = new byte[64 * 1024];
-            byte[] b = new byte[a.length];
-            for (int n; (n = now.readNBytes(a, 0, a.length)) > 0;) {
-                if (was.readNBytes(b, 0, n) != n || !Arrays.equals(a, 0, n, b, 0, n)) {
-                    return false;
-                }
-            }
-            return was.read() < 0;
+    /** The SHA-256 of a file's bytes, streamed. */
+    private static Digest digest(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+                HashingOutputStream hashed = HashingOutputStream.over(OutputStream.nullOutputStream())) {
+            in.transferTo(hashed);
+            return hashed.digest();
         }
     }
 
@@ -243,15 +262,24 @@ public final class FilesystemDiff {
     }
 
     /**
-     * The layer's entries, each hard link naming a file the layer holds: where a file's first name
-     * on disk is not in the layer, its first name in the layer holds the content and the others
-     * link to that one.
+     * The layer's entries, each hard link naming a file the layer holds or one the image has at
+     * that path: where a file has a name the layer leaves as the image has it, the names the layer
+     * holds link to the first such; else where a file's first name on disk is not in the layer, its
+     * first name in the layer holds the content and the others link to that one.
      */
-    private static List<SourcedEntry> hardLinksWithinLayer(Map<String, SourcedEntry> layer, Map<String, Found> onDisk) {
+    private static List<SourcedEntry> hardLinks(Map<String, SourcedEntry> layer, Map<String, Found> onDisk,
+            SortedMap<String, UnpackRecord.Item> image, boolean recorded) {
+        Map<String, String> inImage = namesInImage(layer, onDisk, image, recorded);
         List<SourcedEntry> entries = new ArrayList<>();
         Map<String, String> firstInLayer = new HashMap<>(); // a disk file's first name → its first name in the layer
         for (SourcedEntry sourced : layer.values()) {
             LayerEntry e = sourced.entry();
+            String imageName = inImage.get(firstName(onDisk.get(e.path())));
+            if (imageName != null) {
+                entries.add(SourcedEntry.of(new LayerEntry(e.path(), LayerEntry.Type.HARDLINK, e.mode(), e.uid(), e.gid(),
+                        e.mtime(), 0, imageName, e.xattrs(), 0, 0)));
+                continue;
+            }
             if (e.type() != LayerEntry.Type.HARDLINK) {
                 entries.add(sourced);
                 continue;
@@ -267,5 +295,40 @@ public final class FilesystemDiff {
             }
         }
         return entries;
+    }
+
+    /** A file's first name on disk, for a file or a hard link found; null for anything else or nothing. */
+    private static String firstName(Found found) {
+        if (found == null) {
+            return null;
+        }
+        LayerEntry e = found.entry();
+        return e.type() == LayerEntry.Type.HARDLINK ? e.linkName() : e.type() == LayerEntry.Type.FILE ? e.path() : null;
+    }
+
+    /**
+     * For each file on disk with a name in the layer and another the layer leaves as the image has
+     * it, a file there: its first name on disk → the first of those names in path order.
+     */
+    private static Map<String, String> namesInImage(Map<String, SourcedEntry> layer, Map<String, Found> onDisk,
+            SortedMap<String, UnpackRecord.Item> image, boolean recorded) {
+        Map<String, String> names = new HashMap<>();
+        for (String path : layer.keySet()) {
+            String first = firstName(onDisk.get(path));
+            if (first != null) {
+                names.put(first, null);
+            }
+        }
+        for (Found found : onDisk.values()) {
+            String path = found.entry().path();
+            String first = firstName(found);
+            UnpackRecord.Item item = image.get(path);
+            if (first != null && names.containsKey(first) && !layer.containsKey(path) && item != null
+                    && !(recorded && item.stamp() == null) && linkTarget(item.entry(), image).type() == LayerEntry.Type.FILE) {
+                names.merge(first, path, (a, b) -> LayerEntry.PATH_ORDER.compare(a, b) <= 0 ? a : b);
+            }
+        }
+        names.values().removeIf(Objects::isNull);
+        return names;
     }
 }

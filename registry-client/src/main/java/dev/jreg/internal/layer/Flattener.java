@@ -21,6 +21,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -88,7 +89,7 @@ public final class Flattener {
     }
 
     /** What a path holds: an entry as its layer gave it, and where; a hard link shares its target's node. */
-    private static final class Node {
+    static final class Node {
         final LayerEntry entry;
         final int layer;
         final int position;
@@ -432,12 +433,20 @@ public final class Flattener {
         }
     }
 
-    /** The filesystem the layers give, as applied so far: each resolved path's node, in memory. */
-    private static final class Tree extends ChangesetRules {
+    /**
+     * The filesystem the layers give, as applied so far: each resolved path's node, in memory; a
+     * directory that entries needed and none describes has a node of layer -1.
+     */
+    static final class Tree extends ChangesetRules {
         final TreeMap<String, Node> nodes = new TreeMap<>();
         LayerEntry rootEntry;
         /** The layer being applied, from 0. */
         int index;
+        /** Paths whose bytes {@link #place} keeps, at most {@link #maxKept} each: {@link ImageEntries}' small files. */
+        Set<String> kept = Set.of();
+        int maxKept;
+        /** The bytes kept, by the node that holds them, so that a path replaced since has none. */
+        final Map<Node, byte[]> keptContents = new IdentityHashMap<>();
 
         Tree(LayerLimits limits) {
             super(limits);
@@ -491,6 +500,11 @@ public final class Flattener {
                 node = nodes.get(linkTarget(entry, resolved));
             } else {
                 node = new Node(entry, index, position());
+                if (entry.type() == LayerEntry.Type.FILE && entry.size() <= maxKept && kept.contains(resolved)) {
+                    try (InputStream content = reader.content()) {
+                        keptContents.put(node, content.readAllBytes());
+                    }
+                }
             }
             Node existing = nodes.get(resolved);
             // A path without a node has none under it: every node's parent has one.

@@ -1,11 +1,16 @@
 package dev.jreg.internal.layer;
 
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.internal.store.HashingOutputStream;
+import dev.jreg.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,23 +21,18 @@ import java.util.TreeMap;
 /**
  * The filesystem an image's layers describe, read from their tar headers alone, nothing written:
  * each path with the entry of the last layer that wrote it (OCI image spec, "Applying
- * Changesets"), as {@link LayerApplier} would leave it, but for paths through symbolic links,
- * which only a real directory resolves. It is what {@link FilesystemDiff#changesWithoutRecord}
- * compares a directory with that jreg did not unpack. Call {@link #add} for each layer in the
- * manifest's order.
+ * Changesets"), as {@link LayerApplier} would leave it, with the same rules ({@link
+ * ChangesetRules}: the same entries refused, paths resolved through the layers' symbolic links).
+ * It is what {@link FilesystemDiff#changesWithoutRecord} compares a directory with that jreg did
+ * not unpack. Call {@link #add} for each layer in the manifest's order.
  *
- * <p>A whiteout {@code .wh.NAME} removes {@code NAME} and what is under it, an opaque whiteout
- * what lower layers put in its directory, neither what its own layer writes; an entry that is
- * not a directory replaces a lower tree; aufs's other {@code .wh..wh.} names are skipped. An
- * entry that climbs out of the root or holds a NUL is refused, as {@link LayerApplier} refuses it.
+ * <p>Hard links are as on disk, whatever later layers did to their names: the paths that share a
+ * file are that file at the first of them in path order and hard links to it at the others, so a
+ * link whose first name a later layer replaced or deleted keeps the file it was made to.
  */
 public final class ImageEntries {
-    private final TreeMap<String, LayerEntry> entries = new TreeMap<>();
-    /** The paths whose bytes are kept, and at most how many. */
-    private final Set<String> kept;
-    private final int maxKept;
-    /** The bytes of the kept paths that are files now. */
-    private final Map<String, byte[]> contents = new HashMap<>();
+    private final Flattener.Tree tree = new Flattener.Tree(LayerLimits.DEFAULT);
+    private int layers;
 
     /** Entries alone. */
     public ImageEntries() {
@@ -47,13 +47,19 @@ public final class ImageEntries {
      * @param maxKept the most bytes kept of each; a larger file's are not
      */
     public ImageEntries(Set<String> kept, int maxKept) {
-        this.kept = Set.copyOf(kept);
-        this.maxKept = maxKept;
+        tree.kept = Set.copyOf(kept);
+        tree.maxKept = maxKept;
+    }
+
+    /** Opens a layer's bytes from their start. */
+    @FunctionalInterface
+    public interface Layers {
+        /** @param index the layer's place in the order {@link #add} took them, from 0 */
+        InputStream open(int index) throws IOException;
     }
 
     /**
-     * Lays one layer's entries over those of the layers added before, reading its blob to the
-     * tar's end.
+     * Lays one layer's entries over those of the layers added before, reading its blob to its end.
      *
      * @param layer how errors name the layer: its digest
      * @param blob the layer's bytes, compressed or not ({@link LayerReader}); not closed here
@@ -61,83 +67,76 @@ public final class ImageEntries {
      * @throws IOException from the blob's stream
      */
     public void add(String layer, InputStream blob) throws IOException {
-        TreeMap<String, LayerEntry> written = new TreeMap<>();
-        Map<String, byte[]> read = new HashMap<>();
-        List<String> hidden = new ArrayList<>();
-        List<String> emptied = new ArrayList<>();
-        LayerReader reader;
-        try {
-            reader = LayerReader.open(blob);
-        } catch (IOException e) {
-            throw new InvalidContentException("layer " + layer + " cannot be read: " + e.getMessage(), e);
-        }
-        for (LayerEntry entry = next(reader, layer); entry != null; entry = next(reader, layer)) {
-            String path = entry.path();
-            if (ChangesetRules.climbs(path) || path.indexOf('\0') >= 0 || entry.linkName().indexOf('\0') >= 0) {
-                throw new InvalidContentException("layer " + layer + ": entry \"" + Names.quote(path)
-                        + "\" leaves the root or holds a NUL character");
-            }
-            String name = entry.name();
-            if (path.isEmpty() || ChangesetRules.aufsMetadata(path)) {
-                continue;
-            }
-            if (name.equals(LayerEntry.OPAQUE_WHITEOUT)) {
-                emptied.add(ChangesetRules.parentOf(path));
-            } else if (name.startsWith(LayerEntry.WHITEOUT_PREFIX)) {
-                String parent = ChangesetRules.parentOf(path);
-                String target = name.substring(LayerEntry.WHITEOUT_PREFIX.length());
-                hidden.add(parent.isEmpty() ? target : parent + "/" + target);
-            } else {
-                written.put(path, entry);
-                if (kept.contains(path) && entry.type() == LayerEntry.Type.FILE && entry.size() <= maxKept) {
-                    read.put(path, content(reader, layer));
-                }
-            }
-        }
-        emptied.forEach(directory -> below(directory).clear());
-        for (String path : hidden) {
-            entries.remove(path);
-            below(path).clear();
-        }
-        written.forEach((path, entry) -> {
-            if (entry.type() != LayerEntry.Type.DIRECTORY) {
-                below(path).clear();
-            }
-            entries.put(path, entry);
-        });
-        contents.keySet().removeIf(path -> !entries.containsKey(path) || written.containsKey(path));
-        contents.putAll(read);
-    }
-
-    private static byte[] content(LayerReader reader, String layer) throws InvalidContentException {
-        try (InputStream content = reader.content()) {
-            return content.readAllBytes();
-        } catch (IOException e) {
-            throw new InvalidContentException("layer " + layer + " cannot be read: " + e.getMessage(), e);
-        }
+        tree.index = layers++;
+        tree.applyLayer(layer, blob);
+        blob.transferTo(OutputStream.nullOutputStream());
     }
 
     /** The bytes of a file kept ({@link #ImageEntries(Set, int)}), or empty when it is none now. */
     public Optional<byte[]> content(String path) {
-        return Optional.ofNullable(contents.get(path)).map(byte[]::clone);
+        Flattener.Node node = tree.nodes.get(path);
+        return Optional.ofNullable(node == null ? null : tree.keptContents.get(node)).map(byte[]::clone);
     }
 
-    private static LayerEntry next(LayerReader reader, String layer) throws InvalidContentException {
-        try {
-            return reader.next();
-        } catch (IOException e) {
-            throw new InvalidContentException("layer " + layer + " cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    /** What the layers added so far hold under {@code directory} (the root for ""), as a live view. */
-    private SortedMap<String, LayerEntry> below(String directory) {
-        // '/' + 1 is '0': the paths that start with "directory/" sort between the two.
-        return directory.isEmpty() ? entries : entries.subMap(directory + "/", directory + "0");
-    }
-
-    /** Each path the layers added so far describe, with its entry, in path order (the root not included). */
+    /**
+     * Each path the layers added so far describe, with its entry, in path order (the root, and
+     * directories that only paths below them imply, not included).
+     */
     public SortedMap<String, LayerEntry> entries() {
+        SortedMap<String, LayerEntry> entries = new TreeMap<>();
+        Map<Flattener.Node, String> firstNames = new IdentityHashMap<>();
+        List<String> paths = new ArrayList<>(tree.nodes.keySet());
+        paths.sort(LayerEntry.PATH_ORDER);
+        for (String path : paths) {
+            Flattener.Node node = tree.nodes.get(path);
+            LayerEntry e = node.entry;
+            String first = e.type() == LayerEntry.Type.DIRECTORY ? null : firstNames.putIfAbsent(node, path);
+            if (node.layer < 0) {
+                continue;
+            }
+            entries.put(path, first != null
+                    ? new LayerEntry(path, LayerEntry.Type.HARDLINK, e.mode(), e.uid(), e.gid(), e.mtime(), 0, first,
+                            Map.of(), 0, 0)
+                    : new LayerEntry(path, e.type(), e.mode(), e.uid(), e.gid(), e.mtime(), e.size(), e.linkName(),
+                            e.xattrs(), e.devMajor(), e.devMinor()));
+        }
         return Collections.unmodifiableSortedMap(entries);
+    }
+
+    /**
+     * The SHA-256 of the content of the files at these paths, each streamed from the layer that
+     * holds it: only those layers are read again, each once and only as far as the last file
+     * needed. A path that is no file of the layers has none.
+     *
+     * @param paths resolved paths, as {@link #entries()} gives them
+     * @param blobs the layers {@link #add} took, each the same bytes again
+     * @throws IOException when a layer cannot be read, or from a blob's stream
+     */
+    public Map<String, Digest> digests(Collection<String> paths, Layers blobs) throws IOException {
+        // By layer, by the entry's position in it: the paths whose bytes it holds.
+        Map<Integer, Map<Integer, List<String>>> wanted = new TreeMap<>();
+        for (String path : paths) {
+            Flattener.Node node = tree.nodes.get(path);
+            if (node != null && node.layer >= 0 && node.entry.type() == LayerEntry.Type.FILE) {
+                wanted.computeIfAbsent(node.layer, layer -> new HashMap<>())
+                        .computeIfAbsent(node.position, position -> new ArrayList<>()).add(path);
+            }
+        }
+        Map<String, Digest> digests = new HashMap<>();
+        for (Map.Entry<Integer, Map<Integer, List<String>>> layer : wanted.entrySet()) {
+            Map<Integer, List<String>> positions = layer.getValue();
+            try (InputStream blob = blobs.open(layer.getKey()); LayerReader reader = LayerReader.open(blob)) {
+                for (int position = 0; !positions.isEmpty() && reader.next() != null; position++) {
+                    List<String> at = positions.remove(position);
+                    if (at != null) {
+                        HashingOutputStream hashed = HashingOutputStream.over(OutputStream.nullOutputStream());
+                        reader.content().transferTo(hashed);
+                        Digest digest = hashed.digest();
+                        at.forEach(path -> digests.put(path, digest));
+                    }
+                }
+            }
+        }
+        return digests;
     }
 }

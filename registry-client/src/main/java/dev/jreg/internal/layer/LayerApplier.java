@@ -117,6 +117,8 @@ public final class LayerApplier extends ChangesetRules {
     private final TreeMap<String, LayerEntry> entries = new TreeMap<>();
     /** Directories made because entries needed them, that no entry describes. */
     private final TreeSet<String> implicitDirectories = new TreeSet<>();
+    /** The paths hard links were made to, each with the links' paths (some since replaced). */
+    private final TreeMap<String, TreeSet<String>> linkedTo = new TreeMap<>();
     private LayerEntry rootEntry;
     private long bytes;
     private boolean ownersLeftOut;
@@ -179,6 +181,7 @@ public final class LayerApplier extends ChangesetRules {
             for (UnpackRecord.Item item : record.items().values()) {
                 LayerEntry entry = item.entry();
                 entries.put(entry.path(), entry);
+                linked(entry);
                 if (!root && entry.type() == LayerEntry.Type.DIRECTORY && (entry.mode() & 0700) != 0700) {
                     // The user's own directory that it may not list, write or enter (an image's 0555
                     // one): open until finish gives it its mode again, as a first unpack leaves it.
@@ -510,6 +513,7 @@ public final class LayerApplier extends ChangesetRules {
         if (attributes != null) {
             Trees.delete(file, false);
         }
+        keepLinksTo(path);
         entries.remove(path);
         under(entries.navigableKeySet(), path).clear();
         implicitDirectories.remove(path);
@@ -530,9 +534,55 @@ public final class LayerApplier extends ChangesetRules {
 
     /** Records what the current layer put at a resolved path. */
     private void described(String path, LayerEntry entry, String linkName) {
-        entries.put(path, new LayerEntry(path, entry.type(), entry.mode(), entry.uid(), entry.gid(), entry.mtime(),
-                entry.size(), linkName, entry.xattrs(), entry.devMajor(), entry.devMinor()));
+        LayerEntry described = new LayerEntry(path, entry.type(), entry.mode(), entry.uid(), entry.gid(), entry.mtime(),
+                entry.size(), linkName, entry.xattrs(), entry.devMajor(), entry.devMinor());
+        entries.put(path, described);
+        linked(described);
         wrote(path);
+    }
+
+    private void linked(LayerEntry entry) {
+        if (entry.type() == LayerEntry.Type.HARDLINK) {
+            linkedTo.computeIfAbsent(entry.linkName(), target -> new TreeSet<>(LayerEntry.PATH_ORDER)).add(entry.path());
+        }
+    }
+
+    /**
+     * Before {@code path} and its tree leave the entries: the hard links to them that stay keep the
+     * file they share, which stays on disk, so that the record describes it. The first link in path
+     * order takes the entry of the path it linked to, the others link to that one.
+     */
+    private void keepLinksTo(String path) {
+        if (linkedTo.isEmpty()) {
+            return;
+        }
+        List<String> targets = new ArrayList<>(under(linkedTo.navigableKeySet(), path));
+        if (linkedTo.containsKey(path)) {
+            targets.add(path);
+        }
+        for (String target : targets) {
+            LayerEntry file = entries.get(target);
+            TreeSet<String> links = linkedTo.remove(target);
+            if (file == null) {
+                continue; // a record's link to a path it does not hold: nothing to keep
+            }
+            String first = null;
+            for (String link : links) {
+                LayerEntry entry = entries.get(link);
+                if (entry == null || entry.type() != LayerEntry.Type.HARDLINK || !entry.linkName().equals(target)
+                        || link.equals(path) || link.startsWith(path + "/")) {
+                    continue; // replaced since, or leaving too
+                }
+                LayerEntry kept = first == null
+                        ? new LayerEntry(link, file.type(), file.mode(), file.uid(), file.gid(), file.mtime(), file.size(),
+                                file.linkName(), file.xattrs(), file.devMajor(), file.devMinor())
+                        : new LayerEntry(link, entry.type(), entry.mode(), entry.uid(), entry.gid(), entry.mtime(), 0,
+                                first, entry.xattrs(), 0, 0);
+                entries.put(link, kept);
+                linked(kept);
+                first = first == null ? link : first;
+            }
+        }
     }
 
     /** @param made whether the path was just made, and so has the owner new paths get */

@@ -111,7 +111,7 @@ public final class LayerWriter {
      * read when its entry is written, {@link LayerEntry#size()} bytes of it.
      *
      * @throws IllegalArgumentException when two entries have one path, or a hard link's target
-     *     is not an earlier entry of the layer
+     *     is a later entry of the layer (a target no entry has is taken to be a lower layer's)
      * @throws IOException when a file cannot be read, or no longer has the size it was listed
      *     with (then what was written is no layer)
      */
@@ -138,7 +138,7 @@ public final class LayerWriter {
      * written, in {@link LayerEntry#PATH_ORDER}.
      *
      * @throws IllegalArgumentException when two entries have one path, or a hard link's target
-     *     is not an earlier entry of the layer
+     *     is a later entry of the layer (a target no entry has is taken to be a lower layer's)
      * @throws IOException what {@code content} throws, or when it gives a file more or fewer bytes
      *     than its size (then what was written is no layer)
      */
@@ -168,9 +168,13 @@ public final class LayerWriter {
             tar.setAddPaxHeadersForNonAsciiNames(true);
             byte[] buffer = new byte[BUFFER];
             Set<String> written = new HashSet<>();
+            Set<String> paths = new HashSet<>();
+            sorted.forEach(item -> paths.add(entryOf.apply(item).path()));
             for (T item : sorted) {
                 LayerEntry entry = entryOf.apply(item);
-                if (entry.type() == LayerEntry.Type.HARDLINK && !written.contains(entry.linkName())) {
+                // A target no entry has is a lower layer's file, as a commit links a new name to one.
+                if (entry.type() == LayerEntry.Type.HARDLINK && !written.contains(entry.linkName())
+                        && paths.contains(entry.linkName())) {
                     throw new IllegalArgumentException("hard link " + entry.path() + " points at " + entry.linkName()
                             + ", which is not an earlier entry of the layer");
                 }

@@ -5,10 +5,10 @@ import dev.jreg.internal.layer.WrittenLayer;
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.internal.sandbox.RunSpec;
 import dev.jreg.internal.sandbox.Sandbox;
+import dev.jreg.testing.Unprivileged;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -22,12 +22,6 @@ import java.util.Optional;
  * {@code no layer}; exits with the status of a command that fails.
  */
 public final class RootFilesystemLauncher {
-    /** Classes whose jars the launcher needs besides the library's and the tests' own classes. */
-    private static final List<String> LIBRARIES = List.of("org.apache.commons.compress.archivers.tar.TarArchiveInputStream",
-            "org.apache.commons.io.IOUtils", "org.apache.commons.lang3.StringUtils", "com.github.luben.zstd.Zstd",
-            "com.fasterxml.jackson.core.JsonFactory", "com.fasterxml.jackson.databind.JsonNode",
-            "com.fasterxml.jackson.annotation.JsonInclude");
-
     private RootFilesystemLauncher() {
     }
 
@@ -54,30 +48,8 @@ public final class RootFilesystemLauncher {
         }
     }
 
-    /**
-     * The command line that starts it with this JVM's java: the library's and the tests' classes,
-     * and copies in {@code lib} of the jars it needs, where any user can read them (the local Maven
-     * repository may be root's alone).
-     */
+    /** The command line that starts it: {@link Unprivileged#java}. */
     static List<String> command(Path lib, String... args) throws Exception {
-        Files.createDirectories(lib);
-        List<String> classpath = new ArrayList<>(List.of(location(RootFilesystem.class).toString(),
-                location(RootFilesystemLauncher.class).toString()));
-        for (String name : LIBRARIES) {
-            Path jar = location(Class.forName(name));
-            Path copy = lib.resolve(jar.getFileName());
-            if (!Files.exists(copy)) {
-                Files.copy(jar, copy);
-            }
-            classpath.add(copy.toString());
-        }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", String.join(":", classpath), RootFilesystemLauncher.class.getName()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static Path location(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return Unprivileged.java(RootFilesystemLauncher.class, lib, args);
     }
 }

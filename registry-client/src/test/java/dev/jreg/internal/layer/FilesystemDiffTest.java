@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.jreg.internal.layer.DirectoryScan.Found;
 import dev.jreg.internal.layer.DirectoryScan.Owners;
 import dev.jreg.internal.layer.FilesystemDiff.ImageContent;
+import dev.jreg.model.Digest;
+import dev.jreg.testing.Processes;
+import dev.jreg.testing.TarBuilder;
+import dev.jreg.testing.Unprivileged;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,12 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -171,13 +177,24 @@ class FilesystemDiffTest {
         Files.setLastModifiedTime(keep, FileTime.from(IMAGE_TIME));
         assertEquals(List.of(), UNPRIVILEGED.changes(root, record));
 
-        ImageContent original = entry -> Optional.of(new ByteArrayInputStream(
-                ("content of " + entry.path()).getBytes(StandardCharsets.UTF_8)));
+        ImageContent original = paths -> digests(paths, path -> ("content of " + path).getBytes(StandardCharsets.UTF_8));
         List<String> changed = List.of("etc DIRECTORY 755 0:0 image time", "etc/keep.conf FILE 644 0:0 24 image time");
         assertEquals(changed, describe(new FilesystemDiff(false, true, original).changes(root, record)));
         assertEquals(changed, describe(new FilesystemDiff(false, true, ImageContent.NONE).changes(root, record)));
-        ImageContent current = entry -> Optional.of(Files.newInputStream(root.resolve(entry.path())));
+        ImageContent current = paths -> digests(paths, path -> Files.readAllBytes(root.resolve(path)));
         assertEquals(List.of(), new FilesystemDiff(false, true, current).changes(root, record));
+    }
+
+    private interface Bytes {
+        byte[] of(String path) throws IOException;
+    }
+
+    private static Map<String, Digest> digests(Set<String> paths, Bytes bytes) throws IOException {
+        Map<String, Digest> digests = new TreeMap<>();
+        for (String path : paths) {
+            digests.put(path, Digest.sha256(bytes.of(path)));
+        }
+        return digests;
     }
 
     /**
@@ -272,20 +289,99 @@ class FilesystemDiffTest {
     }
 
     /**
-     * Hard links in the layer name a file the layer holds: a new name of an unchanged file holds
-     * the content itself; of two new names of one file, the second links to the first.
+     * Hard links in the layer name a file the layer holds or the image has: new names of an
+     * unchanged file, after it or before it in path order, link to its name in the image; of two
+     * new names of a new file, the second links to the first.
      */
     @Test
-    void hardLinksNameAFileTheLayerHolds() throws Exception {
+    void hardLinksNameAFileTheLayerHoldsOrTheImageHas() throws Exception {
         UnpackRecord record = record(Map.of());
         Files.createLink(root.resolve("etc/link"), root.resolve("etc/keep.conf"));
+        Files.createLink(root.resolve("etc/a-first"), root.resolve("etc/keep.conf"));
         Files.createDirectories(root.resolve("opt"));
         Files.writeString(root.resolve("opt/a"), "shared");
         Files.createLink(root.resolve("opt/b"), root.resolve("opt/a"));
         List<SourcedEntry> changes = UNPRIVILEGED.changes(root, record);
-        assertEquals(List.of("etc DIRECTORY 755 0:0", "etc/link FILE 644 0:0 24 image time", "opt DIRECTORY 755 0:0",
+        assertEquals(List.of("etc DIRECTORY 755 0:0", "etc/a-first HARDLINK 644 0:0 -> etc/keep.conf image time",
+                "etc/link HARDLINK 644 0:0 -> etc/keep.conf image time", "opt DIRECTORY 755 0:0",
                 "opt/a FILE 644 0:0 6", "opt/b HARDLINK 644 0:0 -> opt/a"), describe(changes));
-        assertEquals(root.resolve("etc/link"), changes.get(1).content());
+        assertEquals(changes, UNPRIVILEGED.changesWithoutRecord(root, image(record)));
         LayerWriter.of(Compression.NONE, Optional.empty()).write(changes, into(OutputStream.nullOutputStream()));
+    }
+
+    /** A {@code user.*} extended attribute set on an unchanged file is a change, which takes it. */
+    @Test
+    void aUserXattrSetIsAChange() throws Exception {
+        UnpackRecord record = record(Map.of());
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(root.resolve("etc/keep.conf"),
+                UserDefinedFileAttributeView.class);
+        try {
+            view.write("k", StandardCharsets.UTF_8.encode("v"));
+        } catch (IOException unsupported) {
+            assumeTrue(false, "the temp directory's file system keeps no user.* attributes: " + unsupported);
+        }
+        List<SourcedEntry> changes = UNPRIVILEGED.changes(root, record);
+        assertEquals(List.of("etc DIRECTORY 755 0:0 image time", "etc/keep.conf FILE 644 0:0 24 image time"),
+                describe(changes));
+        assertEquals(Map.of("user.k", "v"), changes.get(1).entry().xattrs());
+        assertEquals(describe(changes), describe(UNPRIVILEGED.changesWithoutRecord(root, image(record))));
+    }
+
+    /**
+     * An image's layers unpacked, copied or not: no change for hard links whose first name a later
+     * layer replaced ({@code etc/hl}) or deleted ({@code a/hl1}, {@code a/hl2}, also once chmod'ed to
+     * the mode they have), nor for a file a layer wrote through a symbolic link to its directory
+     * ({@code dlink/viaLink}, at {@code real/viaLink}).
+     */
+    @Test
+    void theLayersOwnHardLinksAndPathsThroughLinksAreNoChange() throws Exception {
+        List<byte[]> layers = List.of(
+                new TarBuilder().dir("a").file("a/src", "shared").hardlink("a/hl1", "a/src").hardlink("a/hl2", "a/src")
+                        .dir("etc").file("etc/orig", "one").hardlink("etc/hl", "etc/orig").dir("real")
+                        .symlink("dlink", "real").tar(),
+                new TarBuilder().whiteout("a/.wh.src").file("etc/orig", "two!").file("dlink/viaLink", "via").tar());
+        Path unpacked = temp.resolve("unpacked");
+        LayerApplier applier = new LayerApplier(unpacked, LayerLimits.DEFAULT, line -> { });
+        ImageEntries headers = new ImageEntries();
+        for (byte[] layer : layers) {
+            applier.apply("layer", new ByteArrayInputStream(layer));
+            headers.add("layer", new ByteArrayInputStream(layer));
+        }
+        UnpackRecord record = applier.finish();
+        assertEquals(List.of("a DIRECTORY 755 0:0", "a/hl1 FILE 644 0:0 6", "a/hl2 HARDLINK 644 0:0 -> a/hl1",
+                "dlink SYMLINK 777 0:0 -> real", "etc DIRECTORY 755 0:0", "etc/hl FILE 644 0:0 3",
+                "etc/orig FILE 644 0:0 4", "real DIRECTORY 755 0:0", "real/viaLink FILE 644 0:0 3"),
+                describe(headers.entries().values().stream()
+                        .map(e -> new SourcedEntry(e, e.size() > 0 ? unpacked.resolve(e.path()) : null)).toList()));
+        Path copy = temp.resolve("copy");
+        assertEquals(0, new ProcessBuilder("cp", "-a", unpacked.toString(), copy.toString()).inheritIO().start().waitFor());
+        assertEquals(List.of(), UNPRIVILEGED.changes(unpacked, record));
+        assertEquals(List.of(), UNPRIVILEGED.changesWithoutRecord(unpacked, headers.entries()));
+        assertEquals(List.of(), UNPRIVILEGED.changesWithoutRecord(copy, headers.entries()));
+        chmod("0644", unpacked.resolve("a/hl1"));
+        assertEquals(List.of(), UNPRIVILEGED.changes(unpacked, record));
+        Files.createLink(unpacked.resolve("etc/orig-hl"), unpacked.resolve("etc/orig"));
+        assertEquals(List.of("etc DIRECTORY 755 0:0", "etc/orig-hl HARDLINK 644 0:0 -> etc/orig"),
+                describe(UNPRIVILEGED.changes(unpacked, record)));
+    }
+
+    /**
+     * As an ordinary user (a JVM of its own, as {@code nobody}), a directory of the image that its
+     * owner may not list or enter (mode 000, 0300) is read for the diff and keeps its mode: no change.
+     */
+    @Test
+    void anOrdinaryUserReadsItsOwnClosedDirectories() throws Exception {
+        String unprivileged = Unprivileged.unavailable();
+        assumeTrue(unprivileged == null, unprivileged);
+        Path shared = Unprivileged.share(Files.createDirectories(Unprivileged.share(temp).resolve("shared")));
+        Path layer = shared.resolve("layer.tar");
+        Files.write(layer, new TarBuilder().dir("z", 0).file("z/inside", "x").dir("w", 0300).file("w/f", "y").tar());
+        Path unpacked = shared.resolve("unpacked");
+        Processes.Result result = Unprivileged.run(shared.resolve("home"), Unprivileged.java(DiffLauncher.class,
+                shared.resolve("lib"), layer.toString(), unpacked.toString()).toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("", new String(result.stdout(), StandardCharsets.UTF_8));
+        assertEquals(0, (Integer) Files.getAttribute(unpacked.resolve("z"), "unix:mode") & 07777);
+        assertEquals(0300, (Integer) Files.getAttribute(unpacked.resolve("w"), "unix:mode") & 07777);
     }
 }

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.model.Digest;
 import dev.jreg.testing.TarBuilder;
 import dev.jreg.testing.TreeSnapshot;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,8 +70,38 @@ class ImageEntriesTest {
         ImageEntries headers = new ImageEntries();
         InvalidContentException e = assertThrows(InvalidContentException.class, () -> headers.add("sha256:1",
                 new ByteArrayInputStream(new TarBuilder().file("../x", "x").tar())));
-        assertEquals("layer sha256:1: entry \"../x\" leaves the root or holds a NUL character", e.getMessage());
+        assertEquals("layer sha256:1: entry \"../x\" leaves the target directory", e.getMessage());
         assertThrows(InvalidContentException.class, () -> headers.add("sha256:2",
                 new ByteArrayInputStream(new byte[] {0x1f, (byte) 0x8b, 1, 2, 3})));
+    }
+
+    /**
+     * The digests of files' contents, each read from the layer that holds it: a file a later layer
+     * replaced, one written through a symbolic link, a hard link's; none for what is no file. Only
+     * the layers that hold them are read again.
+     */
+    @Test
+    void digestsAreOfTheContentTheLayersLeave() throws Exception {
+        List<byte[]> layers = List.of(
+                new TarBuilder().dir("etc").file("etc/a", "one").hardlink("etc/a-link", "etc/a").dir("real")
+                        .symlink("dlink", "real").file("etc/untouched", "u").tar(),
+                new TarBuilder().file("etc/a", "two").file("dlink/via", "via").tar(),
+                new TarBuilder().file("other", "o").tar());
+        ImageEntries headers = new ImageEntries();
+        for (byte[] layer : layers) {
+            headers.add("layer", new ByteArrayInputStream(TarBuilder.gzip(layer)));
+        }
+        List<Integer> opened = new ArrayList<>();
+        Map<String, Digest> digests = headers.digests(List.of("etc/a", "etc/a-link", "real/via", "real", "missing"),
+                index -> {
+                    opened.add(index);
+                    return new ByteArrayInputStream(layers.get(index));
+                });
+        assertEquals(Map.of("etc/a", sha256("two"), "etc/a-link", sha256("one"), "real/via", sha256("via")), digests);
+        assertEquals(List.of(0, 1), opened);
+    }
+
+    private static Digest sha256(String content) {
+        return Digest.sha256(content.getBytes(StandardCharsets.UTF_8));
     }
 }
