@@ -1,9 +1,14 @@
 package dev.jreg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jreg.internal.layout.OciLayout;
+import dev.jreg.model.Reference;
 import dev.jreg.testing.Processes;
+import dev.jreg.testing.TestImages;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -12,6 +17,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,5 +94,23 @@ class UnpackCommitPackagedIT {
         assertEquals("jreg: invalid path is not UTF-8: " + rootfs.toRealPath() + "/bad\\xffname\n", refused.err());
         Cli.Result images = cli.launch("images", "--format", "{{.Repository}}:{{.Tag}}");
         assertEquals(List.of("base:1", "utf:1"), images.out().lines().sorted().toList(), "nothing named");
+
+        // A layer holding such a name, as GNU tar writes one: refused, not written under another name.
+        ByteArrayOutputStream layer = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(layer, "ISO-8859-1")) {
+            TarArchiveEntry entry = new TarArchiveEntry("bad\u00ffname");
+            tar.putArchiveEntry(entry);
+            tar.closeArchiveEntry();
+        }
+        OciLayout layout = OciLayout.open(store);
+        TestImages.Layer badLayer = TestImages.gzipLayer(layer.toByteArray());
+        layout.setName(Reference.parse("badname:1").toString(), TestImages.storeImage(layout, UnpackCommitTest.AMD64,
+                List.of(badLayer)).descriptor());
+        Path out = work.resolve("out");
+        refused = cli.launch("unpack", "badname:1", out.toString());
+        assertEquals(7, refused.exitCode(), refused::toString);
+        assertEquals("jreg: layer " + badLayer.descriptor().digest() + " cannot be read: entry \"bad\\xffname\" has a"
+                + " name that is not UTF-8, which cannot be written as it is\n", refused.err());
+        assertFalse(Files.exists(out), "no directory left");
     }
 }

@@ -28,8 +28,7 @@ final class Names {
 
     /**
      * A file's absolute path from its bytes on disk, which its {@code toString()} loses when they
-     * are not UTF-8: each byte that is not part of a UTF-8 character as {@code \xNN}
-     * ({@code bad\xffname}), control characters as {@link #quote(String)} shows them.
+     * are not UTF-8, as {@link #quote(byte[])} shows them ({@code bad\xffname}).
      */
     static String quote(Path file) {
         // A URI keeps the path's own bytes, percent-encoded.
@@ -45,7 +44,12 @@ final class Names {
                 bytes.write(c);
             }
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes.toByteArray());
+        return quote(bytes.toByteArray());
+    }
+
+    /** A name's bytes: each byte that is not part of a UTF-8 character as {@code \xNN}, control characters too. */
+    static String quote(byte[] name) {
+        ByteBuffer in = ByteBuffer.wrap(name);
         CharBuffer chars = CharBuffer.allocate(in.remaining());
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
         StringBuilder out = new StringBuilder();
