@@ -115,7 +115,10 @@ final class ImageCommit {
         if (!options.additions().isEmpty()) {
             List<DirectoryScan.Addition> additions = options.additions().stream()
                     .map(a -> new DirectoryScan.Addition(a.source(), a.destination())).toList();
-            return DirectoryScan.additions(additions, DirectoryScan.Owners.forThisProcess());
+            // Destinations are resolved in the base, as docker's COPY resolves them in the container's filesystem.
+            ImageEntries image = new ImageEntries();
+            base.readLayers(image::add);
+            return DirectoryScan.additions(additions, DirectoryScan.Owners.forThisProcess(), image.entries());
         }
         if (directory == null) {
             return List.of();

@@ -27,6 +27,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -264,8 +265,8 @@ class UnpackCommitTest {
                 "--add", conf + ":/srv/renamed.conf", "--add", app + ":/opt/app", "-m", "added", "-a", "Dana", "added:1");
         ImageManifest image = manifest("added:1");
         assertEquals(3, image.layers().size());
-        assertEquals(List.of("etc/", "etc/app.conf FILE", "opt/", "opt/app/", "opt/app/lib/", "opt/app/lib/a.jar FILE",
-                "run.sh FILE", "srv/", "srv/renamed.conf FILE"), entries(image.layers().get(2)));
+        assertEquals(List.of("etc/app.conf FILE", "opt/app/", "opt/app/lib/", "opt/app/lib/a.jar FILE", "run.sh FILE",
+                "srv/", "srv/renamed.conf FILE"), entries(image.layers().get(2)), "no entry for the base's etc and opt");
         ImageConfig.History last = config("added:1").history().get(2);
         assertEquals("jreg commit --add run.sh:/ --add app.conf:/etc/ --add app.conf:/srv/renamed.conf"
                 + " --add app:/opt/app", last.createdBy());
@@ -273,6 +274,48 @@ class UnpackCommitTest {
         assertEquals("Dana", last.author());
         assertEquals("Dana", config("added:1").author());
         assertEquals(committed.lastLine(), image.config().digest().toString());
+    }
+
+    /**
+     * {@code --add} keeps the base's directories as they are (a sticky {@code /tmp}, a user's home)
+     * and resolves the base's symbolic links on the way, as docker's COPY: on a usr-merged base,
+     * {@code tool:/bin/} lands in {@code usr/bin}, and {@code /bin} stays the link to it.
+     */
+    @Test
+    void addKeepsTheBasesDirectoriesAndFollowsItsLinks() throws Exception {
+        TarArchiveEntry home = new TarArchiveEntry("home/user/", TarConstants.LF_DIR);
+        home.setMode(0700);
+        home.setIds(1000, 1000);
+        byte[] merged = new TarBuilder().symlink("bin", "usr/bin").dir("usr").dir("usr/bin")
+                .file("usr/bin/sh", "sh", 0755).dir("tmp", 01777).dir("home").add(home, new byte[0])
+                .dir("lib").symlink("lib/link", "/usr/./bin/../lib").tar();
+        OciLayout layout = OciLayout.open(store);
+        layout.setName(Reference.parse("merged:1").toString(), TestImages.storeImage(layout, AMD64,
+                List.of(TestImages.gzipLayer(merged))).descriptor());
+        Path file = Files.writeString(work.resolve("file"), "f");
+        Path tool = Files.writeString(work.resolve("tool"), "t");
+        Path lib = Files.createDirectories(work.resolve("lib"));
+        Files.writeString(lib.resolve("libx.so"), "x");
+        ok("commit", "-q", "--base", "merged:1", "--add", file + ":/tmp/", "--add", file + ":/home/user/", "--add",
+                tool + ":/bin/", "--add", lib + ":/lib/link/", "--add", file + ":/new/dir/", "added:1");
+        assertEquals(List.of("home/user/file FILE", "new/", "new/dir/", "new/dir/file FILE", "tmp/file FILE",
+                "usr/bin/tool FILE", "usr/lib/", "usr/lib/libx.so FILE"), entries(manifest("added:1").layers().get(1)));
+
+        Path rootfs = work.resolve("rootfs");
+        ok("unpack", "-q", "added:1", rootfs.toString());
+        assertEquals(01777, mode(rootfs.resolve("tmp")));
+        assertEquals(0700, mode(rootfs.resolve("home/user")));
+        assertEquals(List.of(1000, 1000), List.of(Files.getAttribute(rootfs.resolve("home/user"), "unix:uid"),
+                Files.getAttribute(rootfs.resolve("home/user"), "unix:gid")));
+        assertEquals(0755, mode(rootfs.resolve("new/dir")));
+        assertTrue(Files.isSymbolicLink(rootfs.resolve("bin")), "bin is still the link");
+        assertEquals("sh", Files.readString(rootfs.resolve("bin/sh")));
+        assertEquals("t", Files.readString(rootfs.resolve("usr/bin/tool")));
+        assertEquals("x", Files.readString(rootfs.resolve("usr/lib/libx.so")));
+    }
+
+    static int mode(Path path) throws IOException {
+        return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
     }
 
     /** Config edits alone: no layer, an empty history step, and the edits in docker's shapes. */
@@ -474,6 +517,12 @@ class UnpackCommitTest {
                 "USER x", "x:1");
         assertFails(2, "jreg: SOURCE_DATE_EPOCH takes seconds since the epoch or an RFC 3339 time"
                 + " (2024-01-02T03:04:05Z), not \"soon\"", "commit", rootfs.toString(), "x:1");
+        // A layer's .wh.NAME deletes NAME: a file of that name cannot go into one.
+        assertFails(2, "jreg: invalid path has whiteout prefix \".wh.\": /.wh.etc", "commit", "--base", "base:1",
+                "--add", file + ":/.wh.etc", "x:1");
+        Path whiteout = Files.createFile(rootfs.resolve(".wh.usr"));
+        assertFails(2, "jreg: invalid path has whiteout prefix \".wh.\": " + whiteout.toRealPath(), "commit",
+                rootfs.toString(), "x:1");
         assertEquals(before, names(), "no name added");
         assertEquals(blobs, blobs(), "and, refused before anything is written, no blob");
     }

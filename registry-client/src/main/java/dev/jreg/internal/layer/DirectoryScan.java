@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +36,16 @@ import java.util.function.Predicate;
  * root, a directory of the user's own that it may not list or enter (mode 000, 0300) is given
  * {@code u+rx} while it is walked and its mode again after, as {@link LayerApplier} opens such a
  * directory to write it.
+ * A name with the whiteout prefix {@code .wh.} is refused ({@link IllegalArgumentException}): a layer cannot hold
+ * it as a file; so is a name that is not UTF-8, which a layer's PAX path records hold and Java's
+ * file names cannot carry (the launcher runs it with a UTF-8 file-name encoding).
  */
 public final class DirectoryScan {
     private static final String UNIX_ATTRIBUTES = "unix:mode,ino,dev,nlink,uid,gid,rdev,size,lastModifiedTime,ctime";
     private static final String USER_XATTR = "user.";
     private static final int TYPE_BITS = 0170000;
+    /** Linux's limit on the symbolic links one path lookup follows ({@code MAXSYMLINKS}). */
+    private static final int MAX_SYMLINKS = 40;
 
     private DirectoryScan() {
     }
@@ -107,6 +114,7 @@ public final class DirectoryScan {
      * The tree below {@code root}, {@code root} itself left out.
      *
      * @throws NoSuchFileException when {@code root} is no directory ({@code ROOT: no such directory})
+     * @throws IllegalArgumentException when a name has the whiteout prefix or is not UTF-8
      * @throws IOException when a directory cannot be listed or a path read
      */
     public static List<SourcedEntry> scan(Path root, Owners owners) throws IOException {
@@ -118,42 +126,55 @@ public final class DirectoryScan {
     }
 
     /**
-     * The entries that copy these sources into an image, in path order. Directories made on the
-     * way to a destination are mode 0755, owner 0:0, modified at time 0, so that they are the same
-     * whenever the layer is made. A later addition replaces an earlier one's path; paths of
+     * The entries that copy these sources into an image, in path order, as docker's {@code COPY}
+     * does: a destination is resolved in the base, a symbolic link on its way followed to where it
+     * points in the image (its last element too when the source is a directory, whose content then
+     * goes into the link's target), at most {@value #MAX_SYMLINKS} of them, as Linux follows; the
+     * directories on the way the base has are left as they are, with no entry; those it lacks are
+     * made mode 0755, owner 0:0, modified at time 0, so that they are the same whenever the layer
+     * is made. A directory source whose destination the base has as a directory gives that
+     * directory no entry either. A later addition replaces an earlier one's path; paths of
      * different additions with one inode are hard links to the first.
      *
-     * @throws IllegalArgumentException when a destination leaves the image's root ({@code ..}) or
-     *     names the root for a file
+     * @param base the base image's entries by path ({@link ImageEntries#entries()}); empty for none
+     * @throws IllegalArgumentException when a destination leaves the image's root ({@code ..}),
+     *     names the root for a file, goes through too many symbolic links, or a name has the
+     *     whiteout prefix or is not UTF-8
      * @throws NoSuchFileException when a source does not exist
      * @throws IOException when a source cannot be read
      */
-    public static List<SourcedEntry> additions(List<Addition> additions, Owners owners) throws IOException {
+    public static List<SourcedEntry> additions(List<Addition> additions, Owners owners, Map<String, LayerEntry> base)
+            throws IOException {
         Map<String, SourcedEntry> entries = new TreeMap<>(LayerEntry.PATH_ORDER);
         Map<Inode, String> firstPaths = new HashMap<>();
         for (Addition addition : additions) {
             if (!Files.exists(addition.source(), LinkOption.NOFOLLOW_LINKS)) {
                 throw new NoSuchFileException(addition.source().toString(), null, "no such file or directory to add");
             }
-            String destination = destination(addition);
+            boolean directory = Files.isDirectory(addition.source(), LinkOption.NOFOLLOW_LINKS);
+            String destination = resolve(addition.destination(), destination(addition), base, directory);
             List<Found> found = new ArrayList<>();
             if (destination.isEmpty()) {
-                if (!Files.isDirectory(addition.source(), LinkOption.NOFOLLOW_LINKS)) {
+                if (!directory) {
                     throw new IllegalArgumentException("cannot add " + addition.source() + " as the image's root directory");
                 }
                 walk(addition.source(), "", owners, true, firstPaths, found);
             } else {
                 Found top = read(addition.source(), destination, owners, true, firstPaths);
                 if (top != null) {
-                    found.add(top);
-                    if (top.entry().type() == LayerEntry.Type.DIRECTORY) {
+                    if (!(directory && isDirectory(base.get(destination)))) {
+                        found.add(top);
+                    }
+                    if (directory) {
                         walk(addition.source(), destination, owners, true, firstPaths, found);
                     }
                 }
                 for (int slash = destination.indexOf('/'); slash > 0; slash = destination.indexOf('/', slash + 1)) {
                     String parent = destination.substring(0, slash);
-                    entries.putIfAbsent(parent, SourcedEntry.of(new LayerEntry(parent, LayerEntry.Type.DIRECTORY, 0755,
-                            0, 0, Instant.EPOCH, 0, "", Map.of(), 0, 0)));
+                    if (!isDirectory(base.get(parent))) {
+                        entries.putIfAbsent(parent, SourcedEntry.of(new LayerEntry(parent, LayerEntry.Type.DIRECTORY,
+                                0755, 0, 0, Instant.EPOCH, 0, "", Map.of(), 0, 0)));
+                    }
                 }
             }
             for (Found each : found) {
@@ -161,6 +182,10 @@ public final class DirectoryScan {
             }
         }
         return new ArrayList<>(entries.values());
+    }
+
+    private static boolean isDirectory(LayerEntry entry) {
+        return entry != null && entry.type() == LayerEntry.Type.DIRECTORY;
     }
 
     /** The addition's destination in {@link LayerEntry#path()} form; empty for the root. */
@@ -172,13 +197,67 @@ public final class DirectoryScan {
                 throw new IllegalArgumentException("the destination " + given + " leaves the image's root");
             }
             if (!element.isEmpty() && !element.equals(".")) {
-                elements.add(element);
+                elements.add(notWhiteout(element, given));
             }
         }
         if (given.endsWith("/") && !Files.isDirectory(addition.source(), LinkOption.NOFOLLOW_LINKS)) {
-            elements.add(addition.source().getFileName().toString());
+            elements.add(notWhiteout(addition.source().getFileName().toString(), addition.source().toString()));
         }
         return String.join("/", elements);
+    }
+
+    /**
+     * {@code path} with the base's symbolic links on its way followed inside the image, as the
+     * kernel follows them with the image's root as {@code /} ({@code ..} stops at the root); the
+     * last element followed only when {@code followLast}.
+     *
+     * @param given the destination as given, for the message
+     */
+    private static String resolve(String given, String path, Map<String, LayerEntry> base, boolean followLast) {
+        Deque<String> todo = new ArrayDeque<>(path.isEmpty() ? List.of() : List.of(path.split("/")));
+        Deque<String> done = new ArrayDeque<>();
+        int links = 0;
+        while (!todo.isEmpty()) {
+            String element = todo.removeFirst();
+            if (element.isEmpty() || element.equals(".")) {
+                continue;
+            }
+            if (element.equals("..")) {
+                done.pollLast();
+                continue;
+            }
+            done.addLast(element);
+            LayerEntry entry = base.get(String.join("/", done));
+            if (entry != null && entry.type() == LayerEntry.Type.SYMLINK && (followLast || !todo.isEmpty())) {
+                if (++links > MAX_SYMLINKS) {
+                    throw new IllegalArgumentException("the destination " + given + " goes through more than "
+                            + MAX_SYMLINKS + " symbolic links in the base");
+                }
+                done.removeLast();
+                if (entry.linkName().startsWith("/")) {
+                    done.clear();
+                }
+                List<String> target = List.of(entry.linkName().split("/"));
+                for (int i = target.size() - 1; i >= 0; i--) {
+                    todo.addFirst(target.get(i));
+                }
+            }
+        }
+        return String.join("/", done);
+    }
+
+    /**
+     * The name, refused when it has the whiteout prefix: in a layer it would delete a file of the
+     * base rather than be one (umoci refuses it too).
+     *
+     * @param path how the message names the file
+     */
+    private static String notWhiteout(String name, String path) {
+        if (name.startsWith(LayerEntry.WHITEOUT_PREFIX)) {
+            throw new IllegalArgumentException("invalid path has whiteout prefix \"" + LayerEntry.WHITEOUT_PREFIX
+                    + "\": " + path);
+        }
+        return name;
     }
 
     /**
@@ -244,7 +323,12 @@ public final class DirectoryScan {
             List<String> names = new ArrayList<>();
             try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
                 for (Path child : children) {
-                    names.add(child.getFileName().toString());
+                    String name = child.getFileName().toString();
+                    // A name that is not in the file-name encoding (UTF-8) comes as another, which names no file.
+                    if (!directory.resolve(name).equals(child)) {
+                        throw new IllegalArgumentException("invalid path is not UTF-8: " + Names.quote(child));
+                    }
+                    names.add(name);
                 }
             }
             names.sort(LayerEntry.PATH_ORDER);
@@ -268,6 +352,7 @@ public final class DirectoryScan {
     /** One path, as {@code lstat} and its xattrs give it; null for a socket. */
     private static Found read(Path file, String path, Owners owners, boolean xattrs, Map<Inode, String> firstPaths)
             throws IOException {
+        notWhiteout(path.substring(path.lastIndexOf('/') + 1), file.toString());
         Map<String, Object> unix = Files.readAttributes(file, UNIX_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         int mode = (Integer) unix.get("mode");
         LayerEntry.Type type = switch (mode & TYPE_BITS) {

@@ -2,9 +2,13 @@ package dev.jreg.internal.layer;
 
 import com.github.luben.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -19,7 +23,9 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * (OCI image spec, "Image Layer Filesystem Changeset"). The compression is told from the first
  * bytes, not from a media type: gzip ({@code 1f 8b}), zstd ({@code 28 b5 2f fd}), else a plain
  * tar. Tar is read by Commons Compress: ustar, PAX (long names and links, large ids and sizes,
- * sub-second times, {@code SCHILY.xattr.} records) and GNU long names.
+ * sub-second times, {@code SCHILY.xattr.} records) and GNU long names. Names and link targets are
+ * UTF-8, whatever the platform's encoding, from their bytes in the header or the PAX record; one
+ * whose bytes are not UTF-8 is refused, since no Java file name would write it as it is.
  *
  * <p>Paths are given in {@link LayerEntry#path()}'s form, as tar readers take them relative to the
  * root: leading {@code /} and {@code ./}, doubled {@code /}, {@code .} components and a trailing
@@ -38,6 +44,11 @@ public final class LayerReader implements Closeable {
     static final int MAX_HEADER_RECORD = 1 << 20;
     private static final String XATTR_PREFIX = "SCHILY.xattr.";
     private static final int BUFFER = 64 * 1024;
+    /**
+     * How header names are read: a character a byte, whatever the platform's encoding, so that
+     * {@link #utf8} has their bytes.
+     */
+    private static final String HEADER_ENCODING = StandardCharsets.ISO_8859_1.name();
 
     private final Compression compression;
     private final GuardedTarStream tar;
@@ -121,8 +132,9 @@ public final class LayerReader implements Closeable {
                 // skipped
             }
         }
+        tar.pax.reset();
         TarArchiveEntry entry = tar.getNextEntry();
-        return entry == null ? null : entry(entry);
+        return entry == null ? null : entry(entry, tar.pax.toByteArray());
     }
 
     /**
@@ -138,21 +150,68 @@ public final class LayerReader implements Closeable {
         tar.close();
     }
 
-    private static LayerEntry entry(TarArchiveEntry tar) throws IOException {
-        LayerEntry.Type type = type(tar);
+    /** @param pax the entry's own PAX header record, as read; empty without one */
+    private static LayerEntry entry(TarArchiveEntry tar, byte[] pax) throws IOException {
+        String name = utf8(tar.getName(), paxValue(pax, "path"));
+        LayerEntry.Type type = type(tar, name);
         boolean device = type == LayerEntry.Type.CHAR_DEVICE || type == LayerEntry.Type.BLOCK_DEVICE;
         String link = switch (type) {
-            case HARDLINK -> clean(tar.getLinkName());
-            case SYMLINK -> tar.getLinkName();
+            case HARDLINK -> clean(utf8(tar.getLinkName(), paxValue(pax, "linkpath")));
+            case SYMLINK -> utf8(tar.getLinkName(), paxValue(pax, "linkpath"));
             default -> "";
         };
-        return new LayerEntry(clean(tar.getName()), type, tar.getMode() & 07777, tar.getLongUserId(),
+        return new LayerEntry(clean(name), type, tar.getMode() & 07777, tar.getLongUserId(),
                 tar.getLongGroupId(), tar.getLastModifiedTime().toInstant(),
                 type == LayerEntry.Type.FILE ? tar.getRealSize() : 0, link, xattrs(tar),
                 device ? tar.getDevMajor() : 0, device ? tar.getDevMinor() : 0);
     }
 
-    private static LayerEntry.Type type(TarArchiveEntry tar) throws IOException {
+    /**
+     * A name as UTF-8 from its bytes: the PAX record's when there is one, else the header's (read
+     * one byte a character, {@link #HEADER_ENCODING}).
+     *
+     * @throws IOException when the bytes are not UTF-8, which a layer's paths are (a PAX record's
+     *     by the POSIX spec, a ustar header's as Go and Docker write them): Java's file names are
+     *     UTF-8 too, so such a name cannot be written as it is
+     */
+    private static String utf8(String header, byte[] pax) throws IOException {
+        byte[] bytes = pax != null ? pax : header.getBytes(StandardCharsets.ISO_8859_1);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException("entry \"" + Names.quote(bytes) + "\" has a name that is not UTF-8,"
+                    + " which cannot be written as it is");
+        }
+    }
+
+    /** The value of a record of a PAX header ({@code LENGTH KEY=VALUE\n}, POSIX pax), as bytes; null without it. */
+    private static byte[] paxValue(byte[] pax, String key) {
+        byte[] value = null;
+        int at = 0;
+        while (at < pax.length) {
+            int space = at;
+            while (space < pax.length && pax[space] != ' ') {
+                space++;
+            }
+            int length;
+            try {
+                length = Integer.parseInt(new String(pax, at, space - at, StandardCharsets.US_ASCII));
+            } catch (NumberFormatException e) {
+                return value; // Commons Compress has refused a malformed record already
+            }
+            if (length <= space - at || at + length > pax.length) {
+                return value;
+            }
+            String record = new String(pax, space + 1, at + length - space - 2, StandardCharsets.ISO_8859_1);
+            if (record.startsWith(key + "=")) {
+                value = record.substring(key.length() + 1).getBytes(StandardCharsets.ISO_8859_1);
+            }
+            at += length;
+        }
+        return value;
+    }
+
+    private static LayerEntry.Type type(TarArchiveEntry tar, String name) throws IOException {
         if (tar.isSymbolicLink()) {
             return LayerEntry.Type.SYMLINK;
         }
@@ -176,7 +235,7 @@ public final class LayerReader implements Closeable {
                 || flag == TarConstants.LF_GNUTYPE_SPARSE) {
             return LayerEntry.Type.FILE;
         }
-        throw new IOException("entry \"" + Names.quote(tar.getName()) + "\" has tar type '" + Names.quote(
+        throw new IOException("entry \"" + Names.quote(name) + "\" has tar type '" + Names.quote(
                 String.valueOf((char) flag)) + "', which a layer does not hold");
     }
 
@@ -226,8 +285,14 @@ public final class LayerReader implements Closeable {
      * compressed layer cannot exhaust the heap.
      */
     private static final class GuardedTarStream extends TarArchiveInputStream {
+        /**
+         * The bytes of the PAX header record read last: Commons Compress decodes its values as
+         * UTF-8 and would replace bytes that are not, so a name is decoded again from them.
+         */
+        final ByteArrayOutputStream pax = new ByteArrayOutputStream();
+
         GuardedTarStream(InputStream in) {
-            super(in);
+            super(in, HEADER_ENCODING);
         }
 
         @Override
@@ -238,7 +303,11 @@ public final class LayerReader implements Closeable {
                 throw new IOException("a tar header record of " + current.getSize() + " bytes, more than the "
                         + MAX_HEADER_RECORD + " a layer's may hold");
             }
-            return super.read(buf, offset, length);
+            int read = super.read(buf, offset, length);
+            if (read > 0 && current != null && current.isPaxHeader() && !current.isGlobalPaxHeader()) {
+                pax.write(buf, offset, read);
+            }
+            return read;
         }
     }
 

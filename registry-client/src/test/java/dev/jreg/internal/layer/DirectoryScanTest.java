@@ -124,7 +124,7 @@ class DirectoryScanTest {
                 new Addition(jar, "/opt/app/lib/"),
                 new Addition(config, "srv/www/config.yaml"),
                 new Addition(site, "/srv/www"),
-                new Addition(rootTree, "/")), Owners.of(0, 0)));
+                new Addition(rootTree, "/")), Owners.of(0, 0), Map.of()));
         assertEquals(List.of("opt", "opt/app", "opt/app/lib", "opt/app/lib/app.jar", "srv", "srv/www", "srv/www/config.yaml",
                 "srv/www/css", "srv/www/css/main.css", "top"), List.copyOf(added.keySet()));
         LayerEntry made = new LayerEntry("opt/app", LayerEntry.Type.DIRECTORY, 0755, 0, 0, Instant.EPOCH, 0, "", Map.of(), 0, 0);
@@ -137,14 +137,51 @@ class DirectoryScanTest {
 
         Path missing = temp.resolve("missing");
         assertEquals(missing + ": no such file or directory to add", assertThrows(NoSuchFileException.class,
-                () -> DirectoryScan.additions(List.of(new Addition(missing, "/x")), Owners.of(0, 0))).getMessage());
+                () -> DirectoryScan.additions(List.of(new Addition(missing, "/x")), Owners.of(0, 0), Map.of())).getMessage());
         assertEquals(missing + ": no such directory", assertThrows(NoSuchFileException.class,
                 () -> DirectoryScan.scan(missing, Owners.of(0, 0))).getMessage());
         assertEquals("the destination /opt/../etc leaves the image's root", assertThrows(IllegalArgumentException.class,
-                () -> DirectoryScan.additions(List.of(new Addition(jar, "/opt/../etc")), Owners.of(0, 0))).getMessage());
-        assertEquals(List.of("app.jar"), DirectoryScan.additions(List.of(new Addition(jar, "/")), Owners.of(0, 0)).stream()
+                () -> DirectoryScan.additions(List.of(new Addition(jar, "/opt/../etc")), Owners.of(0, 0), Map.of())).getMessage());
+        assertEquals(List.of("app.jar"), DirectoryScan.additions(List.of(new Addition(jar, "/")), Owners.of(0, 0), Map.of()).stream()
                 .map(e -> e.entry().path()).toList(), "into the root directory");
         assertEquals("cannot add " + jar + " as the image's root directory", assertThrows(IllegalArgumentException.class,
-                () -> DirectoryScan.additions(List.of(new Addition(jar, ".")), Owners.of(0, 0))).getMessage());
+                () -> DirectoryScan.additions(List.of(new Addition(jar, ".")), Owners.of(0, 0), Map.of())).getMessage());
+    }
+
+    /**
+     * Against a base: its directories on the way get no entry, its links are followed inside the
+     * image ({@code ..} stopping at the root), the last element only for a directory source; a
+     * loop of links and a {@code .wh.} name, in a tree or a destination, are refused.
+     */
+    @Test
+    void additionsResolveDestinationsInTheBase() throws Exception {
+        Path tool = Files.writeString(temp.resolve("tool"), "t");
+        Path tree = Files.createDirectories(temp.resolve("tree"));
+        Files.writeString(tree.resolve("f"), "f");
+        Map<String, LayerEntry> base = Map.of(
+                "usr", directory("usr"), "usr/bin", directory("usr/bin"),
+                "bin", link("bin", "../../usr/bin"), "sh", link("sh", "/bin/sh"),
+                "loop", link("loop", "loop/x"), "www", link("www", "/srv/www"));
+        Map<String, SourcedEntry> added = byPath(DirectoryScan.additions(List.of(new Addition(tool, "/bin/"),
+                new Addition(tool, "/sh"), new Addition(tree, "/www")), Owners.of(0, 0), base));
+        assertEquals(List.of("sh", "srv", "srv/www", "srv/www/f", "usr/bin/tool"), List.copyOf(added.keySet()));
+        assertEquals(LayerEntry.Type.FILE, added.get("sh").entry().type(), "a file replaces the link it is given as");
+        assertEquals("the destination /loop/ goes through more than 40 symbolic links in the base",
+                assertThrows(IllegalArgumentException.class, () -> DirectoryScan.additions(
+                        List.of(new Addition(tool, "/loop/")), Owners.of(0, 0), base)).getMessage());
+        assertEquals("invalid path has whiteout prefix \".wh.\": /x/.wh.y/", assertThrows(IllegalArgumentException.class,
+                () -> DirectoryScan.additions(List.of(new Addition(tool, "/x/.wh.y/")), Owners.of(0, 0), base))
+                .getMessage());
+        Path whiteout = Files.createFile(tree.resolve(".wh..wh..opq"));
+        assertEquals("invalid path has whiteout prefix \".wh.\": " + whiteout, assertThrows(
+                IllegalArgumentException.class, () -> DirectoryScan.scan(tree, Owners.of(0, 0))).getMessage());
+    }
+
+    private static LayerEntry directory(String path) {
+        return new LayerEntry(path, LayerEntry.Type.DIRECTORY, 0755, 0, 0, Instant.EPOCH, 0, "", Map.of(), 0, 0);
+    }
+
+    private static LayerEntry link(String path, String target) {
+        return new LayerEntry(path, LayerEntry.Type.SYMLINK, 0777, 0, 0, Instant.EPOCH, 0, target, Map.of(), 0, 0);
     }
 }

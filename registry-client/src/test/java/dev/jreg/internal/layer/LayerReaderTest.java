@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jreg.testing.TarBuilder;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 
@@ -152,5 +155,58 @@ class LayerReaderTest {
             entries.add(entry);
         }
         return entries;
+    }
+
+    /**
+     * Names are UTF-8 whatever the platform's encoding: raw in a ustar header, in a GNU long name
+     * and in a PAX record; a name whose bytes are not UTF-8, in any of them, is refused naming its
+     * bytes, since Commons Compress would replace them and the name written would be another.
+     */
+    @Test
+    void namesAreReadAsUtf8AndOthersRefused() throws IOException {
+        String cafe = "caf\u00e9/" + "\u00e9".repeat(60);
+        byte[] raw = tar("UTF-8", TarArchiveOutputStream.LONGFILE_GNU, cafe, "caf\u00e9");
+        byte[] pax = new TarBuilder().file(cafe, "x").symlink("l", "caf\u00e9").tar();
+        for (byte[] layer : List.of(raw, pax)) {
+            try (LayerReader reader = LayerReader.open(new ByteArrayInputStream(layer))) {
+                assertEquals(cafe, reader.next().path());
+                assertEquals("caf\u00e9", reader.next().linkName());
+            }
+        }
+        // Bytes 0xff, one a character in ISO-8859-1, are no UTF-8.
+        String bad = "bad\u00ffname";
+        byte[] paxRecord = "17 path=bad\u00ffname\n".getBytes(StandardCharsets.ISO_8859_1);
+        for (byte[] layer : List.of(tar("ISO-8859-1", TarArchiveOutputStream.LONGFILE_GNU, bad, "x"),
+                tar("ISO-8859-1", TarArchiveOutputStream.LONGFILE_GNU, bad + "/" + "n".repeat(120), "x"),
+                tar("ISO-8859-1", TarArchiveOutputStream.LONGFILE_GNU, "l", bad),
+                new TarBuilder().add(TarBuilder.header("PaxHeaders/x", TarConstants.LF_PAX_EXTENDED_HEADER_LC, 0644),
+                        paxRecord).file("x", "x").tar())) {
+            try (LayerReader reader = LayerReader.open(new ByteArrayInputStream(layer))) {
+                IOException refused = assertThrows(IOException.class, () -> {
+                    reader.next();
+                    reader.next();
+                });
+                assertTrue(refused.getMessage().matches("entry \"bad\\\\xffname(/n+)?\" has a name that is not"
+                        + " UTF-8, which cannot be written as it is"), refused.getMessage());
+            }
+        }
+    }
+
+    /** A file {@code name} and a symbolic link {@code l} to {@code target}, names in {@code encoding}, no PAX. */
+    private static byte[] tar(String encoding, int longFileMode, String name, String target) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out, encoding)) {
+            tar.setLongFileMode(longFileMode);
+            TarArchiveEntry file = new TarArchiveEntry(name);
+            file.setSize(1);
+            tar.putArchiveEntry(file);
+            tar.write('x');
+            tar.closeArchiveEntry();
+            TarArchiveEntry link = new TarArchiveEntry("l", TarConstants.LF_SYMLINK);
+            link.setLinkName(target);
+            tar.putArchiveEntry(link);
+            tar.closeArchiveEntry();
+        }
+        return out.toByteArray();
     }
 }
