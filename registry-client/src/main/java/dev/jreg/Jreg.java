@@ -580,7 +580,8 @@ public final class Jreg {
      *     artifact (it has no filesystem)
      * @throws ImageNotFoundException when the store or layout has no image by that name
      * @throws BlobNotFoundException when the store or layout lost a blob the image needs
-     * @throws NoMatchingPlatformException when the index has no image for the platform
+     * @throws NoMatchingPlatformException when the index has no image for the platform, or the
+     *     image alone is of another platform than one asked for
      * @throws InvalidContentException when a manifest, config or layer cannot be read, or a layer
      *     holds an entry that would leave the filesystem (the message names layer and entry)
      * @throws DigestMismatchException when a stored blob no longer hashes to its digest
@@ -630,7 +631,8 @@ public final class Jreg {
      *     the name has a digest, or zstd is asked of a Docker schema 2 image (which cannot hold it)
      * @throws ImageNotFoundException when the store or layout has no image by that name
      * @throws BlobNotFoundException when the store or layout lost a blob the image needs
-     * @throws NoMatchingPlatformException when the index has no image for the platform
+     * @throws NoMatchingPlatformException when the index has no image for the platform, or the
+     *     image alone is of another platform than one asked for
      * @throws InvalidContentException when a manifest, config or layer cannot be read, or a layer
      *     holds an entry that would leave the filesystem
      * @throws DigestMismatchException when a stored blob no longer hashes to its digest
@@ -814,11 +816,8 @@ public final class Jreg {
                 image = child.isPresent() ? reader.child(child.get()) : null;
             }
         } else if (platform != null) {
-            Platform has = reader.config((ImageManifest) top.manifest()).platform();
-            if (!platform.matches(has)) {
-                throw new NoMatchingPlatformException(platform, "local:" + shown, has == null ? "no platform"
-                        : has.toString());
-            }
+            NoMatchingPlatformException.requireMatch(platform, reader.config((ImageManifest) top.manifest()).platform(),
+                    "local:" + shown);
         }
         ImageManifest manifest = image != null && image.manifest() instanceof ImageManifest m ? m : null;
         List<String> diffIds = manifest == null || manifest.effectiveArtifactType() != null ? List.of()
@@ -1090,7 +1089,8 @@ public final class Jreg {
      * @throws NotFoundException when the registry has no such repository, tag, manifest or blob (its 404)
      * @throws ImageNotFoundException when the store or layout has no image by that name
      * @throws BlobNotFoundException when the store or layout lost a manifest or config the image needs
-     * @throws NoMatchingPlatformException when the index has no image for the platform
+     * @throws NoMatchingPlatformException when the index has no image for the platform, or the
+     *     image alone is of another platform than one asked for
      * @throws InvalidContentException when the manifest is not an image's, or is malformed or too large
      * @throws DigestMismatchException when the manifest or config does not hash to its digest
      * @throws UnauthorizedException when the registry refuses the credentials or wants some
@@ -1108,17 +1108,24 @@ public final class Jreg {
         return chosen(place.source(), place.tagOrDigest(), platform, location);
     }
 
-    /** The image a tag or digest names at a source, or the platform's of an index (this machine's for null). */
+    /**
+     * The image a tag or digest names at a source, or the platform's of an index (this machine's for
+     * null); an image alone must be of the platform when one is asked for.
+     */
     private static ChosenImage chosen(ImageSource source, String tagOrDigest, Platform platform, ImageLocation location)
             throws IOException {
         ImageReader reader = new ImageReader(source);
         ManifestBlob manifest = source.manifest(tagOrDigest);
+        boolean fromIndex = manifest.manifest() instanceof ImageIndex;
         if (manifest.manifest() instanceof ImageIndex index) {
             manifest = reader.child(choose(reader, index, platform != null ? platform : Platform.host(),
                     location.toString()));
         }
         if (!(manifest.manifest() instanceof ImageManifest image)) {
             throw new InvalidContentException(location + " is not an image manifest");
+        }
+        if (!fromIndex && platform != null && image.effectiveArtifactType() == null) {
+            NoMatchingPlatformException.requireMatch(platform, reader.config(image).platform(), location.toString());
         }
         return new ChosenImage(source, reader, manifest, image);
     }
@@ -1147,7 +1154,8 @@ public final class Jreg {
      *     is an artifact
      * @throws ImageNotFoundException when the store or layout has no image by that name
      * @throws BlobNotFoundException when the store or layout lost a blob the image needs
-     * @throws NoMatchingPlatformException when the index has no image for the platform
+     * @throws NoMatchingPlatformException when the index has no image for the platform, or the
+     *     image alone is of another platform than one asked for
      * @throws DigestMismatchException when a manifest, config or layer is not its digest or size
      * @throws InvalidContentException when a manifest or config is malformed, a layer is not a
      *     tar or holds a refused entry, or the layers exceed {@code LayerLimits.DEFAULT} (64 GiB,
@@ -1189,7 +1197,8 @@ public final class Jreg {
      * @throws ImageNotFoundException when the base is not in the store or the layout, or no
      *     longer is when the unpack record names it
      * @throws BlobNotFoundException when the store or layout lost a blob the base needs
-     * @throws NoMatchingPlatformException when the base is an index without the platform
+     * @throws NoMatchingPlatformException when the base is an index without the platform, or
+     *     an image of another platform than one asked for
      * @throws DigestMismatchException when a blob of the base is not its digest or size
      * @throws InvalidContentException when the base's manifest, config or layers are malformed, or
      *     the unpack record named by no {@code --base} is damaged

@@ -532,6 +532,35 @@ class UnpackCommitTest {
     }
 
     /**
+     * A platform asked of an image alone (not an index) of another platform is refused by every
+     * command that takes one, as save refuses it: exit 3, nothing made; its own platform passes.
+     */
+    @Test
+    void anImageOfAnotherPlatformIsRefusedByEveryCommand() throws Exception {
+        String refused = "jreg: no image for platform linux/arm64 in local:docker.io/library/base:1 (it has linux/amd64)";
+        Path dir = work.resolve("dir");
+        assertFails(3, refused, "unpack", "--pull", "never", "--platform", "linux/arm64", "base:1", dir.toString());
+        assertFails(3, refused.replace("arm64", "s390x"), "unpack", "--platform", "linux/s390x", "local:base:1",
+                dir.toString());
+        assertFails(3, refused, "export", "--platform", "linux/arm64", "-o", work.resolve("x.tar").toString(), "base:1");
+        assertFails(3, refused, "squash", "--platform", "linux/arm64", "base:1", "flat:1");
+        assertFails(3, refused, "commit", "--base", "base:1", "--platform", "linux/arm64", "-c", "CMD [\"x\"]", "c:1");
+        assertFails(3, refused, "history", "--local",
+                "--platform", "linux/arm64", "base:1");
+        assertFails(3, refused.replace("docker.io/library/", ""), "save", "--platform", "linux/arm64", "-o",
+                work.resolve("s.tar").toString(), "base:1");
+        assertFalse(Files.exists(dir));
+        try (Stream<Path> left = Files.list(work)) {
+            assertEquals(List.of(), left.toList());
+        }
+        assertFalse(LocalStore.open(store).lookup(Reference.parse("flat:1")).isPresent());
+        assertFalse(LocalStore.open(store).lookup(Reference.parse("c:1")).isPresent());
+
+        ok("unpack", "--pull", "never", "--platform", "linux/amd64", "base:1", dir.toString());
+        ok("history", "--local", "--platform", "linux/amd64", "base:1");
+    }
+
+    /**
      * The regular files under a tree and their bytes, each file once however many names it has,
      * as {@code du} counts them: {@code N files, SIZE unpacked}, as unpack says it.
      */
