@@ -832,8 +832,8 @@ public final class Jreg {
      * writes (docker 25 and later: an OCI image layout and {@code manifest.json}; docker 24 and
      * earlier: {@code manifest.json} naming uncompressed {@code ID/layer.tar} files and
      * {@code HEX.json} configs), what skopeo and podman write as {@code docker-archive:} and
-     * {@code oci-archive:}, and OCI archives; any of them gzip- or zstd-compressed (told from the
-     * first bytes). The archive is read once, as a stream: every file is stored as it passes,
+     * {@code oci-archive:}, and OCI archives; any of them gzip-, zstd-, xz- or bzip2-compressed
+     * (told from the first bytes). The archive is read once, as a stream: every file is stored as it passes,
      * through the store's verified write path — a blob under {@code blobs/sha256/HEX} checked
      * against that digest, one the store holds skipped —, and the images are named once all is
      * read and each name's content is complete.
