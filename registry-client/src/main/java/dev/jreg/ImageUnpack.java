@@ -31,8 +31,8 @@ final class ImageUnpack {
      *
      * @param location the image as the record names it, {@link ImageLocation#toString()}
      */
-    static UnpackResult run(ChosenImage image, String location, Path directory, UnpackedDirectories records,
-            Consumer<String> notices) throws IOException {
+    static UnpackResult run(ChosenImage image, String location, Path directory, LayerLimits limits,
+            UnpackedDirectories records, Consumer<String> notices) throws IOException {
         String artifact = image.image().effectiveArtifactType();
         if (artifact != null) {
             throw new IllegalArgumentException(location + " is an artifact (" + artifact
@@ -49,7 +49,7 @@ final class ImageUnpack {
         // Its real path: the applier walks the tree, and a symbolic link would be no directory to it.
         Path real = target.toRealPath();
         try {
-            LayerApplier applier = new LayerApplier(real, LayerLimits.DEFAULT, line -> notices.accept("warning: " + line));
+            LayerApplier applier = new LayerApplier(real, limits, line -> notices.accept("warning: " + line));
             image.readLayers(applier::apply);
             UnpackRecord record = applier.finish();
             records.write(new UnpackedDirectories.Unpacked(real, UnpackedDirectories.Identity.of(real), location,

@@ -583,13 +583,14 @@ public final class Jreg {
      * @throws NoMatchingPlatformException when the index has no image for the platform, or the
      *     image alone is of another platform than one asked for
      * @throws InvalidContentException when a manifest, config or layer cannot be read, or a layer
-     *     holds an entry that would leave the filesystem (the message names layer and entry)
+     *     holds an entry that would leave the filesystem (the message names layer and entry), or
+     *     the layers exceed {@link JregOptions#limits()} (refused at the header past the limit)
      * @throws DigestMismatchException when a stored blob no longer hashes to its digest
      * @throws IOException for any other failure of the store, the layout or {@code out}
      */
     public ExportResult export(ImageLocation image, Platform platform, OutputStream out) throws IOException {
         ChosenImage chosen = flattenable(image, platform);
-        Flattener flattener = Flattener.read(layersOf(chosen), LayerLimits.DEFAULT);
+        Flattener flattener = Flattener.read(layersOf(chosen), layerLimits());
         WrittenLayer written = flattener.write(LayerWriter.of(Compression.NONE, Optional.empty()).withExactTimes(),
                 HashingOutputStream.over(out));
         return new ExportResult(chosen.manifest().descriptor(), chosen.image().layers().size(),
@@ -634,7 +635,8 @@ public final class Jreg {
      * @throws NoMatchingPlatformException when the index has no image for the platform, or the
      *     image alone is of another platform than one asked for
      * @throws InvalidContentException when a manifest, config or layer cannot be read, or a layer
-     *     holds an entry that would leave the filesystem
+     *     holds an entry that would leave the filesystem, or the layers exceed
+     *     {@link JregOptions#limits()}
      * @throws DigestMismatchException when a stored blob no longer hashes to its digest
      * @throws StoreWriteException when a file of the store cannot be written (a full disk)
      * @throws IOException for any other failure of the store or the layout
@@ -653,7 +655,7 @@ public final class Jreg {
                     + " squash it with gzip, or copy it with --format oci first");
         }
         ImageConfig config = chosen.reader().config(source);
-        Flattener flattener = Flattener.read(layersOf(chosen), LayerLimits.DEFAULT);
+        Flattener flattener = Flattener.read(layersOf(chosen), layerLimits());
         Optional<Instant> clamp = Optional.ofNullable(options.timestamp());
         LayerWriter writer = LayerWriter.of(compression, clamp).withExactTimes();
         try (Closeable writing = store.copying(); ImageSink sink = store.sink(name)) {
@@ -1158,8 +1160,8 @@ public final class Jreg {
      *     image alone is of another platform than one asked for
      * @throws DigestMismatchException when a manifest, config or layer is not its digest or size
      * @throws InvalidContentException when a manifest or config is malformed, a layer is not a
-     *     tar or holds a refused entry, or the layers exceed {@code LayerLimits.DEFAULT} (64 GiB,
-     *     10 million entries)
+     *     tar or holds a refused entry, or the layers exceed {@link JregOptions#limits()} (by
+     *     default 64 GiB, 10 million entries)
      * @throws IOException when the directory or the store cannot be written, or the registry read
      */
     public UnpackResult unpack(ImageLocation image, Platform platform, Path directory) throws IOException {
@@ -1168,7 +1170,12 @@ public final class Jreg {
                 layout.directory().toAbsolutePath().normalize(), layout.name(), layout.index()) : image;
         ResolvedLocation place = place(located);
         ChosenImage chosen = chosen(place.source(), place.tagOrDigest(), platform, located);
-        return ImageUnpack.run(chosen, located.toString(), directory, unpacked, config.notices());
+        return ImageUnpack.run(chosen, located.toString(), directory, layerLimits(), unpacked, config.notices());
+    }
+
+    /** The options' limits, as the layer engine takes them. */
+    private LayerLimits layerLimits() {
+        return new LayerLimits(config.limits().maxBytes(), config.limits().maxEntries());
     }
 
     /**

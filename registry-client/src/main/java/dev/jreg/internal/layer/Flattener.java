@@ -109,7 +109,8 @@ public final class Flattener {
      * filesystem holds.
      *
      * @param layers the image's layers, base first
-     * @param limits the entries the layers may hold and the bytes their remaining files may hold
+     * @param limits the entries the layers may hold and the bytes their files may hold, counted as
+     *     an unpack counts them: every file of every layer, from its header
      * @throws InvalidContentException when a layer cannot be read or holds an entry refused, or
      *     the layers exceed the limits
      * @throws IOException from a blob's stream, as it was thrown
@@ -124,11 +125,11 @@ public final class Flattener {
                 blob.transferTo(OutputStream.nullOutputStream());
             }
         }
-        return plan(List.copyOf(layers), tree, limits);
+        return plan(List.copyOf(layers), tree);
     }
 
     /** The entries in output order, the files' hard links to their first names, and where each content is read. */
-    private static Flattener plan(List<Source> layers, Tree tree, LayerLimits limits) throws InvalidContentException {
+    private static Flattener plan(List<Source> layers, Tree tree) {
         List<String> paths = new ArrayList<>(tree.nodes.keySet());
         paths.sort(LayerEntry.PATH_ORDER);
         List<LayerEntry> entries = new ArrayList<>(paths.size() + 1);
@@ -139,7 +140,6 @@ public final class Flattener {
         Map<String, Node> origins = new HashMap<>();
         List<List<int[]>> needs = new ArrayList<>();
         layers.forEach(layer -> needs.add(new ArrayList<>()));
-        long bytes = 0;
         for (String path : paths) {
             Node node = tree.nodes.get(path);
             LayerEntry e = node.entry;
@@ -150,11 +150,6 @@ public final class Flattener {
                 continue;
             }
             if (e.type() == LayerEntry.Type.FILE && e.size() > 0) {
-                bytes += e.size();
-                if (bytes > limits.maxBytes()) {
-                    throw new InvalidContentException("the layers' files hold more than " + limits.maxBytes()
-                            + " bytes, the limit of a flattening");
-                }
                 origins.put(path, node);
                 needs.get(node.layer).add(new int[] {node.position, entries.size()});
             }
@@ -368,6 +363,8 @@ public final class Flattener {
         LayerEntry rootEntry;
         /** The layer being applied, from 0. */
         int index;
+        /** The sizes of every file the layers hold, as an unpack of them writes them. */
+        long bytes;
 
         Tree(LayerLimits limits) {
             super(limits);
@@ -420,6 +417,11 @@ public final class Flattener {
             if (entry.type() == LayerEntry.Type.HARDLINK) {
                 node = nodes.get(linkTarget(entry, resolved));
             } else {
+                // Counted from the header, before the content is skipped: a bomb is refused at once, as unpack refuses it.
+                if (entry.type() == LayerEntry.Type.FILE && entry.size() > limits().maxBytes() - bytes) {
+                    throw limits().tooManyBytes(layer());
+                }
+                bytes += entry.type() == LayerEntry.Type.FILE ? entry.size() : 0;
                 node = new Node(entry, index, position());
             }
             Node existing = nodes.get(resolved);
