@@ -1143,8 +1143,9 @@ public final class Jreg {
      * and its device and inode numbers), for {@link #commit} to tell edits from it, and follows
      * the directory when it is moved within its filesystem. Writing a record deletes those of
      * directories gone from their paths but the 16 written last (which may be of directories
-     * moved since); {@link #prune} deletes them all. When the unpack fails, the directory is
-     * removed if it made it, emptied otherwise.
+     * moved since); {@link #prune} deletes them all. When the unpack fails, or the JVM is stopped
+     * meanwhile (Ctrl-C, {@code kill}: a shutdown hook stops it and waits for that), the directory
+     * is removed if it made it, emptied otherwise.
      *
      * @param image a local-store name, a layout's image or a registry reference (read from there
      *     without storing it)

@@ -30,9 +30,8 @@ final class UnpackCommand extends Subcommand {
                                 + "and holds the filesystem only: what the unpack wrote is recorded in the local "
                                 + "store, so that 'jreg commit DIR NEWNAME' finds the base and the changes. A name "
                                 + "the store lacks, or holds of another platform than --platform, is pulled first, as "
-                                + "'docker create' pulls it (--pull). If the "
-                                + "unpack fails, DIR is removed when unpack made it, emptied otherwise. The line it "
-                                + "prints on stderr counts the regular files written and their bytes as they lie in "
+                                + "'docker create' pulls it (--pull). If the unpack fails or is stopped, DIR is "
+                                + "removed when unpack made it, emptied otherwise. The line it prints on stderr counts the regular files written and their bytes as they lie in "
                                 + "DIR (each file once, as du counts them), not the compressed size 'jreg images' "
                                 + "shows.")
                 .footer("",
