@@ -561,6 +561,7 @@ class UnpackCommitTest {
         assertEquals(0, new ProcessBuilder("kill", signal, Long.toString(unpack.pid())).start().waitFor());
         assertTrue(unpack.waitFor(1, java.util.concurrent.TimeUnit.MINUTES));
         assertEquals(exitCode, unpack.exitValue(), () -> logOf(log));
+        assertEquals("jreg: interrupted\n", logOf(log), "one line: the failure the stop caused says nothing more");
     }
 
     private static String logOf(Path log) {
