@@ -581,15 +581,17 @@ public final class Jreg {
      *     artifact (it has no filesystem)
      * @throws ImageNotFoundException when the store or layout has no image by that name
      * @throws BlobNotFoundException when the store or layout lost a blob the image needs
-     * @throws NoMatchingPlatformException when the index has no image for the platform
+     * @throws NoMatchingPlatformException when the index has no image for the platform, or the
+     *     image alone is of another platform than one asked for
      * @throws InvalidContentException when a manifest, config or layer cannot be read, or a layer
-     *     holds an entry that would leave the filesystem (the message names layer and entry)
+     *     holds an entry that would leave the filesystem (the message names layer and entry), or
+     *     the layers exceed {@link JregOptions#limits()} (refused at the header past the limit)
      * @throws DigestMismatchException when a stored blob no longer hashes to its digest
      * @throws IOException for any other failure of the store, the layout or {@code out}
      */
     public ExportResult export(ImageLocation image, Platform platform, OutputStream out) throws IOException {
         ChosenImage chosen = flattenable(image, platform);
-        Flattener flattener = Flattener.read(layersOf(chosen), LayerLimits.DEFAULT);
+        Flattener flattener = Flattener.read(layersOf(chosen), layerLimits());
         WrittenLayer written = flattener.write(LayerWriter.of(Compression.NONE, Optional.empty()).withExactTimes(),
                 HashingOutputStream.over(out));
         return new ExportResult(chosen.manifest().descriptor(), chosen.image().layers().size(),
@@ -631,9 +633,11 @@ public final class Jreg {
      *     the name has a digest, or zstd is asked of a Docker schema 2 image (which cannot hold it)
      * @throws ImageNotFoundException when the store or layout has no image by that name
      * @throws BlobNotFoundException when the store or layout lost a blob the image needs
-     * @throws NoMatchingPlatformException when the index has no image for the platform
+     * @throws NoMatchingPlatformException when the index has no image for the platform, or the
+     *     image alone is of another platform than one asked for
      * @throws InvalidContentException when a manifest, config or layer cannot be read, or a layer
-     *     holds an entry that would leave the filesystem
+     *     holds an entry that would leave the filesystem, or the layers exceed
+     *     {@link JregOptions#limits()}
      * @throws DigestMismatchException when a stored blob no longer hashes to its digest
      * @throws StoreWriteException when a file of the store cannot be written (a full disk)
      * @throws IOException for any other failure of the store or the layout
@@ -652,7 +656,7 @@ public final class Jreg {
                     + " squash it with gzip, or copy it with --format oci first");
         }
         ImageConfig config = chosen.reader().config(source);
-        Flattener flattener = Flattener.read(layersOf(chosen), LayerLimits.DEFAULT);
+        Flattener flattener = Flattener.read(layersOf(chosen), layerLimits());
         Optional<Instant> clamp = Optional.ofNullable(options.timestamp());
         LayerWriter writer = LayerWriter.of(compression, clamp).withExactTimes();
         try (Closeable writing = store.copying(); ImageSink sink = store.sink(name)) {
@@ -815,11 +819,8 @@ public final class Jreg {
                 image = child.isPresent() ? reader.child(child.get()) : null;
             }
         } else if (platform != null) {
-            Platform has = reader.config((ImageManifest) top.manifest()).platform();
-            if (!platform.matches(has)) {
-                throw new NoMatchingPlatformException(platform, "local:" + shown, has == null ? "no platform"
-                        : has.toString());
-            }
+            NoMatchingPlatformException.requireMatch(platform, reader.config((ImageManifest) top.manifest()).platform(),
+                    "local:" + shown);
         }
         ImageManifest manifest = image != null && image.manifest() instanceof ImageManifest m ? m : null;
         List<String> diffIds = manifest == null || manifest.effectiveArtifactType() != null ? List.of()
@@ -834,8 +835,8 @@ public final class Jreg {
      * writes (docker 25 and later: an OCI image layout and {@code manifest.json}; docker 24 and
      * earlier: {@code manifest.json} naming uncompressed {@code ID/layer.tar} files and
      * {@code HEX.json} configs), what skopeo and podman write as {@code docker-archive:} and
-     * {@code oci-archive:}, and OCI archives; any of them gzip- or zstd-compressed (told from the
-     * first bytes). The archive is read once, as a stream: every file is stored as it passes,
+     * {@code oci-archive:}, and OCI archives; any of them gzip-, zstd-, xz- or bzip2-compressed
+     * (told from the first bytes). The archive is read once, as a stream: every file is stored as it passes,
      * through the store's verified write path — a blob under {@code blobs/sha256/HEX} checked
      * against that digest, one the store holds skipped —, and the images are named once all is
      * read and each name's content is complete.
@@ -1107,7 +1108,8 @@ public final class Jreg {
      * @throws NotFoundException when the registry has no such repository, tag, manifest or blob (its 404)
      * @throws ImageNotFoundException when the store or layout has no image by that name
      * @throws BlobNotFoundException when the store or layout lost a manifest or config the image needs
-     * @throws NoMatchingPlatformException when the index has no image for the platform
+     * @throws NoMatchingPlatformException when the index has no image for the platform, or the
+     *     image alone is of another platform than one asked for
      * @throws InvalidContentException when the manifest is not an image's, or is malformed or too large
      * @throws DigestMismatchException when the manifest or config does not hash to its digest
      * @throws UnauthorizedException when the registry refuses the credentials or wants some
@@ -1125,17 +1127,24 @@ public final class Jreg {
         return chosen(place.source(), place.tagOrDigest(), platform, location);
     }
 
-    /** The image a tag or digest names at a source, or the platform's of an index (this machine's for null). */
+    /**
+     * The image a tag or digest names at a source, or the platform's of an index (this machine's for
+     * null); an image alone must be of the platform when one is asked for.
+     */
     private static ChosenImage chosen(ImageSource source, String tagOrDigest, Platform platform, ImageLocation location)
             throws IOException {
         ImageReader reader = new ImageReader(source);
         ManifestBlob manifest = source.manifest(tagOrDigest);
+        boolean fromIndex = manifest.manifest() instanceof ImageIndex;
         if (manifest.manifest() instanceof ImageIndex index) {
             manifest = reader.child(choose(reader, index, platform != null ? platform : Platform.host(),
                     location.toString()));
         }
         if (!(manifest.manifest() instanceof ImageManifest image)) {
             throw new InvalidContentException(location + " is not an image manifest");
+        }
+        if (!fromIndex && platform != null && image.effectiveArtifactType() == null) {
+            NoMatchingPlatformException.requireMatch(platform, reader.config(image).platform(), location.toString());
         }
         return new ChosenImage(source, reader, manifest, image);
     }
@@ -1151,8 +1160,9 @@ public final class Jreg {
      * and its device and inode numbers), for {@link #commit} to tell edits from it, and follows
      * the directory when it is moved within its filesystem. Writing a record deletes those of
      * directories gone from their paths but the 16 written last (which may be of directories
-     * moved since); {@link #prune} deletes them all. When the unpack fails, the directory is
-     * removed if it made it, emptied otherwise.
+     * moved since); {@link #prune} deletes them all. When the unpack fails, or the JVM is stopped
+     * meanwhile (Ctrl-C, {@code kill}: a shutdown hook stops it and waits for that), the directory
+     * is removed if it made it, emptied otherwise.
      *
      * @param image a local-store name, a layout's image or a registry reference (read from there
      *     without storing it)
@@ -1164,11 +1174,12 @@ public final class Jreg {
      *     is an artifact
      * @throws ImageNotFoundException when the store or layout has no image by that name
      * @throws BlobNotFoundException when the store or layout lost a blob the image needs
-     * @throws NoMatchingPlatformException when the index has no image for the platform
+     * @throws NoMatchingPlatformException when the index has no image for the platform, or the
+     *     image alone is of another platform than one asked for
      * @throws DigestMismatchException when a manifest, config or layer is not its digest or size
      * @throws InvalidContentException when a manifest or config is malformed, a layer is not a
-     *     tar or holds a refused entry, or the layers exceed {@code LayerLimits.DEFAULT} (64 GiB,
-     *     10 million entries)
+     *     tar or holds a refused entry, or the layers exceed {@link JregOptions#limits()} (by
+     *     default 64 GiB, 10 million entries)
      * @throws IOException when the directory or the store cannot be written, or the registry read
      */
     public UnpackResult unpack(ImageLocation image, Platform platform, Path directory) throws IOException {
@@ -1177,7 +1188,12 @@ public final class Jreg {
                 layout.directory().toAbsolutePath().normalize(), layout.name(), layout.index()) : image;
         ResolvedLocation place = place(located);
         ChosenImage chosen = chosen(place.source(), place.tagOrDigest(), platform, located);
-        return ImageUnpack.run(chosen, located.toString(), directory, unpacked, config.notices());
+        return ImageUnpack.run(chosen, located.toString(), directory, layerLimits(), unpacked, config.notices());
+    }
+
+    /** The options' limits, as the layer engine takes them. */
+    private LayerLimits layerLimits() {
+        return new LayerLimits(config.limits().maxBytes(), config.limits().maxEntries());
     }
 
     /**
@@ -1206,7 +1222,8 @@ public final class Jreg {
      * @throws ImageNotFoundException when the base is not in the store or the layout, or no
      *     longer is when the unpack record names it
      * @throws BlobNotFoundException when the store or layout lost a blob the base needs
-     * @throws NoMatchingPlatformException when the base is an index without the platform
+     * @throws NoMatchingPlatformException when the base is an index without the platform, or
+     *     an image of another platform than one asked for
      * @throws DigestMismatchException when a blob of the base is not its digest or size
      * @throws InvalidContentException when the base's manifest, config or layers are malformed, or
      *     the unpack record named by no {@code --base} is damaged

@@ -16,12 +16,20 @@ import java.util.function.Consumer;
  *     skipped), or null
  * @param status one-line status for the user that a quiet command goes without (the mirror that
  *     serves a read), or null
+ * @param limits what an image's layers may hold when they are unpacked or flattened; null for
+ *     {@link UnpackLimits#DEFAULT}
  */
 public record JregOptions(Path store, RegistryOptions registry, int concurrency, RegistrySettings settings,
-        Consumer<String> notices, Consumer<String> status) {
+        Consumer<String> notices, Consumer<String> status, UnpackLimits limits) {
     /** Without mirrors, notices or status. */
     public JregOptions(Path store, RegistryOptions registry, int concurrency) {
         this(store, registry, concurrency, null, null, null);
+    }
+
+    /** With {@link UnpackLimits#DEFAULT}. */
+    public JregOptions(Path store, RegistryOptions registry, int concurrency, RegistrySettings settings,
+            Consumer<String> notices, Consumer<String> status) {
+        this(store, registry, concurrency, settings, notices, status, null);
     }
 
     /**
@@ -60,6 +68,7 @@ public record JregOptions(Path store, RegistryOptions registry, int concurrency,
         settings = settings == null ? RegistrySettings.EMPTY : settings;
         notices = notices == null ? line -> { } : notices;
         status = status == null ? line -> { } : status;
+        limits = limits == null ? UnpackLimits.DEFAULT : limits;
         if (store == null) {
             throw new IllegalArgumentException("store directory is required");
         }

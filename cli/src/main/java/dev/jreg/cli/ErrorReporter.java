@@ -36,11 +36,15 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
 
     /**
      * Prints the one line for any failure, an {@link Error} escaping a command included; returns the
-     * exit code. None once stdout's reader went away: that ended the command, as SIGPIPE would have.
+     * exit code. None once stdout's reader went away: that ended the command, as SIGPIPE would have;
+     * none when the process is being stopped: {@link Interruption} says so.
      */
     int report(Throwable ex) {
         if (context.stdoutClosed()) {
             return ExitCodes.STDOUT_CLOSED;
+        }
+        if (Interruption.stopping()) {
+            return ExitCodes.of(ex);
         }
         boolean hint = internalError(ex) != null && !root.debug();
         context.err().println("jreg: " + printable(message(ex)) + (hint ? " (--debug prints the stack trace)" : ""));

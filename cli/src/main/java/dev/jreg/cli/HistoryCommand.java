@@ -3,6 +3,7 @@ package dev.jreg.cli;
 import dev.jreg.ImageInfo;
 import dev.jreg.ImageLocation;
 import dev.jreg.Jreg;
+import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ImageConfig;
 import dev.jreg.model.Platform;
@@ -78,6 +79,10 @@ final class HistoryCommand extends Subcommand {
             info = jreg.inspect(location, platform == null ? Platform.host() : Platform.parse(platform));
         } catch (IOException e) {
             throw location instanceof ImageLocation.Registry ? withStoredHint(jreg, e) : e;
+        }
+        if (platform != null && !info.manifest().mediaType().isIndex() && info.image() != null
+                && info.image().artifactType() == null) {
+            NoMatchingPlatformException.requireMatch(Platform.parse(platform), info.image().platform(), info.name());
         }
         List<Map<String, Object>> rows = rows(info.image(), Instant.now());
         PrintWriter out = root.context().out();

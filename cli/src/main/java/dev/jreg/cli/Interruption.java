@@ -36,6 +36,21 @@ final class Interruption {
         over = true;
     }
 
+    /**
+     * Whether the JVM is being stopped: then its shutdown hooks run, this one's line among them,
+     * and a failure the stop caused (an unpack's streams made to fail) needs no line of its own.
+     */
+    static boolean stopping() {
+        Thread probe = new Thread(() -> { }, "jreg-probe");
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+        } catch (IllegalStateException shuttingDown) {
+            return true;
+        }
+        Runtime.getRuntime().removeShutdownHook(probe);
+        return false;
+    }
+
     /** Says, once, that the command was interrupted; the display drawn so far stays as it is. */
     synchronized void interrupted() {
         if (over) {

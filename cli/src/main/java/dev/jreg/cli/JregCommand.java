@@ -6,6 +6,7 @@ import dev.jreg.JregOptions;
 import dev.jreg.Mirror;
 import dev.jreg.RegistryOptions;
 import dev.jreg.RegistrySettings;
+import dev.jreg.UnpackLimits;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -247,7 +248,34 @@ final class JregCommand implements Runnable {
                 .withDebug(debug ? line -> say("debug: " + line) : null)
                 .withRetry(fromEnvironment.retry().withAttempts(retryCount + 1).withNotices(line -> say("jreg: " + line)));
         return Jreg.open(new JregOptions(JregOptions.defaultStore(context.env(), context.home()), registry,
-                CopyOptions.DEFAULT_CONCURRENCY, settings, this::say, quiet ? null : this::say));
+                CopyOptions.DEFAULT_CONCURRENCY, settings, this::say, quiet ? null : this::say, unpackLimits()));
+    }
+
+    /**
+     * The limits of what an image's layers may hold when unpacked or flattened:
+     * {@code JREG_MAX_UNPACK_BYTES} (a size, {@code 10GiB}) and {@code JREG_MAX_UNPACK_ENTRIES}, each
+     * the default where unset.
+     */
+    private UnpackLimits unpackLimits() {
+        String bytes = context.env().getOrDefault("JREG_MAX_UNPACK_BYTES", "");
+        String entries = context.env().getOrDefault("JREG_MAX_UNPACK_ENTRIES", "");
+        long maxBytes = UnpackLimits.DEFAULT.maxBytes();
+        long maxEntries = UnpackLimits.DEFAULT.maxEntries();
+        try {
+            maxBytes = bytes.isEmpty() ? maxBytes : new SizeConverter().convert(bytes);
+        } catch (CommandLine.TypeConversionException e) {
+            throw new IllegalArgumentException("JREG_MAX_UNPACK_BYTES takes a size (10GiB, 512MB, 1048576), not \""
+                    + bytes + "\"");
+        }
+        if (!entries.isEmpty()) {
+            maxEntries = entries.matches("[0-9]{1,18}") ? Long.parseLong(entries) : 0;
+        }
+        if (maxBytes < 1 || maxEntries < 1) {
+            throw new IllegalArgumentException(maxBytes < 1
+                    ? "JREG_MAX_UNPACK_BYTES takes a size of at least 1 byte, not \"" + bytes + "\""
+                    : "JREG_MAX_UNPACK_ENTRIES takes a number of entries of at least 1, not \"" + entries + "\"");
+        }
+        return new UnpackLimits(maxBytes, maxEntries);
     }
 
     /**

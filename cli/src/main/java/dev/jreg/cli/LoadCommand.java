@@ -18,7 +18,7 @@ final class LoadCommand extends Subcommand {
                         "Load images from a tar archive into the local store, as docker load does.",
                         "It reads what docker save writes (docker 25 and later, and docker 24's folders of"
                                 + " layer.tar files), skopeo's and podman's docker-archive: and oci-archive:, and"
-                                + " OCI archives, gzip- or zstd-compressed or not. Every blob is verified as it is"
+                                + " OCI archives, compressed (gzip, zstd, xz, bzip2) or not. Every blob is verified as it is"
                                 + " stored, and blobs the store has are not written again; the images are named"
                                 + " once all of it is stored, so a bad archive leaves nothing named.")
                 .footer("",

@@ -5,6 +5,7 @@ import dev.jreg.Jreg;
 import dev.jreg.PlatformSelector;
 import dev.jreg.UnpackResult;
 import dev.jreg.error.ImageNotFoundException;
+import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.nio.file.Path;
@@ -28,9 +29,9 @@ final class UnpackCommand extends Subcommand {
                                 + "outside DIR; owners are set when running as root. DIR must be missing or empty, "
                                 + "and holds the filesystem only: what the unpack wrote is recorded in the local "
                                 + "store, so that 'jreg commit DIR NEWNAME' finds the base and the changes. A name "
-                                + "the store lacks is pulled first, as 'docker create' pulls it (--pull). If the "
-                                + "unpack fails, DIR is removed when unpack made it, emptied otherwise. The line it "
-                                + "prints on stderr counts the regular files written and their bytes as they lie in "
+                                + "the store lacks, or holds of another platform than --platform, is pulled first, as "
+                                + "'docker create' pulls it (--pull). If the unpack fails or is stopped, DIR is "
+                                + "removed when unpack made it, emptied otherwise. The line it prints on stderr counts the regular files written and their bytes as they lie in "
                                 + "DIR (each file once, as du counts them), not the compressed size 'jreg images' "
                                 + "shows.")
                 .footer("",
@@ -61,7 +62,7 @@ final class UnpackCommand extends Subcommand {
             throw new IllegalArgumentException("--pull always takes an image name, not " + image);
         }
         Jreg jreg = root.open(quiet);
-        ImageLocation location;
+        ImageLocation location = null;
         if (named && pull.equals("always")) {
             location = pulled(jreg);
         } else {
@@ -71,14 +72,23 @@ final class UnpackCommand extends Subcommand {
                 if (!named || pull.equals("never")) {
                     throw missing;
                 }
-                if (!quiet) {
-                    root.context().err().println("Unable to find image '" + Reference.parse(image).familiar()
-                            + "' locally");
-                }
-                location = pulled(jreg);
             }
         }
-        UnpackResult result = jreg.unpack(location, wanted, Path.of(directory));
+        boolean pulledNow = location == null || pull.equals("always");
+        if (location == null) {
+            location = pulledMissing(jreg);
+        }
+        UnpackResult result;
+        try {
+            result = jreg.unpack(location, wanted, Path.of(directory));
+        } catch (NoMatchingPlatformException otherPlatform) {
+            // As docker create --platform: the store's image of another platform is no image of this one.
+            if (!named || pulledNow || !pull.equals("missing") || !(location instanceof ImageLocation.Local)) {
+                throw otherPlatform;
+            }
+            location = pulledMissing(jreg);
+            result = jreg.unpack(location, wanted, Path.of(directory));
+        }
         if (!quiet) {
             String shown = location instanceof ImageLocation.Local local ? local.reference().familiar() : image;
             // The bytes on disk, as du counts them: not the compressed size images and inspect show.
@@ -88,6 +98,14 @@ final class UnpackCommand extends Subcommand {
                     + result.directory());
         }
         return ExitCodes.OK;
+    }
+
+    /** Says the store lacks the image, as docker create does, and pulls it. */
+    private ImageLocation pulledMissing(Jreg jreg) throws Exception {
+        if (!quiet) {
+            root.context().err().println("Unable to find image '" + Reference.parse(image).familiar() + "' locally");
+        }
+        return pulled(jreg);
     }
 
     /** Pulls the name, as {@code docker create} pulls an image, and gives where the store now holds it. */

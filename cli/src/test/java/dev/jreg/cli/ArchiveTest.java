@@ -321,8 +321,13 @@ class ArchiveTest {
         byte[] archive = legacyArchive(base, second, configOne, configTwo);
         Path plain = Files.write(dir.resolve("legacy.tar"), archive);
         Cli legacy = other("legacy");
+        Cli.Result first = legacy.ok("load", "-i", plain.toString());
         assertEquals("Loaded image: legacy/one:1\nLoaded image: example.com/legacy/two:1\nLoaded image: two:latest\n",
-                legacy.ok("load", "-i", plain.toString()).out());
+                first.out());
+        assertTrue(first.err().startsWith("Stored 4 blobs ("), first.err());
+        assertTrue(first.err().endsWith("); 0 already in the local store\n"), first.err());
+        assertEquals("Stored 0 blobs (0B); 4 already in the local store\n",
+                legacy.ok("load", "-i", plain.toString()).err(), "layer.tar files and configs the store holds");
         LocalStore loaded = LocalStore.open(dir.resolve("legacy"));
         Descriptor named = loaded.lookup(Reference.parse("legacy/one:1")).orElseThrow();
         ImageManifest manifest = (ImageManifest) loaded.readManifest(named).manifest();
@@ -352,6 +357,20 @@ class ArchiveTest {
         Cli fromZstd = other("zstd");
         fromZstd.stdin(zstd.toByteArray()).ok("load");
         assertEquals(listed, listing(fromZstd), "and from the zstd-compressed one");
+        ByteArrayOutputStream xz = new ByteArrayOutputStream();
+        try (var out = new org.apache.commons.compress.compressors.xz.XZCompressorOutputStream(xz)) {
+            out.write(archive);
+        }
+        Cli fromXz = other("xz");
+        fromXz.ok("load", "-i", Files.write(dir.resolve("legacy.tar.xz"), xz.toByteArray()).toString());
+        assertEquals(listed, listing(fromXz), "and from the xz-compressed one, as docker load reads it");
+        ByteArrayOutputStream bzip2 = new ByteArrayOutputStream();
+        try (var out = new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(bzip2)) {
+            out.write(archive);
+        }
+        Cli fromBzip2 = other("bzip2");
+        fromBzip2.stdin(bzip2.toByteArray()).ok("load");
+        assertEquals(listed, listing(fromBzip2), "and from the bzip2-compressed one");
     }
 
     @Test
@@ -396,7 +415,7 @@ class ArchiveTest {
 
         byte[] noise = new byte[3000];
         new java.util.Random(7).nextBytes(noise);
-        refused(noise, 2, "FILE is not a tar archive (nor a gzip- or zstd-compressed one): Corrupted TAR archive.");
+        refused(noise, 2, "FILE is not a tar archive, nor a gzip-, zstd-, xz- or bzip2-compressed one");
         refused("hello\n".getBytes(), 2, "FILE holds no tar entry: it is empty, or not a tar archive");
         byte[] layerBytes = TarFiles.get(good, layerPath).content();
         int layerAt = indexOf(bytes, java.util.Arrays.copyOf(layerBytes, 64));

@@ -72,6 +72,35 @@ class CommitPushTest {
         assertTrue(cli.ok("history", "--local", "--no-trunc", name).out().contains("LABEL made=here"));
     }
 
+    /**
+     * As docker create --platform: the store's image of another platform than the one asked is
+     * no image of it, so unpack pulls that platform (but not with --pull never).
+     */
+    @Test
+    void unpackPullsThePlatformAskedWhenTheStoreHoldsAnother() throws Exception {
+        java.util.Map<dev.jreg.model.Platform, List<dev.jreg.testing.TestImages.Layer>> platforms =
+                new java.util.LinkedHashMap<>();
+        for (String arch : List.of("amd64", "arm64")) {
+            platforms.put(dev.jreg.model.Platform.of("linux", arch, null), List.of(dev.jreg.testing.TestImages.gzipLayer(
+                    new dev.jreg.testing.TarBuilder().file("arch", arch).tar())));
+        }
+        String name = registry.hostPort() + "/multi:1";
+        dev.jreg.testing.TestImages.writeIndex(dev.jreg.internal.layout.OciLayout.open(work.resolve("source")),
+                Reference.parse(name), platforms);
+        new Cli(home, work.resolve("source")).ok("push", name);
+        Cli cli = new Cli(home, store);
+        cli.ok("pull", "--platform", "linux/amd64", name);
+
+        Cli.Result never = cli.run("unpack", "--pull", "never", "--platform", "linux/arm64", name,
+                work.resolve("never").toString());
+        assertEquals(3, never.exitCode(), never::toString);
+        assertEquals("jreg: no image for platform linux/arm64 in local:" + name + " (it has linux/amd64)\n", never.err());
+        Path arm = work.resolve("arm");
+        Cli.Result pulled = cli.ok("unpack", "--platform", "linux/arm64", name, arm.toString());
+        assertTrue(pulled.err().startsWith("Unable to find image '" + name + "' locally\n"), pulled.err());
+        assertEquals("arm64", Files.readString(arm.resolve("arch")));
+    }
+
     @Test
     void aCommittedImagePushesAndUnpacksElsewhereAfterAPull() throws Exception {
         UnpackCommitTest.storeBase(store);

@@ -299,27 +299,77 @@ class ExportSquashTest {
         assertEquals(List.of(), listing(store.resolve("ingest")), "no temp file is left in the store");
     }
 
-    /** Ctrl-C while the archive is being made: exit 130 and no temp file beside where it was going. */
-    @Test
-    void anExportStoppedLeavesNoTempFile() throws Exception {
-        // 512 MB of zeros, gzip'd as they are written: half a megabyte in memory.
+    /**
+     * Names in the store an image of one gzip layer: a file {@code first}, then {@code zeros} of
+     * that many MiB of zeros, gzip'd as they are written (a thousandth of it in memory).
+     *
+     * @return the layer's digest
+     */
+    static Digest storeZeros(Path store, String name, int mebibytes) throws IOException {
         var gzip = new java.io.ByteArrayOutputStream();
         var tarHash = Digest.sha256(new byte[0]).newHasher();
         try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(new java.security.DigestOutputStream(
                 new java.util.zip.GZIPOutputStream(gzip), tarHash))) {
+            TarArchiveEntry first = new TarArchiveEntry("first");
+            first.setSize(5);
+            out.putArchiveEntry(first);
+            out.write("first".getBytes(StandardCharsets.UTF_8));
+            out.closeArchiveEntry();
             TarArchiveEntry entry = new TarArchiveEntry("zeros");
-            entry.setSize(512L << 20);
+            entry.setSize((long) mebibytes << 20);
             out.putArchiveEntry(entry);
             byte[] zeros = new byte[1 << 20];
-            for (int i = 0; i < 512; i++) {
+            for (int i = 0; i < mebibytes; i++) {
                 out.write(zeros);
             }
             out.closeArchiveEntry();
         }
         byte[] blob = gzip.toByteArray();
-        TestImages.writeImage(OciLayout.open(store), Reference.parse("localhost/zeros:1"), AMD64, List.of(
-                new TestImages.Layer(blob, Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(blob), blob.length),
-                        Digest.sha256(new byte[0]).withHash(tarHash.digest()))));
+        Descriptor layer = Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(blob), blob.length);
+        TestImages.writeImage(OciLayout.open(store), Reference.parse(name), AMD64, List.of(
+                new TestImages.Layer(blob, layer, Digest.sha256(new byte[0]).withHash(tarHash.digest()))));
+        return layer.digest();
+    }
+
+    /**
+     * JREG_MAX_UNPACK_BYTES and JREG_MAX_UNPACK_ENTRIES hold export, squash and unpack alike: a
+     * layer past them is refused at the header past the limit, named, the limit in binary units;
+     * nothing is left. A value that is no size or number is one line, exit 2.
+     */
+    @Test
+    void unpackLimitsFromTheEnvironmentRefuseABombNamingItsLayer() throws Exception {
+        Digest bomb = storeZeros(store, "localhost/zeros:1", 3);
+        String tooBig = "jreg: layer " + bomb + ": the layers' files hold more than 1.5MiB, the limit of an unpack\n";
+        Path file = work.resolve("out.tar");
+        Cli limited = cli().env("JREG_MAX_UNPACK_BYTES", "1.5MiB");
+        for (List<String> args : List.of(List.of("export", "-o", file.toString(), "localhost/zeros:1"),
+                List.of("squash", "localhost/zeros:1", "localhost/zeros:flat"),
+                List.of("unpack", "localhost/zeros:1", work.resolve("rootfs").toString()))) {
+            Cli.Result refused = limited.run(args.toArray(String[]::new));
+            assertEquals(7, refused.exitCode(), refused::toString);
+            assertEquals(tooBig, refused.err());
+        }
+        assertEquals(List.of(), listing(work), "no file, no temp file, no directory");
+        assertFalse(LocalStore.open(store).lookup(Reference.parse("localhost/zeros:flat")).isPresent());
+        cli().env("JREG_MAX_UNPACK_BYTES", "4MiB").ok("export", "-o", file.toString(), "localhost/zeros:1");
+
+        Cli.Result entries = cli().env("JREG_MAX_UNPACK_ENTRIES", "1").run("export", "-o", file.toString(),
+                "localhost/zeros:1");
+        assertEquals(7, entries.exitCode(), entries::toString);
+        assertEquals("jreg: layer " + bomb + ": the layers hold more than 1 entries, the limit of an unpack\n",
+                entries.err());
+        Cli.Result bad = cli().env("JREG_MAX_UNPACK_BYTES", "lots").run("export", "-o", file.toString(), APP);
+        assertEquals(2, bad.exitCode(), bad::toString);
+        assertEquals("jreg: JREG_MAX_UNPACK_BYTES takes a size (10GiB, 512MB, 1048576), not \"lots\"\n", bad.err());
+        Cli.Result none = cli().env("JREG_MAX_UNPACK_ENTRIES", "0").run("unpack", APP, work.resolve("r").toString());
+        assertEquals(2, none.exitCode(), none::toString);
+        assertEquals("jreg: JREG_MAX_UNPACK_ENTRIES takes a number of entries of at least 1, not \"0\"\n", none.err());
+    }
+
+    /** Ctrl-C while the archive is being made: exit 130 and no temp file beside where it was going. */
+    @Test
+    void anExportStoppedLeavesNoTempFile() throws Exception {
+        storeZeros(store, "localhost/zeros:1", 512);
         Path out = Files.createDirectories(work.resolve("out"));
         Process export = dev.jreg.testing.JregProcess.start(Map.of("JREG_HOME", store.toString(), "HOME", home.toString()),
                 work.resolve("export.log"), "export", "-o", out.resolve("zeros.tar").toString(), "localhost/zeros:1");

@@ -615,6 +615,76 @@ class UnpackCommitTest {
     }
 
     /**
+     * An unpack stopped (kill, Ctrl-C) in a separate JVM once its first file is written cleans up
+     * as a failed one does: the directory it made is removed, the empty one it was given emptied,
+     * so that the next unpack into it runs.
+     */
+    @Test
+    void aStoppedUnpackLeavesNoDirectoryOrAnEmptyOne() throws Exception {
+        ExportSquashTest.storeZeros(store, "localhost/zeros:1", 1024);
+        Path made = work.resolve("made/rootfs");
+        assertStopped("-TERM", 143, made);
+        assertFalse(Files.exists(work.resolve("made")), "the directories unpack made are removed");
+
+        Path given = Files.createDirectories(work.resolve("given"));
+        assertStopped("-INT", 130, given);
+        try (Stream<Path> left = Files.list(given)) {
+            assertEquals(List.of(), left.toList(), "the directory given is emptied");
+        }
+        ok("unpack", "base:1", given.toString());
+    }
+
+    private void assertStopped(String signal, int exitCode, Path directory) throws Exception {
+        Path log = work.resolve("unpack" + signal + ".log");
+        Process unpack = dev.jreg.testing.JregProcess.start(Map.of("JREG_HOME", store.toString(), "HOME",
+                home.toString()), log, "unpack", "localhost/zeros:1", directory.toString());
+        StoppedPullTest.await("the first file", () -> Files.exists(directory.resolve("first")) || !unpack.isAlive(),
+                () -> unpack.waitFor(10, java.util.concurrent.TimeUnit.MILLISECONDS));
+        assertTrue(unpack.isAlive(), () -> "the unpack is under way: " + logOf(log));
+        assertEquals(0, new ProcessBuilder("kill", signal, Long.toString(unpack.pid())).start().waitFor());
+        assertTrue(unpack.waitFor(1, java.util.concurrent.TimeUnit.MINUTES));
+        assertEquals(exitCode, unpack.exitValue(), () -> logOf(log));
+        assertEquals("jreg: interrupted\n", logOf(log), "one line: the failure the stop caused says nothing more");
+    }
+
+    private static String logOf(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /**
+     * A platform asked of an image alone (not an index) of another platform is refused by every
+     * command that takes one, as save refuses it: exit 3, nothing made; its own platform passes.
+     */
+    @Test
+    void anImageOfAnotherPlatformIsRefusedByEveryCommand() throws Exception {
+        String refused = "jreg: no image for platform linux/arm64 in local:docker.io/library/base:1 (it has linux/amd64)";
+        Path dir = work.resolve("dir");
+        assertFails(3, refused, "unpack", "--pull", "never", "--platform", "linux/arm64", "base:1", dir.toString());
+        assertFails(3, refused.replace("arm64", "s390x"), "unpack", "--platform", "linux/s390x", "local:base:1",
+                dir.toString());
+        assertFails(3, refused, "export", "--platform", "linux/arm64", "-o", work.resolve("x.tar").toString(), "base:1");
+        assertFails(3, refused, "squash", "--platform", "linux/arm64", "base:1", "flat:1");
+        assertFails(3, refused, "commit", "--base", "base:1", "--platform", "linux/arm64", "-c", "CMD [\"x\"]", "c:1");
+        assertFails(3, refused, "history", "--local",
+                "--platform", "linux/arm64", "base:1");
+        assertFails(3, refused.replace("docker.io/library/", ""), "save", "--platform", "linux/arm64", "-o",
+                work.resolve("s.tar").toString(), "base:1");
+        assertFalse(Files.exists(dir));
+        try (Stream<Path> left = Files.list(work)) {
+            assertEquals(List.of(), left.toList());
+        }
+        assertFalse(LocalStore.open(store).lookup(Reference.parse("flat:1")).isPresent());
+        assertFalse(LocalStore.open(store).lookup(Reference.parse("c:1")).isPresent());
+
+        ok("unpack", "--pull", "never", "--platform", "linux/amd64", "base:1", dir.toString());
+        ok("history", "--local", "--platform", "linux/amd64", "base:1");
+    }
+
+    /**
      * The regular files under a tree and their bytes, each file once however many names it has,
      * as {@code du} counts them: {@code N files, SIZE unpacked}, as unpack says it.
      */

@@ -3,7 +3,7 @@ package dev.jreg.error;
 import java.io.IOException;
 
 /**
- * An archive {@code load} cannot read: not a tar (nor a gzip- or zstd-compressed one), truncated,
+ * An archive {@code load} cannot read: not a tar (nor a gzip-, zstd-, xz- or bzip2-compressed one), truncated,
  * holding neither {@code manifest.json} nor {@code index.json}, or lacking a file its manifests
  * name. Content that is there but does not match its digest is a {@link DigestMismatchException}.
  */

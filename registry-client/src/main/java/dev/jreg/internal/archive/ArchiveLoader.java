@@ -22,6 +22,7 @@ import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -35,21 +36,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
  * Reads an archive as {@code docker load} does and stores what it holds: what {@code docker save}
  * writes from docker 25 on (an OCI image layout and {@code manifest.json}) and up to docker 24
  * ({@code manifest.json} naming {@code ID/layer.tar} files, uncompressed, and {@code HEX.json}
  * configs), what skopeo and podman write as {@code docker-archive:}, and OCI archives (a tar of
- * an OCI image layout); any of them gzip- or zstd-compressed, told from the first bytes
- * ({@link LayerReader}, which reads the tar).
+ * an OCI image layout); any of them gzip-, zstd-, xz- or bzip2-compressed, told from the first
+ * bytes (xz and bzip2 here, the rest by {@link LayerReader}, which reads the tar).
  *
  * <p>The archive is read once, as a stream, whatever order its files come in ({@code manifest.json}
  * and {@code index.json} come after the blobs in docker's and containerd's archives): each file is
  * stored as it passes, through the store's write path, and the images are named once all is read.
  * A file under {@code blobs/ALG/HEX} is verified against that digest as it is written (one the store
  * holds at its size is skipped, not written again); any other file — an old archive's layers and
- * configs — is stored under the digest its bytes hash to, and checked once {@code manifest.json}
+ * configs — is stored under the digest its bytes hash to (counted as present when the store had
+ * that blob), and checked once {@code manifest.json}
  * says what it is: a config against its file name, a layer against the config's diff ID. Nothing
  * is held in memory but {@code manifest.json}, {@code index.json} and configs.
  *
@@ -76,6 +80,8 @@ public final class ArchiveLoader {
     private static final int MAX_DEPTH = 4;
     private static final int MAX_LINKS = 40;
     private static final int BUFFER = 256 * 1024;
+    /** The bytes that tell xz ({@code fd 37 7a 58 5a 00}) and bzip2 ({@code BZh}). */
+    private static final int MAGIC = 6;
 
     /**
      * One image named, or stored without a name.
@@ -148,17 +154,27 @@ public final class ArchiveLoader {
         }
     }
 
+    /** The archive's tar, through xz or bzip2 when its first bytes say so, else as a layer is read. */
     private LayerReader open(InputStream archive) throws IOException {
         try {
-            return LayerReader.open(archive);
+            BufferedInputStream in = new BufferedInputStream(archive, BUFFER);
+            in.mark(MAGIC);
+            byte[] magic = in.readNBytes(MAGIC);
+            in.reset();
+            InputStream tar = XZCompressorInputStream.matches(magic, magic.length)
+                    ? new XZCompressorInputStream(in, true)
+                    : BZip2CompressorInputStream.matches(magic, magic.length) ? new BZip2CompressorInputStream(in, true)
+                    : in;
+            return LayerReader.open(tar);
         } catch (IOException e) {
             throw notAnArchive(e);
         }
     }
 
+    /** Said whatever the reader's own message: what a tar library says of a file that is none is no help. */
     private InvalidArchiveException notAnArchive(IOException e) {
-        return new InvalidArchiveException(source + " is not a tar archive (nor a gzip- or zstd-compressed one): "
-                + e.getMessage(), e);
+        return new InvalidArchiveException(source + " is not a tar archive, nor a gzip-, zstd-, xz- or"
+                + " bzip2-compressed one", e);
     }
 
     private void readEntries(LayerReader tar) throws IOException {
@@ -220,9 +236,13 @@ public final class ArchiveLoader {
     private Descriptor store(String path, long size, InputStream content) throws IOException {
         Digest named = digestOf(path);
         if (named == null) {
-            Descriptor blob = store.putNew(FILE, out -> content.transferTo(out));
-            stored++;
-            bytes += blob.size();
+            // Docker 24's layer.tar files and HEX.json configs: a blob the store had is not stored again.
+            boolean[] had = new boolean[1];
+            Descriptor blob = store.putNew(FILE, out -> {
+                content.transferTo(out);
+                had[0] = store.blobSize(out.digest()).filter(stored -> stored == out.size()).isPresent();
+            });
+            count(!had[0], blob.size());
             return blob;
         }
         Descriptor blob = Descriptor.of(FILE, named, size);
@@ -232,13 +252,17 @@ public final class ArchiveLoader {
         } catch (DigestMismatchException e) {
             throw new DigestMismatchException(source + ": " + path + " is damaged: " + e.getMessage());
         }
-        if (once.opened) {
+        count(once.opened, size);
+        return blob;
+    }
+
+    private void count(boolean written, long size) {
+        if (written) {
             stored++;
             bytes += size;
         } else {
             present++;
         }
-        return blob;
     }
 
     /** The digest a path under {@code blobs/} names, or null for another path. */

@@ -104,8 +104,7 @@ abstract class ChangesetRules {
             for (LayerEntry entry = next(layer, reader); entry != null; entry = next(layer, reader)) {
                 position++;
                 if (++entryCount > limits.maxEntries()) {
-                    throw new InvalidContentException("layer " + layer + ": the layers hold more than "
-                            + limits.maxEntries() + " entries, the limit of an unpack");
+                    throw limits.tooManyEntries(layer);
                 }
                 apply(entry, reader);
             }
@@ -115,6 +114,11 @@ abstract class ChangesetRules {
     }
 
     /** The layer being applied, as errors name it. */
+    /** The limits the layers are held to. */
+    final LayerLimits limits() {
+        return limits;
+    }
+
     final String layer() {
         return layer;
     }

@@ -122,7 +122,8 @@ public final class Flattener {
      * filesystem holds.
      *
      * @param layers the image's layers, base first
-     * @param limits the entries the layers may hold and the bytes their remaining files may hold
+     * @param limits the entries the layers may hold and the bytes their files may hold, counted as
+     *     an unpack counts them: every file of every layer, from its header
      * @throws InvalidContentException when a layer cannot be read or holds an entry refused, or
      *     the layers exceed the limits
      * @throws IOException from a blob's stream, as it was thrown
@@ -159,7 +160,6 @@ public final class Flattener {
      * hard links to it; its files' contents are read from the layers as {@link #write} reads them.
      *
      * @throws IllegalArgumentException when two paths are placed at one
-     * @throws InvalidContentException when the files placed hold more than the limits' bytes
      */
     public Flattener select(Function<LayerEntry, LayerEntry> placement) throws InvalidContentException {
         Map<String, Placed> chosen = new TreeMap<>(LayerEntry.PATH_ORDER);
@@ -189,7 +189,6 @@ public final class Flattener {
         Map<String, Node> origins = new HashMap<>();
         List<List<int[]>> needs = new ArrayList<>();
         layers.forEach(layer -> needs.add(new ArrayList<>()));
-        long bytes = 0;
         for (Placed each : placed) {
             Node node = each.node();
             LayerEntry e = each.entry();
@@ -201,11 +200,6 @@ public final class Flattener {
                 continue;
             }
             if (e.type() == LayerEntry.Type.FILE && e.size() > 0) {
-                bytes += e.size();
-                if (bytes > limits.maxBytes()) {
-                    throw new InvalidContentException("the layers' files hold more than " + limits.maxBytes()
-                            + " bytes, the limit of a flattening");
-                }
                 origins.put(path, node);
                 needs.get(node.layer).add(new int[] {node.position, entries.size()});
             }
@@ -447,6 +441,8 @@ public final class Flattener {
         int maxKept;
         /** The bytes kept, by the node that holds them, so that a path replaced since has none. */
         final Map<Node, byte[]> keptContents = new IdentityHashMap<>();
+        /** The sizes of every file the layers hold, as an unpack of them writes them. */
+        long bytes;
 
         Tree(LayerLimits limits) {
             super(limits);
@@ -499,6 +495,11 @@ public final class Flattener {
             if (entry.type() == LayerEntry.Type.HARDLINK) {
                 node = nodes.get(linkTarget(entry, resolved));
             } else {
+                // Counted from the header, before the content is skipped: a bomb is refused at once, as unpack refuses it.
+                if (entry.type() == LayerEntry.Type.FILE && entry.size() > limits().maxBytes() - bytes) {
+                    throw limits().tooManyBytes(layer());
+                }
+                bytes += entry.type() == LayerEntry.Type.FILE ? entry.size() : 0;
                 node = new Node(entry, index, position());
                 if (entry.type() == LayerEntry.Type.FILE && entry.size() <= maxKept && kept.contains(resolved)) {
                     try (InputStream content = reader.content()) {

@@ -382,8 +382,7 @@ public final class LayerApplier extends ChangesetRules {
     }
 
     private InvalidContentException tooManyBytes() {
-        return new InvalidContentException("layer " + layer() + ": the layers' files hold more than " + limits.maxBytes()
-                + " bytes, the limit of an unpack");
+        return limits.tooManyBytes(layer());
     }
 
     private void symlink(LayerEntry entry, String resolved, Path file) throws IOException {

@@ -214,15 +214,24 @@ class FlattenerTest {
                 () -> Flattener.read(List.of(source), LayerLimits.DEFAULT)));
     }
 
+    /**
+     * Every file of every layer counts, as an unpack writes it, and the layer past the limit is
+     * refused at that file's header: the rest of the layer, and the layers above, are not read.
+     */
     @Test
-    void theByteLimitCountsTheFilesThatRemain() throws IOException {
+    void theByteLimitCountsEveryFileAsAnUnpackDoesAndStopsAtTheHeader() throws IOException {
         byte[] lower = new TarBuilder().file("big", "x".repeat(2000)).tar();
         byte[] upper = new TarBuilder().whiteout(".wh.big").file("small", "y").tar();
-        LayerLimits limits = new LayerLimits(1000, 100);
-        assertEquals(List.of("small"), paths(Flattener.read(layersOf(lower, upper), limits).entries()));
+        assertEquals(List.of("small"), paths(Flattener.read(layersOf(lower, upper), new LayerLimits(2001, 100))
+                .entries()));
+        List<Flattener.Source> sources = new ArrayList<>(layersOf(lower));
+        sources.add(new Flattener.Source("sha256:unread", () -> {
+            throw new AssertionError("the layer above is not read");
+        }));
         InvalidContentException e = assertThrows(InvalidContentException.class,
-                () -> Flattener.read(layersOf(lower), limits));
-        assertEquals("the layers' files hold more than 1000 bytes, the limit of a flattening", e.getMessage());
+                () -> Flattener.read(sources, new LayerLimits(1000, 100)));
+        assertEquals("layer " + sources.get(0).name() + ": the layers' files hold more than 1000B, the limit of an"
+                + " unpack", e.getMessage());
     }
 
     @Test

@@ -377,8 +377,8 @@ class HostileLayerTest {
         assertTrue(layer.length < 1 << 20, "the bomb is small: " + layer.length);
         InvalidContentException e = assertThrows(InvalidContentException.class,
                 () -> apply(new LayerLimits(16 << 20, 1000), layer));
-        assertEquals("layer " + TarBuilder.digest(layer) + ": the layers' files hold more than 16777216 bytes, the"
-                + " limit of an unpack", e.getMessage());
+        assertEquals("layer " + TarBuilder.digest(layer) + ": the layers' files hold more than 16MiB, the limit of an"
+                + " unpack", e.getMessage());
         assertFalse(Files.exists(target.resolve("huge")), "refused before its content is written");
     }
 
@@ -393,8 +393,8 @@ class HostileLayerTest {
         byte[] layer = compressed.toByteArray();
         InvalidContentException e = assertThrows(InvalidContentException.class,
                 () -> apply(new LayerLimits(16 << 20, 1000), layer));
-        assertEquals("layer " + TarBuilder.digest(layer) + ": the layers' files hold more than 16777216 bytes, the"
-                + " limit of an unpack", e.getMessage());
+        assertEquals("layer " + TarBuilder.digest(layer) + ": the layers' files hold more than 16MiB, the limit of an"
+                + " unpack", e.getMessage());
         try (Stream<Path> files = Files.list(target)) {
             assertEquals(16, files.count());
         }
