@@ -122,6 +122,10 @@ final class JregCommand implements Runnable {
             code = reporter.report(e);
         }
         context.out().flush();
+        if (code == ExitCodes.OK && !context.stdoutClosed() && context.stdoutFailure() != null) {
+            // The command's text went to a printer that swallowed the failure: its result is lost.
+            code = reporter.report(context.stdoutFailure());
+        }
         context.err().flush();
         return context.stdoutClosed() ? ExitCodes.STDOUT_CLOSED : code;
     }
