@@ -49,11 +49,13 @@ final class CommitCommand extends Subcommand {
                         "  jreg commit --base alpine --add app:/opt/app -c 'CMD [\"/opt/app/run\"]' app:1",
                         "  jreg commit --base app:1 -c 'ENV MODE=prod' -c 'EXPOSE 8080' app:prod",
                         "  SOURCE_DATE_EPOCH=0 jreg commit --compression zstd rootfs web:2")
+                .file()
                 .parameters("[DIR] NEWNAME", 2, "DIR, the new root filesystem (optional), then"
                         + " NEWNAME, the new image's one name.", v -> arguments = v)
                 .storedImage()
                 .option("--base", "IMAGE", "The image to build on: a name or ID in the store, local:NAME or"
                         + " oci:DIR[:NAME] (default: the image DIR was unpacked from).", v -> base = v)
+                .file()
                 .repeatable("--add", "SRC[:DEST]", "Add a file or directory as the new layer, at DEST (default /:"
                         + " a directory's content at the root) (repeatable).", v -> additions = v)
                 .repeatable("-c, --change", "INSTRUCTION", "Apply a Dockerfile instruction: " + String.join(", ",

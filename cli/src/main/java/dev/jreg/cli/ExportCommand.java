@@ -29,6 +29,7 @@ final class ExportCommand extends Subcommand {
                         v -> image = v)
                 .option("--platform", "OS/ARCH[/VARIANT]",
                         "From an index, this platform's image (default: this machine's).", v -> platform = v)
+                .file()
                 .option("-o, --output", "FILE", "Write to this file, whole or not at all, instead of stdout"
                         + " (- for stdout).", v -> output = v);
     }

@@ -35,6 +35,7 @@ final class SaveCommand extends Subcommand {
                 .storedImage()
                 .parameters("IMAGE", "Names, digests or image IDs (or unique prefixes) in the local store.",
                         v -> images = v)
+                .file()
                 .option("-o, --output", "FILE",
                         "Write to this file, which appears only once whole, instead of stdout (-: stdout).",
                         v -> output = v)

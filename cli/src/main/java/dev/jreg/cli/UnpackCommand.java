@@ -41,6 +41,7 @@ final class UnpackCommand extends Subcommand {
                 .storedImage()
                 .parameter("IMAGE", "NAME[:TAG|@DIGEST] or image ID of the store, local:NAME, or oci:DIR[:NAME].",
                         v -> image = v)
+                .file()
                 .parameter("DIR", "The directory to unpack into: missing or empty.", v -> directory = v)
                 .option("--platform", "OS/ARCH[/VARIANT]",
                         "From an index, this platform's image (default: this machine's).", v -> platform = v)
