@@ -1143,8 +1143,8 @@ public final class Jreg {
      * @param directory a directory that does not exist (it is made, with its parents) or is empty
      * @return the manifest and image ID unpacked, the layers applied, the regular files written and
      *     their bytes (uncompressed, each file once), and the directory's real path
-     * @throws IllegalArgumentException when the directory is not an empty directory, or the image
-     *     is an artifact
+     * @throws IllegalArgumentException when the directory is not an empty directory, a file is
+     *     where one of its missing parents would be, or the image is an artifact
      * @throws ImageNotFoundException when the store or layout has no image by that name
      * @throws BlobNotFoundException when the store or layout lost a blob the image needs
      * @throws NoMatchingPlatformException when the index has no image for the platform

@@ -75,7 +75,7 @@ final class CommitCommand extends Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Reference name = Reference.parse(arguments.get(arguments.size() - 1));
+        Reference name = References.storeReference(arguments.get(arguments.size() - 1), "NEWNAME");
         Path directory = arguments.size() == 2 ? Path.of(arguments.get(0)) : null;
         if (directory != null && !additions.isEmpty()) {
             throw new IllegalArgumentException("commit takes DIR or --add, not both");

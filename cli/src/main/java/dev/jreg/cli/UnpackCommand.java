@@ -56,6 +56,10 @@ final class UnpackCommand extends Subcommand {
         if (!PULL_POLICIES.contains(pull)) {
             throw new IllegalArgumentException("--pull must be missing, always or never, not \"" + pull + "\"");
         }
+        if (directory.isEmpty()) {
+            // Path.of("") is the working directory: an empty word is a mistake, not a request for that.
+            throw new IllegalArgumentException("DIR is \"\": name the directory to unpack into (. for this one)");
+        }
         Platform wanted = platform == null ? null : Platform.parse(platform);
         boolean named = !image.startsWith("oci:") && !image.startsWith("local:");
         if (!named && pull.equals("always")) {

@@ -462,7 +462,7 @@ class UnpackCommitTest {
     }
 
     /**
-     * A directory that is not empty is refused; a layer whose bytes do not match its digest, or
+     * A directory that is not empty, one under a file, or "" is refused; a layer whose bytes do not match its digest, or
      * that holds an entry climbing out, fails the unpack and leaves no directory.
      */
     @Test
@@ -472,6 +472,14 @@ class UnpackCommitTest {
         Cli.Result notEmpty = run("unpack", "base:1", full.toString());
         assertEquals(2, notEmpty.exitCode());
         assertEquals("jreg: cannot unpack into " + full + ": the directory is not empty\n", notEmpty.err());
+        Path sub = full.resolve("x/sub");
+        Cli.Result underAFile = run("unpack", "base:1", sub.toString());
+        assertEquals(2, underAFile.exitCode(), underAFile::toString);
+        assertEquals("jreg: cannot unpack into " + sub + ": " + full.resolve("x") + " is not a directory\n",
+                underAFile.err());
+        Cli.Result emptyName = run("unpack", "base:1", "");
+        assertEquals(2, emptyName.exitCode(), emptyName::toString);
+        assertEquals("jreg: DIR is \"\": name the directory to unpack into (. for this one)\n", emptyName.err());
 
         OciLayout layout = OciLayout.open(store);
         TestImages.Layer hostile = TestImages.gzipLayer(new TarBuilder().file("ok", "ok").file("../escape", "x").tar());
