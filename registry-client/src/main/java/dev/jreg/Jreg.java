@@ -1227,6 +1227,9 @@ public final class Jreg {
                     : directory + " has no unpack record to name its base image: give --base IMAGE");
         }
         ImageLocation baseLocation = options.base() != null ? options.base() : ImageLocation.parse(record.get().image());
+        // The store's names as docker shows them (gone:1), any other location as given.
+        String baseName = baseLocation instanceof ImageLocation.Local local ? local.reference().familiar()
+                : baseLocation.toString();
         ResolvedLocation place = place(baseLocation);
         ChosenImage base;
         try {
@@ -1236,12 +1239,10 @@ public final class Jreg {
             if (options.base() != null) {
                 throw gone;
             }
-            throw new ImageNotFoundException(directory + " was unpacked from " + record.get().image() + " ("
+            throw new ImageNotFoundException(directory + " was unpacked from " + baseName + " ("
                     + record.get().manifest().shortHex() + "), which is gone; give --base IMAGE", record.get().image(),
                     List.of());
         }
-        String baseName = baseLocation instanceof ImageLocation.Local local ? local.reference().familiar()
-                : baseLocation.toString();
         return new ImageCommit(store, config.notices(), base, baseName, options).run(name, directory, record);
     }
 

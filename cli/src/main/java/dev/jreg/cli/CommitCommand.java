@@ -99,7 +99,7 @@ final class CommitCommand extends Subcommand {
             String made = result.layer() != null ? "new layer " + result.layer().digest().shortHex() + " ("
                     + result.entries() + (result.entries() == 1 ? " entry, " : " entries, ")
                     + Sizes.human(result.layer().size()) + ")"
-                    : directory != null ? "no changes in " + directory + ", so no layer, as docker commit"
+                    : directory != null ? "no changes in " + directory.toRealPath() + ", so no layer, as docker commit"
                     : "config changes only, no layer";
             root.context().err().println("Committed " + result.name().familiar() + ": " + made);
         }

@@ -211,9 +211,11 @@ final class JregCommand implements Runnable {
 
     /**
      * Prints a line of the library's (a warning, a retry, which mirror serves) on stderr: above the
-     * progress display while one is drawn, which would otherwise draw over it.
+     * progress display while one is drawn, which would otherwise draw over it; a note or warning
+     * wrapped to 80 columns.
      */
-    void say(String line) {
+    void say(String text) {
+        String line = Notes.wrapped(text);
         LayerProgress shown = progress;
         if (shown != null) {
             shown.print(line);
