@@ -50,7 +50,8 @@ class ClosedStdoutPackagedIT {
             Cli.Result result = cli.launchRedirected("> /dev/full", args.toArray(String[]::new));
             assertEquals(ExitCodes.FAILURE, result.exitCode(), () -> args + ": " + result);
             assertEquals(List.of("jreg: cannot write to stdout: No space left on device"),
-                    result.err().replace(LauncherMessagesTest.RECORDING + "\n", "").lines()
+                    result.err().replace(LauncherMessagesTest.BUILDING + "\n", "")
+                            .replace(LauncherMessagesTest.RECORDING + "\n", "").lines()
                             .filter(line -> line.startsWith("jreg:")).toList(), () -> args + ": " + result);
         }
     }
