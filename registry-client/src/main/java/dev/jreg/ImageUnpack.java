@@ -161,7 +161,8 @@ final class ImageUnpack {
      * Makes the directory, or checks that it is an empty one.
      *
      * @return the highest directory made (the target or a parent), or null when the target existed
-     * @throws IllegalArgumentException when the target is not an empty directory
+     * @throws IllegalArgumentException when the target is not an empty directory, or a file is
+     *     where one of its missing parents would be made
      */
     private static Path emptyDirectory(Path target) throws IOException {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(target)) {
@@ -178,6 +179,10 @@ final class ImageUnpack {
         Path highest = target;
         while (highest.getParent() != null && !Files.exists(highest.getParent(), LinkOption.NOFOLLOW_LINKS)) {
             highest = highest.getParent();
+        }
+        if (highest.getParent() != null && !Files.isDirectory(highest.getParent())) {
+            throw new IllegalArgumentException("cannot unpack into " + target + ": " + highest.getParent()
+                    + " is not a directory");
         }
         Files.createDirectories(target);
         return highest;

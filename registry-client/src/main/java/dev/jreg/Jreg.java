@@ -1170,8 +1170,8 @@ public final class Jreg {
      * @param directory a directory that does not exist (it is made, with its parents) or is empty
      * @return the manifest and image ID unpacked, the layers applied, the regular files written and
      *     their bytes (uncompressed, each file once), and the directory's real path
-     * @throws IllegalArgumentException when the directory is not an empty directory, or the image
-     *     is an artifact
+     * @throws IllegalArgumentException when the directory is not an empty directory, a file is
+     *     where one of its missing parents would be, or the image is an artifact
      * @throws ImageNotFoundException when the store or layout has no image by that name
      * @throws BlobNotFoundException when the store or layout lost a blob the image needs
      * @throws NoMatchingPlatformException when the index has no image for the platform, or the
@@ -1261,6 +1261,9 @@ public final class Jreg {
                     : directory + " has no unpack record to name its base image: give --base IMAGE");
         }
         ImageLocation baseLocation = options.base() != null ? options.base() : ImageLocation.parse(record.get().image());
+        // The store's names as docker shows them (gone:1), any other location as given.
+        String baseName = baseLocation instanceof ImageLocation.Local local ? local.reference().familiar()
+                : baseLocation.toString();
         ResolvedLocation place = place(baseLocation);
         ChosenImage base;
         try {
@@ -1270,12 +1273,10 @@ public final class Jreg {
             if (options.base() != null) {
                 throw gone;
             }
-            throw new ImageNotFoundException(directory + " was unpacked from " + record.get().image() + " ("
+            throw new ImageNotFoundException(directory + " was unpacked from " + baseName + " ("
                     + record.get().manifest().shortHex() + "), which is gone; give --base IMAGE", record.get().image(),
                     List.of());
         }
-        String baseName = baseLocation instanceof ImageLocation.Local local ? local.reference().familiar()
-                : baseLocation.toString();
         return new ImageCommit(store, config.notices(), base, baseName, options).run(name, directory, record);
     }
 

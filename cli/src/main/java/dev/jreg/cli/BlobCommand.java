@@ -17,6 +17,7 @@ final class BlobCommand extends Subcommand {
                         "Write a blob to stdout or a file, verified against its digest.",
                         "With -o the file appears only once the bytes are verified; on stdout a mismatch is reported at the end.")
                 .parameter("REPOSITORY@DIGEST", "e.g. nginx@sha256:… or local:nginx@sha256:…", v -> blob = v)
+                .file()
                 .option("-o, --output", "FILE",
                         "Write to this file instead of stdout.", Path.class, v -> output = v)
                 .with(locations::declare)

@@ -53,6 +53,14 @@ record CliContext(Map<String, String> env, Path home, InputStream stdin, OutputS
         return stdout instanceof StdoutStream stream && stream.closed();
     }
 
+    /**
+     * The first write to stdout that failed other than to a closed pipe (a full disk), or null:
+     * the text printer swallows it, so the run reports it when the command is over.
+     */
+    IOException stdoutFailure() {
+        return stdout instanceof StdoutStream stream ? stream.failure() : null;
+    }
+
     /** Writes bytes exactly as they are to stdout, after any text already printed. */
     void writeRaw(byte[] bytes) throws IOException {
         out.flush();

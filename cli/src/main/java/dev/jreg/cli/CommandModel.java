@@ -24,17 +24,15 @@ final class CommandModel {
      * The completion candidates of an argument that names an image of the local store: no words
      * of its own, but a mark that {@link CompletionCommand} replaces with the store's names.
      */
-    static final Iterable<String> STORED_IMAGES = new Iterable<>() {
-        @Override
-        public Iterator<String> iterator() {
-            return Collections.emptyIterator();
-        }
-    };
+    static final Iterable<String> STORED_IMAGES = new NoWords();
+    /** The mark of an argument that names a file or directory: {@link CompletionCommand} offers the files. */
+    static final Iterable<String> FILES = new NoWords();
 
     private final CommandSpec spec;
     private ScopeType scope = ScopeType.LOCAL;
     private int nextIndex;
-    private boolean nextNamesStoredImage;
+    /** The mark of the next argument declared, or null. */
+    private Iterable<String> nextMark;
 
     private CommandModel(CommandSpec spec) {
         this.spec = spec;
@@ -77,7 +75,13 @@ final class CommandModel {
 
     /** The next argument declared names an image of the local store: shell completion offers the store's names. */
     CommandModel storedImage() {
-        nextNamesStoredImage = true;
+        nextMark = STORED_IMAGES;
+        return this;
+    }
+
+    /** The next argument declared names a file or directory: shell completion offers the files. */
+    CommandModel file() {
+        nextMark = FILES;
         return this;
     }
 
@@ -196,11 +200,19 @@ final class CommandModel {
                 .getter(binding).build();
     }
 
-    /** {@link #STORED_IMAGES} for the argument {@link #storedImage()} announced, else none. */
+    /** The mark {@link #storedImage()} or {@link #file()} announced for this argument, else none. */
     private Iterable<String> completion() {
-        Iterable<String> candidates = nextNamesStoredImage ? STORED_IMAGES : null;
-        nextNamesStoredImage = false;
+        Iterable<String> candidates = nextMark;
+        nextMark = null;
         return candidates;
+    }
+
+    /** A mark for completion: no words of its own, told apart from the others by identity. */
+    private static final class NoWords implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Collections.emptyIterator();
+        }
     }
 
     private static String[] names(String names) {

@@ -52,11 +52,13 @@ final class CommitCommand extends Subcommand {
                         "  jreg commit --base app:1 -c 'ENV MODE=prod' -c 'EXPOSE 8080' app:prod",
                         "  SOURCE_DATE_EPOCH=0 jreg commit --compression zstd rootfs web:2",
                         "  jreg commit --checksum rootfs web:3")
+                .file()
                 .parameters("[DIR] NEWNAME", 2, "DIR, the new root filesystem (optional), then"
                         + " NEWNAME, the new image's one name.", v -> arguments = v)
                 .storedImage()
                 .option("--base", "IMAGE", "The image to build on: a name or ID in the store, local:NAME or"
                         + " oci:DIR[:NAME] (default: the image DIR was unpacked from).", v -> base = v)
+                .file()
                 .repeatable("--add", "SRC[:DEST]", "Add a file or directory as the new layer, at DEST (default /:"
                         + " a directory's content at the root) (repeatable).", v -> additions = v)
                 .repeatable("-c, --change", "INSTRUCTION", "Apply a Dockerfile instruction: " + String.join(", ",
@@ -78,7 +80,7 @@ final class CommitCommand extends Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Reference name = Reference.parse(arguments.get(arguments.size() - 1));
+        Reference name = References.storeReference(arguments.get(arguments.size() - 1), "NEWNAME");
         Path directory = arguments.size() == 2 ? Path.of(arguments.get(0)) : null;
         if (directory != null && !additions.isEmpty()) {
             throw new IllegalArgumentException("commit takes DIR or --add, not both");
@@ -105,7 +107,7 @@ final class CommitCommand extends Subcommand {
             String made = result.layer() != null ? "new layer " + result.layer().digest().shortHex() + " ("
                     + result.entries() + (result.entries() == 1 ? " entry, " : " entries, ")
                     + Sizes.human(result.layer().size()) + ")"
-                    : directory != null ? "no changes in " + directory + ", so no layer, as docker commit"
+                    : directory != null ? "no changes in " + directory.toRealPath() + ", so no layer, as docker commit"
                     : "config changes only, no layer";
             root.context().err().println("Committed " + result.name().familiar() + ": " + made);
         }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Range;
  * {@code jreg generate-completion}: picocli's bash (and zsh, through bashcompinit) completion
  * script, with what a static script cannot know: the images in the local store, listed by
  * {@code jreg images} when an argument that names one is completed (those the commands' models
- * mark with {@link CommandModel#storedImage()}), and the values of options that take one of a few.
+ * mark with {@link CommandModel#storedImage()}), files and directories for the arguments marked
+ * {@link CommandModel#file()}, and the values of options that take one of a few.
  */
 final class CompletionCommand extends Subcommand {
     /**
@@ -28,21 +29,22 @@ final class CompletionCommand extends Subcommand {
             "--platform", List.of("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386",
                     "linux/ppc64le", "linux/s390x", "linux/riscv64", "windows/amd64"));
     /**
-     * Defined in the script: completes the word being typed from the store's names when it is an
-     * argument that names a stored image, and otherwise returns 1 for picocli's completion to go on.
-     * picocli counts positional arguments by bash's words, which bash splits at {@code :}
-     * (COMP_WORDBREAKS), so the words are read from the line itself, split at blanks; each match is
-     * offered from after the word's last {@code :}, as bash-completion's
-     * {@code __ltrim_colon_completions} does.
+     * Defined in the script: completes the word being typed when it is an argument the commands'
+     * models mark, from the store's names ({@code images}) or the files and directories
+     * ({@code files}, as docker's script completes {@code save -o} and {@code load -i}), and
+     * otherwise returns 1 for picocli's completion to go on. picocli counts positional arguments by
+     * bash's words, which bash splits at {@code :} (COMP_WORDBREAKS), so the words are read from the
+     * line itself, split at blanks; each match is offered from after the word's last {@code :}, as
+     * bash-completion's {@code __ltrim_colon_completions} does.
      */
-    private static final String LOCAL_IMAGES = """
+    private static final String MARKED_ARGUMENTS = """
 
-            # Completes the word being typed from the images in the local store when it names one: the
-            # value of an option in $2, or a positional argument whose index (from 0) is in a range of
-            # $4... (MIN-MAX, MAX empty for no end). Arguments are counted in the line split at blanks
-            # from the command $1 on, skipping options and the values of those in $3 (the quoted
-            # arg_opts). Returns 1 for any other word.
-            function _jreg_complete_local_images() {
+            # Completes the word being typed as $1 says (images: from the images in the local store;
+            # files: files and directories) when it is the value of an option in $3, or a positional
+            # argument whose index (from 0) is in a range of $5... (MIN-MAX, MAX empty for no end).
+            # Arguments are counted in the line split at blanks from the command $2 on, skipping
+            # options and the values of those in $4 (the quoted arg_opts). Returns 1 for any other word.
+            function _jreg_complete_marked() {
               local line=${COMP_LINE:0:COMP_POINT}
               local word=${line##*[[:space:]]}
               local rest=${line%"$word"} arg option= index=-1 range found=
@@ -51,27 +53,32 @@ final class CompletionCommand extends Subcommand {
                 arg=${rest%%[[:space:]]*}
                 rest=${rest#"$arg"}
                 if (( index < 0 )); then
-                  [[ $arg == "$1" ]] && index=0
+                  [[ $arg == "$2" ]] && index=0
                 elif [[ -n $option ]]; then
                   option=
                 elif [[ $arg == -* ]]; then
-                  [[ $arg != *=* && $3 == *"'$arg'"* ]] && option=$arg
+                  [[ $arg != *=* && $4 == *"'$arg'"* ]] && option=$arg
                 else
                   index=$((index + 1))
                 fi
               done
               if [[ -n $option ]]; then
-                [[ " $2 " == *" $option "* ]] || return 1
+                [[ " $3 " == *" $option "* ]] || return 1
               else
                 [[ $word != -* ]] || return 1
-                for range in "${@:4}"; do
+                for range in "${@:5}"; do
                   (( index >= ${range%-*} )) && { [[ -z ${range#*-} ]] || (( index <= ${range#*-} )); } && found=1
                 done
                 [[ -n $found ]] || return 1
               fi
-              type compopt &>/dev/null && compopt +o default
-              local IFS=$'\\n'
-              COMPREPLY=( $(compgen -W "$("${COMP_WORDS[0]}" images --filter dangling=false --format '{{.Repository}}:{{.Tag}}' 2>/dev/null)" -- "$word") )
+              local IFS=$'\n'
+              if [[ $1 == files ]]; then
+                type compopt &>/dev/null && compopt -o filenames
+                COMPREPLY=( $(compgen -f -- "$word") )
+              else
+                type compopt &>/dev/null && compopt +o default
+                COMPREPLY=( $(compgen -W "$("${COMP_WORDS[0]}" images --filter dangling=false --format '{{.Repository}}:{{.Tag}}' 2>/dev/null)" -- "$word") )
+              fi
               if [[ $word == *:* && $COMP_WORDBREAKS == *:* ]]; then
                 local before=${word%"${word##*:}"}
                 COMPREPLY=( "${COMPREPLY[@]#"$before"}" )
@@ -93,48 +100,58 @@ final class CompletionCommand extends Subcommand {
                         "Print a bash/zsh completion script: source <(jreg generate-completion).",
                         "It completes commands, options and their values, and the names of images in the local store"
                                 + " for rm, tag, push, save, inspect, history, unpack, commit --base, export and"
-                                + " squash.");
+                                + " squash, and files and directories for unpack's DIR, commit's DIR and --add,"
+                                + " and the -o and -i of save, export, blob and load.");
     }
 
     @Override
     public Integer call() {
         // An alias shares its command's model: the marks are read once per model, for every name.
         Map<CommandSpec, String> marked = new IdentityHashMap<>();
-        Map<String, String> storedImageCalls = new LinkedHashMap<>();
+        Map<String, String> markedCalls = new LinkedHashMap<>();
         commandLine.getSubcommands().forEach((name, command) -> {
             CommandSpec spec = command.getCommandSpec();
             if (!marked.containsKey(spec)) {
-                marked.put(spec, storedImageArguments(spec));
+                String images = markedArguments(spec, CommandModel.STORED_IMAGES);
+                String files = markedArguments(spec, CommandModel.FILES);
+                marked.put(spec, (images == null ? "" : call("images", images))
+                        + (files == null ? "" : call("files", files)));
                 offerValues(spec);
             }
-            if (marked.get(spec) != null) {
-                storedImageCalls.put(name, "  _jreg_complete_local_images " + name + " " + marked.get(spec)
-                        + " && return\n");
+            if (!marked.get(spec).isEmpty()) {
+                markedCalls.put(name, marked.get(spec).replace(" COMMAND ", " " + name + " "));
             }
         });
-        root.context().out().print(withLocalImages(AutoComplete.bash("jreg", commandLine), storedImageCalls));
+        root.context().out().print(withMarkedArguments(AutoComplete.bash("jreg", commandLine), markedCalls));
         return ExitCodes.OK;
     }
 
+    /** A line of a command's function that completes the arguments {@code marked} gives, with COMMAND for its name. */
+    private static String call(String kind, String marked) {
+        return "  _jreg_complete_marked " + kind + " COMMAND " + marked + " && return\n";
+    }
+
     /**
-     * The arguments after the command's name that {@code _jreg_complete_local_images} takes for
-     * the arguments the model marks, or null when it marks none; the marks are taken off, so that
-     * picocli's script offers nothing of its own for them.
+     * The arguments after the command's name that {@code _jreg_complete_marked} takes for the
+     * arguments the model marks with {@code mark}, or null when it marks none; the marks are taken
+     * off, so that picocli's script offers nothing of its own for them. Of positional arguments
+     * that are files, the first is ({@code commit}'s {@code [DIR] NEWNAME}).
      */
-    private static String storedImageArguments(CommandSpec command) {
+    private static String markedArguments(CommandSpec command, Iterable<String> mark) {
         List<String> options = new ArrayList<>();
         List<String> ranges = new ArrayList<>();
         for (OptionSpec option : List.copyOf(command.options())) {
-            if (option.completionCandidates() == CommandModel.STORED_IMAGES) {
+            if (option.completionCandidates() == mark) {
                 options.addAll(Arrays.asList(option.names()));
                 command.remove(option);
                 command.addOption(option.toBuilder().completionCandidates(null).build());
             }
         }
         for (PositionalParamSpec positional : List.copyOf(command.positionalParameters())) {
-            if (positional.completionCandidates() == CommandModel.STORED_IMAGES) {
+            if (positional.completionCandidates() == mark) {
                 Range index = positional.index();
-                ranges.add(index.min() + "-" + (index.max() == Integer.MAX_VALUE ? "" : index.max()));
+                int max = mark == CommandModel.FILES ? index.min() : index.max();
+                ranges.add(index.min() + "-" + (max == Integer.MAX_VALUE ? "" : max));
                 command.remove(positional);
                 command.addPositional(positional.toBuilder().completionCandidates(null).build());
             }
@@ -160,12 +177,13 @@ final class CompletionCommand extends Subcommand {
     }
 
     /**
-     * Lets each command whose arguments name local images offer the store's names for them: its
-     * completion function first calls the script's function with what the command marks.
+     * Lets each command whose arguments name local images or files offer the store's names or the
+     * files for them: its completion function first calls the script's function with what the
+     * command marks.
      *
-     * @param calls per command name (aliases too), the call to add to its function
+     * @param calls per command name (aliases too), the calls to add to its function
      */
-    private static String withLocalImages(String script, Map<String, String> calls) {
+    private static String withMarkedArguments(String script, Map<String, String> calls) {
         for (Map.Entry<String, String> call : calls.entrySet()) {
             String function = "function _picocli_jreg_" + call.getKey() + "() {";
             int start = script.indexOf(function);
@@ -176,6 +194,6 @@ final class CompletionCommand extends Subcommand {
             }
             script = script.substring(0, after) + call.getValue() + script.substring(after);
         }
-        return script + LOCAL_IMAGES;
+        return script + MARKED_ARGUMENTS;
     }
 }

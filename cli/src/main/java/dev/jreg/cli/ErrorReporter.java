@@ -93,9 +93,11 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
                 && missing.getMissing().stream().allMatch(ArgSpec::isPositional)) {
             // picocli names the first missing one: those after it are missing too.
             int first = ((PositionalParamSpec) missing.getMissing().get(0)).index().min();
-            line = "missing " + String.join(" ", command.positionalParameters().stream()
-                    .filter(p -> p.required() && p.index().min() >= first).map(ErrorReporter::label).toList())
-                    + ": " + command.name() + " takes " + arguments(command) + help;
+            String labels = String.join(" ", command.positionalParameters().stream()
+                    .filter(p -> p.required() && p.index().min() >= first).map(ErrorReporter::label).toList());
+            // All of them missing: the command's arguments would say the same again.
+            line = "missing " + labels + (labels.equals(arguments(command)) ? ""
+                    : ": " + command.name() + " takes " + arguments(command)) + help;
         } else {
             String message = ex.getMessage();
             line = Character.toLowerCase(message.charAt(0)) + message.substring(1) + help;

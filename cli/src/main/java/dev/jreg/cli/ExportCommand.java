@@ -2,7 +2,6 @@ package dev.jreg.cli;
 
 import dev.jreg.Jreg;
 import dev.jreg.model.Platform;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** {@code jreg export}: an image's filesystem as one tar archive, as {@code docker export} writes a container's. */
@@ -29,6 +28,7 @@ final class ExportCommand extends Subcommand {
                         v -> image = v)
                 .option("--platform", "OS/ARCH[/VARIANT]",
                         "From an index, this platform's image (default: this machine's).", v -> platform = v)
+                .file()
                 .option("-o, --output", "FILE", "Write to this file, whole or not at all, instead of stdout"
                         + " (- for stdout).", v -> output = v);
     }
@@ -38,21 +38,14 @@ final class ExportCommand extends Subcommand {
         boolean toStdout = output == null || output.equals("-");
         CliContext context = root.context();
         if (toStdout && context.stdoutTerminal()) {
-            throw new IllegalArgumentException("cowardly refusing to write a tar archive to a terminal;"
-                    + " use -o FILE or redirect stdout");
+            throw OutputFile.terminalRefused();
         }
-        Path file = toStdout ? null : Path.of(output).toAbsolutePath();
-        if (file != null && Files.isDirectory(file)) {
-            throw new IllegalArgumentException("cannot write " + output + ": it is a directory");
-        }
-        if (file != null && !Files.isDirectory(file.getParent())) {
-            throw new IllegalArgumentException("cannot write " + output + ": no such directory " + file.getParent());
-        }
+        Path file = toStdout ? null : OutputFile.checked(output);
         Platform wanted = platform == null ? null : Platform.parse(platform);
         Jreg jreg = root.open();
         var location = LocationOptions.stored(jreg, image);
         if (file != null) {
-            jreg.export(location, wanted, file);
+            OutputFile.write(file, to -> jreg.export(location, wanted, to));
         } else {
             context.out().flush();
             jreg.export(location, wanted, context.stdout());

@@ -89,9 +89,9 @@ final class HistoryCommand extends Subcommand {
         if (quiet) {
             rows.forEach(row -> out.println(row.get("ID")));
         } else if (json) {
+            // docker's --format json is {{json .}}: the fields as a template shows them.
             rows.forEach(row -> out.println(JsonOutput.write(row)));
         } else if (template != null) {
-            rows.forEach(row -> row.put("Size", size((Long) row.get("Size"))));
             template.print(out, rows, HEADERS);
         } else {
             printTable(out, rows);
@@ -117,7 +117,10 @@ final class HistoryCommand extends Subcommand {
         return new HintedException(failure, "the store has " + image + ": jreg history --local " + image);
     }
 
-    /** One row per step, newest first; {@code CreatedBy} whole, {@code Size} in bytes. */
+    /**
+     * One row per step, newest first, as docker's fields show it: {@code CreatedBy} whole, times in
+     * RFC 3339 to the second, {@code Size} human or in bytes, as text.
+     */
     private List<Map<String, Object>> rows(ImageInfo.Image image, Instant now) {
         List<ImageConfig.History> steps = image.config().history();
         List<Descriptor> made = image.historyLayers();
@@ -127,10 +130,10 @@ final class HistoryCommand extends Subcommand {
             ImageConfig.History step = steps.get(i);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("ID", i == steps.size() - 1 ? id : MISSING);
-            row.put("CreatedSince", human ? Sizes.ago(step.created(), now) : step.created());
-            row.put("CreatedAt", step.created());
+            row.put("CreatedSince", human ? Sizes.ago(step.created(), now) : Sizes.rfc3339(step.created()));
+            row.put("CreatedAt", Sizes.rfc3339(step.created()));
             row.put("CreatedBy", step.createdBy() == null ? "" : step.createdBy());
-            row.put("Size", made.get(i) == null ? 0L : made.get(i).size());
+            row.put("Size", size(made.get(i) == null ? 0L : made.get(i).size()));
             row.put("Comment", step.comment() == null ? "" : step.comment());
             rows.add(row);
         }
@@ -155,7 +158,7 @@ final class HistoryCommand extends Subcommand {
         for (Map<String, Object> row : rows) {
             id = Math.max(id, row.get("ID").toString().length());
             created = Math.max(created, String.valueOf(row.get("CreatedSince")).length());
-            size = Math.max(size, size((Long) row.get("Size")).length());
+            size = Math.max(size, row.get("Size").toString().length());
             comment = Math.max(comment, oneLine(row.get("Comment").toString()).length());
             command = Math.max(command, oneLine(row.get("CreatedBy").toString()).length());
         }
@@ -166,7 +169,7 @@ final class HistoryCommand extends Subcommand {
         Table table = new Table("IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT");
         for (Map<String, Object> row : rows) {
             table.row(row.get("ID").toString(), String.valueOf(row.get("CreatedSince")),
-                    cut(row.get("CreatedBy").toString(), commandWidth, noTrunc), size((Long) row.get("Size")),
+                    cut(row.get("CreatedBy").toString(), commandWidth, noTrunc), row.get("Size").toString(),
                     cut(row.get("Comment").toString(), commentWidth, noTrunc));
         }
         table.print(out, "");

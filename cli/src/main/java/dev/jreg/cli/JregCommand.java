@@ -123,6 +123,10 @@ final class JregCommand implements Runnable {
             code = reporter.report(e);
         }
         context.out().flush();
+        if (code == ExitCodes.OK && !context.stdoutClosed() && context.stdoutFailure() != null) {
+            // The command's text went to a printer that swallowed the failure: its result is lost.
+            code = reporter.report(context.stdoutFailure());
+        }
         context.err().flush();
         return context.stdoutClosed() ? ExitCodes.STDOUT_CLOSED : code;
     }
@@ -209,9 +213,11 @@ final class JregCommand implements Runnable {
 
     /**
      * Prints a line of the library's (a warning, a retry, which mirror serves) on stderr: above the
-     * progress display while one is drawn, which would otherwise draw over it.
+     * progress display while one is drawn, which would otherwise draw over it; a note or warning
+     * wrapped to 80 columns.
      */
-    void say(String line) {
+    void say(String text) {
+        String line = Notes.wrapped(text);
         LayerProgress shown = progress;
         if (shown != null) {
             shown.print(line);

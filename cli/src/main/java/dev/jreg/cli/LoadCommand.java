@@ -26,6 +26,7 @@ final class LoadCommand extends Subcommand {
                         "  jreg load -i nginx.tar",
                         "  jreg load < images.tar.gz",
                         "  ssh build-host docker save app:1 | jreg load -q")
+                .file()
                 .option("-i, --input", "FILE", "Read this file instead of stdin (-: stdin).", v -> input = v)
                 .flag("-q, --quiet", "Print only the images loaded, without the summary on stderr.", v -> quiet = v);
     }

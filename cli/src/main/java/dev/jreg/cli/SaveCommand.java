@@ -35,6 +35,7 @@ final class SaveCommand extends Subcommand {
                 .storedImage()
                 .parameters("IMAGE", "Names, digests or image IDs (or unique prefixes) in the local store.",
                         v -> images = v)
+                .file()
                 .option("-o, --output", "FILE",
                         "Write to this file, which appears only once whole, instead of stdout (-: stdout).",
                         v -> output = v)
@@ -49,17 +50,18 @@ final class SaveCommand extends Subcommand {
         CliContext context = root.context();
         boolean toStdout = output == null || output.equals("-");
         if (toStdout && context.stdoutTerminal()) {
-            throw new IllegalArgumentException("refusing to write an archive to a terminal; use -o FILE or redirect"
-                    + " stdout");
+            throw OutputFile.terminalRefused();
         }
+        List<String> names = images.stream().map(image -> References.storeName(image, "IMAGE")).toList();
+        Path file = toStdout ? null : OutputFile.checked(output);
         SaveOptions options = new SaveOptions(format, platform == null ? null : Platform.parse(platform));
         Jreg jreg = root.open();
         if (toStdout) {
             context.out().flush();
-            jreg.save(images, options, context.stdout());
+            jreg.save(names, options, context.stdout());
             context.stdout().flush();
         } else {
-            jreg.save(images, options, Path.of(output));
+            OutputFile.write(file, to -> jreg.save(names, options, to));
         }
         return ExitCodes.OK;
     }

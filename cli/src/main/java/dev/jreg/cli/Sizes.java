@@ -5,6 +5,7 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 
 /** Sizes and ages printed the way docker prints them. */
 final class Sizes {
@@ -27,7 +28,10 @@ final class Sizes {
                 + UNITS[unit];
     }
 
-    /** {@code 2 weeks ago}, {@code 3 months ago}; {@code N/A} when unknown. */
+    /**
+     * {@code 5 seconds ago}, {@code About an hour ago}, {@code 2 weeks ago}: docker's words, those
+     * of go-units' {@code HumanDuration} and " ago"; {@code N/A} when unknown.
+     */
     static String ago(String created, Instant now) {
         if (created == null) {
             return "N/A";
@@ -38,23 +42,49 @@ final class Sizes {
         } catch (DateTimeParseException e) {
             return "N/A";
         }
-        Duration age = Duration.between(then, now);
-        long seconds = Math.max(0, age.getSeconds());
-        if (seconds < 60) {
-            return "Less than a minute ago";
-        }
-        long[] limits = {3600, 86400, 86400 * 14, 86400 * 60, 86400 * 730};
-        long[] divisors = {60, 3600, 86400, 86400 * 7, 86400 * 30};
-        String[] names = {"minute", "hour", "day", "week", "month"};
-        for (int i = 0; i < limits.length; i++) {
-            if (seconds < limits[i]) {
-                return plural(seconds / divisors[i], names[i]);
-            }
-        }
-        return plural(seconds / (86400 * 365), "year");
+        return humanDuration(Math.max(0, Duration.between(then, now).getSeconds())) + " ago";
     }
 
-    private static String plural(long n, String unit) {
-        return (n == 1 ? "About a" + (unit.startsWith("h") ? "n " : " ") + unit : n + " " + unit + "s") + " ago";
+    /**
+     * A time from a config as docker prints it: RFC 3339 to the second, without the fraction a
+     * config may carry ({@code 2024-05-01T10:00:00Z}); as it is when it cannot be read, null when none.
+     */
+    static String rfc3339(String created) {
+        if (created == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(created).truncatedTo(ChronoUnit.SECONDS).toString();
+        } catch (DateTimeParseException e) {
+            return created;
+        }
+    }
+
+    /** go-units' {@code HumanDuration} of whole seconds: hours rounded, the other units truncated. */
+    static String humanDuration(long seconds) {
+        long minutes = seconds / 60;
+        long hours = Math.round(seconds / 3600.0);
+        if (seconds < 1) {
+            return "Less than a second";
+        } else if (seconds == 1) {
+            return "1 second";
+        } else if (seconds < 60) {
+            return seconds + " seconds";
+        } else if (minutes == 1) {
+            return "About a minute";
+        } else if (minutes < 60) {
+            return minutes + " minutes";
+        } else if (hours == 1) {
+            return "About an hour";
+        } else if (hours < 48) {
+            return hours + " hours";
+        } else if (hours < 24 * 7 * 2) {
+            return hours / 24 + " days";
+        } else if (hours < 24 * 30 * 2) {
+            return hours / 24 / 7 + " weeks";
+        } else if (hours < 24 * 365 * 2) {
+            return hours / 24 / 30 + " months";
+        }
+        return seconds / 3600 / 24 / 365 + " years";
     }
 }

@@ -52,7 +52,7 @@ final class SquashCommand extends Subcommand {
             default -> throw new IllegalArgumentException("--compression must be gzip or zstd, not \"" + compression + "\"");
         };
         Instant clamp = Timestamps.clamp(timestamp, root.context().env());
-        Reference name = Reference.parse(newName);
+        Reference name = References.storeReference(newName, "NEWNAME");
         Platform wanted = platform == null ? null : Platform.parse(platform);
         Jreg jreg = root.open();
         SquashResult result = jreg.squash(LocationOptions.stored(jreg, image), wanted, name,

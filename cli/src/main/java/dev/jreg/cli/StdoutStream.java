@@ -14,7 +14,9 @@ import java.util.function.BooleanSupplier;
  * throws {@link Closed}. Where a shell's process would have been killed by SIGPIPE, jreg then
  * exits quietly with the status the shell gives that process. Only this stream's own writes mark
  * it: a socket to a registry that breaks is an error like any other, whatever its message says.
- * A write that fails on a file (a full disk) is not a closed reader and is thrown as it is.
+ * A write that fails otherwise (a full disk) is kept, and thrown saying it was stdout's: text
+ * goes through a {@link java.io.PrintWriter}, which swallows the failure, so the run asks
+ * {@link #failure()} once it is over.
  */
 final class StdoutStream extends OutputStream {
     /** A write to stdout failed because its reader is gone. */
@@ -27,6 +29,7 @@ final class StdoutStream extends OutputStream {
     private final OutputStream out;
     private final BooleanSupplier readerMayGo;
     private volatile boolean closed;
+    private volatile IOException failure;
 
     /**
      * @param out where the bytes go
@@ -45,6 +48,11 @@ final class StdoutStream extends OutputStream {
     /** True once a write failed because the reader went away. */
     boolean closed() {
         return closed;
+    }
+
+    /** The first failed write that was not to a closed reader, or null. */
+    IOException failure() {
+        return failure;
     }
 
     @Override
@@ -79,7 +87,10 @@ final class StdoutStream extends OutputStream {
             closed = true;
             return new Closed(e);
         }
-        return e;
+        if (failure == null) {
+            failure = new IOException("cannot write to stdout: " + e.getMessage(), e);
+        }
+        return failure;
     }
 
     /** On Linux the descriptor's link names a pipe {@code pipe:[…]} or a socket {@code socket:[…]}. */

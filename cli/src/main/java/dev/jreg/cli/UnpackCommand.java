@@ -42,6 +42,7 @@ final class UnpackCommand extends Subcommand {
                 .storedImage()
                 .parameter("IMAGE", "NAME[:TAG|@DIGEST] or image ID of the store, local:NAME, or oci:DIR[:NAME].",
                         v -> image = v)
+                .file()
                 .parameter("DIR", "The directory to unpack into: missing or empty.", v -> directory = v)
                 .option("--platform", "OS/ARCH[/VARIANT]",
                         "From an index, this platform's image (default: this machine's).", v -> platform = v)
@@ -55,6 +56,10 @@ final class UnpackCommand extends Subcommand {
     public Integer call() throws Exception {
         if (!PULL_POLICIES.contains(pull)) {
             throw new IllegalArgumentException("--pull must be missing, always or never, not \"" + pull + "\"");
+        }
+        if (directory.isEmpty()) {
+            // Path.of("") is the working directory: an empty word is a mistake, not a request for that.
+            throw new IllegalArgumentException("DIR is \"\": name the directory to unpack into (. for this one)");
         }
         Platform wanted = platform == null ? null : Platform.parse(platform);
         boolean named = !image.startsWith("oci:") && !image.startsWith("local:");

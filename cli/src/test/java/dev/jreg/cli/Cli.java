@@ -118,6 +118,14 @@ final class Cli {
         return launch(null, command);
     }
 
+    /** {@link #launch} with stdout redirected by the shell ({@code > /dev/full}), as in {@code jreg ARGS > FILE}. */
+    Result launchRedirected(String redirection, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "exec \"$0\" \"$@\" " + redirection,
+                LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        return launch(null, command);
+    }
+
     private Result launch(Path directory, List<String> command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
         if (directory != null) {

@@ -1,11 +1,13 @@
 package dev.jreg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import dev.jreg.testing.TestImages;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,24 @@ class ClosedStdoutPackagedIT {
                 assertEquals(ExitCodes.STDOUT_CLOSED, result.exitCode(), () -> args + " | " + reader + ": " + result);
                 assertEquals("", result.err().replace(LauncherMessagesTest.RECORDING + "\n", ""), result::toString);
             }
+        }
+    }
+
+    /** Text into a full disk is a lost result: said in one line, exit 1, for the shipped launcher too. */
+    @Test
+    void textIntoAFullDiskIsReported() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/full")), "no /dev/full");
+        TestImages.writeImage(OciLayout.open(store), Reference.parse("app:1"), Platform.of("linux", "amd64", null),
+                List.of(TestImages.layer(7, 1000)));
+        Cli cli = new Cli(home, store);
+        for (List<String> args : List.of(List.of("images"), List.of("history", "--local", "app:1"),
+                List.of("generate-completion"), List.of("export", "app:1"))) {
+            Cli.Result result = cli.launchRedirected("> /dev/full", args.toArray(String[]::new));
+            assertEquals(ExitCodes.FAILURE, result.exitCode(), () -> args + ": " + result);
+            assertEquals(List.of("jreg: cannot write to stdout: No space left on device"),
+                    result.err().replace(LauncherMessagesTest.BUILDING + "\n", "")
+                            .replace(LauncherMessagesTest.RECORDING + "\n", "").lines()
+                            .filter(line -> line.startsWith("jreg:")).toList(), () -> args + ": " + result);
         }
     }
 }

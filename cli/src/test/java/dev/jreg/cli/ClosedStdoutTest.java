@@ -86,7 +86,30 @@ class ClosedStdoutTest {
     @Test
     void aFailedWriteToAFileIsReported() {
         assertEquals(ExitCodes.FAILURE, JregCommand.run(context(10, false), "export", "app:1"));
-        assertEquals("jreg: No space left on device\n", err.toString());
+        assertEquals("jreg: cannot write to stdout: No space left on device\n", err.toString());
+    }
+
+    /**
+     * Text goes through a printer that swallows a failed write: each command's lost result (a list,
+     * a script, an image ID) is still reported once the command is over, and no closed pipe is.
+     */
+    @Test
+    void aFailedWriteOfTextIsReportedByEachCommand() throws IOException {
+        Path archive = store.resolveSibling(store.getFileName() + ".tar");
+        new Cli(home, store).ok("save", "-o", archive.toString(), "app:1");
+        for (String[] args : List.of(new String[] {"history", "--local", "app:1"},
+                new String[] {"history", "--local", "--format", "json", "app:1"}, new String[] {"images"},
+                new String[] {"generate-completion"}, new String[] {"load", "-i", archive.toString()},
+                new String[] {"squash", "app:1", "app:flat"}, new String[] {"commit", "--base", "app:1", "app:c"})) {
+            for (boolean pipe : new boolean[] {false, true}) {
+                err.getBuffer().setLength(0);
+                int code = JregCommand.run(context(0, pipe), args);
+                String command = String.join(" ", args) + (pipe ? " into a closed pipe: " : ": ") + err;
+                assertEquals(pipe ? ExitCodes.STDOUT_CLOSED : ExitCodes.FAILURE, code, command);
+                assertEquals(pipe ? List.of() : List.of("jreg: cannot write to stdout: No space left on device"),
+                        err.toString().lines().filter(line -> line.startsWith("jreg:")).toList(), command);
+            }
+        }
     }
 
     /**

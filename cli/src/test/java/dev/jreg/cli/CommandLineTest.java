@@ -137,8 +137,7 @@ class CommandLineTest {
                 run("load", "x").err());
         assertEquals("jreg: missing DIR: unpack takes IMAGE DIR; see 'jreg unpack --help'\n",
                 run("unpack", "app:1").err());
-        assertEquals("jreg: missing IMAGE NEWNAME: squash takes IMAGE NEWNAME; see 'jreg squash --help'\n",
-                run("squash").err());
+        assertEquals("jreg: missing IMAGE NEWNAME; see 'jreg squash --help'\n", run("squash").err());
         assertEquals("jreg: missing required parameter for option '--platform' (OS/ARCH[/VARIANT]); see 'jreg"
                 + " export --help'\n", run("export", "app:1", "--platform").err());
     }
@@ -149,6 +148,7 @@ class CommandLineTest {
      */
     @Test
     void everyCommandsUsageErrorIsOneLine() {
+        // Without arguments, the line fits 80 columns.
         for (CommandSpec spec : everyCommand()) {
             List<List<String>> wrong = new java.util.ArrayList<>();
             if (spec.positionalParameters().stream().anyMatch(p -> p.required())) {
@@ -168,6 +168,7 @@ class CommandLineTest {
                 assertEquals(1, result.err().lines().count(), () -> args + ": " + result);
                 assertTrue(result.err().matches("jreg: (missing|unexpected argument) .*\n"),
                         () -> args + ": " + result);
+                assertTrue(args.size() > 1 || result.err().length() <= 81, () -> args + " is wider than 80: " + result);
             }
         }
     }

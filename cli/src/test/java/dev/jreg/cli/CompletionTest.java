@@ -55,7 +55,8 @@ class CompletionTest {
                 + "; COMP_LINE='" + line + "'; COMP_POINT=" + line.length() + "; _complete_jreg jreg '"
                 + words[words.length - 1] + "' '" + words[words.length - 2] + "' 2>/dev/null;"
                 + " printf '%s\\n' \"${COMPREPLY[@]}\"";
-        ProcessBuilder builder = new ProcessBuilder("bash", "--norc", "-c", bash).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder("bash", "--norc", "-c", bash).redirectErrorStream(true)
+                .directory(dir.toFile());
         builder.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
         Process process = builder.start();
         byte[] out = process.getInputStream().readAllBytes();
@@ -92,19 +93,49 @@ class CompletionTest {
         List<String> nginx = List.of("nginx:1.24.0");
         assertEquals(nginx, complete("jreg", "unpack", "n"));
         assertEquals(nginx, complete("jreg", "unpack", "--platform", "linux/amd64", "-q", "n"));
-        assertEquals(List.of(), complete("jreg", "unpack", "nginx:1.24.0", "n"), "DIR is a directory");
+        assertEquals(List.of(), complete("jreg", "unpack", "nginx:1.24.0", "n"), "DIR is a directory, none here");
         assertEquals(nginx, complete("jreg", "commit", "--base", "n"));
         assertEquals(nginx, complete("jreg", "commit", "-c", "ENV A=1", "--base", "n"));
         assertEquals(List.of(), complete("jreg", "commit", "n"), "DIR or NEWNAME");
         assertEquals(List.of(), complete("jreg", "commit", "--base", "nginx:1.24.0", "rootfs", "n"));
         assertEquals(nginx, complete("jreg", "export", "-o", "x.tar", "n"));
-        assertEquals(List.of(), complete("jreg", "export", "-o", "n"), "-o takes a file");
+        assertEquals(List.of(), complete("jreg", "export", "-o", "n"), "-o takes a file, none here");
         assertEquals(nginx, complete("jreg", "squash", "--compression", "zstd", "n"));
         assertEquals(nginx, complete("jreg", "history", "--format", "json", "--local", "n"));
         assertEquals(nginx, complete("jreg", "save", "--platform", "linux/arm64", "library/foo/bar:1", "n"));
         assertEquals(nginx, complete("jreg", "rm", "-f", "library/foo/bar:1", "n"));
         assertEquals(List.of("library/foo/bar:1"), complete("jreg", "push", "--format", "oci", "l"));
         assertEquals(List.of("table", "json"), complete("jreg", "history", "--format", ""), "option values stay");
+    }
+
+    /**
+     * Each argument that is a file or directory offers the files and directories (bash adds a
+     * slash to a directory), as docker's script does for {@code save -o} and {@code load -i}; the
+     * image arguments still offer the store's names.
+     */
+    @Test
+    void fileAndDirectoryArgumentsOfferTheFiles() throws Exception {
+        Files.writeString(Files.createDirectories(dir.resolve("kdir")).resolve("x"), "");
+        Files.writeString(dir.resolve("kex.tar"), "");
+        Files.writeString(dir.resolve("s1.tar"), "");
+        Files.createDirectories(dir.resolve("addons"));
+        List<String> k = List.of("kdir", "kex.tar");
+        assertEquals(k, sorted(complete("jreg", "unpack", "nginx:1.24.0", "k")));
+        assertEquals(k, sorted(complete("jreg", "unpack", "-q", "nginx:1.24.0", "k")));
+        assertEquals(k, sorted(complete("jreg", "export", "-o", "k")));
+        assertEquals(k, sorted(complete("jreg", "save", "--output", "k")));
+        assertEquals(k, sorted(complete("jreg", "blob", "-o", "k")));
+        assertEquals(List.of("s1.tar"), complete("jreg", "load", "-i", "s1"));
+        assertEquals(List.of("addons"), complete("jreg", "commit", "--add", "add"));
+        assertEquals(k, sorted(complete("jreg", "commit", "-m", "hi", "k")), "commit's DIR");
+        assertEquals(List.of(), complete("jreg", "commit", "kdir", "k"), "NEWNAME is no file");
+        assertEquals(List.of("nginx:1.24.0"), complete("jreg", "unpack", "n"), "IMAGE is a stored image");
+        assertEquals(List.of("nginx:1.24.0"), complete("jreg", "export", "-o", "kex.tar", "n"));
+        assertEquals(List.of("kdir/x"), complete("jreg", "unpack", "nginx:1.24.0", "kdir/"));
+    }
+
+    private static List<String> sorted(List<String> words) {
+        return words.stream().sorted().toList();
     }
 
     /**

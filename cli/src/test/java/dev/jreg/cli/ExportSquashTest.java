@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -260,23 +261,71 @@ class ExportSquashTest {
     void aTerminalIsRefusedAsDockerRefusesIt() {
         Cli.Result result = cli().stdoutTerminal().run("export", APP);
         assertEquals(2, result.exitCode(), result::toString);
-        assertEquals("jreg: cowardly refusing to write a tar archive to a terminal; use -o FILE or redirect stdout\n",
+        assertEquals("jreg: refusing to write an archive to a terminal; use -o FILE or redirect stdout\n",
                 result.err());
+        assertTrue(result.err().length() <= 81, "one line of at most 80 columns");
         assertEquals("", result.out());
         assertEquals(0, cli().stdoutTerminal().run("export", "-o", work.resolve("t.tar").toString(), APP).exitCode());
     }
 
+    /** export and save take -o alike: a missing directory, a directory or "" is bad input, exit 2. */
     @Test
     void aMissingDirectoryOrADirectoryForTheOutputIsOneLine() throws Exception {
-        Path missing = work.resolve("no/such/dir/x.tar");
-        Cli.Result result = cli().run("export", "-o", missing.toString(), APP);
-        assertEquals(2, result.exitCode(), result::toString);
-        assertEquals("jreg: cannot write " + missing + ": no such directory " + missing.getParent() + "\n", result.err());
+        for (String command : List.of("export", "save")) {
+            Path missing = work.resolve("no/such/dir/x.tar");
+            Cli.Result result = cli().run(command, "-o", missing.toString(), APP);
+            assertEquals(2, result.exitCode(), result::toString);
+            assertEquals("jreg: cannot write " + missing + ": no such directory " + missing.getParent() + "\n",
+                    result.err());
+            assertEquals(List.of(), listing(work));
+            Cli.Result directory = cli().run(command, "-o", work.toString(), APP);
+            assertEquals(2, directory.exitCode(), directory::toString);
+            assertEquals("jreg: cannot write " + work + ": it is a directory\n", directory.err());
+            Cli.Result empty = cli().run(command, "-o", "", APP);
+            assertEquals(2, empty.exitCode(), empty::toString);
+            assertEquals("jreg: -o is \"\": name the file to write (- for stdout)\n", empty.err());
+            assertEquals(List.of(), listing(work));
+        }
+    }
+
+    /**
+     * Where only a name in the store is taken (a new image's name, or save's images), a layout's
+     * {@code oci:} is one line saying so, never a reference's "invalid registry host", and nothing
+     * is written; {@code local:NAME} is that name.
+     */
+    @Test
+    void aLayoutWhereOnlyAStoreNameIsTakenIsOneLine() throws Exception {
+        String layout = "oci:" + work + ":sq";
+        for (String[] args : List.of(new String[] {"squash", APP, layout},
+                new String[] {"commit", "--base", APP, "-c", "ENV A=1", layout})) {
+            Cli.Result result = cli().run(args);
+            assertEquals(2, result.exitCode(), result::toString);
+            assertEquals("jreg: NEWNAME is a name in the local store, not " + layout + "; jreg copy writes to a layout"
+                    + " or registry\n", result.err());
+        }
+        Cli.Result save = cli().run("save", "-o", work.resolve("x.tar").toString(), layout);
+        assertEquals(2, save.exitCode(), save::toString);
+        assertEquals("jreg: IMAGE is a name in the local store, not " + layout + "; jreg copy writes to a layout or"
+                + " registry\n", save.err());
         assertEquals(List.of(), listing(work));
-        Cli.Result directory = cli().run("export", "-o", work.toString(), APP);
-        assertEquals(2, directory.exitCode(), directory::toString);
-        assertEquals("jreg: cannot write " + work + ": it is a directory\n", directory.err());
-        assertEquals(List.of(), listing(work));
+
+        ok("squash", APP, "local:sq:1");
+        assertTrue(LocalStore.open(store).lookup(Reference.parse("sq:1")).isPresent());
+        ok("save", "-o", work.resolve("sq.tar").toString(), "local:sq:1");
+    }
+
+    /**
+     * A directory jreg may not write in is said of the file asked for, not of the hidden temp file
+     * written beside it (sysfs refuses a new file even to root).
+     */
+    @Test
+    void aRefusedFileIsNamedAsGiven() {
+        assumeTrue(Files.isDirectory(Path.of("/sys/fs")), "no /sys");
+        for (String command : List.of("export", "save")) {
+            Cli.Result result = cli().run(command, "-o", "/sys/fs/x.tar", APP);
+            assertEquals(1, result.exitCode(), result::toString);
+            assertEquals("jreg: permission denied: /sys/fs/x.tar\n", result.err());
+        }
     }
 
     @Test

@@ -53,7 +53,7 @@ class HistoryTest {
                 Map.of("created", "2024-05-01T00:00:00Z", "created_by", "/bin/sh -c #(nop) ADD file:0b1 in / "),
                 Map.of("created", "2024-05-01T00:00:01Z", "created_by", "/bin/sh -c #(nop)  CMD [\"bash\"]",
                         "empty_layer", true),
-                Map.of("created", "2024-06-01T00:00:00Z", "created_by", LONG_RUN, "comment",
+                Map.of("created", "2024-06-01T00:00:00.348493511Z", "created_by", LONG_RUN, "comment",
                         "buildkit.dockerfile.v0"),
                 Map.of("created", "2024-06-01T00:00:00Z", "created_by", "WORKDIR /app", "empty_layer", true)));
         OciLayout layout = OciLayout.open(store);
@@ -92,24 +92,33 @@ class HistoryTest {
         assertEquals(imageId.shortHex() + "\n<missing>\n<missing>\n<missing>\n", ok("history", "-q", "local:app:1").out());
     }
 
+    /** docker's {@code --format json} is {@code {{json .}}}: the fields as text, times to the second. */
     @Test
-    void jsonHasDockersFieldsWithSizeInBytes() throws Exception {
-        String[] lines = ok("history", "--format", "json", "local:app:1").out().split("\n");
+    void jsonHasDockersFieldsAsATemplateShowsThem() throws Exception {
+        String out = ok("history", "--format", "json", "local:app:1").out();
+        assertEquals(out, ok("history", "--format", "{{json .}}", "local:app:1").out());
+        String[] lines = out.split("\n");
         assertEquals(4, lines.length);
         JsonNode run = Json.parse(lines[1]);
         assertEquals("<missing>", run.get("ID").asText());
         assertEquals(LONG_RUN, run.get("CreatedBy").asText());
         assertEquals("2024-06-01T00:00:00Z", run.get("CreatedAt").asText());
-        assertEquals(app.descriptor().size(), run.get("Size").asLong());
+        assertEquals(Sizes.human(app.descriptor().size()), run.get("Size").textValue());
         assertEquals("buildkit.dockerfile.v0", run.get("Comment").asText());
-        assertEquals(0, Json.parse(lines[0]).get("Size").asLong());
+        assertEquals("0B", Json.parse(lines[0]).get("Size").textValue());
+        JsonNode bytes = Json.parse(ok("history", "--no-human", "--format", "json", "local:app:1").out().split("\n")[1]);
+        assertEquals(String.valueOf(app.descriptor().size()), bytes.get("Size").textValue());
+        assertEquals("2024-06-01T00:00:00Z", bytes.get("CreatedSince").textValue());
     }
 
+    /** Dates in RFC 3339 without fractions, as docker prints them, in a table of 80 columns. */
     @Test
     void notHumanShowsDatesAndBytes() {
         String out = ok("history", "--no-human", "local:app:1").out();
         assertTrue(out.contains("2024-05-01T00:00:01Z"), out);
+        assertTrue(out.contains("2024-06-01T00:00:00Z") && !out.contains(".348"), out);
         assertTrue(out.contains(" " + app.descriptor().size() + " "), out);
+        out.lines().forEach(line -> assertTrue(line.length() <= 80, line.length() + " columns: " + line));
     }
 
     @Test

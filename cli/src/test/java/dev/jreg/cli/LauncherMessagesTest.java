@@ -1,6 +1,7 @@
 package dev.jreg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jreg.testing.Processes;
 import java.nio.file.Files;
@@ -20,10 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * otherwise says it ran) first on the PATH, so that the build and the training cost nothing here.
  */
 class LauncherMessagesTest {
-    static final String BUILDING = "jreg: building jreg from its sources (first run, or they changed); this takes a minute"
-            + " or two";
-    static final String RECORDING = "jreg: recording a start-up archive (a few seconds, once for this build and JDK);"
-            + " later runs start faster";
+    /** Each fits 80 columns, as every line jreg prints. */
+    static final String BUILDING = "jreg: building jreg from its sources (new or changed): a minute or two";
+    static final String RECORDING = "jreg: building a start-up archive for this build and JDK: a few seconds, once";
 
     @TempDir
     Path root;
@@ -64,7 +64,9 @@ class LauncherMessagesTest {
 
     @Test
     void theFirstRunSaysTheBuildTakesAMinuteOrTwoThenThatTheArchiveIsRecordedOnce() throws Exception {
-        assertEquals(BUILDING + "\n" + RECORDING + "\n", launch().stderr());
+        String said = launch().stderr();
+        assertEquals(BUILDING + "\n" + RECORDING + "\n", said);
+        said.lines().forEach(line -> assertTrue(line.length() <= 80, line.length() + " columns: " + line));
         assertEquals("", launch().stderr(), "nothing to prepare the second time");
     }
 

@@ -209,7 +209,9 @@ class UnpackCommitTest {
     void anUnchangedDirectoryMakesNoLayer() throws Exception {
         Path rootfs = work.resolve("rootfs");
         ok("unpack", "base:1", rootfs.toString());
-        Cli.Result committed = ok("commit", rootfs.toString(), "same:1");
+        // DIR given relative to the working directory is named whole, as the README shows it.
+        Path relative = Path.of("").toAbsolutePath().relativize(rootfs);
+        Cli.Result committed = ok("commit", relative.toString(), "same:1");
         assertEquals("Committed same:1: no changes in " + rootfs.toRealPath() + ", so no layer, as docker commit\n",
                 committed.err());
         assertEquals(manifest("base:1").layers(), manifest("same:1").layers());
@@ -395,8 +397,12 @@ class UnpackCommitTest {
         edit(copy);
         ok("commit", rootfs.toString(), "recorded:1");
         Cli.Result fallback = ok("commit", "--base", "base:1", copy.toString(), "copied:1");
-        assertTrue(fallback.err().startsWith("note: " + copy.toRealPath() + " has no unpack record; comparing it with"
-                + " base:1's files by type, size, mode and time\n"), fallback.err());
+        // The note, wrapped at words to 80 columns, its later lines indented under its text.
+        String note = fallback.err().substring(0, fallback.err().indexOf("Committed"));
+        assertEquals("note: " + copy.toRealPath() + " has no unpack record; comparing it with base:1's files by type,"
+                + " size, mode and time", note.strip().replaceAll("\n {6}", " "), note);
+        note.lines().forEach(line -> assertTrue(line.length() <= 80, line));
+        assertTrue(note.lines().count() > 1, note);
         assertEquals(entries(manifest("recorded:1").layers().get(2)), entries(manifest("copied:1").layers().get(2)));
         Cli.Result noBase = run("commit", copy.toString(), "copied:2");
         assertEquals(2, noBase.exitCode());
@@ -545,7 +551,7 @@ class UnpackCommitTest {
     }
 
     /**
-     * A directory that is not empty is refused; a layer whose bytes do not match its digest, or
+     * A directory that is not empty, one under a file, or "" is refused; a layer whose bytes do not match its digest, or
      * that holds an entry climbing out, fails the unpack and leaves no directory.
      */
     @Test
@@ -555,6 +561,14 @@ class UnpackCommitTest {
         Cli.Result notEmpty = run("unpack", "base:1", full.toString());
         assertEquals(2, notEmpty.exitCode());
         assertEquals("jreg: cannot unpack into " + full + ": the directory is not empty\n", notEmpty.err());
+        Path sub = full.resolve("x/sub");
+        Cli.Result underAFile = run("unpack", "base:1", sub.toString());
+        assertEquals(2, underAFile.exitCode(), underAFile::toString);
+        assertEquals("jreg: cannot unpack into " + sub + ": " + full.resolve("x") + " is not a directory\n",
+                underAFile.err());
+        Cli.Result emptyName = run("unpack", "base:1", "");
+        assertEquals(2, emptyName.exitCode(), emptyName::toString);
+        assertEquals("jreg: DIR is \"\": name the directory to unpack into (. for this one)\n", emptyName.err());
 
         OciLayout layout = OciLayout.open(store);
         TestImages.Layer hostile = TestImages.gzipLayer(new TarBuilder().file("ok", "ok").file("../escape", "x").tar());
@@ -574,6 +588,21 @@ class UnpackCommitTest {
         try (Stream<Path> left = Files.list(empty)) {
             assertEquals(List.of(), left.toList(), "the directory that was there is emptied");
         }
+    }
+
+    /** A directory whose base left the store names it as docker does, not as the record keeps it. */
+    @Test
+    void aGoneBaseIsNamedAsDockerNamesIt() throws Exception {
+        ok("tag", "base:1", "gone:1");
+        Path rootfs = work.resolve("rootfs");
+        ok("unpack", "gone:1", rootfs.toString());
+        ok("rm", "gone:1");
+        ok("rm", "base:1");
+        ok("prune");
+        Cli.Result result = run("commit", rootfs.toString(), "new:1");
+        assertEquals(3, result.exitCode(), result::toString);
+        assertTrue(result.err().startsWith("jreg: " + rootfs.toRealPath() + " was unpacked from gone:1 ("), result.err());
+        assertTrue(result.err().contains("), which is gone; give --base IMAGE"), result.err());
     }
 
     /** {@code prune} deletes the records of directories that are gone, and says so only then. */
