@@ -217,7 +217,8 @@ final class JregCommand implements Runnable {
      * wrapped to 80 columns.
      */
     void say(String text) {
-        String line = Notes.wrapped(text);
+        // Wrapped to fit a terminal's 80 columns; piped, one line each, as scripts grep them.
+        String line = context.terminal() ? Notes.wrapped(text) : text;
         LayerProgress shown = progress;
         if (shown != null) {
             shown.print(line);

@@ -46,6 +46,7 @@ final class Cli {
     private final Path home;
     private byte[] stdin = new byte[0];
     private boolean stdoutTerminal;
+    private boolean stderrTerminal;
 
     /** @param home the home directory (holds nothing unless the test writes it) */
     Cli(Path home, Path store) {
@@ -60,6 +61,12 @@ final class Cli {
 
     Cli stdin(byte[] bytes) {
         stdin = bytes.clone();
+        return this;
+    }
+
+    /** Runs in-process commands as if stderr were a terminal (notes wrapped to 80 columns). */
+    Cli stderrTerminal() {
+        stderrTerminal = true;
         return this;
     }
 
@@ -85,7 +92,7 @@ final class Cli {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
         CliContext context = new CliContext(Map.copyOf(env), home, new java.io.ByteArrayInputStream(stdin), stdout,
-                new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true), new PrintWriter(err, true), false,
+                new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true), new PrintWriter(err, true), stderrTerminal,
                 false, stdoutTerminal);
         int code = JregCommand.run(context, args);
         return new Result(code, stdout.toString(StandardCharsets.UTF_8), err.toString(), stdout.toByteArray());

@@ -396,8 +396,8 @@ class UnpackCommitTest {
         edit(rootfs);
         edit(copy);
         ok("commit", rootfs.toString(), "recorded:1");
-        Cli.Result fallback = ok("commit", "--base", "base:1", copy.toString(), "copied:1");
-        // The note, wrapped at words to 80 columns, its later lines indented under its text.
+        Cli.Result fallback = cli().stderrTerminal().ok("commit", "--base", "base:1", copy.toString(), "copied:1");
+        // On a terminal, the note wrapped at words to 80 columns, its later lines indented under its text.
         String note = fallback.err().substring(0, fallback.err().indexOf("Committed"));
         assertEquals("note: " + copy.toRealPath() + " has no unpack record; comparing it with base:1's files by type,"
                 + " size, mode and time", note.strip().replaceAll("\n {6}", " "), note);
