@@ -9,6 +9,7 @@ import dev.jreg.internal.json.Json;
 import dev.jreg.internal.layer.Compression;
 import dev.jreg.internal.layer.LayerEntry;
 import dev.jreg.internal.layer.LayerReader;
+import dev.jreg.internal.layer.TarArchives;
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.internal.store.BlobSource;
 import dev.jreg.internal.store.VerifiedCopy;
@@ -22,7 +23,6 @@ import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
-import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -36,8 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
  * Reads an archive as {@code docker load} does and stores what it holds: what {@code docker save}
@@ -45,7 +43,7 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  * ({@code manifest.json} naming {@code ID/layer.tar} files, uncompressed, and {@code HEX.json}
  * configs), what skopeo and podman write as {@code docker-archive:}, and OCI archives (a tar of
  * an OCI image layout); any of them gzip-, zstd-, xz- or bzip2-compressed, told from the first
- * bytes (xz and bzip2 here, the rest by {@link LayerReader}, which reads the tar).
+ * bytes ({@link TarArchives}, as {@code ADD} tells them).
  *
  * <p>The archive is read once, as a stream, whatever order its files come in ({@code manifest.json}
  * and {@code index.json} come after the blobs in docker's and containerd's archives): each file is
@@ -80,8 +78,6 @@ public final class ArchiveLoader {
     private static final int MAX_DEPTH = 4;
     private static final int MAX_LINKS = 40;
     private static final int BUFFER = 256 * 1024;
-    /** The bytes that tell xz ({@code fd 37 7a 58 5a 00}) and bzip2 ({@code BZh}). */
-    private static final int MAGIC = 6;
 
     /**
      * One image named, or stored without a name.
@@ -157,15 +153,7 @@ public final class ArchiveLoader {
     /** The archive's tar, through xz or bzip2 when its first bytes say so, else as a layer is read. */
     private LayerReader open(InputStream archive) throws IOException {
         try {
-            BufferedInputStream in = new BufferedInputStream(archive, BUFFER);
-            in.mark(MAGIC);
-            byte[] magic = in.readNBytes(MAGIC);
-            in.reset();
-            InputStream tar = XZCompressorInputStream.matches(magic, magic.length)
-                    ? new XZCompressorInputStream(in, true)
-                    : BZip2CompressorInputStream.matches(magic, magic.length) ? new BZip2CompressorInputStream(in, true)
-                    : in;
-            return LayerReader.open(tar);
+            return LayerReader.open(TarArchives.open(archive));
         } catch (IOException e) {
             throw notAnArchive(e);
         }

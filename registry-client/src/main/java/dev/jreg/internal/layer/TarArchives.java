@@ -51,19 +51,26 @@ public final class TarArchives {
      * @throws IOException when the file cannot be read or its compression header is damaged
      */
     public static InputStream open(Path file) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), BUFFER);
+        InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
         try {
-            in.mark(6);
-            byte[] magic = in.readNBytes(6);
-            in.reset();
-            return decompressed(in, magic);
+            return open(in);
         } catch (IOException e) {
             in.close();
             throw e;
         }
     }
 
-    private static InputStream decompressed(BufferedInputStream in, byte[] magic) throws IOException {
+    /**
+     * The tar stream of an archive read from a stream (what {@code load} reads): its bytes
+     * uncompressed as their first bytes tell.
+     *
+     * @throws IOException when the stream cannot be read or its compression header is damaged
+     */
+    public static InputStream open(InputStream archive) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(archive, BUFFER);
+        in.mark(6);
+        byte[] magic = in.readNBytes(6);
+        in.reset();
         if (starts(magic, 'B', 'Z', 'h')) {
             return new BZip2CompressorInputStream(in, true);
         }
