@@ -118,6 +118,17 @@ public record TreeSnapshot(SortedMap<String, Node> nodes) {
         return new TreeSnapshot(kept);
     }
 
+    /**
+     * What two builders of the same Dockerfile must agree on: path, type, permission bits, link
+     * target, content and owner; not times or link counts.
+     */
+    public TreeSnapshot withoutTimes() {
+        SortedMap<String, Node> kept = new TreeMap<>();
+        nodes.forEach((path, node) -> kept.put(path, new Node(node.type(), node.type().equals("symlink") ? 0 : node.mode(),
+                node.link(), node.sha256(), 0, 0, 0, node.owner())));
+        return new TreeSnapshot(kept);
+    }
+
     /** Without {@code path} and what is under it. */
     public TreeSnapshot without(String path) {
         SortedMap<String, Node> kept = new TreeMap<>(nodes);
