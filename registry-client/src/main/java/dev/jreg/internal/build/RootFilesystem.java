@@ -83,6 +83,8 @@ final class RootFilesystem implements AutoCloseable {
     /** The applier of the layers applied since the record was taken; null when none was. */
     private LayerApplier applier;
     private volatile boolean removed;
+    /** The unpacked base the directory links to, ended before the directory is removed; null when none. */
+    private UnpackedBases.Loan loan;
 
     private RootFilesystem(Path directory) {
         this.directory = directory;
@@ -108,6 +110,24 @@ final class RootFilesystem implements AutoCloseable {
             throw e;
         }
         return filesystem;
+    }
+
+    /**
+     * Makes the directory, still empty, a tree of links to an unpacked base: the layers it holds
+     * count as applied. The loan ends when the directory is removed.
+     */
+    void linkFrom(UnpackedBases.Loan base) throws IOException {
+        requireOpen();
+        busy.lock();
+        try {
+            loan = base;
+            record = base.linkInto(root, LayerApplier.runningAsRoot());
+        } catch (IOException | RuntimeException | Error e) {
+            failed(e);
+            throw e;
+        } finally {
+            busy.unlock();
+        }
     }
 
     /** The root filesystem's directory: the image's files as the steps so far left them. */
@@ -233,6 +253,12 @@ final class RootFilesystem implements AutoCloseable {
     /** Removes the directory, unless done; a removal that fails leaves it to the next call or the hook. */
     private synchronized void remove() throws IOException {
         removed = true;
+        if (loan != null) {
+            // first: the unlinks below change the inodes the base shares
+            UnpackedBases.Loan ended = loan;
+            loan = null;
+            ended.close();
+        }
         if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             Trees.delete(directory, false);
         }

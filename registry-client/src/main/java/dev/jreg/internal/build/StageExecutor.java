@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jreg.error.DockerfileException;
 import dev.jreg.error.RunCommandException;
 import dev.jreg.internal.json.Json;
+import dev.jreg.internal.layer.LayerApplier;
 import dev.jreg.internal.layer.Compression;
 import dev.jreg.internal.layer.Flattener;
 import dev.jreg.internal.layer.LayerEntry;
@@ -182,6 +183,7 @@ public final class StageExecutor {
         private final BuildArgs args;
         private final Scope global;
         private final StepCache cache;
+        private final UnpackedBases unpackedBases;
         private final Instant now;
         /** The time of what jreg makes itself: the timestamp, or the epoch. */
         private final Instant made;
@@ -202,6 +204,7 @@ public final class StageExecutor {
             this.args = new BuildArgs(request.buildArgs(), host, targetPlatform);
             this.global = args.global(dockerfile);
             this.cache = new StepCache(store, request.noCache());
+            this.unpackedBases = new UnpackedBases(store, LayerApplier.runningAsRoot());
             this.now = request.timestamp() != null ? request.timestamp() : Instant.now();
             this.made = request.timestamp() != null ? request.timestamp() : Instant.EPOCH;
             this.writer = LayerWriter.of(Compression.GZIP, Optional.ofNullable(request.timestamp()));
@@ -633,11 +636,23 @@ public final class StageExecutor {
             if (state.rootfs == null) {
                 state.rootfs = RootFilesystem.create(store.root().resolve(BUILD_DIRECTORY));
                 state.applied = 0;
+                if (state.baseLayers > 0) {
+                    try {
+                        Optional<UnpackedBases.Loan> base = unpackedBases.lend(state.layers.subList(0, state.baseLayers),
+                                this::verifiedLayer);
+                        if (base.isPresent()) {
+                            state.rootfs.linkFrom(base.get());
+                            state.applied = state.baseLayers;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        state.closeRootFilesystem(e);
+                        throw e;
+                    }
+                }
             }
             for (; state.applied < state.layers.size(); state.applied++) {
                 Descriptor layer = state.layers.get(state.applied);
-                try (InputStream blob = VerifiedCopy.hashed(Files.newInputStream(store.blobPath(layer.digest())), layer,
-                        "the store", null)) {
+                try (InputStream blob = verifiedLayer(layer)) {
                     state.rootfs.apply(blob, layer.digest().toString());
                     blob.transferTo(OutputStream.nullOutputStream());
                 } catch (IOException | RuntimeException e) {
@@ -646,6 +661,11 @@ public final class StageExecutor {
                 }
             }
             return state.rootfs;
+        }
+
+        /** A layer of the store, read through a check of its digest and size. */
+        private InputStream verifiedLayer(Descriptor layer) throws IOException {
+            return VerifiedCopy.hashed(Files.newInputStream(store.blobPath(layer.digest())), layer, "the store", null);
         }
 
         private void closeRootFilesystems() throws IOException {
@@ -949,6 +969,8 @@ public final class StageExecutor {
         RootFilesystem rootfs;
         /** How many of {@link #layers} the root filesystem holds. */
         int applied;
+        /** How many of {@link #layers} are the base's, which the store's unpacked bases can give. */
+        final int baseLayers;
         private final LocalStore store;
         private StageFiles files;
 
@@ -965,6 +987,7 @@ public final class StageExecutor {
             this.otherFields = only(base.otherFields(), IMAGE_FIELDS);
             this.history = new ArrayList<>(base.history());
             this.layers = new ArrayList<>(layers);
+            this.baseLayers = layers.size();
             this.diffIds = new ArrayList<>(base.rootfs() == null || base.rootfs().diffIds() == null ? List.of()
                     : base.rootfs().diffIds());
             this.key = key;

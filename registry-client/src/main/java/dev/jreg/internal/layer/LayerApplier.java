@@ -197,7 +197,8 @@ public final class LayerApplier extends ChangesetRules {
         }
     }
 
-    private static boolean runningAsRoot() {
+    /** Whether this process runs as root, and so sets the owners the layers give. */
+    public static boolean runningAsRoot() {
         try {
             return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
