@@ -172,6 +172,34 @@ class BuildRunTest {
         assertEquals("line /root\n", Files.readString(rootfs.resolve("data")), "the shell replaces the variable");
     }
 
+    @Test
+    void aHereDocumentWithItsOwnInterpreterRunsAsAFileInDevPipesThatItsContentKeys() throws Exception {
+        String script = "#!/bin/sh\necho \"ran as $0\" > /made\ntest -x \"$0\" && echo executable >> /made\n"
+                + "touch \"$0\" 2>/dev/null || echo read-only >> /made\n";
+        Path app = context(Map.of("Dockerfile", "FROM busybox:1\nRUN <<EOF\n" + script + "EOF\n"));
+        Cli.Result built = cli().ok("build", "--progress", "plain", "-t", "shebang", app.toString());
+        assertEquals(List.of("[1/2] FROM docker.io/library/busybox:1 CACHED", "[2/2] RUN <<EOF DONE"),
+                BuildTest.steps(built.err()), built::toString);
+        Path rootfs = work.resolve("shebang");
+        cli().ok("unpack", "shebang", rootfs.toString());
+        assertEquals("ran as /dev/pipes/EOF\nexecutable\nread-only\n", Files.readString(rootfs.resolve("made")),
+                "run by its path, mode 0755, read-only");
+        assertFalse(Files.exists(rootfs.resolve("dev")), "neither /dev/pipes nor /dev in a layer");
+        JsonNode history = Json.parse(cli().ok("config", "local:shebang").bytes()).path("history");
+        assertEquals("RUN /bin/sh -c /dev/pipes/EOF # buildkit",
+                history.path(history.size() - 1).path("created_by").asText(), "as BuildKit's history");
+
+        assertEquals(List.of("[1/2] FROM docker.io/library/busybox:1 CACHED", "[2/2] RUN <<EOF CACHED"),
+                BuildTest.steps(cli().ok("build", "--progress", "plain", "-t", "shebang", app.toString()).err()));
+        Files.writeString(app.resolve("Dockerfile"), "FROM busybox:1\nRUN <<EOF\n#!/bin/sh\necho changed > /made\nEOF\n");
+        Cli.Result changed = cli().ok("build", "--progress", "plain", "-t", "shebang", app.toString());
+        assertEquals(List.of("[1/2] FROM docker.io/library/busybox:1 CACHED", "[2/2] RUN <<EOF DONE"),
+                BuildTest.steps(changed.err()), "the same history, another script: run again");
+        Path again = work.resolve("changed");
+        cli().ok("unpack", "shebang", again.toString());
+        assertEquals("changed\n", Files.readString(again.resolve("made")));
+    }
+
     long blobs() throws IOException {
         try (Stream<Path> files = Files.list(store.resolve("blobs/sha256"))) {
             return files.count();
