@@ -154,8 +154,8 @@ final class ImageBuild implements BuildSources, BuildProgress {
     }
 
     @Override
-    public void output(Step step, String line) {
-        listener.output(shown(step), line);
+    public void output(Step step, Duration elapsed, String line) {
+        listener.output(shown(step), elapsed, line);
     }
 
     private static BuildStep shown(Step step) {

@@ -47,8 +47,8 @@ final class BuildCommand extends Subcommand {
                         "Build an image from a Dockerfile, without a daemon.",
                         "Builds the stages the target needs, each step cached in the local store (a rebuild with "
                                 + "nothing changed makes no new blob), and names the image in the store. Progress "
-                                + "goes to stderr; the image ID is printed last on stdout. RUN is not available in "
-                                + "this build.")
+                                + "goes to stderr; the image ID is printed last on stdout. RUN runs its command in a "
+                                + "bubblewrap sandbox (bwrap).")
                 .footer("",
                         "Examples:",
                         "  jreg build -t myapp .",

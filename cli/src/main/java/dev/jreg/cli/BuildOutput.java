@@ -10,25 +10,38 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * {@code jreg build}'s progress on stderr, as BuildKit's: {@code plain}, its plain progress — each
  * step numbered ({@code #3 [2/3] COPY . /app/}), then {@code #3 CACHED} or {@code #3 DONE 0.1s},
- * a {@code RUN}'s output lines under it; {@code tty}, one line a step ({@code => [2/3] COPY . /app/}
- * with its time at the right, {@code => CACHED …} when cached), the line drawn when the step
- * begins and completed in place when it ends; {@code json}, one object a line. Pulls and pushes
- * show as {@code jreg pull} and {@code jreg push} show them. Lines are cut to the width
- * ({@code COLUMNS}, else 80).
+ * a {@code RUN}'s output lines under it with the seconds since the step began
+ * ({@code #3 0.123 hello}); {@code tty}, one line a step ({@code => [2/3] COPY . /app/} with its
+ * time at the right, {@code => CACHED …} when cached), the line drawn when the step begins and
+ * completed in place when it ends, a running command's last {@value #WINDOW} lines under it
+ * ({@code => => # hello}) until then; {@code json}, one object a line. Pulls and pushes show as
+ * {@code jreg pull} and {@code jreg push} show them. Lines are cut to the width ({@code COLUMNS},
+ * else 80), but for a command's own lines in plain progress, which are the command's to shape.
  */
 final class BuildOutput implements BuildListener {
     /** How progress is shown. */
     enum Mode {
         PLAIN, TTY, JSON, QUIET
     }
+
+    /** How many of a running command's last lines a terminal shows under its step, as BuildKit's does. */
+    static final int WINDOW = 6;
+    private static final BigDecimal TEN = BigDecimal.TEN;
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+    /** A terminal's control sequences (colours, cursor moves) a command may print. */
+    private static final Pattern CONTROL_SEQUENCE = Pattern.compile("\033\\[[0-?]*[ -/]*[@-~]");
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     private final JregCommand root;
     private final PrintWriter err;
@@ -38,6 +51,8 @@ final class BuildOutput implements BuildListener {
     private LayerProgress transfer;
     /** A step whose line is drawn, on a terminal, and not yet ended by a new line. */
     private BuildStep drawn;
+    /** The drawn step's last lines of output, shown under its line, the cursor below them. */
+    private final Deque<String> window = new ArrayDeque<>();
 
     BuildOutput(JregCommand root, Mode mode) {
         this.root = root;
@@ -102,13 +117,10 @@ final class BuildOutput implements BuildListener {
     }
 
     @Override
-    public synchronized void output(BuildStep step, String line) {
+    public synchronized void output(BuildStep step, Duration elapsed, String line) {
         switch (mode) {
-            case PLAIN -> err.println("#" + numbers.get(step) + " " + line);
-            case TTY -> {
-                endDrawn();
-                err.println("    " + line);
-            }
+            case PLAIN -> err.println("#" + numbers.get(step) + " " + elapsed(elapsed) + " " + line);
+            case TTY -> showInWindow(step, line);
             case JSON -> {
                 Map<String, Object> event = event(step, "output");
                 event.put("output", line);
@@ -184,21 +196,57 @@ final class BuildOutput implements BuildListener {
         err.flush();
     }
 
-    /** A step's line on a terminal, completed with its time at the right. */
+    /**
+     * A command's line on a terminal, in the window under its step's line: the window redrawn
+     * with the last {@value #WINDOW} lines, each on one row.
+     */
+    private void showInWindow(BuildStep step, String line) {
+        if (!step.equals(drawn)) {
+            endDrawn();
+            err.print(cut(" => " + step.label() + " " + step.instruction(), width));
+            drawn = step;
+        }
+        // From the window's first row, or from the end of the step's line when it has none yet.
+        err.print(window.isEmpty() ? "\n" : "\033[" + window.size() + "A\r");
+        window.addLast(cut(" => => # " + printable(line), width));
+        if (window.size() > WINDOW) {
+            window.removeFirst();
+        }
+        StringBuilder rows = new StringBuilder("\033[J");
+        window.forEach(row -> rows.append(row).append('\n'));
+        err.print(rows);
+    }
+
+    /** What a terminal shows of a line: its text after the last carriage return, control sequences left out. */
+    static String printable(String line) {
+        String shown = CONTROL_SEQUENCE.matcher(line.substring(line.lastIndexOf('\r') + 1)).replaceAll("");
+        return CONTROL.matcher(shown).replaceAll(" ");
+    }
+
+    /** A step's line on a terminal, completed with its time at the right, its window gone. */
     private void ended(BuildStep step, String text, String time) {
         String shown = cut(text, width - time.length() - 1);
         String line = shown + " ".repeat(Math.max(1, width - shown.length() - time.length())) + time;
-        err.print(step.equals(drawn) ? "\r" + line + "\n" : line + "\n");
+        if (!step.equals(drawn)) {
+            endDrawn();
+            err.print(line + "\n");
+        } else if (window.isEmpty()) {
+            err.print("\r" + line + "\n");
+        } else {
+            err.print("\033[" + (window.size() + 1) + "A\r\033[J" + line + "\n");
+        }
         err.flush();
         drawn = null;
+        window.clear();
     }
 
-    /** Ends a step's line drawn on a terminal, so that other lines go below it. */
+    /** Ends a step's line drawn on a terminal, so that other lines go below it; its window stays. */
     private void endDrawn() {
-        if (drawn != null) {
+        if (drawn != null && window.isEmpty()) {
             err.println();
-            drawn = null;
         }
+        drawn = null;
+        window.clear();
     }
 
     private void line(String text) {
@@ -230,6 +278,16 @@ final class BuildOutput implements BuildListener {
     /** A line cut to {@code columns} characters, its end replaced by {@code …} when it is longer. */
     static String cut(String text, int columns) {
         return text.length() <= columns ? text : text.substring(0, columns - 1) + "…";
+    }
+
+    /**
+     * Seconds since a step began, as BuildKit's plain progress puts them before a command's line:
+     * three decimals under 10 s, two under 100 s, one beyond ({@code 0.123}, {@code 12.35}, {@code 123.5}).
+     */
+    static String elapsed(Duration elapsed) {
+        BigDecimal seconds = BigDecimal.valueOf(elapsed.toNanos(), 9);
+        int decimals = seconds.compareTo(TEN) < 0 ? 3 : seconds.compareTo(HUNDRED) < 0 ? 2 : 1;
+        return seconds.setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     /** Seconds with one decimal, as BuildKit prints a step's time: {@code 0.1s}. */

@@ -560,6 +560,7 @@ public final class StageExecutor {
          * {@code empty_layer}, as BuildKit writes it), cached as the steps that write files are.
          */
         private void run(StageState state, Instruction.Run run, BuildProgress.Step step) throws IOException {
+            long started = System.nanoTime();
             int line = step.line();
             checkSandbox(state.platform, line);
             ImageConfig.Container config = state.editor.container();
@@ -592,8 +593,9 @@ public final class StageExecutor {
             boolean ran = !step(state, step, key, createdBy + " # buildkit", () -> {
                 RootFilesystem rootfs = rootFilesystem(state);
                 try {
-                    return rootfs.run(sandbox, spec, runCommand.pipes(), output -> progress.output(step, output),
-                            Compression.GZIP, Optional.ofNullable(request.timestamp()), store);
+                    return rootfs.run(sandbox, spec, runCommand.pipes(), output -> progress.output(step,
+                            Duration.ofNanos(System.nanoTime() - started), output), Compression.GZIP,
+                            Optional.ofNullable(request.timestamp()), store);
                 } catch (RunFailedException e) {
                     throw new RunCommandException(dockerfile.name(), line, command, e.status());
                 } catch (InterruptedException e) {
