@@ -42,6 +42,16 @@ public interface BuildListener {
     }
 
     /**
+     * The image is built and named in the local store: called once, after the last step and
+     * before any push.
+     *
+     * @param result the image, its names and step counts; {@link BuildResult#pushed()} is empty,
+     *     the pushes following, each told by {@link #transferStarted} and {@link #transferFinished}
+     */
+    default void written(BuildResult result) {
+    }
+
+    /**
      * A transfer begins: a base image pulled into the store as {@link Jreg#pull} pulls it, or the
      * built image pushed as {@link Jreg#push} pushes it.
      *

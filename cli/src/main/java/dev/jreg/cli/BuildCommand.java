@@ -114,7 +114,6 @@ final class BuildCommand extends Subcommand {
         BuildResult result = jreg.build(new BuildOptions(stdinContext ? null : Path.of(context), dockerfile, text,
                 buildArgs(cli.env()), target, platform == null ? null : Platform.parse(platform), labels(), noCache,
                 pull, names, push, time, BuildNetwork.valueOf(network.toUpperCase(Locale.ROOT)), output));
-        output.written(result);
         if (iid != null) {
             Files.writeString(iid, result.imageId().toString(), StandardCharsets.UTF_8);
         }

@@ -5,6 +5,7 @@ import dev.jreg.BuildResult;
 import dev.jreg.BuildStep;
 import dev.jreg.CopyListener;
 import dev.jreg.CopyResult;
+import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Reference;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -25,9 +26,11 @@ import java.util.regex.Pattern;
  * ({@code #3 0.123 hello}); {@code tty}, one line a step ({@code => [2/3] COPY . /app/} with its
  * time at the right, {@code => CACHED …} when cached), the line drawn when the step begins and
  * completed in place when it ends, a running command's last {@value #WINDOW} lines under it
- * ({@code => => # hello}) until then; {@code json}, one object a line. Pulls and pushes show as
- * {@code jreg pull} and {@code jreg push} show them. Lines are cut to the width ({@code COLUMNS},
- * else 80), but for a command's own lines in plain progress, which are the command's to shape.
+ * ({@code => => # hello}) until then; {@code json}, one object a line. A pull shows as
+ * {@code jreg pull} shows it. The image written, BuildKit's {@code exporting to image} lines; then
+ * each push among them, its layers as {@code jreg push} shows them and its manifest's digest whole.
+ * Lines are cut to the width ({@code COLUMNS}, else 80), but for a command's own lines in plain
+ * progress, which are the command's to shape, and a pushed digest, which is copied.
  */
 final class BuildOutput implements BuildListener {
     /** How progress is shown. */
@@ -53,6 +56,8 @@ final class BuildOutput implements BuildListener {
     private BuildStep drawn;
     /** The drawn step's last lines of output, shown under its line, the cursor below them. */
     private final Deque<String> window = new ArrayDeque<>();
+    /** The number of the {@code exporting to image} step, once the image is written. */
+    private int exporting;
 
     BuildOutput(JregCommand root, Mode mode) {
         this.root = root;
@@ -141,12 +146,17 @@ final class BuildOutput implements BuildListener {
         if (pull) {
             transfer.heading((image.tag() != null ? image.tag() : image.digest().toString()) + ": Pulling from "
                     + image.repository());
-        } else if (mode == Mode.PLAIN || mode == Mode.TTY) {
-            err.println("The push refers to repository [" + image.name() + "]");
+        } else {
+            exported("pushing layers");
         }
         return transfer;
     }
 
+    /**
+     * A pull's last lines as {@code jreg pull} prints them; a push's as BuildKit's exporter
+     * ({@code pushing manifest for NAME@sha256:… done}) and {@code jreg push} print them
+     * ({@code TAG: digest: sha256:… size: N}), the digest whole however wide: it is copied.
+     */
     @Override
     public synchronized void transferFinished(Transfer kind, Reference image, CopyResult result) {
         transfer.close();
@@ -159,27 +169,30 @@ final class BuildOutput implements BuildListener {
             err.println("Status: " + (result.upToDate() ? "Image is up to date for " : "Downloaded newer image for ")
                     + image.familiar());
         } else {
-            err.println(cut(image.tagOrDigest() + ": digest: " + Table.digest(result.top().digest(), false) + " size: "
-                    + result.top().size(), width));
+            ManifestBlob manifest = result.top();
+            err.println((mode == Mode.PLAIN ? "#" + exporting + " " : " => => ") + "pushing manifest for " + image + "@"
+                    + manifest.digest() + " done");
+            err.println(image.tagOrDigest() + ": digest: " + manifest.digest() + " size: " + manifest.size());
         }
         err.flush();
     }
 
-    /** The lines of the image written and named, as BuildKit's {@code exporting to image}. */
-    synchronized void written(BuildResult result) {
+    /** The lines of the image written and named, as BuildKit's {@code exporting to image}, before any push. */
+    @Override
+    public synchronized void written(BuildResult result) {
         List<String> lines = new ArrayList<>();
         lines.add("writing image " + Table.digest(result.imageId(), false) + " done");
         result.names().forEach(name -> lines.add("naming to " + name + " done"));
+        exporting = numbers.size() + 1;
         switch (mode) {
             case PLAIN -> {
-                String prefix = "#" + (numbers.size() + 1) + " ";
-                line(prefix + "exporting to image");
-                lines.forEach(each -> line(prefix + each));
+                line("#" + exporting + " exporting to image");
+                lines.forEach(this::exported);
             }
             case TTY -> {
                 endDrawn();
                 err.println(" => exporting to image");
-                lines.forEach(each -> err.println(cut(" => => " + each, width)));
+                lines.forEach(this::exported);
             }
             case JSON -> {
                 Map<String, Object> event = new LinkedHashMap<>();
@@ -221,6 +234,16 @@ final class BuildOutput implements BuildListener {
     static String printable(String line) {
         String shown = CONTROL_SEQUENCE.matcher(line.substring(line.lastIndexOf('\r') + 1)).replaceAll("");
         return CONTROL.matcher(shown).replaceAll(" ");
+    }
+
+    /** A line of the {@code exporting to image} step: {@code #4 naming to …}, or on a terminal {@code  => => naming to …}. */
+    private void exported(String text) {
+        switch (mode) {
+            case PLAIN -> line("#" + exporting + " " + text);
+            case TTY -> line(" => => " + text);
+            case JSON, QUIET -> {
+            }
+        }
     }
 
     /** A step's line on a terminal, completed with its time at the right, its window gone. */
