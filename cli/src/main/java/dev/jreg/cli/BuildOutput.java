@@ -221,7 +221,7 @@ final class BuildOutput implements BuildListener {
         }
         // From the window's first row, or from the end of the step's line when it has none yet.
         err.print(window.isEmpty() ? "\n" : "\033[" + window.size() + "A\r");
-        window.addLast(cut(" => => # " + printable(line), width));
+        window.addLast(cut(" => => # " + shownOnTerminal(line), width));
         if (window.size() > WINDOW) {
             window.removeFirst();
         }
@@ -231,7 +231,7 @@ final class BuildOutput implements BuildListener {
     }
 
     /** What a terminal shows of a line: its text after the last carriage return, control sequences left out. */
-    static String printable(String line) {
+    private static String shownOnTerminal(String line) {
         String shown = CONTROL_SEQUENCE.matcher(line.substring(line.lastIndexOf('\r') + 1)).replaceAll("");
         return CONTROL.matcher(shown).replaceAll(" ");
     }
