@@ -4,9 +4,10 @@ import dev.jreg.model.Reference;
 import java.time.Duration;
 
 /**
- * Progress of one {@link Jreg#build}, called on the thread that builds, except the
- * {@link CopyListener} of a transfer, which its worker threads call. Every method has a no-op
- * default.
+ * Progress of one {@link Jreg#build}, called on the thread that builds, except {@link #output},
+ * which the thread that reads a command's output calls while the build waits for the command, and
+ * the {@link CopyListener} of a transfer, which its worker threads call. Calls do not overlap but
+ * those of a transfer's listener. Every method has a no-op default.
  */
 public interface BuildListener {
     /** A listener that ignores everything. */
@@ -30,8 +31,24 @@ public interface BuildListener {
     default void done(BuildStep step, Duration took) {
     }
 
-    /** A line a step's command printed (a {@code RUN}'s). */
-    default void output(BuildStep step, String line) {
+    /**
+     * A line a step's command printed (a {@code RUN}'s), as it came.
+     *
+     * @param elapsed the time from the step's start to the line, as BuildKit's progress shows it
+     *     before the line ({@code #5 0.123 hello})
+     * @param line the line, stdout and stderr in the order written, without its line end
+     */
+    default void output(BuildStep step, Duration elapsed, String line) {
+    }
+
+    /**
+     * The image is built and named in the local store: called once, after the last step and
+     * before any push.
+     *
+     * @param result the image, its names and step counts; {@link BuildResult#pushed()} is empty,
+     *     the pushes following, each told by {@link #transferStarted} and {@link #transferFinished}
+     */
+    default void written(BuildResult result) {
     }
 
     /**

@@ -25,8 +25,8 @@ import java.util.Optional;
 /**
  * {@link Jreg#build}: the Dockerfile read, the build's sources — base images brought into the
  * store by {@link Jreg#pull}, URLs fetched by the registry client — handed to the build's
- * {@link StageExecutor}, its progress passed on to the caller's {@link BuildListener}, then each
- * name pushed by {@link Jreg#push}.
+ * {@link StageExecutor}, its progress passed on to the caller's {@link BuildListener}, which is
+ * told of the image written, then each name pushed by {@link Jreg#push}.
  */
 final class ImageBuild implements BuildSources, BuildProgress {
     /** The name the Dockerfile goes by when it comes from standard input, as docker names it. */
@@ -73,12 +73,16 @@ final class ImageBuild implements BuildSources, BuildProgress {
                         options.platform(), options.labels(), options.noCache(), options.pull(), options.timestamp(),
                         options.network().name().toLowerCase(Locale.ROOT)),
                 options.tags());
+        BuildResult written = new BuildResult(built.imageId(), built.manifest(), options.tags(), built.steps(),
+                built.cached(), List.of());
+        listener.written(written);
+        if (!options.push()) {
+            return written;
+        }
         List<CopyResult> pushed = new ArrayList<>();
-        if (options.push()) {
-            for (Reference tag : options.tags()) {
-                pushed.add(transfer(BuildListener.Transfer.PUSH, tag, copies -> jreg.push(tag, new CopyOptions(
-                        PlatformSelector.all(), jreg.config().concurrency(), copies), UploadOptions.monolithic())));
-            }
+        for (Reference tag : options.tags()) {
+            pushed.add(transfer(BuildListener.Transfer.PUSH, tag, copies -> jreg.push(tag, new CopyOptions(
+                    PlatformSelector.all(), jreg.config().concurrency(), copies), UploadOptions.monolithic())));
         }
         return new BuildResult(built.imageId(), built.manifest(), options.tags(), built.steps(), built.cached(), pushed);
     }
@@ -154,8 +158,8 @@ final class ImageBuild implements BuildSources, BuildProgress {
     }
 
     @Override
-    public void output(Step step, String line) {
-        listener.output(shown(step), line);
+    public void output(Step step, Duration elapsed, String line) {
+        listener.output(shown(step), elapsed, line);
     }
 
     private static BuildStep shown(Step step) {

@@ -1294,9 +1294,12 @@ public final class Jreg {
      * before them, the instruction after substitution and the digests of the files it reads decide
      * the key, so that a build with nothing changed writes no blob; {@link #prune(boolean)}
      * clears the cache. The image (the base's manifest format, gzip layers, BuildKit's history
-     * entries) is written into the store and named last, all names at once; then each name is
-     * pushed as {@link #push} pushes it. {@code RUN} cannot run in this build: a Dockerfile the
-     * target's stages {@code RUN} in fails before any work.
+     * entries) is written into the store and named last, all names at once, and the listener
+     * told ({@link BuildListener#written}); then each name is pushed as {@link #push} pushes it.
+     * {@code RUN} runs its command in the stage's root filesystem through bubblewrap, its change
+     * the step's layer, its lines handed to the listener with the time since the step began; a
+     * here-document starting with {@code #!} is run as the file {@code /dev/pipes/NAME}, as
+     * BuildKit runs it.
      *
      * @param options the context, the Dockerfile or its text, build arguments, target, platform,
      *     labels, cache and pull policy, names, push, timestamp, network and progress listener

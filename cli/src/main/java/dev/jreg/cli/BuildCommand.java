@@ -47,8 +47,8 @@ final class BuildCommand extends Subcommand {
                         "Build an image from a Dockerfile, without a daemon.",
                         "Builds the stages the target needs, each step cached in the local store (a rebuild with "
                                 + "nothing changed makes no new blob), and names the image in the store. Progress "
-                                + "goes to stderr; the image ID is printed last on stdout. RUN is not available in "
-                                + "this build.")
+                                + "goes to stderr; the image ID is printed last on stdout. RUN runs its command in a "
+                                + "bubblewrap sandbox (bwrap).")
                 .footer("",
                         "Examples:",
                         "  jreg build -t myapp .",
@@ -114,7 +114,6 @@ final class BuildCommand extends Subcommand {
         BuildResult result = jreg.build(new BuildOptions(stdinContext ? null : Path.of(context), dockerfile, text,
                 buildArgs(cli.env()), target, platform == null ? null : Platform.parse(platform), labels(), noCache,
                 pull, names, push, time, BuildNetwork.valueOf(network.toUpperCase(Locale.ROOT)), output));
-        output.written(result);
         if (iid != null) {
             Files.writeString(iid, result.imageId().toString(), StandardCharsets.UTF_8);
         }

@@ -5,30 +5,46 @@ import dev.jreg.BuildResult;
 import dev.jreg.BuildStep;
 import dev.jreg.CopyListener;
 import dev.jreg.CopyResult;
+import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Reference;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * {@code jreg build}'s progress on stderr, as BuildKit's: {@code plain}, its plain progress — each
  * step numbered ({@code #3 [2/3] COPY . /app/}), then {@code #3 CACHED} or {@code #3 DONE 0.1s},
- * a {@code RUN}'s output lines under it; {@code tty}, one line a step ({@code => [2/3] COPY . /app/}
- * with its time at the right, {@code => CACHED …} when cached), the line drawn when the step
- * begins and completed in place when it ends; {@code json}, one object a line. Pulls and pushes
- * show as {@code jreg pull} and {@code jreg push} show them. Lines are cut to the width
- * ({@code COLUMNS}, else 80).
+ * a {@code RUN}'s output lines under it with the seconds since the step began
+ * ({@code #3 0.123 hello}); {@code tty}, one line a step ({@code => [2/3] COPY . /app/} with its
+ * time at the right, {@code => CACHED …} when cached), the line drawn when the step begins and
+ * completed in place when it ends, a running command's last {@value #WINDOW} lines under it
+ * ({@code => => # hello}) until then; {@code json}, one object a line. A pull shows as
+ * {@code jreg pull} shows it. The image written, BuildKit's {@code exporting to image} lines; then
+ * each push among them, its layers as {@code jreg push} shows them and its manifest's digest whole.
+ * Lines are cut to the width ({@code COLUMNS}, else 80), but for a command's own lines in plain
+ * progress, which are the command's to shape, and a pushed digest, which is copied.
  */
 final class BuildOutput implements BuildListener {
     /** How progress is shown. */
     enum Mode {
         PLAIN, TTY, JSON, QUIET
     }
+
+    /** How many of a running command's last lines a terminal shows under its step, as BuildKit's does. */
+    static final int WINDOW = 6;
+    private static final BigDecimal TEN = BigDecimal.TEN;
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+    /** A terminal's control sequences (colours, cursor moves) a command may print. */
+    private static final Pattern CONTROL_SEQUENCE = Pattern.compile("\033\\[[0-?]*[ -/]*[@-~]");
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     private final JregCommand root;
     private final PrintWriter err;
@@ -38,6 +54,10 @@ final class BuildOutput implements BuildListener {
     private LayerProgress transfer;
     /** A step whose line is drawn, on a terminal, and not yet ended by a new line. */
     private BuildStep drawn;
+    /** The drawn step's last lines of output, shown under its line, the cursor below them. */
+    private final Deque<String> window = new ArrayDeque<>();
+    /** The number of the {@code exporting to image} step, once the image is written. */
+    private int exporting;
 
     BuildOutput(JregCommand root, Mode mode) {
         this.root = root;
@@ -102,13 +122,10 @@ final class BuildOutput implements BuildListener {
     }
 
     @Override
-    public synchronized void output(BuildStep step, String line) {
+    public synchronized void output(BuildStep step, Duration elapsed, String line) {
         switch (mode) {
-            case PLAIN -> err.println("#" + numbers.get(step) + " " + line);
-            case TTY -> {
-                endDrawn();
-                err.println("    " + line);
-            }
+            case PLAIN -> err.println("#" + numbers.get(step) + " " + elapsed(elapsed) + " " + line);
+            case TTY -> showInWindow(step, line);
             case JSON -> {
                 Map<String, Object> event = event(step, "output");
                 event.put("output", line);
@@ -129,12 +146,17 @@ final class BuildOutput implements BuildListener {
         if (pull) {
             transfer.heading((image.tag() != null ? image.tag() : image.digest().toString()) + ": Pulling from "
                     + image.repository());
-        } else if (mode == Mode.PLAIN || mode == Mode.TTY) {
-            err.println("The push refers to repository [" + image.name() + "]");
+        } else {
+            exported("pushing layers");
         }
         return transfer;
     }
 
+    /**
+     * A pull's last lines as {@code jreg pull} prints them; a push's as BuildKit's exporter
+     * ({@code pushing manifest for NAME@sha256:… done}) and {@code jreg push} print them
+     * ({@code TAG: digest: sha256:… size: N}), the digest whole however wide: it is copied.
+     */
     @Override
     public synchronized void transferFinished(Transfer kind, Reference image, CopyResult result) {
         transfer.close();
@@ -147,27 +169,30 @@ final class BuildOutput implements BuildListener {
             err.println("Status: " + (result.upToDate() ? "Image is up to date for " : "Downloaded newer image for ")
                     + image.familiar());
         } else {
-            err.println(cut(image.tagOrDigest() + ": digest: " + Table.digest(result.top().digest(), false) + " size: "
-                    + result.top().size(), width));
+            ManifestBlob manifest = result.top();
+            err.println((mode == Mode.PLAIN ? "#" + exporting + " " : " => => ") + "pushing manifest for " + image + "@"
+                    + manifest.digest() + " done");
+            err.println(image.tagOrDigest() + ": digest: " + manifest.digest() + " size: " + manifest.size());
         }
         err.flush();
     }
 
-    /** The lines of the image written and named, as BuildKit's {@code exporting to image}. */
-    synchronized void written(BuildResult result) {
+    /** The lines of the image written and named, as BuildKit's {@code exporting to image}, before any push. */
+    @Override
+    public synchronized void written(BuildResult result) {
         List<String> lines = new ArrayList<>();
         lines.add("writing image " + Table.digest(result.imageId(), false) + " done");
         result.names().forEach(name -> lines.add("naming to " + name + " done"));
+        exporting = numbers.size() + 1;
         switch (mode) {
             case PLAIN -> {
-                String prefix = "#" + (numbers.size() + 1) + " ";
-                line(prefix + "exporting to image");
-                lines.forEach(each -> line(prefix + each));
+                line("#" + exporting + " exporting to image");
+                lines.forEach(this::exported);
             }
             case TTY -> {
                 endDrawn();
                 err.println(" => exporting to image");
-                lines.forEach(each -> err.println(cut(" => => " + each, width)));
+                lines.forEach(this::exported);
             }
             case JSON -> {
                 Map<String, Object> event = new LinkedHashMap<>();
@@ -184,21 +209,67 @@ final class BuildOutput implements BuildListener {
         err.flush();
     }
 
-    /** A step's line on a terminal, completed with its time at the right. */
+    /**
+     * A command's line on a terminal, in the window under its step's line: the window redrawn
+     * with the last {@value #WINDOW} lines, each on one row.
+     */
+    private void showInWindow(BuildStep step, String line) {
+        if (!step.equals(drawn)) {
+            endDrawn();
+            err.print(cut(" => " + step.label() + " " + step.instruction(), width));
+            drawn = step;
+        }
+        // From the window's first row, or from the end of the step's line when it has none yet.
+        err.print(window.isEmpty() ? "\n" : "\033[" + window.size() + "A\r");
+        window.addLast(cut(" => => # " + shownOnTerminal(line), width));
+        if (window.size() > WINDOW) {
+            window.removeFirst();
+        }
+        StringBuilder rows = new StringBuilder("\033[J");
+        window.forEach(row -> rows.append(row).append('\n'));
+        err.print(rows);
+    }
+
+    /** What a terminal shows of a line: its text after the last carriage return, control sequences left out. */
+    private static String shownOnTerminal(String line) {
+        String shown = CONTROL_SEQUENCE.matcher(line.substring(line.lastIndexOf('\r') + 1)).replaceAll("");
+        return CONTROL.matcher(shown).replaceAll(" ");
+    }
+
+    /** A line of the {@code exporting to image} step: {@code #4 naming to …}, or on a terminal {@code  => => naming to …}. */
+    private void exported(String text) {
+        switch (mode) {
+            case PLAIN -> line("#" + exporting + " " + text);
+            case TTY -> line(" => => " + text);
+            case JSON, QUIET -> {
+            }
+        }
+    }
+
+    /** A step's line on a terminal, completed with its time at the right, its window gone. */
     private void ended(BuildStep step, String text, String time) {
         String shown = cut(text, width - time.length() - 1);
         String line = shown + " ".repeat(Math.max(1, width - shown.length() - time.length())) + time;
-        err.print(step.equals(drawn) ? "\r" + line + "\n" : line + "\n");
+        if (!step.equals(drawn)) {
+            endDrawn();
+            err.print(line + "\n");
+        } else if (window.isEmpty()) {
+            err.print("\r" + line + "\n");
+        } else {
+            err.print("\033[" + (window.size() + 1) + "A\r\033[J" + line + "\n");
+        }
         err.flush();
         drawn = null;
+        window.clear();
     }
 
-    /** Ends a step's line drawn on a terminal, so that other lines go below it. */
+    /** Ends a step's line drawn on a terminal, so that other lines go below it; its window stays. */
     private void endDrawn() {
-        if (drawn != null) {
+        if (drawn != null && window.isEmpty()) {
             err.println();
-            drawn = null;
         }
+        drawn = null;
+        window.clear();
     }
 
     private void line(String text) {
@@ -230,6 +301,16 @@ final class BuildOutput implements BuildListener {
     /** A line cut to {@code columns} characters, its end replaced by {@code …} when it is longer. */
     static String cut(String text, int columns) {
         return text.length() <= columns ? text : text.substring(0, columns - 1) + "…";
+    }
+
+    /**
+     * Seconds since a step began, as BuildKit's plain progress puts them before a command's line:
+     * three decimals under 10 s, two under 100 s, one beyond ({@code 0.123}, {@code 12.35}, {@code 123.5}).
+     */
+    static String elapsed(Duration elapsed) {
+        BigDecimal seconds = BigDecimal.valueOf(elapsed.toNanos(), 9);
+        int decimals = seconds.compareTo(TEN) < 0 ? 3 : seconds.compareTo(HUNDRED) < 0 ? 2 : 1;
+        return seconds.setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     /** Seconds with one decimal, as BuildKit prints a step's time: {@code 0.1s}. */

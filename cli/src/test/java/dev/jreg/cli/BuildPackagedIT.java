@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import dev.jreg.internal.sandbox.BusyboxRootfs;
 import java.util.Map;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code jreg build} through the shipped launcher, as users run it: the beginner's Dockerfile in
  * the working directory ({@code jreg build -t myapp .}), then again with every step cached and the
- * same image ID.
+ * same image ID; a {@code RUN} Dockerfile; a here-document script with its own interpreter, run
+ * as {@code /dev/pipes/EOF}, its line under its step with the seconds since the step began.
  */
 class BuildPackagedIT {
     @TempDir
@@ -46,15 +48,34 @@ class BuildPackagedIT {
 
     @Test
     void aRunDockerfileBuildsThroughTheLauncher() throws Exception {
+        Cli.Result built = buildOnBusybox(Map.of("show_date.sh", BuildRunTest.SHOW_DATE, "Dockerfile",
+                BuildRunTest.DOCKERFILE), "-t", "myapp");
+        assertEquals(List.of("[1/4] FROM docker.io/library/busybox:1 CACHED", "[2/4] COPY . /app DONE",
+                "[3/4] WORKDIR /app DONE", "[4/4] RUN chmod +x show_date.sh DONE"), BuildTest.steps(built.err()));
+    }
+
+    @Test
+    void aHereDocumentScriptRunsByItsPathAndItsLinesTellTheirTimes() throws Exception {
+        Cli.Result built = buildOnBusybox(Map.of("Dockerfile", "FROM busybox:1\nRUN <<EOF\n#!/bin/sh\n"
+                + "echo \"ran as $0\"\nEOF\n"), "--progress", "plain", "-t", "piped");
+        assertTrue(built.err().lines().anyMatch(line -> line.matches("#2 \\d\\.\\d{3} ran as /dev/pipes/EOF")),
+                built.err());
+    }
+
+    /** {@code jreg build OPTIONS .} in a context of those files, on the busybox base; skipped without bubblewrap or busybox. */
+    private Cli.Result buildOnBusybox(Map<String, String> files, String... options) throws Exception {
         String unavailable = BusyboxRootfs.unavailable();
         Assumptions.assumeTrue(unavailable == null, unavailable);
         BuildRunTest.storeBusybox(store);
-        Path app = Files.createDirectories(work.resolve("run"));
-        Files.writeString(app.resolve("show_date.sh"), BuildRunTest.SHOW_DATE);
-        Files.writeString(app.resolve("Dockerfile"), BuildRunTest.DOCKERFILE);
-        Cli.Result built = new Cli(home, store).launchIn(app, "build", "-t", "myapp", ".");
+        Path app = Files.createDirectories(work.resolve("app"));
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Files.writeString(app.resolve(file.getKey()), file.getValue());
+        }
+        List<String> args = new ArrayList<>(List.of("build"));
+        args.addAll(List.of(options));
+        args.add(".");
+        Cli.Result built = new Cli(home, store).launchIn(app, args.toArray(String[]::new));
         assertEquals(0, built.exitCode(), built::toString);
-        assertEquals(List.of("[1/4] FROM docker.io/library/busybox:1 CACHED", "[2/4] COPY . /app DONE",
-                "[3/4] WORKDIR /app DONE", "[4/4] RUN chmod +x show_date.sh DONE"), BuildTest.steps(built.err()));
+        return built;
     }
 }

@@ -28,8 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jreg build} with {@code RUN}, on a busybox base the test stores ({@code busybox:1}):
  * the beginner's Dockerfile that makes its script executable builds, unpacks and runs under
  * bubblewrap; the command's output in the progress; a failing command's wording, exit code and no
- * name; a rebuild that runs nothing; {@code --network none}; build arguments the command sees
- * and the config does not keep; here-documents. Skipped without bubblewrap or busybox.
+ * name; a rebuild that runs nothing, and one after a copied file changed that runs the commands
+ * after its step alone; {@code --network none}; build arguments the command sees and the config
+ * does not keep; here-documents, one with its own interpreter. Skipped without bubblewrap or
+ * busybox.
  */
 class BuildRunTest {
     static final String DOCKERFILE = "FROM busybox:1\nCOPY . /app\nWORKDIR /app\nRUN chmod +x show_date.sh\n"
@@ -107,19 +109,40 @@ class BuildRunTest {
         Path app = context(Map.of("Dockerfile", "FROM busybox:1\nRUN echo hello from run && date +%s%N > /stamp\n"
                 + "RUN true\n"));
         Cli.Result first = cli().ok("build", "--progress", "plain", "-t", "ran", app.toString());
-        assertTrue(first.err().lines().anyMatch(line -> line.matches("#\\d+ hello from run")), first.err());
+        assertTrue(first.err().lines().anyMatch(line -> line.matches("#2 \\d\\.\\d{3} hello from run")),
+                "the step's number, the seconds since it began, the line: " + first.err());
         long blobs = blobs();
         Cli.Result again = cli().ok("build", "--progress", "plain", "-t", "ran", app.toString());
         assertEquals(first.out(), again.out(), "the same image: the stamp was not written again");
         assertEquals(List.of("[1/3] FROM docker.io/library/busybox:1 CACHED",
                 "[2/3] RUN echo hello from run && date +%s%N > /stamp CACHED", "[3/3] RUN true CACHED"),
                 BuildTest.steps(again.err()));
-        assertFalse(again.err().lines().anyMatch(line -> line.matches("#\\d+ hello from run")), again.err());
+        assertFalse(again.err().lines().anyMatch(line -> line.matches("#\\d+ [0-9.]+ hello from run")), again.err());
         assertEquals(blobs, blobs(), "no blob written");
         JsonNode history = Json.parse(cli().ok("config", "local:ran").bytes()).path("history");
         JsonNode unchanged = history.path(history.size() - 1);
         assertEquals("RUN /bin/sh -c true # buildkit", unchanged.path("created_by").asText());
         assertTrue(unchanged.path("empty_layer").asBoolean(), "no change, no layer: as BuildKit");
+    }
+
+    @Test
+    void aChangedCopiedFileRunsTheRunAfterItAgainWhileTheRunBeforeItStaysCached() throws Exception {
+        Path app = context(Map.of("data.txt", "one\n", "Dockerfile", "FROM busybox:1\nRUN echo before > /before\n"
+                + "COPY data.txt /data.txt\nRUN cat /data.txt > /after\n"));
+        Cli.Result first = cli().ok("build", "--progress", "plain", "-t", "copied", app.toString());
+        assertEquals(List.of("[1/4] FROM docker.io/library/busybox:1 CACHED", "[2/4] RUN echo before > /before DONE",
+                "[3/4] COPY data.txt /data.txt DONE", "[4/4] RUN cat /data.txt > /after DONE"),
+                BuildTest.steps(first.err()), first::toString);
+
+        Files.writeString(app.resolve("data.txt"), "two\n");
+        Cli.Result changed = cli().ok("build", "--progress", "plain", "-t", "copied", app.toString());
+        assertEquals(List.of("[1/4] FROM docker.io/library/busybox:1 CACHED", "[2/4] RUN echo before > /before CACHED",
+                "[3/4] COPY data.txt /data.txt DONE", "[4/4] RUN cat /data.txt > /after DONE"),
+                BuildTest.steps(changed.err()), changed::toString);
+        Path rootfs = work.resolve("copied");
+        cli().ok("unpack", "copied", rootfs.toString());
+        assertEquals("two\n", Files.readString(rootfs.resolve("after")), "the command ran on the new file");
+        assertEquals("before\n", Files.readString(rootfs.resolve("before")));
     }
 
     @Test
@@ -140,10 +163,11 @@ class BuildRunTest {
     void networkNoneLeavesOnlyLoopback() throws Exception {
         Path app = context(Map.of("Dockerfile", "FROM busybox:1\nRUN ip -o link | wc -l\n"));
         Cli.Result none = cli().ok("build", "--progress", "plain", "--network", "none", app.toString());
-        assertTrue(none.err().lines().anyMatch(line -> line.matches("#\\d+ 1")), "lo alone: " + none.err());
+        assertTrue(none.err().lines().anyMatch(line -> line.matches("#2 \\d+\\.\\d+ 1")), "lo alone: " + none.err());
         Files.writeString(app.resolve("Dockerfile"), "FROM busybox:1\nRUN --network=none ip -o link | wc -l && true\n");
         Cli.Result flag = cli().ok("build", "--progress", "plain", app.toString());
-        assertTrue(flag.err().lines().anyMatch(line -> line.matches("#\\d+ 1")), "RUN's own flag: " + flag.err());
+        assertTrue(flag.err().lines().anyMatch(line -> line.matches("#2 \\d+\\.\\d+ 1")),
+                "RUN's own flag: " + flag.err());
     }
 
     @Test
@@ -170,6 +194,34 @@ class BuildRunTest {
         cli().ok("unpack", "heredoc", rootfs.toString());
         assertEquals("one\ntwo\n", Files.readString(rootfs.resolve("one")));
         assertEquals("line /root\n", Files.readString(rootfs.resolve("data")), "the shell replaces the variable");
+    }
+
+    @Test
+    void aHereDocumentWithItsOwnInterpreterRunsAsAFileInDevPipesThatItsContentKeys() throws Exception {
+        String script = "#!/bin/sh\necho \"ran as $0\" > /made\ntest -x \"$0\" && echo executable >> /made\n"
+                + "touch \"$0\" 2>/dev/null || echo read-only >> /made\n";
+        Path app = context(Map.of("Dockerfile", "FROM busybox:1\nRUN <<EOF\n" + script + "EOF\n"));
+        Cli.Result built = cli().ok("build", "--progress", "plain", "-t", "shebang", app.toString());
+        assertEquals(List.of("[1/2] FROM docker.io/library/busybox:1 CACHED", "[2/2] RUN <<EOF DONE"),
+                BuildTest.steps(built.err()), built::toString);
+        Path rootfs = work.resolve("shebang");
+        cli().ok("unpack", "shebang", rootfs.toString());
+        assertEquals("ran as /dev/pipes/EOF\nexecutable\nread-only\n", Files.readString(rootfs.resolve("made")),
+                "run by its path, mode 0755, read-only");
+        assertFalse(Files.exists(rootfs.resolve("dev")), "neither /dev/pipes nor /dev in a layer");
+        JsonNode history = Json.parse(cli().ok("config", "local:shebang").bytes()).path("history");
+        assertEquals("RUN /bin/sh -c /dev/pipes/EOF # buildkit",
+                history.path(history.size() - 1).path("created_by").asText(), "as BuildKit's history");
+
+        assertEquals(List.of("[1/2] FROM docker.io/library/busybox:1 CACHED", "[2/2] RUN <<EOF CACHED"),
+                BuildTest.steps(cli().ok("build", "--progress", "plain", "-t", "shebang", app.toString()).err()));
+        Files.writeString(app.resolve("Dockerfile"), "FROM busybox:1\nRUN <<EOF\n#!/bin/sh\necho changed > /made\nEOF\n");
+        Cli.Result changed = cli().ok("build", "--progress", "plain", "-t", "shebang", app.toString());
+        assertEquals(List.of("[1/2] FROM docker.io/library/busybox:1 CACHED", "[2/2] RUN <<EOF DONE"),
+                BuildTest.steps(changed.err()), "the same history, another script: run again");
+        Path again = work.resolve("changed");
+        cli().ok("unpack", "shebang", again.toString());
+        assertEquals("changed\n", Files.readString(again.resolve("made")));
     }
 
     long blobs() throws IOException {

@@ -13,8 +13,8 @@ public interface BuildProgress {
     /** A step is done, after this long. */
     void done(Step step, Duration took);
 
-    /** A line a step's command printed. */
-    void output(Step step, String line);
+    /** A line a step's command printed, this long after the step started. */
+    void output(Step step, Duration elapsed, String line);
 
     /**
      * A step as BuildKit's progress numbers it: {@code FROM} of an image, {@code WORKDIR},

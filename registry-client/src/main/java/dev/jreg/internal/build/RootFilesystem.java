@@ -14,12 +14,16 @@ import dev.jreg.internal.sandbox.RunSpec;
 import dev.jreg.internal.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -36,7 +40,8 @@ import java.util.function.Consumer;
  * <p>It lives in a directory of its own under a work directory the caller chooses on the store's
  * file system, so that a layer's blob is renamed into the store rather than copied. That directory
  * has mode 0700, so that no other account reaches the image's setuid programs through it, and
- * holds the root filesystem, mode 0755. Every file in it is made by this process, and so owned by
+ * holds the root filesystem, mode 0755, and while a command runs the files it sees in
+ * {@code /dev/pipes}, if any. Every file in it is made by this process, and so owned by
  * the user running jreg, whom a rootless sandbox maps to the image's root. The directory is
  * removed by {@link #close}, when a step fails, and by a shutdown hook when the JVM is stopped
  * (Ctrl-C, {@code kill}); a {@code kill -9} leaves it.
@@ -66,6 +71,9 @@ final class RootFilesystem implements AutoCloseable {
     private static final long SHUTDOWN_WAIT_SECONDS = 10;
     /** What the layers describe and the disk cannot hold (owners, device nodes) stays in the record and the image. */
     private static final Consumer<String> UNREPRODUCED = line -> { };
+    /** Where a command sees the files given to {@link #run}, as BuildKit mounts a here-document's script. */
+    static final String PIPES = "/dev/pipes";
+    private static final Set<PosixFilePermission> MODE_755 = PosixFilePermissions.fromString("rwxr-xr-x");
     /** Those not yet removed, which a stopped JVM removes on its way out. */
     private static final Set<RootFilesystem> OPEN = ConcurrentHashMap.newKeySet();
 
@@ -104,7 +112,7 @@ final class RootFilesystem implements AutoCloseable {
         OPEN.add(filesystem);
         try {
             Files.createDirectory(filesystem.root);
-            Files.setPosixFilePermissions(filesystem.root, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(filesystem.root, MODE_755);
         } catch (IOException | RuntimeException | Error e) {
             filesystem.failed(e);
             throw e;
@@ -174,6 +182,9 @@ final class RootFilesystem implements AutoCloseable {
      * {@code RUN}, and the executor decides whether to. Until a manifest names it, the layer's blob
      * is one that garbage collection may delete: the caller holds {@link OciLayout#copying()}.
      *
+     * @param pipes files the command sees read-only in {@code /dev/pipes}, by name (BuildKit's
+     *     place for a here-document's script): each written, mode 0755, into a directory beside
+     *     the root filesystem, never in it, and deleted after the command; empty for none
      * @param output the command's lines, as {@link Sandbox#run} hands them on
      * @param compression how the layer is compressed
      * @param clamp the latest modification time the layer holds ({@code SOURCE_DATE_EPOCH})
@@ -190,8 +201,9 @@ final class RootFilesystem implements AutoCloseable {
      *     removed
      * @throws IllegalStateException when the directory was removed
      */
-    Optional<WrittenLayer> run(Sandbox sandbox, RunSpec spec, Consumer<String> output, Compression compression,
-            Optional<Instant> clamp, OciLayout store) throws IOException, InterruptedException, RunFailedException {
+    Optional<WrittenLayer> run(Sandbox sandbox, RunSpec spec, Map<String, String> pipes, Consumer<String> output,
+            Compression compression, Optional<Instant> clamp, OciLayout store)
+            throws IOException, InterruptedException, RunFailedException {
         requireOpen();
         busy.lock();
         try {
@@ -199,7 +211,20 @@ final class RootFilesystem implements AutoCloseable {
                 record = applier.finish();
                 applier = null;
             }
-            int status = sandbox.run(root, spec, output);
+            int status;
+            if (pipes.isEmpty()) {
+                status = sandbox.run(root, spec, output);
+            } else {
+                Path directory = pipes(pipes);
+                List<RunSpec.ReadOnlyBind> binds = new ArrayList<>(spec.binds());
+                binds.add(new RunSpec.ReadOnlyBind(directory, PIPES));
+                try {
+                    status = sandbox.run(root, new RunSpec(spec.argv(), spec.env(), spec.workingDirectory(), spec.user(),
+                            spec.network(), binds), output);
+                } finally {
+                    Trees.delete(directory, false);
+                }
+            }
             if (status != 0) {
                 throw new RunFailedException(status);
             }
@@ -218,6 +243,17 @@ final class RootFilesystem implements AutoCloseable {
         } finally {
             busy.unlock();
         }
+    }
+
+    /** A new directory beside the root filesystem holding the files, each mode 0755, the directory too. */
+    private Path pipes(Map<String, String> files) throws IOException {
+        Path directory = Files.createDirectory(this.directory.resolve("pipes"));
+        Files.setPosixFilePermissions(directory, MODE_755);
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Path path = Files.writeString(directory.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(path, MODE_755);
+        }
+        return directory;
     }
 
     /** Whether the directory was removed: by {@link #close}, or after a failed step. */

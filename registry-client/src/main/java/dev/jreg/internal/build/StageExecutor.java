@@ -170,6 +170,15 @@ public final class StageExecutor {
         return new Build(request, dockerfile).run(names);
     }
 
+    /**
+     * What a {@code RUN} executes.
+     *
+     * @param argv the program and its arguments
+     * @param pipes the files it sees in {@code /dev/pipes}, by name
+     */
+    private record RunCommand(List<String> argv, Map<String, String> pipes) {
+    }
+
     /** A stage as the build plans it: its base, the stages it copies from, its name in progress. */
     private record Planned(Dockerfile.Stage stage, Instruction.From from, Dockerfile.Stage base,
             List<Dockerfile.Stage> needs, String shownName) {
@@ -554,10 +563,12 @@ public final class StageExecutor {
          * {@code empty_layer}, as BuildKit writes it), cached as the steps that write files are.
          */
         private void run(StageState state, Instruction.Run run, BuildProgress.Step step) throws IOException {
+            long started = System.nanoTime();
             int line = step.line();
             checkSandbox(state.platform, line);
             ImageConfig.Container config = state.editor.container();
-            List<String> argv = runArgv(state, run, line);
+            RunCommand runCommand = runCommand(state, run, line);
+            List<String> argv = runCommand.argv();
             Map<String, String> runArguments = state.scope.runArguments();
             Map<String, String> shownArguments = new LinkedHashMap<>(runArguments);
             // As BuildKit: the proxies a build gives undeclared reach the command, not the history.
@@ -576,11 +587,17 @@ public final class StageExecutor {
             runArguments.forEach((name, value) -> env.add(name + "=" + value));
             String workingDir = config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
             RunSpec spec = new RunSpec(argv, env, workingDir, config.user(), network);
-            Digest key = StepCache.key(state.key, createdBy, "arguments " + runArguments, "network " + network);
+            List<String> keyParts = new ArrayList<>(List.of(createdBy, "arguments " + runArguments,
+                    "network " + network));
+            // The history names the script's file alone: its content keys the step.
+            runCommand.pipes().forEach((name, content) -> keyParts.add("pipe " + name + " "
+                    + Digest.sha256(content.getBytes(StandardCharsets.UTF_8))));
+            Digest key = StepCache.key(state.key, keyParts.toArray(String[]::new));
             boolean ran = !step(state, step, key, createdBy + " # buildkit", () -> {
                 RootFilesystem rootfs = rootFilesystem(state);
                 try {
-                    return rootfs.run(sandbox, spec, output -> progress.output(step, output), Compression.GZIP,
+                    return rootfs.run(sandbox, spec, runCommand.pipes(), output -> progress.output(step,
+                            Duration.ofNanos(System.nanoTime() - started), output), Compression.GZIP,
                             Optional.ofNullable(request.timestamp()), store);
                 } catch (RunFailedException e) {
                     throw new RunCommandException(dockerfile.name(), line, command, e.status());
@@ -605,27 +622,35 @@ public final class StageExecutor {
         /**
          * What a {@code RUN} executes, as BuildKit makes it: the exec form as it is; the shell form
          * after the stage's {@code SHELL}; a lone here-document ({@code RUN <<EOF}) as the script
-         * the shell runs; other here-documents kept in the command, each after a line end, for the
-         * shell to read.
+         * the shell runs, or, when it starts with {@code #!}, as a file of its own,
+         * {@code /dev/pipes/EOF}, that the shell runs by its path, so that its interpreter reads it;
+         * other here-documents kept in the command, each after a line end, for the shell to read.
          */
-        private List<String> runArgv(StageState state, Instruction.Run run, int line) {
+        private RunCommand runCommand(StageState state, Instruction.Run run, int line) {
             List<String> shell = state.editor.shell();
             if (run.heredocs().isEmpty() || run.command().exec()) {
-                return run.command().withShell(shell);
+                return new RunCommand(run.command().withShell(shell), Map.of());
             }
             String text = run.command().words().get(0);
             Instruction.Heredoc first = run.heredocs().get(0);
             if (run.heredocs().size() == 1 && text.trim().matches("<<-?([\"']?)" + Pattern.quote(first.name()) + "\\1")) {
-                String script = first.text();
-                if (script.startsWith("#!")) {
-                    throw new DockerfileException(dockerfile.name(), line,
-                            "a RUN here-document with its own interpreter (#!) is not supported");
+                // As BuildKit: the content as written decides, before <<- strips its tabs.
+                if (first.content().startsWith("#!")) {
+                    String name = first.name();
+                    if (name.contains("/") || name.equals(".") || name.equals("..")) {
+                        throw new DockerfileException(dockerfile.name(), line, "here-document name \"" + name
+                                + "\" cannot name a file in " + RootFilesystem.PIPES);
+                    }
+                    String path = RootFilesystem.PIPES + "/" + name;
+                    return new RunCommand(new Instruction.Command(List.of(path), false).withShell(shell),
+                            Map.of(name, first.text()));
                 }
-                return new Instruction.Command(List.of(script), false).withShell(shell);
+                return new RunCommand(new Instruction.Command(List.of(first.text()), false).withShell(shell), Map.of());
             }
             StringBuilder joined = new StringBuilder(text);
             run.heredocs().forEach(document -> joined.append('\n').append(document.content()).append(document.name()));
-            return new Instruction.Command(List.of(joined.toString()), false).withShell(shell);
+            return new RunCommand(new Instruction.Command(List.of(joined.toString()), false).withShell(shell),
+                    Map.of());
         }
 
         /**

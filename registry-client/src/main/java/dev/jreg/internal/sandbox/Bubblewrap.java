@@ -35,6 +35,8 @@ final class Bubblewrap {
             "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
     /** Where the first of two bubblewraps puts the root filesystem for the second. */
     private static final String RELAY = "/tmp/rootfs";
+    /** Where it puts each directory bound read-only, numbered from 0, for the second. */
+    private static final String RELAYED_BIND = "/tmp/bind-";
 
     private Bubblewrap() {
     }
@@ -44,13 +46,16 @@ final class Bubblewrap {
      *
      * @param rootfs the root filesystem, a real path
      * @param mounts bubblewrap's options for the mount points, {@link MountPoints#options()}
+     * @param binds host directories bound read-only after the mount points (under {@code /dev},
+     *     which they mount)
      * @param env the command's whole environment, {@code NAME=VALUE}
      * @param workingDirectory the directory to start in, inside the root filesystem
      */
     static List<String> command(Host host, ExecUser user, boolean network, Path rootfs, List<String> mounts,
-            List<String> env, String workingDirectory, List<String> argv) {
+            List<RunSpec.ReadOnlyBind> binds, List<String> env, String workingDirectory, List<String> argv) {
         List<String> command = new ArrayList<>();
         String root = rootfs.toString();
+        List<String> sources = new ArrayList<>(binds.stream().map(bind -> bind.source().toString()).toList());
         if (!host.root()) {
             command.add(host.bwrap().toString());
             command.addAll(userNamespace(user, network));
@@ -64,7 +69,13 @@ final class Bubblewrap {
             command.addAll(common(user));
         } else {
             command.addAll(List.of(host.bwrap().toString(), "--dev-bind", "/", "/", "--tmpfs", "/tmp", "--dir", RELAY,
-                    "--bind", root, RELAY, "--unshare-pid", "--die-with-parent", "--"));
+                    "--bind", root, RELAY));
+            // The user may not reach a bound directory where it is (the store's may be root's alone).
+            for (int i = 0; i < sources.size(); i++) {
+                command.addAll(List.of("--ro-bind", sources.get(i), RELAYED_BIND + i));
+                sources.set(i, RELAYED_BIND + i);
+            }
+            command.addAll(List.of("--unshare-pid", "--die-with-parent", "--"));
             command.addAll(setpriv(host, user));
             command.add(host.bwrap().toString());
             command.addAll(userNamespace(user, network));
@@ -77,6 +88,9 @@ final class Bubblewrap {
         }
         command.addAll(List.of("--bind", root, "/"));
         command.addAll(mounts);
+        for (int i = 0; i < sources.size(); i++) {
+            command.addAll(List.of("--ro-bind", sources.get(i), binds.get(i).destination()));
+        }
         command.addAll(List.of("--chdir", workingDirectory, "--"));
         command.addAll(argv);
         return command;

@@ -47,7 +47,7 @@ final class Preflight {
         }
         // The host's own root holds the mount points already, and true writes nothing in it.
         List<String> probe = Bubblewrap.command(host, user, true, Path.of("/"),
-                List.of("--proc", "/proc", "--dev", "/dev"), List.of(), "/", List.of("true"));
+                List.of("--proc", "/proc", "--dev", "/dev"), List.of(), List.of(), "/", List.of("true"));
         String failure = PROBES.get(probe);
         if (failure == null) {
             // Threads probing at once each run it, and agree.

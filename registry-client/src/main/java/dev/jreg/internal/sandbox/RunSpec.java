@@ -1,5 +1,6 @@
 package dev.jreg.internal.sandbox;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -23,8 +24,10 @@ import java.util.List;
  *     {@code /etc/passwd} and {@code /etc/group}
  * @param network {@link Network#DEFAULT}, the host's network as {@code docker build} gives it, or
  *     {@link Network#NONE}
+ * @param binds host directories the command sees, read-only, in order
  */
-public record RunSpec(List<String> argv, List<String> env, String workingDirectory, String user, Network network) {
+public record RunSpec(List<String> argv, List<String> env, String workingDirectory, String user, Network network,
+        List<ReadOnlyBind> binds) {
 
     /** The network a command sees: {@code RUN --network=default|none}. */
     public enum Network {
@@ -35,12 +38,40 @@ public record RunSpec(List<String> argv, List<String> env, String workingDirecto
     }
 
     /**
+     * A host directory bound read-only into the sandbox, as BuildKit mounts the script of a
+     * here-document with its own interpreter at {@code /dev/pipes}.
+     *
+     * @param source the host's directory, an absolute path; a user the command runs as must be
+     *     able to read it (the directories above it need not be reachable)
+     * @param destination where the command sees it: a path under {@code /dev}, which is a file
+     *     system of the sandbox's own, so that nothing is made in the root filesystem for it and
+     *     nothing of it can be in a layer
+     */
+    public record ReadOnlyBind(Path source, String destination) {
+        /** @throws IllegalArgumentException when the source is relative, or the destination is not a plain path under {@code /dev} */
+        public ReadOnlyBind {
+            if (!source.isAbsolute()) {
+                throw new IllegalArgumentException("bind source \"" + source + "\" is not absolute");
+            }
+            if (!destination.matches("/dev(/[^/]+)+") || destination.matches(".*/\\.\\.?(/.*)?")) {
+                throw new IllegalArgumentException("bind destination \"" + destination + "\" is not a path under /dev");
+            }
+        }
+    }
+
+    /** A command without binds. */
+    public RunSpec(List<String> argv, List<String> env, String workingDirectory, String user, Network network) {
+        this(argv, env, workingDirectory, user, network, List.of());
+    }
+
+    /**
      * @throws IllegalArgumentException when {@code argv} is empty, a variable has no {@code =} or
      *     no name, or {@code workingDirectory} is not absolute
      */
     public RunSpec {
         argv = List.copyOf(argv);
         env = List.copyOf(env);
+        binds = binds == null ? List.of() : List.copyOf(binds);
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("a command needs at least a program to run");
         }

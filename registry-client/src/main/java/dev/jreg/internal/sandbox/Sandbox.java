@@ -18,9 +18,9 @@ import java.util.function.Consumer;
  * <p>The command gets PID, mount, IPC, UTS and cgroup namespaces of its own, and a network
  * namespace of its own holding only the loopback interface unless the network is on; a fresh
  * {@code /proc} (its {@code sys}, {@code sysrq-trigger}, {@code irq} and {@code bus} read-only,
- * as bubblewrap mounts it) and a minimal {@code /dev}; with the network, the host's
- * {@code /etc/resolv.conf} and {@code /etc/hosts}, bound read-only over the image's, which stay
- * as they are. No {@code /sys}. Its environment is the {@link RunSpec}'s and nothing of the
+ * as bubblewrap mounts it) and a minimal {@code /dev}, with the spec's read-only binds in it; with
+ * the network, the host's {@code /etc/resolv.conf} and {@code /etc/hosts}, bound read-only over the
+ * image's, which stay as they are. No {@code /sys}. Its environment is the {@link RunSpec}'s and nothing of the
  * host's, but for {@code PWD}, the working directory, which bubblewrap sets as a shell would. A Ctrl-C or {@code kill} of jreg, and an interrupt of the calling thread, kill it and
  * everything it started; the mount points made for it are removed afterwards in every case but
  * {@code kill -9} of jreg.
@@ -123,8 +123,8 @@ public final class Sandbox {
         MountPoints mounts = MountPoints.prepare(root, mounts(network));
         int status;
         try {
-            status = Launch.run(Bubblewrap.command(host, user, network, root, mounts.options(), env, inside, spec.argv()),
-                    output, () -> removeOnShutdown(mounts));
+            status = Launch.run(Bubblewrap.command(host, user, network, root, mounts.options(), spec.binds(), env, inside,
+                    spec.argv()), output, () -> removeOnShutdown(mounts));
         } catch (Throwable e) {
             try {
                 mounts.remove();

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,7 +38,7 @@ public final class RootFilesystemLauncher {
                 }
                 RunSpec spec = new RunSpec(List.of("/bin/sh", "-c", step.substring("run:".length())), List.of("PATH=/bin"),
                         "/", "", RunSpec.Network.NONE);
-                Optional<WrittenLayer> layer = rootfs.run(Sandbox.onThisMachine(), spec, line -> {
+                Optional<WrittenLayer> layer = rootfs.run(Sandbox.onThisMachine(), spec, Map.of(), line -> {
                     System.out.println(line);
                     System.out.flush();
                 }, Compression.GZIP, Optional.empty(), store);

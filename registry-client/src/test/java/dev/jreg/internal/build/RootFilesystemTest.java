@@ -145,7 +145,7 @@ class RootFilesystemTest {
     void theLayerIsCompressedAsAskedWithItsTimesClamped() throws Exception {
         Instant clamp = Instant.parse("2010-05-06T07:08:09Z");
         try (RootFilesystem rootfs = onBase()) {
-            WrittenLayer layer = rootfs.run(sandbox, shell("", "echo hi > /hello"), lines::add, Compression.ZSTD,
+            WrittenLayer layer = rootfs.run(sandbox, shell("", "echo hi > /hello"), Map.of(), lines::add, Compression.ZSTD,
                     Optional.of(clamp), store).orElseThrow();
             assertEquals(MediaType.OCI_LAYER_ZSTD, layer.mediaType());
             try (LayerReader reader = LayerReader.open(Files.newInputStream(store.blobPath(layer.digest())))) {
@@ -269,8 +269,8 @@ class RootFilesystemTest {
                     .orElseThrow();
             assertEquals(List.of("home dir 755 0:0", "home/app dir 755 1000:1001", "home/app/owned file 644 1000:1001 11",
                     "new file 644 0:0 0", "new2 file 644 5:6 0"), entries(layer));
-            WrittenLayer app = rootfs.run(sandbox, shell("app", "echo mine > /home/app/mine"), lines::add, Compression.GZIP,
-                    Optional.empty(), store).orElseThrow();
+            WrittenLayer app = rootfs.run(sandbox, shell("app", "echo mine > /home/app/mine"), Map.of(), lines::add,
+                    Compression.GZIP, Optional.empty(), store).orElseThrow();
             assertEquals(List.of("home dir 755 0:0", "home/app dir 755 1000:1001", "home/app/mine file 644 1000:1000 5"),
                     entries(app));
         }
@@ -311,8 +311,8 @@ class RootFilesystemTest {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread runner = new Thread(() -> {
             try {
-                rootfs.run(sandbox, shell("", "echo started; sleep 600"), output::add, Compression.GZIP, Optional.empty(),
-                        store);
+                rootfs.run(sandbox, shell("", "echo started; sleep 600"), Map.of(), output::add, Compression.GZIP,
+                        Optional.empty(), store);
             } catch (Throwable e) {
                 thrown.set(e);
             }
@@ -372,7 +372,7 @@ class RootFilesystemTest {
                 long start = System.nanoTime();
                 assertEquals(0, sandbox.run(rootfs.root(), touch, lines::add));
                 long between = System.nanoTime();
-                WrittenLayer layer = rootfs.run(sandbox, touch, lines::add, Compression.GZIP, Optional.empty(), store)
+                WrittenLayer layer = rootfs.run(sandbox, touch, Map.of(), lines::add, Compression.GZIP, Optional.empty(), store)
                         .orElseThrow();
                 long end = System.nanoTime();
                 assertEquals(List.of("usr dir 755 0:0", "usr/share dir 755 0:0", "usr/share/data dir 755 0:0",
@@ -399,7 +399,7 @@ class RootFilesystemTest {
     }
 
     private Optional<WrittenLayer> run(RootFilesystem rootfs, String script) throws Exception {
-        return rootfs.run(sandbox, shell("", script), lines::add, Compression.GZIP, Optional.empty(), store);
+        return rootfs.run(sandbox, shell("", script), Map.of(), lines::add, Compression.GZIP, Optional.empty(), store);
     }
 
     private static RunSpec shell(String user, String script) {

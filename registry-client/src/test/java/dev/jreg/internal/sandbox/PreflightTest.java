@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,9 +115,6 @@ class PreflightTest {
     }
 
     private Path script(String name, String body) throws IOException {
-        Path dir = Files.createDirectories(temp.resolve("bin-" + name + "-" + body.hashCode()));
-        Path script = Files.writeString(dir.resolve(name), "#!/bin/sh\n" + body + "\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return script;
+        return MadeUpHosts.script(temp, name, body);
     }
 }

@@ -229,6 +229,30 @@ class SandboxTest {
     }
 
     @Test
+    void aDirectoryBoundUnderDevIsSeenReadOnlyByEveryUserAndLeavesNothingInTheRootFilesystem() throws Exception {
+        // The directory is where no other user reaches it (the test's temp directory is root's alone
+        // when the tests run as root): the sandbox brings it to the user.
+        Path pipes = Files.createDirectories(temp.resolve("private/pipes"));
+        Path script = Files.writeString(pipes.resolve("EOF"), "#!/bin/sh\necho \"$0 as $(id -u)\"\n");
+        Files.setPosixFilePermissions(pipes, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(temp.resolve("private"), PosixFilePermissions.fromString("rwx------"));
+        String before = snapshot(rootfs);
+        for (String user : ROOT ? List.of("", "app") : List.of("")) {
+            Ran ran = run(rootfs, new RunSpec(List.of("/bin/sh", "-c", "/dev/pipes/EOF && touch /dev/pipes/EOF"),
+                    List.of("PATH=/bin"), "/", user, RunSpec.Network.NONE,
+                    List.of(new RunSpec.ReadOnlyBind(pipes, "/dev/pipes"))));
+            assertEquals(new Ran(1, List.of("/dev/pipes/EOF as " + (user.isEmpty() ? 0 : 1000),
+                    "touch: /dev/pipes/EOF: Read-only file system")), ran, user);
+        }
+        assertEquals(before, snapshot(rootfs), "nothing made for the bind in the root filesystem");
+
+        assertThrows(IllegalArgumentException.class, () -> new RunSpec.ReadOnlyBind(pipes, "/etc/pipes"));
+        assertThrows(IllegalArgumentException.class, () -> new RunSpec.ReadOnlyBind(pipes, "/dev/../etc"));
+        assertThrows(IllegalArgumentException.class, () -> new RunSpec.ReadOnlyBind(Path.of("pipes"), "/dev/pipes"));
+    }
+
+    @Test
     void anInterruptKillsTheCommandAndWhatItStartedAndRemovesTheMountPoints() throws Exception {
         Path bare = BusyboxRootfs.make(temp.resolve("bare"), false);
         String before = snapshot(bare);
