@@ -1,6 +1,7 @@
 package dev.jreg.internal.layer;
 
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.internal.fs.LinkResolver.Stat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -460,20 +461,20 @@ public final class LayerApplier extends ChangesetRules {
     }
 
     @Override
-    Found at(String path) throws IOException {
+    Stat at(String path) throws IOException {
         if (knownDirectory(path)) {
-            return Found.DIRECTORY;
+            return Stat.DIRECTORY;
         }
         Path file = target.resolve(path);
         BasicFileAttributes attributes = attributes(file);
         if (attributes == null) {
             // A path the layers describe and the applier left out is a device node.
-            return entries.containsKey(path) ? Found.OTHER : Found.MISSING;
+            return entries.containsKey(path) ? Stat.OTHER : Stat.MISSING;
         }
         if (attributes.isSymbolicLink()) {
-            return new Found(Kind.SYMLINK, Files.readSymbolicLink(file).toString());
+            return Stat.symlink(Files.readSymbolicLink(file).toString());
         }
-        return attributes.isDirectory() ? Found.DIRECTORY : Found.OTHER;
+        return attributes.isDirectory() ? Stat.DIRECTORY : Stat.OTHER;
     }
 
     /** The paths in a directory: on disk, and those the layers describe but left out (device nodes). */
