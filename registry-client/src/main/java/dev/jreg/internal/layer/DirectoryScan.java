@@ -285,13 +285,12 @@ public final class DirectoryScan {
     private static void walk(Path directory, String prefix, Owners owners, boolean xattrs, Map<Inode, String> firstPaths,
             List<Found> found, Predicate<String> descend) throws IOException {
         int mode = (Integer) Files.getAttribute(directory, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-        // The user's own directory it may not list or enter (an image's 0555 or 000 one, as an
-        // unprivileged unpack leaves it): opened for the walk, then given its mode again.
-        // By path (chmod), as the JDK's no-follow chmod opens the directory first, which its mode
-        // forbids; the path was found a directory, not a link, by lstat.
+        // The user's own directory it may not list or enter (an image's 000 or 0300 one, as an
+        // unprivileged unpack leaves it): opened for the walk, then given its mode again. The
+        // path was found a directory, not a link, by lstat.
         boolean opened = (mode & 0500) != 0500 && !processIsRoot();
         if (opened) {
-            Files.setAttribute(directory, "unix:mode", mode | 0500);
+            ClosedDirectories.setMode(directory, mode | 0500);
         }
         try {
             List<String> names = new ArrayList<>();
@@ -318,7 +317,7 @@ public final class DirectoryScan {
             }
         } finally {
             if (opened) {
-                Files.setAttribute(directory, "unix:mode", mode);
+                ClosedDirectories.setMode(directory, mode);
             }
         }
     }
@@ -364,25 +363,30 @@ public final class DirectoryScan {
 
     /**
      * A file's or directory's {@code user.*} extended attributes whose values are UTF-8; none where
-     * the file system keeps none or the file cannot be opened. Only files and directories hold
+     * the file system keeps none or the file cannot be opened, after its owner's closed directories
+     * were opened for it ({@link ClosedDirectories#reach}). Only files and directories hold
      * {@code user.*} attributes, and opening anything else (a FIFO) could block.
      */
     static Map<String, String> userXattrs(Path file) {
-        Map<String, String> xattrs = new TreeMap<>();
         try {
-            UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            for (String name : view.list()) {
-                ByteBuffer value = ByteBuffer.allocate(view.size(name));
-                view.read(name, value);
-                try {
-                    xattrs.put(USER_XATTR + name, StandardCharsets.UTF_8.newDecoder().decode(value.flip()).toString());
-                } catch (CharacterCodingException binary) {
-                    // a PAX record holds text: a binary value cannot be written
-                }
-            }
+            return ClosedDirectories.reach(file, DirectoryScan::readUserXattrs);
         } catch (IOException | UnsupportedOperationException unreadable) {
             return Map.of();
+        }
+    }
+
+    private static Map<String, String> readUserXattrs(Path file) throws IOException {
+        Map<String, String> xattrs = new TreeMap<>();
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        for (String name : view.list()) {
+            ByteBuffer value = ByteBuffer.allocate(view.size(name));
+            view.read(name, value);
+            try {
+                xattrs.put(USER_XATTR + name, StandardCharsets.UTF_8.newDecoder().decode(value.flip()).toString());
+            } catch (CharacterCodingException binary) {
+                // a PAX record holds text: a binary value cannot be written
+            }
         }
         return xattrs;
     }

@@ -183,10 +183,13 @@ public final class LayerApplier extends ChangesetRules {
                 LayerEntry entry = item.entry();
                 entries.put(entry.path(), entry);
                 linked(entry);
-                if (!root && entry.type() == LayerEntry.Type.DIRECTORY && (entry.mode() & 0700) != 0700) {
-                    // The user's own directory that it may not list, write or enter (an image's 0555
-                    // one): open until finish gives it its mode again, as a first unpack leaves it.
-                    Files.setAttribute(this.target.resolve(entry.path()), "unix:mode", entry.mode() | 0700, NOFOLLOW);
+                Path path = this.target.resolve(entry.path());
+                if (!root && entry.type() == LayerEntry.Type.DIRECTORY && (entry.mode() & 0700) != 0700
+                        && Files.isDirectory(path, NOFOLLOW)) {
+                    // The user's own directory that it may not list, write or enter (an image's 000,
+                    // 0300 or 0555 one): open until finish gives it its mode again, as a first unpack
+                    // leaves it. Parents come first in the record, so each is reached once opened.
+                    ClosedDirectories.setMode(path, entry.mode() | 0700);
                 }
             }
             return;
