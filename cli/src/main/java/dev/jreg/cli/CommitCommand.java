@@ -81,6 +81,10 @@ final class CommitCommand extends Subcommand {
     @Override
     public Integer call() throws Exception {
         Reference name = References.storeReference(arguments.get(arguments.size() - 1), "NEWNAME");
+        if (arguments.size() == 2 && arguments.get(0).isEmpty()) {
+            // Path.of("") is the working directory: an empty word is a mistake, not a request for that.
+            throw new IllegalArgumentException("DIR is \"\": name the directory to commit (. for this one)");
+        }
         Path directory = arguments.size() == 2 ? Path.of(arguments.get(0)) : null;
         if (directory != null && !additions.isEmpty()) {
             throw new IllegalArgumentException("commit takes DIR or --add, not both");

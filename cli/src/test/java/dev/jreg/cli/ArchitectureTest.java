@@ -26,7 +26,8 @@ import java.util.List;
  * and the CLI: the CLI speaks only the public API; the API's signatures name no internal type;
  * OkHttp stays in the transport, Bouncy Castle in one class, JSON set up in one place; the model
  * does no I/O; internal packages never reach back to the façade or across to each other's roles;
- * the sandbox stands alone, used by the build and the façade only.
+ * the sandbox stands alone but for the resolver of paths in a root, which stands alone too, and is
+ * used by the build and the façade only.
  */
 @AnalyzeClasses(packages = "dev.jreg", importOptions = {ImportOption.DoNotIncludeTests.class,
         ArchitectureTest.NoTestJars.class})
@@ -120,8 +121,15 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule theSandboxStandsAlone = classes().that().resideInAPackage("dev.jreg.internal.sandbox..")
             .should().onlyDependOnClassesThat(JavaClass.Predicates.resideOutsideOfPackage("dev.jreg..")
-                    .or(JavaClass.Predicates.resideInAnyPackage("dev.jreg.internal.sandbox..", "dev.jreg.error..")))
+                    .or(JavaClass.Predicates.resideInAnyPackage("dev.jreg.internal.sandbox..", "dev.jreg.internal.fs..",
+                            "dev.jreg.error..")))
             .because("it runs a command in a directory, knowing nothing of images, stores or Dockerfiles");
+
+    @ArchTest
+    static final ArchRule pathsInARootStandAlone = classes().that().resideInAPackage("dev.jreg.internal.fs..")
+            .should().onlyDependOnClassesThat(JavaClass.Predicates.resideOutsideOfPackage("dev.jreg..")
+                    .or(JavaClass.Predicates.resideInAPackage("dev.jreg.internal.fs..")))
+            .because("the layer engine, the build and the sandbox resolve paths through it alike");
 
     @ArchTest
     static final ArchRule onlyTheBuildAndTheFacadeUseTheSandbox = noClasses().that()

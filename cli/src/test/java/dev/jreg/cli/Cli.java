@@ -1,6 +1,7 @@
 package dev.jreg.cli;
 
 import dev.jreg.testing.Processes;
+import dev.jreg.testing.Unprivileged;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -41,6 +42,21 @@ final class Cli {
     static final Path LAUNCHER = Path.of("..", "jreg").toAbsolutePath().normalize();
     /** Generous: the launcher's first run also records its class-data archive. */
     private static final Duration LAUNCH_DEADLINE = Duration.ofMinutes(2);
+
+    /**
+     * A shell script that runs the launcher, run by the unprivileged user ({@link Unprivileged})
+     * with nothing of this process's environment but {@code PATH} and {@code JAVA_HOME}: its
+     * {@code HOME} and {@code JREG_HOME} are {@code home} and {@code store}.
+     */
+    static Processes.Result shellAsUnprivileged(Path home, Path store, String script) throws Exception {
+        List<String> command = new ArrayList<>(List.of("env", "-i", "HOME=" + home,
+                "PATH=" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "JREG_HOME=" + store));
+        if (System.getenv("JAVA_HOME") != null) {
+            command.add("JAVA_HOME=" + System.getenv("JAVA_HOME"));
+        }
+        command.addAll(List.of("sh", "-c", script));
+        return Unprivileged.run(home, command.toArray(String[]::new));
+    }
 
     private final Map<String, String> env = new HashMap<>();
     private final Path home;

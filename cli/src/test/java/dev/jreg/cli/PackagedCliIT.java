@@ -323,13 +323,7 @@ class PackagedCliIT {
                 + rootfs, Cli.LAUNCHER + " commit " + rootfs + " same:1", Cli.LAUNCHER + " commit --checksum " + rootfs
                 + " same:2", "echo new > " + rootfs + "/etc/new", Cli.LAUNCHER + " commit --checksum " + rootfs + " new:1",
                 "stat -c %a " + rootfs + "/z");
-        List<String> command = new java.util.ArrayList<>(List.of("env", "-i", "HOME=" + work.resolve("home"),
-                "PATH=" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "JREG_HOME=" + work.resolve("store")));
-        if (System.getenv("JAVA_HOME") != null) {
-            command.add("JAVA_HOME=" + System.getenv("JAVA_HOME"));
-        }
-        command.addAll(List.of("sh", "-c", script));
-        Processes.Result result = Unprivileged.run(work.resolve("home"), command.toArray(String[]::new));
+        Processes.Result result = Cli.shellAsUnprivileged(work.resolve("home"), work.resolve("store"), script);
         assertEquals(0, result.exitCode(), result.stderr());
         List<String> out = new String(result.stdout(), StandardCharsets.UTF_8).lines().toList();
         assertEquals(4, out.size(), out + result.stderr());

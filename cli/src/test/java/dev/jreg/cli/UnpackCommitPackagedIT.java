@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Reference;
 import dev.jreg.testing.Processes;
+import dev.jreg.testing.TarBuilder;
 import dev.jreg.testing.TestImages;
+import dev.jreg.testing.Unprivileged;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,5 +116,52 @@ class UnpackCommitPackagedIT {
         assertEquals("jreg: layer " + badLayer.descriptor().digest() + " cannot be read: entry \"bad\\xffname\" has a"
                 + " name that is not UTF-8, which cannot be written as it is\n", refused.err());
         assertFalse(Files.exists(out), "no directory left");
+    }
+
+    /**
+     * An ordinary user ({@code nobody}, through the launcher) unpacks an image whose directories
+     * their owner may not enter or list (000, nested, and 0300), each holding a file; adds a file
+     * where it may (0300); commits that change, and the whole tree on another base, which reads
+     * every file in them; and unpacks both again: every directory keeps its mode, in the trees and
+     * in both images (as export lists them), and every file its content.
+     */
+    @Test
+    void anOrdinaryUserCommitsDirectoriesItMayNotEnterAndUnpacksThemAgain() throws Exception {
+        String unprivileged = Unprivileged.unavailable();
+        Assumptions.assumeTrue(unprivileged == null, unprivileged);
+        Path shared = Unprivileged.share(Files.createDirectories(Unprivileged.share(work).resolve("shared")));
+        Path layout = shared.resolve("layout");
+        TestImages.writeImage(OciLayout.open(layout), Reference.parse("localhost/closed:1"), UnpackCommitTest.AMD64,
+                List.of(TestImages.gzipLayer(new TarBuilder().dir("etc").file("etc/a", "a").dir("z", 0).file("z/f", "f\n")
+                        .dir("z/sub", 0).file("z/sub/g", "g\n").dir("w", 0300).file("w/h", "h\n").tar())));
+        TestImages.writeImage(OciLayout.open(layout), Reference.parse("localhost/other:1"), UnpackCommitTest.AMD64,
+                List.of(TestImages.gzipLayer(new TarBuilder().dir("etc").file("etc/a", "a").tar())));
+        Path rootfs = shared.resolve("rootfs");
+        Path edited = shared.resolve("edited");
+        Path whole = shared.resolve("whole");
+        String jreg = Cli.LAUNCHER.toString();
+        String script = String.join(" && ", "set -e",
+                jreg + " unpack -q oci:" + layout + ":localhost/closed:1 " + rootfs,
+                "echo new > " + rootfs + "/w/new", "chmod 644 " + rootfs + "/w/new",
+                jreg + " commit -q " + rootfs + " edited:1",
+                jreg + " commit -q --base oci:" + layout + ":localhost/other:1 " + rootfs + " whole:1",
+                jreg + " unpack -q edited:1 " + edited,
+                jreg + " unpack -q whole:1 " + whole,
+                "stat -c %a " + String.join(" ", List.of(rootfs, edited, whole).stream()
+                        .map(dir -> dir + "/z " + dir + "/w").toList()),
+                "cat " + edited + "/w/new " + whole + "/w/h",
+                jreg + " export edited:1 | tar -tvf - | awk '{print $1, $6}'",
+                jreg + " export whole:1 | tar -tvf - | awk '{print $1, $6}'",
+                jreg + " export whole:1 | tar -xOf - z/f z/sub/g");
+        Processes.Result result = Cli.shellAsUnprivileged(shared.resolve("home"), shared.resolve("store"), script);
+        assertEquals(0, result.exitCode(), result.stderr());
+        List<String> out = new String(result.stdout(), StandardCharsets.UTF_8).lines().toList();
+        List<String> listing = List.of("drwxr-xr-x etc/", "-rw-r--r-- etc/a", "d-wx------ w/", "-rw-r--r-- w/h",
+                "-rw-r--r-- w/new", "d--------- z/", "-rw-r--r-- z/f", "d--------- z/sub/", "-rw-r--r-- z/sub/g");
+        List<String> expected = new ArrayList<>(List.of("0", "300", "0", "300", "0", "300", "new", "h"));
+        expected.addAll(listing);
+        expected.addAll(listing);
+        expected.addAll(List.of("f", "g"));
+        assertEquals(expected, out.subList(2, out.size()), result.stderr());
     }
 }

@@ -517,6 +517,16 @@ class UnpackCommitTest {
                 "x:1");
         assertFails(2, "jreg: invalid reference format: repository name (library/Bad) must be lowercase", "commit",
                 rootfs.toString(), "Bad:1");
+        // An empty word: no image name, as docker refuses one; no directory, never the working one.
+        for (List<String> empty : List.of(List.of(""), List.of(rootfs.toString(), ""), List.of("--base", "base:1", ""),
+                List.of("--base", "base:1", "--add", file.toString(), ""), List.of("--base", "", rootfs.toString(), "x:1"))) {
+            List<String> args = new ArrayList<>(List.of("commit"));
+            args.addAll(empty);
+            assertFails(2, "jreg: invalid reference format: empty reference", args.toArray(String[]::new));
+        }
+        assertFails(2, "jreg: DIR is \"\": name the directory to commit (. for this one)", "commit", "", "x:1");
+        assertFails(2, "jreg: DIR is \"\": name the directory to commit (. for this one)", "commit", "--base", "base:1",
+                "", "x:1");
         assertFails(2, "jreg: no such file or directory to add: " + work.resolve("nothing"), "commit", "--base",
                 "base:1", "--add", work.resolve("nothing").toString(), "x:1");
         assertFails(2, "jreg: commit needs a base: --base IMAGE, or DIR made by 'jreg unpack'", "commit", "-c",

@@ -1,9 +1,8 @@
 package dev.jreg.internal.build;
 
 import dev.jreg.internal.layer.LayerEntry;
-import java.util.ArrayDeque;
+import java.nio.file.FileSystemLoopException;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -11,14 +10,12 @@ import java.util.SortedMap;
 /**
  * A filesystem known by its entries, as a layer's paths give them: a build context as walked, an
  * image's files as its layers' headers give them. It resolves paths through its symbolic links
- * with the filesystem's root as the root (an absolute target starts again there, {@code ..} stops
- * there), as BuildKit's copy resolves sources and destinations, and matches wildcards element by
- * element with Go's {@code filepath.Match} rules, as {@code COPY} does.
+ * with the filesystem's root as the root ({@link LayerEntry#resolve}: an absolute target starts
+ * again there, {@code ..} stops there), as BuildKit's copy resolves sources and destinations, and
+ * matches wildcards element by element with Go's {@code filepath.Match} rules, as {@code COPY}
+ * does.
  */
 final class FileTree {
-    /** As Linux's {@code MAXSYMLINKS}. */
-    private static final int MAX_LINKS = 40;
-
     private final SortedMap<String, LayerEntry> entries;
 
     /** @param entries each path's entry, paths in {@link LayerEntry#path()}'s form; the root left out */
@@ -34,39 +31,11 @@ final class FileTree {
      * @throws IllegalArgumentException after more than 40 links (a loop)
      */
     String resolve(String path, boolean followLast) {
-        Deque<String> todo = new ArrayDeque<>(List.of(path.split("/")));
-        List<String> done = new ArrayList<>();
-        int links = 0;
-        while (!todo.isEmpty()) {
-            String component = todo.pollFirst();
-            if (component.isEmpty() || component.equals(".")) {
-                continue;
-            }
-            if (component.equals("..")) {
-                if (!done.isEmpty()) {
-                    done.remove(done.size() - 1);
-                }
-                continue;
-            }
-            String candidate = done.isEmpty() ? component : String.join("/", done) + "/" + component;
-            LayerEntry entry = entries.get(candidate);
-            if (entry != null && entry.type() == LayerEntry.Type.SYMLINK && (followLast || !todo.isEmpty())) {
-                if (++links > MAX_LINKS) {
-                    throw new IllegalArgumentException("too many levels of symbolic links: /" + path);
-                }
-                String target = entry.linkName();
-                if (target.startsWith("/")) {
-                    done.clear();
-                }
-                List<String> parts = List.of(target.split("/"));
-                for (int i = parts.size() - 1; i >= 0; i--) {
-                    todo.addFirst(parts.get(i));
-                }
-                continue;
-            }
-            done.add(component);
+        try {
+            return LayerEntry.resolve(entries, path, followLast);
+        } catch (FileSystemLoopException e) {
+            throw new IllegalArgumentException("too many levels of symbolic links: /" + path);
         }
-        return String.join("/", done);
     }
 
     /** The entry at a resolved path; null where nothing is, or a directory only the paths under it make. */

@@ -1,14 +1,15 @@
 package dev.jreg.internal.layer;
 
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.internal.fs.LinkResolver;
+import dev.jreg.internal.fs.LinkResolver.Kind;
+import dev.jreg.internal.fs.LinkResolver.Stat;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.nio.file.FileSystemLoopException;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.NavigableSet;
@@ -22,10 +23,10 @@ import java.util.Set;
  * subclasses keep the filesystem: {@link LayerApplier} on disk, {@link Flattener} in memory, so
  * that both refuse the same entries with the same messages and give the same tree.
  *
- * <p>A path is resolved component by component: a symbolic link met on the way is followed as if
- * the filesystem's root were the root (an absolute target starts again there, {@code ..} stops
- * there), at most {@value #MAX_LINKS} links per path, as containerd's and umoci's secure joins
- * resolve it; the last component is never followed. Directories missing on the way are made
+ * <p>A path's parent is resolved by {@link LinkResolver}: a symbolic link met on the way is
+ * followed as if the filesystem's root were the root (an absolute target starts again there,
+ * {@code ..} stops there), at most {@value LinkResolver#MAX_LINKS} links per path, as containerd's
+ * and umoci's secure joins resolve it; the last component is never followed. Directories missing on the way are made
  * (implicit directories). A whiteout {@code .wh.NAME} removes {@code NAME} (a whole tree) as lower
  * layers left it, and an opaque whiteout {@code .wh..wh..opq} empties its directory of what lower
  * layers put there; neither hides what its own layer writes, before or after it. Other
@@ -33,8 +34,6 @@ import java.util.Set;
  * them.
  */
 abstract class ChangesetRules {
-    /** As Linux's {@code MAXSYMLINKS}: more links on one path than this is a loop. */
-    static final int MAX_LINKS = 40;
     private static final String AUFS_METADATA = LayerEntry.WHITEOUT_PREFIX + LayerEntry.WHITEOUT_PREFIX;
 
     private final LayerLimits limits;
@@ -48,19 +47,8 @@ abstract class ChangesetRules {
         this.limits = Objects.requireNonNull(limits, "limits");
     }
 
-    /** What a resolved path holds now: nothing, a directory, a symbolic link (with its target) or anything else. */
-    record Found(Kind kind, String linkTarget) {
-        static final Found MISSING = new Found(Kind.MISSING, "");
-        static final Found DIRECTORY = new Found(Kind.DIRECTORY, "");
-        static final Found OTHER = new Found(Kind.OTHER, "");
-    }
-
-    enum Kind {
-        MISSING, DIRECTORY, SYMLINK, OTHER
-    }
-
     /** What is at a resolved path (relative to the root, {@code /}-separated), links not followed. */
-    abstract Found at(String path) throws IOException;
+    abstract Stat at(String path) throws IOException;
 
     /** The paths directly in a resolved directory, in any order. */
     abstract Collection<String> children(String dir) throws IOException;
@@ -211,69 +199,31 @@ abstract class ChangesetRules {
     }
 
     /**
-     * Resolves a directory path in entry form, component by component: a component that is a
-     * symbolic link is replaced by its target, read with the root as root, so that nothing
-     * resolves outside it.
+     * Resolves a directory path in entry form through the symbolic links the layers made, read
+     * with the root as root ({@link LinkResolver.Mode#DIRECTORY}), so that nothing resolves
+     * outside it.
      *
      * @param create make the missing directories (and refuse a path through something else);
      *     else give null for them
      * @return the directory's path relative to the root, through real directories only
      */
     final String directory(String dir, LayerEntry entry, boolean create) throws IOException {
-        Deque<String> pending = new ArrayDeque<>(List.of(dir.split("/")));
-        List<String> resolved = new ArrayList<>();
-        int missingFrom = -1;
-        int links = 0;
-        while (!pending.isEmpty()) {
-            String component = pending.removeFirst();
-            if (component.isEmpty() || component.equals(".")) {
-                continue;
-            }
-            if (component.equals("..")) {
-                if (!resolved.isEmpty()) {
-                    resolved.remove(resolved.size() - 1);
-                }
-                if (resolved.size() <= missingFrom) {
-                    missingFrom = -1;
-                }
-                continue;
-            }
-            resolved.add(component);
-            if (missingFrom >= 0) {
-                continue; // under a missing directory, all is missing
-            }
-            String path = String.join("/", resolved);
-            Found found = at(path);
-            if (found.kind() == Kind.MISSING) {
-                missingFrom = resolved.size() - 1;
-            } else if (found.kind() == Kind.SYMLINK) {
-                if (++links > MAX_LINKS) {
-                    throw refused(entry, "goes through more than " + MAX_LINKS + " symbolic links");
-                }
-                resolved.remove(resolved.size() - 1);
-                if (found.linkTarget().startsWith("/")) {
-                    resolved.clear();
-                }
-                List<String> parts = List.of(found.linkTarget().split("/"));
-                for (int i = parts.size() - 1; i >= 0; i--) {
-                    pending.addFirst(parts.get(i));
-                }
-            } else if (found.kind() == Kind.OTHER) {
-                if (!create) {
-                    return null;
-                }
-                throw refused(entry, "is under \"" + Names.quote(path) + "\", which is not a directory");
-            }
+        LinkResolver.Resolved resolved;
+        try {
+            resolved = LinkResolver.resolve(dir, LinkResolver.Mode.DIRECTORY, this::at);
+        } catch (FileSystemLoopException e) {
+            throw refused(entry, "goes through more than " + LinkResolver.MAX_LINKS + " symbolic links");
         }
-        if (missingFrom >= 0) {
-            if (!create) {
-                return null;
-            }
-            for (int i = missingFrom; i < resolved.size(); i++) {
-                makeDirectory(String.join("/", resolved.subList(0, i + 1)));
-            }
+        if (!create && (resolved.notDirectory() != null || !resolved.missing().isEmpty())) {
+            return null;
         }
-        return String.join("/", resolved);
+        if (resolved.notDirectory() != null) {
+            throw refused(entry, "is under \"" + Names.quote(resolved.notDirectory()) + "\", which is not a directory");
+        }
+        for (String missing : resolved.missing()) {
+            makeDirectory(missing);
+        }
+        return resolved.path();
     }
 
     /**

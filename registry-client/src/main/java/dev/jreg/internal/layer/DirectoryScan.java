@@ -1,11 +1,13 @@
 package dev.jreg.internal.layer;
 
 import com.sun.security.auth.module.UnixSystem;
+import dev.jreg.internal.fs.LinkResolver;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -13,9 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +44,6 @@ public final class DirectoryScan {
     private static final String UNIX_ATTRIBUTES = "unix:mode,ino,dev,nlink,uid,gid,rdev,size,lastModifiedTime,ctime";
     private static final String USER_XATTR = "user.";
     private static final int TYPE_BITS = 0170000;
-    /** Linux's limit on the symbolic links one path lookup follows ({@code MAXSYMLINKS}). */
-    private static final int MAX_SYMLINKS = 40;
 
     private DirectoryScan() {
     }
@@ -129,10 +127,10 @@ public final class DirectoryScan {
      * The entries that copy these sources into an image, in path order, as docker's {@code COPY}
      * does: a destination is resolved in the base, a symbolic link on its way followed to where it
      * points in the image (its last element too when the source is a directory, whose content then
-     * goes into the link's target), at most {@value #MAX_SYMLINKS} of them, as Linux follows; the
-     * directories on the way the base has are left as they are, with no entry; those it lacks are
-     * made mode 0755, owner 0:0, modified at time 0, so that they are the same whenever the layer
-     * is made. A directory source whose destination the base has as a directory gives that
+     * goes into the link's target), at most {@value LinkResolver#MAX_LINKS} of them, as Linux
+     * follows ({@link LinkResolver}); the directories on the way the base has are left as they
+     * are, with no entry; those it lacks are made mode 0755, owner 0:0, modified at time 0, so
+     * that they are the same whenever the layer is made. A directory source whose destination the base has as a directory gives that
      * directory no entry either. A later addition replaces an earlier one's path; paths of
      * different additions with one inode are hard links to the first.
      *
@@ -214,36 +212,12 @@ public final class DirectoryScan {
      * @param given the destination as given, for the message
      */
     private static String resolve(String given, String path, Map<String, LayerEntry> base, boolean followLast) {
-        Deque<String> todo = new ArrayDeque<>(path.isEmpty() ? List.of() : List.of(path.split("/")));
-        Deque<String> done = new ArrayDeque<>();
-        int links = 0;
-        while (!todo.isEmpty()) {
-            String element = todo.removeFirst();
-            if (element.isEmpty() || element.equals(".")) {
-                continue;
-            }
-            if (element.equals("..")) {
-                done.pollLast();
-                continue;
-            }
-            done.addLast(element);
-            LayerEntry entry = base.get(String.join("/", done));
-            if (entry != null && entry.type() == LayerEntry.Type.SYMLINK && (followLast || !todo.isEmpty())) {
-                if (++links > MAX_SYMLINKS) {
-                    throw new IllegalArgumentException("the destination " + given + " goes through more than "
-                            + MAX_SYMLINKS + " symbolic links in the base");
-                }
-                done.removeLast();
-                if (entry.linkName().startsWith("/")) {
-                    done.clear();
-                }
-                List<String> target = List.of(entry.linkName().split("/"));
-                for (int i = target.size() - 1; i >= 0; i--) {
-                    todo.addFirst(target.get(i));
-                }
-            }
+        try {
+            return LayerEntry.resolve(base, path, followLast);
+        } catch (FileSystemLoopException e) {
+            throw new IllegalArgumentException("the destination " + given + " goes through more than "
+                    + LinkResolver.MAX_LINKS + " symbolic links in the base");
         }
-        return String.join("/", done);
     }
 
     /**
@@ -311,13 +285,12 @@ public final class DirectoryScan {
     private static void walk(Path directory, String prefix, Owners owners, boolean xattrs, Map<Inode, String> firstPaths,
             List<Found> found, Predicate<String> descend) throws IOException {
         int mode = (Integer) Files.getAttribute(directory, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-        // The user's own directory it may not list or enter (an image's 0555 or 000 one, as an
-        // unprivileged unpack leaves it): opened for the walk, then given its mode again.
-        // By path (chmod), as the JDK's no-follow chmod opens the directory first, which its mode
-        // forbids; the path was found a directory, not a link, by lstat.
+        // The user's own directory it may not list or enter (an image's 000 or 0300 one, as an
+        // unprivileged unpack leaves it): opened for the walk, then given its mode again. The
+        // path was found a directory, not a link, by lstat.
         boolean opened = (mode & 0500) != 0500 && !processIsRoot();
         if (opened) {
-            Files.setAttribute(directory, "unix:mode", mode | 0500);
+            ClosedDirectories.setMode(directory, mode | 0500);
         }
         try {
             List<String> names = new ArrayList<>();
@@ -344,7 +317,7 @@ public final class DirectoryScan {
             }
         } finally {
             if (opened) {
-                Files.setAttribute(directory, "unix:mode", mode);
+                ClosedDirectories.setMode(directory, mode);
             }
         }
     }
@@ -390,25 +363,30 @@ public final class DirectoryScan {
 
     /**
      * A file's or directory's {@code user.*} extended attributes whose values are UTF-8; none where
-     * the file system keeps none or the file cannot be opened. Only files and directories hold
+     * the file system keeps none or the file cannot be opened, after its owner's closed directories
+     * were opened for it ({@link ClosedDirectories#reach}). Only files and directories hold
      * {@code user.*} attributes, and opening anything else (a FIFO) could block.
      */
     static Map<String, String> userXattrs(Path file) {
-        Map<String, String> xattrs = new TreeMap<>();
         try {
-            UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            for (String name : view.list()) {
-                ByteBuffer value = ByteBuffer.allocate(view.size(name));
-                view.read(name, value);
-                try {
-                    xattrs.put(USER_XATTR + name, StandardCharsets.UTF_8.newDecoder().decode(value.flip()).toString());
-                } catch (CharacterCodingException binary) {
-                    // a PAX record holds text: a binary value cannot be written
-                }
-            }
+            return ClosedDirectories.reach(file, DirectoryScan::readUserXattrs);
         } catch (IOException | UnsupportedOperationException unreadable) {
             return Map.of();
+        }
+    }
+
+    private static Map<String, String> readUserXattrs(Path file) throws IOException {
+        Map<String, String> xattrs = new TreeMap<>();
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        for (String name : view.list()) {
+            ByteBuffer value = ByteBuffer.allocate(view.size(name));
+            view.read(name, value);
+            try {
+                xattrs.put(USER_XATTR + name, StandardCharsets.UTF_8.newDecoder().decode(value.flip()).toString());
+            } catch (CharacterCodingException binary) {
+                // a PAX record holds text: a binary value cannot be written
+            }
         }
         return xattrs;
     }

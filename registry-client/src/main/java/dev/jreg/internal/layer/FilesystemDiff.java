@@ -7,8 +7,6 @@ import dev.jreg.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -232,7 +230,7 @@ public final class FilesystemDiff {
 
     /** The SHA-256 of a file's bytes, streamed. */
     private static Digest digest(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+        try (InputStream in = ClosedDirectories.newInputStream(file);
                 HashingOutputStream hashed = HashingOutputStream.over(OutputStream.nullOutputStream())) {
             in.transferTo(hashed);
             return hashed.digest();

@@ -1,6 +1,7 @@
 package dev.jreg.internal.layer;
 
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.internal.fs.LinkResolver;
 import dev.jreg.internal.store.HashingOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -449,16 +450,9 @@ public final class Flattener {
         }
 
         @Override
-        Found at(String path) {
+        LinkResolver.Stat at(String path) {
             Node node = nodes.get(path);
-            if (node == null) {
-                return Found.MISSING;
-            }
-            return switch (node.entry.type()) {
-                case DIRECTORY -> Found.DIRECTORY;
-                case SYMLINK -> new Found(Kind.SYMLINK, node.entry.linkName());
-                default -> Found.OTHER;
-            };
+            return LayerEntry.stat(node == null ? null : node.entry);
         }
 
         @Override

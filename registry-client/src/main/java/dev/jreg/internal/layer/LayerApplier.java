@@ -1,6 +1,7 @@
 package dev.jreg.internal.layer;
 
 import dev.jreg.error.InvalidContentException;
+import dev.jreg.internal.fs.LinkResolver.Stat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -182,10 +183,13 @@ public final class LayerApplier extends ChangesetRules {
                 LayerEntry entry = item.entry();
                 entries.put(entry.path(), entry);
                 linked(entry);
-                if (!root && entry.type() == LayerEntry.Type.DIRECTORY && (entry.mode() & 0700) != 0700) {
-                    // The user's own directory that it may not list, write or enter (an image's 0555
-                    // one): open until finish gives it its mode again, as a first unpack leaves it.
-                    Files.setAttribute(this.target.resolve(entry.path()), "unix:mode", entry.mode() | 0700, NOFOLLOW);
+                Path path = this.target.resolve(entry.path());
+                if (!root && entry.type() == LayerEntry.Type.DIRECTORY && (entry.mode() & 0700) != 0700
+                        && Files.isDirectory(path, NOFOLLOW)) {
+                    // The user's own directory that it may not list, write or enter (an image's 000,
+                    // 0300 or 0555 one): open until finish gives it its mode again, as a first unpack
+                    // leaves it. Parents come first in the record, so each is reached once opened.
+                    ClosedDirectories.setMode(path, entry.mode() | 0700);
                 }
             }
             return;
@@ -461,20 +465,20 @@ public final class LayerApplier extends ChangesetRules {
     }
 
     @Override
-    Found at(String path) throws IOException {
+    Stat at(String path) throws IOException {
         if (knownDirectory(path)) {
-            return Found.DIRECTORY;
+            return Stat.DIRECTORY;
         }
         Path file = target.resolve(path);
         BasicFileAttributes attributes = attributes(file);
         if (attributes == null) {
             // A path the layers describe and the applier left out is a device node.
-            return entries.containsKey(path) ? Found.OTHER : Found.MISSING;
+            return entries.containsKey(path) ? Stat.OTHER : Stat.MISSING;
         }
         if (attributes.isSymbolicLink()) {
-            return new Found(Kind.SYMLINK, Files.readSymbolicLink(file).toString());
+            return Stat.symlink(Files.readSymbolicLink(file).toString());
         }
-        return attributes.isDirectory() ? Found.DIRECTORY : Found.OTHER;
+        return attributes.isDirectory() ? Stat.DIRECTORY : Stat.OTHER;
     }
 
     /** The paths in a directory: on disk, and those the layers describe but left out (device nodes). */

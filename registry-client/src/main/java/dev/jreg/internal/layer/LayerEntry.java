@@ -1,5 +1,7 @@
 package dev.jreg.internal.layer;
 
+import dev.jreg.internal.fs.LinkResolver;
+import java.nio.file.FileSystemLoopException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
@@ -49,6 +51,36 @@ public record LayerEntry(String path, Type type, int mode, long uid, long gid, I
         Objects.requireNonNull(mtime, "mtime");
         linkName = Objects.requireNonNullElse(linkName, "");
         xattrs = Map.copyOf(Objects.requireNonNullElse(xattrs, Map.of()));
+    }
+
+    /**
+     * A path resolved through the symbolic links among entries ({@link LinkResolver}), with the
+     * entries' root as the root; a path without an entry is kept as written.
+     *
+     * @param entries each path's entry, paths in {@link #path()}'s form
+     * @param path relative to the root or absolute, {@code /}-separated
+     * @param followLast whether the last component is followed when it is a symbolic link
+     * @throws FileSystemLoopException after more than {@value LinkResolver#MAX_LINKS} links
+     */
+    public static String resolve(Map<String, LayerEntry> entries, String path, boolean followLast)
+            throws FileSystemLoopException {
+        return LinkResolver.resolve(path, followLast ? LinkResolver.Mode.FOLLOW : LinkResolver.Mode.NOFOLLOW,
+                each -> stat(entries.get(each))).path();
+    }
+
+    /**
+     * What {@code lstat} would tell of an entry's path: a directory, a symbolic link, or anything
+     * else; {@link LinkResolver.Stat#MISSING} for no entry (null).
+     */
+    static LinkResolver.Stat stat(LayerEntry entry) {
+        if (entry == null) {
+            return LinkResolver.Stat.MISSING;
+        }
+        return switch (entry.type()) {
+            case DIRECTORY -> LinkResolver.Stat.DIRECTORY;
+            case SYMLINK -> LinkResolver.Stat.symlink(entry.linkName());
+            default -> LinkResolver.Stat.OTHER;
+        };
     }
 
     /** The last path element. */

@@ -82,7 +82,7 @@ public record UnpackRecord(SortedMap<String, Item> items) {
             if (entry.type() != LayerEntry.Type.DIRECTORY) {
                 ChangesetRules.under(after.navigableKeySet(), path).clear();
             }
-            after.put(path, new Item(entry, FileStamp.of(root.resolve(path))));
+            after.put(path, new Item(entry, ClosedDirectories.reach(root.resolve(path), FileStamp::of)));
         }
         return new UnpackRecord(after);
     }

@@ -1,26 +1,24 @@
 package dev.jreg.internal.sandbox;
 
+import dev.jreg.internal.fs.LinkResolver;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 /**
- * Paths inside a root filesystem, resolved as the command inside will see them: a symbolic link
- * is followed with the root filesystem as {@code /} and {@code ..} stops at it, as runc's
- * {@code securejoin} resolves them, so that nothing the image holds leads outside it.
+ * Paths inside a root filesystem, resolved as the command inside will see them: by
+ * {@link LinkResolver}, a symbolic link followed with the root filesystem as {@code /} and
+ * {@code ..} stopping at it, as runc's {@code securejoin} resolves them, so that nothing the image
+ * holds leads outside it.
  */
 final class RootPath {
-    /** Linux's limit of links followed in one lookup. */
-    private static final int MAX_LINKS = 40;
-
     private RootPath() {
     }
 
@@ -32,36 +30,11 @@ final class RootPath {
      * @throws FileSystemException when more than 40 links are met
      */
     static Path resolve(Path root, String path) throws IOException {
-        Deque<String> rest = new ArrayDeque<>(List.of(path.split("/")));
-        Path current = root;
-        int links = 0;
-        while (!rest.isEmpty()) {
-            String name = rest.removeFirst();
-            if (name.isEmpty() || name.equals(".")) {
-                continue;
-            }
-            if (name.equals("..")) {
-                current = current.equals(root) ? root : current.getParent();
-                continue;
-            }
-            Path next = current.resolve(name);
-            if (!Files.isSymbolicLink(next)) {
-                current = next;
-                continue;
-            }
-            if (++links > MAX_LINKS) {
-                throw new FileSystemException(path, null, "too many levels of symbolic links in the root filesystem");
-            }
-            String target = Files.readSymbolicLink(next).toString();
-            List<String> names = List.of(target.split("/"));
-            for (int i = names.size() - 1; i >= 0; i--) {
-                rest.addFirst(names.get(i));
-            }
-            if (target.startsWith("/")) {
-                current = root;
-            }
+        try {
+            return root.resolve(LinkResolver.resolve(path, LinkResolver.Mode.FOLLOW, LinkResolver.onDisk(root)).path());
+        } catch (FileSystemLoopException e) {
+            throw new FileSystemException(path, null, "too many levels of symbolic links in the root filesystem");
         }
-        return current;
     }
 
     /** A resolved host path as the command sees it: {@code /} and the path below {@code root}. */

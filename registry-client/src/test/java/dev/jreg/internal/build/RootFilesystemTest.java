@@ -283,25 +283,69 @@ class RootFilesystemTest {
      */
     @Test
     void anOrdinaryUserGetsTheBasesOwnersAndRootsForWhatTheCommandMade() throws Exception {
-        Assumptions.assumeTrue(ROOT, "the tests do not run as root: every test here runs the rootless path");
-        String unprivileged = Unprivileged.unavailable();
-        Assumptions.assumeTrue(unprivileged == null, unprivileged);
-        Path shared = Unprivileged.share(Files.createDirectories(Unprivileged.share(temp).resolve("shared")));
+        Path shared = sharedWithNobody();
         Path copy = shared.resolve("copy.tar");
         Files.write(copy, new TarBuilder().file("ro/copied", "copied\n").tar());
         Path layout = shared.resolve("layout");
-        Processes.Result result = Unprivileged.run(shared.resolve("home"), RootFilesystemLauncher.command(shared.resolve("lib"),
-                shared.resolve("work").toString(), layout.toString(), "apply:" + baseLayer,
+        List<String> output = runAsNobody(shared, "apply:" + baseLayer,
                 "run:echo more >> /home/app/owned && echo new > /made && mkdir /ro && chmod 555 /ro", "apply:" + copy,
-                "run:cat /ro/copied && echo x > /ro/run").toArray(String[]::new));
-        List<String> output = new String(result.stdout(), StandardCharsets.UTF_8).lines().toList();
-        assertEquals(0, result.exitCode(), output + result.stderr());
+                "run:cat /ro/copied && echo x > /ro/run");
         assertEquals(3, output.size(), output.toString());
         assertEquals("copied", output.get(1));
         assertEquals(List.of("home dir 755 0:0", "home/app dir 755 1000:1001", "home/app/owned file 644 1000:1001 11",
                 "made file 644 0:0 4", "ro dir 555 0:0"), entries(layout, output.get(0)));
         assertEquals(List.of("ro dir 555 0:0", "ro/run file 644 0:0 2"), entries(layout, output.get(2)));
         assertEquals(List.of(), listing(shared.resolve("work")));
+    }
+
+    /**
+     * As {@code nobody}, an image's directories their owner may not enter or list (000, 0300), each
+     * holding a file: commands write into them, a layer is applied into them between the commands,
+     * the layers hold them with their modes, and the directory is removed at the end.
+     */
+    @Test
+    void anOrdinaryUserBuildsInDirectoriesItMayNotEnter() throws Exception {
+        Path shared = sharedWithNobody();
+        Path closed = Files.write(shared.resolve("closed.tar"), new TarBuilder().dir("z", 0).file("z/f", "f\n")
+                .dir("w", 0300).file("w/g", "g\n").tar());
+        Path copy = Files.write(shared.resolve("copy.tar"), new TarBuilder().file("z/copied", "z copied\n")
+                .file("w/copied", "w copied\n").tar());
+        Path layout = shared.resolve("layout");
+        List<String> output = runAsNobody(shared, "apply:" + baseLayer, "apply:" + closed,
+                "run:echo x > /z/x && echo y > /w/y", "apply:" + copy,
+                "run:cat /z/f /z/copied /w/copied && echo more >> /z/x");
+        assertEquals(List.of("f", "z copied", "w copied"), output.subList(1, 4));
+        assertEquals(List.of("w dir 300 0:0", "w/y file 644 0:0 2", "z dir 0 0:0", "z/x file 644 0:0 2"),
+                entries(layout, output.get(0)));
+        assertEquals(List.of("z dir 0 0:0", "z/x file 644 0:0 7"), entries(layout, output.get(4)));
+        assertEquals(List.of(), listing(shared.resolve("work")));
+    }
+
+    /**
+     * A folder {@code nobody} may use, {@code shared} in the test's temporary one; the test is
+     * skipped unless the tests run as root (else every test runs the rootless path) with
+     * {@code setpriv}.
+     */
+    private Path sharedWithNobody() throws IOException {
+        Assumptions.assumeTrue(ROOT, "the tests do not run as root: every test here runs the rootless path");
+        String unprivileged = Unprivileged.unavailable();
+        Assumptions.assumeTrue(unprivileged == null, unprivileged);
+        return Unprivileged.share(Files.createDirectories(Unprivileged.share(temp).resolve("shared")));
+    }
+
+    /**
+     * The steps, as {@link RootFilesystemLauncher} takes them, run as {@code nobody} on
+     * {@code shared/work} into the layout {@code shared/layout}: its output's lines, once it
+     * succeeded.
+     */
+    private static List<String> runAsNobody(Path shared, String... steps) throws Exception {
+        List<String> args = new ArrayList<>(List.of(shared.resolve("work").toString(), shared.resolve("layout").toString()));
+        args.addAll(List.of(steps));
+        Processes.Result result = Unprivileged.run(shared.resolve("home"),
+                RootFilesystemLauncher.command(shared.resolve("lib"), args.toArray(String[]::new)).toArray(String[]::new));
+        List<String> output = new String(result.stdout(), StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, result.exitCode(), output + result.stderr());
+        return output;
     }
 
     @Test

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jreg.error.DigestMismatchException;
+import dev.jreg.testing.Processes;
 import dev.jreg.testing.TarBuilder;
 import dev.jreg.testing.TreeSnapshot;
+import dev.jreg.testing.Unprivileged;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -304,6 +306,57 @@ class LayerApplierTest {
         }
     }
 
+    /**
+     * As an ordinary user (a JVM of its own, as {@code nobody}), as umoci's rootless unpack: a
+     * layer with directories their owner may not enter or list (000, nested, and 0300), each
+     * holding a file, unpacked; a layer applied onto it, as a build's {@code COPY} after a
+     * {@code RUN}; the change committed against the first unpack's record, and the whole tree
+     * committed and unpacked again; the tree deleted. The directories keep their modes throughout,
+     * and the layers hold them and the files' contents.
+     */
+    @Test
+    void anOrdinaryUserUnpacksCommitsAndDeletesDirectoriesItMayNotEnter() throws Exception {
+        String unprivileged = Unprivileged.unavailable();
+        assumeTrue(unprivileged == null, unprivileged);
+        Path shared = Unprivileged.share(Files.createDirectories(Unprivileged.share(temp).resolve("shared")));
+        Path lower = Files.write(shared.resolve("lower.tar"), new TarBuilder().dir("z", 0).file("z/f", "f")
+                .dir("z/sub", 0).file("z/sub/g", "g").dir("w", 0300).file("w/h", "h").tar());
+        Path upper = Files.write(shared.resolve("upper.tar"), new TarBuilder().file("z/new", "new")
+                .file("z/sub/new", "sub new").file("w/new", "w new").tar());
+        Processes.Result result = Unprivileged.run(shared.resolve("home"), Unprivileged.java(ClosedDirectoriesLauncher.class,
+                shared.resolve("lib"), shared.toString(), lower.toString(), upper.toString()).toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals(List.of("w DIRECTORY 300 0:0", "w/new FILE 644 0:0 5", "z DIRECTORY 0 0:0", "z/new FILE 644 0:0 3",
+                "z/sub DIRECTORY 0 0:0", "z/sub/new FILE 644 0:0 7"),
+                new String(result.stdout(), StandardCharsets.UTF_8).lines().toList(), "the change");
+        assertEquals(List.of("w DIRECTORY 300", "w/new FILE 644 w new", "z DIRECTORY 0", "z/new FILE 644 new",
+                "z/sub DIRECTORY 0", "z/sub/new FILE 644 sub new"), entries(shared.resolve("changes.tar")));
+        assertEquals(List.of("w DIRECTORY 300", "w/h FILE 644 h", "w/new FILE 644 w new", "z DIRECTORY 0",
+                "z/f FILE 644 f", "z/new FILE 644 new", "z/sub DIRECTORY 0", "z/sub/g FILE 644 g",
+                "z/sub/new FILE 644 sub new"), entries(shared.resolve("all.tar")), "the whole tree");
+        Path again = shared.resolve("again");
+        assertEquals(List.of(0, 0, 0300), List.of(mode(again.resolve("z")), mode(again.resolve("z/sub")),
+                mode(again.resolve("w"))), "the modes unpacked again");
+        assertEquals("sub new", Files.readString(again.resolve("z/sub/new")));
+        assertFalse(Files.exists(shared.resolve("rootfs"), LinkOption.NOFOLLOW_LINKS), "deleted");
+    }
+
+    /** A layer's entries, one a line: path, type, mode and a file's content. */
+    private static List<String> entries(Path layer) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(layer); LayerReader reader = LayerReader.open(in)) {
+            for (LayerEntry e = reader.next(); e != null; e = reader.next()) {
+                lines.add(e.path() + " " + e.type() + " " + Integer.toOctalString(e.mode()) + (e.type() == LayerEntry.Type.FILE
+                        ? " " + new String(reader.content().readAllBytes(), StandardCharsets.UTF_8) : ""));
+            }
+        }
+        return lines;
+    }
+
+    private static int mode(Path path) throws IOException {
+        return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+    }
+
     @Test
     void aTargetThatIsNotEmptyIsRefused() throws IOException {
         Files.createDirectories(target());
@@ -349,7 +402,7 @@ class LayerApplierTest {
     }
 
     private int mode(String path) throws IOException {
-        return (Integer) Files.getAttribute(target().resolve(path), "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+        return mode(target().resolve(path));
     }
 
     private static List<String> xattrNames(Path path) throws IOException {
