@@ -113,4 +113,20 @@ class UnpackedBasesTest {
         cli().ok("prune", "--cache");
         assertEquals(List.of(), entries());
     }
+
+    @Test
+    void aBaseLayersListingIsKeptAndADamagedOneIsMadeAgain() throws Exception {
+        Path app = context("listed", "FROM busybox:1\nWORKDIR /app\nCOPY --chown=root Dockerfile /app/\n");
+        String first = cli().ok("build", "--timestamp", "0", "-t", "listed", app.toString()).out();
+        List<Path> listings;
+        try (Stream<Path> listing = Files.list(store.resolve("cache/layers"))) {
+            listings = listing.toList();
+        }
+        assertEquals(1, listings.size(), "the base's layer, the only one of 256 KiB or more: " + listings);
+        Files.writeString(listings.get(0), "damaged");
+        assertEquals(first, cli().ok("build", "--no-cache", "--timestamp", "0", "-t", "listed", app.toString()).out());
+        assertTrue(Files.size(listings.get(0)) > 100, "made again from the blob");
+        assertEquals(first, cli().ok("build", "--no-cache", "--timestamp", "0", "-t", "listed", app.toString()).out(),
+                "the same image from the listing");
+    }
 }

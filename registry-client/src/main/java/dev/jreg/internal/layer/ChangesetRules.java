@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The OCI image spec's "Applying Changesets", whatever the layers are applied to: which entries
@@ -66,9 +67,18 @@ abstract class ChangesetRules {
      * Puts an entry that is neither a whiteout nor the root at its resolved path (its parent
      * resolved and made).
      *
-     * @param reader the layer's reader, positioned at the entry: its content
+     * @param content opens the entry's content: the layer's reader, positioned at the entry, or
+     *     the bytes a {@link LayerListing} kept
      */
-    abstract void place(LayerEntry entry, String resolved, LayerReader reader) throws IOException;
+    abstract void place(LayerEntry entry, String resolved, Supplier<InputStream> content) throws IOException;
+
+    /**
+     * Called with each entry before it is applied, with what opens its content; returns what
+     * opens it for {@link #place}: {@code content} itself unless the hook read it.
+     */
+    Supplier<InputStream> entered(LayerEntry entry, Supplier<InputStream> content) throws IOException {
+        return content;
+    }
 
     /** What a failure to write an entry says; the entry's own failure by default. */
     IOException writeFailure(LayerEntry entry, IOException e) {
@@ -85,20 +95,41 @@ abstract class ChangesetRules {
      * @throws IOException from the blob's stream, as it was thrown, or what {@link #place} throws
      */
     final void applyLayer(String layer, InputStream blob) throws IOException {
-        this.layer = Objects.requireNonNull(layer, "layer");
-        layerPaths.clear();
-        position = -1;
+        start(layer);
         try (LayerReader reader = open(layer, blob)) {
             for (LayerEntry entry = next(layer, reader); entry != null; entry = next(layer, reader)) {
-                position++;
-                if (++entryCount > limits.maxEntries()) {
-                    throw limits.tooManyEntries(layer);
-                }
-                apply(entry, reader);
+                applyNext(entry, reader::content);
             }
         } catch (BlobStream.Failure e) {
             throw e.getCause();
         }
+    }
+
+    /**
+     * Applies one layer above those applied before from its {@link LayerListing}, without its blob.
+     *
+     * @throws InvalidContentException as {@link #applyLayer} throws it for the same entries
+     */
+    final void applyListing(String layer, LayerListing listing) throws IOException {
+        start(layer);
+        for (LayerEntry entry : listing.entries()) {
+            int at = position + 1;
+            applyNext(entry, () -> listing.content(at));
+        }
+    }
+
+    private void start(String layer) {
+        this.layer = Objects.requireNonNull(layer, "layer");
+        layerPaths.clear();
+        position = -1;
+    }
+
+    private void applyNext(LayerEntry entry, Supplier<InputStream> content) throws IOException {
+        position++;
+        if (++entryCount > limits.maxEntries()) {
+            throw limits.tooManyEntries(layer);
+        }
+        apply(entry, entered(entry, content));
     }
 
     /** The layer being applied, as errors name it. */
@@ -116,7 +147,7 @@ abstract class ChangesetRules {
         return position;
     }
 
-    private void apply(LayerEntry entry, LayerReader reader) throws IOException {
+    private void apply(LayerEntry entry, Supplier<InputStream> content) throws IOException {
         String path = entry.path();
         if (path.indexOf('\0') >= 0 || entry.linkName().indexOf('\0') >= 0) {
             throw refused(entry, entry.linkName().indexOf('\0') >= 0 ? "has a link target with a NUL character"
@@ -141,7 +172,7 @@ abstract class ChangesetRules {
                 if (entry.type() == LayerEntry.Type.SYMLINK && entry.linkName().isEmpty()) {
                     throw refused(entry, "is a symbolic link with an empty target");
                 }
-                place(entry, resolved, reader);
+                place(entry, resolved, content);
             }
         } catch (InvalidContentException | BlobStream.Failure | InterruptedIOException e) {
             throw e;

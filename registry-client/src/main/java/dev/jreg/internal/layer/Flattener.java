@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The filesystem an image's layers give when applied in order (OCI image spec, "Applying
@@ -444,9 +445,16 @@ public final class Flattener {
         final Map<Node, byte[]> keptContents = new IdentityHashMap<>();
         /** The sizes of every file the layers hold, as an unpack of them writes them. */
         long bytes;
+        /** The listing of the layer being applied, while {@link ImageEntries#addAndList} makes one; else null. */
+        LayerListing.Builder listing;
 
         Tree(LayerLimits limits) {
             super(limits);
+        }
+
+        @Override
+        Supplier<InputStream> entered(LayerEntry entry, Supplier<InputStream> content) throws IOException {
+            return listing == null ? content : listing.add(entry, content);
         }
 
         @Override
@@ -484,7 +492,7 @@ public final class Flattener {
         }
 
         @Override
-        void place(LayerEntry entry, String resolved, LayerReader reader) throws IOException {
+        void place(LayerEntry entry, String resolved, Supplier<InputStream> content) throws IOException {
             Node node;
             if (entry.type() == LayerEntry.Type.HARDLINK) {
                 node = nodes.get(linkTarget(entry, resolved));
@@ -496,8 +504,8 @@ public final class Flattener {
                 bytes += entry.type() == LayerEntry.Type.FILE ? entry.size() : 0;
                 node = new Node(entry, index, position());
                 if (entry.type() == LayerEntry.Type.FILE && entry.size() <= maxKept && kept.contains(resolved)) {
-                    try (InputStream content = reader.content()) {
-                        keptContents.put(node, content.readAllBytes());
+                    try (InputStream bytes = content.get()) {
+                        keptContents.put(node, bytes.readAllBytes());
                     }
                 }
             }

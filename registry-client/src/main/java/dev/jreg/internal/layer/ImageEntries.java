@@ -72,6 +72,37 @@ public final class ImageEntries {
         blob.transferTo(OutputStream.nullOutputStream());
     }
 
+    /**
+     * As {@link #add(String, InputStream)}, and returns the layer's listing, which {@link
+     * #add(String, LayerListing)} takes instead of the blob the next time.
+     */
+    public LayerListing addAndList(String layer, InputStream blob) throws IOException {
+        tree.listing = new LayerListing.Builder(LayerListing.names(tree.kept), tree.maxKept);
+        try {
+            add(layer, blob);
+            return tree.listing.build();
+        } finally {
+            tree.listing = null;
+        }
+    }
+
+    /**
+     * Lays one layer's entries over those of the layers added before, from its listing: the
+     * same as adding its blob.
+     *
+     * @param listing what {@link #addAndList} gave for the layer, by an {@code ImageEntries}
+     *     keeping the same files or more
+     * @throws IllegalArgumentException when the listing lacks bytes this one keeps
+     * @throws InvalidContentException as {@link #add(String, InputStream)} throws it
+     */
+    public void add(String layer, LayerListing listing) throws IOException {
+        if (!listing.keeps(tree.kept, tree.maxKept)) {
+            throw new IllegalArgumentException("the listing of " + layer + " keeps fewer files' bytes than these entries");
+        }
+        tree.index = layers++;
+        tree.applyListing(layer, listing);
+    }
+
     /** The bytes of a file kept ({@link #ImageEntries(Set, int)}), or empty when it is none now. */
     public Optional<byte[]> content(String path) {
         Flattener.Node node = tree.nodes.get(path);

@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Applies an image's layers, lowest first, to an empty directory: the filesystem the image
@@ -318,11 +319,11 @@ public final class LayerApplier extends ChangesetRules {
     }
 
     @Override
-    void place(LayerEntry entry, String resolved, LayerReader reader) throws IOException {
+    void place(LayerEntry entry, String resolved, Supplier<InputStream> content) throws IOException {
         Path file = target.resolve(resolved);
         switch (entry.type()) {
             case DIRECTORY -> directory(entry, resolved, file);
-            case FILE -> file(entry, resolved, file, reader);
+            case FILE -> file(entry, resolved, file, content);
             case SYMLINK -> symlink(entry, resolved, file);
             case HARDLINK -> hardLink(entry, resolved, file);
             case FIFO, CHAR_DEVICE, BLOCK_DEVICE -> special(entry, resolved, file);
@@ -355,13 +356,13 @@ public final class LayerApplier extends ChangesetRules {
         described(resolved, entry, "");
     }
 
-    private void file(LayerEntry entry, String resolved, Path file, LayerReader reader) throws IOException {
+    private void file(LayerEntry entry, String resolved, Path file, Supplier<InputStream> content) throws IOException {
         if (entry.size() > limits.maxBytes() - bytes) {
             throw tooManyBytes();
         }
         replace(resolved);
         try (FileChannel out = FileChannel.open(file, CREATE_NEW, PRIVATE)) {
-            copy(reader.content(), out);
+            copy(content.get(), out);
         }
         setOwner(file, entry, true);
         setXattrs(file, entry, false);
