@@ -86,6 +86,18 @@ public final class StageExecutor {
     /** Where, in the store, the stages' root filesystems are made for their {@code RUN} steps. */
     private static final String BUILD_DIRECTORY = "build";
 
+    /**
+     * Deletes what builds killed with {@code kill -9} left in the store: stages' root filesystems
+     * under {@code build/} and bases half unpacked into {@code cache/rootfs/}, none that a live
+     * build, of this process or another, holds.
+     *
+     * @return how many directories were deleted
+     * @throws IOException when one cannot be deleted
+     */
+    public static int deleteLeftovers(LocalStore store) throws IOException {
+        return RootFilesystem.deleteAbandoned(store.root().resolve(BUILD_DIRECTORY)) + UnpackedBases.deleteUnfinished(store);
+    }
+
     private final LocalStore store;
     private final BuildSources sources;
     private final BuildProgress progress;
