@@ -72,6 +72,15 @@ public final class Sandbox {
     }
 
     /**
+     * Whether commands run in a user namespace mapping jreg's one user (jreg runs as an ordinary
+     * user): files a command gives other owners are root's in the image, and {@code chown} to
+     * other ids fails.
+     */
+    public boolean mapsOneUser() {
+        return !host.root();
+    }
+
+    /**
      * Checks, before any work, that commands of an image of this platform can run here: bubblewrap
      * is installed and makes a sandbox (tried once per process), and the image's programs run on
      * this machine's CPU, natively or through a registered {@code binfmt_misc} emulator.
