@@ -19,6 +19,7 @@ import dev.jreg.error.UnsupportedConversionException;
 import dev.jreg.error.InvalidArchiveException;
 import dev.jreg.internal.archive.ArchiveLoader;
 import dev.jreg.internal.archive.ArchiveWriter;
+import dev.jreg.internal.build.StageExecutor;
 import dev.jreg.internal.copy.Copier;
 import dev.jreg.internal.copy.ImageReader;
 import dev.jreg.internal.copy.Parallel;
@@ -948,11 +949,14 @@ public final class Jreg {
 
     /**
      * Deletes blobs no name reaches and leftovers of interrupted downloads, after any running
-     * copy into the store (the config's notices say when it waits), then the unpack records of
-     * directories that are no longer at their paths (one moved since its unpack, until a
+     * copy into the store (the config's notices say when it waits), what builds killed with
+     * {@code kill -9} left (root filesystems under {@code build/} and half-unpacked bases under
+     * {@code cache/rootfs/} that no live build holds, of this process or another), then the unpack
+     * records of directories that are no longer at their paths (one moved since its unpack, until a
      * {@link #commit} of it found its record, among them).
      *
-     * @return the blobs deleted, the bytes reclaimed, the temp files and unpack records removed
+     * @return the blobs deleted, the bytes reclaimed, the temp files, build leftovers and unpack
+     *     records removed
      * @throws IOException when the store cannot be read or a file cannot be deleted
      */
     public PruneResult prune() throws IOException {
@@ -971,9 +975,10 @@ public final class Jreg {
      */
     public PruneResult prune(boolean cache) throws IOException {
         PruneResult collected = store.collectGarbage(this::noticeWaiting);
+        int leftovers = StageExecutor.deleteLeftovers(store);
         int entries = cache ? store.deleteFolder(Path.of("cache"), this::noticeWaiting) : 0;
         return new PruneResult(collected.deleted(), collected.bytes(), collected.tempFiles(), unpacked.prune(),
-                entries);
+                entries, leftovers);
     }
 
     private void noticeWaiting() {

@@ -11,10 +11,13 @@ import java.util.List;
  * @param tempFiles partial downloads and temp files removed from {@code ingest/}
  * @param unpackRecords records of unpacked directories removed because the directory is gone
  * @param cacheEntries files of the build cache removed ({@link Jreg#prune(boolean)})
+ * @param buildLeftovers directories builds killed with {@code kill -9} left, removed: a stage's root
+ *     filesystem ({@code build/.rootfs-N}) or a base being unpacked ({@code cache/rootfs/HEX.new-N})
  */
-public record PruneResult(List<Digest> deleted, long bytes, int tempFiles, int unpackRecords, int cacheEntries) {
+public record PruneResult(List<Digest> deleted, long bytes, int tempFiles, int unpackRecords, int cacheEntries,
+        int buildLeftovers) {
     /** A collection that found nothing to delete. */
-    public static final PruneResult NOTHING = new PruneResult(List.of(), 0, 0, 0, 0);
+    public static final PruneResult NOTHING = new PruneResult(List.of(), 0, 0, 0, 0, 0);
 
     /** Copies the list. */
     public PruneResult {

@@ -10,8 +10,8 @@ final class PruneCommand extends Subcommand {
     CommandModel model() {
         return CommandModel.of("prune", this,
                         "Delete blobs no name in the local store reaches, and leftovers of interrupted downloads.",
-                        "Also deletes the unpack records of directories that no longer exist; with --cache, the"
-                                + " build cache too.")
+                        "Also deletes the unpack records of directories that no longer exist and what builds"
+                                + " killed with kill -9 left; with --cache, the build cache too.")
                 .footer("",
                         "Examples:",
                         "  jreg prune",
@@ -27,6 +27,10 @@ final class PruneCommand extends Subcommand {
         if (result.unpackRecords() > 0) {
             root.context().out().println("Deleted " + result.unpackRecords() + " unpack record"
                     + (result.unpackRecords() == 1 ? "" : "s") + " of directories that no longer exist");
+        }
+        if (result.buildLeftovers() > 0) {
+            root.context().out().println("Deleted " + result.buildLeftovers() + " director"
+                    + (result.buildLeftovers() == 1 ? "y" : "ies") + " left by killed builds");
         }
         if (cache) {
             root.context().out().println("Deleted " + result.cacheEntries() + " build cache entr"

@@ -2,6 +2,7 @@ package dev.jreg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jreg.internal.build.StageExecutor;
 import dev.jreg.internal.build.StageExecutors;
@@ -15,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,30 @@ class BuildPreflightTest {
                 + "WORKDIR /app\nRUN make\n", CANNOT + "cannot run linux/arm64 commands on this linux/amd64 machine: no"
                 + " binfmt_misc handler for arm64 is registered in " + machine.resolve("binfmt_misc")
                 + "; install qemu-user-static (apt-get install qemu-user-static)");
+    }
+
+    @Test
+    void anOrdinaryUsersBuildNotesOnceBeforeItsFirstRunThatOnlyItsOwnIdIsMapped() throws Exception {
+        String note = "note: RUN as an ordinary user maps only your own user ID: files a command gives other owners"
+                + " belong to root in the image, and chown to other IDs fails";
+        // The commands themselves fail: scratch has no /bin/sh. The note comes before.
+        String runs = "FROM scratch\nRUN a\nRUN b\n";
+        assertEquals(List.of(note), notices(MadeUpHosts.withoutEmulators(machine), runs));
+        assertEquals(List.of(), notices(MadeUpHosts.asRoot(machine), runs), "root's commands work on real owners");
+        assertEquals(List.of(), notices(MadeUpHosts.withoutEmulators(machine), "FROM scratch\nWORKDIR /app\n"),
+                "no RUN, no note");
+    }
+
+    private List<String> notices(Sandbox sandbox, String dockerfile) throws Exception {
+        List<String> notices = new ArrayList<>();
+        StageExecutor.Request request = new StageExecutor.Request("Dockerfile", dockerfile, null, null, Map.of(),
+                null, null, Map.of(), false, false, null, "default");
+        try {
+            StageExecutors.withSandbox(LocalStore.open(store), sandbox, notices::add).build(request, List.of());
+        } catch (Exception commandFailed) {
+            assertTrue(dockerfile.contains("RUN"), commandFailed::toString);
+        }
+        return notices;
     }
 
     private void assertRefused(Sandbox sandbox, String dockerfile, String line) throws Exception {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A RUN starts from the base kept unpacked in the store ({@code cache/rootfs/}), linked rather
  * than unpacked again, and never from one that a command may have changed: the image is the same
  * either way; a command that writes a base file in place retires the entry; an entry left in use
- * by a killed build is unpacked again.
+ * by a killed build is unpacked again; prune deletes what killed builds left.
  */
 class UnpackedBasesTest {
     static final String CAT_GROUP = "FROM busybox:1\nRUN cat /etc/group\n";
@@ -104,6 +104,23 @@ class UnpackedBasesTest {
         assertTrue(next.err().contains("root:x:0:"), next.err());
         assertFalse(next.err().contains("changed-by-a-killed-build"), next.err());
         assertFalse(Files.exists(entry.resolve("in-use")));
+    }
+
+    @Test
+    void pruneDeletesWhatKilledBuildsLeftAndKeepsTheKeptBases() throws Exception {
+        cli().ok("build", context("kept", "FROM busybox:1\nRUN true\n").toString());
+        List<Path> kept = entries();
+        Path rootfs = Files.createDirectories(store.resolve("build/.rootfs-1/rootfs/etc"));
+        Files.writeString(rootfs.resolve("group"), "root:x:0:\n");
+        Path unpack = Files.createDirectories(store.resolve("cache/rootfs/ab.new-2/rootfs/etc"));
+        assertEquals(kept.size() + 1, entries().size());
+
+        Cli.Result prune = cli().ok("prune");
+        assertTrue(prune.out().contains("Deleted 2 directories left by killed builds\n"), prune.out());
+        assertFalse(Files.exists(store.resolve("build/.rootfs-1")));
+        assertFalse(Files.exists(unpack.getParent().getParent()));
+        assertEquals(kept, entries(), "the kept base stays");
+        assertFalse(cli().ok("prune").out().contains("left by killed builds"), "nothing more to delete");
     }
 
     @Test

@@ -14,10 +14,14 @@ import dev.jreg.internal.sandbox.RunSpec;
 import dev.jreg.internal.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -31,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * A stage's root filesystem on disk, for its {@code RUN} steps: the base image's layers and each
@@ -44,7 +49,9 @@ import java.util.function.Consumer;
  * {@code /dev/pipes}, if any. Every file in it is made by this process, and so owned by
  * the user running jreg, whom a rootless sandbox maps to the image's root. The directory is
  * removed by {@link #close}, when a step fails, and by a shutdown hook when the JVM is stopped
- * (Ctrl-C, {@code kill}); a {@code kill -9} leaves it.
+ * (Ctrl-C, {@code kill}); a {@code kill -9} leaves it, and {@link #deleteAbandoned} deletes it:
+ * for its whole life the directory's {@code lock} file is locked by its process, so a directory
+ * whose lock another process can take is no live build's.
  *
  * <p>A command's change is found as {@code jreg commit} finds the edits of an unpacked directory:
  * against the {@link UnpackRecord} of what the layers wrote (each path's entry and its stamp right
@@ -82,8 +89,14 @@ final class RootFilesystem implements AutoCloseable {
                 "jreg-build-rootfs"));
     }
 
+    /** The file in the directory its process holds locked: {@link #deleteAbandoned} deletes a directory whose lock it takes. */
+    private static final String LOCK = "lock";
+    private static final String PREFIX = ".rootfs-";
+
     private final Path directory;
     private final Path root;
+    /** Holds the lock of the directory's {@value #LOCK} file, until the directory is removed. */
+    private final FileChannel lock;
     /** Held while a step works in the directory: the shutdown hook waits for it before removing the directory. */
     private final ReentrantLock busy = new ReentrantLock();
     /** What the directory holds, but for the layers applied since it was taken. */
@@ -94,9 +107,10 @@ final class RootFilesystem implements AutoCloseable {
     /** The unpacked base the directory links to, ended before the directory is removed; null when none. */
     private UnpackedBases.Loan loan;
 
-    private RootFilesystem(Path directory) {
+    private RootFilesystem(Path directory, FileChannel lock) {
         this.directory = directory;
         this.root = directory.resolve("rootfs");
+        this.lock = lock;
     }
 
     /**
@@ -107,8 +121,23 @@ final class RootFilesystem implements AutoCloseable {
      * @throws IOException when the directory cannot be made
      */
     static RootFilesystem create(Path workDirectory) throws IOException {
-        Path directory = Files.createTempDirectory(Files.createDirectories(workDirectory), ".rootfs-");
-        RootFilesystem filesystem = new RootFilesystem(directory);
+        Files.createDirectories(workDirectory);
+        RootFilesystem filesystem = null;
+        while (filesystem == null) {
+            Path directory = Files.createTempDirectory(workDirectory, PREFIX);
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            } catch (NoSuchFileException prunedMeanwhile) {
+                continue;
+            }
+            if (tryLock(channel) && Files.exists(directory.resolve(LOCK), LinkOption.NOFOLLOW_LINKS)) {
+                filesystem = new RootFilesystem(directory, channel);
+            } else {
+                // A prune took the new directory for a killed build's between its making and its locking.
+                channel.close();
+            }
+        }
         OPEN.add(filesystem);
         try {
             Files.createDirectory(filesystem.root);
@@ -118,6 +147,49 @@ final class RootFilesystem implements AutoCloseable {
             throw e;
         }
         return filesystem;
+    }
+
+    /**
+     * Deletes the directories under {@code workDirectory} that killed builds left: those whose
+     * lock this takes, so none a live build holds (of any process).
+     *
+     * @return how many were deleted
+     * @throws IOException when one cannot be deleted
+     */
+    static int deleteAbandoned(Path workDirectory) throws IOException {
+        if (!Files.isDirectory(workDirectory, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        List<Path> directories;
+        try (Stream<Path> listing = Files.list(workDirectory)) {
+            directories = listing.filter(p -> p.getFileName().toString().startsWith(PREFIX)
+                    && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
+        }
+        int deleted = 0;
+        for (Path directory : directories) {
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            } catch (NoSuchFileException goneMeanwhile) {
+                continue;
+            }
+            try (channel) {
+                if (tryLock(channel)) {
+                    Trees.delete(directory, false);
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    /** Whether this takes the channel's file lock: not when another process, or this one, holds it. */
+    static boolean tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock() != null;
+        } catch (OverlappingFileLockException heldHere) {
+            return false;
+        }
     }
 
     /**
@@ -298,6 +370,8 @@ final class RootFilesystem implements AutoCloseable {
         if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             Trees.delete(directory, false);
         }
+        // last: a prune of another process may take the directory once it is unlocked
+        lock.close();
         OPEN.remove(this);
     }
 

@@ -85,6 +85,21 @@ public final class StageExecutor {
     private static final int MAX_DOCKERIGNORE = 16 << 20;
     /** Where, in the store, the stages' root filesystems are made for their {@code RUN} steps. */
     private static final String BUILD_DIRECTORY = "build";
+    /** Said once a build, before its first {@code RUN}, when jreg runs as an ordinary user. */
+    static final String ONE_USER_MAPPED = "note: RUN as an ordinary user maps only your own user ID: files a command"
+            + " gives other owners belong to root in the image, and chown to other IDs fails";
+
+    /**
+     * Deletes what builds killed with {@code kill -9} left in the store: stages' root filesystems
+     * under {@code build/} and bases half unpacked into {@code cache/rootfs/}, none that a live
+     * build, of this process or another, holds.
+     *
+     * @return how many directories were deleted
+     * @throws IOException when one cannot be deleted
+     */
+    public static int deleteLeftovers(LocalStore store) throws IOException {
+        return RootFilesystem.deleteAbandoned(store.root().resolve(BUILD_DIRECTORY)) + UnpackedBases.deleteUnfinished(store);
+    }
 
     private final LocalStore store;
     private final BuildSources sources;
@@ -713,6 +728,7 @@ public final class StageExecutor {
          * stage's platform; a Dockerfile without {@code RUN} never reaches the sandbox.
          */
         private void preflightRun(List<Dockerfile.Stage> needed) throws IOException {
+            boolean runs = false;
             for (Dockerfile.Stage stage : needed) {
                 List<Instruction> instructions = new ArrayList<>(stage.instructions());
                 Planned planned = plans.get(stage.index());
@@ -729,8 +745,12 @@ public final class StageExecutor {
                             throw error(run, "RUN --security=insecure is not supported");
                         }
                         checkSandbox(stagePlatform(planned), line);
+                        runs = true;
                     }
                 }
+            }
+            if (runs && sandbox.mapsOneUser()) {
+                notices.accept(ONE_USER_MAPPED);
             }
         }
 

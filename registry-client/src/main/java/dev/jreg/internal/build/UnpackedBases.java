@@ -64,6 +64,8 @@ final class UnpackedBases {
     private static final String TREE = "rootfs";
     private static final String RECORD = "record";
     private static final String IN_USE = "in-use";
+    /** Between an entry's name and the random part of the folder its unpack writes, before moving it into place. */
+    private static final String NEW = ".new-";
     /** Entries this process has lent: a second file lock on one throws instead of blocking. */
     private static final Set<Path> LENT = ConcurrentHashMap.newKeySet();
     private static final Consumer<String> UNREPRODUCED = line -> { };
@@ -155,7 +157,7 @@ final class UnpackedBases {
         if (Files.exists(entry)) {
             Trees.delete(entry, false);
         }
-        Path building = Files.createTempDirectory(folder, entry.getFileName() + ".new-");
+        Path building = Files.createTempDirectory(folder, entry.getFileName() + NEW);
         try {
             Path tree = Files.createDirectory(building.resolve(TREE));
             Files.setPosixFilePermissions(tree, EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
@@ -183,6 +185,42 @@ final class UnpackedBases {
             }
             throw e;
         }
+    }
+
+    /**
+     * Deletes the folders unpacks of killed builds left ({@code HEX.new-N}): those whose entry's
+     * {@code HEX.lock}, which an unpack holds throughout, this takes.
+     *
+     * @return how many were deleted
+     * @throws IOException when one cannot be deleted
+     */
+    static int deleteUnfinished(LocalStore store) throws IOException {
+        Path folder = store.root().resolve(StepCache.FOLDER).resolve(FOLDER);
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        List<Path> unfinished;
+        try (Stream<Path> listing = Files.list(folder)) {
+            unfinished = listing.filter(p -> p.getFileName().toString().contains(NEW)).toList();
+        }
+        int deleted = 0;
+        for (Path building : unfinished) {
+            String name = building.getFileName().toString();
+            Path entry = folder.resolve(name.substring(0, name.indexOf(NEW)));
+            if (!LENT.add(entry)) {
+                continue;
+            }
+            try (FileChannel channel = FileChannel.open(entry.resolveSibling(entry.getFileName() + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                if (RootFilesystem.tryLock(channel) && Files.exists(building, LinkOption.NOFOLLOW_LINKS)) {
+                    Trees.delete(building, false);
+                    deleted++;
+                }
+            } finally {
+                LENT.remove(entry);
+            }
+        }
+        return deleted;
     }
 
     /** Deletes the least recently used entries beyond {@code kept}, but for those lent. */

@@ -60,7 +60,7 @@ final class Collector {
                 }
             }
         }
-        return new PruneResult(deleted, bytes, temps, 0, 0);
+        return new PruneResult(deleted, bytes, temps, 0, 0, 0);
     }
 
     /** Hashes every blob; with {@code repair}, deletes those that do not hash to their names. */

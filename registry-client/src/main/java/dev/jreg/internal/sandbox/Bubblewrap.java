@@ -37,6 +37,8 @@ final class Bubblewrap {
     private static final String RELAY = "/tmp/rootfs";
     /** Where it puts each directory bound read-only, numbered from 0, for the second. */
     private static final String RELAYED_BIND = "/tmp/bind-";
+    /** Where it puts each file bound over the image's, by its place among the mount options, for the second. */
+    private static final String RELAYED_FILE = "/tmp/file-";
 
     private Bubblewrap() {
     }
@@ -56,6 +58,7 @@ final class Bubblewrap {
         List<String> command = new ArrayList<>();
         String root = rootfs.toString();
         List<String> sources = new ArrayList<>(binds.stream().map(bind -> bind.source().toString()).toList());
+        List<String> mountOptions = new ArrayList<>(mounts);
         if (!host.root()) {
             command.add(host.bwrap().toString());
             command.addAll(userNamespace(user, network));
@@ -75,6 +78,13 @@ final class Bubblewrap {
                 command.addAll(List.of("--ro-bind", sources.get(i), RELAYED_BIND + i));
                 sources.set(i, RELAYED_BIND + i);
             }
+            // Nor a file bound over the image's: the generated /etc/hosts is in the /tmp hidden here.
+            for (int i = 0; i + 1 < mountOptions.size(); i++) {
+                if (mountOptions.get(i).equals("--ro-bind")) {
+                    command.addAll(List.of("--ro-bind", mountOptions.get(i + 1), RELAYED_FILE + i));
+                    mountOptions.set(i + 1, RELAYED_FILE + i);
+                }
+            }
             command.addAll(List.of("--unshare-pid", "--die-with-parent", "--"));
             command.addAll(setpriv(host, user));
             command.add(host.bwrap().toString());
@@ -87,7 +97,7 @@ final class Bubblewrap {
             command.addAll(List.of("--setenv", variable.substring(0, equals), variable.substring(equals + 1)));
         }
         command.addAll(List.of("--bind", root, "/"));
-        command.addAll(mounts);
+        command.addAll(mountOptions);
         for (int i = 0; i < sources.size(); i++) {
             command.addAll(List.of("--ro-bind", sources.get(i), binds.get(i).destination()));
         }
@@ -107,7 +117,8 @@ final class Bubblewrap {
     }
 
     private static List<String> common(ExecUser user) {
-        List<String> options = new ArrayList<>(List.of("--die-with-parent", "--new-session"));
+        List<String> options = new ArrayList<>(List.of("--die-with-parent", "--new-session", "--hostname",
+                Sandbox.HOSTNAME));
         if (user.uid() == 0) {
             options.addAll(List.of("--cap-drop", "ALL"));
             for (String capability : ROOT_CAPABILITIES) {

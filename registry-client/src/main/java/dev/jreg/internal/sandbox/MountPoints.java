@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * The mount points a command's sandbox needs in the root filesystem ({@code /proc}, {@code /dev},
- * the host's {@code /etc/resolv.conf} and {@code /etc/hosts}), and what was made for them. Those
+ * {@code /tmp} when the image lacks it, {@code /etc/hosts} and the host's {@code /etc/resolv.conf}),
+ * and what was made for them. Those
  * the image lacks are made before bubblewrap starts (so that it makes none of its own, and can
  * mount them when it runs as another user than jreg) and removed again afterwards, with the
  * modification times of the directories they were made in, so that a filesystem diff of the root
@@ -26,7 +27,7 @@ final class MountPoints {
     /**
      * One mount.
      *
-     * @param option bubblewrap's option: {@code --proc}, {@code --dev} or {@code --ro-bind}
+     * @param option bubblewrap's option: {@code --proc}, {@code --dev}, {@code --tmpfs} or {@code --ro-bind}
      * @param source the host file bound, for {@code --ro-bind}; else null
      * @param destination where, inside the root filesystem
      */
@@ -96,6 +97,10 @@ final class MountPoints {
                 Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
             }
             made.add(target);
+        }
+        if (mount.option().equals("--tmpfs")) {
+            // sticky and writable by every user, as an image's /tmp is
+            options.addAll(List.of("--perms", "1777"));
         }
         options.add(mount.option());
         if (mount.source() != null) {

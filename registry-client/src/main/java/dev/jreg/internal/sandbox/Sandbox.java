@@ -1,9 +1,12 @@
 package dev.jreg.internal.sandbox;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +21,11 @@ import java.util.function.Consumer;
  * <p>The command gets PID, mount, IPC, UTS and cgroup namespaces of its own, and a network
  * namespace of its own holding only the loopback interface unless the network is on; a fresh
  * {@code /proc} (its {@code sys}, {@code sysrq-trigger}, {@code irq} and {@code bus} read-only,
- * as bubblewrap mounts it) and a minimal {@code /dev}, with the spec's read-only binds in it; with
- * the network, the host's {@code /etc/resolv.conf} and {@code /etc/hosts}, bound read-only over the
- * image's, which stay as they are. No {@code /sys}. Its environment is the {@link RunSpec}'s and nothing of the
+ * as bubblewrap mounts it) and a minimal {@code /dev}, with the spec's read-only binds in it; a
+ * tmpfs at {@code /tmp} (mode 1777) when the image has no {@code /tmp} (an image's own is used as it
+ * is, and what a command writes there is its change); BuildKit's host name ({@value #HOSTNAME}) and
+ * an {@code /etc/hosts} as BuildKit generates it, and, with the network, the host's
+ * {@code /etc/resolv.conf}, both bound read-only over the image's, which stay as they are. No {@code /sys}. Its environment is the {@link RunSpec}'s and nothing of the
  * host's, but for {@code PWD}, the working directory, which bubblewrap sets as a shell would. A Ctrl-C or {@code kill} of jreg, and an interrupt of the calling thread, kill it and
  * everything it started; the mount points made for it are removed afterwards in every case but
  * {@code kill -9} of jreg.
@@ -49,7 +54,11 @@ public final class Sandbox {
     /** Who the probes run as: root, and, for commands of other users when jreg runs as root, {@code nobody}. */
     private static final ExecUser ROOT = new ExecUser(0, 0, List.of(), "/root");
     private static final ExecUser NOBODY = new ExecUser(65534, 65534, List.of(), "/");
-    private static final List<String> HOST_FILES = List.of("/etc/resolv.conf", "/etc/hosts");
+    /** The host name a command sees, BuildKit's. */
+    static final String HOSTNAME = "buildkitsandbox";
+    /** The {@code /etc/hosts} a command sees, as BuildKit's executor writes it ({@code executor/oci/hosts.go}). */
+    static final String HOSTS = "127.0.0.1\tlocalhost " + HOSTNAME + "\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+    private static final String RESOLV_CONF = "/etc/resolv.conf";
 
     private final Host host;
 
@@ -60,6 +69,15 @@ public final class Sandbox {
     /** This machine's sandbox: {@code bwrap} and {@code setpriv} from {@code PATH}. */
     public static Sandbox onThisMachine() {
         return new Sandbox(Host.thisMachine());
+    }
+
+    /**
+     * Whether commands run in a user namespace mapping jreg's one user (jreg runs as an ordinary
+     * user): files a command gives other owners are root's in the image, and {@code chown} to
+     * other ids fails.
+     */
+    public boolean mapsOneUser() {
+        return !host.root();
     }
 
     /**
@@ -120,21 +138,38 @@ public final class Sandbox {
             return refusal.status();
         }
         boolean network = spec.network() == RunSpec.Network.DEFAULT;
-        MountPoints mounts = MountPoints.prepare(root, mounts(network));
+        Path hosts = Files.createTempFile("jreg-hosts-", "");
+        MountPoints mounts;
+        try {
+            Files.writeString(hosts, HOSTS, StandardCharsets.US_ASCII);
+            Files.setPosixFilePermissions(hosts, PosixFilePermissions.fromString("rw-r--r--"));
+            mounts = MountPoints.prepare(root, mounts(root, network, hosts));
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(hosts);
+            throw e;
+        }
         int status;
         try {
             status = Launch.run(Bubblewrap.command(host, user, network, root, mounts.options(), spec.binds(), env, inside,
-                    spec.argv()), output, () -> removeOnShutdown(mounts));
+                    spec.argv()), output, () -> removeOnShutdown(mounts, hosts));
         } catch (Throwable e) {
             try {
-                mounts.remove();
+                remove(mounts, hosts);
             } catch (IOException alsoFailed) {
                 e.addSuppressed(alsoFailed);
             }
             throw e;
         }
-        mounts.remove();
+        remove(mounts, hosts);
         return status;
+    }
+
+    private static void remove(MountPoints mounts, Path hosts) throws IOException {
+        try {
+            mounts.remove();
+        } finally {
+            Files.deleteIfExists(hosts);
+        }
     }
 
     /** The command's variables: {@code env}, then docker's {@code PATH} and the user's {@code HOME} where it sets none. */
@@ -151,22 +186,28 @@ public final class Sandbox {
         return list;
     }
 
-    private static List<MountPoints.Mount> mounts(boolean network) {
+    /**
+     * {@code /proc}, {@code /dev}, the generated {@code /etc/hosts}, with the network the host's
+     * {@code /etc/resolv.conf} (DNS must work), and a tmpfs at {@code /tmp} when the image has
+     * none there; an image's own {@code /tmp} is its, and what a command writes there is in the
+     * layer, as in docker.
+     */
+    private static List<MountPoints.Mount> mounts(Path root, boolean network, Path hosts) throws IOException {
         List<MountPoints.Mount> mounts = new ArrayList<>(List.of(new MountPoints.Mount("--proc", null, "/proc"),
                 new MountPoints.Mount("--dev", null, "/dev")));
-        if (network) {
-            for (String file : HOST_FILES) {
-                if (Files.isRegularFile(Path.of(file))) {
-                    mounts.add(new MountPoints.Mount("--ro-bind", Path.of(file), file));
-                }
-            }
+        if (!Files.exists(RootPath.resolve(root, "/tmp"), LinkOption.NOFOLLOW_LINKS)) {
+            mounts.add(new MountPoints.Mount("--tmpfs", null, "/tmp"));
+        }
+        mounts.add(new MountPoints.Mount("--ro-bind", hosts, "/etc/hosts"));
+        if (network && Files.isRegularFile(Path.of(RESOLV_CONF))) {
+            mounts.add(new MountPoints.Mount("--ro-bind", Path.of(RESOLV_CONF), RESOLV_CONF));
         }
         return mounts;
     }
 
-    private static void removeOnShutdown(MountPoints mounts) {
+    private static void removeOnShutdown(MountPoints mounts, Path hosts) {
         try {
-            mounts.remove();
+            remove(mounts, hosts);
         } catch (IOException e) {
             // The JVM is on its way out, with no one left to tell.
         }

@@ -4,6 +4,7 @@ import dev.jreg.internal.layout.LocalStore;
 import dev.jreg.internal.sandbox.Sandbox;
 import dev.jreg.model.Platform;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Stage executors for tests of other packages, with a sandbox of their choosing and sources that
@@ -45,6 +46,11 @@ public final class StageExecutors {
 
     /** An executor over the store that runs {@code RUN} in the sandbox and resolves nothing. */
     public static StageExecutor withSandbox(LocalStore store, Sandbox sandbox) {
-        return new StageExecutor(store, NONE, SILENT, notice -> { }, sandbox);
+        return withSandbox(store, sandbox, notice -> { });
+    }
+
+    /** The same, its notices given to {@code notices}. */
+    public static StageExecutor withSandbox(LocalStore store, Sandbox sandbox, Consumer<String> notices) {
+        return new StageExecutor(store, NONE, SILENT, notices, sandbox);
     }
 }

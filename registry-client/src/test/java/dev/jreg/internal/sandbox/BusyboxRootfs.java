@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 public final class BusyboxRootfs {
     static final Path BUSYBOX = Path.of("/bin/busybox");
     static final List<String> APPLETS = List.of("sh", "env", "id", "echo", "cat", "sleep", "pwd", "true", "touch",
-            "chown", "printf", "ls", "mkdir", "mkfifo", "rm", "kill");
+            "chown", "printf", "ls", "mkdir", "mkfifo", "rm", "kill", "hostname", "stat");
     static final String PASSWD = "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n"
             + "nobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n";
     static final String GROUP = "root:x:0:\napp:x:1000:\nstaff:x:50:app\nnogroup:x:65534:\n";

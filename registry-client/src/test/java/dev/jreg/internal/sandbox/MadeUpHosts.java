@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Sandboxes of made-up machines, an ordinary user's each, for tests of what is said where
+ * Sandboxes of made-up machines, an ordinary user's each but {@link #asRoot}'s, for tests of what is said where
  * commands cannot run: scripts stand in for {@code bwrap}, a folder for
  * {@code /proc/sys/fs/binfmt_misc}. Their preflight gives the real lines.
  */
@@ -29,6 +29,11 @@ public final class MadeUpHosts {
     public static Sandbox withoutEmulators(Path dir) throws IOException {
         Path binfmt = Files.createDirectories(dir.resolve("binfmt_misc"));
         return new Sandbox(new Host(script(dir, "bwrap", "exit 0"), null, binfmt, "amd64", false));
+    }
+
+    /** An amd64 machine where jreg runs as root and bubblewrap and {@code setpriv} work. */
+    public static Sandbox asRoot(Path dir) throws IOException {
+        return new Sandbox(new Host(script(dir, "bwrap", "exit 0"), script(dir, "setpriv", "exit 0"), dir, "amd64", true));
     }
 
     /** An executable {@code sh} script of that name and body, in a folder of its own under {@code dir}. */

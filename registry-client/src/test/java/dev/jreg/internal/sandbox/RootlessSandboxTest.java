@@ -59,8 +59,11 @@ class RootlessSandboxTest {
         Processes.Result app = launch("app", "/bin/sh", "-c", "id -u; id -g; stat -c %u /bin/busybox; exit 3");
         assertEquals(List.of("1000", "1000", "1000"), lines(app), app.stderr());
         assertEquals(3, app.exitCode(), "the launcher exits with the command's status");
+        Processes.Result sandbox = launch("app", "/bin/sh", "-c", "hostname; cat /etc/hosts; echo t > /tmp/t && cat /tmp/t");
+        assertEquals(List.of(Sandbox.HOSTNAME, "127.0.0.1\tlocalhost buildkitsandbox",
+                "::1\tlocalhost ip6-localhost ip6-loopback", "t"), lines(sandbox), sandbox.stderr());
         assertEquals(before, TreeSnapshot.of(rootfs).files().nodes() + " " + Files.getLastModifiedTime(rootfs),
-                "no mount point left (proc, dev, etc/resolv.conf, etc/hosts), the times as they were");
+                "no mount point left (proc, dev, tmp, etc/resolv.conf, etc/hosts), the times as they were");
 
         Processes.Result root = launch("", "/bin/sh", "-c",
                 "id -u; id -g; touch /made; stat -c %u:%g /made /bin/busybox; chown 5 /made; echo chown $?");

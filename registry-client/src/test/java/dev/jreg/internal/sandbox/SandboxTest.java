@@ -212,6 +212,45 @@ class SandboxTest {
     }
 
     @Test
+    void theHostnameAndHostsFileAreBuildKitsWithOrWithoutTheNetworkAndLeaveNothingBehind() throws Exception {
+        Path bare = BusyboxRootfs.make(temp.resolve("bare"), false);
+        String before = snapshot(bare);
+        List<String> expected = List.of("buildkitsandbox", "127.0.0.1\tlocalhost buildkitsandbox",
+                "::1\tlocalhost ip6-localhost ip6-loopback");
+        for (RunSpec.Network network : RunSpec.Network.values()) {
+            Ran ran = run(bare, new RunSpec(List.of("/bin/sh", "-c", "hostname; cat /etc/hosts"), List.of("PATH=/bin"),
+                    "/", "", network));
+            assertEquals(new Ran(0, expected), ran, network.toString());
+        }
+        assertEquals(before, snapshot(bare), "no etc/hosts, no etc left in the root filesystem");
+
+        Files.writeString(rootfs.resolve("etc/hosts"), "192.0.2.1 image\n");
+        BusyboxRootfs.touchAll(rootfs);
+        String image = snapshot(rootfs);
+        for (String user : ROOT ? List.of("", "app") : List.of("")) {
+            assertEquals(new Ran(0, expected), run(rootfs, shell(user, "hostname; cat /etc/hosts")), user);
+        }
+        assertEquals(image, snapshot(rootfs), "the image's own /etc/hosts as it was");
+    }
+
+    @Test
+    void anImageWithoutTmpGetsATmpfsThereAndAnImagesOwnTmpKeepsWhatIsWritten() throws Exception {
+        Path bare = BusyboxRootfs.make(temp.resolve("bare"), false);
+        String before = snapshot(bare);
+        Ran ran = run(bare, shell("", "echo scratch > /tmp/t && cat /tmp/t && stat -c %a /tmp"));
+        assertEquals(new Ran(0, List.of("scratch", "1777")), ran);
+        assertEquals(before, snapshot(bare), "neither tmp nor what was written there is in the root filesystem");
+        if (ROOT) {
+            assertEquals(new Ran(0, List.of("by app")), run(rootfs, shell("app", "echo by app > /tmp/t && cat /tmp/t")),
+                    "every user may write it");
+        }
+
+        Path tmp = Files.createDirectory(rootfs.resolve("tmp"));
+        assertEquals(new Ran(0, List.of()), run(rootfs, shell("", "echo kept > /tmp/t")));
+        assertEquals("kept\n", Files.readString(tmp.resolve("t")), "the image's /tmp is the image's");
+    }
+
+    @Test
     void linksOnTheWayToAMountPointAreResolvedInsideTheRootFilesystem() throws Exception {
         // As in images where /etc/resolv.conf points at systemd-resolved's file, which is not there.
         Files.createSymbolicLink(rootfs.resolve("etc/resolv.conf"), Path.of("../run/systemd/resolve/stub-resolv.conf"));
@@ -222,7 +261,7 @@ class SandboxTest {
         Ran ran = run(rootfs, shell("", "cat /etc/resolv.conf /run/systemd/resolve/stub-resolv.conf /etc/hosts-of-the-image"));
         List<String> expected = new ArrayList<>(Files.readAllLines(Path.of("/etc/resolv.conf")));
         expected.addAll(Files.readAllLines(Path.of("/etc/resolv.conf")));
-        expected.addAll(Files.readAllLines(Path.of("/etc/hosts")));
+        expected.addAll(Sandbox.HOSTS.lines().toList());
         assertEquals(new Ran(0, expected), ran);
         assertEquals(before, snapshot(rootfs), "run/ and etc/hosts-of-the-image removed, the links as they were");
         assertFalse(Files.exists(Path.of("/etc/hosts-of-the-image")), "nothing made outside the root filesystem");
