@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  * ({@code => => # hello}) until then; {@code json}, one object a line. A pull shows as
  * {@code jreg pull} shows it. The image written, BuildKit's {@code exporting to image} lines; then
  * each push among them, its layers as {@code jreg push} shows them and its manifest's digest whole.
- * Lines are cut to the width ({@code COLUMNS}, else 80), but for a command's own lines in plain
- * progress, which are the command's to shape, and a pushed digest, which is copied.
+ * On a terminal lines are cut to the width ({@code COLUMNS}, else 80), but for a pushed digest,
+ * which is copied; plain progress, read in a log or a pipe, keeps every line whole, as BuildKit's.
  */
 final class BuildOutput implements BuildListener {
     /** How progress is shown. */
@@ -272,8 +272,9 @@ final class BuildOutput implements BuildListener {
         window.clear();
     }
 
+    /** A line of progress: on a terminal cut to its width; in plain progress whole, as BuildKit never cuts it. */
     private void line(String text) {
-        err.println(cut(text, width));
+        err.println(mode == Mode.TTY ? cut(text, width) : text);
         err.flush();
     }
 

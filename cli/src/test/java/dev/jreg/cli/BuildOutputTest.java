@@ -121,4 +121,14 @@ class BuildOutputTest {
         plain.done(step, Duration.ofMillis(40));
         assertEquals("#1 [builder  2/12] WORKDIR /app\n#1 DONE 0.0s\n\n", err.toString());
     }
+
+    @Test
+    void plainProgressKeepsEveryTitleWholeHoweverNarrowTheColumns() {
+        BuildOutput plain = output(BuildOutput.Mode.PLAIN, "40");
+        String from = "FROM docker.io/library/python:3.9-slim@sha256:" + "9addebd9".repeat(8);
+        BuildStep step = new BuildStep(null, 1, 2, from, 1);
+        plain.started(step);
+        plain.cached(step);
+        assertEquals("#1 [1/2] " + from + "\n#1 CACHED\n\n", err.toString(), "as BuildKit's plain progress: never cut");
+    }
 }

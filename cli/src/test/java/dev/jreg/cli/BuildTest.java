@@ -530,4 +530,21 @@ class BuildTest {
         assertTrue(settings.path("Env").toString().contains("TRIGGERED=yes"), settings.toString());
         assertEquals("[\"COPY app.py /next/\"]", settings.path("OnBuild").toString(), "its own trigger, not the base's");
     }
+
+    @Test
+    void buildkitProgressInTheEnvironmentChoosesTheProgressAndTheFlagWins() throws Exception {
+        Path app = context("app", Map.of("Dockerfile", "FROM base:1\nWORKDIR /app\n"));
+        Cli.Result json = cli().env("BUILDKIT_PROGRESS", "json").ok("build", app.toString());
+        assertTrue(json.err().lines().allMatch(line -> line.startsWith("{")), json::toString);
+        Cli.Result plain = cli().env("BUILDKIT_PROGRESS", "json").ok("build", "--progress", "plain", app.toString());
+        assertEquals(List.of("[1/2] FROM docker.io/library/base:1 CACHED", "[2/2] WORKDIR /app CACHED"),
+                steps(plain.err()), plain::toString);
+        Cli.Result chosenOnATerminal = cli().env("BUILDKIT_PROGRESS", "plain").stderrTerminal().ok("build",
+                app.toString());
+        assertEquals(List.of("[1/2] FROM docker.io/library/base:1 CACHED", "[2/2] WORKDIR /app CACHED"),
+                steps(chosenOnATerminal.err()), "plain even on a terminal: " + chosenOnATerminal);
+        Cli.Result bad = cli().env("BUILDKIT_PROGRESS", "fancy").run("build", app.toString());
+        assertEquals(2, bad.exitCode(), bad::toString);
+        assertEquals("jreg: BUILDKIT_PROGRESS must be auto, plain or json, not \"fancy\"\n", bad.err());
+    }
 }
