@@ -230,4 +230,14 @@ class BuildRunTest {
         }
     }
 
+
+    @Test
+    void aRunCommandTooLongForOneArgumentIsTheDockerfilesErrorOnItsLine() throws Exception {
+        Path app = context(Map.of("Dockerfile", "FROM busybox:1\nRUN echo " + "x".repeat(200_000) + "\n"));
+        Cli.Result bad = cli().run("build", "-t", "long", app.toString());
+        assertEquals(8, bad.exitCode(), bad::toString);
+        assertTrue(bad.err().endsWith("jreg: Dockerfile:2: the RUN command is too long for the system (200005 bytes;"
+                + " Linux passes at most 131071 in one argument): put it in a file the build copies, and RUN that\n"),
+                bad::toString);
+    }
 }

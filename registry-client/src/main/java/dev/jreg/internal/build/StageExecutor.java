@@ -83,6 +83,8 @@ public final class StageExecutor {
     /** The start of every key: a cache made by another form of the executor is never taken. */
     private static final Digest CACHE_FORMAT = Digest.sha256("jreg build cache 1".getBytes(StandardCharsets.UTF_8));
     private static final int MAX_DOCKERIGNORE = 16 << 20;
+    /** Linux's MAX_ARG_STRLEN: the bytes of one argument of a program, its NUL included (32 pages). */
+    private static final int MAX_ARGUMENT = 32 * 4096;
     /** Where, in the store, the stages' root filesystems are made for their {@code RUN} steps. */
     private static final String BUILD_DIRECTORY = "build";
 
@@ -335,7 +337,8 @@ public final class StageExecutor {
                 if (Files.size(file) > MAX_DOCKERIGNORE) {
                     throw new DockerfileException(file.toString(), 1, "larger than " + MAX_DOCKERIGNORE + " bytes");
                 }
-                return IgnoreRules.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+                // Bytes, as docker reads them: one that is not UTF-8 becomes U+FFFD rather than failing.
+                return IgnoreRules.parse(file.toString(), new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
             } catch (NoSuchFileException none) {
                 return IgnoreRules.parse("", "");
             }
@@ -569,6 +572,14 @@ public final class StageExecutor {
             ImageConfig.Container config = state.editor.container();
             RunCommand runCommand = runCommand(state, run, line);
             List<String> argv = runCommand.argv();
+            for (String word : argv) {
+                int bytes = word.getBytes(StandardCharsets.UTF_8).length;
+                if (bytes >= MAX_ARGUMENT) {
+                    throw new DockerfileException(dockerfile.name(), line, "the RUN command is too long for the"
+                            + " system (" + bytes + " bytes; Linux passes at most " + (MAX_ARGUMENT - 1)
+                            + " in one argument): put it in a file the build copies, and RUN that");
+                }
+            }
             Map<String, String> runArguments = state.scope.runArguments();
             Map<String, String> shownArguments = new LinkedHashMap<>(runArguments);
             // As BuildKit: the proxies a build gives undeclared reach the command, not the history.
