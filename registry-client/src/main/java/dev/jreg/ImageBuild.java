@@ -171,6 +171,11 @@ final class ImageBuild implements BuildSources, BuildProgress {
     }
 
     @Override
+    public void failed(Step step, Duration took, String error) {
+        listener.failed(shown(step), took, error);
+    }
+
+    @Override
     public void output(Step step, Duration elapsed, String line) {
         listener.output(shown(step), elapsed, line);
     }

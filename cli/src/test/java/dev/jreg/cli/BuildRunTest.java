@@ -157,6 +157,15 @@ class BuildRunTest {
         try (Stream<Path> left = Files.list(store.resolve("build"))) {
             assertEquals(List.of(), left.toList(), "the root filesystem removed");
         }
+
+        Cli.Result plain = cli().run("build", "--progress", "plain", app.toString());
+        assertEquals(9, plain.exitCode(), plain::toString);
+        assertTrue(plain.err().contains("#3 [3/3] RUN exit 3\n#3 ERROR: process \"/bin/sh -c exit 3\" did not complete"
+                + " successfully: exit code: 3\n"), "the step marked as BuildKit marks it: " + plain.err());
+        Cli.Result json = cli().run("build", "--progress", "json", app.toString());
+        assertTrue(json.err().lines().anyMatch(line -> line.startsWith("{\"id\":3,\"status\":\"error\",")
+                && line.endsWith(",\"error\":\"process \\\"/bin/sh -c exit 3\\\" did not complete successfully: exit"
+                + " code: 3\"}")), json::toString);
     }
 
     @Test

@@ -204,6 +204,9 @@ public final class StageExecutor {
         /** The platforms whose commands the sandbox was found to run. */
         private final Set<Platform> runnable = new HashSet<>();
         private ContextFiles context;
+        /** The step begun and not yet finished, which an error ends: progress marks it failed. */
+        private BuildProgress.Step running;
+        private long runningSince;
         private int steps;
         private int cached;
 
@@ -234,8 +237,15 @@ public final class StageExecutor {
                     Path root = request.context().toRealPath();
                     context = new ContextFiles(root, ignore, cache.fileHashes(root));
                 }
-                for (Dockerfile.Stage stage : needed) {
-                    state(stage);
+                try {
+                    for (Dockerfile.Stage stage : needed) {
+                        state(stage);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    if (running != null) {
+                        progress.failed(running, Duration.ofNanos(System.nanoTime() - runningSince), reason(e));
+                    }
+                    throw e;
                 }
                 if (context != null) {
                     context.saveHashes();
@@ -247,6 +257,13 @@ public final class StageExecutor {
                 }
                 return write(state(target), names);
             }
+        }
+
+        /** An error's message without the {@code Dockerfile:LINE: } of the step that failed, as progress words it. */
+        private String reason(Exception e) {
+            String message = String.valueOf(e.getMessage());
+            String at = dockerfile.name() + ":" + running.line() + ": ";
+            return message.startsWith(at) ? message.substring(at.length()) : message;
         }
 
         /** A stage's base and the stages it copies from, its {@code FROM} substituted in the global scope. */
@@ -441,6 +458,8 @@ public final class StageExecutor {
                 BuildProgress.Step step = new BuildProgress.Step(stageName, ++number, Math.max(total, number),
                         (trigger ? "ONBUILD " : "") + text, line);
                 progress.started(step);
+                running = step;
+                runningSince = System.nanoTime();
                 return step;
             }
         }
@@ -452,6 +471,7 @@ public final class StageExecutor {
         }
 
         private void finished(BuildProgress.Step step, long start, boolean fromCache) {
+            running = null;
             if (fromCache) {
                 cached++;
                 progress.cached(step);
