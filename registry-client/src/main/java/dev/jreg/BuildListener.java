@@ -32,6 +32,18 @@ public interface BuildListener {
     }
 
     /**
+     * A step failed, and the build stops: {@link Jreg#build} then throws the step's error (a
+     * {@link dev.jreg.error.RunCommandException}, a {@link dev.jreg.error.DockerfileException},
+     * an {@code IOException}…), as BuildKit marks the step {@code ERROR} before it reports the error.
+     *
+     * @param took the time from the step's start to its failure
+     * @param error what went wrong, as the error's message words it without the Dockerfile's name
+     *     and line ({@code process "/bin/sh -c exit 3" did not complete successfully: exit code: 3})
+     */
+    default void failed(BuildStep step, Duration took, String error) {
+    }
+
+    /**
      * A line a step's command printed (a {@code RUN}'s), as it came.
      *
      * @param elapsed the time from the step's start to the line, as BuildKit's progress shows it

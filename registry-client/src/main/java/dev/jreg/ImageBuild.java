@@ -31,6 +31,10 @@ import java.util.Optional;
 final class ImageBuild implements BuildSources, BuildProgress {
     /** The name the Dockerfile goes by when it comes from standard input, as docker names it. */
     private static final String STDIN_NAME = "Dockerfile";
+    /** The Dockerfile a context holds when {@code -f} names none. */
+    private static final String DEFAULT_NAME = "Dockerfile";
+    /** The name docker's CLI falls back to when the context has no {@link #DEFAULT_NAME}. */
+    private static final String LOWER_CASE_NAME = "dockerfile";
 
     private final Jreg jreg;
     private final LocalStore store;
@@ -60,10 +64,19 @@ final class ImageBuild implements BuildSources, BuildProgress {
             name = STDIN_NAME;
             text = options.dockerfileText();
         } else {
-            dockerfile = options.dockerfile() != null ? options.dockerfile() : context.resolve("Dockerfile");
-            name = options.dockerfile() != null ? options.dockerfile().toString() : "Dockerfile";
+            dockerfile = options.dockerfile() != null ? options.dockerfile() : context.resolve(DEFAULT_NAME);
+            // As docker's CLI: without -f, a lower-case dockerfile when the context has no Dockerfile.
+            if (options.dockerfile() == null && !Files.exists(dockerfile, LinkOption.NOFOLLOW_LINKS)
+                    && Files.exists(context.resolve(LOWER_CASE_NAME), LinkOption.NOFOLLOW_LINKS)) {
+                dockerfile = context.resolve(LOWER_CASE_NAME);
+            }
+            name = options.dockerfile() != null ? options.dockerfile().toString() : dockerfile.getFileName().toString();
+            if (Files.isDirectory(dockerfile)) {
+                throw new IllegalArgumentException("Dockerfile " + dockerfile + " is a directory, not a file");
+            }
             try {
-                text = Files.readString(dockerfile, StandardCharsets.UTF_8);
+                // As docker reads it, bytes: a byte that is not UTF-8 (in a comment, say) becomes U+FFFD, as Go decodes it.
+                text = new String(Files.readAllBytes(dockerfile), StandardCharsets.UTF_8);
             } catch (NoSuchFileException missing) {
                 throw new IllegalArgumentException("no such Dockerfile: " + dockerfile, missing);
             }
@@ -155,6 +168,11 @@ final class ImageBuild implements BuildSources, BuildProgress {
     @Override
     public void done(Step step, Duration took) {
         listener.done(shown(step), took);
+    }
+
+    @Override
+    public void failed(Step step, Duration took, String error) {
+        listener.failed(shown(step), took, error);
     }
 
     @Override

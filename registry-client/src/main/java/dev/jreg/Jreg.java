@@ -969,16 +969,18 @@ public final class Jreg {
      * only the cache used go with the rest.
      *
      * @param cache also clear the build cache
-     * @return the blobs deleted, the bytes reclaimed, the temp files, unpack records and cache
-     *     entries removed
+     * @return the blobs deleted, the bytes reclaimed (the cache's files among them), the temp
+     *     files, unpack records and cache entries removed: a cached step, a context's file
+     *     digests, a base kept unpacked each one entry
      * @throws IOException when the store cannot be read or a file cannot be deleted
      */
     public PruneResult prune(boolean cache) throws IOException {
         PruneResult collected = store.collectGarbage(this::noticeWaiting);
         int leftovers = StageExecutor.deleteLeftovers(store);
-        int entries = cache ? store.deleteFolder(Path.of("cache"), this::noticeWaiting) : 0;
-        return new PruneResult(collected.deleted(), collected.bytes(), collected.tempFiles(), unpacked.prune(),
-                entries, leftovers);
+        LocalStore.DeletedFolder cleared = cache ? store.deleteFolder(Path.of("cache"), this::noticeWaiting)
+                : new LocalStore.DeletedFolder(0, 0);
+        return new PruneResult(collected.deleted(), collected.bytes() + cleared.bytes(), collected.tempFiles(),
+                unpacked.prune(), cleared.entries(), leftovers);
     }
 
     private void noticeWaiting() {

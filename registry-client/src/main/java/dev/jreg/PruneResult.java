@@ -7,10 +7,12 @@ import java.util.List;
  * What a garbage collection of the store removed.
  *
  * @param deleted blobs deleted because no name reaches them
- * @param bytes bytes freed, blobs and temp files together
+ * @param bytes bytes freed, blobs, temp files and the build cache's files together
  * @param tempFiles partial downloads and temp files removed from {@code ingest/}
  * @param unpackRecords records of unpacked directories removed because the directory is gone
- * @param cacheEntries files of the build cache removed ({@link Jreg#prune(boolean)})
+ * @param cacheEntries entries of the build cache removed ({@link Jreg#prune(boolean)}): each cached
+ *     step, each context's file digests, each base kept unpacked (its whole tree), each layer's
+ *     listing one
  * @param buildLeftovers directories builds killed with {@code kill -9} left, removed: a stage's root
  *     filesystem ({@code build/.rootfs-N}) or a base being unpacked ({@code cache/rootfs/HEX.new-N})
  */

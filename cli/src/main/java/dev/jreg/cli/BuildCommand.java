@@ -36,7 +36,8 @@ final class BuildCommand extends Subcommand {
     private boolean pull;
     private boolean push;
     private String iidfile;
-    private String progress = "auto";
+    /** The --progress flag, null when not given: then {@code BUILDKIT_PROGRESS}, else auto, as docker takes them. */
+    private String progress;
     private String timestamp;
     private String network = "default";
     private boolean quiet;
@@ -74,7 +75,8 @@ final class BuildCommand extends Subcommand {
                 .flag("--push", "Push each name to its registry once the image is built.", v -> push = v)
                 .option("--iidfile", "FILE", "Write the image ID to FILE.", v -> iidfile = v)
                 .option("--progress", "auto|plain|json", "How progress shows: a line a step on a terminal (auto),"
-                        + " BuildKit's plain lines, or JSON lines (default: auto).", v -> progress = v)
+                        + " BuildKit's plain lines, or JSON lines (default: BUILDKIT_PROGRESS, else auto).",
+                        v -> progress = v)
                 .option("--timestamp", "EPOCH|RFC3339", "The time of the history, and the latest file time kept,"
                         + " for reproducible images (default: SOURCE_DATE_EPOCH, else now and no clamp).",
                         v -> timestamp = v)
@@ -85,9 +87,7 @@ final class BuildCommand extends Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        if (!PROGRESS.contains(progress)) {
-            throw new IllegalArgumentException("--progress must be auto, plain or json, not \"" + progress + "\"");
-        }
+        String shown = progress();
         if (!NETWORKS.contains(network)) {
             throw new IllegalArgumentException("--network must be default or none, not \"" + network + "\"");
         }
@@ -109,7 +109,7 @@ final class BuildCommand extends Subcommand {
         if (iid != null) {
             Files.deleteIfExists(iid); // as docker: no stale ID is left when the build fails
         }
-        BuildOutput output = new BuildOutput(root, mode());
+        BuildOutput output = new BuildOutput(root, mode(shown));
         Jreg jreg = root.open(quiet);
         BuildResult result = jreg.build(new BuildOptions(stdinContext ? null : Path.of(context), dockerfile, text,
                 buildArgs(cli.env()), target, platform == null ? null : Platform.parse(platform), labels(), noCache,
@@ -121,12 +121,24 @@ final class BuildCommand extends Subcommand {
         return ExitCodes.OK;
     }
 
-    private BuildOutput.Mode mode() {
+    /** The progress asked for: {@code --progress}, else {@code BUILDKIT_PROGRESS} as docker reads it, else auto. */
+    private String progress() {
+        String fromEnvironment = root.context().env().get("BUILDKIT_PROGRESS");
+        boolean flag = progress != null || fromEnvironment == null || fromEnvironment.isEmpty();
+        String chosen = progress != null ? progress : flag ? "auto" : fromEnvironment;
+        if (!PROGRESS.contains(chosen)) {
+            throw new IllegalArgumentException((flag ? "--progress" : "BUILDKIT_PROGRESS")
+                    + " must be auto, plain or json, not \"" + chosen + "\"");
+        }
+        return chosen;
+    }
+
+    private BuildOutput.Mode mode(String shown) {
         if (quiet) {
             return BuildOutput.Mode.QUIET;
         }
         boolean terminal = root.context().terminal() && !"dumb".equals(root.context().env().get("TERM"));
-        return switch (progress) {
+        return switch (shown) {
             case "json" -> BuildOutput.Mode.JSON;
             case "plain" -> BuildOutput.Mode.PLAIN;
             default -> terminal ? BuildOutput.Mode.TTY : BuildOutput.Mode.PLAIN;

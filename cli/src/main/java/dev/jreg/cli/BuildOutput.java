@@ -26,11 +26,12 @@ import java.util.regex.Pattern;
  * ({@code #3 0.123 hello}); {@code tty}, one line a step ({@code => [2/3] COPY . /app/} with its
  * time at the right, {@code => CACHED …} when cached), the line drawn when the step begins and
  * completed in place when it ends, a running command's last {@value #WINDOW} lines under it
- * ({@code => => # hello}) until then; {@code json}, one object a line. A pull shows as
+ * ({@code => => # hello}) until then; a step that failed {@code #3 ERROR: …} in plain progress and
+ * {@code => ERROR …} on a terminal, as BuildKit marks it; {@code json}, one object a line. A pull shows as
  * {@code jreg pull} shows it. The image written, BuildKit's {@code exporting to image} lines; then
  * each push among them, its layers as {@code jreg push} shows them and its manifest's digest whole.
- * Lines are cut to the width ({@code COLUMNS}, else 80), but for a command's own lines in plain
- * progress, which are the command's to shape, and a pushed digest, which is copied.
+ * On a terminal lines are cut to the width ({@code COLUMNS}, else 80), but for a pushed digest,
+ * which is copied; plain progress, read in a log or a pipe, keeps every line whole, as BuildKit's.
  */
 final class BuildOutput implements BuildListener {
     /** How progress is shown. */
@@ -87,7 +88,7 @@ final class BuildOutput implements BuildListener {
                 err.flush();
                 drawn = step;
             }
-            case JSON -> json(step, "started", null);
+            case JSON -> json(step, "started", null, null);
             case QUIET -> {
             }
         }
@@ -101,7 +102,7 @@ final class BuildOutput implements BuildListener {
                 err.println();
             }
             case TTY -> ended(step, " => CACHED " + step.label() + " " + step.instruction(), "0.0s");
-            case JSON -> json(step, "cached", null);
+            case JSON -> json(step, "cached", null, null);
             case QUIET -> {
             }
         }
@@ -115,7 +116,31 @@ final class BuildOutput implements BuildListener {
                 err.println();
             }
             case TTY -> ended(step, " => " + step.label() + " " + step.instruction(), seconds(took));
-            case JSON -> json(step, "done", took);
+            case JSON -> json(step, "done", took, null);
+            case QUIET -> {
+            }
+        }
+    }
+
+    /**
+     * A step that failed, as BuildKit marks it: {@code #4 ERROR: process … exit code: 3} in plain
+     * progress; on a terminal {@code => ERROR [4/4] RUN …} with its time, the command's last lines
+     * kept under it; in JSON an {@code error} event.
+     */
+    @Override
+    public synchronized void failed(BuildStep step, Duration took, String error) {
+        switch (mode) {
+            case PLAIN -> {
+                line("#" + numbers.get(step) + " ERROR: " + error);
+                err.println();
+            }
+            case TTY -> {
+                List<String> lastLines = step.equals(drawn) ? List.copyOf(window) : List.of();
+                ended(step, " => ERROR " + step.label() + " " + step.instruction(), seconds(took));
+                lastLines.forEach(err::println);
+                err.flush();
+            }
+            case JSON -> json(step, "error", took, error);
             case QUIET -> {
             }
         }
@@ -272,15 +297,20 @@ final class BuildOutput implements BuildListener {
         window.clear();
     }
 
+    /** A line of progress: on a terminal cut to its width; in plain progress whole, as BuildKit never cuts it. */
     private void line(String text) {
-        err.println(cut(text, width));
+        err.println(mode == Mode.TTY ? cut(text, width) : text);
         err.flush();
     }
 
-    private void json(BuildStep step, String status, Duration took) {
+    /** A step's event: with {@code milliseconds} when it ended, with {@code error} when it failed. */
+    private void json(BuildStep step, String status, Duration took, String error) {
         Map<String, Object> event = event(step, status);
         if (took != null) {
             event.put("milliseconds", took.toMillis());
+        }
+        if (error != null) {
+            event.put("error", error);
         }
         err.println(JsonOutput.write(event));
         err.flush();

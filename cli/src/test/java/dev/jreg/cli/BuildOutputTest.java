@@ -121,4 +121,52 @@ class BuildOutputTest {
         plain.done(step, Duration.ofMillis(40));
         assertEquals("#1 [builder  2/12] WORKDIR /app\n#1 DONE 0.0s\n\n", err.toString());
     }
+
+    @Test
+    void plainProgressKeepsEveryTitleWholeHoweverNarrowTheColumns() {
+        BuildOutput plain = output(BuildOutput.Mode.PLAIN, "40");
+        String from = "FROM docker.io/library/python:3.9-slim@sha256:" + "9addebd9".repeat(8);
+        BuildStep step = new BuildStep(null, 1, 2, from, 1);
+        plain.started(step);
+        plain.cached(step);
+        assertEquals("#1 [1/2] " + from + "\n#1 CACHED\n\n", err.toString(), "as BuildKit's plain progress: never cut");
+    }
+
+    private static final String EXIT_3 = "process \"/bin/sh -c exit 3\" did not complete successfully: exit code: 3";
+
+    /** A step begun, its command's lines, a millisecond apart from 5 ms, then its failure at 100 ms. */
+    private void failing(BuildOutput output, BuildStep run, String... lines) {
+        output.started(run);
+        for (int i = 0; i < lines.length; i++) {
+            output.output(run, Duration.ofMillis(5 + i), lines[i]);
+        }
+        output.failed(run, Duration.ofMillis(100), EXIT_3);
+    }
+
+    @Test
+    void aFailedStepIsMarkedAsBuildKitMarksItInPlainProgress() {
+        failing(output(BuildOutput.Mode.PLAIN, "80"), new BuildStep(null, 1, 1, "RUN echo oops; exit 3", 2), "oops");
+        assertEquals("#1 [1/1] RUN echo oops; exit 3\n#1 0.005 oops\n#1 ERROR: " + EXIT_3 + "\n\n", err.toString());
+    }
+
+    @Test
+    void aFailedStepOnATerminalReadsErrorWithItsTimeAndKeepsTheCommandsLastLines() {
+        failing(output(BuildOutput.Mode.TTY, "50"), new BuildStep(null, 2, 2, "RUN make", 2), "compiling",
+                "error: oops");
+        String error = " => ERROR [2/2] RUN make";
+        assertEquals(List.of(error + " ".repeat(50 - error.length() - 4) + "0.1s", " => => # compiling",
+                " => => # error: oops"), screen(50));
+    }
+
+    @Test
+    void aFailedStepInJsonIsAnErrorEventWithItsTimeAndError() {
+        BuildOutput json = output(BuildOutput.Mode.JSON, "80");
+        BuildStep run = new BuildStep("builder", 3, 4, "RUN exit 3", 7);
+        json.started(run);
+        err.getBuffer().setLength(0);
+        json.failed(run, Duration.ofMillis(120), EXIT_3);
+        assertEquals("{\"id\":1,\"status\":\"error\",\"stage\":\"builder\",\"step\":3,\"steps\":4,"
+                + "\"instruction\":\"RUN exit 3\",\"line\":7,\"milliseconds\":120,\"error\":"
+                + "\"process \\\"/bin/sh -c exit 3\\\" did not complete successfully: exit code: 3\"}\n", err.toString());
+    }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jreg build} through the shipped launcher, as users run it: the beginner's Dockerfile in
  * the working directory ({@code jreg build -t myapp .}), then again with every step cached and the
  * same image ID; a {@code RUN} Dockerfile; a here-document script with its own interpreter, run
- * as {@code /dev/pipes/EOF}, its line under its step with the seconds since the step began.
+ * as {@code /dev/pipes/EOF}, its line under its step with the seconds since the step began; a
+ * context's lower-case {@code dockerfile} built with {@code BUILDKIT_PROGRESS=plain}, its titles whole.
  */
 class BuildPackagedIT {
     @TempDir
@@ -44,6 +45,18 @@ class BuildPackagedIT {
         assertEquals(first.out(), again.out());
         assertEquals(List.of("[1/3] FROM docker.io/library/base:1 CACHED", "[2/3] WORKDIR /app CACHED",
                 "[3/3] COPY . /app/ CACHED"), BuildTest.steps(again.err()));
+    }
+
+    @Test
+    void aLowerCaseDockerfileAndBuildkitProgressPlainGiveWholeTitlesThroughTheLauncher() throws Exception {
+        BuildTest.storeBase(store, Map.of());
+        Path app = Files.createDirectories(work.resolve("lower"));
+        String workdir = "WORKDIR /" + "long-directory-name/".repeat(5);
+        Files.writeString(app.resolve("dockerfile"), "FROM base:1\n" + workdir + "\n");
+        Cli.Result built = new Cli(home, store).env("BUILDKIT_PROGRESS", "plain").env("COLUMNS", "40")
+                .launchIn(app, "build", ".");
+        assertEquals(0, built.exitCode(), built::toString);
+        assertTrue(built.err().contains("#2 [2/2] " + workdir + "\n"), "whole, however narrow: " + built.err());
     }
 
     @Test

@@ -157,6 +157,15 @@ class BuildRunTest {
         try (Stream<Path> left = Files.list(store.resolve("build"))) {
             assertEquals(List.of(), left.toList(), "the root filesystem removed");
         }
+
+        Cli.Result plain = cli().run("build", "--progress", "plain", app.toString());
+        assertEquals(9, plain.exitCode(), plain::toString);
+        assertTrue(plain.err().contains("#3 [3/3] RUN exit 3\n#3 ERROR: process \"/bin/sh -c exit 3\" did not complete"
+                + " successfully: exit code: 3\n"), "the step marked as BuildKit marks it: " + plain.err());
+        Cli.Result json = cli().run("build", "--progress", "json", app.toString());
+        assertTrue(json.err().lines().anyMatch(line -> line.startsWith("{\"id\":3,\"status\":\"error\",")
+                && line.endsWith(",\"error\":\"process \\\"/bin/sh -c exit 3\\\" did not complete successfully: exit"
+                + " code: 3\"}")), json::toString);
     }
 
     @Test
@@ -230,4 +239,14 @@ class BuildRunTest {
         }
     }
 
+
+    @Test
+    void aRunCommandTooLongForOneArgumentIsTheDockerfilesErrorOnItsLine() throws Exception {
+        Path app = context(Map.of("Dockerfile", "FROM busybox:1\nRUN echo " + "x".repeat(200_000) + "\n"));
+        Cli.Result bad = cli().run("build", "-t", "long", app.toString());
+        assertEquals(8, bad.exitCode(), bad::toString);
+        assertTrue(bad.err().endsWith("jreg: Dockerfile:2: the RUN command is too long for the system (200005 bytes;"
+                + " Linux passes at most 131071 in one argument): put it in a file the build copies, and RUN that\n"),
+                bad::toString);
+    }
 }

@@ -530,4 +530,67 @@ class BuildTest {
         assertTrue(settings.path("Env").toString().contains("TRIGGERED=yes"), settings.toString());
         assertEquals("[\"COPY app.py /next/\"]", settings.path("OnBuild").toString(), "its own trigger, not the base's");
     }
+
+    @Test
+    void buildkitProgressInTheEnvironmentChoosesTheProgressAndTheFlagWins() throws Exception {
+        Path app = context("app", Map.of("Dockerfile", "FROM base:1\nWORKDIR /app\n"));
+        Cli.Result json = cli().env("BUILDKIT_PROGRESS", "json").ok("build", app.toString());
+        assertTrue(json.err().lines().allMatch(line -> line.startsWith("{")), json::toString);
+        Cli.Result plain = cli().env("BUILDKIT_PROGRESS", "json").ok("build", "--progress", "plain", app.toString());
+        assertEquals(List.of("[1/2] FROM docker.io/library/base:1 CACHED", "[2/2] WORKDIR /app CACHED"),
+                steps(plain.err()), plain::toString);
+        Cli.Result chosenOnATerminal = cli().env("BUILDKIT_PROGRESS", "plain").stderrTerminal().ok("build",
+                app.toString());
+        assertEquals(List.of("[1/2] FROM docker.io/library/base:1 CACHED", "[2/2] WORKDIR /app CACHED"),
+                steps(chosenOnATerminal.err()), "plain even on a terminal: " + chosenOnATerminal);
+        Cli.Result bad = cli().env("BUILDKIT_PROGRESS", "fancy").run("build", app.toString());
+        assertEquals(2, bad.exitCode(), bad::toString);
+        assertEquals("jreg: BUILDKIT_PROGRESS must be auto, plain or json, not \"fancy\"\n", bad.err());
+    }
+
+    @Test
+    void bytesThatAreNotUtf8InADockerfilesCommentAreHarmlessAsDockerReadsThem() throws Exception {
+        Path app = context("app", Map.of());
+        byte[] comment = {'#', ' ', (byte) 0xff, (byte) 0xfe, '\n'};
+        Files.write(app.resolve("Dockerfile"), ("FROM base:1\n" + new String(comment, StandardCharsets.ISO_8859_1)
+                + "WORKDIR /app\n").getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(app.resolve(".dockerignore"), comment);
+        Cli.Result built = ok("build", "-t", "latin", app.toString());
+        assertEquals(List.of("[1/2] FROM docker.io/library/base:1 CACHED", "[2/2] WORKDIR /app DONE"),
+                steps(built.err()), built::toString);
+    }
+
+    @Test
+    void aLowerCaseDockerfileServesWhenTheContextHasNoDockerfileAsDockersCliTakesIt() throws Exception {
+        Path app = context("app", Map.of("dockerfile", "FROM base:1\nWORKDIR /lower\n"));
+        Cli.Result built = ok("build", "-t", "lower", app.toString());
+        assertEquals(List.of("[1/2] FROM docker.io/library/base:1 CACHED", "[2/2] WORKDIR /lower DONE"),
+                steps(built.err()), built::toString);
+        Files.writeString(app.resolve("dockerfile"), "FROM base:1\nWORKDIR /lower\nCOPY\n");
+        Cli.Result bad = cli().run("build", app.toString());
+        assertEquals("jreg: dockerfile:3: COPY requires at least two arguments: SOURCE... DESTINATION\n", bad.err(),
+                "named as it is");
+        Cli.Result none = cli().run("build", context("empty", Map.of("x", "")).toString());
+        assertEquals(2, none.exitCode(), none::toString);
+        assertTrue(none.err().startsWith("jreg: no such Dockerfile: "), none::toString);
+    }
+
+    @Test
+    void aDockerfileThatIsADirectoryIsOneLineExit2() throws Exception {
+        Path app = context("app", Map.of("docker/keep", ""));
+        Cli.Result bad = cli().run("build", "-f", app.resolve("docker").toString(), app.toString());
+        assertEquals(2, bad.exitCode(), bad::toString);
+        assertEquals("jreg: Dockerfile " + app.resolve("docker") + " is a directory, not a file\n", bad.err());
+    }
+
+    @Test
+    void anArchiveEntryThatLeavesTheDestinationNamesTheAddsLine() throws Exception {
+        Path app = context("app", Map.of("Dockerfile", "FROM base:1\nWORKDIR /app\nADD evil.tar /e/\n"));
+        Files.write(app.resolve("evil.tar"), new TarBuilder().file("../../x", "out").tar());
+        Cli.Result bad = cli().run("build", "-t", "evil", app.toString());
+        assertEquals(7, bad.exitCode(), bad::toString);
+        assertTrue(bad.err().endsWith("jreg: Dockerfile:3: layer evil.tar: entry \"../../x\" leaves the target"
+                + " directory\n"), bad::toString);
+        assertFalse(LocalStore.open(store).lookup(Reference.parse("evil")).isPresent(), "no name");
+    }
 }

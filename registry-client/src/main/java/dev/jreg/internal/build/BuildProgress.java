@@ -13,6 +13,13 @@ public interface BuildProgress {
     /** A step is done, after this long. */
     void done(Step step, Duration took);
 
+    /**
+     * A step failed, this long after it started, and the build stops.
+     *
+     * @param error what went wrong, without the Dockerfile's name and line
+     */
+    void failed(Step step, Duration took, String error);
+
     /** A line a step's command printed, this long after the step started. */
     void output(Step step, Duration elapsed, String line);
 

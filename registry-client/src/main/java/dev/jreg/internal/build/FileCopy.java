@@ -2,6 +2,7 @@ package dev.jreg.internal.build;
 
 import dev.jreg.error.DigestMismatchException;
 import dev.jreg.error.DockerfileException;
+import dev.jreg.error.InvalidContentException;
 import dev.jreg.internal.layer.DirectoryScan;
 import dev.jreg.internal.layer.Flattener;
 import dev.jreg.internal.layer.LayerEntry;
@@ -582,8 +583,13 @@ final class FileCopy implements Closeable {
 
         /** An archive's entries, under the destination, which is a directory. */
         void extract(String name, Flattener.Blob archive) throws IOException {
-            Flattener flat = Flattener.read(List.of(new Flattener.Source(name, archive)), LayerLimits.DEFAULT);
-            parts.put(flat.select(e -> restyled(e, join(destination, e.path()), true)));
+            try {
+                Flattener flat = Flattener.read(List.of(new Flattener.Source(name, archive)), LayerLimits.DEFAULT);
+                parts.put(flat.select(e -> restyled(e, join(destination, e.path()), true)));
+            } catch (InvalidContentException refused) {
+                // The archive's own words name it; the instruction's line tells which ADD read it.
+                throw new InvalidContentException(file + ":" + line + ": " + refused.getMessage(), refused);
+            }
             if (!stage.isDirectory(stage.resolve(destination, true))) {
                 madeDirectory(destination);
             }

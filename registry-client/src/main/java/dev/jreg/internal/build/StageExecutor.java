@@ -83,6 +83,8 @@ public final class StageExecutor {
     /** The start of every key: a cache made by another form of the executor is never taken. */
     private static final Digest CACHE_FORMAT = Digest.sha256("jreg build cache 1".getBytes(StandardCharsets.UTF_8));
     private static final int MAX_DOCKERIGNORE = 16 << 20;
+    /** Linux's MAX_ARG_STRLEN: the bytes of one argument of a program, its NUL included (32 pages). */
+    private static final int MAX_ARGUMENT = 32 * 4096;
     /** Where, in the store, the stages' root filesystems are made for their {@code RUN} steps. */
     private static final String BUILD_DIRECTORY = "build";
     /** Said once a build, before its first {@code RUN}, when jreg runs as an ordinary user. */
@@ -217,6 +219,9 @@ public final class StageExecutor {
         /** The platforms whose commands the sandbox was found to run. */
         private final Set<Platform> runnable = new HashSet<>();
         private ContextFiles context;
+        /** The step begun and not yet finished, which an error ends: progress marks it failed. */
+        private BuildProgress.Step running;
+        private long runningSince;
         private int steps;
         private int cached;
 
@@ -247,8 +252,15 @@ public final class StageExecutor {
                     Path root = request.context().toRealPath();
                     context = new ContextFiles(root, ignore, cache.fileHashes(root));
                 }
-                for (Dockerfile.Stage stage : needed) {
-                    state(stage);
+                try {
+                    for (Dockerfile.Stage stage : needed) {
+                        state(stage);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    if (running != null) {
+                        progress.failed(running, Duration.ofNanos(System.nanoTime() - runningSince), reason(e));
+                    }
+                    throw e;
                 }
                 if (context != null) {
                     context.saveHashes();
@@ -260,6 +272,13 @@ public final class StageExecutor {
                 }
                 return write(state(target), names);
             }
+        }
+
+        /** An error's message without the {@code Dockerfile:LINE: } of the step that failed, as progress words it. */
+        private String reason(Exception e) {
+            String message = String.valueOf(e.getMessage());
+            String at = dockerfile.name() + ":" + running.line() + ": ";
+            return message.startsWith(at) ? message.substring(at.length()) : message;
         }
 
         /** A stage's base and the stages it copies from, its {@code FROM} substituted in the global scope. */
@@ -350,7 +369,8 @@ public final class StageExecutor {
                 if (Files.size(file) > MAX_DOCKERIGNORE) {
                     throw new DockerfileException(file.toString(), 1, "larger than " + MAX_DOCKERIGNORE + " bytes");
                 }
-                return IgnoreRules.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+                // Bytes, as docker reads them: one that is not UTF-8 becomes U+FFFD rather than failing.
+                return IgnoreRules.parse(file.toString(), new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
             } catch (NoSuchFileException none) {
                 return IgnoreRules.parse("", "");
             }
@@ -453,6 +473,8 @@ public final class StageExecutor {
                 BuildProgress.Step step = new BuildProgress.Step(stageName, ++number, Math.max(total, number),
                         (trigger ? "ONBUILD " : "") + text, line);
                 progress.started(step);
+                running = step;
+                runningSince = System.nanoTime();
                 return step;
             }
         }
@@ -464,6 +486,7 @@ public final class StageExecutor {
         }
 
         private void finished(BuildProgress.Step step, long start, boolean fromCache) {
+            running = null;
             if (fromCache) {
                 cached++;
                 progress.cached(step);
@@ -584,6 +607,14 @@ public final class StageExecutor {
             ImageConfig.Container config = state.editor.container();
             RunCommand runCommand = runCommand(state, run, line);
             List<String> argv = runCommand.argv();
+            for (String word : argv) {
+                int bytes = word.getBytes(StandardCharsets.UTF_8).length;
+                if (bytes >= MAX_ARGUMENT) {
+                    throw new DockerfileException(dockerfile.name(), line, "the RUN command is too long for the"
+                            + " system (" + bytes + " bytes; Linux passes at most " + (MAX_ARGUMENT - 1)
+                            + " in one argument): put it in a file the build copies, and RUN that");
+                }
+            }
             Map<String, String> runArguments = state.scope.runArguments();
             Map<String, String> shownArguments = new LinkedHashMap<>(runArguments);
             // As BuildKit: the proxies a build gives undeclared reach the command, not the history.

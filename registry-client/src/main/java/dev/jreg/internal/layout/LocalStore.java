@@ -11,9 +11,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -146,21 +149,42 @@ public final class LocalStore extends OciLayout {
      *
      * @param folder the path relative to the store's folder
      * @param waiting run once before waiting, when a copy is running (to say so)
-     * @return the files deleted
+     * @return the entries deleted — each file directly in the folder, and each file or directory
+     *     in a folder of it (a cached step, an unpacked base's whole tree) — and the bytes of the
+     *     regular files deleted, each file once however many links it has
      */
-    public int deleteFolder(Path folder, Runnable waiting) throws IOException {
+    public DeletedFolder deleteFolder(Path folder, Runnable waiting) throws IOException {
         Path root = root().resolve(folder);
         if (unwritten() || !Files.isDirectory(root)) {
-            return 0;
+            return new DeletedFolder(0, 0);
         }
         try (Closeable exclusive = StoreLock.exclusive(activity, waiting); Stream<Path> walk = Files.walk(root)) {
-            int files = 0;
+            int entries = 0;
+            long bytes = 0;
+            Set<Object> counted = new HashSet<>();
             for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                files += Files.isDirectory(path) ? 0 : 1;
+                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                int depth = root.relativize(path).getNameCount();
+                if (depth == 2 || depth == 1 && !attributes.isDirectory()) {
+                    entries++;
+                }
+                if (attributes.isRegularFile() && (attributes.fileKey() == null || counted.add(attributes.fileKey()))) {
+                    bytes += attributes.size();
+                }
                 Files.delete(path);
             }
-            return files;
+            return new DeletedFolder(entries, bytes);
         }
+    }
+
+    /**
+     * What {@link #deleteFolder} deleted.
+     *
+     * @param entries the entries of the folder's folders, and the files directly in it
+     * @param bytes the regular files' bytes, each file once
+     */
+    public record DeletedFolder(int entries, long bytes) {
     }
 
     /**

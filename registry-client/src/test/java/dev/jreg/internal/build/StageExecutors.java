@@ -25,6 +25,10 @@ public final class StageExecutors {
         }
 
         @Override
+        public void failed(Step step, Duration took, String error) {
+        }
+
+        @Override
         public void output(Step step, Duration elapsed, String line) {
         }
     };
