@@ -206,7 +206,8 @@ final class BuildOutput implements BuildListener {
     @Override
     public synchronized void written(BuildResult result) {
         List<String> lines = new ArrayList<>();
-        lines.add("writing image " + Table.digest(result.imageId(), false) + " done");
+        // The whole ID, as BuildKit writes it: a user copies it from the log.
+        lines.add("writing image " + Table.digest(result.imageId(), true) + " done");
         result.names().forEach(name -> lines.add("naming to " + name + " done"));
         exporting = numbers.size() + 1;
         switch (mode) {
