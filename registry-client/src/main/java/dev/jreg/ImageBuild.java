@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * {@link Jreg#build}: the Dockerfile read, the build's sources — base images brought into the
@@ -101,35 +102,63 @@ final class ImageBuild implements BuildSources, BuildProgress {
     }
 
     /**
-     * The image a {@code FROM} or {@code COPY --from} names, for the platform: the store's when it
-     * holds it whole, else (or always, with {@code pull}) pulled as {@link Jreg#pull} pulls it.
+     * The image a {@code FROM} or {@code COPY --from} names, for the platform: an image ID's (or
+     * digest's) image of the store, never pulled; a name's the store holds whole, else (or always,
+     * with {@code pull}) pulled as {@link Jreg#pull} pulls it — but a name the store holds only for
+     * another platform is refused rather than looked for in a registry.
      */
     @Override
     public Resolved image(String name, Platform platform, boolean pull) throws IOException {
+        Optional<ImageLocation> byId = jreg.localImageById(name);
+        if (byId.isPresent()) {
+            ImageLocation location = byId.get();
+            ChosenImage image = jreg.chosen(location, platform);
+            // An image without a name shows as its ID, as it was given.
+            return resolved(location instanceof ImageLocation.Local local ? local.reference().toString()
+                    : image.image().config().digest().toString(), image, false);
+        }
         Reference reference = Reference.parse(name);
-        Optional<ChosenImage> stored = pull ? Optional.empty() : stored(reference, platform);
+        Optional<ChosenImage> stored = pull ? Optional.empty() : stored(name, reference, platform);
         boolean pulled = stored.isEmpty();
         if (pulled) {
             transfer(BuildListener.Transfer.PULL, reference, copies -> jreg.pull(reference, new CopyOptions(
                     PlatformSelector.only(platform), jreg.config().concurrency(), copies)));
-            stored = stored(reference, platform);
+            stored = stored(name, reference, platform);
             if (stored.isEmpty()) {
                 throw new ImageNotFoundException(reference.familiar() + " was pulled, yet the store does not hold its"
                         + " image for " + platform + " whole", reference.toString(), List.of());
             }
         }
-        ChosenImage image = stored.get();
-        return new Resolved(reference.toString(), image.manifest().digest(), image.image(),
-                image.reader().configBytes(image.image()), pulled);
+        return resolved(reference.toString(), stored.get(), pulled);
     }
 
-    /** The image the store holds whole under a name for a platform, or empty. */
-    private Optional<ChosenImage> stored(Reference reference, Platform platform) throws IOException {
+    private static Resolved resolved(String name, ChosenImage image, boolean pulled) throws IOException {
+        return new Resolved(name, image.manifest().digest(), image.image(), image.reader().configBytes(image.image()),
+                pulled);
+    }
+
+    /**
+     * The image the store holds whole under a name for a platform, or empty.
+     *
+     * @param name the name as the Dockerfile gives it, for the message
+     *
+     * @throws NoMatchingPlatformException when the store holds the name only for other platforms
+     *     ({@code the store has armbb only for linux/arm64, not linux/amd64; …})
+     */
+    private Optional<ChosenImage> stored(String name, Reference reference, Platform platform) throws IOException {
+        ImageLocation location = new ImageLocation.Local(reference);
         try {
-            ChosenImage image = jreg.chosen(new ImageLocation.Local(reference), platform);
+            ChosenImage image = jreg.chosen(location, platform);
             return store.isComplete(image.manifest().descriptor()) ? Optional.of(image) : Optional.empty();
-        } catch (ImageNotFoundException | NoMatchingPlatformException | BlobNotFoundException missing) {
+        } catch (ImageNotFoundException | BlobNotFoundException missing) {
             return Optional.empty();
+        } catch (NoMatchingPlatformException otherPlatform) {
+            ImageInfo info = jreg.inspect(location, null);
+            String has = info.image() != null ? String.valueOf(info.image().platform())
+                    : info.platforms().stream().map(p -> String.valueOf(p.platform())).collect(Collectors.joining(", "));
+            throw new NoMatchingPlatformException("the store has " + name + " only for " + has + ", not " + platform
+                    + "; build it for " + platform + ", or pull it (jreg pull --platform " + platform + " " + name
+                    + ", or build with --pull)", platform, location.toString());
         }
     }
 

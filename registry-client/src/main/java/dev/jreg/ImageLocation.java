@@ -1,15 +1,20 @@
 package dev.jreg;
 
 import dev.jreg.error.InvalidReferenceException;
+import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /**
  * Where an image lives, as named on the command line: a registry ({@code nginx:1.24.0},
- * {@code docker://nginx}), the local store ({@code local:nginx:1.24.0}) or an OCI layout
- * directory ({@code oci:DIR}, {@code oci:DIR:NAME}, {@code oci:DIR:@INDEX}).
+ * {@code docker://nginx}), the local store ({@code local:nginx:1.24.0}, or by digest or image ID:
+ * {@code sha256:HEX}, {@code local:HEX}) or an OCI layout directory ({@code oci:DIR},
+ * {@code oci:DIR:NAME}, {@code oci:DIR:@INDEX}).
  */
 public sealed interface ImageLocation {
+    /** {@link #isImageId}'s forms. */
+    Pattern IMAGE_ID = Pattern.compile("sha256:[0-9a-f]{1,64}|[0-9a-f]{12,64}");
     /**
      * An image in a registry.
      *
@@ -51,6 +56,31 @@ public sealed interface ImageLocation {
         @Override
         public String toString() {
             return "local:" + reference;
+        }
+    }
+
+    /**
+     * An image of jreg's local store given by digest, as an image without a name (docker's dangling
+     * image) is given: the digest of its manifest or index, or its image ID (the config digest).
+     *
+     * @param digest the digest
+     */
+    record LocalDigest(Digest digest) implements ImageLocation {
+        /** Refused: an image given by digest is in no repository, so it has no tags. */
+        @Override
+        public ImageLocation withTag(String tag) {
+            throw new InvalidReferenceException(this + " is an image of the local store given by digest;"
+                    + " it has no tags");
+        }
+
+        @Override
+        public String repositoryName() {
+            return toString();
+        }
+
+        @Override
+        public String toString() {
+            return "local:" + digest;
         }
     }
 
@@ -119,16 +149,34 @@ public sealed interface ImageLocation {
     String repositoryName();
 
     /**
-     * Parses a location.
+     * Whether text is an image ID, or the start of one, that is never read as a name, so never
+     * looked for in a registry: {@code sha256:} and 1 to 64 hex digits (docker would read repository
+     * {@code sha256}), or 12 to 64 hex digits, as long as {@code docker images -q} prints them or
+     * longer (64 digits docker refuses as a name). Shorter hex digits are a name unless they begin
+     * an image ID of the store.
+     */
+    static boolean isImageId(String text) {
+        return IMAGE_ID.matcher(text).matches();
+    }
+
+    /**
+     * Parses a location: a digest or image ID in full ({@code sha256:HEX}, or the 64 hex digits
+     * alone), with or without {@code local:}, is the local store's image by digest, never a
+     * registry's.
      *
-     * @throws InvalidReferenceException for malformed input
+     * @throws InvalidReferenceException for malformed input, and for the start of an image ID with
+     *     {@code sha256:}, which only the store can complete
      */
     static ImageLocation parse(String text) {
         if (text.startsWith("oci:")) {
             return layout(text);
         }
+        String stored = text.startsWith("local:") ? text.substring(6) : text;
+        if (isImageId(stored) && stored.length() == (stored.startsWith("sha256:") ? 71 : 64)) {
+            return new LocalDigest(new Digest("sha256", stored.substring(stored.length() - 64)));
+        }
         if (text.startsWith("local:")) {
-            return new Local(Reference.parse(text.substring(6)));
+            return new Local(Reference.parse(stored));
         }
         return new Registry(Reference.parse(text.startsWith("docker://") ? text.substring(9) : text));
     }

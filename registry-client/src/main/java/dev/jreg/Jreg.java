@@ -1386,14 +1386,60 @@ public final class Jreg {
      * @throws IOException when the store's index cannot be read
      */
     public Reference localReference(String text) throws IOException {
+        if (localImage(text) instanceof ImageLocation.Local named) {
+            return named.reference();
+        }
+        throw new ImageNotFoundException("image " + text + " has no name in the local store; give it one with"
+                + " `jreg tag " + text + " NAME:TAG`", text, List.of());
+    }
+
+    /**
+     * The local store's image that text gives, as every command that reads one takes it: a stored
+     * name; for a digest or image ID (full, {@code sha256:}, or a unique prefix), the image's first
+     * name, or the image by its manifest's digest when it has none (docker's dangling image).
+     *
+     * @param text a name ({@code nginx} is {@code nginx:latest}), {@code name@digest}, a digest or
+     *     an image ID
+     * @return an {@link ImageLocation.Local}, or an {@link ImageLocation.LocalDigest} for an image
+     *     without a name
+     * @throws ImageNotFoundException when nothing in the store matches; it names the tags the
+     *     repository has ({@link ImageNotFoundException#stored()})
+     * @throws dev.jreg.error.InvalidReferenceException when the text is not a reference, or a
+     *     prefix of several image IDs
+     * @throws IOException when the store's index cannot be read
+     */
+    public ImageLocation localImage(String text) throws IOException {
         Descriptor found = findLocal(text);
         String name = found.annotations().get(Descriptor.REF_NAME);
-        // An image loaded without a name is read by digest (NAME@DIGEST) only.
-        if (name == null && Reference.tryParse(text).map(Reference::digest).isEmpty()) {
-            throw new ImageNotFoundException("image " + text + " has no name in the local store; give it one with"
-                    + " `jreg tag " + text + " NAME:TAG`", text, List.of());
+        if (name != null) {
+            return new ImageLocation.Local(Reference.parse(name));
         }
-        return Reference.parse(Objects.requireNonNullElse(name, text));
+        // NAME@DIGEST of an image without a name reads it by digest in that repository, as given.
+        Optional<Reference> given = text.startsWith("sha256:") ? Optional.empty() : Reference.tryParse(text);
+        return given.filter(r -> r.digest() != null).<ImageLocation>map(ImageLocation.Local::new)
+                .orElseGet(() -> new ImageLocation.LocalDigest(found.digest()));
+    }
+
+    /**
+     * The local store's image that text gives as an image ID or digest rather than as a name, as
+     * docker's build reads {@code FROM ID}; empty for a name. Text of {@link ImageLocation#isImageId}'s
+     * forms is never a name; shorter hex digits are one when the store has that name or no image ID
+     * begins with them.
+     *
+     * @throws ImageNotFoundException when text of {@link ImageLocation#isImageId}'s forms is in no image
+     */
+    Optional<ImageLocation> localImageById(String text) throws IOException {
+        if (ImageLocation.isImageId(text)) {
+            return Optional.of(localImage(text));
+        }
+        if (!text.matches("[0-9a-f]{1,11}") || store.lookup(Reference.parse(text)).isPresent()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(localImage(text));
+        } catch (ImageNotFoundException aName) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -1418,27 +1464,7 @@ public final class Jreg {
     }
 
     private Descriptor findLocal(String source) throws IOException {
-        try {
-            return new LocalNames(store).select(source).get(0);
-        } catch (ImageNotFoundException notNamed) {
-            // A manifest only an index holds (one platform's digest) has no name but may be read.
-            Digest digest;
-            try {
-                digest = source.startsWith("sha256:") || source.startsWith("sha512:") ? Digest.parse(source)
-                        : Reference.parse(source).digest();
-            } catch (IllegalArgumentException notADigest) {
-                // Not a reference, or the prefix of a digest (sha256:0123abcd), which names no blob.
-                throw notNamed;
-            }
-            try {
-                if (digest != null && Files.isRegularFile(store.blobPath(digest))) {
-                    return store.readManifest(digest).descriptor();
-                }
-            } catch (InvalidContentException notAManifest) {
-                // A blob that is not a manifest is not an image either.
-            }
-            throw notNamed;
-        }
+        return new LocalNames(store).first(source);
     }
 
     /**

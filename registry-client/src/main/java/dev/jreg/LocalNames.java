@@ -1,6 +1,7 @@
 package dev.jreg;
 
 import dev.jreg.error.ImageNotFoundException;
+import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.InvalidReferenceException;
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.model.Descriptor;
@@ -8,6 +9,7 @@ import dev.jreg.model.Digest;
 import dev.jreg.model.ImageManifest;
 import dev.jreg.model.Reference;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +31,7 @@ final class LocalNames {
     /** What {@code docker images -q} prints and what may abbreviate it. */
     private static final Pattern ID_PREFIX = Pattern.compile("(sha256:)?[0-9a-f]{1,64}");
 
+    private final OciLayout store;
     /** The store's entries, named or not (loaded without a name), with their image IDs, in store order; read once. */
     private final Map<Descriptor, Digest> ids = new LinkedHashMap<>();
 
@@ -42,6 +45,7 @@ final class LocalNames {
     }
 
     LocalNames(OciLayout store) throws IOException {
+        this.store = store;
         store.names().forEach(entry -> ids.put(entry, imageId(store, entry)));
     }
 
@@ -86,9 +90,40 @@ final class LocalNames {
             matches = byName(name.get());
         }
         if (matches.isEmpty()) {
-            throw name.isPresent() ? notFound(name.get()) : notFound(text, List.of());
+            // An image ID is no name: no ":latest" added to it, no tags of a repository listed.
+            throw name.isPresent() && !ImageLocation.isImageId(text) ? notFound(name.get()) : notFound(text, List.of());
         }
         return matches;
+    }
+
+    /**
+     * The first entry {@link #select} gives, or a manifest only an index holds (one platform's,
+     * which has no entry of its own) given by digest or {@code NAME@DIGEST}.
+     *
+     * @throws ImageNotFoundException when nothing matches
+     * @throws InvalidReferenceException for an ID prefix that more than one image has
+     */
+    Descriptor first(String text) throws IOException {
+        try {
+            return select(text).get(0);
+        } catch (ImageNotFoundException notNamed) {
+            Digest digest;
+            try {
+                digest = text.startsWith("sha256:") || text.startsWith("sha512:") ? Digest.parse(text)
+                        : Reference.parse(text).digest();
+            } catch (IllegalArgumentException notADigest) {
+                // Not a reference, or the prefix of a digest (sha256:0123abcd), which names no blob.
+                throw notNamed;
+            }
+            try {
+                if (digest != null && Files.isRegularFile(store.blobPath(digest))) {
+                    return store.readManifest(digest).descriptor();
+                }
+            } catch (InvalidContentException notAManifest) {
+                // A blob that is not a manifest is not an image either.
+            }
+            throw notNamed;
+        }
     }
 
     /**

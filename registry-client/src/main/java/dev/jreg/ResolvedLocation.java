@@ -62,6 +62,9 @@ interface ResolvedLocation {
         if (location instanceof ImageLocation.Local l) {
             return new InStore(store, l.reference());
         }
+        if (location instanceof ImageLocation.LocalDigest d) {
+            return new InStoreByDigest(store, d.digest());
+        }
         return new InLayout((ImageLocation.Layout) location);
     }
 
@@ -109,6 +112,59 @@ interface ResolvedLocation {
         @Override
         public Optional<Long> blobSize(Digest digest) {
             return store.blobSize(digest);
+        }
+    }
+
+    /**
+     * An image of jreg's store by digest, which may have no name: read by its manifest's digest.
+     *
+     * @param digest its manifest's digest or its image ID
+     */
+    record InStoreByDigest(LocalStore store, Digest digest) implements ResolvedLocation {
+        /** The store's entry, or the manifest only an index holds; {@link ImageNotFoundException} for none. */
+        private Descriptor entry() throws IOException {
+            return new LocalNames(store).first(digest.toString());
+        }
+
+        @Override
+        public ImageSource source() {
+            return store.sourceByDigest(digest.shortHex());
+        }
+
+        @Override
+        public String tagOrDigest() throws IOException {
+            return entry().digest().toString();
+        }
+
+        @Override
+        public ImageSink sink(UploadOptions uploads) {
+            throw new InvalidReferenceException("an image is written into the local store under a name, not "
+                    + digest + ": give NAME:TAG");
+        }
+
+        @Override
+        public List<String> tags(int limit) {
+            throw new InvalidReferenceException("an image given by digest has no tags: " + digest);
+        }
+
+        @Override
+        public Optional<Descriptor> resolve() throws IOException {
+            try {
+                return Optional.of(entry());
+            } catch (ImageNotFoundException none) {
+                return Optional.empty();
+            }
+        }
+
+        /** Only the digest itself: an image given by digest has no tags. */
+        @Override
+        public Optional<Descriptor> resolveTag(String tag) throws IOException {
+            return tag.equals(digest.toString()) ? resolve() : Optional.empty();
+        }
+
+        @Override
+        public Optional<Long> blobSize(Digest blob) {
+            return store.blobSize(blob);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.jreg.cli;
 
-import dev.jreg.ImageLocation;
 import dev.jreg.Jreg;
 import dev.jreg.error.ImageNotFoundException;
 import java.util.List;
@@ -23,12 +22,10 @@ final class DigestCommand extends Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        var location = locations.parse(image);
         Jreg jreg = root.open();
+        // A name the store lacks says what the store has, as inspect and rm do.
+        var location = locations.parseImage(jreg, image);
         var found = jreg.resolve(location);
-        if (found.isEmpty() && location instanceof ImageLocation.Local local) {
-            jreg.localReference(local.reference().toString()); // says what the store has, as inspect and rm do
-        }
         var descriptor = found.orElseThrow(() -> new ImageNotFoundException(
                 location + ": manifest unknown", location.toString(), List.of()));
         root.context().out().println(descriptor.digest());

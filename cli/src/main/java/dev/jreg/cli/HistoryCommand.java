@@ -110,7 +110,7 @@ final class HistoryCommand extends Subcommand {
             return failure;
         }
         try {
-            jreg.localReference(image);
+            jreg.localImage(image);
         } catch (IOException | IllegalArgumentException notStored) {
             return failure;
         }

@@ -25,16 +25,16 @@ final class LocationOptions {
      */
     ImageLocation parseImage(Jreg jreg, String text) throws IOException {
         boolean bare = !text.startsWith("local:") && !text.startsWith("oci:") && !text.startsWith("docker://");
-        return local && bare ? new ImageLocation.Local(jreg.localReference(text)) : image(jreg, text);
+        return local && bare ? jreg.localImage(text) : image(jreg, text);
     }
 
     /**
      * A location as {@link ImageLocation#parse} reads it, but {@code local:} followed by an image
-     * ID or digest (or a unique prefix of an ID) stands for that image's name in the store.
+     * ID or digest (or a unique prefix of an ID) stands for that image's name in the store, or for
+     * the image by digest when it has none.
      */
     static ImageLocation image(Jreg jreg, String text) throws IOException {
-        return text.startsWith("local:") ? new ImageLocation.Local(jreg.localReference(text.substring(6)))
-                : ImageLocation.parse(text);
+        return text.startsWith("local:") ? jreg.localImage(text.substring(6)) : ImageLocation.parse(text);
     }
 
     /**
@@ -47,6 +47,6 @@ final class LocationOptions {
         if (text.startsWith("oci:") || text.startsWith("docker://")) {
             return ImageLocation.parse(text);
         }
-        return new ImageLocation.Local(jreg.localReference(text.startsWith("local:") ? text.substring(6) : text));
+        return jreg.localImage(text.startsWith("local:") ? text.substring(6) : text);
     }
 }

@@ -62,7 +62,8 @@ final class UnpackCommand extends Subcommand {
             throw new IllegalArgumentException("DIR is \"\": name the directory to unpack into (. for this one)");
         }
         Platform wanted = platform == null ? null : Platform.parse(platform);
-        boolean named = !image.startsWith("oci:") && !image.startsWith("local:");
+        // An image ID is the store's alone: never pulled, as no registry knows images by it.
+        boolean named = !image.startsWith("oci:") && !image.startsWith("local:") && !ImageLocation.isImageId(image);
         if (!named && pull.equals("always")) {
             throw new IllegalArgumentException("--pull always takes an image name, not " + image);
         }
@@ -95,7 +96,8 @@ final class UnpackCommand extends Subcommand {
             result = jreg.unpack(location, wanted, Path.of(directory));
         }
         if (!quiet) {
-            String shown = location instanceof ImageLocation.Local local ? local.reference().familiar() : image;
+            String shown = location instanceof ImageLocation.Local local ? local.reference().familiar()
+                    : location instanceof ImageLocation.LocalDigest ? image.replaceFirst("^local:", "") : image;
             // The bytes on disk, as du counts them: not the compressed size images and inspect show.
             root.context().err().println("Unpacked " + shown + " (" + result.layers()
                     + (result.layers() == 1 ? " layer; " : " layers; ") + result.files()

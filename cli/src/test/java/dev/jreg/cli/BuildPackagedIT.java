@@ -60,6 +60,27 @@ class BuildPackagedIT {
     }
 
     @Test
+    void anImageBuiltWithoutANameUnpacksByTheIdBuildPrinted() throws Exception {
+        BuildTest.storeBase(store, Map.of());
+        Path app = Files.createDirectories(work.resolve("app"));
+        Files.writeString(app.resolve("hello.txt"), "hello\n");
+        Files.writeString(app.resolve("Dockerfile"), "FROM base:1 AS base\nCOPY hello.txt /hello.txt\n");
+        Cli cli = new Cli(home, store);
+        Cli.Result built = cli.launchIn(app, "build", "-q", "--target", "base", ".");
+        assertEquals(0, built.exitCode(), built::toString);
+        String id = built.out().strip();
+        for (String form : List.of(id, id.substring(7), id.substring(7, 19))) {
+            Path rootfs = work.resolve("rootfs-" + form.length());
+            Cli.Result unpacked = cli.launch("unpack", form, rootfs.toString());
+            assertEquals(0, unpacked.exitCode(), unpacked::toString);
+            assertEquals("hello\n", Files.readString(rootfs.resolve("hello.txt")));
+        }
+        Cli.Result missing = cli.launch("unpack", "0123456789ab", work.resolve("x").toString());
+        assertEquals(3, missing.exitCode(), missing::toString);
+        assertEquals("jreg: no such image in the local store: 0123456789ab\n", missing.err());
+    }
+
+    @Test
     void aRunDockerfileBuildsThroughTheLauncher() throws Exception {
         Cli.Result built = buildOnBusybox(Map.of("show_date.sh", BuildRunTest.SHOW_DATE, "Dockerfile",
                 BuildRunTest.DOCKERFILE), "-t", "myapp");

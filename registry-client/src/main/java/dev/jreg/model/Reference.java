@@ -33,6 +33,8 @@ public record Reference(String registry, String repository, String tag, Digest d
     private static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
     private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
     private static final Pattern HEX64 = Pattern.compile("[a-f0-9]{64}");
+    /** A digest or image ID, or the start of one: what docker would read as repository {@code sha256}. */
+    private static final Pattern SHA256_HEX = Pattern.compile("sha256:[a-f0-9]+");
 
     /**
      * Checks the parts and normalises Docker Hub's, for {@link #parse} too ({@code index.docker.io}
@@ -54,7 +56,8 @@ public record Reference(String registry, String repository, String tag, Digest d
     }
 
     /**
-     * Parses a reference the way {@code docker pull} does.
+     * Parses a reference the way {@code docker pull} does, but for {@code sha256:HEX}, which docker
+     * would read as repository {@code sha256}: an image ID or digest is refused, as 64 hex digits are.
      *
      * @throws InvalidReferenceException naming what is wrong
      */
@@ -65,6 +68,11 @@ public record Reference(String registry, String repository, String tag, Digest d
         if (HEX64.matcher(text).matches()) {
             throw new InvalidReferenceException("invalid repository name (" + text
                     + "), cannot specify 64-byte hexadecimal strings");
+        }
+        if (SHA256_HEX.matcher(text).matches()) {
+            // Never docker.io/library/sha256: an image ID names an image of the local store only.
+            throw new InvalidReferenceException("invalid reference format: " + text
+                    + " is an image ID or digest, not a name");
         }
         if (text.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             throw new InvalidReferenceException("invalid reference format: \"" + printable(text)
