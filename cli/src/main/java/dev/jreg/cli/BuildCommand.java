@@ -107,6 +107,11 @@ final class BuildCommand extends Subcommand {
         Instant time = Timestamps.clamp(timestamp, cli.env());
         Path iid = iidfile == null ? null : Path.of(iidfile);
         if (iid != null) {
+            Path folder = iid.toAbsolutePath().getParent();
+            if (!Files.isDirectory(folder)) {
+                // before any work: an image built and named, then no ID written, helps no script
+                throw new IllegalArgumentException("--iidfile " + iidfile + ": no such directory " + folder);
+            }
             Files.deleteIfExists(iid); // as docker: no stale ID is left when the build fails
         }
         BuildOutput output = new BuildOutput(root, mode(shown));

@@ -494,6 +494,13 @@ class BuildTest {
         Cli.Result failed = cli().stdin("FROM base:1\nFROM\n").run("build", "--iidfile", iid.toString(), "-");
         assertEquals(8, failed.exitCode(), failed::toString);
         assertFalse(Files.exists(iid), "no stale ID left when the build fails");
+
+        long blobs = blobs();
+        Path nowhere = work.resolve("no-such-dir/iid");
+        Cli.Result refused = cli().run("build", "--iidfile", nowhere.toString(), "-t", "never", app.toString());
+        assertEquals(2, refused.exitCode(), refused::toString);
+        assertEquals("jreg: --iidfile " + nowhere + ": no such directory " + nowhere.getParent() + "\n", refused.err());
+        assertEquals(blobs, blobs(), "refused before any work");
     }
 
     @Test
