@@ -301,6 +301,59 @@ public final class Jreg {
     }
 
     /**
+     * What refers to an image in its registry (signatures, attestations, SBOMs): the referrers
+     * API of OCI distribution spec 1.1, or where the registry lacks it (its 404) the spec's
+     * fallback index tagged {@code sha256-HEX}; and, either way, the tags of the schema cosign and
+     * skopeo write, {@code sha256-HEX.sig}, {@code .att} and {@code .sbom}, each read whole for its
+     * artifact type and annotations. Each manifest once, in that order. HEX is the hex of the manifest's digest the reference resolves to.
+     *
+     * @param location a registry reference, by tag or digest
+     * @return the referrers, none when nothing refers to the image
+     * @throws IllegalArgumentException when the location is not in a registry
+     * @throws ImageNotFoundException when the registry has no such image
+     * @throws NotFoundException when the registry has no such repository
+     * @throws InvalidContentException when the referrers' index is malformed
+     * @throws UnauthorizedException when the registry refuses the credentials or wants some
+     * @throws UnreachableException when the registry cannot be reached, times out or fails TLS
+     * @throws IOException for any other failure of the registry
+     */
+    public List<Referrer> referrers(ImageLocation location) throws IOException {
+        if (!(location instanceof ImageLocation.Registry remote)) {
+            throw new IllegalArgumentException("referrers are read from a registry, not from " + location);
+        }
+        Reference reference = remote.reference();
+        Descriptor subject = registry.headManifest(reference).orElseThrow(() -> new ImageNotFoundException(
+                reference + ": manifest unknown", reference.toString(), List.of()));
+        String tag = subject.digest().algorithm() + "-" + subject.digest().hex();
+        Map<Digest, Referrer> found = new LinkedHashMap<>();
+        Optional<List<Descriptor>> api = registry.referrers(reference, subject.digest());
+        if (api.isPresent()) {
+            api.get().forEach(d -> found.putIfAbsent(d.digest(), new Referrer(d, "referrers API")));
+        }
+        List<String> tags = registry.tags(reference);
+        if (api.isEmpty() && tags.contains(tag)) {
+            ManifestBlob fallback = registry.manifest(reference.withTag(tag));
+            if (fallback.manifest() instanceof ImageIndex index) {
+                index.manifests().forEach(d -> found.putIfAbsent(d.digest(), new Referrer(d, "referrers tag")));
+            }
+        }
+        for (String name : tags) {
+            if (name.startsWith(tag + ".")) {
+                // Read whole: a tag gives no artifact type, which the manifest tells (OCI image spec: its
+                // artifactType, else its config's media type).
+                ManifestBlob manifest = registry.manifest(reference.withTag(name));
+                Descriptor d = manifest.descriptor();
+                String type = manifest.manifest() instanceof ImageManifest image
+                        ? image.artifactType() != null ? image.artifactType() : image.config().mediaType().value()
+                        : manifest.manifest() instanceof ImageIndex index ? index.artifactType() : null;
+                found.putIfAbsent(d.digest(), new Referrer(new Descriptor(d.mediaType(), d.digest(), d.size(), null,
+                        manifest.manifest().annotations(), List.of(), type), "tag " + name));
+            }
+        }
+        return List.copyOf(found.values());
+    }
+
+    /**
      * Describes every tag of a repository: digest, platforms, compressed size in bytes (configs and
      * layers, each blob once, attestations left out, as {@link #images} counts it), created.
      * Tags are resolved with {@code HEAD}; each distinct digest is fetched once. A tag that vanished

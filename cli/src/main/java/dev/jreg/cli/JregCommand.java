@@ -167,6 +167,7 @@ final class JregCommand implements Runnable {
         add(commands, ConfigCommand::new, "config");
         add(commands, BlobCommand::new, "blob");
         add(commands, CatalogCommand::new, "catalog");
+        add(commands, ReferrersCommand::new, "referrers");
         add(commands, DeleteCommand::new, "delete");
         add(commands, LoginCommand::new, "login");
         add(commands, LogoutCommand::new, "logout");

@@ -15,6 +15,7 @@ import dev.jreg.internal.store.ImageSource;
 import dev.jreg.internal.store.VerifiedCopy;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
+import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Reference;
@@ -199,6 +200,37 @@ public final class RegistryClient {
             throw Errors.of(response, what);
         }
         return response;
+    }
+
+    /**
+     * The manifests that name {@code subject} as theirs, through the referrers API (OCI
+     * distribution spec 1.1, "Listing Referrers": {@code GET /v2/NAME/referrers/DIGEST}, an image
+     * index whose {@code manifests} are their descriptors).
+     *
+     * @return their descriptors; empty when the registry has no such API (its 404), where the
+     *     spec sends clients to the referrers tag schema instead
+     * @throws InvalidContentException when the answer is not an image index
+     */
+    public Optional<List<Descriptor>> referrers(Reference repository, Digest subject) throws IOException {
+        HostState host = host(repository);
+        Request.Builder request = new Request.Builder()
+                .url(url(host, repository.repository(), "referrers").addPathSegment(subject.toString()).build())
+                .header("Accept", MediaType.OCI_INDEX.value());
+        try (Response response = http.execute(host, request, Scope.pull(repository.repository()))) {
+            if (response.code() == 404) {
+                return Optional.empty();
+            }
+            if (!response.isSuccessful()) {
+                throw Errors.of(response, "referrers of " + repository.name() + "@" + subject);
+            }
+            String what = "referrers of " + subject;
+            ManifestBlob index = ManifestBlob.of(readCapped(response, ManifestBlob.MAX_SIZE, what),
+                    MediaType.OCI_INDEX.value());
+            if (!(index.manifest() instanceof ImageIndex list)) {
+                throw new InvalidContentException(what + " is not an image index");
+            }
+            return Optional.of(list.manifests());
+        }
     }
 
     /**
