@@ -40,8 +40,8 @@ final class FleetSync {
         }
     }
 
-    /** One image to bring in step, or a repository that could not be listed. */
-    private record Item(Reference source, String destination, String failure) {
+    /** One image to bring in step, or a repository that could not be listed (no source, a failure). */
+    private record Item(String name, Reference source, String destination, String failure) {
     }
 
     private FleetSync(SyncOptions options) {
@@ -89,10 +89,7 @@ final class FleetSync {
         List<List<Item>> listed = Parallel.map(repositories, options.concurrency(), r -> items(jreg, r));
         List<Item> items = listed.stream().flatMap(List::stream).toList();
         List<SyncedImage> images = Parallel.map(items, options.concurrency(), item -> {
-            SyncedImage image = item.failure() != null
-                    ? failed(item.source() == null ? item.destination() : item.source().toString(), item, null,
-                    item.failure())
-                    : one(jreg, item);
+            SyncedImage image = item.failure() != null ? failed(item, null, item.failure()) : one(jreg, item);
             options.listener().accept(image);
             return image;
         });
@@ -109,7 +106,7 @@ final class FleetSync {
             } catch (InterruptedIOException e) {
                 throw e;
             } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                return List.of(new Item(null, repository.name() + " -> " + destination, reason(e)));
+                return List.of(new Item(repository.name(), null, destination, reason(e)));
             }
         }
         List<Item> items = new ArrayList<>();
@@ -119,7 +116,8 @@ final class FleetSync {
                 continue;
             }
             Reference source = repository.at(ref);
-            items.add(new Item(source, destination + (source.digest() != null ? "@" : ":") + ref, null));
+            items.add(new Item(source.toString(), source, destination + (source.digest() != null ? "@" : ":") + ref,
+                    null));
         }
         return items;
     }
@@ -137,38 +135,37 @@ final class FleetSync {
 
     /** One {@code HEAD} on each side; a copy of the whole index, digests unchanged, when they differ. */
     private SyncedImage one(Jreg jreg, Item item) throws IOException {
-        String source = item.source().toString();
         Digest digest = null;
         try {
             Reference target = Reference.parse(item.destination());
             Optional<Descriptor> from = jreg.resolve(new ImageLocation.Registry(item.source()));
             if (from.isEmpty()) {
-                return failed(source, item, null, "manifest unknown: " + source);
+                return failed(item, null, "manifest unknown: " + item.name());
             }
             digest = from.get().digest();
             Optional<Descriptor> to = jreg.resolveDestination(new ImageLocation.Registry(target));
             if (to.isPresent() && to.get().digest().equals(digest)) {
-                return new SyncedImage(source, item.destination(), SyncedImage.Status.UP_TO_DATE, digest, null, 0, 0,
+                return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.UP_TO_DATE, digest, null, 0, 0,
                         0);
             }
             if (options.dryRun()) {
-                return new SyncedImage(source, item.destination(), SyncedImage.Status.WOULD_COPY, digest, null, 0, 0,
+                return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.WOULD_COPY, digest, null, 0, 0,
                         0);
             }
             CopyResult copied = jreg.copy(new ImageLocation.Registry(item.source()), new ImageLocation.Registry(target),
                     new CopyOptions(PlatformSelector.all(), jreg.config().concurrency(), CopyListener.NONE),
                     UploadOptions.monolithic());
-            return new SyncedImage(source, item.destination(), SyncedImage.Status.COPIED, copied.sourceDigest(), null,
+            return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.COPIED, copied.sourceDigest(), null,
                     copied.blobsCopied(), copied.blobsMounted(), copied.bytesCopied());
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-            return failed(source, item, digest, reason(e));
+            return failed(item, digest, reason(e));
         }
     }
 
-    private static SyncedImage failed(String source, Item item, Digest digest, String reason) {
-        return new SyncedImage(source, item.destination(), SyncedImage.Status.FAILED, digest, reason, 0, 0, 0);
+    private static SyncedImage failed(Item item, Digest digest, String reason) {
+        return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.FAILED, digest, reason, 0, 0, 0);
     }
 
     /** The failure's message, on one line. */
