@@ -1,8 +1,8 @@
 package dev.jreg.internal.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.jreg.auth.Credentials;
+import dev.jreg.internal.json.Json;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +53,7 @@ public record SyncConfig(List<Source> sources) {
     public static SyncConfig read(Path file) throws IOException {
         JsonNode root;
         try {
-            root = new YAMLMapper().readTree(Files.readAllBytes(file));
+            root = Json.parseYaml(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file");
         } catch (com.fasterxml.jackson.core.JacksonException e) {
