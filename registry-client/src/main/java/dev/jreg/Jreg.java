@@ -229,6 +229,40 @@ public final class Jreg {
     }
 
     /**
+     * Brings the images a {@code skopeo sync} YAML file names in step at their destinations, as
+     * {@code skopeo sync --src yaml --dest docker FILE DEST} does (skopeo-sync(1)). Each source
+     * registry's {@code images} (repository to tags or digests; an empty list for every tag) and
+     * {@code images-by-tag-regex} (repository to a pattern found in the tags to take) are read, with
+     * its {@code credentials} (before the user's), {@code tls-verify: false} (an insecure registry)
+     * and {@code cert-dir} (that registry's certs.d folder); jreg's {@code destination} key gives a
+     * source its own {@code REGISTRY[/PREFIX]}. An image goes to {@code DEST/LAST:TAG}, LAST the last
+     * component of its repository ({@code DEST/REGISTRY/REPOSITORY:TAG} when {@code scoped}).
+     *
+     * <p>Each image costs a {@code HEAD} on each side; when the destination already names the
+     * source's digest nothing moves. Otherwise the whole index is copied as {@link #copy} does
+     * (digests unchanged, blobs the destination holds skipped, others of its registry mounted, the
+     * tag written last). A failing image or repository is a {@link SyncedImage.Status#FAILED} row
+     * with its reason; the others go on.
+     *
+     * @param options the file, the destination, {@code --scoped}, dry run, images at once, a listener
+     * @return every image with what happened to it, in the file's order, and the tags filters left out
+     * @throws IllegalArgumentException naming the file and the key, when the file is missing, not
+     *     YAML, or not a sync file jreg reads ({@code images-by-semver} is not read yet), or a source
+     *     has no destination
+     * @throws java.io.InterruptedIOException when the thread is interrupted
+     * @throws IOException when the file cannot be read, or a certs.d folder for the cert-dirs cannot
+     *     be made
+     */
+    public SyncResult sync(SyncOptions options) throws IOException {
+        return FleetSync.run(this, options);
+    }
+
+    /** An instance on the same store with other options (a sync's sources' credentials and TLS settings). */
+    Jreg reopened(JregOptions options) {
+        return new Jreg(options, store);
+    }
+
+    /**
      * The tags at a location: a registry repository's tags (through its mirrors, every page its
      * {@code Link} headers lead to: OCI Distribution Spec, "Listing Tags"), a store repository's
      * tags, a layout's names. Entries of a registry's list that are not tags are skipped with one

@@ -43,6 +43,8 @@ final class ExitCodes {
     static final int DOCKERFILE = 8;
     /** A build's {@code RUN} command ended with a status other than 0. */
     static final int RUN_FAILED = 9;
+    /** {@code sync}: some images or repositories failed; the others were brought in step. */
+    static final int PARTIAL_FAILURE = 10;
     /**
      * stdout's reader went away ({@code jreg export IMAGE | head -c 0}): what a shell reports for a
      * process SIGPIPE killed, 128 plus the signal's number, 13.

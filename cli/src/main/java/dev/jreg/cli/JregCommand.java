@@ -149,6 +149,7 @@ final class JregCommand implements Runnable {
         add(commands, PushCommand::new, "push");
         add(commands, TagCommand::new, "tag");
         add(commands, CopyCommand::new, "copy", "mirror");
+        add(commands, SyncCommand::new, "sync");
         add(commands, ImagesCommand::new, "images", "ls");
         add(commands, RmCommand::new, "rm", "rmi");
         add(commands, PruneCommand::new, "prune");

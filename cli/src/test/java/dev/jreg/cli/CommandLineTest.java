@@ -85,7 +85,7 @@ class CommandLineTest {
     @Test
     void theLauncherKnowsWhichCommandsMoveBlobsAndWhichGlobalOptionsTakeAValue() throws Exception {
         String launcher = Files.readString(Path.of("..", "jreg"));
-        Set<String> movers = new TreeSet<>(Set.of("pull", "push", "copy", "mirror", "blob", "verify", "unpack", "commit",
+        Set<String> movers = new TreeSet<>(Set.of("pull", "push", "copy", "mirror", "sync", "blob", "verify", "unpack", "commit",
                 "build", "export", "squash", "save", "load"));
         assertTrue(JregCommand.COMMANDS.keySet().containsAll(movers));
         assertEquals(movers, caseLabels(launcher, "case $command in"));

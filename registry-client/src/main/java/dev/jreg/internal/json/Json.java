@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +41,9 @@ public final class Json {
                     .build())
             .build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** A user's YAML file ({@code jreg sync}'s), with the same limits on its values. */
+    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+            .streamReadConstraints(FACTORY.streamReadConstraints()).build()).build();
 
     private Json() {
     }
@@ -52,6 +57,15 @@ public final class Json {
         try (JsonParser parser = FACTORY.createParser(bytes)) {
             return document(parser);
         }
+    }
+
+    /**
+     * Parses one YAML document into the same trees; empty input gives null.
+     *
+     * @throws com.fasterxml.jackson.core.JacksonException when the bytes are not YAML
+     */
+    public static JsonNode parseYaml(byte[] bytes) throws IOException {
+        return YAML.readTree(bytes);
     }
 
     /** Like {@link #parse(byte[])}, for text. */

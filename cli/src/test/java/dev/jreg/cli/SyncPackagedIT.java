@@ -1,0 +1,54 @@
+package dev.jreg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jreg.internal.layout.OciLayout;
+import dev.jreg.model.Platform;
+import dev.jreg.model.Reference;
+import dev.jreg.testing.DistributionRegistry;
+import dev.jreg.testing.RealRegistryCondition;
+import dev.jreg.testing.Skopeo;
+import dev.jreg.testing.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jreg sync} through the shipped launcher: YAML read from lib/, a copy, a re-run, a partial failure. */
+@ExtendWith(RealRegistryCondition.class)
+class SyncPackagedIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void syncsThenFindsEverythingUpToDateThenReportsAMissingRepository() throws Exception {
+        try (DistributionRegistry source = DistributionRegistry.open(dir);
+                DistributionRegistry target = DistributionRegistry.open(dir)) {
+            Path fixtures = dir.resolve("fixtures");
+            TestImages.writeImage(OciLayout.open(fixtures), Reference.parse("localhost/f:1"),
+                    Platform.of("linux", "amd64", null), List.of(TestImages.layer(81, 20_000)));
+            Skopeo.copy("oci:" + fixtures + ":localhost/f:1", "docker://" + source.hostPort() + "/team/app:1");
+            Path file = dir.resolve("sync.yaml");
+            Files.writeString(file, source.hostPort() + ":\n  images:\n    team/app: []\n  destination: "
+                    + target.hostPort() + "/m\n");
+            Cli cli = new Cli(dir.resolve("home"), dir.resolve("store"));
+            Cli.Result first = cli.launch("sync", "--config", file.toString());
+            assertEquals(0, first.exitCode(), first::toString);
+            assertTrue(first.out().endsWith("1 copied, 0 up to date, 0 failed, 0 skipped\n"), first::toString);
+            Cli.Result again = cli.launch("sync", "--config", file.toString(), "-q");
+            assertEquals(0, again.exitCode(), again::toString);
+            assertTrue(again.out().endsWith("0 copied, 1 up to date, 0 failed, 0 skipped\n"), again::toString);
+
+            Files.writeString(file, source.hostPort() + ":\n  images:\n    team/app: []\n    team/gone: []\n"
+                    + "  destination: " + target.hostPort() + "/m\n");
+            Cli.Result partial = cli.launch("sync", "--config", file.toString());
+            assertEquals(10, partial.exitCode(), partial::toString);
+            assertTrue(partial.out().lines().anyMatch(l -> l.matches(source.hostPort() + "/team/gone +failed +-")),
+                    partial::toString);
+            assertTrue(partial.out().contains(source.hostPort() + "/team/gone: "), partial::toString);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.jreg;
+
+import dev.jreg.auth.Credentials;
+import dev.jreg.auth.Keychain;
+import dev.jreg.internal.copy.Parallel;
+import dev.jreg.internal.sync.SyncConfig;
+import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
+import dev.jreg.model.Reference;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/** {@link Jreg#sync}: the images of a sync file, each compared by {@code HEAD} and copied when it differs. */
+final class FleetSync {
+    private final SyncOptions options;
+    private final AtomicInteger skipped = new AtomicInteger();
+
+    /** One repository of a source: its tags or digests given, or a pattern to list them by (null: every tag). */
+    private record Repository(SyncConfig.Source source, String repository, List<String> refs, Pattern pattern) {
+        Reference at(String tagOrDigest) {
+            return tagOrDigest.contains(":")
+                    ? new Reference(source.registry(), repository, null, Digest.parse(tagOrDigest))
+                    : new Reference(source.registry(), repository, tagOrDigest, null);
+        }
+
+        String name() {
+            return source.registry() + "/" + repository;
+        }
+    }
+
+    /** One image to bring in step, or a repository that could not be listed (no source, a failure). */
+    private record Item(String name, Reference source, String destination, String failure) {
+    }
+
+    private FleetSync(SyncOptions options) {
+        this.options = options;
+    }
+
+    static SyncResult run(Jreg base, SyncOptions options) throws IOException {
+        SyncConfig config = SyncConfig.read(options.config());
+        if (options.destination() != null) {
+            SyncConfig.checkDestination("--dest", options.destination());
+        }
+        for (SyncConfig.Source source : config.sources()) {
+            if (source.destination() == null && options.destination() == null) {
+                throw new IllegalArgumentException(options.config() + ": " + source.registry()
+                        + ": no destination: give --dest or a destination key");
+            }
+            if (source.certDir() != null && !Files.isDirectory(source.certDir())) {
+                throw new IllegalArgumentException(options.config() + ": " + source.registry() + ": cert-dir "
+                        + source.certDir() + " is not a directory");
+            }
+        }
+        Path certificates = certificateRoot(config);
+        try {
+            Jreg jreg = base.reopened(withSources(base.config(), config, certificates));
+            return new FleetSync(options).sync(jreg, config);
+        } finally {
+            if (certificates != null) {
+                try (var links = Files.list(certificates)) {
+                    for (Path link : links.toList()) {
+                        Files.delete(link);
+                    }
+                }
+                Files.delete(certificates);
+            }
+        }
+    }
+
+    private SyncResult sync(Jreg jreg, SyncConfig config) throws IOException {
+        List<Repository> repositories = new ArrayList<>();
+        for (SyncConfig.Source source : config.sources()) {
+            source.images().forEach((repo, refs) -> repositories.add(new Repository(source, repo, refs, null)));
+            source.tagPatterns().forEach((repo, pattern) -> repositories.add(
+                    new Repository(source, repo, List.of(), pattern)));
+        }
+        List<List<Item>> listed = Parallel.map(repositories, options.concurrency(), r -> items(jreg, r));
+        List<Item> items = listed.stream().flatMap(List::stream).toList();
+        List<SyncedImage> images = Parallel.map(items, options.concurrency(), item -> {
+            SyncedImage image = item.failure() != null ? failed(item, null, item.failure()) : one(jreg, item);
+            options.listener().accept(image);
+            return image;
+        });
+        return new SyncResult(images, skipped.get());
+    }
+
+    /** The repository's images; listing its tags when the file gives none or a pattern. */
+    private List<Item> items(Jreg jreg, Repository repository) throws IOException {
+        String destination = destination(repository);
+        List<String> refs = repository.refs();
+        if (refs.isEmpty()) {
+            try {
+                refs = jreg.tags(new ImageLocation.Registry(repository.at("latest")));
+            } catch (InterruptedIOException e) {
+                throw e;
+            } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+                return List.of(new Item(repository.name(), null, destination, reason(e)));
+            }
+        }
+        List<Item> items = new ArrayList<>();
+        for (String ref : refs) {
+            if (repository.pattern() != null && !repository.pattern().matcher(ref).find()) {
+                skipped.incrementAndGet();
+                continue;
+            }
+            Reference source = repository.at(ref);
+            items.add(new Item(source.toString(), source, destination + (source.digest() != null ? "@" : ":") + ref,
+                    null));
+        }
+        return items;
+    }
+
+    /**
+     * Where a repository goes, as {@code skopeo sync} names it: the destination and the last
+     * component of the repository, or with {@code scoped} the registry and the whole repository.
+     */
+    private String destination(Repository repository) {
+        String root = repository.source().destination() != null ? repository.source().destination()
+                : options.destination();
+        String path = repository.repository();
+        return root + "/" + (options.scoped() ? repository.name() : path.substring(path.lastIndexOf('/') + 1));
+    }
+
+    /** One {@code HEAD} on each side; a copy of the whole index, digests unchanged, when they differ. */
+    private SyncedImage one(Jreg jreg, Item item) throws IOException {
+        Digest digest = null;
+        try {
+            Reference target = Reference.parse(item.destination());
+            Optional<Descriptor> from = jreg.resolve(new ImageLocation.Registry(item.source()));
+            if (from.isEmpty()) {
+                return failed(item, null, "manifest unknown: " + item.name());
+            }
+            digest = from.get().digest();
+            Optional<Descriptor> to = jreg.resolveDestination(new ImageLocation.Registry(target));
+            if (to.isPresent() && to.get().digest().equals(digest)) {
+                return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.UP_TO_DATE, digest, null, 0, 0,
+                        0);
+            }
+            if (options.dryRun()) {
+                return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.WOULD_COPY, digest, null, 0, 0,
+                        0);
+            }
+            CopyResult copied = jreg.copy(new ImageLocation.Registry(item.source()), new ImageLocation.Registry(target),
+                    new CopyOptions(PlatformSelector.all(), jreg.config().concurrency(), CopyListener.NONE),
+                    UploadOptions.monolithic());
+            return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.COPIED, copied.sourceDigest(), null,
+                    copied.blobsCopied(), copied.blobsMounted(), copied.bytesCopied());
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            return failed(item, digest, reason(e));
+        }
+    }
+
+    private static SyncedImage failed(Item item, Digest digest, String reason) {
+        return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.FAILED, digest, reason, 0, 0, 0);
+    }
+
+    /** The failure's message, on one line. */
+    private static String reason(Exception e) {
+        Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return message.strip().replaceAll("\\s*\\n\\s*", " ");
+    }
+
+    /**
+     * The run's registry options: a source's credentials before the user's, {@code tls-verify:
+     * false} as an insecure registry, a {@code cert-dir} as that registry's certs.d folder.
+     */
+    private static JregOptions withSources(JregOptions base, SyncConfig config, Path certificates) {
+        RegistryOptions registry = base.registry();
+        Map<String, Credentials> logins = new HashMap<>();
+        Set<String> insecure = new HashSet<>(registry.insecureRegistries());
+        for (SyncConfig.Source source : config.sources()) {
+            if (source.credentials() != null) {
+                logins.put(source.registry(), source.credentials());
+            }
+            if (Boolean.FALSE.equals(source.tlsVerify())) {
+                insecure.add(source.registry());
+            }
+        }
+        Keychain keychain = Keychain.firstOf(List.of(name -> Optional.ofNullable(logins.get(name)),
+                registry.keychain()));
+        List<Path> roots = new ArrayList<>(registry.certificateRoots());
+        if (certificates != null) {
+            roots.add(0, certificates);
+        }
+        return new JregOptions(base.store(), new RegistryOptions(keychain, insecure, registry.userAgent(),
+                registry.connectTimeout(), registry.readTimeout(), registry.debug(), roots, registry.proxy(),
+                registry.retry()), base.concurrency(), base.settings(), base.notices(), base.status(), base.limits());
+    }
+
+    /** A certs.d folder whose {@code HOST[:PORT]} entries link to the sources' cert-dirs, or null when none has one. */
+    private static Path certificateRoot(SyncConfig config) throws IOException {
+        List<SyncConfig.Source> withCertificates = config.sources().stream().filter(s -> s.certDir() != null).toList();
+        if (withCertificates.isEmpty()) {
+            return null;
+        }
+        Path root = Files.createTempDirectory("jreg-sync-certs");
+        for (SyncConfig.Source source : withCertificates) {
+            Files.createSymbolicLink(root.resolve(source.registry()), source.certDir().toAbsolutePath());
+        }
+        return root;
+    }
+}

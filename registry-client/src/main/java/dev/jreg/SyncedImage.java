@@ -1,0 +1,32 @@
+package dev.jreg;
+
+import dev.jreg.model.Digest;
+
+/**
+ * What {@link Jreg#sync} did with one image, or with a repository it could not list.
+ *
+ * @param source the source image ({@code REGISTRY/REPOSITORY:TAG} or {@code …@DIGEST}), or the
+ *     repository when its tags could not be listed
+ * @param destination where it goes, in the same form
+ * @param status what happened
+ * @param digest the source's manifest digest (an index's for a multi-platform tag), or null when it
+ *     could not be read
+ * @param reason why it failed, one line; null unless {@link Status#FAILED}
+ * @param blobsCopied blobs transferred
+ * @param blobsMounted blobs the destination mounted from another of its repositories
+ * @param bytesCopied bytes transferred
+ */
+public record SyncedImage(String source, String destination, Status status, Digest digest, String reason,
+        int blobsCopied, int blobsMounted, long bytesCopied) {
+    /** The outcome for one image. */
+    public enum Status {
+        /** Copied: the destination tag now names the source's digest. */
+        COPIED,
+        /** The destination already named the source's digest; nothing moved. */
+        UP_TO_DATE,
+        /** A dry run found the destination different or missing. */
+        WOULD_COPY,
+        /** Not copied: see the reason. */
+        FAILED
+    }
+}

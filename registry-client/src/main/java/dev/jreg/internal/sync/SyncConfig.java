@@ -1,0 +1,166 @@
+package dev.jreg.internal.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jreg.auth.Credentials;
+import dev.jreg.internal.json.Json;
+import dev.jreg.model.Reference;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A {@code skopeo sync} YAML file (skopeo-sync(1), "YAML file content"): source registries, each
+ * with {@code images}, {@code images-by-tag-regex}, {@code tls-verify}, {@code credentials} and
+ * {@code cert-dir}, plus jreg's {@code destination}. Public for the façade; not part of the
+ * supported API.
+ *
+ * @param sources the registries, in the file's order
+ */
+public record SyncConfig(List<Source> sources) {
+    private static final Set<String> KEYS = Set.of("images", "images-by-tag-regex", "tls-verify", "credentials",
+            "cert-dir", "destination");
+
+    /**
+     * One source registry.
+     *
+     * @param registry the registry as in references ({@code quay.io}, {@code host:port})
+     * @param images repository → tags or digests; an empty list for every tag
+     * @param tagPatterns repository → the tags to take, those in which the pattern is found (Go's
+     *     {@code regexp.MatchString}, as skopeo; anchor with {@code ^…$})
+     * @param tlsVerify false to allow plain HTTP and unverified TLS; null when the file does not say
+     * @param credentials for this registry, or null
+     * @param certDir a folder of {@code *.crt} CAs and a {@code *.cert}/{@code *.key} client pair, or null
+     * @param destination {@code REGISTRY[/PREFIX]} this source's images go to, or null for the run's
+     */
+    public record Source(String registry, Map<String, List<String>> images, Map<String, Pattern> tagPatterns,
+            Boolean tlsVerify, Credentials credentials, Path certDir, String destination) {
+    }
+
+    /**
+     * Reads and checks a file.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong in it
+     * @throws IOException when the file cannot be read
+     */
+    public static SyncConfig read(Path file) throws IOException {
+        JsonNode root;
+        try {
+            root = Json.parseYaml(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file");
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject() || root.isEmpty()) {
+            throw new IllegalArgumentException(file + ": expected a mapping of source registries");
+        }
+        List<Source> sources = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> entry : root.properties()) {
+            sources.add(source(file, entry.getKey(), entry.getValue()));
+        }
+        return new SyncConfig(List.copyOf(sources));
+    }
+
+    private static Source source(Path file, String registry, JsonNode node) {
+        String at = file + ": " + registry;
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(at + ": expected a mapping");
+        }
+        for (String key : (Iterable<String>) () -> node.fieldNames()) {
+            if (key.equals("images-by-semver")) {
+                throw new IllegalArgumentException(at + ": images-by-semver is not supported yet");
+            }
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(at + ": unknown key \"" + key + "\" (known: " + String.join(", ",
+                        KEYS.stream().sorted().toList()) + ")");
+            }
+        }
+        Map<String, List<String>> images = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> image : mapping(at, node, "images")) {
+            JsonNode refs = image.getValue();
+            if (!refs.isArray() && !refs.isNull()) {
+                throw new IllegalArgumentException(at + ": images: " + image.getKey() + ": expected a list of tags");
+            }
+            List<String> tags = new ArrayList<>();
+            for (JsonNode ref : refs) {
+                tags.add(ref.asText());
+            }
+            images.put(repository(at, registry, image.getKey()), List.copyOf(tags));
+        }
+        Map<String, Pattern> patterns = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> regex : mapping(at, node, "images-by-tag-regex")) {
+            try {
+                patterns.put(repository(at, registry, regex.getKey()), Pattern.compile(regex.getValue().asText()));
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException(at + ": images-by-tag-regex: " + regex.getKey()
+                        + ": invalid regular expression: " + e.getDescription());
+            }
+        }
+        JsonNode tls = node.get("tls-verify");
+        if (tls != null && !tls.isBoolean()) {
+            throw new IllegalArgumentException(at + ": tls-verify: expected true or false");
+        }
+        JsonNode credentials = node.get("credentials");
+        Credentials login = null;
+        if (credentials != null && !credentials.isNull()) {
+            if (!credentials.path("username").isTextual() || !credentials.path("password").isTextual()) {
+                throw new IllegalArgumentException(at + ": credentials: expected username and password");
+            }
+            login = Credentials.basic(credentials.get("username").asText(), credentials.get("password").asText());
+        }
+        String certDir = text(at, node, "cert-dir");
+        String destination = text(at, node, "destination");
+        if (destination != null) {
+            checkDestination(at + ": destination", destination);
+        }
+        return new Source(registry, images, patterns, tls == null ? null : tls.asBoolean(), login,
+                certDir == null ? null : Path.of(certDir), destination);
+    }
+
+    /**
+     * Checks a {@code REGISTRY[/PREFIX]} destination: a repository can be named under it.
+     *
+     * @throws IllegalArgumentException prefixed by {@code what}
+     */
+    public static void checkDestination(String what, String destination) {
+        if (destination.isEmpty() || Reference.tryParse(destination + "/x:1").isEmpty()) {
+            throw new IllegalArgumentException(what + ": not REGISTRY[/PREFIX]: " + destination);
+        }
+    }
+
+    /** The repository path, checked as a reference under the registry would be. */
+    private static String repository(String at, String registry, String repository) {
+        return Reference.tryParse(registry + "/" + repository + ":latest").map(Reference::repository)
+                .orElseThrow(() -> new IllegalArgumentException(at + ": invalid repository: " + repository));
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> mapping(String at, JsonNode node, String key) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isObject()) {
+            throw new IllegalArgumentException(at + ": " + key + ": expected a mapping of repositories");
+        }
+        return value.properties();
+    }
+
+    private static String text(String at, JsonNode node, String key) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException(at + ": " + key + ": expected a string");
+        }
+        return value.asText();
+    }
+}
