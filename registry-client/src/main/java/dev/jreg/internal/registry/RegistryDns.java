@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import okhttp3.Dns;
@@ -32,7 +34,7 @@ import org.xbill.DNS.Type;
  * queries, asked together, through dnsjava's {@link SimpleResolver}, which drops an answer whose
  * transaction id or question is not the query's. A server that does not answer in time, fails
  * (SERVFAIL, REFUSED) or cannot be reached passes the name to the next; one that says the name
- * does not exist is believed. The system resolver is never asked, except for {@code localhost},
+ * does not exist is believed. Answers are kept for their TTL. The system resolver is never asked, except for {@code localhost},
  * which no DNS server serves. OkHttp connects to the addresses and still verifies TLS against the
  * host's name.
  */
@@ -41,6 +43,14 @@ final class RegistryDns implements Dns {
     private final List<DnsServer> servers;
     private final Duration timeout;
     private final Consumer<String> debug;
+    /**
+     * Answers by host name until their TTL runs out: parallel blob downloads open a connection
+     * each, and each would otherwise wait out a dead first server again.
+     */
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+
+    private record Answer(List<InetAddress> addresses, long expiresNanos) {
+    }
 
     /**
      * @param timeout how long each server has to answer
@@ -57,6 +67,10 @@ final class RegistryDns implements Dns {
         if (hostname.equalsIgnoreCase("localhost")) {
             return Dns.SYSTEM.lookup(hostname);
         }
+        Answer known = answers.get(hostname);
+        if (known != null && known.expiresNanos() - System.nanoTime() > 0) {
+            return known.addresses();
+        }
         Name name;
         try {
             name = Name.fromString(hostname, Name.root);
@@ -67,12 +81,14 @@ final class RegistryDns implements Dns {
         for (DnsServer server : servers) {
             long start = System.nanoTime();
             try {
-                List<InetAddress> addresses = ask(server, name, hostname);
+                Answer answer = ask(server, name, hostname);
+                List<InetAddress> addresses = answer.addresses();
                 tell("dns: " + hostname + " -> " + addresses.stream().map(InetAddress::getHostAddress).toList()
                         + " from " + server + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)");
                 if (addresses.isEmpty()) {
                     throw new NotFound("host " + hostname + " not found by DNS server " + server, null);
                 }
+                answers.put(hostname, answer);
                 return addresses;
             } catch (ServerFailure e) {
                 tell("dns: " + server + " failed for " + hostname + ": " + e.getMessage());
@@ -82,15 +98,15 @@ final class RegistryDns implements Dns {
         throw new NotFound("no DNS server answered for " + hostname + " (" + String.join(", ", failures) + ")", null);
     }
 
-    private List<InetAddress> ask(DnsServer server, Name name, String hostname) throws ServerFailure {
+    private Answer ask(DnsServer server, Name name, String hostname) throws ServerFailure {
         SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(server.host(), server.port()));
         resolver.setTimeout(timeout);
         CompletableFuture<Message> a = query(resolver, name, Type.A);
         CompletableFuture<Message> aaaa = query(resolver, name, Type.AAAA);
-        List<InetAddress> addresses = new ArrayList<>();
-        addresses.addAll(addresses(answer(a), name, hostname));
-        addresses.addAll(addresses(answer(aaaa), name, hostname));
-        return addresses;
+        List<org.xbill.DNS.Record> records = new ArrayList<>(answer(a).getSection(Section.ANSWER));
+        records.addAll(answer(aaaa).getSection(Section.ANSWER));
+        long ttl = records.stream().mapToLong(org.xbill.DNS.Record::getTTL).min().orElse(0);
+        return new Answer(addresses(records, name, hostname), System.nanoTime() + ttl * 1_000_000_000L);
     }
 
     private static CompletableFuture<Message> query(SimpleResolver resolver, Name name, int type) {
@@ -121,9 +137,8 @@ final class RegistryDns implements Dns {
      * The answer's addresses for the name, following its CNAME chain within the answer; records
      * for other names are ignored.
      */
-    private static List<InetAddress> addresses(Message answer, Name name, String hostname) {
+    private static List<InetAddress> addresses(List<org.xbill.DNS.Record> records, Name name, String hostname) {
         Set<Name> names = new HashSet<>(Set.of(name));
-        List<org.xbill.DNS.Record> records = answer.getSection(Section.ANSWER);
         // A chain's links may come in any order: follow until no new name is added.
         for (int added = 1; added > 0; ) {
             added = 0;
