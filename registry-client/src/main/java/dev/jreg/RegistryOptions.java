@@ -29,10 +29,17 @@ import java.util.stream.Collectors;
  *     that has a registry's folder gives its CAs and client certificate
  * @param proxy HTTP(S) proxies
  * @param retry how transient failures are retried
+ * @param dns by registry (as named in references, {@code docker.io} for Docker Hub), the DNS
+ *     servers that resolve its hosts, tried in order: its API host, its token realm and the hosts
+ *     its blobs are redirected to; the key {@value #EVERY_REGISTRY} for the registries without an
+ *     entry. Other hosts (proxies, URLs that are not registries') are resolved the system's way.
  */
 public record RegistryOptions(Keychain keychain, Set<String> insecureRegistries, String userAgent,
         Duration connectTimeout, Duration readTimeout, Consumer<String> debug, List<Path> certificateRoots,
-        ProxySettings proxy, RetryPolicy retry) {
+        ProxySettings proxy, RetryPolicy retry, Map<String, List<DnsServer>> dns) {
+    /** The key of {@link #dns} for every registry. */
+    public static final String EVERY_REGISTRY = "*";
+
     /** docker's own certs.d folder, searched after the user's. */
     private static final Path SYSTEM_CERTIFICATES = Path.of("/etc/docker/certs.d");
 
@@ -47,12 +54,22 @@ public record RegistryOptions(Keychain keychain, Set<String> insecureRegistries,
         certificateRoots = certificateRoots == null ? List.of() : List.copyOf(certificateRoots);
         proxy = proxy == null ? ProxySettings.NONE : proxy;
         retry = retry == null ? RetryPolicy.DEFAULT : retry;
+        dns = dns == null ? Map.of() : dns.entrySet().stream().collect(Collectors.toUnmodifiableMap(
+                entry -> entry.getKey().toLowerCase(Locale.ROOT), entry -> List.copyOf(entry.getValue())));
+    }
+
+    /** Without DNS servers of their own: every host is resolved the system's way. */
+    public RegistryOptions(Keychain keychain, Set<String> insecureRegistries, String userAgent, Duration connectTimeout,
+            Duration readTimeout, Consumer<String> debug, List<Path> certificateRoots, ProxySettings proxy,
+            RetryPolicy retry) {
+        this(keychain, insecureRegistries, userAgent, connectTimeout, readTimeout, debug, certificateRoots, proxy, retry,
+                null);
     }
 
     /** Without certificate folders or proxies. */
     public RegistryOptions(Keychain keychain, Set<String> insecureRegistries, String userAgent, Duration connectTimeout,
             Duration readTimeout, Consumer<String> debug) {
-        this(keychain, insecureRegistries, userAgent, connectTimeout, readTimeout, debug, null, null, null);
+        this(keychain, insecureRegistries, userAgent, connectTimeout, readTimeout, debug, null, null, null, null);
     }
 
     /** The same options with more hosts allowed plain HTTP and unverified TLS. */
@@ -60,19 +77,19 @@ public record RegistryOptions(Keychain keychain, Set<String> insecureRegistries,
         Set<String> all = new java.util.HashSet<>(insecureRegistries);
         all.addAll(more);
         return new RegistryOptions(keychain, all, userAgent, connectTimeout, readTimeout, debug, certificateRoots, proxy,
-                retry);
+                retry, dns);
     }
 
     /** The same options with another retry policy. */
     public RegistryOptions withRetry(RetryPolicy policy) {
         return new RegistryOptions(keychain, insecureRegistries, userAgent, connectTimeout, readTimeout, debug,
-                certificateRoots, proxy, policy);
+                certificateRoots, proxy, policy, dns);
     }
 
     /** The same options with another User-Agent header. */
     public RegistryOptions withUserAgent(String other) {
         return new RegistryOptions(keychain, insecureRegistries, other, connectTimeout, readTimeout, debug,
-                certificateRoots, proxy, retry);
+                certificateRoots, proxy, retry, dns);
     }
 
     /**
@@ -83,13 +100,33 @@ public record RegistryOptions(Keychain keychain, Set<String> insecureRegistries,
      */
     public RegistryOptions withTimeouts(Duration connect, Duration read) {
         return new RegistryOptions(keychain, insecureRegistries, userAgent, connect, read, debug, certificateRoots,
-                proxy, retry);
+                proxy, retry, dns);
     }
 
     /** The same options with HTTP exchanges told to {@code sink} (null: to nobody), one line each. */
     public RegistryOptions withDebug(Consumer<String> sink) {
         return new RegistryOptions(keychain, insecureRegistries, userAgent, connectTimeout, readTimeout, sink,
-                certificateRoots, proxy, retry);
+                certificateRoots, proxy, retry, dns);
+    }
+
+    /**
+     * The same options with DNS servers for a registry, replacing any it had.
+     *
+     * @param registry as named in references, or {@value #EVERY_REGISTRY} for the registries
+     *     without servers of their own
+     * @param servers tried in order; empty: the system's way
+     */
+    public RegistryOptions withDns(String registry, List<DnsServer> servers) {
+        Map<String, List<DnsServer>> all = new java.util.HashMap<>(dns);
+        all.put(registry, servers);
+        return new RegistryOptions(keychain, insecureRegistries, userAgent, connectTimeout, readTimeout, debug,
+                certificateRoots, proxy, retry, all);
+    }
+
+    /** The DNS servers of a registry (as named in references), in order; empty: the system's way. */
+    public List<DnsServer> dnsOf(String registry) {
+        List<DnsServer> own = dns.get(registry.toLowerCase(Locale.ROOT));
+        return own != null && !own.isEmpty() ? own : dns.getOrDefault(EVERY_REGISTRY, List.of());
     }
 
     /**

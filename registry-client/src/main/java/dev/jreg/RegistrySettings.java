@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  *   "insecureRegistries": ["registry.internal:5000"],
  *   "retries": 4,
  *   "registries": {
- *     "docker.io": { "mirrors": ["https://mirror.internal", "http://127.0.0.1:5001"] },
+ *     "docker.io": { "mirrors": ["https://mirror.internal", "http://127.0.0.1:5001"],
+ *                    "dns": ["192.0.2.53", "192.0.2.54:5353"] },
  *     "ghcr.io":   { "mirrors": ["harbor.internal/ghcr-proxy"] }
  *   }
  * }
@@ -33,8 +34,11 @@ import java.util.stream.Stream;
  * @param insecureRegistries hosts allowed plain HTTP and unverified TLS
  * @param mirrors per registry (as named in references), the mirrors to try first, in order
  * @param retries retries of a failed request, or null for the default
+ * @param dns per registry (as named in references), the DNS servers that resolve its hosts, in
+ *     order ({@link RegistryOptions#dns})
  */
-public record RegistrySettings(Set<String> insecureRegistries, Map<String, List<Mirror>> mirrors, Integer retries) {
+public record RegistrySettings(Set<String> insecureRegistries, Map<String, List<Mirror>> mirrors, Integer retries,
+        Map<String, List<DnsServer>> dns) {
     /** Nothing configured. */
     public static final RegistrySettings EMPTY = new RegistrySettings(Set.of(), Map.of(), null);
 
@@ -43,6 +47,13 @@ public record RegistrySettings(Set<String> insecureRegistries, Map<String, List<
         insecureRegistries = Set.copyOf(insecureRegistries);
         mirrors = mirrors.entrySet().stream()
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, entry -> List.copyOf(entry.getValue())));
+        dns = dns == null ? Map.of() : dns.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, entry -> List.copyOf(entry.getValue())));
+    }
+
+    /** Without DNS servers of registries' own. */
+    public RegistrySettings(Set<String> insecureRegistries, Map<String, List<Mirror>> mirrors, Integer retries) {
+        this(insecureRegistries, mirrors, retries, null);
     }
 
     /** Reads a config file; a missing file is {@link #EMPTY}. */
@@ -51,9 +62,11 @@ public record RegistrySettings(Set<String> insecureRegistries, Map<String, List<
         Set<String> insecure = root.path("insecureRegistries").valueStream().map(JsonNode::asText)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         Map<String, List<Mirror>> mirrors = new LinkedHashMap<>();
+        Map<String, List<DnsServer>> dns = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : root.path("registries").properties()) {
             String registry = normalize(entry.getKey());
             mirrors.put(registry, mirrors(entry.getValue().path("mirrors")));
+            dns.put(registry, dnsServers(file, registry, entry.getValue().path("dns")));
             if (entry.getValue().path("insecure").asBoolean(false)) {
                 insecure.add(registry);
             }
@@ -62,7 +75,15 @@ public record RegistrySettings(Set<String> insecureRegistries, Map<String, List<
         if (retries != null && (!retries.canConvertToInt() || retries.asInt() < 0)) {
             throw new InvalidContentException(file + ": \"retries\" must be a whole number, at least 0");
         }
-        return new RegistrySettings(insecure, mirrors, retries == null ? null : retries.asInt());
+        return new RegistrySettings(insecure, mirrors, retries == null ? null : retries.asInt(), dns);
+    }
+
+    private static List<DnsServer> dnsServers(Path file, String registry, JsonNode list) throws InvalidContentException {
+        try {
+            return list.valueStream().map(server -> DnsServer.parse(server.asText())).toList();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidContentException(file + ": \"dns\" of " + registry + ": " + e.getMessage());
+        }
     }
 
     /** docker's {@code daemon.json} {@code registry-mirrors}, which apply to Docker Hub only. */
@@ -87,7 +108,7 @@ public record RegistrySettings(Set<String> insecureRegistries, Map<String, List<
     private RegistrySettings withMirrors(String registry, List<Mirror> first, List<Mirror> last) {
         Map<String, List<Mirror>> copy = new LinkedHashMap<>(mirrors);
         copy.put(normalize(registry), Stream.of(first, mirrorsOf(registry), last).flatMap(List::stream).toList());
-        return new RegistrySettings(insecureRegistries, copy, retries);
+        return new RegistrySettings(insecureRegistries, copy, retries, dns);
     }
 
     /** The mirrors of a registry, in order; empty when it has none. */

@@ -1,6 +1,7 @@
 package dev.jreg.cli;
 
 import dev.jreg.CopyOptions;
+import dev.jreg.DnsServer;
 import dev.jreg.Jreg;
 import dev.jreg.JregOptions;
 import dev.jreg.Mirror;
@@ -34,7 +35,7 @@ final class JregCommand implements Runnable {
     static final Map<String, Function<JregCommand, CommandSpec>> COMMANDS = commands();
     /** Global options that take a value, to find the command name among the arguments (the launcher does too). */
     static final Set<String> VALUED_OPTIONS = Set.of("--insecure-registry", "--registry-mirror", "--retries",
-            "--timeout");
+            "--timeout", "--dns");
 
     private static final int DEFAULT_TIMEOUT_SECONDS = 60;
 
@@ -47,6 +48,7 @@ final class JregCommand implements Runnable {
     /** In the order given; picocli hands a repeated option's whole list at each occurrence. */
     private final Set<String> insecureRegistries = new LinkedHashSet<>();
     private final Set<String> registryMirrors = new LinkedHashSet<>();
+    private final Set<String> dnsServers = new LinkedHashSet<>();
     private Integer retries;
     private int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
 
@@ -66,6 +68,7 @@ final class JregCommand implements Runnable {
                         "  JREG_CONFIG           jreg's config file: mirrors, insecure registries",
                         "                        (default ~/.config/jreg/config.json)",
                         "  JREG_REGISTRY_MIRROR  Docker Hub mirrors, comma-separated",
+                        "  JREG_DNS              DNS servers for registries, comma-separated",
                         "  HTTPS_PROXY, HTTP_PROXY, NO_PROXY  proxies",
                         "", "Run 'jreg COMMAND --help' for more information on a command.")
                 .with(this::networkOptions)
@@ -85,6 +88,8 @@ final class JregCommand implements Runnable {
                 .repeatable("--registry-mirror", "URL",
                         "A Docker Hub mirror to try first (repeatable; also JREG_REGISTRY_MIRROR, comma-separated).",
                         registryMirrors::addAll)
+                .repeatable("--dns", "SERVER[:PORT]", "A DNS server for registry hosts, tried in order (repeatable;"
+                        + " also JREG_DNS, comma-separated; replaces the config file's \"dns\").", dnsServers::addAll)
                 .option("--retries", "N", "Retries of a failed request (connection failures, 408, 429, 5xx), with"
                         + " backoff (default: \"retries\" in the config file, else 4).", Integer.class, v -> retries = v)
                 .option("--timeout", "SECONDS", "Longest wait to connect or for the next bytes of an answer"
@@ -256,8 +261,27 @@ final class JregCommand implements Runnable {
                 .withTimeouts(Duration.ofSeconds(Math.min(timeoutSeconds, 30)), Duration.ofSeconds(timeoutSeconds))
                 .withDebug(debug ? line -> say("debug: " + line) : null)
                 .withRetry(fromEnvironment.retry().withAttempts(retryCount + 1).withNotices(line -> say("jreg: " + line)));
+        registry = withDns(registry, settings);
         return Jreg.open(new JregOptions(JregOptions.defaultStore(context.env(), context.home()), registry,
                 CopyOptions.DEFAULT_CONCURRENCY, settings, this::say, quiet ? null : this::say, unpackLimits()));
+    }
+
+    /**
+     * The DNS servers of registries: {@code --dns} and {@code JREG_DNS}, in that order, for every
+     * registry; else each registry's {@code "dns"} in the config file.
+     */
+    private RegistryOptions withDns(RegistryOptions registry, RegistrySettings settings) {
+        String fromEnv = context.env().getOrDefault("JREG_DNS", "");
+        List<DnsServer> every = Stream.concat(dnsServers.stream(),
+                Arrays.stream(fromEnv.split(",")).filter(s -> !s.isBlank())).map(DnsServer::parse).toList();
+        if (!every.isEmpty()) {
+            return registry.withDns(RegistryOptions.EVERY_REGISTRY, every);
+        }
+        RegistryOptions configured = registry;
+        for (Map.Entry<String, List<DnsServer>> entry : settings.dns().entrySet()) {
+            configured = configured.withDns(entry.getKey(), entry.getValue());
+        }
+        return configured;
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import dev.jreg.testing.DistributionRegistry;
+import dev.jreg.testing.TestDns;
 import dev.jreg.testing.Processes;
 import dev.jreg.testing.RealRegistryCondition;
 import dev.jreg.testing.Skopeo;
@@ -227,6 +228,25 @@ class PackagedCliIT {
         pullIntoFreshStore(name, image);
 
         assertTags(token.hostPort() + "/private/app", "1\n");
+    }
+
+    /**
+     * {@code --dns} before the command (the launcher skips its value to find the command): the
+     * registry's name is known only to a DNS server run here, and the mutual-TLS registry's
+     * certificate is checked against that name. dnsjava's logging prints nothing.
+     */
+    @Test
+    void pullsByANameOnlyTheGivenDnsServerKnows() throws Exception {
+        try (TestDns dns = TestDns.answering(Map.of(TestPki.REGISTRY_NAME, "127.0.0.1"))) {
+            String registry = TestPki.REGISTRY_NAME + mutual.hostPort().substring(mutual.hostPort().lastIndexOf(':'));
+            trust(registry, true);
+            Path pulled = Files.createTempDirectory(home, "dns-store");
+            Cli.Result pull = jreg(pulled).launch("--dns", dns.server(), "pull", "-q", registry + "/seed/app:1");
+            assertOk(pull);
+            assertEquals(registry + "/seed/app:1\n", pull.out(), pull::toString);
+            assertFalse(pull.err().contains("SLF4J"), pull::toString);
+            assertStoreHolds(pulled, registry + "/seed/app:1", seed.digest());
+        }
     }
 
     @Test

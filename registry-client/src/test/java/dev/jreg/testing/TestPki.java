@@ -35,6 +35,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class TestPki {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
+    /** A host name the server certificate carries besides 127.0.0.1 and localhost. */
+    public static final String REGISTRY_NAME = "registry.test";
+
     public final Path caCert;
     public final Path serverCert;
     public final Path serverKey;
@@ -55,7 +58,9 @@ public final class TestPki {
         KeyPair serverKeys = keys("EC");
         JcaX509v3CertificateBuilder server = builder(caName, new X500Name("CN=127.0.0.1"), serverKeys);
         server.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+            new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost"),
+            // A name no system resolver knows, for registries reached through jreg's own DNS servers.
+            new GeneralName(GeneralName.dNSName, REGISTRY_NAME)}));
         server.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         X509Certificate serverCertificate = sign(server, caKeys);
         this.serverKeys = serverKeys;

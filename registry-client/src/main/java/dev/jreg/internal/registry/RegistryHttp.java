@@ -37,6 +37,8 @@ import okhttp3.Response;
  * per-host state, and the {@code /v2/} ping that decides a host's scheme and learns its challenge.
  */
 final class RegistryHttp {
+    /** The longest a registry's DNS server has to answer before the next is asked, as in resolv.conf. */
+    private static final Duration DNS_TIMEOUT = Duration.ofSeconds(5);
     private final RegistryOptions options;
     private final ProxyRoutes proxies;
     private final SystemTls systemTls = new SystemTls();
@@ -50,6 +52,8 @@ final class RegistryHttp {
     private OkHttpClient unverified;
     /** Per host, the client of its certs.d folder, or empty when it has none; looked up once. */
     private final Map<String, Optional<OkHttpClient>> byCertificateFolder = new HashMap<>();
+    /** Per registry API host ({@code host:port}), the resolver of its DNS servers, for its token realm. */
+    private final Map<String, RegistryDns> dnsByApiHost = new HashMap<>();
 
     RegistryHttp(RegistryOptions options) {
         this.options = options;
@@ -124,8 +128,10 @@ final class RegistryHttp {
     HostState probe(String registry, String apiHost, Optional<Credentials> credentials) throws IOException {
         boolean insecure = isInsecure(options, apiHost) || isInsecure(options, registry);
         OkHttpClient client = insecure ? insecureClient() : withCertificates(apiHost);
+        boolean certificateFolder = client != verified();
         try {
-            return resolve(registry, apiHost, insecure, client, credentials);
+            return resolve(registry, apiHost, insecure, certificateFolder, withDns(registry, apiHost, client),
+                    credentials);
         } catch (IOException e) {
             throw e instanceof RegistryException ? e : unreachableThroughProxy(registry, apiHost, e);
         }
@@ -173,7 +179,9 @@ final class RegistryHttp {
             attempts = " (" + retried.attempts() + " attempts)";
         }
         String why;
-        if (e instanceof java.net.UnknownHostException) {
+        if (e instanceof RegistryDns.NotFound) {
+            why = e.getMessage();
+        } else if (e instanceof java.net.UnknownHostException) {
             why = "host not found";
         } else if (e instanceof java.net.SocketTimeoutException) {
             why = "timed out";
@@ -296,8 +304,9 @@ final class RegistryHttp {
         return host.client().newCall(built);
     }
 
-    private HostState resolve(String registry, String apiHost, boolean insecure, OkHttpClient client,
-            Optional<Credentials> credentials) throws IOException {
+    /** @param certificateFolder whether the registry has a certs.d folder, which says it speaks TLS */
+    private HostState resolve(String registry, String apiHost, boolean insecure, boolean certificateFolder,
+            OkHttpClient client, Optional<Credentials> credentials) throws IOException {
         HttpUrl https = HttpUrl.get("https://" + apiHost + "/");
         HttpUrl http = HttpUrl.get("http://" + apiHost + "/");
         if (insecure) {
@@ -312,7 +321,7 @@ final class RegistryHttp {
             return ping(registry, http, client, credentials, false);
         }
         // A certs.d folder says the registry speaks TLS, loopback or not.
-        if (!Loopback.isLoopback(apiHost) || client != verified()) {
+        if (!Loopback.isLoopback(apiHost) || certificateFolder) {
             return pingTls(registry, https, client, credentials);
         }
         // Loopback registries almost always speak plain HTTP: ask that first (the ping carries no
@@ -373,6 +382,21 @@ final class RegistryHttp {
         return verified();
     }
 
+    /**
+     * The client resolving through the registry's DNS servers, when it has some: its API host,
+     * and the hosts its redirects lead to, which OkHttp follows with the same client.
+     */
+    private synchronized OkHttpClient withDns(String registry, String apiHost, OkHttpClient client) {
+        List<dev.jreg.DnsServer> servers = options.dnsOf(registry);
+        if (servers.isEmpty()) {
+            return client;
+        }
+        // A server that does not answer must not hold up each connection for long: the next one may.
+        Duration timeout = options.connectTimeout().compareTo(DNS_TIMEOUT) < 0 ? options.connectTimeout() : DNS_TIMEOUT;
+        RegistryDns dns = dnsByApiHost.computeIfAbsent(apiHost, host -> new RegistryDns(servers, timeout, options.debug()));
+        return client.newBuilder().dns(dns).build();
+    }
+
     private static boolean isCertificateProblem(Throwable e) {
         return causes(e).anyMatch(t -> t instanceof java.security.cert.CertificateException
                 || t instanceof java.security.cert.CertPathValidatorException);
@@ -404,8 +428,13 @@ final class RegistryHttp {
      */
     private OkHttpClient clientForRealm(HttpUrl registry, HttpUrl realm) throws IOException {
         String realmHost = TokenClient.hostPort(realm);
-        return isInsecure(options, realmHost) ? insecureClient()
+        OkHttpClient client = isInsecure(options, realmHost) ? insecureClient()
                 : withCertificates(realmHost, TokenClient.hostPort(registry));
+        RegistryDns dns;
+        synchronized (this) {
+            dns = dnsByApiHost.get(TokenClient.hostPort(registry));
+        }
+        return dns == null ? client : client.newBuilder().dns(dns).build();
     }
 
     /** A client that skips certificate checks, built only when a registry is marked insecure. */

@@ -1,0 +1,152 @@
+package dev.jreg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jreg.internal.layout.OciLayout;
+import dev.jreg.model.Platform;
+import dev.jreg.model.Reference;
+import dev.jreg.testing.DistributionRegistry;
+import dev.jreg.testing.RealRegistryCondition;
+import dev.jreg.testing.TestDns;
+import dev.jreg.testing.TestImages;
+import dev.jreg.testing.TestPki;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Registries reached through DNS servers of their own ({@code --dns}, {@code JREG_DNS}, the
+ * config file's {@code "dns"}): a server run here maps names no system resolver knows to
+ * 127.0.0.1, where real registries listen.
+ */
+@ExtendWith(RealRegistryCondition.class)
+class RegistryDnsTest {
+    static final String NAME = TestPki.REGISTRY_NAME;
+    /** Mapped to 127.0.0.1 too, and not in the server certificate. */
+    static final String OTHER_NAME = "other.test";
+
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static DistributionRegistry plain;
+    static DistributionRegistry tls;
+    static TestDns dns;
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = TestPki.create(dir.resolve("pki"));
+        plain = DistributionRegistry.open(dir.resolve("plain"));
+        tls = DistributionRegistry.tls(dir.resolve("tls"), pki, false);
+        dns = TestDns.answering(Map.of(NAME, "127.0.0.1", OTHER_NAME, "127.0.0.1"));
+        Path seed = dir.resolve("seed");
+        pki.writeCertsDir(seed.resolve(".config/jreg/certs.d").resolve(tls.hostPort()), false);
+        for (DistributionRegistry registry : List.of(plain, tls)) {
+            String name = registry.hostPort() + "/demo/app:1";
+            TestImages.writeImage(OciLayout.open(seed.resolve("store")), Reference.parse(name),
+                    Platform.of("linux", "amd64", null), List.of(TestImages.layer(71, 20_000)));
+            new Cli(seed, seed.resolve("store")).ok("push", name);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable closeable : new AutoCloseable[] {dns, plain::close, tls::close}) {
+            if (closeable != null) {
+                closeable.close();
+            }
+        }
+    }
+
+    static String port(DistributionRegistry registry) {
+        return registry.hostPort().substring(registry.hostPort().lastIndexOf(':') + 1);
+    }
+
+    Cli jreg() {
+        return new Cli(home, store);
+    }
+
+    @Test
+    void pullsByANameOnlyTheNamedServerKnows() {
+        assertThrows(UnknownHostException.class, () -> InetAddress.getByName(NAME), "the system resolver knows " + NAME);
+        String name = NAME + ":" + port(plain) + "/demo/app:1";
+        Cli.Result pull = jreg().run("--dns", dns.server(), "--insecure-registry", NAME + ":" + port(plain), "--debug",
+                "pull", "-q", name);
+        assertEquals(0, pull.exitCode(), pull::toString);
+        assertEquals(name + "\n", pull.out());
+        assertTrue(pull.err().contains("debug: dns: " + NAME + " -> [127.0.0.1] from " + dns.server()), pull::toString);
+        assertTrue(dns.questions.contains(NAME + ". A"), dns.questions::toString);
+    }
+
+    /** The DNS server says where to connect; TLS still checks the certificate against the name. */
+    @Test
+    void tlsIsVerifiedAgainstTheRegistrysName() throws Exception {
+        for (String host : List.of(NAME, OTHER_NAME)) {
+            pki.writeCertsDir(home.resolve(".config/jreg/certs.d").resolve(host + ":" + port(tls)), false);
+        }
+        String name = NAME + ":" + port(tls) + "/demo/app:1";
+        Cli.Result pull = jreg().run("--dns", dns.server(), "pull", "-q", name);
+        assertEquals(0, pull.exitCode(), pull::toString);
+        assertEquals(name + "\n", pull.out());
+
+        Cli.Result other = jreg().run("--dns", dns.server(), "pull", "-q", OTHER_NAME + ":" + port(tls) + "/demo/app:1");
+        assertEquals(ExitCodes.NETWORK, other.exitCode(), other::toString);
+        assertTrue(other.err().startsWith("jreg: cannot reach registry " + OTHER_NAME + ":" + port(tls)
+                + ": its TLS certificate is not for " + OTHER_NAME), other::toString);
+    }
+
+    @Test
+    void aServerThatNeverAnswersPassesTheNameToTheNext() throws Exception {
+        try (TestDns silent = TestDns.silent()) {
+            long start = System.nanoTime();
+            Cli.Result pull = jreg().env("JREG_DNS", silent.server() + "," + dns.server())
+                    .run("--timeout", "1", "--insecure-registry", NAME + ":" + port(plain), "--debug",
+                            "pull", "-q", NAME + ":" + port(plain) + "/demo/app:1");
+            assertEquals(0, pull.exitCode(), pull::toString);
+            // Asked once: the answer is kept for the connections that follow.
+            assertEquals(1, pull.err().split("debug: dns: " + silent.server() + " failed for " + NAME, -1).length - 1,
+                    pull::toString);
+            assertTrue(pull.err().contains("from " + dns.server()), pull::toString);
+            assertTrue(System.nanoTime() - start < 10_000_000_000L, "took " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        }
+    }
+
+    @Test
+    void aNameTheServerDoesNotKnowIsOneLine() {
+        Cli.Result pull = jreg().run("--dns", dns.server(), "pull", "unknown.test:" + port(plain) + "/demo/app:1");
+        assertEquals(ExitCodes.NETWORK, pull.exitCode(), pull::toString);
+        assertEquals("jreg: cannot reach registry unknown.test:" + port(plain) + ": host unknown.test not found by DNS"
+                + " server " + dns.server() + "\n", pull.err());
+    }
+
+    @Test
+    void theConfigFileNamesServersPerRegistry() throws Exception {
+        String registry = NAME + ":" + port(plain);
+        Path config = Files.writeString(home.resolve("config.json"), "{\"registries\": {\"" + registry
+                + "\": {\"insecure\": true, \"dns\": [\"" + dns.server() + "\"]}}}");
+        Cli.Result pull = jreg().env("JREG_CONFIG", config.toString()).run("pull", "-q", registry + "/demo/app:1");
+        assertEquals(0, pull.exitCode(), pull::toString);
+    }
+
+    @Test
+    void aServerThatIsNotOneIsBadInput() {
+        Cli.Result pull = jreg().run("--dns", "https://dns.example/dns-query", "pull", NAME + "/demo/app:1");
+        assertEquals(ExitCodes.USAGE, pull.exitCode(), pull::toString);
+        assertEquals("jreg: a DNS server is SERVER[:PORT] (192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:53), not"
+                + " \"https://dns.example/dns-query\"\n", pull.err());
+    }
+}
