@@ -41,9 +41,6 @@ public final class Json {
                     .build())
             .build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** A user's YAML file ({@code jreg sync}'s), with the same limits on its values. */
-    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-            .streamReadConstraints(FACTORY.streamReadConstraints()).build()).build();
 
     private Json() {
     }
@@ -65,7 +62,16 @@ public final class Json {
      * @throws com.fasterxml.jackson.core.JacksonException when the bytes are not YAML
      */
     public static JsonNode parseYaml(byte[] bytes) throws IOException {
-        return YAML.readTree(bytes);
+        return Yaml.MAPPER.readTree(bytes);
+    }
+
+    /**
+     * A user's YAML file ({@code jreg sync}'s), with the same limits on its values: in a class of
+     * its own, so that only a command that reads YAML loads the YAML parser's classes.
+     */
+    private static final class Yaml {
+        static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
+                .streamReadConstraints(FACTORY.streamReadConstraints()).build()).build();
     }
 
     /** Like {@link #parse(byte[])}, for text. */
