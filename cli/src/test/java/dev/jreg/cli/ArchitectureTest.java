@@ -66,6 +66,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule jsonIsConfiguredOnce = noClasses().that()
             .doNotHaveFullyQualifiedName("dev.jreg.internal.json.Json")
+            .and().doNotHaveFullyQualifiedName("dev.jreg.internal.json.Json$Yaml")
             .and().resideOutsideOfPackage("dev.jreg.cli..")
             .should().callCodeUnitWhere(DescribedPredicate.describe("a Jackson factory or mapper being built",
                     call -> (call.getTarget().getName().equals("<init>") || call.getTarget().getName().equals("builder"))

@@ -1,5 +1,7 @@
 package dev.jreg.cli;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -233,6 +235,19 @@ class OutputFormatTest {
         registry.stubFor(get("/v2/").willReturn(okJson("{}")));
         registry.stubFor(get(urlPathEqualTo("/v2/_catalog")).willReturn(okJson("{\"repositories\":[\"app\",\"multi\"]}")));
         registry.stubFor(get(urlEqualTo("/v2/multi/tags/list")).willReturn(okJson("{\"name\":\"multi\",\"tags\":[]}")));
+        // An image with one referrer through the referrers API, which sync reads as a source too.
+        registry.stubFor(any(urlEqualTo("/v2/refd/manifests/1")).willReturn(aResponse().withBody(amd64.bytes())
+                .withHeader("Content-Type", amd64.mediaType().value())
+                .withHeader("Docker-Content-Digest", amd64.digest().toString())));
+        registry.stubFor(get(urlEqualTo("/v2/refd/tags/list")).willReturn(okJson("{\"name\":\"refd\",\"tags\":[\"1\"]}")));
+        registry.stubFor(get(urlEqualTo("/v2/refd/referrers/" + amd64.digest())).willReturn(aResponse()
+                .withHeader("Content-Type", MediaType.OCI_INDEX.value())
+                .withBody("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":"
+                        + "[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:"
+                        + "ab".repeat(32) + "\",\"size\":512,\"artifactType\":\"application/spdx+json\","
+                        + "\"annotations\":{\"org.opencontainers.image.created\":\"2024-01-02T03:04:05Z\"}}]}")));
+        Files.writeString(home.resolve("sync.yaml"), "127.0.0.1:" + registry.getPort() + ":\n  tls-verify: false\n"
+                + "  images:\n    refd: [\"1\"]\n");
     }
 
     /** The runs that produce each documented output, between them every field marked "only". */
@@ -256,6 +271,9 @@ class OutputFormatTest {
         runs.put("history", List.of(new String[] {"history", "--format", "json", "local:app:full"},
                 new String[] {"history", "--format", "json", "--no-human", "--no-trunc", "local:app:full"}));
         runs.put("images", List.<String[]>of(new String[] {"images", "--format", "json"}));
+        runs.put("referrers", List.<String[]>of(new String[] {"referrers", "--format", "json", registryHost + "/refd:1"}));
+        runs.put("sync", List.<String[]>of(new String[] {"sync", "--config", home.resolve("sync.yaml").toString(), "--dest",
+                registryHost + "/mirror", "--dry-run", "--format", "json"}));
         return runs;
     }
 
