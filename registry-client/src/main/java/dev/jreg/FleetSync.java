@@ -199,7 +199,7 @@ final class FleetSync {
         }
         return new JregOptions(base.store(), new RegistryOptions(keychain, insecure, registry.userAgent(),
                 registry.connectTimeout(), registry.readTimeout(), registry.debug(), roots, registry.proxy(),
-                registry.retry()), base.concurrency(), base.settings(), base.notices(), base.status(), base.limits());
+                registry.retry(), registry.dns()), base.concurrency(), base.settings(), base.notices(), base.status(), base.limits());
     }
 
     /** A certs.d folder whose {@code HOST[:PORT]} entries link to the sources' cert-dirs, or null when none has one. */

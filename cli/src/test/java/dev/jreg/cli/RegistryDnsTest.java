@@ -92,6 +92,18 @@ class RegistryDnsTest {
         assertTrue(dns.questions.contains(NAME + ". A"), dns.questions::toString);
     }
 
+    /** sync reopens the façade with the file's sources: the named servers stay. */
+    @Test
+    void syncResolvesItsSourceThroughTheNamedServer() throws Exception {
+        String source = NAME + ":" + port(plain);
+        Path file = Files.writeString(home.resolve("sync.yaml"), source + ":\n  tls-verify: false\n  images:\n"
+                + "    demo/app: [\"1\"]\n");
+        Cli.Result sync = jreg().run("--dns", dns.server(), "sync", "--config", file.toString(), "--dest",
+                plain.hostPort() + "/mirror", "--dry-run", "--format", "json");
+        assertEquals(0, sync.exitCode(), sync::toString);
+        assertTrue(sync.out().contains("\"status\":\"would-copy\""), sync::toString);
+    }
+
     /** The DNS server says where to connect; TLS still checks the certificate against the name. */
     @Test
     void tlsIsVerifiedAgainstTheRegistrysName() throws Exception {
