@@ -8,6 +8,7 @@ import dev.jreg.internal.layer.Trees;
 import dev.jreg.internal.layer.UnpackRecord;
 import dev.jreg.internal.layout.LocalStore;
 import dev.jreg.model.Descriptor;
+import dev.jreg.model.Digest;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,13 +27,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,16 +129,9 @@ final class UnpackedBases {
     }
 
     private String key(List<Descriptor> layers) {
-        try {
-            MessageDigest hash = MessageDigest.getInstance("SHA-256");
-            hash.update((root ? "root\n" : "rootless\n").getBytes(StandardCharsets.UTF_8));
-            for (Descriptor layer : layers) {
-                hash.update((layer.digest() + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(hash.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        StringBuilder text = new StringBuilder(root ? "root\n" : "rootless\n");
+        layers.forEach(layer -> text.append(layer.digest()).append('\n'));
+        return Digest.sha256(text.toString().getBytes(StandardCharsets.UTF_8)).hex();
     }
 
     /** The record, or null when it cannot be read (then the entry is unpacked again). */
