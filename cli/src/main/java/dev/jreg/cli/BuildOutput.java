@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * {@code => ERROR …} on a terminal, as BuildKit marks it; {@code json}, one object a line. A pull shows as
  * {@code jreg pull} shows it. The image written, BuildKit's {@code exporting to image} lines; then
  * each push among them, its layers as {@code jreg push} shows them and its manifest's digest whole.
- * On a terminal lines are cut to the width ({@code COLUMNS}, else 80), but for a pushed digest,
- * which is copied; plain progress, read in a log or a pipe, keeps every line whole, as BuildKit's.
+ * On a terminal lines are cut to the width ({@code COLUMNS}, else 80), but for the line of a
+ * pushed digest ({@code TAG: digest: …}), which is copied; plain progress, read in a log or a pipe, keeps every line whole, as BuildKit's.
  */
 final class BuildOutput implements BuildListener {
     /** How progress is shown. */
@@ -195,8 +195,8 @@ final class BuildOutput implements BuildListener {
                     + image.familiar());
         } else {
             ManifestBlob manifest = result.top();
-            err.println((mode == Mode.PLAIN ? "#" + exporting + " " : " => => ") + "pushing manifest for " + image + "@"
-                    + manifest.digest() + " done");
+            // On a terminal cut as the other lines: the next one gives the digest whole.
+            exported("pushing manifest for " + image + "@" + manifest.digest() + " done");
             err.println(image.tagOrDigest() + ": digest: " + manifest.digest() + " size: " + manifest.size());
         }
         err.flush();
