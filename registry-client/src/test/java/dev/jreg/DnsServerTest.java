@@ -1,7 +1,9 @@
 package dev.jreg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,9 +19,25 @@ class DnsServerTest {
     }
 
     @Test
+    void readsADnsOverHttpsServer() {
+        DnsServer named = DnsServer.parse("https://dns.example/dns-query");
+        assertEquals(new DnsServer("dns.example", 443, "/dns-query"), named);
+        assertTrue(named.https());
+        assertEquals("https://dns.example/dns-query", named.toString());
+        assertEquals(new DnsServer("192.0.2.53", 8443, "/q"), DnsServer.parse("HTTPS://192.0.2.53:8443/q"));
+        DnsServer v6 = DnsServer.parse("https://[2001:db8::53]:8443/dns-query");
+        assertEquals(new DnsServer("2001:db8::53", 8443, "/dns-query"), v6);
+        assertEquals("https://[2001:db8::53]:8443/dns-query", v6.toString());
+        assertFalse(DnsServer.parse("192.0.2.53").https());
+    }
+
+    @Test
     void refusesWhatIsNotAServer() {
         for (String text : List.of("", "192.0.2.53:", "192.0.2.53:0", "192.0.2.53:70000", "192.0.2.53:dns",
-                "https://dns.example/dns-query", "[2001:db8::53", "[2001:db8::53]x")) {
+                "http://dns.example/dns-query", "https://dns.example", "https://dns.example/",
+                "https://user@dns.example/dns-query", "https://dns.example/dns-query?dns=x",
+                "https://dns.example/dns-query#x", "https://dns.example:0/dns-query", "https:///dns-query",
+                "[2001:db8::53", "[2001:db8::53]x")) {
             assertThrows(IllegalArgumentException.class, () -> DnsServer.parse(text), text);
         }
     }

@@ -89,7 +89,9 @@ final class JregCommand implements Runnable {
                         "A Docker Hub mirror to try first (repeatable; also JREG_REGISTRY_MIRROR, comma-separated).",
                         registryMirrors::addAll)
                 .repeatable("--dns", "SERVER[:PORT]", "A DNS server for registry hosts, tried in order (repeatable;"
-                        + " also JREG_DNS, comma-separated; replaces the config file's \"dns\").", dnsServers::addAll)
+                        + " also JREG_DNS, comma-separated; replaces the config file's \"dns\"); DNS over HTTPS as"
+                        + " https://HOST[:PORT]/PATH, its HOST an IP address or a name the system resolves.",
+                        dnsServers::addAll)
                 .option("--retries", "N", "Retries of a failed request (connection failures, 408, 429, 5xx), with"
                         + " backoff (default: \"retries\" in the config file, else 4).", Integer.class, v -> retries = v)
                 .option("--timeout", "SECONDS", "Longest wait to connect or for the next bytes of an answer"

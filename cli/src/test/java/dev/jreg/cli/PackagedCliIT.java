@@ -16,6 +16,7 @@ import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import dev.jreg.testing.DistributionRegistry;
 import dev.jreg.testing.TestDns;
+import dev.jreg.testing.TestDoh;
 import dev.jreg.testing.Processes;
 import dev.jreg.testing.RealRegistryCondition;
 import dev.jreg.testing.Skopeo;
@@ -245,6 +246,27 @@ class PackagedCliIT {
             assertOk(pull);
             assertEquals(registry + "/seed/app:1\n", pull.out(), pull::toString);
             assertFalse(pull.err().contains("SLF4J"), pull::toString);
+            assertStoreHolds(pulled, registry + "/seed/app:1", seed.digest());
+        }
+    }
+
+    /**
+     * DNS over HTTPS from the packaged command: OkHttp's module is in {@code lib/}, the server's
+     * certificate is trusted through its certs.d folder, and OkHttp's warning of an answer over
+     * HTTP/1.1 does not reach stderr.
+     */
+    @Test
+    void pullsThroughADnsOverHttpsServer() throws Exception {
+        try (TestDoh doh = TestDoh.answering(pki, Map.of(TestPki.REGISTRY_NAME, "127.0.0.1"))) {
+            String registry = TestPki.REGISTRY_NAME + mutual.hostPort().substring(mutual.hostPort().lastIndexOf(':'));
+            trust(registry, true);
+            trust(doh.hostPort(), false);
+            Path pulled = Files.createTempDirectory(home, "doh-store");
+            Cli.Result pull = jreg(pulled).launch("--dns", doh.url(), "pull", "-q", registry + "/seed/app:1");
+            assertOk(pull);
+            assertEquals(registry + "/seed/app:1\n", pull.out(), pull::toString);
+            assertFalse(pull.err().contains("WARNING") || pull.err().contains("protocol"), pull::toString);
+            assertTrue(doh.questions.contains(TestPki.REGISTRY_NAME + ". A"), doh.questions::toString);
             assertStoreHolds(pulled, registry + "/seed/app:1", seed.digest());
         }
     }

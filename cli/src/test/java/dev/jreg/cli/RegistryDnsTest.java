@@ -10,6 +10,7 @@ import dev.jreg.model.Reference;
 import dev.jreg.testing.DistributionRegistry;
 import dev.jreg.testing.RealRegistryCondition;
 import dev.jreg.testing.TestDns;
+import dev.jreg.testing.TestDoh;
 import dev.jreg.testing.TestImages;
 import dev.jreg.testing.TestPki;
 import java.net.InetAddress;
@@ -41,6 +42,7 @@ class RegistryDnsTest {
     static DistributionRegistry plain;
     static DistributionRegistry tls;
     static TestDns dns;
+    static TestDoh doh;
 
     @TempDir
     Path home;
@@ -53,6 +55,7 @@ class RegistryDnsTest {
         plain = DistributionRegistry.open(dir.resolve("plain"));
         tls = DistributionRegistry.tls(dir.resolve("tls"), pki, false);
         dns = TestDns.answering(Map.of(NAME, "127.0.0.1", OTHER_NAME, "127.0.0.1"));
+        doh = TestDoh.answering(pki, Map.of(NAME, "127.0.0.1"));
         Path seed = dir.resolve("seed");
         pki.writeCertsDir(seed.resolve(".config/jreg/certs.d").resolve(tls.hostPort()), false);
         for (DistributionRegistry registry : List.of(plain, tls)) {
@@ -65,7 +68,7 @@ class RegistryDnsTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {dns, plain::close, tls::close}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {dns, doh, plain::close, tls::close}) {
             if (closeable != null) {
                 closeable.close();
             }
@@ -156,9 +159,73 @@ class RegistryDnsTest {
 
     @Test
     void aServerThatIsNotOneIsBadInput() {
-        Cli.Result pull = jreg().run("--dns", "https://dns.example/dns-query", "pull", NAME + "/demo/app:1");
+        Cli.Result pull = jreg().run("--dns", "http://dns.example/dns-query", "pull", NAME + "/demo/app:1");
         assertEquals(ExitCodes.USAGE, pull.exitCode(), pull::toString);
-        assertEquals("jreg: a DNS server is SERVER[:PORT] (192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:53), not"
-                + " \"https://dns.example/dns-query\"\n", pull.err());
+        assertEquals("jreg: a DNS server is SERVER[:PORT] (192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:53) or"
+                + " https://HOST[:PORT]/PATH (DNS over HTTPS), not \"http://dns.example/dns-query\"\n", pull.err());
+    }
+
+    /** The TLS registry by the name only the DNS servers know, its CA in certs.d. */
+    String trustedTlsName() throws Exception {
+        pki.writeCertsDir(home.resolve(".config/jreg/certs.d").resolve(NAME + ":" + port(tls)), false);
+        return NAME + ":" + port(tls) + "/demo/app:1";
+    }
+
+    /**
+     * DNS over HTTPS: the server's certificate trusted through its own certs.d folder, the
+     * registry's TLS verified against its name; no credentials go to the DNS server.
+     */
+    @Test
+    void pullsThroughADnsOverHttpsServer() throws Exception {
+        assertThrows(UnknownHostException.class, () -> InetAddress.getByName(NAME), "the system resolver knows " + NAME);
+        String name = trustedTlsName();
+        Files.writeString(Files.createDirectories(home.resolve(".docker")).resolve("config.json"),
+                "{\"auths\": {\"" + doh.hostPort() + "\": {\"auth\": \"ZGFuYTpzM2NyZXQ=\"}, \"" + NAME + ":" + port(tls)
+                        + "\": {\"auth\": \"ZGFuYTpzM2NyZXQ=\"}}}");
+        pki.writeCertsDir(home.resolve(".config/jreg/certs.d").resolve(doh.hostPort()), false);
+        Cli.Result pull = jreg().env("DOCKER_CONFIG", home.resolve(".docker").toString())
+                .run("--dns", doh.url(), "--debug", "pull", "-q", name);
+        assertEquals(0, pull.exitCode(), pull::toString);
+        assertEquals(name + "\n", pull.out());
+        assertTrue(pull.err().contains("debug: dns: " + NAME + " -> [127.0.0.1] from " + doh.url()), pull::toString);
+        assertTrue(doh.questions.contains(NAME + ". A"), doh.questions::toString);
+        assertEquals(List.of(), doh.authorizations);
+    }
+
+    /** A DNS-over-HTTPS server that cannot be reached passes the name on, to a plain server or another. */
+    @Test
+    void aDeadDnsOverHttpsServerPassesTheNameToTheNext() throws Exception {
+        String name = trustedTlsName();
+        pki.writeCertsDir(home.resolve(".config/jreg/certs.d").resolve(doh.hostPort()), false);
+        String dead = TestDoh.deadUrl();
+        for (String next : List.of(dns.server(), doh.url())) {
+            Cli.Result pull = jreg().env("JREG_DNS", dead + "," + next).run("--debug", "pull", "-q", name);
+            assertEquals(0, pull.exitCode(), pull::toString);
+            assertTrue(pull.err().contains("debug: dns: " + dead + " failed for " + NAME + ": "), pull::toString);
+            assertTrue(pull.err().contains("debug: dns: " + NAME + " -> [127.0.0.1] from " + next), pull::toString);
+        }
+    }
+
+    @Test
+    void anUntrustedDnsOverHttpsServerIsOneLine() throws Exception {
+        String name = trustedTlsName();
+        int asked = doh.questions.size();
+        Cli.Result pull = jreg().run("--dns", doh.url(), "pull", "-q", name);
+        assertEquals(ExitCodes.NETWORK, pull.exitCode(), pull::toString);
+        assertTrue(pull.err().startsWith("jreg: cannot reach registry " + NAME + ":" + port(tls) + ": no DNS server"
+                + " answered for " + NAME + " (" + doh.url() + ": its TLS certificate is not trusted ("), pull::toString);
+        assertTrue(pull.err().contains(Path.of(".config/jreg/certs.d", doh.hostPort(), "ca.crt").toString()),
+                pull::toString);
+        assertEquals(1, pull.err().lines().count(), pull::toString);
+        assertEquals(asked, doh.questions.size(), "a question reached the server over untrusted TLS");
+    }
+
+    @Test
+    void aNameTheDnsOverHttpsServerDoesNotKnowIsOneLine() throws Exception {
+        pki.writeCertsDir(home.resolve(".config/jreg/certs.d").resolve(doh.hostPort()), false);
+        Cli.Result pull = jreg().run("--dns", doh.url(), "pull", "unknown.test:" + port(tls) + "/demo/app:1");
+        assertEquals(ExitCodes.NETWORK, pull.exitCode(), pull::toString);
+        assertEquals("jreg: cannot reach registry unknown.test:" + port(tls) + ": host unknown.test not found by DNS"
+                + " server " + doh.url() + "\n", pull.err());
     }
 }

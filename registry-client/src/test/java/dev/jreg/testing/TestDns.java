@@ -21,7 +21,7 @@ import org.xbill.DNS.Type;
 /**
  * A DNS server on 127.0.0.1 (UDP, a free port) that answers A queries for the names it is given
  * and NXDOMAIN for the rest, and records each name it was asked about; or, {@link #silent()},
- * one that reads nothing and never answers.
+ * one that reads nothing and never answers. {@link TestDoh} answers the same over HTTPS.
  */
 public final class TestDns implements AutoCloseable {
     private final DatagramSocket socket;
@@ -61,22 +61,7 @@ public final class TestDns implements AutoCloseable {
             try {
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 socket.receive(packet);
-                Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
-                Record question = query.getQuestion();
-                questions.add(question.getName() + " " + Type.string(question.getType()));
-                Message reply = new Message(query.getHeader().getID());
-                reply.getHeader().setFlag(Flags.QR);
-                reply.getHeader().setFlag(Flags.AA);
-                reply.addRecord(question, Section.QUESTION);
-                String host = question.getName().toString(true);
-                String address = addresses.get(host);
-                if (address == null) {
-                    reply.getHeader().setRcode(Rcode.NXDOMAIN);
-                } else if (question.getType() == Type.A) {
-                    reply.addRecord(new ARecord(question.getName(), DClass.IN, 60, InetAddress.getByName(address)),
-                            Section.ANSWER);
-                }
-                byte[] wire = reply.toWire();
+                byte[] wire = reply(java.util.Arrays.copyOf(packet.getData(), packet.getLength()), addresses, questions);
                 socket.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
             } catch (IOException e) {
                 if (socket.isClosed()) {
@@ -84,6 +69,28 @@ public final class TestDns implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The answer to a query in DNS wire format: an A record for a name given, NXDOMAIN for the
+     * rest; the question added to {@code questions}.
+     */
+    static byte[] reply(byte[] wire, Map<String, String> addresses, List<String> questions) throws IOException {
+        Message query = new Message(wire);
+        Record question = query.getQuestion();
+        questions.add(question.getName() + " " + Type.string(question.getType()));
+        Message reply = new Message(query.getHeader().getID());
+        reply.getHeader().setFlag(Flags.QR);
+        reply.getHeader().setFlag(Flags.AA);
+        reply.addRecord(question, Section.QUESTION);
+        String address = addresses.get(question.getName().toString(true));
+        if (address == null) {
+            reply.getHeader().setRcode(Rcode.NXDOMAIN);
+        } else if (question.getType() == Type.A) {
+            reply.addRecord(new ARecord(question.getName(), DClass.IN, 60, InetAddress.getByName(address)),
+                    Section.ANSWER);
+        }
+        return reply.toWire();
     }
 
     @Override

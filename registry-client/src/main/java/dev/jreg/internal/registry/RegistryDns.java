@@ -31,16 +31,24 @@ import org.xbill.DNS.Type;
 
 /**
  * Resolves a registry's hosts through the DNS servers named for it, each in turn: A and AAAA
- * queries, asked together, through dnsjava's {@link SimpleResolver}, which drops an answer whose
- * transaction id or question is not the query's. A server that does not answer in time, fails
- * (SERVFAIL, REFUSED) or cannot be reached passes the name to the next; one that says the name
- * does not exist is believed. Answers are kept for their TTL. The system resolver is never asked, except for {@code localhost},
- * which no DNS server serves. OkHttp connects to the addresses and still verifies TLS against the
- * host's name.
+ * queries, asked together, of a plain server through dnsjava's {@link SimpleResolver}, which drops
+ * an answer whose transaction id or question is not the query's, and of a DNS-over-HTTPS server
+ * through the transport's {@link OverHttps}. A server that does not answer in time, fails
+ * (SERVFAIL, REFUSED, an HTTP or TLS failure) or cannot be reached passes the name to the next;
+ * one that says the name does not exist is believed. Answers are kept for their TTL, a
+ * DNS-over-HTTPS server's for {@link #HTTPS_ANSWER_LIFETIME}. The system resolver is never asked
+ * for the registry's hosts, except for {@code localhost}, which no DNS server serves. OkHttp
+ * connects to the addresses and still verifies TLS against the host's name.
  */
 // okhttp3.Dns declares a Record type of its own: dnsjava's is named in full below.
 final class RegistryDns implements Dns {
+    /**
+     * How long a DNS-over-HTTPS server's answer is kept: OkHttp's client does not pass on the
+     * records' TTL, and parallel blob downloads would otherwise ask again for each connection.
+     */
+    static final Duration HTTPS_ANSWER_LIFETIME = Duration.ofSeconds(30);
     private final List<DnsServer> servers;
+    private final OverHttps overHttps;
     private final Duration timeout;
     private final Consumer<String> debug;
     /**
@@ -52,12 +60,29 @@ final class RegistryDns implements Dns {
     private record Answer(List<InetAddress> addresses, long expiresNanos) {
     }
 
+    /** The transport's way to DNS-over-HTTPS servers (RFC 8484). */
+    interface OverHttps {
+        /**
+         * The name's A and AAAA addresses from the server, as OkHttp's {@code DnsOverHttps} gives
+         * them.
+         *
+         * @throws UnknownHostException the server's NXDOMAIN or SERVFAIL, or, with the failure as
+         *     its cause, a request that failed
+         */
+        List<InetAddress> lookup(DnsServer server, String hostname) throws UnknownHostException;
+
+        /** What went wrong in a request to the server, for a message. */
+        String why(DnsServer server, IOException failure);
+    }
+
     /**
+     * @param overHttps how DNS-over-HTTPS servers among them are asked
      * @param timeout how long each server has to answer
      * @param debug told which server answered which name, and which failed; or null
      */
-    RegistryDns(List<DnsServer> servers, Duration timeout, Consumer<String> debug) {
+    RegistryDns(List<DnsServer> servers, OverHttps overHttps, Duration timeout, Consumer<String> debug) {
         this.servers = List.copyOf(servers);
+        this.overHttps = overHttps;
         this.timeout = timeout;
         this.debug = debug;
     }
@@ -81,7 +106,7 @@ final class RegistryDns implements Dns {
         for (DnsServer server : servers) {
             long start = System.nanoTime();
             try {
-                Answer answer = ask(server, name, hostname);
+                Answer answer = server.https() ? askOverHttps(server, hostname) : ask(server, name, hostname);
                 List<InetAddress> addresses = answer.addresses();
                 tell("dns: " + hostname + " -> " + addresses.stream().map(InetAddress::getHostAddress).toList()
                         + " from " + server + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)");
@@ -92,7 +117,7 @@ final class RegistryDns implements Dns {
                 return addresses;
             } catch (ServerFailure e) {
                 tell("dns: " + server + " failed for " + hostname + ": " + e.getMessage());
-                failures.add(server + " " + e.getMessage());
+                failures.add(server + ": " + e.getMessage());
             }
         }
         throw new NotFound("no DNS server answered for " + hostname + " (" + String.join(", ", failures) + ")", null);
@@ -107,6 +132,34 @@ final class RegistryDns implements Dns {
         records.addAll(answer(aaaa).getSection(Section.ANSWER));
         long ttl = records.stream().mapToLong(org.xbill.DNS.Record::getTTL).min().orElse(0);
         return new Answer(addresses(records, name, hostname), System.nanoTime() + ttl * 1_000_000_000L);
+    }
+
+    /**
+     * OkHttp's client answers NXDOMAIN, and NOERROR without addresses, with an
+     * {@link UnknownHostException} of no cause: believed, as a plain server's. SERVFAIL, and a
+     * request that failed, pass the name on.
+     */
+    private Answer askOverHttps(DnsServer server, String hostname) throws ServerFailure {
+        List<InetAddress> found;
+        try {
+            found = overHttps.lookup(server, hostname);
+        } catch (UnknownHostException e) {
+            if (e.getCause() instanceof IOException failure) {
+                throw new ServerFailure(overHttps.why(server, failure));
+            }
+            if (e.getCause() != null) { // an answer that is not a DNS message
+                throw new ServerFailure(RegistryHttp.rootMessage(e));
+            }
+            if (e.getMessage() != null && e.getMessage().endsWith(": SERVFAIL")) {
+                throw new ServerFailure("SERVFAIL");
+            }
+            found = List.of();
+        }
+        List<InetAddress> addresses = new ArrayList<>();
+        for (InetAddress address : found) {
+            addresses.add(named(hostname, address.getAddress()));
+        }
+        return new Answer(addresses, System.nanoTime() + HTTPS_ANSWER_LIFETIME.toNanos());
     }
 
     private static CompletableFuture<Message> query(SimpleResolver resolver, Name name, int type) {
@@ -153,18 +206,22 @@ final class RegistryDns implements Dns {
             if (!names.contains(record.getName())) {
                 continue;
             }
-            try {
-                // The host's own name goes with each address: OkHttp verifies TLS against the URL's host anyway.
-                if (record instanceof ARecord a) {
-                    addresses.add(InetAddress.getByAddress(hostname, a.getAddress().getAddress()));
-                } else if (record instanceof AAAARecord aaaa) {
-                    addresses.add(InetAddress.getByAddress(hostname, aaaa.getAddress().getAddress()));
-                }
-            } catch (UnknownHostException impossible) {
-                throw new IllegalStateException(impossible);
+            if (record instanceof ARecord a) {
+                addresses.add(named(hostname, a.getAddress().getAddress()));
+            } else if (record instanceof AAAARecord aaaa) {
+                addresses.add(named(hostname, aaaa.getAddress().getAddress()));
             }
         }
         return addresses;
+    }
+
+    /** The host's own name goes with each address: OkHttp verifies TLS against the URL's host anyway. */
+    private static InetAddress named(String hostname, byte[] address) {
+        try {
+            return InetAddress.getByAddress(hostname, address);
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     private void tell(String line) {

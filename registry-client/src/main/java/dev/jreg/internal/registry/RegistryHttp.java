@@ -1,10 +1,13 @@
 package dev.jreg.internal.registry;
 
+import dev.jreg.DnsServer;
 import dev.jreg.RegistryOptions;
 import dev.jreg.auth.Credentials;
 import dev.jreg.error.RegistryException;
 import dev.jreg.error.UnreachableException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -17,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -25,12 +29,14 @@ import javax.net.ssl.X509TrustManager;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.Dns;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
+import okhttp3.dnsoverhttps.DnsOverHttps;
 
 /**
  * The HTTP layer: one OkHttp client (plus an unverified-TLS twin for insecure registries), the
@@ -39,6 +45,12 @@ import okhttp3.Response;
 final class RegistryHttp {
     /** The longest a registry's DNS server has to answer before the next is asked, as in resolv.conf. */
     private static final Duration DNS_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * OkHttp's log, held so that its filter stays: {@link DnsOverHttps} warns of each answer not
+     * over HTTP/2, which RFC 8484 recommends but does not require, and these clients speak
+     * HTTP/1.1 only.
+     */
+    private static final Logger OKHTTP_LOG = Logger.getLogger(OkHttpClient.class.getName());
     private final RegistryOptions options;
     private final ProxyRoutes proxies;
     private final SystemTls systemTls = new SystemTls();
@@ -54,6 +66,7 @@ final class RegistryHttp {
     private final Map<String, Optional<OkHttpClient>> byCertificateFolder = new HashMap<>();
     /** Per registry API host ({@code host:port}), the resolver of its DNS servers, for its token realm. */
     private final Map<String, RegistryDns> dnsByApiHost = new HashMap<>();
+    private final HttpsDnsServers httpsDnsServers = new HttpsDnsServers();
 
     RegistryHttp(RegistryOptions options) {
         this.options = options;
@@ -178,6 +191,15 @@ final class RegistryHttp {
             e = last;
             attempts = " (" + retried.attempts() + " attempts)";
         }
+        return new UnreachableException("cannot reach " + what + ": " + why(what, registry, host, e, certificateRoots)
+                + attempts, failure);
+    }
+
+    /**
+     * What went wrong in reaching a host, for {@link #unreachable}'s message, hints included: where
+     * a CA would go, how to mark the host insecure.
+     */
+    static String why(String what, String registry, String host, IOException e, List<Path> certificateRoots) {
         String why;
         if (e instanceof RegistryDns.NotFound) {
             why = e.getMessage();
@@ -192,7 +214,7 @@ final class RegistryHttp {
             why = "its TLS certificate is not for " + registry + namesIn(e.getMessage());
         } else if (e instanceof SSLException && isCertificateProblem(e)) {
             why = "its TLS certificate is not trusted (" + rootMessage(e) + "); put its CA in "
-                    + certificatePlaces(certificateRoots, registry, "ca.crt") + ", or mark " + (host.equals(registry)
+                    + certificatePlaces(certificateRoots, registry, "ca.crt") + ", or mark " + (what.startsWith("registry ")
                     ? "the registry" : "it") + " insecure (--insecure-registry " + host + ")";
         } else if (isClientCertificateRefusal(e)) {
             why = "TLS failed (" + rootMessage(e) + "); the registry may require a client certificate: put"
@@ -202,7 +224,7 @@ final class RegistryHttp {
         } else {
             why = rootMessage(e);
         }
-        return new UnreachableException("cannot reach " + what + ": " + why + attempts, failure);
+        return why;
     }
 
     /**
@@ -391,10 +413,74 @@ final class RegistryHttp {
         if (servers.isEmpty()) {
             return client;
         }
-        // A server that does not answer must not hold up each connection for long: the next one may.
-        Duration timeout = options.connectTimeout().compareTo(DNS_TIMEOUT) < 0 ? options.connectTimeout() : DNS_TIMEOUT;
-        RegistryDns dns = dnsByApiHost.computeIfAbsent(apiHost, host -> new RegistryDns(servers, timeout, options.debug()));
+        RegistryDns dns = dnsByApiHost.computeIfAbsent(apiHost,
+                host -> new RegistryDns(servers, httpsDnsServers, dnsTimeout(), options.debug()));
         return client.newBuilder().dns(dns).build();
+    }
+
+    /** A DNS server that does not answer must not hold up each connection for long: the next one may. */
+    private Duration dnsTimeout() {
+        return options.connectTimeout().compareTo(DNS_TIMEOUT) < 0 ? options.connectTimeout() : DNS_TIMEOUT;
+    }
+
+    /**
+     * DNS-over-HTTPS servers, through OkHttp's {@link DnsOverHttps}, one per server, made on first
+     * use. Each is reached as a registry is, with the same trust: proxies, its own certs.d folder
+     * ({@code HOST[:PORT]}) else the system's CAs, no verification when marked insecure. Its client
+     * resolves the server's own name the system's way, never through a registry's servers (an IP
+     * address needs no lookup), sends no credentials (the authorizing interceptor is left out) and
+     * does not retry: the next server is the retry.
+     */
+    private final class HttpsDnsServers implements RegistryDns.OverHttps {
+        private final Map<DnsServer, Dns> resolvers = new HashMap<>();
+
+        HttpsDnsServers() {
+            OKHTTP_LOG.setFilter(record -> record.getMessage() == null
+                    || !record.getMessage().startsWith("Incorrect protocol"));
+        }
+
+        @Override
+        public List<InetAddress> lookup(DnsServer server, String hostname) throws UnknownHostException {
+            Dns resolver;
+            try {
+                resolver = resolver(server);
+            } catch (IOException e) { // a certs.d file that cannot be used
+                UnknownHostException failure = new UnknownHostException(hostname);
+                failure.initCause(e);
+                throw failure;
+            }
+            return resolver.lookup(hostname);
+        }
+
+        @Override
+        public String why(DnsServer server, IOException failure) {
+            String host = hostPort(server);
+            return RegistryHttp.why("DNS server " + server, host, host, failure, options.certificateRoots());
+        }
+
+        private synchronized Dns resolver(DnsServer server) throws IOException {
+            Dns resolver = resolvers.get(server);
+            if (resolver == null) {
+                String host = hostPort(server);
+                OkHttpClient.Builder client = (isInsecure(options, host) ? insecureClient() : withCertificates(host))
+                        .newBuilder().connectTimeout(dnsTimeout()).callTimeout(dnsTimeout());
+                client.interceptors().clear();
+                resolver = new DnsOverHttps.Builder().client(client.build())
+                        .url(new HttpUrl.Builder().scheme("https").host(server.host()).port(server.port())
+                                .encodedPath(server.path()).build())
+                        // Registries on private names are what DNS servers of their own are for.
+                        .resolvePrivateAddresses(true)
+                        .build();
+                resolvers.put(server, resolver);
+            }
+            return resolver;
+        }
+
+        /** The server's {@code HOST[:PORT]}, as its certs.d folder and {@code --insecure-registry} name it. */
+        private static String hostPort(DnsServer server) {
+            String host = server.host().contains(":") ? "[" + server.host() + "]" : server.host();
+            return server.port() == DnsServer.HTTPS_PORT ? host : host + ":" + server.port();
+        }
     }
 
     private static boolean isCertificateProblem(Throwable e) {
