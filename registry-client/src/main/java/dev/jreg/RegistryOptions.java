@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
  * @param dns by registry (as named in references, {@code docker.io} for Docker Hub), the DNS
  *     servers that resolve its hosts, tried in order: its API host, its token realm and the hosts
  *     its blobs are redirected to; the key {@value #EVERY_REGISTRY} for the registries without an
- *     entry. Other hosts (proxies, URLs that are not registries') are resolved the system's way.
+ *     entry. Other hosts (proxies, DNS-over-HTTPS servers, URLs that are not registries') are
+ *     resolved the system's way.
  */
 public record RegistryOptions(Keychain keychain, Set<String> insecureRegistries, String userAgent,
         Duration connectTimeout, Duration readTimeout, Consumer<String> debug, List<Path> certificateRoots,

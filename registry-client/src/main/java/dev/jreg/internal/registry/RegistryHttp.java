@@ -434,11 +434,6 @@ final class RegistryHttp {
     private final class HttpsDnsServers implements RegistryDns.OverHttps {
         private final Map<DnsServer, Dns> resolvers = new HashMap<>();
 
-        HttpsDnsServers() {
-            OKHTTP_LOG.setFilter(record -> record.getMessage() == null
-                    || !record.getMessage().startsWith("Incorrect protocol"));
-        }
-
         @Override
         public List<InetAddress> lookup(DnsServer server, String hostname) throws UnknownHostException {
             Dns resolver;
@@ -458,22 +453,27 @@ final class RegistryHttp {
             return RegistryHttp.why("DNS server " + server, host, host, failure, options.certificateRoots());
         }
 
-        private synchronized Dns resolver(DnsServer server) throws IOException {
-            Dns resolver = resolvers.get(server);
-            if (resolver == null) {
-                String host = hostPort(server);
-                OkHttpClient.Builder client = (isInsecure(options, host) ? insecureClient() : withCertificates(host))
-                        .newBuilder().connectTimeout(dnsTimeout()).callTimeout(dnsTimeout());
-                client.interceptors().clear();
-                resolver = new DnsOverHttps.Builder().client(client.build())
-                        .url(new HttpUrl.Builder().scheme("https").host(server.host()).port(server.port())
-                                .encodedPath(server.path()).build())
-                        // Registries on private names are what DNS servers of their own are for.
-                        .resolvePrivateAddresses(true)
-                        .build();
-                resolvers.put(server, resolver);
+        /** Under the transport's lock, which {@link #withCertificates} takes too: one lock, no deadlock. */
+        private Dns resolver(DnsServer server) throws IOException {
+            synchronized (RegistryHttp.this) {
+                Dns resolver = resolvers.get(server);
+                if (resolver == null) {
+                    OKHTTP_LOG.setFilter(record -> record.getMessage() == null
+                            || !record.getMessage().startsWith("Incorrect protocol"));
+                    String host = hostPort(server);
+                    OkHttpClient.Builder client = (isInsecure(options, host) ? insecureClient() : withCertificates(host))
+                            .newBuilder().connectTimeout(dnsTimeout()).callTimeout(dnsTimeout());
+                    client.interceptors().clear();
+                    resolver = new DnsOverHttps.Builder().client(client.build())
+                            .url(new HttpUrl.Builder().scheme("https").host(server.host()).port(server.port())
+                                    .encodedPath(server.path()).build())
+                            // Registries on private names are what DNS servers of their own are for.
+                            .resolvePrivateAddresses(true)
+                            .build();
+                    resolvers.put(server, resolver);
+                }
+                return resolver;
             }
-            return resolver;
         }
 
         /** The server's {@code HOST[:PORT]}, as its certs.d folder and {@code --insecure-registry} name it. */
