@@ -207,6 +207,18 @@ class RegistryDnsTest {
     }
 
     @Test
+    void theConfigFileNamesDnsOverHttpsServers() throws Exception {
+        String name = trustedTlsName();
+        pki.writeCertsDir(home.resolve(".config/jreg/certs.d").resolve(doh.hostPort()), false);
+        Path config = Files.writeString(home.resolve("config.json"), "{\"registries\": {\"" + NAME + ":" + port(tls)
+                + "\": {\"dns\": [\"" + doh.url() + "\"]}}}");
+        int asked = doh.questions.size();
+        Cli.Result pull = jreg().env("JREG_CONFIG", config.toString()).run("pull", "-q", name);
+        assertEquals(0, pull.exitCode(), pull::toString);
+        assertTrue(doh.questions.size() > asked, doh.questions::toString);
+    }
+
+    @Test
     void anUntrustedDnsOverHttpsServerIsOneLine() throws Exception {
         String name = trustedTlsName();
         int asked = doh.questions.size();
