@@ -93,7 +93,7 @@ final class TrainCommand extends Subcommand {
                     Path certs = Files.createDirectories(home.resolve("config/jreg/certs.d").resolve(registry));
                     Files.copy(home.resolve("ca.crt"), certs.resolve("ca.crt"));
                 }
-                train(quiet, registry);
+                train(quiet, registry, home);
             }
         } finally {
             servers.forEach(server -> server.stop(0));
@@ -159,7 +159,10 @@ final class TrainCommand extends Subcommand {
         return layout;
     }
 
-    private void train(CliContext quiet, String registry) {
+    private void train(CliContext quiet, String registry, Path home) throws IOException {
+        // sync reads YAML, whose parser's classes no other command loads
+        Path sync = home.resolve("sync.yaml");
+        Files.writeString(sync, registry + ":\n  images:\n    train/app: [\"1\"]\n");
         for (String[] args : List.of(
                 new String[] {"pull", registry + "/train/app:1"},
                 new String[] {"images"},
@@ -170,6 +173,8 @@ final class TrainCommand extends Subcommand {
                 new String[] {"tag", registry + "/train/app:1", registry + "/train/copy:1"},
                 new String[] {"push", registry + "/train/copy:1"},
                 new String[] {"copy", registry + "/train/app:1", registry + "/train/other:1"},
+                new String[] {"sync", "--config", sync.toString(), "--dest", registry + "/mirror"},
+                new String[] {"sync", "--format", "json", "--config", sync.toString(), "--dest", registry + "/mirror"},
                 new String[] {"rm", registry + "/train/app:1"},
                 new String[] {"verify"})) {
             run(quiet, args);

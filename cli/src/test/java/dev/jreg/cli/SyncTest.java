@@ -172,6 +172,37 @@ class SyncTest {
     }
 
     @Test
+    void imagesSharingABlobWriteItOnceAndMountItIntoTheNextRepository() throws Exception {
+        OciLayout layout = OciLayout.open(fixtures);
+        Platform amd64 = Platform.of("linux", "amd64", null);
+        TestImages.Layer base = TestImages.layer(80, 200_000);
+        StringBuilder images = new StringBuilder();
+        for (String repository : List.of("one", "two")) {
+            for (int tag = 1; tag <= 3; tag++) {
+                String fixture = repository + tag;
+                TestImages.writeImage(layout, Reference.parse("localhost/f:" + fixture), amd64,
+                        List.of(base, TestImages.layer(fixture.hashCode(), 20_000)));
+                put(fixture, "shared/" + repository + ":" + tag);
+            }
+            images.append("    shared/").append(repository).append(": [\"1\", \"2\", \"3\"]\n");
+        }
+        Path file = home.resolve("shared.yaml");
+        Files.writeString(file, source.hostPort() + ":\n  tls-verify: false\n  images:\n" + images);
+        String prefix = destination.hostPort() + "/fanout";
+
+        // Six images at once, all needing the same blob: registries refuse a manifest while the
+        // repository's link to a blob is being rewritten by a second upload of it.
+        Cli.Result result = cli().run("sync", "--config", file.toString(), "--dest", prefix, "-j", "6");
+
+        assertEquals(0, result.exitCode(), result::toString);
+        assertTrue(result.out().endsWith("6 copied, 0 up to date, 0 failed, 0 skipped\n"), result::toString);
+        String hex = base.descriptor().digest().hex();
+        assertEquals(1, destination.countRequests("PUT", "/v2/fanout/\\S*digest=sha256(:|%3A)" + hex + "\\S*"));
+        assertEquals(1, destination.countRequests("POST", "/v2/fanout/\\S*mount=sha256(:|%3A)" + hex + "\\S*"));
+        assertEquals(6, contents(prefix, "one", "two").size());
+    }
+
+    @Test
     void aDryRunListsWhatWouldBeCopiedAndWritesNothing() throws Exception {
         Path file = config("");
         String prefix = destination.hostPort() + "/dry";

@@ -42,6 +42,7 @@ import java.util.stream.Stream;
 public final class Copier {
     /** Indexes inside indexes deeper than this are refused. */
     private static final int MAX_INDEX_DEPTH = 4;
+    private final BlobLedger ledger = new BlobLedger();
 
     /**
      * Copies one image or index.
@@ -65,7 +66,7 @@ public final class Copier {
             children = conversion.children();
         }
         boolean converted = !top.digest().equals(selected.digest());
-        Transfer transfer = new Transfer(source, sink, options);
+        Transfer transfer = new Transfer(source, sink, options, ledger);
         boolean changed;
         try (sink) {
             transfer.run(children, top);
@@ -134,10 +135,10 @@ public final class Copier {
     }
 
     /** Moves the missing blobs on a bounded pool, the first failure cancelling the rest, and counts them. */
-    private record Transfer(ImageSource source, ImageSink sink, CopyOptions options, AtomicInteger copied,
-            AtomicInteger skipped, AtomicInteger mounted, AtomicLong bytes) {
-        Transfer(ImageSource source, ImageSink sink, CopyOptions options) {
-            this(source, sink, options, new AtomicInteger(), new AtomicInteger(), new AtomicInteger(),
+    private record Transfer(ImageSource source, ImageSink sink, CopyOptions options, BlobLedger ledger,
+            AtomicInteger copied, AtomicInteger skipped, AtomicInteger mounted, AtomicLong bytes) {
+        Transfer(ImageSource source, ImageSink sink, CopyOptions options, BlobLedger ledger) {
+            this(source, sink, options, ledger, new AtomicInteger(), new AtomicInteger(), new AtomicInteger(),
                     new AtomicLong());
         }
 
@@ -161,19 +162,32 @@ public final class Copier {
             // per blob, which in parallel costs the time of one or two.
             List<Descriptor> blobs = new ArrayList<>(unique.values());
             blobs.sort(Comparator.comparingLong(Descriptor::size).reversed());
+            Optional<Reference> repository = sink.repository();
             Parallel.map(blobs, options.concurrency(), blob -> {
-                if (sink.hasBlob(blob)) {
-                    skipped.incrementAndGet();
+                if (repository.isEmpty()) {
+                    ensure(blob);
+                } else if (!ledger.writeOnce(repository.get(), blob.digest(), () -> ensure(blob))) {
+                    skipped.incrementAndGet(); // another copy of this run has just written it there
                     options.listener().blobSkipped(blob);
-                } else {
-                    copyBlob(blob);
                 }
                 return blob;
             });
         }
 
+        /** The blob in the sink: skipped when there, mounted or copied when not. */
+        private void ensure(Descriptor blob) throws IOException {
+            if (sink.hasBlob(blob)) {
+                skipped.incrementAndGet();
+                options.listener().blobSkipped(blob);
+            } else {
+                copyBlob(blob);
+            }
+        }
+
         private void copyBlob(Descriptor blob) throws IOException {
-            Optional<Reference> mountedFrom = sink.mountBlob(blob, source);
+            List<Reference> origins = new ArrayList<>(ledger.originsOf(blob.digest()));
+            origins.addAll(source.originsOf(blob));
+            Optional<Reference> mountedFrom = sink.mountBlob(blob, origins);
             if (mountedFrom.isPresent()) {
                 mounted.incrementAndGet();
                 options.listener().blobMounted(blob, mountedFrom.get());

@@ -4,7 +4,6 @@ import dev.jreg.UploadOptions;
 import dev.jreg.error.RegistryException;
 import dev.jreg.internal.store.BlobSource;
 import dev.jreg.internal.store.ImageSink;
-import dev.jreg.internal.store.ImageSource;
 import dev.jreg.internal.store.VerifiedCopy;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
@@ -66,9 +65,9 @@ final class RepositorySink implements ImageSink {
     }
 
     @Override
-    public Optional<Reference> mountBlob(Descriptor descriptor, ImageSource from) throws IOException {
+    public Optional<Reference> mountBlob(Descriptor descriptor, List<Reference> origins) throws IOException {
         // Mounts work only inside one registry; the first origin there is tried once.
-        Optional<Reference> origin = from.originsOf(descriptor).stream()
+        Optional<Reference> origin = origins.stream()
                 .filter(o -> o.registry().equals(target.registry()) && !o.repository().equals(target.repository()))
                 .findFirst();
         if (origin.isEmpty()) {
@@ -90,6 +89,11 @@ final class RepositorySink implements ImageSink {
             // Anything else (Harbor's 401, a 404 for an unknown source): upload as usual.
             return Optional.empty();
         }
+    }
+
+    @Override
+    public Optional<Reference> repository() {
+        return Optional.of(target);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.Reference;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,10 +23,18 @@ public interface ImageSink extends Closeable {
      * Tries to obtain a blob without transferring it, e.g. by a cross-repository mount inside one
      * registry. The default does nothing.
      *
-     * @param from where the blob would otherwise be read
+     * @param origins repositories known to hold the blob, best first
      * @return the repository the blob was mounted from, or empty when it was not
      */
-    default Optional<Reference> mountBlob(Descriptor descriptor, ImageSource from) throws IOException {
+    default Optional<Reference> mountBlob(Descriptor descriptor, List<Reference> origins) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * The registry repository this sink writes to (its tag or digest meaningless), or empty for a
+     * sink that is no registry's: blobs written there can be mounted into its other repositories.
+     */
+    default Optional<Reference> repository() {
         return Optional.empty();
     }
 
