@@ -80,8 +80,10 @@ class SyncFilterTest {
     Cli.Result sync(String prefix, String keys, String... more) throws Exception {
         Path file = home.resolve("sync-" + System.nanoTime() + ".yaml");
         Files.writeString(file, source.hostPort() + ":\n  tls-verify: false\n" + keys);
+        // One image at a time: every tag here holds the same blobs, and which tags are chosen is
+        // what these tests check, not images copied at once into one repository.
         List<String> args = new ArrayList<>(List.of("sync", "--config", file.toString(), "--dest",
-                destination.hostPort() + "/" + prefix));
+                destination.hostPort() + "/" + prefix, "-j", "1"));
         args.addAll(List.of(more));
         return new Cli(home, store).run(args.toArray(String[]::new));
     }
@@ -169,5 +171,16 @@ class SyncFilterTest {
         assertEquals(original.path("manifests").get(2).path("digest").asText(),
                 Digest.sha256(Skopeo.inspectRaw("docker://" + destination.hostPort() + "/one-platform/app:1"))
                         .toString(), "one platform is that image itself");
+    }
+
+    @Test
+    void anIntervalThatIsNoDurationOfASecondOrMoreIsAUsageError() throws Exception {
+        for (String interval : List.of("soon", "500ms", "1d")) {
+            Cli.Result result = sync("never", "  images:\n    semver/app: []\n", "--interval", interval);
+            assertEquals(2, result.exitCode(), result::toString);
+            assertEquals(1, result.err().lines().count(), result::toString);
+            assertTrue(result.err().startsWith("jreg: ") && result.err().contains("--interval"), result::toString);
+        }
+        assertEquals(0, destination.countRequests("PUT", "/v2/never/.*"), "nothing was copied");
     }
 }
