@@ -172,8 +172,8 @@ final class FleetSync {
             CopyResult copied = jreg.copy(new ImageLocation.Registry(item.source()), new ImageLocation.Registry(target),
                     new CopyOptions(item.platforms(), jreg.config().concurrency(), CopyListener.NONE),
                     UploadOptions.monolithic());
-            return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.COPIED, copied.top().digest(), null,
-                    copied.blobsCopied(), copied.blobsMounted(), copied.bytesCopied());
+            return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.COPIED, copied.top().digest(),
+                    null, copied.blobsCopied(), copied.blobsMounted(), copied.bytesCopied());
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {

@@ -78,8 +78,8 @@ final class SyncCommand extends Subcommand {
                         v -> jobs = v)
                 .with(format::declare)
                 .flag("-q, --quiet", "Print only the summary, no line per image.", v -> quiet = v)
-                .option("--interval", "DURATION", "Run again DURATION (30s, 15m, 6h, 1h30m; at least 1s) after each run, until"
-                        + " stopped; a run's failures do not stop the next.", Duration.class,
+                .option("--interval", "DURATION", "Run again DURATION (30s, 15m, 6h, 1h30m; at least 1s)"
+                        + " after each run, until stopped; a run's failures do not stop the next.", Duration.class,
                         SyncCommand::interval, v -> interval = v)
                 .with(root::networkOptions);
     }

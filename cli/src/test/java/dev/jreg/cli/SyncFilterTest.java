@@ -67,7 +67,8 @@ class SyncFilterTest {
         platforms.put(ARM64, List.of(TestImages.layer(93, 20_000)));
         platforms.put(ARMV7, List.of(TestImages.layer(94, 20_000)));
         index = TestImages.writeIndex(layout, Reference.parse("localhost/f:multi"), platforms);
-        Skopeo.copy("--all", "oci:" + fixtures + ":localhost/f:multi", "docker://" + source.hostPort() + "/multi/app:1");
+        Skopeo.copy("--all", "oci:" + fixtures + ":localhost/f:multi",
+                "docker://" + source.hostPort() + "/multi/app:1");
     }
 
     @AfterAll
@@ -120,7 +121,8 @@ class SyncFilterTest {
         assertTrue(result.out().endsWith("2 copied, 0 up to date, 0 failed, 5 skipped\n"), result::toString);
         assertEquals(List.of("2.0.0", "v1.3.0"), tags("newest/app"));
 
-        Cli.Result filtered = sync("allow", "  images:\n    semver/app: [\"1.0.0\", \"1.2.0\", \"latest\", \"v1.3.0\"]\n"
+        Cli.Result filtered = sync("allow",
+                "  images:\n    semver/app: [\"1.0.0\", \"1.2.0\", \"latest\", \"v1.3.0\"]\n"
                 + "  tags:\n    allow: [\"^v?1\\\\.\"]\n    semver: \">1.0\"\n", "--format", "json");
         assertEquals(0, filtered.exitCode(), filtered::toString);
         JsonNode json = Json.parse(filtered.out());
