@@ -6,6 +6,7 @@ import dev.jreg.internal.copy.Parallel;
 import dev.jreg.internal.sync.SyncConfig;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
+import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -20,15 +21,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 
 /** {@link Jreg#sync}: the images of a sync file, each compared by {@code HEAD} and copied when it differs. */
 final class FleetSync {
     private final SyncOptions options;
     private final AtomicInteger skipped = new AtomicInteger();
 
-    /** One repository of a source: its tags or digests given, or a pattern to list them by (null: every tag). */
-    private record Repository(SyncConfig.Source source, String repository, List<String> refs, Pattern pattern) {
+    /**
+     * One repository of a source: its tags or digests given, or which of its listed tags to take
+     * (an {@code images-by-tag-regex} pattern, an {@code images-by-semver} constraint; null: every tag).
+     */
+    private record Repository(SyncConfig.Source source, String repository, List<String> refs, Predicate<String> takes) {
         Reference at(String tagOrDigest) {
             return tagOrDigest.contains(":")
                     ? new Reference(source.registry(), repository, null, Digest.parse(tagOrDigest))
@@ -40,8 +44,11 @@ final class FleetSync {
         }
     }
 
-    /** One image to bring in step, or a repository that could not be listed (no source, a failure). */
-    private record Item(String name, Reference source, String destination, String failure) {
+    /**
+     * One image to bring in step, with the platforms its source's {@code platforms} key takes, or a
+     * repository that could not be listed (no source, a failure).
+     */
+    private record Item(String name, Reference source, String destination, PlatformSelector platforms, String failure) {
     }
 
     private FleetSync(SyncOptions options) {
@@ -84,7 +91,9 @@ final class FleetSync {
         for (SyncConfig.Source source : config.sources()) {
             source.images().forEach((repo, refs) -> repositories.add(new Repository(source, repo, refs, null)));
             source.tagPatterns().forEach((repo, pattern) -> repositories.add(
-                    new Repository(source, repo, List.of(), pattern)));
+                    new Repository(source, repo, List.of(), tag -> pattern.matcher(tag).find())));
+            source.semverConstraints().forEach((repo, constraint) -> repositories.add(
+                    new Repository(source, repo, List.of(), constraint::matches)));
         }
         List<List<Item>> listed = Parallel.map(repositories, options.concurrency(), r -> items(jreg, r));
         List<Item> items = listed.stream().flatMap(List::stream).toList();
@@ -106,18 +115,18 @@ final class FleetSync {
             } catch (InterruptedIOException e) {
                 throw e;
             } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                return List.of(new Item(repository.name(), null, destination, reason(e)));
+                return List.of(new Item(repository.name(), null, destination, null, reason(e)));
             }
         }
+        List<String> taken = repository.takes() == null ? refs : refs.stream().filter(repository.takes()).toList();
+        List<String> kept = repository.source().tags().apply(taken);
+        skipped.addAndGet(refs.size() - kept.size());
         List<Item> items = new ArrayList<>();
-        for (String ref : refs) {
-            if (repository.pattern() != null && !repository.pattern().matcher(ref).find()) {
-                skipped.incrementAndGet();
-                continue;
-            }
+        for (String ref : kept) {
             Reference source = repository.at(ref);
+            List<Platform> platforms = repository.source().platforms();
             items.add(new Item(source.toString(), source, destination + (source.digest() != null ? "@" : ":") + ref,
-                    null));
+                    platforms.isEmpty() ? PlatformSelector.all() : new PlatformSelector.Only(platforms), null));
         }
         return items;
     }
@@ -133,16 +142,24 @@ final class FleetSync {
         return root + "/" + (options.scoped() ? repository.name() : path.substring(path.lastIndexOf('/') + 1));
     }
 
-    /** One {@code HEAD} on each side; a copy of the whole index, digests unchanged, when they differ. */
+    /**
+     * One {@code HEAD} on each side; a copy of the whole index, digests unchanged, when they differ.
+     * A platform subset is a new index, so the source side is the digest that index would have,
+     * made from the source's index as the copy makes it.
+     */
     private SyncedImage one(Jreg jreg, Item item) throws IOException {
         Digest digest = null;
         try {
             Reference target = Reference.parse(item.destination());
-            Optional<Descriptor> from = jreg.resolve(new ImageLocation.Registry(item.source()));
-            if (from.isEmpty()) {
-                return failed(item, null, "manifest unknown: " + item.name());
+            if (item.platforms() instanceof PlatformSelector.All) {
+                Optional<Descriptor> from = jreg.resolve(new ImageLocation.Registry(item.source()));
+                if (from.isEmpty()) {
+                    return failed(item, null, "manifest unknown: " + item.name());
+                }
+                digest = from.get().digest();
+            } else {
+                digest = jreg.selectedDigest(new ImageLocation.Registry(item.source()), item.platforms());
             }
-            digest = from.get().digest();
             Optional<Descriptor> to = jreg.resolveDestination(new ImageLocation.Registry(target));
             if (to.isPresent() && to.get().digest().equals(digest)) {
                 return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.UP_TO_DATE, digest, null, 0, 0,
@@ -153,10 +170,10 @@ final class FleetSync {
                         0);
             }
             CopyResult copied = jreg.copy(new ImageLocation.Registry(item.source()), new ImageLocation.Registry(target),
-                    new CopyOptions(PlatformSelector.all(), jreg.config().concurrency(), CopyListener.NONE),
+                    new CopyOptions(item.platforms(), jreg.config().concurrency(), CopyListener.NONE),
                     UploadOptions.monolithic());
-            return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.COPIED, copied.sourceDigest(), null,
-                    copied.blobsCopied(), copied.blobsMounted(), copied.bytesCopied());
+            return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.COPIED, copied.top().digest(),
+                    null, copied.blobsCopied(), copied.blobsMounted(), copied.bytesCopied());
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {

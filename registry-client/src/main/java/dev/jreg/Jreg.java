@@ -231,30 +231,48 @@ public final class Jreg {
     /**
      * Brings the images a {@code skopeo sync} YAML file names in step at their destinations, as
      * {@code skopeo sync --src yaml --dest docker FILE DEST} does (skopeo-sync(1)). Each source
-     * registry's {@code images} (repository to tags or digests; an empty list for every tag) and
-     * {@code images-by-tag-regex} (repository to a pattern found in the tags to take) are read, with
-     * its {@code credentials} (before the user's), {@code tls-verify: false} (an insecure registry)
-     * and {@code cert-dir} (that registry's certs.d folder); jreg's {@code destination} key gives a
-     * source its own {@code REGISTRY[/PREFIX]}. An image goes to {@code DEST/LAST:TAG}, LAST the last
-     * component of its repository ({@code DEST/REGISTRY/REPOSITORY:TAG} when {@code scoped}).
+     * registry's {@code images} (repository to tags or digests; an empty list for every tag),
+     * {@code images-by-tag-regex} (repository to a pattern found in the tags to take) and
+     * {@code images-by-semver} (repository to a Masterminds/semver constraint the tags to take
+     * meet; tags that are no version are left out) are read, with its {@code credentials} (before
+     * the user's), {@code tls-verify: false} (an insecure registry) and {@code cert-dir} (that
+     * registry's certs.d folder). jreg's keys: {@code destination} gives a source its own
+     * {@code REGISTRY[/PREFIX]}; {@code tags} ({@code allow}, {@code deny}: lists of expressions;
+     * {@code semver}: a constraint; {@code newest}: a count) filters every repository's chosen tags;
+     * {@code platforms} ({@code [os/arch[/variant], …]}) copies an index with only those platforms;
+     * {@code all-tags: true} takes every tag of each {@code images} repository. An image goes to
+     * {@code DEST/LAST:TAG}, LAST the last component of its repository
+     * ({@code DEST/REGISTRY/REPOSITORY:TAG} when {@code scoped}).
      *
      * <p>Each image costs a {@code HEAD} on each side; when the destination already names the
      * source's digest nothing moves. Otherwise the whole index is copied as {@link #copy} does
      * (digests unchanged, blobs the destination holds skipped, others of its registry mounted, the
-     * tag written last). A failing image or repository is a {@link SyncedImage.Status#FAILED} row
-     * with its reason; the others go on.
+     * tag written last). With {@code platforms} the source's index is read instead of a
+     * {@code HEAD}, and the digest compared is that of the index (or, for one platform, the image)
+     * a copy with {@link PlatformSelector.Only} makes of it. A failing image or repository is a
+     * {@link SyncedImage.Status#FAILED} row with its reason (an index without one of the
+     * platforms, too); the others go on.
      *
      * @param options the file, the destination, {@code --scoped}, dry run, images at once, a listener
      * @return every image with what happened to it, in the file's order, and the tags filters left out
-     * @throws IllegalArgumentException naming the file and the key, when the file is missing, not
-     *     YAML, or not a sync file jreg reads ({@code images-by-semver} is not read yet), or a source
-     *     has no destination
+     * @throws IllegalArgumentException naming the file and the source, when the file is missing, not
+     *     YAML, or not a sync file jreg reads (an unknown key, a bad expression, constraint or
+     *     platform), or a source has no destination
      * @throws java.io.InterruptedIOException when the thread is interrupted
      * @throws IOException when the file cannot be read, or a certs.d folder for the cert-dirs cannot
      *     be made
      */
     public SyncResult sync(SyncOptions options) throws IOException {
         return FleetSync.run(this, options);
+    }
+
+    /**
+     * The digest {@link #copy} with these platforms would give its destination, found by reading
+     * the source's manifest (a sync compares it with the destination's before copying a subset).
+     */
+    Digest selectedDigest(ImageLocation from, PlatformSelector platforms) throws IOException {
+        ResolvedLocation source = place(from);
+        return copier.selectedDigest(source.source(), source.tagOrDigest(), platforms);
     }
 
     /** An instance on the same store with other options (a sync's sources' credentials and TLS settings). */

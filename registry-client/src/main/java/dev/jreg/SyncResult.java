@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param images each image, in the file's order (sources, then repositories, then the tags as
  *     listed), with the repositories that could not be listed
- * @param skipped tags listed for an {@code images-by-tag-regex} repository that its expression left out
+ * @param skipped tags listed or given that were not taken: left out by an {@code images-by-tag-regex}
+ *     expression, an {@code images-by-semver} constraint or the source's {@code tags} filter
  */
 public record SyncResult(List<SyncedImage> images, int skipped) {
     /** Copies the list. */

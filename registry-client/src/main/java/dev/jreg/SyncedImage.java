@@ -10,7 +10,8 @@ import dev.jreg.model.Digest;
  * @param destination where it goes, in the same form
  * @param status what happened
  * @param digest the source's manifest digest (an index's for a multi-platform tag), or null when it
- *     could not be read
+ *     could not be read; with the source's {@code platforms}, the digest of what is written from it:
+ *     the new index of those platforms, or the one image
  * @param reason why it failed, one line; null unless {@link Status#FAILED}
  * @param blobsCopied blobs transferred
  * @param blobsMounted blobs the destination mounted from another of its repositories

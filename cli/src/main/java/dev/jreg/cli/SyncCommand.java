@@ -4,8 +4,12 @@ import dev.jreg.Jreg;
 import dev.jreg.SyncOptions;
 import dev.jreg.SyncResult;
 import dev.jreg.SyncedImage;
+import dev.jreg.model.GoDuration;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +22,7 @@ final class SyncCommand extends Subcommand {
     private boolean dryRun;
     private int jobs = SyncOptions.DEFAULT_CONCURRENCY;
     private boolean quiet;
+    private Duration interval;
     private final FormatMixin format = new FormatMixin();
 
     @Override
@@ -25,12 +30,25 @@ final class SyncCommand extends Subcommand {
         return CommandModel.of("sync", this,
                         "Copy the images a skopeo sync YAML file names to a registry, only those that changed.",
                         "Reads skopeo sync's YAML as it is: source registries, each with images (repository:"
-                                + " tags, an empty list for all), images-by-tag-regex, tls-verify, credentials and"
-                                + " cert-dir, and jreg's destination key (REGISTRY[/PREFIX] for that source). An"
-                                + " image goes to DEST/NAME:TAG, NAME the last component of its repository, as"
-                                + " skopeo names it. Each image costs a HEAD on each side; equal digests move"
-                                + " nothing; otherwise the whole index is copied as 'jreg copy' does. A failing"
-                                + " image does not stop the others: exit 10 when some failed.")
+                                + " tags, an empty list for all), images-by-tag-regex (repository: pattern),"
+                                + " images-by-semver (repository: Masterminds/semver constraint such as"
+                                + " \">= 1.2, < 2\" or \"~1.4 || ^2\"; tags that are no version are left out,"
+                                + " pre-releases unless the constraint names one), tls-verify, credentials and"
+                                + " cert-dir. jreg's keys per source: destination (REGISTRY[/PREFIX]); tags, a"
+                                + " filter of every repository's chosen tags: allow and deny (lists of"
+                                + " expressions found in the tag), semver (a constraint), newest (keep the N"
+                                + " highest versions); platforms (a list: an index is copied as a new index of"
+                                + " just those, as 'jreg copy --platform' does); all-tags (true: every tag of"
+                                + " each images repository, its list ignored, as skopeo's empty list does for"
+                                + " one). Tags left out are counted as skipped. An image goes to DEST/NAME:TAG,"
+                                + " NAME the last component of its repository, as skopeo names it. Each image"
+                                + " costs a HEAD on each side (with platforms, a read of the source index);"
+                                + " equal digests move nothing; otherwise the image is copied as 'jreg copy'"
+                                + " does. A failing image does not stop the others: exit 10 when some failed."
+                                + " With --interval the sync runs again DURATION after each run ends, each"
+                                + " printing its summary, until Ctrl-C or kill stops it (exit 130 or 143, as"
+                                + " any command stopped; the tag is written last, so the next run copies what"
+                                + " one stopped part-way left).")
                 .footer("",
                         "Example file:",
                         "  quay.io:",
@@ -38,12 +56,19 @@ final class SyncCommand extends Subcommand {
                         "      coreos/etcd: [v3.5.0, v3.5.1]",
                         "    images-by-tag-regex:",
                         "      prometheus/node-exporter: ^v1\\.[0-9]+\\.[0-9]+$",
+                        "    images-by-semver:",
+                        "      prometheus/prometheus: \">= 2.50, < 3\"",
+                        "    tags:",
+                        "      deny: [\"-rc\", \"^sha256-\"]",
+                        "      newest: 3",
+                        "    platforms: [linux/amd64, linux/arm64]",
                         "    destination: registry.internal:5000/quay",
                         "",
                         "Examples:",
                         "  jreg sync --config mirror.yaml --dest registry.internal:5000/mirror",
                         "  jreg sync --config mirror.yaml --dest localhost:5000 --dry-run",
-                        "  jreg sync --config mirror.yaml -j 8 --format json")
+                        "  jreg sync --config mirror.yaml -j 8 --format json",
+                        "  jreg sync --config mirror.yaml --interval 6h -q")
                 .option("--config", "FILE", "The skopeo sync YAML file (required).", Path.class, v -> config = v)
                 .option("--dest", "REGISTRY[/PREFIX]", "Where images go, for sources without a destination key.",
                         String.class, v -> destination = v)
@@ -53,6 +78,9 @@ final class SyncCommand extends Subcommand {
                         v -> jobs = v)
                 .with(format::declare)
                 .flag("-q, --quiet", "Print only the summary, no line per image.", v -> quiet = v)
+                .option("--interval", "DURATION", "Run again DURATION (30s, 15m, 6h, 1h30m; at least 1s)"
+                        + " after each run, until stopped; a run's failures do not stop the next.", Duration.class,
+                        SyncCommand::interval, v -> interval = v)
                 .with(root::networkOptions);
     }
 
@@ -64,8 +92,49 @@ final class SyncCommand extends Subcommand {
         if (jobs < 1) {
             throw new IllegalArgumentException("--jobs must be at least 1");
         }
-        boolean json = format.json();
         Jreg jreg = root.open(quiet);
+        if (interval == null) {
+            return run(jreg);
+        }
+        PrintWriter err = root.context().err();
+        for (int runs = 1;; runs++) {
+            try {
+                run(jreg);
+            } catch (InterruptedIOException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                if (runs == 1) {
+                    throw e; // a file jreg cannot read is a usage error, not a run that failed
+                }
+                err.println("jreg: " + ErrorReporter.printable(ErrorReporter.message(e)));
+            } catch (IOException | RuntimeException e) {
+                err.println("jreg: " + ErrorReporter.printable(ErrorReporter.message(e)));
+            }
+            err.println("Next run in " + (interval.toHours() > 0 ? interval.toHours() + "h" : "")
+                    + (interval.toMinutesPart() > 0 ? interval.toMinutesPart() + "m" : "")
+                    + (interval.toSecondsPart() > 0 ? interval.toSecondsPart() + "s" : ""));
+            err.flush();
+            Thread.sleep(interval.toMillis());
+        }
+    }
+
+    /** {@code --interval}'s value: a Go duration of at least a second. */
+    private static Duration interval(String text) {
+        Duration duration;
+        try {
+            duration = GoDuration.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+        }
+        if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new picocli.CommandLine.TypeConversionException("at least 1s, not " + text);
+        }
+        return duration;
+    }
+
+    /** One sync: a line per image on stderr, the table and totals on stdout; the exit code. */
+    private int run(Jreg jreg) throws IOException {
+        boolean json = format.json();
         PrintWriter err = root.context().err();
         SyncResult result = jreg.sync(new SyncOptions(config, destination, scoped, dryRun, jobs, image -> {
             if (!quiet) {
@@ -89,6 +158,7 @@ final class SyncCommand extends Subcommand {
                     .forEach(i -> out.println(ErrorReporter.printable(i.source() + ": " + i.reason())));
             out.println(totals(result));
         }
+        out.flush();
         return result.failed() ? ExitCodes.PARTIAL_FAILURE : ExitCodes.OK;
     }
 

@@ -149,7 +149,17 @@ final class Cli {
         return launch(null, command);
     }
 
-    private Result launch(Path directory, List<String> command) throws IOException, InterruptedException {
+    /**
+     * Starts the packaged command as {@link #launch} runs it, without waiting: stdout and stderr go
+     * to {@code log}; the caller stops the process.
+     */
+    Process launchInBackground(Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        return builder(null, command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private ProcessBuilder builder(Path directory, List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command);
         if (directory != null) {
             builder.directory(directory.toFile());
@@ -161,6 +171,11 @@ final class Cli {
         if (javaHome != null) {
             builder.environment().put("JAVA_HOME", javaHome);
         }
+        return builder;
+    }
+
+    private Result launch(Path directory, List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder builder = builder(directory, command);
         Processes.Result result = Processes.run(builder, stdin.length == 0 ? null : stdin, LAUNCH_DEADLINE);
         return new Result(result.exitCode(), new String(result.stdout(), StandardCharsets.UTF_8), result.stderr(),
                 result.stdout());

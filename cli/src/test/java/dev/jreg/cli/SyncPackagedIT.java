@@ -10,9 +10,13 @@ import dev.jreg.testing.DistributionRegistry;
 import dev.jreg.testing.RealRegistryCondition;
 import dev.jreg.testing.Skopeo;
 import dev.jreg.testing.TestImages;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +31,7 @@ class SyncPackagedIT {
     void syncsThenFindsEverythingUpToDateThenReportsAMissingRepository() throws Exception {
         try (DistributionRegistry source = DistributionRegistry.open(dir);
                 DistributionRegistry target = DistributionRegistry.open(dir)) {
-            Path fixtures = dir.resolve("fixtures");
-            TestImages.writeImage(OciLayout.open(fixtures), Reference.parse("localhost/f:1"),
-                    Platform.of("linux", "amd64", null), List.of(TestImages.layer(81, 20_000)));
-            Skopeo.copy("oci:" + fixtures + ":localhost/f:1", "docker://" + source.hostPort() + "/team/app:1");
+            pushApp(source);
             Path file = dir.resolve("sync.yaml");
             Files.writeString(file, source.hostPort() + ":\n  images:\n    team/app: []\n  destination: "
                     + target.hostPort() + "/m\n");
@@ -49,6 +50,58 @@ class SyncPackagedIT {
             assertTrue(partial.out().lines().anyMatch(l -> l.matches(source.hostPort() + "/team/gone +failed +-")),
                     partial::toString);
             assertTrue(partial.out().contains(source.hostPort() + "/team/gone: "), partial::toString);
+        }
+    }
+
+    /**
+     * {@code --interval 1s}: the second run finds the image up to date and prints its own summary;
+     * a run with a failed image does not end the loop; SIGTERM ends it with 143.
+     */
+    @Test
+    void intervalRunsAgainUntilStoppedEvenAfterAFailedRun() throws Exception {
+        try (DistributionRegistry source = DistributionRegistry.open(dir);
+                DistributionRegistry target = DistributionRegistry.open(dir)) {
+            pushApp(source);
+            Path file = dir.resolve("sync.yaml");
+            Files.writeString(file, source.hostPort() + ":\n  images:\n    team/app: []\n    team/gone: [\"1\"]\n"
+                    + "  destination: " + target.hostPort() + "/m\n");
+            Path log = dir.resolve("interval.log");
+            Process sync = new Cli(dir.resolve("home"), dir.resolve("store")).launchInBackground(log, "sync",
+                    "--config", file.toString(), "--interval", "1s", "-q");
+            try {
+                Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+                while (!read(log).contains("0 copied, 1 up to date, 1 failed, 0 skipped\n")) {
+                    assertTrue(sync.isAlive(), () -> "the loop ended: " + read(log));
+                    assertTrue(Instant.now().isBefore(deadline), () -> "no second run in 2 minutes: " + read(log));
+                    sync.waitFor(50, TimeUnit.MILLISECONDS);
+                }
+                String output = read(log);
+                assertTrue(output.indexOf("1 copied, 0 up to date, 1 failed, 0 skipped\n")
+                        < output.indexOf("0 copied, 1 up to date, 1 failed, 0 skipped\n"), output);
+                assertTrue(output.contains("Next run in 1s\n"), output);
+            } finally {
+                Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(sync.pid())).start();
+                assertEquals(0, kill.waitFor());
+                assertTrue(sync.waitFor(1, TimeUnit.MINUTES), () -> "still running after SIGTERM: " + read(log));
+            }
+            assertEquals(143, sync.exitValue(), read(log));
+            assertTrue(read(log).endsWith("jreg: interrupted\n"), read(log));
+        }
+    }
+
+    /** A one-layer image at {@code team/app:1} of the registry. */
+    void pushApp(DistributionRegistry source) throws Exception {
+        Path fixtures = dir.resolve("fixtures");
+        TestImages.writeImage(OciLayout.open(fixtures), Reference.parse("localhost/f:1"),
+                Platform.of("linux", "amd64", null), List.of(TestImages.layer(81, 20_000)));
+        Skopeo.copy("oci:" + fixtures + ":localhost/f:1", "docker://" + source.hostPort() + "/team/app:1");
+    }
+
+    static String read(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 }

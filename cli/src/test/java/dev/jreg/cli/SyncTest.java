@@ -220,10 +220,11 @@ class SyncTest {
     @Test
     void aFileJregCannotReadIsOneLineAndExitTwo() throws Exception {
         Path file = home.resolve("bad.yaml");
-        Files.writeString(file, "quay.io:\n  images-by-semver:\n    x: '>=1'\n");
+        Files.writeString(file, "quay.io:\n  images-by-semver:\n    x: '>=1 <<2'\n");
         Cli.Result result = cli().run("sync", "--config", file.toString(), "--dest", "localhost:5000");
         assertEquals(2, result.exitCode(), result::toString);
-        assertEquals("jreg: " + file + ": quay.io: images-by-semver is not supported yet\n", result.err());
+        assertEquals("jreg: " + file + ": quay.io: images-by-semver: x: not a semver constraint: \">=1 <<2\"\n",
+                result.err());
         assertFalse(Files.exists(store.resolve("index.json")));
         Cli.Result noDest = cli().run("sync", "--config", config("").toString());
         assertEquals(2, noDest.exitCode(), noDest::toString);

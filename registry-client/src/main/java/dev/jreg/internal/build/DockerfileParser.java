@@ -3,8 +3,8 @@ package dev.jreg.internal.build;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jreg.error.DockerfileException;
 import dev.jreg.internal.json.Json;
+import dev.jreg.model.GoDuration;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,10 +49,6 @@ final class DockerfileParser {
             "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME",
             "WORKDIR");
     private static final Set<String> WITH_HEREDOCS = Set.of("RUN", "COPY", "ADD");
-    private static final Pattern DURATION_PART =
-            Pattern.compile("([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h)");
-    private static final Map<String, Long> NANOS_PER_UNIT = Map.of("ns", 1L, "us", 1_000L, "µs", 1_000L, "μs", 1_000L,
-            "ms", 1_000_000L, "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L);
     private static final Duration MIN_INTERVAL = Duration.ofMillis(1);
     private static final Map<String, Flags.Kind> FROM_FLAGS = Flags.takes("platform=");
     private static final Map<String, Flags.Kind> RUN_FLAGS = Flags.takes("mount=...", "network=", "security=");
@@ -486,24 +482,13 @@ final class DockerfileParser {
         if (text == null) {
             return Duration.ZERO;
         }
-        boolean negative = text.startsWith("-");
-        String unsigned = negative || text.startsWith("+") ? text.substring(1) : text;
-        BigDecimal nanos = BigDecimal.ZERO;
-        if (!unsigned.equals("0")) {
-            Matcher part = DURATION_PART.matcher(unsigned);
-            int end = 0;
-            while (part.lookingAt()) {
-                nanos = nanos.add(new BigDecimal(part.group(1).startsWith(".") ? "0" + part.group(1) : part.group(1))
-                        .multiply(BigDecimal.valueOf(NANOS_PER_UNIT.get(part.group(2)))));
-                end = part.end();
-                part.region(end, unsigned.length());
-            }
-            if (end == 0 || end != unsigned.length() || nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-                throw new IllegalArgumentException("--" + option + " takes a duration such as 30s or 1m30s, not \""
-                        + text + "\"");
-            }
+        Duration duration;
+        try {
+            duration = GoDuration.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + option + " takes a duration such as 30s or 1m30s, not \""
+                    + text + "\"");
         }
-        Duration duration = Duration.ofNanos(negative ? -nanos.longValue() : nanos.longValue());
         if (!duration.isZero() && duration.compareTo(MIN_INTERVAL) < 0) {
             throw new IllegalArgumentException("--" + option + " must be 0 or at least 1ms, not " + text);
         }

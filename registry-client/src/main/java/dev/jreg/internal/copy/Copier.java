@@ -96,21 +96,49 @@ public final class Copier {
             collectAll(reader, resolved, children, 0);
             return resolved;
         }
-        Set<Descriptor> chosen = new LinkedHashSet<>();
-        for (Platform platform : ((PlatformSelector.Only) selector).platforms()) {
-            Optional<Descriptor> child = reader.select(index.manifests(), platform);
-            if (child.isEmpty()) {
-                throw new NoMatchingPlatformException(platform, source.describe(), reader.offered(index));
-            }
-            chosen.add(child.get());
-        }
+        Set<Descriptor> chosen = chosen(reader, source, index, (PlatformSelector.Only) selector);
         if (chosen.size() == 1) {
             return reader.child(chosen.iterator().next());
         }
         for (Descriptor child : chosen) {
             children.add(reader.child(child));
         }
-        // A new index of the chosen children; what it says besides its children is kept.
+        return subset(index, chosen);
+    }
+
+    /**
+     * The digest of the manifest a copy with {@code selector} makes the top one, without copying:
+     * the source's own for an image or a whole index, the chosen image's for one platform, that of
+     * the new index of just the chosen images for several. Reads the source's manifest once; the
+     * children only when one lacks a platform, for its config's.
+     *
+     * @throws NoMatchingPlatformException when an index has no image for a platform asked for
+     */
+    public Digest selectedDigest(ImageSource source, String tagOrDigest, PlatformSelector selector)
+            throws IOException {
+        ManifestBlob resolved = source.manifest(tagOrDigest);
+        if (!(resolved.manifest() instanceof ImageIndex index) || selector instanceof PlatformSelector.All) {
+            return resolved.digest();
+        }
+        Set<Descriptor> chosen = chosen(new ImageReader(source), source, index, (PlatformSelector.Only) selector);
+        return chosen.size() == 1 ? chosen.iterator().next().digest() : subset(index, chosen).digest();
+    }
+
+    private static Set<Descriptor> chosen(ImageReader reader, ImageSource source, ImageIndex index,
+            PlatformSelector.Only selector) throws IOException {
+        Set<Descriptor> chosen = new LinkedHashSet<>();
+        for (Platform platform : selector.platforms()) {
+            Optional<Descriptor> child = reader.select(index.manifests(), platform);
+            if (child.isEmpty()) {
+                throw new NoMatchingPlatformException(platform, source.describe(), reader.offered(index));
+            }
+            chosen.add(child.get());
+        }
+        return chosen;
+    }
+
+    /** A new index of the chosen children; what the source's says besides its children is kept. */
+    private static ManifestBlob subset(ImageIndex index, Set<Descriptor> chosen) throws InvalidContentException {
         return ManifestBlob.create(new ImageIndex(2, index.mediaType(), index.artifactType(), List.copyOf(chosen),
                 index.subject(), index.annotations(), index.otherFields()));
     }

@@ -3,6 +3,7 @@ package dev.jreg.internal.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jreg.auth.Credentials;
 import dev.jreg.internal.json.Json;
+import dev.jreg.model.Platform;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,29 +19,35 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * A {@code skopeo sync} YAML file (skopeo-sync(1), "YAML file content"): source registries, each
- * with {@code images}, {@code images-by-tag-regex}, {@code tls-verify}, {@code credentials} and
- * {@code cert-dir}, plus jreg's {@code destination}. Public for the façade; not part of the
- * supported API.
+ * with {@code images}, {@code images-by-tag-regex}, {@code images-by-semver}, {@code tls-verify},
+ * {@code credentials} and {@code cert-dir}, plus jreg's {@code destination}, {@code tags},
+ * {@code platforms} and {@code all-tags}. Public for the façade; not part of the supported API.
  *
  * @param sources the registries, in the file's order
  */
 public record SyncConfig(List<Source> sources) {
-    private static final Set<String> KEYS = Set.of("images", "images-by-tag-regex", "tls-verify", "credentials",
-            "cert-dir", "destination");
+    private static final Set<String> KEYS = Set.of("images", "images-by-tag-regex", "images-by-semver", "tls-verify",
+            "credentials", "cert-dir", "destination", "tags", "platforms", "all-tags");
 
     /**
      * One source registry.
      *
      * @param registry the registry as in references ({@code quay.io}, {@code host:port})
-     * @param images repository → tags or digests; an empty list for every tag
+     * @param images repository → tags or digests; an empty list for every tag (every list empty with
+     *     {@code all-tags: true})
      * @param tagPatterns repository → the tags to take, those in which the pattern is found (Go's
      *     {@code regexp.MatchString}, as skopeo; anchor with {@code ^…$})
+     * @param semverConstraints repository → the version tags to take ({@code images-by-semver})
+     * @param tags what is kept of every repository's chosen tags; {@link TagFilter#NONE} for all
+     * @param platforms the platforms an index is copied with, as a new index of just them; empty for
+     *     the whole index
      * @param tlsVerify false to allow plain HTTP and unverified TLS; null when the file does not say
      * @param credentials for this registry, or null
      * @param certDir a folder of {@code *.crt} CAs and a {@code *.cert}/{@code *.key} client pair, or null
      * @param destination {@code REGISTRY[/PREFIX]} this source's images go to, or null for the run's
      */
     public record Source(String registry, Map<String, List<String>> images, Map<String, Pattern> tagPatterns,
+            Map<String, SemverConstraint> semverConstraints, TagFilter tags, List<Platform> platforms,
             Boolean tlsVerify, Credentials credentials, Path certDir, String destination) {
     }
 
@@ -75,13 +82,14 @@ public record SyncConfig(List<Source> sources) {
             throw new IllegalArgumentException(at + ": expected a mapping");
         }
         for (String key : (Iterable<String>) () -> node.fieldNames()) {
-            if (key.equals("images-by-semver")) {
-                throw new IllegalArgumentException(at + ": images-by-semver is not supported yet");
-            }
             if (!KEYS.contains(key)) {
                 throw new IllegalArgumentException(at + ": unknown key \"" + key + "\" (known: " + String.join(", ",
                         KEYS.stream().sorted().toList()) + ")");
             }
+        }
+        JsonNode allTags = node.get("all-tags");
+        if (allTags != null && !allTags.isBoolean()) {
+            throw new IllegalArgumentException(at + ": all-tags: expected true or false");
         }
         Map<String, List<String>> images = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> image : mapping(at, node, "images")) {
@@ -93,17 +101,22 @@ public record SyncConfig(List<Source> sources) {
             for (JsonNode ref : refs) {
                 tags.add(ref.asText());
             }
-            images.put(repository(at, registry, image.getKey()), List.copyOf(tags));
+            // all-tags: the list says which repositories, not which tags: every tag, as an empty list.
+            images.put(repository(at, registry, image.getKey()),
+                    allTags != null && allTags.asBoolean() ? List.of() : List.copyOf(tags));
         }
         Map<String, Pattern> patterns = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> regex : mapping(at, node, "images-by-tag-regex")) {
-            try {
-                patterns.put(repository(at, registry, regex.getKey()), Pattern.compile(regex.getValue().asText()));
-            } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException(at + ": images-by-tag-regex: " + regex.getKey()
-                        + ": invalid regular expression: " + e.getDescription());
-            }
+            patterns.put(repository(at, registry, regex.getKey()),
+                    pattern(at + ": images-by-tag-regex: " + regex.getKey(), regex.getValue().asText()));
         }
+        Map<String, SemverConstraint> constraints = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> semver : mapping(at, node, "images-by-semver")) {
+            constraints.put(repository(at, registry, semver.getKey()),
+                    constraint(at + ": images-by-semver: " + semver.getKey(), semver.getValue()));
+        }
+        TagFilter filter = TagFilter.read(at, node.get("tags"));
+        List<Platform> platforms = platforms(at, node.get("platforms"));
         JsonNode tls = node.get("tls-verify");
         if (tls != null && !tls.isBoolean()) {
             throw new IllegalArgumentException(at + ": tls-verify: expected true or false");
@@ -121,8 +134,47 @@ public record SyncConfig(List<Source> sources) {
         if (destination != null) {
             checkDestination(at + ": destination", destination);
         }
-        return new Source(registry, images, patterns, tls == null ? null : tls.asBoolean(), login,
-                certDir == null ? null : Path.of(certDir), destination);
+        return new Source(registry, images, patterns, constraints, filter, platforms,
+                tls == null ? null : tls.asBoolean(), login, certDir == null ? null : Path.of(certDir), destination);
+    }
+
+    /** A regular expression, or one line naming {@code where} and what is wrong in it. */
+    static Pattern pattern(String where, String expression) {
+        try {
+            return Pattern.compile(expression);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(where + ": invalid regular expression: " + e.getDescription());
+        }
+    }
+
+    /** A semver constraint (a string), or one line naming {@code where} and what is wrong in it. */
+    static SemverConstraint constraint(String where, JsonNode node) {
+        if (!node.isTextual()) {
+            throw new IllegalArgumentException(where + ": expected a constraint in quotes, such as \">= 1.2, < 2\"");
+        }
+        try {
+            return SemverConstraint.parse(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static List<Platform> platforms(String at, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw new IllegalArgumentException(at + ": platforms: expected a list such as [linux/amd64, linux/arm64]");
+        }
+        List<Platform> platforms = new ArrayList<>();
+        for (JsonNode platform : node) {
+            try {
+                platforms.add(Platform.parse(platform.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(at + ": platforms: " + e.getMessage());
+            }
+        }
+        return List.copyOf(platforms);
     }
 
     /**
