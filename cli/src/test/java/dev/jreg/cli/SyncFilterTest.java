@@ -81,10 +81,8 @@ class SyncFilterTest {
     Cli.Result sync(String prefix, String keys, String... more) throws Exception {
         Path file = home.resolve("sync-" + System.nanoTime() + ".yaml");
         Files.writeString(file, source.hostPort() + ":\n  tls-verify: false\n" + keys);
-        // One image at a time: every tag here holds the same blobs, and which tags are chosen is
-        // what these tests check, not images copied at once into one repository.
         List<String> args = new ArrayList<>(List.of("sync", "--config", file.toString(), "--dest",
-                destination.hostPort() + "/" + prefix, "-j", "1"));
+                destination.hostPort() + "/" + prefix));
         args.addAll(List.of(more));
         return new Cli(home, store).run(args.toArray(String[]::new));
     }
