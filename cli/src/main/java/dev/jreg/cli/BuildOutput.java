@@ -67,7 +67,8 @@ final class BuildOutput implements BuildListener {
         this.width = width(root.context().env().get("COLUMNS"));
     }
 
-    private static int width(String columns) {
+    /** The terminal's width from {@code COLUMNS}, 80 when unset or under 40. */
+    static int width(String columns) {
         try {
             int value = columns == null ? LayerProgress.DEFAULT_COLUMNS : Integer.parseInt(columns.strip());
             return value >= 40 ? value : LayerProgress.DEFAULT_COLUMNS;

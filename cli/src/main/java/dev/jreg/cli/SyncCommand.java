@@ -136,10 +136,13 @@ final class SyncCommand extends Subcommand {
     private int run(Jreg jreg) throws IOException {
         boolean json = format.json();
         PrintWriter err = root.context().err();
+        // On a terminal each image's line is cut to the width; the summary on stdout keeps it whole.
+        int width = root.context().terminal() ? BuildOutput.width(root.context().env().get("COLUMNS"))
+                : Integer.MAX_VALUE;
         SyncResult result = jreg.sync(new SyncOptions(config, destination, scoped, dryRun, jobs, image -> {
             if (!quiet) {
                 synchronized (err) {
-                    err.println(ErrorReporter.printable(line(image)));
+                    err.println(BuildOutput.cut(ErrorReporter.printable(line(image)), width));
                     err.flush();
                 }
             }

@@ -203,6 +203,27 @@ class SyncTest {
     }
 
     @Test
+    void onATerminalEachImagesLineIsCutToTheWidthAndTheSummaryKeepsItWhole() throws Exception {
+        Path file = config("");
+        String prefix = destination.hostPort() + "/a-destination-prefix-long-enough-to-pass-eighty-columns";
+        Cli.Result result = cli().stderrTerminal().env("COLUMNS", "80")
+                .run("sync", "--config", file.toString(), "--dest", prefix, "--dry-run");
+        assertEquals(0, result.exitCode(), result::toString);
+        List<String> lines = result.err().lines().toList();
+        assertEquals(4, lines.size(), result::toString);
+        for (String line : lines) {
+            assertEquals(80, line.length(), line);
+            assertTrue(line.startsWith("Would copy " + source.hostPort() + "/") && line.endsWith("…"), line);
+        }
+        assertTrue(result.out().contains(source.hostPort() + "/demo/app:1 "), result::toString);
+
+        Cli.Result piped = cli().env("COLUMNS", "80")
+                .run("sync", "--config", file.toString(), "--dest", prefix, "--dry-run");
+        assertTrue(piped.err().contains("Would copy " + source.hostPort() + "/demo/app:1 to " + prefix + "/app:1\n"),
+                piped::toString);
+    }
+
+    @Test
     void aDryRunListsWhatWouldBeCopiedAndWritesNothing() throws Exception {
         Path file = config("");
         String prefix = destination.hostPort() + "/dry";
