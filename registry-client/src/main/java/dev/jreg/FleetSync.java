@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 /** {@link Jreg#sync}: the images of a sync file, each compared by {@code HEAD} and copied when it differs. */
 final class FleetSync {
     private final SyncOptions options;
+    private final SourceLimits limits;
     private final AtomicInteger skipped = new AtomicInteger();
 
     /** One repository of a source: its tags or digests given, or a pattern to list them by (null: every tag). */
@@ -44,8 +45,9 @@ final class FleetSync {
     private record Item(String name, Reference source, String destination, String failure) {
     }
 
-    private FleetSync(SyncOptions options) {
+    private FleetSync(SyncOptions options, SourceLimits limits) {
         this.options = options;
+        this.limits = limits;
     }
 
     static SyncResult run(Jreg base, SyncOptions options) throws IOException {
@@ -65,8 +67,10 @@ final class FleetSync {
         }
         Path certificates = certificateRoot(config);
         try {
-            Jreg jreg = base.reopened(withSources(base.config(), config, certificates));
-            return new FleetSync(options).sync(jreg, config);
+            SourceLimits limits = new SourceLimits(config, options.concurrency());
+            Jreg jreg = base.reopened(withSources(base.config(), config, certificates),
+                    limits.pullLimits(base.config().registry().retry().notices()));
+            return new FleetSync(options, limits).sync(jreg, config);
         } finally {
             if (certificates != null) {
                 try (var links = Files.list(certificates)) {
@@ -88,7 +92,7 @@ final class FleetSync {
         }
         List<List<Item>> listed = Parallel.map(repositories, options.concurrency(), r -> items(jreg, r));
         List<Item> items = listed.stream().flatMap(List::stream).toList();
-        List<SyncedImage> images = Parallel.map(items, options.concurrency(), item -> {
+        List<SyncedImage> images = limits.map(items, item -> item.source() == null ? "" : item.source().registry(), item -> {
             SyncedImage image = item.failure() != null ? failed(item, null, item.failure()) : one(jreg, item);
             options.listener().accept(image);
             return image;

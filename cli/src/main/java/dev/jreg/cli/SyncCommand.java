@@ -26,11 +26,15 @@ final class SyncCommand extends Subcommand {
                         "Copy the images a skopeo sync YAML file names to a registry, only those that changed.",
                         "Reads skopeo sync's YAML as it is: source registries, each with images (repository:"
                                 + " tags, an empty list for all), images-by-tag-regex, tls-verify, credentials and"
-                                + " cert-dir, and jreg's destination key (REGISTRY[/PREFIX] for that source). An"
+                                + " cert-dir, and jreg's keys destination (REGISTRY[/PREFIX] for that source) and"
+                                + " concurrency (at most N images of that source at once, within -j). An"
                                 + " image goes to DEST/NAME:TAG, NAME the last component of its repository, as"
                                 + " skopeo names it. Each image costs a HEAD on each side; equal digests move"
                                 + " nothing; otherwise the whole index is copied as 'jreg copy' does. A failing"
-                                + " image does not stop the others: exit 10 when some failed.")
+                                + " image does not stop the others: exit 10 when some failed. When a source"
+                                + " registry's pull limit (its RateLimit-Remaining header) runs low, no new"
+                                + " manifest GET starts there until the budget is back (RateLimit-Reset, else"
+                                + " its window); the wait is told once on stderr, then the run goes on.")
                 .footer("",
                         "Example file:",
                         "  quay.io:",
@@ -39,6 +43,7 @@ final class SyncCommand extends Subcommand {
                         "    images-by-tag-regex:",
                         "      prometheus/node-exporter: ^v1\\.[0-9]+\\.[0-9]+$",
                         "    destination: registry.internal:5000/quay",
+                        "    concurrency: 2",
                         "",
                         "Examples:",
                         "  jreg sync --config mirror.yaml --dest registry.internal:5000/mirror",

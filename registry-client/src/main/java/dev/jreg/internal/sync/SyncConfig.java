@@ -19,14 +19,14 @@ import java.util.regex.PatternSyntaxException;
 /**
  * A {@code skopeo sync} YAML file (skopeo-sync(1), "YAML file content"): source registries, each
  * with {@code images}, {@code images-by-tag-regex}, {@code tls-verify}, {@code credentials} and
- * {@code cert-dir}, plus jreg's {@code destination}. Public for the façade; not part of the
+ * {@code cert-dir}, plus jreg's {@code destination} and {@code concurrency}. Public for the façade; not part of the
  * supported API.
  *
  * @param sources the registries, in the file's order
  */
 public record SyncConfig(List<Source> sources) {
     private static final Set<String> KEYS = Set.of("images", "images-by-tag-regex", "tls-verify", "credentials",
-            "cert-dir", "destination");
+            "cert-dir", "destination", "concurrency");
 
     /**
      * One source registry.
@@ -39,9 +39,10 @@ public record SyncConfig(List<Source> sources) {
      * @param credentials for this registry, or null
      * @param certDir a folder of {@code *.crt} CAs and a {@code *.cert}/{@code *.key} client pair, or null
      * @param destination {@code REGISTRY[/PREFIX]} this source's images go to, or null for the run's
+     * @param concurrency this source's images synced at once, at least 1; null for no bound but the run's
      */
     public record Source(String registry, Map<String, List<String>> images, Map<String, Pattern> tagPatterns,
-            Boolean tlsVerify, Credentials credentials, Path certDir, String destination) {
+            Boolean tlsVerify, Credentials credentials, Path certDir, String destination, Integer concurrency) {
     }
 
     /**
@@ -122,7 +123,19 @@ public record SyncConfig(List<Source> sources) {
             checkDestination(at + ": destination", destination);
         }
         return new Source(registry, images, patterns, tls == null ? null : tls.asBoolean(), login,
-                certDir == null ? null : Path.of(certDir), destination);
+                certDir == null ? null : Path.of(certDir), destination, concurrency(at, node));
+    }
+
+    /** jreg's {@code concurrency} key: a whole number, at least 1; null when not given. */
+    private static Integer concurrency(String at, JsonNode node) {
+        JsonNode value = node.get("concurrency");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < 1) {
+            throw new IllegalArgumentException(at + ": concurrency: expected a whole number of at least 1");
+        }
+        return value.intValue();
     }
 
     /**
