@@ -70,10 +70,14 @@ final class FakeSource {
                 .withHeader("Content-Length", String.valueOf(manifest.bytes().length));
     }
 
-    /** Answers the first {@code GET} of a manifest with 429 and {@code Retry-After: 1}, the next ones as usual. */
-    static void refuseFirstGet(WireMockExtension server, String path, ManifestBlob manifest) {
+    /** Answers the first {@code GET} of a manifest with 429 and these headers, the next ones as usual. */
+    static void refuseFirstGet(WireMockExtension server, String path, ManifestBlob manifest, String... headers) {
+        ResponseDefinitionBuilder refusal = aResponse().withStatus(429);
+        for (int i = 0; i < headers.length; i += 2) {
+            refusal = refusal.withHeader(headers[i], headers[i + 1]);
+        }
         server.stubFor(get(urlEqualTo(path)).inScenario(path).whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")).willSetStateTo("refused"));
+                .willReturn(refusal).willSetStateTo("refused"));
         server.stubFor(get(urlEqualTo(path)).inScenario(path).whenScenarioStateIs("refused")
                 .willReturn(manifestAnswer(manifest).withBody(manifest.bytes())));
     }

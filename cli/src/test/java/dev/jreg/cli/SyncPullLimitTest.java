@@ -104,7 +104,7 @@ class SyncPullLimitTest {
         FakeSource source = new FakeSource(server);
         ManifestBlob busy = source.image("busy", "a", 4, get -> get);
         ManifestBlob calm = source.image("calm", "a", 5, get -> get);
-        FakeSource.refuseFirstGet(server, "/v2/busy/manifests/a", busy);
+        FakeSource.refuseFirstGet(server, "/v2/busy/manifests/a", busy, "Retry-After", "1");
         String prefix = prefix();
         Path file = source.syncFile(home, prefix, "", "busy: [a]", "calm: [a]");
 
@@ -122,6 +122,26 @@ class SyncPullLimitTest {
         assertTrue(startedAfter(busyGets.get(1), busyGets.get(0), 1000), "retried before Retry-After");
         assertEquals(busy.digest(), FakeSource.digestAt(store, prefix + "/busy:a"));
         assertEquals(calm.digest(), FakeSource.digestAt(store, prefix + "/calm:a"));
+    }
+
+    @Test
+    void aRefusalLeftByTheRetriesIsSentAgainOnceTheBudgetItToldIsBack() throws Exception {
+        FakeSource source = new FakeSource(server);
+        ManifestBlob refused = source.image("refused", "a", 8, get -> get);
+        FakeSource.refuseFirstGet(server, "/v2/refused/manifests/a", refused, "RateLimit-Limit", "100",
+                "RateLimit-Remaining", "0", "RateLimit-Reset", "1");
+        String prefix = prefix();
+        Path file = source.syncFile(home, prefix, "", "refused: [a]");
+
+        Cli.Result result = cli().run("sync", "--config", file.toString(), "--retries", "0");
+
+        assertEquals(0, result.exitCode(), result::toString);
+        List<ServeEvent> gets = source.manifestRequests("GET");
+        assertEquals(2, gets.size(), "the refused GET and the one after the reset");
+        assertTrue(startedAfter(gets.get(1), gets.get(0), 1000), "sent again before the reset");
+        assertEquals(1, result.err().lines().filter(l -> l.matches("jreg: " + source.registry().replace(".", "\\.")
+                + ": pull limit low \\(0 of 100 left\\); waiting until \\d\\d:\\d\\d:\\d\\d")).count(), result::toString);
+        assertEquals(refused.digest(), FakeSource.digestAt(store, prefix + "/refused:a"));
     }
 
     @Test

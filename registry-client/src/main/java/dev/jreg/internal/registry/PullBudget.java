@@ -77,6 +77,11 @@ final class PullBudget {
         tell();
     }
 
+    /** True while no manifest {@code GET} may start, the budget being low until a known time. */
+    synchronized boolean shut(Instant now) {
+        return remaining >= 0 && remaining <= reserve && resumeAt != null && now.isBefore(resumeAt);
+    }
+
     /**
      * Returns when a manifest {@code GET} may start: at once while the budget is above the
      * reserve or unknown, else once it is expected back, telling the wait once.
@@ -86,7 +91,7 @@ final class PullBudget {
     synchronized void awaitPull() throws InterruptedIOException {
         for (Instant now = Instant.now(); remaining >= 0 && remaining <= reserve && resumeAt != null;
                 now = Instant.now()) {
-            if (!now.isBefore(resumeAt)) {
+            if (!shut(now)) {
                 remaining = -1;
                 clear();
                 return;

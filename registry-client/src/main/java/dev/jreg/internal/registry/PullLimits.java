@@ -37,14 +37,26 @@ public final class PullLimits {
         return budgets.computeIfAbsent(registry, r -> new PullBudget(r, reserve.applyAsInt(r), notices));
     }
 
-    /** The application interceptor, outside the retries: a manifest {@code GET} starts only when its registry's budget allows. */
+    /**
+     * The application interceptor, outside the retries: a manifest {@code GET} starts only when
+     * its registry's budget allows, and one still refused (429) once the retries are spent while
+     * the budget says when it comes back is sent once more then, rather than failing its image.
+     */
     Interceptor gate() {
         return chain -> {
-            PullBudget budget = budgetOf(chain.request());
-            if (budget != null && isManifestGet(chain.request())) {
-                budget.awaitPull();
+            Request request = chain.request();
+            PullBudget budget = budgetOf(request);
+            if (budget == null || !isManifestGet(request)) {
+                return chain.proceed(request);
             }
-            return chain.proceed(chain.request());
+            budget.awaitPull();
+            Response response = chain.proceed(request);
+            if (response.code() == 429 && budget.shut(Instant.now())) {
+                response.close();
+                budget.awaitPull();
+                response = chain.proceed(request);
+            }
+            return response;
         };
     }
 
