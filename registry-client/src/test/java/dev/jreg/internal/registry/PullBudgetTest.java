@@ -65,16 +65,7 @@ class PullBudgetTest {
     void aBudgetToldBackOpensTheGateForThoseWaiting() throws Exception {
         budget.saw(new RateLimit(100, 0, Duration.ofHours(6), null), Instant.now());
         AtomicReference<Object> outcome = new AtomicReference<>();
-        Thread waiter = new Thread(() -> {
-            try {
-                budget.awaitPull();
-                outcome.set("went on");
-            } catch (InterruptedIOException e) {
-                outcome.set(e);
-            }
-        });
-        waiter.start();
-        awaitNotice();
+        Thread waiter = waiter(outcome);
         budget.saw(new RateLimit(100, 50, Duration.ofHours(6), null), Instant.now());
         waiter.join(Duration.ofSeconds(10).toMillis());
         assertEquals("went on", outcome.get());
@@ -84,16 +75,7 @@ class PullBudgetTest {
     void aWaitIsInterruptible() throws Exception {
         budget.saw(new RateLimit(100, 0, Duration.ofHours(6), null), Instant.now());
         AtomicReference<Object> outcome = new AtomicReference<>();
-        Thread waiter = new Thread(() -> {
-            try {
-                budget.awaitPull();
-                outcome.set("went on");
-            } catch (InterruptedIOException e) {
-                outcome.set(e);
-            }
-        });
-        waiter.start();
-        awaitNotice();
+        Thread waiter = waiter(outcome);
         waiter.interrupt();
         waiter.join(Duration.ofSeconds(10).toMillis());
         assertTrue(outcome.get() instanceof InterruptedIOException, String.valueOf(outcome.get()));
@@ -105,6 +87,21 @@ class PullBudgetTest {
                 Thread.interrupted();
             }
         });
+    }
+
+    /** A thread waiting at the gate, once this returns: "went on" or the exception goes into {@code outcome}. */
+    private Thread waiter(AtomicReference<Object> outcome) {
+        Thread waiter = new Thread(() -> {
+            try {
+                budget.awaitPull();
+                outcome.set("went on");
+            } catch (InterruptedIOException e) {
+                outcome.set(e);
+            }
+        });
+        waiter.start();
+        awaitNotice();
+        return waiter;
     }
 
     /** Polls until the waiter has told its wait: it is then waiting. */
