@@ -19,8 +19,8 @@ import java.util.regex.PatternSyntaxException;
 /**
  * A {@code skopeo sync} YAML file (skopeo-sync(1), "YAML file content"): source registries, each
  * with {@code images}, {@code images-by-tag-regex}, {@code tls-verify}, {@code credentials} and
- * {@code cert-dir}, plus jreg's {@code destination} and {@code concurrency}. Public for the façade; not part of the
- * supported API.
+ * {@code cert-dir}, plus jreg's {@code destination} and {@code concurrency}. Public for the
+ * façade; not part of the supported API.
  *
  * @param sources the registries, in the file's order
  */
