@@ -26,6 +26,7 @@ import java.util.function.Predicate;
 /** {@link Jreg#sync}: the images of a sync file, each compared by {@code HEAD} and copied when it differs. */
 final class FleetSync {
     private final SyncOptions options;
+    private final SourceLimits limits;
     private final AtomicInteger skipped = new AtomicInteger();
 
     /**
@@ -51,8 +52,9 @@ final class FleetSync {
     private record Item(String name, Reference source, String destination, PlatformSelector platforms, String failure) {
     }
 
-    private FleetSync(SyncOptions options) {
+    private FleetSync(SyncOptions options, SourceLimits limits) {
         this.options = options;
+        this.limits = limits;
     }
 
     static SyncResult run(Jreg base, SyncOptions options) throws IOException {
@@ -72,8 +74,10 @@ final class FleetSync {
         }
         Path certificates = certificateRoot(config);
         try {
-            Jreg jreg = base.reopened(withSources(base.config(), config, certificates));
-            return new FleetSync(options).sync(jreg, config);
+            SourceLimits limits = new SourceLimits(config, options.concurrency());
+            Jreg jreg = base.reopened(withSources(base.config(), config, certificates),
+                    limits.pullLimits(base.config().registry().retry().notices()));
+            return new FleetSync(options, limits).sync(jreg, config);
         } finally {
             if (certificates != null) {
                 try (var links = Files.list(certificates)) {
@@ -97,12 +101,17 @@ final class FleetSync {
         }
         List<List<Item>> listed = Parallel.map(repositories, options.concurrency(), r -> items(jreg, r));
         List<Item> items = listed.stream().flatMap(List::stream).toList();
-        List<SyncedImage> images = Parallel.map(items, options.concurrency(), item -> {
+        List<SyncedImage> images = limits.map(items, FleetSync::registryOf, item -> {
             SyncedImage image = item.failure() != null ? failed(item, null, item.failure()) : one(jreg, item);
             options.listener().accept(image);
             return image;
         });
         return new SyncResult(images, skipped.get());
+    }
+
+    /** The source registry an item's image comes from; empty for a repository that could not be listed. */
+    private static String registryOf(Item item) {
+        return item.source() == null ? "" : item.source().registry();
     }
 
     /** The repository's images; listing its tags when the file gives none or a pattern. */

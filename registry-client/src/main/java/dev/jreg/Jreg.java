@@ -31,6 +31,7 @@ import dev.jreg.internal.layer.LayerWriter;
 import dev.jreg.internal.layer.WrittenLayer;
 import dev.jreg.internal.layout.LocalStore;
 import dev.jreg.internal.layout.OciLayout;
+import dev.jreg.internal.registry.PullLimits;
 import dev.jreg.internal.registry.RegistryClient;
 import dev.jreg.internal.store.HashingOutputStream;
 import dev.jreg.internal.store.ImageSink;
@@ -101,12 +102,16 @@ public final class Jreg {
     private final Copier copier = new Copier();
 
     private Jreg(JregOptions config, LocalStore store) {
+        this(config, store, null);
+    }
+
+    private Jreg(JregOptions config, LocalStore store, PullLimits pullLimits) {
         this.config = config;
         Set<String> insecure = new HashSet<>(config.settings().insecureRegistries());
         // A mirror the user wrote as http:// is meant to be reached over plain HTTP.
         config.settings().mirrors().values().forEach(list -> list.stream().filter(Mirror::plainHttp)
                 .forEach(m -> insecure.add(m.registry())));
-        this.registry = new RegistryClient(config.registry().withInsecure(insecure), config.notices());
+        this.registry = new RegistryClient(config.registry().withInsecure(insecure), config.notices(), pullLimits);
         this.store = store;
         this.unpacked = new UnpackedDirectories(store);
     }
@@ -275,9 +280,12 @@ public final class Jreg {
         return copier.selectedDigest(source.source(), source.tagOrDigest(), platforms);
     }
 
-    /** An instance on the same store with other options (a sync's sources' credentials and TLS settings). */
-    Jreg reopened(JregOptions options) {
-        return new Jreg(options, store);
+    /**
+     * An instance on the same store with other options (a sync's sources' credentials and TLS
+     * settings) whose manifest {@code GET}s wait for these pull budgets.
+     */
+    Jreg reopened(JregOptions options, PullLimits pullLimits) {
+        return new Jreg(options, store, pullLimits);
     }
 
     /**

@@ -40,11 +40,15 @@ final class SyncCommand extends Subcommand {
                                 + " highest versions); platforms (a list: an index is copied as a new index of"
                                 + " just those, as 'jreg copy --platform' does); all-tags (true: every tag of"
                                 + " each images repository, its list ignored, as skopeo's empty list does for"
-                                + " one). Tags left out are counted as skipped. An image goes to DEST/NAME:TAG,"
-                                + " NAME the last component of its repository, as skopeo names it. Each image"
+                                + " one); concurrency (at most N images of that source at once, within -j)."
+                                + " Tags left out are counted as skipped. An image goes to DEST/NAME:TAG, NAME"
+                                + " the last component of its repository, as skopeo names it. Each image"
                                 + " costs a HEAD on each side (with platforms, a read of the source index);"
                                 + " equal digests move nothing; otherwise the image is copied as 'jreg copy'"
                                 + " does. A failing image does not stop the others: exit 10 when some failed."
+                                + " When a source registry's pull limit (its RateLimit-Remaining header) runs"
+                                + " low, no new manifest GET starts there until the budget is back"
+                                + " (RateLimit-Reset, else its window); the wait is told once on stderr."
                                 + " With --interval the sync runs again DURATION after each run ends, each"
                                 + " printing its summary, until Ctrl-C or kill stops it (exit 130 or 143, as"
                                 + " any command stopped; the tag is written last, so the next run copies what"
@@ -63,6 +67,7 @@ final class SyncCommand extends Subcommand {
                         "      newest: 3",
                         "    platforms: [linux/amd64, linux/arm64]",
                         "    destination: registry.internal:5000/quay",
+                        "    concurrency: 2",
                         "",
                         "Examples:",
                         "  jreg sync --config mirror.yaml --dest registry.internal:5000/mirror",

@@ -11,7 +11,8 @@ import okhttp3.OkHttpClient;
 
 /**
  * What jreg knows about one registry host in this process: its base URL, its auth challenge and
- * the tokens it issued, per scope. Thread-safe; one token fetch at a time per host.
+ * the tokens it issued, per scope, and under {@link PullLimits} its pull budget. Thread-safe; one
+ * token fetch at a time per host.
  */
 final class HostState {
     private final HttpUrl base;
@@ -21,10 +22,13 @@ final class HostState {
     private final Map<String, TokenClient.Token> tokenCache = new ConcurrentHashMap<>();
     private final Object fetchLock = new Object();
     private volatile Challenge challenge;
+    private final PullBudget budget;
 
+    /** @param budget the registry's pull budget, or null when none is kept */
     HostState(HttpUrl base, OkHttpClient client, TokenClient tokens, Optional<Credentials> credentials,
-            Challenge challenge) {
+            Challenge challenge, PullBudget budget) {
         this.base = base;
+        this.budget = budget;
         this.client = client;
         this.tokens = tokens;
         this.credentials = credentials;
@@ -41,7 +45,12 @@ final class HostState {
      * own): its tokens are cached apart, since they carry another identity.
      */
     HostState withCredentials(Optional<Credentials> other) {
-        return new HostState(base, client, tokens, other, challenge);
+        return new HostState(base, client, tokens, other, challenge, budget);
+    }
+
+    /** The registry's pull budget, shared whatever the credentials, or null when none is kept. */
+    PullBudget budget() {
+        return budget;
     }
 
     HttpUrl base() {

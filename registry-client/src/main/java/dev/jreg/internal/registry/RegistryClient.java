@@ -64,7 +64,16 @@ public final class RegistryClient {
      * @param notices receives one-line warnings for the user (entries of a listing skipped)
      */
     public RegistryClient(RegistryOptions options, Consumer<String> notices) {
-        this.http = new RegistryHttp(options);
+        this(options, notices, null);
+    }
+
+    /**
+     * @param options credentials, insecure hosts, timeouts
+     * @param notices receives one-line warnings for the user (entries of a listing skipped)
+     * @param pullLimits null, or the pull budgets manifest {@code GET}s wait for
+     */
+    public RegistryClient(RegistryOptions options, Consumer<String> notices, PullLimits pullLimits) {
+        this.http = new RegistryHttp(options, pullLimits);
         this.notices = notices;
     }
 

@@ -68,8 +68,13 @@ final class RegistryHttp {
     private final Map<String, RegistryDns> dnsByApiHost = new HashMap<>();
     private final HttpsDnsServers httpsDnsServers = new HttpsDnsServers();
 
-    RegistryHttp(RegistryOptions options) {
+    /** Null, or the budgets manifest GETs wait for. */
+    private final PullLimits pullLimits;
+
+    /** @param pullLimits null, or the pull budgets manifest GETs wait for */
+    RegistryHttp(RegistryOptions options, PullLimits pullLimits) {
         this.options = options;
+        this.pullLimits = pullLimits;
         this.proxies = new ProxyRoutes(options.proxy());
         this.tokens = new TokenClient(this::clientForRealm, options);
     }
@@ -101,8 +106,12 @@ final class RegistryHttp {
                 .writeTimeout(Duration.ZERO) // enforced by RegistrySockets too
                 .proxySelector(proxies.selector())
                 .proxyAuthenticator(proxies.authenticator())
-                .addNetworkInterceptor(proxies.preemptiveAuthorization())
-                .addInterceptor(new RetryInterceptor(options.retry(), options.debug()))
+                .addNetworkInterceptor(proxies.preemptiveAuthorization());
+        if (pullLimits != null) {
+            // Outside the retries: a retry of a GET that started is no new pull to hold back.
+            builder.addInterceptor(pullLimits.gate()).addNetworkInterceptor(pullLimits.reader());
+        }
+        builder.addInterceptor(new RetryInterceptor(options.retry(), options.debug()))
                 // Inert on pings and token requests, which name no registry to authenticate to.
                 .addInterceptor(new AuthInterceptor());
         if (options.debug() != null) {
@@ -503,7 +512,8 @@ final class RegistryHttp {
                 throw new RegistryException(registry + ": " + reason, response.code(), "GET", Errors.redact(url), List.of());
             }
             Challenge challenge = response.code() == 401 ? Challenge.of(response) : null;
-            return new HostState(base, client, tokens, credentials, challenge);
+            return new HostState(base, client, tokens, credentials, challenge,
+                    pullLimits == null ? null : pullLimits.budget(registry));
         }
     }
 

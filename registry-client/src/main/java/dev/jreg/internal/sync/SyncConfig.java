@@ -21,13 +21,14 @@ import java.util.regex.PatternSyntaxException;
  * A {@code skopeo sync} YAML file (skopeo-sync(1), "YAML file content"): source registries, each
  * with {@code images}, {@code images-by-tag-regex}, {@code images-by-semver}, {@code tls-verify},
  * {@code credentials} and {@code cert-dir}, plus jreg's {@code destination}, {@code tags},
- * {@code platforms} and {@code all-tags}. Public for the façade; not part of the supported API.
+ * {@code platforms}, {@code all-tags} and {@code concurrency}. Public for the façade; not part of
+ * the supported API.
  *
  * @param sources the registries, in the file's order
  */
 public record SyncConfig(List<Source> sources) {
     private static final Set<String> KEYS = Set.of("images", "images-by-tag-regex", "images-by-semver", "tls-verify",
-            "credentials", "cert-dir", "destination", "tags", "platforms", "all-tags");
+            "credentials", "cert-dir", "destination", "tags", "platforms", "all-tags", "concurrency");
 
     /**
      * One source registry.
@@ -45,10 +46,11 @@ public record SyncConfig(List<Source> sources) {
      * @param credentials for this registry, or null
      * @param certDir a folder of {@code *.crt} CAs and a {@code *.cert}/{@code *.key} client pair, or null
      * @param destination {@code REGISTRY[/PREFIX]} this source's images go to, or null for the run's
+     * @param concurrency this source's images synced at once, at least 1; null for no bound but the run's
      */
     public record Source(String registry, Map<String, List<String>> images, Map<String, Pattern> tagPatterns,
             Map<String, SemverConstraint> semverConstraints, TagFilter tags, List<Platform> platforms,
-            Boolean tlsVerify, Credentials credentials, Path certDir, String destination) {
+            Boolean tlsVerify, Credentials credentials, Path certDir, String destination, Integer concurrency) {
     }
 
     /**
@@ -135,7 +137,8 @@ public record SyncConfig(List<Source> sources) {
             checkDestination(at + ": destination", destination);
         }
         return new Source(registry, images, patterns, constraints, filter, platforms,
-                tls == null ? null : tls.asBoolean(), login, certDir == null ? null : Path.of(certDir), destination);
+                tls == null ? null : tls.asBoolean(), login, certDir == null ? null : Path.of(certDir), destination,
+                concurrency(at, node));
     }
 
     /** A regular expression, or one line naming {@code where} and what is wrong in it. */
@@ -175,6 +178,18 @@ public record SyncConfig(List<Source> sources) {
             }
         }
         return List.copyOf(platforms);
+    }
+
+    /** jreg's {@code concurrency} key: a whole number, at least 1; null when not given. */
+    private static Integer concurrency(String at, JsonNode node) {
+        JsonNode value = node.get("concurrency");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < 1) {
+            throw new IllegalArgumentException(at + ": concurrency: expected a whole number of at least 1");
+        }
+        return value.intValue();
     }
 
     /**
