@@ -40,8 +40,11 @@ final class FleetSync {
         }
     }
 
-    /** One image to bring in step, or a repository that could not be listed (no source, a failure). */
-    private record Item(String name, Reference source, String destination, String failure) {
+    /**
+     * One image to bring in step, or a repository that could not be listed (no source, a
+     * failure); with its referrers or not.
+     */
+    private record Item(String name, Reference source, String destination, String failure, boolean referrers) {
     }
 
     private FleetSync(SyncOptions options) {
@@ -106,7 +109,7 @@ final class FleetSync {
             } catch (InterruptedIOException e) {
                 throw e;
             } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                return List.of(new Item(repository.name(), null, destination, reason(e)));
+                return List.of(new Item(repository.name(), null, destination, reason(e), false));
             }
         }
         List<Item> items = new ArrayList<>();
@@ -117,7 +120,7 @@ final class FleetSync {
             }
             Reference source = repository.at(ref);
             items.add(new Item(source.toString(), source, destination + (source.digest() != null ? "@" : ":") + ref,
-                    null));
+                    null, options.includeReferrers() || repository.source().includeReferrers()));
         }
         return items;
     }
@@ -144,19 +147,23 @@ final class FleetSync {
             }
             digest = from.get().digest();
             Optional<Descriptor> to = jreg.resolveDestination(new ImageLocation.Registry(target));
+            CopyOptions copy = new CopyOptions(PlatformSelector.all(), jreg.config().concurrency(), CopyListener.NONE)
+                    .withReferrers(item.referrers());
             if (to.isPresent() && to.get().digest().equals(digest)) {
+                // A signature added since the last run must still reach the mirror.
+                int referrers = item.referrers() && !options.dryRun()
+                        ? jreg.copyReferrers(item.source(), target, from.get(), copy, UploadOptions.monolithic()) : 0;
                 return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.UP_TO_DATE, digest, null, 0, 0,
-                        0);
+                        0, referrers);
             }
             if (options.dryRun()) {
                 return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.WOULD_COPY, digest, null, 0, 0,
-                        0);
+                        0, 0);
             }
             CopyResult copied = jreg.copy(new ImageLocation.Registry(item.source()), new ImageLocation.Registry(target),
-                    new CopyOptions(PlatformSelector.all(), jreg.config().concurrency(), CopyListener.NONE),
-                    UploadOptions.monolithic());
+                    copy, UploadOptions.monolithic());
             return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.COPIED, copied.sourceDigest(), null,
-                    copied.blobsCopied(), copied.blobsMounted(), copied.bytesCopied());
+                    copied.blobsCopied(), copied.blobsMounted(), copied.bytesCopied(), copied.referrersCopied());
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
@@ -165,7 +172,7 @@ final class FleetSync {
     }
 
     private static SyncedImage failed(Item item, Digest digest, String reason) {
-        return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.FAILED, digest, reason, 0, 0, 0);
+        return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.FAILED, digest, reason, 0, 0, 0, 0);
     }
 
     /** The failure's message, on one line. */

@@ -16,6 +16,7 @@ final class SyncCommand extends Subcommand {
     private String destination;
     private boolean scoped;
     private boolean dryRun;
+    private boolean includeReferrers;
     private int jobs = SyncOptions.DEFAULT_CONCURRENCY;
     private boolean quiet;
     private final FormatMixin format = new FormatMixin();
@@ -30,7 +31,11 @@ final class SyncCommand extends Subcommand {
                                 + " image goes to DEST/NAME:TAG, NAME the last component of its repository, as"
                                 + " skopeo names it. Each image costs a HEAD on each side; equal digests move"
                                 + " nothing; otherwise the whole index is copied as 'jreg copy' does. A failing"
-                                + " image does not stop the others: exit 10 when some failed.")
+                                + " image does not stop the others: exit 10 when some failed. With"
+                                + " --include-referrers (or a source's include-referrers: true) what refers to"
+                                + " each image goes too, also for an image up to date: signatures, attestations"
+                                + " and SBOMs the destination lacks, found by the referrers API or the sha256-HEX"
+                                + " tags.")
                 .footer("",
                         "Example file:",
                         "  quay.io:",
@@ -39,16 +44,20 @@ final class SyncCommand extends Subcommand {
                         "    images-by-tag-regex:",
                         "      prometheus/node-exporter: ^v1\\.[0-9]+\\.[0-9]+$",
                         "    destination: registry.internal:5000/quay",
+                        "    include-referrers: true",
                         "",
                         "Examples:",
                         "  jreg sync --config mirror.yaml --dest registry.internal:5000/mirror",
                         "  jreg sync --config mirror.yaml --dest localhost:5000 --dry-run",
-                        "  jreg sync --config mirror.yaml -j 8 --format json")
+                        "  jreg sync --config mirror.yaml -j 8 --format json",
+                        "  jreg sync --config mirror.yaml --dest localhost:5000 --include-referrers")
                 .option("--config", "FILE", "The skopeo sync YAML file (required).", Path.class, v -> config = v)
                 .option("--dest", "REGISTRY[/PREFIX]", "Where images go, for sources without a destination key.",
                         String.class, v -> destination = v)
                 .flag("--scoped", "Name images DEST/REGISTRY/REPOSITORY, as skopeo sync --scoped.", v -> scoped = v)
                 .flag("--dry-run", "Compare both sides and list what would be copied; write nothing.", v -> dryRun = v)
+                .flag("--include-referrers", "Copy what refers to each image too (signatures, attestations, SBOMs).",
+                        v -> includeReferrers = v)
                 .option("-j, --jobs", "N", "Images copied at once (default: " + jobs + ").", Integer.class,
                         v -> jobs = v)
                 .with(format::declare)
@@ -74,7 +83,7 @@ final class SyncCommand extends Subcommand {
                     err.flush();
                 }
             }
-        }));
+        }, includeReferrers));
         PrintWriter out = root.context().out();
         if (json) {
             out.println(JsonOutput.write(toJson(result)));
@@ -96,11 +105,18 @@ final class SyncCommand extends Subcommand {
     private static String line(SyncedImage image) {
         return switch (image.status()) {
             case COPIED -> "Copied " + image.source() + " to " + image.destination() + " (" + image.blobsCopied()
-                    + " blobs, " + Sizes.human(image.bytesCopied()) + ")";
-            case UP_TO_DATE -> "Up to date: " + image.destination();
+                    + " blobs, " + Sizes.human(image.bytesCopied()) + referrers(image) + ")";
+            case UP_TO_DATE -> "Up to date: " + image.destination()
+                    + (image.referrersCopied() > 0 ? " (" + referrers(image).substring(2) + ")" : "");
             case WOULD_COPY -> "Would copy " + image.source() + " to " + image.destination();
             case FAILED -> "Failed: " + image.source() + ": " + image.reason();
         };
+    }
+
+    /** {@code ", N referrers"}, or nothing when none were copied. */
+    private static String referrers(SyncedImage image) {
+        int n = image.referrersCopied();
+        return n == 0 ? "" : ", " + n + (n == 1 ? " referrer" : " referrers");
     }
 
     private static String status(SyncedImage.Status status) {
@@ -135,6 +151,7 @@ final class SyncCommand extends Subcommand {
             row.put("blobsCopied", image.blobsCopied());
             row.put("blobsMounted", image.blobsMounted());
             row.put("bytesCopied", image.bytesCopied());
+            row.put("referrersCopied", image.referrersCopied());
             return row;
         }).toList());
         json.put("totals", totals);

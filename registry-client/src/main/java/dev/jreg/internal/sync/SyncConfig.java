@@ -19,14 +19,14 @@ import java.util.regex.PatternSyntaxException;
 /**
  * A {@code skopeo sync} YAML file (skopeo-sync(1), "YAML file content"): source registries, each
  * with {@code images}, {@code images-by-tag-regex}, {@code tls-verify}, {@code credentials} and
- * {@code cert-dir}, plus jreg's {@code destination}. Public for the façade; not part of the
+ * {@code cert-dir}, plus jreg's {@code destination} and {@code include-referrers}. Public for the façade; not part of the
  * supported API.
  *
  * @param sources the registries, in the file's order
  */
 public record SyncConfig(List<Source> sources) {
     private static final Set<String> KEYS = Set.of("images", "images-by-tag-regex", "tls-verify", "credentials",
-            "cert-dir", "destination");
+            "cert-dir", "destination", "include-referrers");
 
     /**
      * One source registry.
@@ -39,9 +39,10 @@ public record SyncConfig(List<Source> sources) {
      * @param credentials for this registry, or null
      * @param certDir a folder of {@code *.crt} CAs and a {@code *.cert}/{@code *.key} client pair, or null
      * @param destination {@code REGISTRY[/PREFIX]} this source's images go to, or null for the run's
+     * @param includeReferrers true to copy what refers to this source's images too
      */
     public record Source(String registry, Map<String, List<String>> images, Map<String, Pattern> tagPatterns,
-            Boolean tlsVerify, Credentials credentials, Path certDir, String destination) {
+            Boolean tlsVerify, Credentials credentials, Path certDir, String destination, boolean includeReferrers) {
     }
 
     /**
@@ -121,8 +122,12 @@ public record SyncConfig(List<Source> sources) {
         if (destination != null) {
             checkDestination(at + ": destination", destination);
         }
+        JsonNode referrers = node.get("include-referrers");
+        if (referrers != null && !referrers.isBoolean()) {
+            throw new IllegalArgumentException(at + ": include-referrers: expected true or false");
+        }
         return new Source(registry, images, patterns, tls == null ? null : tls.asBoolean(), login,
-                certDir == null ? null : Path.of(certDir), destination);
+                certDir == null ? null : Path.of(certDir), destination, referrers != null && referrers.asBoolean());
     }
 
     /**
