@@ -276,6 +276,11 @@ public final class Jreg {
      * tag written last). A failing image or repository is a {@link SyncedImage.Status#FAILED} row
      * with its reason; the others go on.
      *
+     * <p>With {@link SyncOptions#includeReferrers()}, or for a source with jreg's {@code
+     * include-referrers: true}, what refers to each image is copied as {@link #copy} copies it with
+     * referrers — also for an image up to date, so that a signature added later still arrives;
+     * only referrers the destination lacks move. A dry run does not look at them.
+     *
      * @param options the file, the destination, {@code --scoped}, dry run, images at once, a listener
      * @return every image with what happened to it, in the file's order, and the tags filters left out
      * @throws IllegalArgumentException naming the file and the key, when the file is missing, not

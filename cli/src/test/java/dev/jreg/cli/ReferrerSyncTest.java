@@ -206,6 +206,16 @@ class ReferrerSyncTest {
         }
     }
 
+    @Test
+    void anIncludeReferrersThatIsNoBooleanIsOneLineAndExitTwo() throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "quay.io:\n  images:\n    x: []\n  include-referrers: yes please\n");
+        Cli.Result result = new Cli(dir.resolve("home"), dir.resolve("store")).run("sync", "--config",
+                file.toString(), "--dest", "localhost:5000");
+        assertEquals(ExitCodes.USAGE, result.exitCode(), result::toString);
+        assertEquals("jreg: " + file + ": quay.io: include-referrers: expected true or false\n", result.err());
+    }
+
     /** {@code skopeo copy} out of a registry under a policy; its result, not asserted. */
     static Processes.Result verify(Fixture fixture, Path policy, String image) throws Exception {
         List<String> command = new ArrayList<>(List.of("skopeo", "--registries.d", fixture.registriesD().toString(),
