@@ -18,12 +18,25 @@ import dev.jreg.model.ManifestBlob;
  * @param changed true when the sink's name now points at other content than before
  * @param convertedFrom the digest {@code top} would have had without conversion, or null when
  *     nothing was converted (no format asked, or the image already had it)
+ * @param referrersCopied referrers copied with the image ({@link CopyOptions#referrers()}); 0 without
  */
 public record CopyResult(Digest sourceDigest, ManifestBlob top, int blobsCopied, int blobsMounted, int blobsSkipped,
-        long bytesCopied, boolean changed, Digest convertedFrom) {
+        long bytesCopied, boolean changed, Digest convertedFrom, int referrersCopied) {
+    /** Without referrers. */
+    public CopyResult(Digest sourceDigest, ManifestBlob top, int blobsCopied, int blobsMounted, int blobsSkipped,
+            long bytesCopied, boolean changed, Digest convertedFrom) {
+        this(sourceDigest, top, blobsCopied, blobsMounted, blobsSkipped, bytesCopied, changed, convertedFrom, 0);
+    }
+
+    /** The same result with this many referrers copied. */
+    public CopyResult withReferrersCopied(int referrers) {
+        return new CopyResult(sourceDigest, top, blobsCopied, blobsMounted, blobsSkipped, bytesCopied, changed,
+                convertedFrom, referrers);
+    }
+
     /** True when nothing was transferred and the name already pointed here. */
     public boolean upToDate() {
-        return blobsCopied == 0 && blobsMounted == 0 && !changed;
+        return blobsCopied == 0 && blobsMounted == 0 && !changed && referrersCopied == 0;
     }
 
     /** True when the manifests were converted to another format, so {@code top} has a new digest. */

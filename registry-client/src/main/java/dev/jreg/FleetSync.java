@@ -47,9 +47,10 @@ final class FleetSync {
 
     /**
      * One image to bring in step, with the platforms its source's {@code platforms} key takes, or a
-     * repository that could not be listed (no source, a failure).
+     * repository that could not be listed (no source, a failure); with its referrers or not.
      */
-    private record Item(String name, Reference source, String destination, PlatformSelector platforms, String failure) {
+    private record Item(String name, Reference source, String destination, PlatformSelector platforms, String failure,
+            boolean referrers) {
     }
 
     private FleetSync(SyncOptions options, SourceLimits limits) {
@@ -124,7 +125,7 @@ final class FleetSync {
             } catch (InterruptedIOException e) {
                 throw e;
             } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                return List.of(new Item(repository.name(), null, destination, null, reason(e)));
+                return List.of(new Item(repository.name(), null, destination, null, reason(e), false));
             }
         }
         List<String> taken = repository.takes() == null ? refs : refs.stream().filter(repository.takes()).toList();
@@ -135,7 +136,8 @@ final class FleetSync {
             Reference source = repository.at(ref);
             List<Platform> platforms = repository.source().platforms();
             items.add(new Item(source.toString(), source, destination + (source.digest() != null ? "@" : ":") + ref,
-                    platforms.isEmpty() ? PlatformSelector.all() : new PlatformSelector.Only(platforms), null));
+                    platforms.isEmpty() ? PlatformSelector.all() : new PlatformSelector.Only(platforms), null,
+                    options.includeReferrers() || repository.source().includeReferrers()));
         }
         return items;
     }
@@ -170,19 +172,23 @@ final class FleetSync {
                 digest = jreg.selectedDigest(new ImageLocation.Registry(item.source()), item.platforms());
             }
             Optional<Descriptor> to = jreg.resolveDestination(new ImageLocation.Registry(target));
+            CopyOptions copy = new CopyOptions(item.platforms(), jreg.config().concurrency(), CopyListener.NONE)
+                    .withReferrers(item.referrers());
             if (to.isPresent() && to.get().digest().equals(digest)) {
+                // A signature added since the last run must still reach the mirror.
+                int referrers = item.referrers() && !options.dryRun()
+                        ? jreg.copyReferrers(item.source(), target, to.get(), copy, UploadOptions.monolithic()) : 0;
                 return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.UP_TO_DATE, digest, null, 0, 0,
-                        0);
+                        0, referrers);
             }
             if (options.dryRun()) {
                 return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.WOULD_COPY, digest, null, 0, 0,
-                        0);
+                        0, 0);
             }
             CopyResult copied = jreg.copy(new ImageLocation.Registry(item.source()), new ImageLocation.Registry(target),
-                    new CopyOptions(item.platforms(), jreg.config().concurrency(), CopyListener.NONE),
-                    UploadOptions.monolithic());
+                    copy, UploadOptions.monolithic());
             return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.COPIED, copied.top().digest(),
-                    null, copied.blobsCopied(), copied.blobsMounted(), copied.bytesCopied());
+                    null, copied.blobsCopied(), copied.blobsMounted(), copied.bytesCopied(), copied.referrersCopied());
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
@@ -191,7 +197,7 @@ final class FleetSync {
     }
 
     private static SyncedImage failed(Item item, Digest digest, String reason) {
-        return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.FAILED, digest, reason, 0, 0, 0);
+        return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.FAILED, digest, reason, 0, 0, 0, 0);
     }
 
     /** The failure's message, on one line. */

@@ -205,13 +205,26 @@ public final class Jreg {
      * {@code pull} does; {@link PlatformSelector#all()} copies the whole index, digest unchanged,
      * as {@code jreg copy} does.
      *
+     * <p>With {@link CopyOptions#referrers()}, once the image is written what refers at the source
+     * to the manifest written (and to each child of it when it is an index) is copied too, by
+     * digest with its blobs, and what refers to those, three levels down: what the source's
+     * referrers API lists (OCI distribution spec 1.1, "Listing Referrers"), or where it has none
+     * its fallback index tagged {@code sha256-HEX}, and the {@code sha256-HEX.sig}, {@code .att}
+     * and {@code .sbom} tags, which keep their tag. A referrer the destination has is not copied
+     * again. A manifest with a {@code subject} the destination did not index (no {@code
+     * OCI-Subject} in its answer: no referrers API) is added to the destination's fallback index,
+     * as the spec asks ("Pushing Manifests with Subject").
+     *
      * @param from where to read: a registry reference, a local-store name, a layout and name (a layout
      *     without a name is read when it holds one image)
      * @param to where to write; a layout given without a name ({@code oci:DIR}) gets an entry without a
      *     name, as skopeo writes one
-     * @param options the platforms to take from an index, blobs moved at once, progress listener
+     * @param options the platforms to take from an index, blobs moved at once, progress listener,
+     *     referrers or not
      * @param uploads monolithic or chunked uploads, chunk size in bytes (for a registry destination)
-     * @return the source's digest, the manifest written and the blobs copied, mounted and skipped
+     * @return the source's digest, the manifest written, the blobs copied, mounted and skipped, the
+     *     referrers copied
+     * @throws IllegalArgumentException when referrers are asked for and either side is not a registry
      * @throws NotFoundException when a source registry has no such repository, tag or manifest
      * @throws ImageNotFoundException when the source store or layout has no image by that name
      * @throws BlobNotFoundException when a source store or layout lost a blob the image needs
@@ -229,8 +242,27 @@ public final class Jreg {
      */
     public CopyResult copy(ImageLocation from, ImageLocation to, CopyOptions options, UploadOptions uploads)
             throws IOException {
+        if (options.referrers() && !(from instanceof ImageLocation.Registry && to instanceof ImageLocation.Registry)) {
+            throw new IllegalArgumentException("referrers are copied from a registry to a registry, not from " + from
+                    + " to " + to);
+        }
         ResolvedLocation source = place(from);
-        return copier.copy(source.source(), source.tagOrDigest(), place(to).sink(uploads), options);
+        CopyResult result = copier.copy(source.source(), source.tagOrDigest(), place(to).sink(uploads), options);
+        if (!options.referrers()) {
+            return result;
+        }
+        return result.withReferrersCopied(copyReferrers(((ImageLocation.Registry) from).reference(),
+                ((ImageLocation.Registry) to).reference(), result.top().descriptor(), options, uploads));
+    }
+
+    /**
+     * Copies what refers to a manifest the destination has, as {@link #copy} does with referrers.
+     *
+     * @return the referrers copied
+     */
+    int copyReferrers(Reference from, Reference to, Descriptor top, CopyOptions options, UploadOptions uploads)
+            throws IOException {
+        return new ReferrerCopy(registry, copier).copy(from, to, top, options, uploads);
     }
 
     /**
@@ -257,6 +289,11 @@ public final class Jreg {
      * a copy with {@link PlatformSelector.Only} makes of it. A failing image or repository is a
      * {@link SyncedImage.Status#FAILED} row with its reason (an index without one of the
      * platforms, too); the others go on.
+     *
+     * <p>With {@link SyncOptions#includeReferrers()}, or for a source with jreg's {@code
+     * include-referrers: true}, what refers to each image is copied as {@link #copy} copies it with
+     * referrers — also for an image up to date, so that a signature added later still arrives;
+     * only referrers the destination lacks move. A dry run does not look at them.
      *
      * @param options the file, the destination, {@code --scoped}, dry run, images at once, a listener
      * @return every image with what happened to it, in the file's order, and the tags filters left out
@@ -384,33 +421,7 @@ public final class Jreg {
         Reference reference = remote.reference();
         Descriptor subject = registry.headManifest(reference).orElseThrow(() -> new ImageNotFoundException(
                 reference + ": manifest unknown", reference.toString(), List.of()));
-        String tag = subject.digest().algorithm() + "-" + subject.digest().hex();
-        Map<Digest, Referrer> found = new LinkedHashMap<>();
-        Optional<List<Descriptor>> api = registry.referrers(reference, subject.digest());
-        if (api.isPresent()) {
-            api.get().forEach(d -> found.putIfAbsent(d.digest(), new Referrer(d, "referrers API")));
-        }
-        List<String> tags = registry.tags(reference);
-        if (api.isEmpty() && tags.contains(tag)) {
-            ManifestBlob fallback = registry.manifest(reference.withTag(tag));
-            if (fallback.manifest() instanceof ImageIndex index) {
-                index.manifests().forEach(d -> found.putIfAbsent(d.digest(), new Referrer(d, "referrers tag")));
-            }
-        }
-        for (String name : tags) {
-            if (name.startsWith(tag + ".")) {
-                // Read whole: a tag gives no artifact type, which the manifest tells (OCI image spec: its
-                // artifactType, else its config's media type).
-                ManifestBlob manifest = registry.manifest(reference.withTag(name));
-                Descriptor d = manifest.descriptor();
-                String type = manifest.manifest() instanceof ImageManifest image
-                        ? image.artifactType() != null ? image.artifactType() : image.config().mediaType().value()
-                        : manifest.manifest() instanceof ImageIndex index ? index.artifactType() : null;
-                found.putIfAbsent(d.digest(), new Referrer(new Descriptor(d.mediaType(), d.digest(), d.size(), null,
-                        manifest.manifest().annotations(), List.of(), type), "tag " + name));
-            }
-        }
-        return List.copyOf(found.values());
+        return new ReferrerCopy(registry, copier).list(reference, subject.digest());
     }
 
     /**

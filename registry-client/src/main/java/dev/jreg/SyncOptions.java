@@ -16,11 +16,19 @@ import java.util.function.Consumer;
  * @param concurrency images copied at once (at least 1); each moves its blobs as
  *     {@link JregOptions#concurrency()} says
  * @param listener told of each image once it is done, from the worker threads (thread-safe), or null
+ * @param includeReferrers copy what refers to each image too, for every source (a source's {@code
+ *     include-referrers: true} asks it for that source alone): see {@link Jreg#copy}
  */
 public record SyncOptions(Path config, String destination, boolean scoped, boolean dryRun, int concurrency,
-        Consumer<SyncedImage> listener) {
+        Consumer<SyncedImage> listener, boolean includeReferrers) {
     /** Images copied at once unless told otherwise. */
     public static final int DEFAULT_CONCURRENCY = 4;
+
+    /** Without referrers unless the file asks. */
+    public SyncOptions(Path config, String destination, boolean scoped, boolean dryRun, int concurrency,
+            Consumer<SyncedImage> listener) {
+        this(config, destination, scoped, dryRun, concurrency, listener, false);
+    }
 
     /** Validates. */
     public SyncOptions {

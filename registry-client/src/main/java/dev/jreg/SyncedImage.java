@@ -16,14 +16,17 @@ import dev.jreg.model.Digest;
  * @param blobsCopied blobs transferred
  * @param blobsMounted blobs the destination mounted from another of its repositories
  * @param bytesCopied bytes transferred
+ * @param referrersCopied referrers copied (signatures, attestations, SBOMs the destination lacked),
+ *     with {@link SyncOptions#includeReferrers()} or the source's {@code include-referrers}; also
+ *     for an image {@link Status#UP_TO_DATE}
  */
 public record SyncedImage(String source, String destination, Status status, Digest digest, String reason,
-        int blobsCopied, int blobsMounted, long bytesCopied) {
+        int blobsCopied, int blobsMounted, long bytesCopied, int referrersCopied) {
     /** The outcome for one image. */
     public enum Status {
         /** Copied: the destination tag now names the source's digest. */
         COPIED,
-        /** The destination already named the source's digest; nothing moved. */
+        /** The destination already named the source's digest; the image did not move (referrers it lacked may have). */
         UP_TO_DATE,
         /** A dry run found the destination different or missing. */
         WOULD_COPY,

@@ -19,6 +19,7 @@ final class CopyCommand extends Subcommand {
     private List<String> platforms = new ArrayList<>();
     private boolean allTags;
     private boolean noClobber;
+    private boolean includeReferrers;
     private int jobs = CopyOptions.DEFAULT_CONCURRENCY;
     private final TargetOptions targetOptions = new TargetOptions();
     private boolean quiet;
@@ -49,7 +50,8 @@ final class CopyCommand extends Subcommand {
                         "  jreg copy --platform linux/arm64 nginx:1.24.0 localhost:5000/nginx:arm",
                         "  jreg mirror --all-tags --no-clobber alpine registry.internal/alpine",
                         "  jreg copy localhost:5000/app:1 oci:/media/usb/images:app-1",
-                        "  jreg copy --format oci --platform linux/amd64 nginx:1.24 oci:/tmp/nginx:1.24")
+                        "  jreg copy --format oci --platform linux/amd64 nginx:1.24 oci:/tmp/nginx:1.24",
+                        "  jreg copy --include-referrers ghcr.io/org/app:1 registry.internal/app:1")
                 .parameter("SOURCE", "What to copy.", v -> source = v)
                 .parameter("TARGET", "Where to copy it.", v -> target = v)
                 .repeatable("--platform", "OS/ARCH[/VARIANT]",
@@ -57,6 +59,8 @@ final class CopyCommand extends Subcommand {
                         v -> platforms = v)
                 .flag("-a, --all-tags", "Copy every tag of the source repository.", v -> allTags = v)
                 .flag("-n, --no-clobber", "Skip tags that already exist at the destination.", v -> noClobber = v)
+                .flag("--include-referrers", "Copy what refers to the image too (signatures, attestations,"
+                        + " SBOMs: referrers API, sha256-HEX tags), registry to registry.", v -> includeReferrers = v)
                 .option("-j, --jobs", "N", "Blobs moved at once (default: " + jobs + ").", Integer.class,
                         v -> jobs = v)
                 .with(targetOptions::declare)
@@ -79,6 +83,9 @@ final class CopyCommand extends Subcommand {
         Jreg jreg = root.open(quiet);
         // A repository's tags are listed, not resolved: an image ID names one image.
         ImageLocation from = allTags ? ImageLocation.parse(source) : LocationOptions.image(jreg, source);
+        if (includeReferrers && !(from instanceof ImageLocation.Registry && to instanceof ImageLocation.Registry)) {
+            throw new IllegalArgumentException("--include-referrers copies from a registry to a registry");
+        }
         List<String> tags = allTags ? jreg.tags(from) : List.of();
         int copied = 0;
         int skipped = 0;
@@ -123,8 +130,12 @@ final class CopyCommand extends Subcommand {
         }
         CopyResult result;
         try (LayerProgress progress = root.progress(quiet, LayerProgress.Verbs.COPY)) {
-            result = jreg.copy(from, to, new CopyOptions(selector, jobs, progress, targetOptions.format()),
-                    targetOptions.upload());
+            result = jreg.copy(from, to, new CopyOptions(selector, jobs, progress, targetOptions.format(),
+                    includeReferrers), targetOptions.upload());
+        }
+        if (includeReferrers && !quiet) {
+            context.err().println("Copied " + result.referrersCopied() + " referrer"
+                    + (result.referrersCopied() == 1 ? "" : "s"));
         }
         targetOptions.report(result, context.err(), quiet);
         // A registry target named by digest is printed with the digest written, not a second one.

@@ -20,6 +20,7 @@ final class SyncCommand extends Subcommand {
     private String destination;
     private boolean scoped;
     private boolean dryRun;
+    private boolean includeReferrers;
     private int jobs = SyncOptions.DEFAULT_CONCURRENCY;
     private boolean quiet;
     private Duration interval;
@@ -48,7 +49,11 @@ final class SyncCommand extends Subcommand {
                                 + " does. A failing image does not stop the others: exit 10 when some failed."
                                 + " When a source registry's pull limit (its RateLimit-Remaining header) runs"
                                 + " low, no new manifest GET starts there until the budget is back"
-                                + " (RateLimit-Reset, else its window); the wait is told once on stderr."
+                                + " (RateLimit-Reset, else its window); the wait is told once on stderr. With"
+                                + " --include-referrers (or a source's include-referrers: true) what refers to"
+                                + " each image goes too, also for an image up to date: signatures, attestations"
+                                + " and SBOMs the destination lacks, found by the referrers API or the sha256-HEX"
+                                + " tags."
                                 + " With --interval the sync runs again DURATION after each run ends, each"
                                 + " printing its summary, until Ctrl-C or kill stops it (exit 130 or 143, as"
                                 + " any command stopped; the tag is written last, so the next run copies what"
@@ -68,17 +73,21 @@ final class SyncCommand extends Subcommand {
                         "    platforms: [linux/amd64, linux/arm64]",
                         "    destination: registry.internal:5000/quay",
                         "    concurrency: 2",
+                        "    include-referrers: true",
                         "",
                         "Examples:",
                         "  jreg sync --config mirror.yaml --dest registry.internal:5000/mirror",
                         "  jreg sync --config mirror.yaml --dest localhost:5000 --dry-run",
                         "  jreg sync --config mirror.yaml -j 8 --format json",
-                        "  jreg sync --config mirror.yaml --interval 6h -q")
+                        "  jreg sync --config mirror.yaml --interval 6h -q",
+                        "  jreg sync --config mirror.yaml --dest localhost:5000 --include-referrers")
                 .option("--config", "FILE", "The skopeo sync YAML file (required).", Path.class, v -> config = v)
                 .option("--dest", "REGISTRY[/PREFIX]", "Where images go, for sources without a destination key.",
                         String.class, v -> destination = v)
                 .flag("--scoped", "Name images DEST/REGISTRY/REPOSITORY, as skopeo sync --scoped.", v -> scoped = v)
                 .flag("--dry-run", "Compare both sides and list what would be copied; write nothing.", v -> dryRun = v)
+                .flag("--include-referrers", "Copy what refers to each image too (signatures, attestations, SBOMs).",
+                        v -> includeReferrers = v)
                 .option("-j, --jobs", "N", "Images copied at once (default: " + jobs + ").", Integer.class,
                         v -> jobs = v)
                 .with(format::declare)
@@ -151,7 +160,7 @@ final class SyncCommand extends Subcommand {
                     err.flush();
                 }
             }
-        }));
+        }, includeReferrers));
         PrintWriter out = root.context().out();
         if (json) {
             out.println(JsonOutput.write(toJson(result)));
@@ -174,11 +183,18 @@ final class SyncCommand extends Subcommand {
     private static String line(SyncedImage image) {
         return switch (image.status()) {
             case COPIED -> "Copied " + image.source() + " to " + image.destination() + " (" + image.blobsCopied()
-                    + " blobs, " + Sizes.human(image.bytesCopied()) + ")";
-            case UP_TO_DATE -> "Up to date: " + image.destination();
+                    + " blobs, " + Sizes.human(image.bytesCopied()) + referrers(image) + ")";
+            case UP_TO_DATE -> "Up to date: " + image.destination()
+                    + (image.referrersCopied() > 0 ? " (" + referrers(image).substring(2) + ")" : "");
             case WOULD_COPY -> "Would copy " + image.source() + " to " + image.destination();
             case FAILED -> "Failed: " + image.source() + ": " + image.reason();
         };
+    }
+
+    /** {@code ", N referrers"}, or nothing when none were copied. */
+    private static String referrers(SyncedImage image) {
+        int n = image.referrersCopied();
+        return n == 0 ? "" : ", " + n + (n == 1 ? " referrer" : " referrers");
     }
 
     private static String status(SyncedImage.Status status) {
@@ -213,6 +229,7 @@ final class SyncCommand extends Subcommand {
             row.put("blobsCopied", image.blobsCopied());
             row.put("blobsMounted", image.blobsMounted());
             row.put("bytesCopied", image.bytesCopied());
+            row.put("referrersCopied", image.referrersCopied());
             return row;
         }).toList());
         json.put("totals", totals);

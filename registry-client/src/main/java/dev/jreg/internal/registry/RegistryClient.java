@@ -16,6 +16,7 @@ import dev.jreg.internal.store.VerifiedCopy;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
+import dev.jreg.model.ImageManifest;
 import dev.jreg.model.ManifestBlob;
 import dev.jreg.model.MediaType;
 import dev.jreg.model.Reference;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -148,7 +150,16 @@ public final class RegistryClient {
      * (or only by digest when the reference has none).
      */
     public ImageSink sink(Reference reference, UploadOptions uploads) {
-        return new RepositorySink(this, reference, uploads);
+        return new RepositorySink(this, reference, uploads, manifest -> { });
+    }
+
+    /**
+     * {@link #sink}, telling {@code unindexed} of each manifest written that has a {@code subject}
+     * the registry did not index (no {@code OCI-Subject} in its answer): a registry without the
+     * referrers API, where the client keeps the referrers tag ({@link #addToReferrersTag}).
+     */
+    public ImageSink sink(Reference reference, UploadOptions uploads, Consumer<ManifestBlob> unindexed) {
+        return new RepositorySink(this, reference, uploads, unindexed);
     }
 
     /**
@@ -397,8 +408,15 @@ public final class RegistryClient {
         }
     }
 
-    /** Uploads a manifest under a tag or digest; the registry's digest must be ours. */
-    void putManifest(Reference repository, String tagOrDigest, ManifestBlob manifest, Scope scope) throws IOException {
+    /**
+     * Uploads a manifest under a tag or digest; the registry's digest must be ours.
+     *
+     * @return false when the manifest has a {@code subject} and the registry did not answer with
+     *     {@code OCI-Subject}, so it did not index it as a referrer (OCI distribution spec 1.1,
+     *     "Pushing Manifests with Subject"); true otherwise
+     */
+    boolean putManifest(Reference repository, String tagOrDigest, ManifestBlob manifest, Scope scope)
+            throws IOException {
         HostState host = host(repository);
         Request.Builder request = request(host, repository, "manifests", tagOrDigest)
                 .put(RequestBody.create(manifest.bytes(), okhttp3.MediaType.get(manifest.mediaType().value())));
@@ -408,7 +426,60 @@ public final class RegistryClient {
                 throw new DigestMismatchException("registry stored manifest " + repository.name() + ":" + tagOrDigest
                         + " as " + digest + ", not " + manifest.digest());
             }
+            return subjectOf(manifest) == null || response.header("OCI-Subject") != null;
         }
+    }
+
+    /** The manifest's {@code subject}, or null. */
+    private static Descriptor subjectOf(ManifestBlob manifest) {
+        return manifest.manifest() instanceof ImageManifest image ? image.subject()
+                : ((ImageIndex) manifest.manifest()).subject();
+    }
+
+    /**
+     * A manifest's descriptor as a referrers list gives it (OCI distribution spec 1.1, "Listing
+     * Referrers"): with its annotations, and its {@code artifactType}, else for an image its
+     * config's media type.
+     */
+    public static Descriptor asReferrer(ManifestBlob manifest) {
+        Descriptor d = manifest.descriptor();
+        String type = manifest.manifest() instanceof ImageManifest image
+                ? image.artifactType() != null ? image.artifactType() : image.config().mediaType().value()
+                : manifest.manifest() instanceof ImageIndex index ? index.artifactType() : null;
+        return new Descriptor(d.mediaType(), d.digest(), d.size(), null, manifest.manifest().annotations(), List.of(),
+                type);
+    }
+
+    /**
+     * Adds a manifest that has a {@code subject} to the subject's referrers tag ({@code
+     * sha256-HEX}) in a repository, as the spec asks of clients that push one to a registry
+     * without the referrers API (OCI distribution spec 1.1, "Pushing Manifests with Subject"): the
+     * index the tag names is read (none yet: an empty one), the manifest's descriptor appended
+     * unless one of its digest is there, with its {@code artifactType} (the config's media type
+     * for an image) and annotations, and the index written back under the tag.
+     *
+     * @param repository the repository holding the subject
+     * @param referrer the manifest pushed, which names its subject
+     * @throws InvalidContentException when the tag names something other than an image index
+     */
+    public void addToReferrersTag(Reference repository, ManifestBlob referrer) throws IOException {
+        Digest subject = subjectOf(referrer).digest();
+        Reference tag = repository.withTag(subject.algorithm() + "-" + subject.hex());
+        Optional<Descriptor> current = headManifest(tag);
+        List<Descriptor> listed = new ArrayList<>();
+        if (current.isPresent()) {
+            if (!(manifest(tag).manifest() instanceof ImageIndex index)) {
+                throw new InvalidContentException(tag + " is not an image index, so it is no referrers list");
+            }
+            listed.addAll(index.manifests());
+        }
+        if (listed.stream().anyMatch(d -> d.digest().equals(referrer.digest()))) {
+            return;
+        }
+        listed.add(asReferrer(referrer));
+        ManifestBlob index = ManifestBlob.create(new ImageIndex(2, MediaType.OCI_INDEX, null, List.copyOf(listed),
+                null, Map.of()));
+        putManifest(tag, tag.tag(), index, Scope.pullPush(repository.repository()));
     }
 
     RegistryHttp http() {

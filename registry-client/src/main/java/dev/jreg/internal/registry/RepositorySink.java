@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
@@ -45,6 +46,8 @@ final class RepositorySink implements ImageSink {
     private final Reference target;
     private final UploadOptions options;
     private final Scope scope;
+    /** Told of each manifest written whose subject the registry did not index. */
+    private final Consumer<ManifestBlob> unindexed;
     /** Upload sessions a refused mount (202) opened, to be used by the following upload. */
     private final Map<Digest, Session> openedByMount = new ConcurrentHashMap<>();
 
@@ -52,8 +55,9 @@ final class RepositorySink implements ImageSink {
     record Session(HttpUrl location, long minChunk) {
     }
 
-    RepositorySink(RegistryClient client, Reference target, UploadOptions options) {
+    RepositorySink(RegistryClient client, Reference target, UploadOptions options, Consumer<ManifestBlob> unindexed) {
         this.client = client;
+        this.unindexed = unindexed;
         this.target = target;
         this.options = options;
         this.scope = Scope.pullPush(target.repository());
@@ -104,15 +108,21 @@ final class RepositorySink implements ImageSink {
 
     @Override
     public void putManifest(ManifestBlob manifest) throws IOException {
-        client.putManifest(target, manifest.digest().toString(), manifest, scope);
+        put(manifest.digest().toString(), manifest);
     }
 
     @Override
     public boolean commit(ManifestBlob top) throws IOException {
         Optional<Descriptor> before = target.tag() == null ? Optional.empty()
                 : client.headManifest(target.withTag(target.tag()));
-        client.putManifest(target, target.tag() != null ? target.tag() : top.digest().toString(), top, scope);
+        put(target.tag() != null ? target.tag() : top.digest().toString(), top);
         return before.map(d -> !d.digest().equals(top.digest())).orElse(true);
+    }
+
+    private void put(String tagOrDigest, ManifestBlob manifest) throws IOException {
+        if (!client.putManifest(target, tagOrDigest, manifest, scope)) {
+            unindexed.accept(manifest);
+        }
     }
 
     @Override

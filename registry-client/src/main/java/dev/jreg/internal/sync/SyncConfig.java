@@ -21,14 +21,15 @@ import java.util.regex.PatternSyntaxException;
  * A {@code skopeo sync} YAML file (skopeo-sync(1), "YAML file content"): source registries, each
  * with {@code images}, {@code images-by-tag-regex}, {@code images-by-semver}, {@code tls-verify},
  * {@code credentials} and {@code cert-dir}, plus jreg's {@code destination}, {@code tags},
- * {@code platforms}, {@code all-tags} and {@code concurrency}. Public for the façade; not part of
- * the supported API.
+ * {@code platforms}, {@code all-tags}, {@code concurrency} and {@code include-referrers}. Public
+ * for the façade; not part of the supported API.
  *
  * @param sources the registries, in the file's order
  */
 public record SyncConfig(List<Source> sources) {
     private static final Set<String> KEYS = Set.of("images", "images-by-tag-regex", "images-by-semver", "tls-verify",
-            "credentials", "cert-dir", "destination", "tags", "platforms", "all-tags", "concurrency");
+            "credentials", "cert-dir", "destination", "tags", "platforms", "all-tags", "concurrency",
+            "include-referrers");
 
     /**
      * One source registry.
@@ -47,10 +48,12 @@ public record SyncConfig(List<Source> sources) {
      * @param certDir a folder of {@code *.crt} CAs and a {@code *.cert}/{@code *.key} client pair, or null
      * @param destination {@code REGISTRY[/PREFIX]} this source's images go to, or null for the run's
      * @param concurrency this source's images synced at once, at least 1; null for no bound but the run's
+     * @param includeReferrers true to copy what refers to this source's images too
      */
     public record Source(String registry, Map<String, List<String>> images, Map<String, Pattern> tagPatterns,
             Map<String, SemverConstraint> semverConstraints, TagFilter tags, List<Platform> platforms,
-            Boolean tlsVerify, Credentials credentials, Path certDir, String destination, Integer concurrency) {
+            Boolean tlsVerify, Credentials credentials, Path certDir, String destination, Integer concurrency,
+            boolean includeReferrers) {
     }
 
     /**
@@ -136,9 +139,13 @@ public record SyncConfig(List<Source> sources) {
         if (destination != null) {
             checkDestination(at + ": destination", destination);
         }
+        JsonNode referrers = node.get("include-referrers");
+        if (referrers != null && !referrers.isBoolean()) {
+            throw new IllegalArgumentException(at + ": include-referrers: expected true or false");
+        }
         return new Source(registry, images, patterns, constraints, filter, platforms,
                 tls == null ? null : tls.asBoolean(), login, certDir == null ? null : Path.of(certDir), destination,
-                concurrency(at, node));
+                concurrency(at, node), referrers != null && referrers.asBoolean());
     }
 
     /** A regular expression, or one line naming {@code where} and what is wrong in it. */
