@@ -89,6 +89,51 @@ class SyncPackagedIT {
         }
     }
 
+    /**
+     * A sync killed with SIGKILL after its first image: the next run copies the rest and exits 0,
+     * and a third finds every image up to date, its digest the source's.
+     */
+    @Test
+    void aRunKilledPartWayIsFinishedByTheNext() throws Exception {
+        try (DistributionRegistry source = DistributionRegistry.open(dir);
+                DistributionRegistry target = DistributionRegistry.open(dir)) {
+            Path fixtures = dir.resolve("fixtures");
+            int images = 12;
+            for (int i = 1; i <= images; i++) {
+                TestImages.writeImage(OciLayout.open(fixtures), Reference.parse("localhost/f:" + i),
+                        Platform.of("linux", "amd64", null), List.of(TestImages.layer(900 + i, 1_000_000)));
+                Skopeo.copy("oci:" + fixtures + ":localhost/f:" + i, "docker://" + source.hostPort() + "/team/app:" + i);
+            }
+            Path file = dir.resolve("sync.yaml");
+            Files.writeString(file, source.hostPort() + ":\n  images:\n    team/app: []\n  destination: "
+                    + target.hostPort() + "/m\n");
+            Cli cli = new Cli(dir.resolve("home"), dir.resolve("store"));
+            Path log = dir.resolve("killed.log");
+            Process sync = cli.launchInBackground(log, "sync", "--config", file.toString(), "-j", "1");
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+            while (!read(log).contains("Copied ")) {
+                assertTrue(sync.isAlive(), () -> "the sync ended before its first image: " + read(log));
+                assertTrue(Instant.now().isBefore(deadline), () -> "no image copied in 2 minutes: " + read(log));
+                sync.waitFor(10, TimeUnit.MILLISECONDS);
+            }
+            sync.destroyForcibly();
+            assertTrue(sync.waitFor(1, TimeUnit.MINUTES));
+            assertTrue(!read(log).contains(" up to date, "), () -> "the sync finished before it was killed: "
+                    + read(log));
+
+            Cli.Result next = cli.launch("sync", "--config", file.toString(), "-q");
+            assertEquals(0, next.exitCode(), next::toString);
+            String totals = next.out().lines().reduce((a, b) -> b).orElseThrow();
+            int copied = Integer.parseInt(totals.substring(0, totals.indexOf(" copied")));
+            int upToDate = Integer.parseInt(totals.substring(totals.indexOf(", ") + 2, totals.indexOf(" up to date")));
+            assertEquals(images, copied + upToDate, totals);
+            assertTrue(copied < images && upToDate >= 1, totals);
+            Cli.Result last = cli.launch("sync", "--config", file.toString(), "-q");
+            assertTrue(last.out().endsWith("0 copied, " + images + " up to date, 0 failed, 0 skipped\n"),
+                    last::toString);
+        }
+    }
+
     /** A one-layer image at {@code team/app:1} of the registry. */
     void pushApp(DistributionRegistry source) throws Exception {
         Path fixtures = dir.resolve("fixtures");
