@@ -80,8 +80,9 @@ final class ReferrerCopy {
     int copy(Reference from, Reference to, Descriptor top, CopyOptions options, UploadOptions uploads)
             throws IOException {
         List<Digest> subjects = new ArrayList<>(List.of(top.digest()));
+        // Read at the destination: a platform subset is a new index the source never had.
         if (top.mediaType().isIndex()
-                && registry.manifest(from.withDigest(top.digest())).manifest() instanceof ImageIndex index) {
+                && registry.manifest(to.withDigest(top.digest())).manifest() instanceof ImageIndex index) {
             index.manifests().forEach(child -> subjects.add(child.digest()));
         }
         List<String> tags = registry.tags(from);

@@ -174,6 +174,19 @@ class SyncFilterTest {
     }
 
     @Test
+    void platformsWithReferrersCopyAndThenFindTheNewIndexUpToDate() throws Exception {
+        // The new index exists only at the destination: its children's referrers are looked up
+        // at the source, the index itself read where it was written.
+        String keys = "  images:\n    multi/app: [\"1\"]\n  platforms: [linux/amd64, linux/arm64]\n";
+        Cli.Result first = sync("platforms-referrers", keys, "--include-referrers");
+        assertEquals(0, first.exitCode(), first::toString);
+        assertTrue(first.out().endsWith("1 copied, 0 up to date, 0 failed, 0 skipped\n"), first::toString);
+        Cli.Result second = sync("platforms-referrers", keys, "--include-referrers");
+        assertEquals(0, second.exitCode(), second::toString);
+        assertTrue(second.out().endsWith("0 copied, 1 up to date, 0 failed, 0 skipped\n"), second::toString);
+    }
+
+    @Test
     void anIntervalThatIsNoDurationOfASecondOrMoreIsAUsageError() throws Exception {
         for (String interval : List.of("soon", "500ms", "1d")) {
             Cli.Result result = sync("never", "  images:\n    semver/app: []\n", "--interval", interval);
