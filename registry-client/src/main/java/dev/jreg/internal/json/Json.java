@@ -59,7 +59,8 @@ public final class Json {
     /**
      * Parses one YAML document into the same trees; empty input gives null.
      *
-     * @throws com.fasterxml.jackson.core.JacksonException when the bytes are not YAML
+     * @throws com.fasterxml.jackson.core.JacksonException when the bytes are not YAML, or a
+     *     mapping gives a key twice
      */
     public static JsonNode parseYaml(byte[] bytes) throws IOException {
         return Yaml.MAPPER.readTree(bytes);
@@ -70,8 +71,10 @@ public final class Json {
      * its own, so that only a command that reads YAML loads the YAML parser's classes.
      */
     private static final class Yaml {
+        // A key given twice is refused: a second block for one registry would silently replace the first.
         static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
-                .streamReadConstraints(FACTORY.streamReadConstraints()).build()).build();
+                .streamReadConstraints(FACTORY.streamReadConstraints()).build())
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
     }
 
     /** Like {@link #parse(byte[])}, for text. */

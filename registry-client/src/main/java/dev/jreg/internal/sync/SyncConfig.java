@@ -69,7 +69,7 @@ public record SyncConfig(List<Source> sources) {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file");
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage());
+            throw new IllegalArgumentException(file + ": " + yamlError(e));
         }
         if (root == null || !root.isObject() || root.isEmpty()) {
             throw new IllegalArgumentException(file + ": expected a mapping of source registries");
@@ -104,7 +104,13 @@ public record SyncConfig(List<Source> sources) {
             }
             List<String> tags = new ArrayList<>();
             for (JsonNode ref : refs) {
-                tags.add(ref.asText());
+                String tag = ref.asText();
+                String named = registry + "/" + image.getKey() + (tag.contains(":") ? "@" : ":") + tag;
+                if (!ref.isValueNode() || Reference.tryParse(named).isEmpty()) {
+                    throw new IllegalArgumentException(at + ": images: " + image.getKey() + ": not a tag or digest: "
+                            + (ref.isValueNode() ? tag : ref.toString()));
+                }
+                tags.add(tag);
             }
             // all-tags: the list says which repositories, not which tags: every tag, as an empty list.
             images.put(repository(at, registry, image.getKey()),
@@ -197,6 +203,21 @@ public record SyncConfig(List<Source> sources) {
             throw new IllegalArgumentException(at + ": concurrency: expected a whole number of at least 1");
         }
         return value.intValue();
+    }
+
+    /** What is wrong in a YAML file, and where: {@code line 3, column 5: not valid YAML: …}, or a key given twice. */
+    private static String yamlError(com.fasterxml.jackson.core.JacksonException e) {
+        String where = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+                : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": ";
+        java.util.regex.Matcher duplicate = Pattern.compile("Duplicate field '(.*)' for").matcher(
+                e.getOriginalMessage());
+        if (duplicate.find()) {
+            // no line: the parser knows only where the mapping holding it ends
+            return "key \"" + duplicate.group(1) + "\" given twice";
+        }
+        String problem = e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked
+                && marked.getProblem() != null ? marked.getProblem() : e.getOriginalMessage();
+        return where + "not valid YAML: " + problem.strip();
     }
 
     /**

@@ -66,10 +66,25 @@ class SyncConfigTest {
         "tags: [a]|tags: expected a mapping of allow, deny, semver, newest",
         "platforms: [linux]|platforms: invalid platform \"linux\": expected os/arch[/variant]",
         "platforms: []|platforms: expected a list such as [linux/amd64, linux/arm64]",
-        "all-tags: 3|all-tags: expected true or false"})
+        "all-tags: 3|all-tags: expected true or false",
+        "images: {team/app: ['bad:tag']}|images: team/app: not a tag or digest: bad:tag",
+        "images: {team/app: ['a b']}|images: team/app: not a tag or digest: a b",
+        "images: {team/app: [[1]]}|images: team/app: not a tag or digest: [1]"})
     void aMistakeIsOneLineNamingTheFileAndSource(String yaml, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read("  " + yaml + "\n"));
         assertEquals(dir.resolve("sync.yaml") + ": quay.io: " + message, e.getMessage());
         assertTrue(e.getMessage().lines().count() == 1, e.getMessage());
+    }
+
+    @Test
+    void yamlThatDoesNotParseNamesItsLineAndAKeyGivenTwiceIsRefused() throws Exception {
+        Path file = dir.resolve("broken.yaml");
+        Files.writeString(file, "quay.io:\n  images:\n    a/b: [1, 2\n  x: 1\n");
+        IllegalArgumentException broken = assertThrows(IllegalArgumentException.class, () -> SyncConfig.read(file));
+        assertEquals(file + ": line 4, column 4: not valid YAML: expected ',' or ']', but got :", broken.getMessage());
+
+        Files.writeString(file, "quay.io:\n  images:\n    a/b: [\"1\"]\nquay.io:\n  images:\n    c/d: [\"1\"]\n");
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> SyncConfig.read(file));
+        assertEquals(file + ": key \"quay.io\" given twice", twice.getMessage());
     }
 }
