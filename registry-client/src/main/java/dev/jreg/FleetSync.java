@@ -196,8 +196,11 @@ final class FleetSync {
         }
     }
 
+    /** A failed row; its reason without the image's name, which the row gives already. */
     private static SyncedImage failed(Item item, Digest digest, String reason) {
-        return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.FAILED, digest, reason, 0, 0, 0, 0);
+        String own = item.name() + ": ";
+        return new SyncedImage(item.name(), item.destination(), SyncedImage.Status.FAILED, digest,
+                reason.startsWith(own) ? reason.substring(own.length()) : reason, 0, 0, 0, 0);
     }
 
     /** The failure's message, on one line. */

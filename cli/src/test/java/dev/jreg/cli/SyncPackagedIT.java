@@ -50,6 +50,8 @@ class SyncPackagedIT {
             assertTrue(partial.out().lines().anyMatch(l -> l.matches(source.hostPort() + "/team/gone +failed +-")),
                     partial::toString);
             assertTrue(partial.out().contains(source.hostPort() + "/team/gone: "), partial::toString);
+            assertTrue(!partial.out().contains("/team/gone: " + source.hostPort() + "/team/gone"),
+                    () -> "the reason repeats the name: " + partial);
         }
     }
 

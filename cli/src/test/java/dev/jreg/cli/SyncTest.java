@@ -200,6 +200,7 @@ class SyncTest {
         assertEquals(1, destination.countRequests("PUT", "/v2/fanout/\\S*digest=sha256(:|%3A)" + hex + "\\S*"));
         assertEquals(1, destination.countRequests("POST", "/v2/fanout/\\S*mount=sha256(:|%3A)" + hex + "\\S*"));
         assertEquals(6, contents(prefix, "one", "two").size());
+        assertEquals(1, result.err().lines().filter(l -> l.endsWith(", 1 mounted)")).count(), result::toString);
     }
 
     @Test
