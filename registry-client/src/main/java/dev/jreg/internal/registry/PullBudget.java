@@ -71,8 +71,8 @@ final class PullBudget {
         Instant until = now.plus(retryAfter);
         remaining = 0;
         resumeAt = resumeAt != null && resumeAt.isAfter(until) ? resumeAt : until;
-        if (why == null) {
-            why = "pull limit reached (HTTP 429)";
+        if (!told) {
+            why = "pull limit reached (HTTP 429)"; // what the registry said, over what its headers had
         }
         tell();
     }

@@ -62,6 +62,16 @@ class PullBudgetTest {
     }
 
     @Test
+    void a429ThatAlsoCarriesItsBudgetIsToldAsA429() throws Exception {
+        Instant now = Instant.now();
+        budget.saw(new RateLimit(100, 0, Duration.ofHours(6), null), now); // the 429's own headers
+        budget.refused(Duration.ofSeconds(1), now);
+        assertEquals(1, notices.size(), notices::toString);
+        assertTrue(notices.get(0).startsWith("docker.io: pull limit reached (HTTP 429); waiting until "),
+                notices::toString);
+    }
+
+    @Test
     void aBudgetToldBackOpensTheGateForThoseWaiting() throws Exception {
         budget.saw(new RateLimit(100, 0, Duration.ofHours(6), null), Instant.now());
         AtomicReference<Object> outcome = new AtomicReference<>();
