@@ -62,6 +62,10 @@ final class JregCommand implements Runnable {
         this.interruption = interruption;
         this.spec = CommandModel.of("jreg", this,
                         "Pull, inspect and manage container images without a Docker daemon.")
+                // picocli would break the synopsis inside [--dns=SERVER[:PORT]]
+                .synopsis("jreg [-hV] [--debug] [--retries=N] [--timeout=SECONDS]",
+                        "[--dns=SERVER[:PORT]]... [--insecure-registry=HOST[:PORT]]...",
+                        "[--registry-mirror=URL]... [COMMAND]")
                 .footer("", "Environment:",
                         "  JREG_HOME             the local store (default ~/.local/share/jreg)",
                         "  DOCKER_CONFIG         directory of docker's config.json, for credentials",
