@@ -78,11 +78,21 @@ public record RegistrySettings(Set<String> insecureRegistries, Map<String, List<
         return new RegistrySettings(insecure, mirrors, retries == null ? null : retries.asInt(), dns);
     }
 
+    /**
+     * A registry's {@code "dns"}: absent, or a list of what {@link DnsServer#parse} reads; anything
+     * else an error naming the file and the registry, before any server is asked.
+     */
     private static List<DnsServer> dnsServers(Path file, String registry, JsonNode list) throws InvalidContentException {
+        String where = file + ": \"dns\" of " + registry + ": ";
+        if (!list.isMissingNode() && !list.isArray()) {
+            throw new InvalidContentException(where + "a list of DNS servers, not " + list);
+        }
         try {
-            return list.valueStream().map(server -> DnsServer.parse(server.asText())).toList();
+            // A number or an object is its JSON text, so that the message shows what was written.
+            return list.valueStream().map(server -> DnsServer.parse(server.isTextual() ? server.asText() : server.toString()))
+                    .toList();
         } catch (IllegalArgumentException e) {
-            throw new InvalidContentException(file + ": \"dns\" of " + registry + ": " + e.getMessage());
+            throw new InvalidContentException(where + e.getMessage());
         }
     }
 

@@ -47,6 +47,26 @@ class RegistrySettingsTest {
         assertThrows(InvalidContentException.class, () -> RegistrySettings.read(broken));
     }
 
+    /** Every bad {@code "dns"} names the file and the registry, before any server is asked. */
+    @Test
+    void aBadDnsServerNamesTheFileAndTheRegistry() throws Exception {
+        Path file = dir.resolve("config.json");
+        for (String dns : List.of("[\"bogus bogus\"]", "[\"dns.example\"]", "[53]", "[\"192.0.2.53:0\"]",
+                "\"192.0.2.53\"")) {
+            Files.writeString(file, "{\"registries\":{\"registry.test:5601\":{\"dns\":" + dns + "}}}");
+            InvalidContentException e = assertThrows(InvalidContentException.class, () -> RegistrySettings.read(file), dns);
+            assertTrue(e.getMessage().startsWith(file + ": \"dns\" of registry.test:5601: "), e.getMessage());
+        }
+        Files.writeString(file, "{\"registries\":{\"registry.test:5601\":{\"dns\":[\"bogus bogus\"]}}}");
+        assertEquals(file + ": \"dns\" of registry.test:5601: not a DNS server's address: bogus bogus (an IP address,"
+                + " with :PORT if not 53, or https://HOST[:PORT]/PATH)",
+                assertThrows(InvalidContentException.class, () -> RegistrySettings.read(file)).getMessage());
+        Files.writeString(file, "{\"registries\":{\"registry.test:5601\":{\"dns\":[\"192.0.2.53\","
+                + " \"https://dns.example/dns-query\"]}}}");
+        assertEquals(List.of(DnsServer.parse("192.0.2.53"), DnsServer.parse("https://dns.example/dns-query")),
+                RegistrySettings.read(file).dns().get("registry.test:5601"));
+    }
+
     @Test
     void dockerDaemonMirrorsComeLastForDockerHub() throws Exception {
         Path daemon = dir.resolve("daemon.json");

@@ -92,7 +92,7 @@ final class JregCommand implements Runnable {
                 .repeatable("--registry-mirror", "URL",
                         "A Docker Hub mirror to try first (repeatable; also JREG_REGISTRY_MIRROR, comma-separated).",
                         registryMirrors::addAll)
-                .repeatable("--dns", "SERVER[:PORT]", "A DNS server for registry hosts, tried in order (repeatable;"
+                .repeatable("--dns", "SERVER[:PORT]", "A DNS server for registry hosts, its IP address, tried in order (repeatable;"
                         + " also JREG_DNS, comma-separated; replaces the config file's \"dns\"); DNS over HTTPS as"
                         + " https://HOST[:PORT]/PATH, its HOST an IP address or a name the system resolves.",
                         dnsServers::addAll)
@@ -278,8 +278,9 @@ final class JregCommand implements Runnable {
      */
     private RegistryOptions withDns(RegistryOptions registry, RegistrySettings settings) {
         String fromEnv = context.env().getOrDefault("JREG_DNS", "");
-        List<DnsServer> every = Stream.concat(dnsServers.stream(),
-                Arrays.stream(fromEnv.split(",")).filter(s -> !s.isBlank())).map(DnsServer::parse).toList();
+        List<DnsServer> every = Stream.concat(dnsServers.stream().map(server -> dnsServer("--dns", server)),
+                Arrays.stream(fromEnv.split(",")).filter(s -> !s.isBlank()).map(server -> dnsServer("JREG_DNS", server)))
+                .toList();
         if (!every.isEmpty()) {
             return registry.withDns(RegistryOptions.EVERY_REGISTRY, every);
         }
@@ -288,6 +289,15 @@ final class JregCommand implements Runnable {
             configured = configured.withDns(entry.getKey(), entry.getValue());
         }
         return configured;
+    }
+
+    /** A DNS server as {@link DnsServer#parse} reads it, an error naming where it was given. */
+    private static DnsServer dnsServer(String source, String text) {
+        try {
+            return DnsServer.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -250,6 +250,15 @@ class PackagedCliIT {
         }
     }
 
+    /** A plain DNS server given by name is refused by the packaged command before any request. */
+    @Test
+    void aDnsServerByNameIsOneLineOfBadInput() throws Exception {
+        Cli.Result digest = jreg().launch("--dns", "dns.example", "digest", mutual.hostPort() + "/seed/app:1");
+        assertEquals(ExitCodes.USAGE, digest.exitCode(), digest::toString);
+        assertEquals("jreg: --dns: not a DNS server's address: dns.example (an IP address, with :PORT if not 53,"
+                + " or https://HOST[:PORT]/PATH)\n", digest.err());
+    }
+
     /**
      * DNS over HTTPS from the packaged command: OkHttp's module is in {@code lib/}, the server's
      * certificate is trusted through its certs.d folder, and OkHttp's warning of an answer over

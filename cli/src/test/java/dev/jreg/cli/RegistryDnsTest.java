@@ -13,6 +13,7 @@ import dev.jreg.testing.TestDns;
 import dev.jreg.testing.TestDoh;
 import dev.jreg.testing.TestImages;
 import dev.jreg.testing.TestPki;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -161,8 +162,57 @@ class RegistryDnsTest {
     void aServerThatIsNotOneIsBadInput() {
         Cli.Result pull = jreg().run("--dns", "http://dns.example/dns-query", "pull", NAME + "/demo/app:1");
         assertEquals(ExitCodes.USAGE, pull.exitCode(), pull::toString);
-        assertEquals("jreg: a DNS server is SERVER[:PORT] (192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:53) or"
-                + " https://HOST[:PORT]/PATH (DNS over HTTPS), not \"http://dns.example/dns-query\"\n", pull.err());
+        assertEquals("jreg: --dns: not a DNS server's address: http://dns.example/dns-query" + FORMS + "\n", pull.err());
+    }
+
+    static final String FORMS = " (an IP address, with :PORT if not 53, or https://HOST[:PORT]/PATH)";
+
+    /**
+     * A plain server is an IP address, as docker's {@code --dns} takes it: a name is refused before
+     * any request, also for a registry given by IP address, whose host no DNS server is asked for.
+     */
+    @Test
+    void aPlainServerByNameIsBadInput() {
+        String byName = NAME + ":" + port(plain) + "/demo/app:1";
+        for (String server : List.of("dns.example", "foo bar")) {
+            for (String image : List.of(byName, plain.hostPort() + "/demo/app:1")) {
+                Cli.Result digest = jreg().run("--dns", server, "digest", image);
+                assertEquals(ExitCodes.USAGE, digest.exitCode(), digest::toString);
+                assertEquals("jreg: --dns: not a DNS server's address: " + server + FORMS + "\n", digest.err());
+                assertEquals("", digest.out());
+            }
+        }
+        Cli.Result digest = jreg().env("JREG_DNS", dns.server() + ",foo bar").run("digest", plain.hostPort() + "/demo/app:1");
+        assertEquals(ExitCodes.USAGE, digest.exitCode(), digest::toString);
+        assertEquals("jreg: JREG_DNS: not a DNS server's address: foo bar" + FORMS + "\n", digest.err());
+    }
+
+    @Test
+    void aBadServerInTheConfigFileNamesTheFile() throws Exception {
+        String registry = NAME + ":" + port(plain);
+        Path config = Files.writeString(home.resolve("config.json"), "{\"registries\": {\"" + registry
+                + "\": {\"dns\": [\"bogus bogus\"]}}}");
+        Cli.Result digest = jreg().env("JREG_CONFIG", config.toString()).run("digest", registry + "/demo/app:1");
+        assertEquals(ExitCodes.INVALID_CONTENT, digest.exitCode(), digest::toString);
+        assertEquals("jreg: " + config + ": \"dns\" of " + registry + ": not a DNS server's address: bogus bogus"
+                + FORMS + "\n", digest.err());
+    }
+
+    /** Each server's failure in words, never a Java exception's name. */
+    @Test
+    void whyNoServerAnsweredIsInWords() throws Exception {
+        int closed;
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        try (TestDns silent = TestDns.silent()) {
+            String registry = NAME + ":" + port(plain);
+            Cli.Result digest = jreg().env("JREG_DNS", "127.0.0.1:" + closed + "," + silent.server())
+                    .run("--timeout", "1", "digest", registry + "/demo/app:1");
+            assertEquals(ExitCodes.NETWORK, digest.exitCode(), digest::toString);
+            assertEquals("jreg: cannot reach registry " + registry + ": no DNS server answered for " + NAME
+                    + " (127.0.0.1:" + closed + ": port unreachable, " + silent.server() + ": timed out)\n", digest.err());
+        }
     }
 
     /** The TLS registry by the name only the DNS servers know, its CA in certs.d. */

@@ -172,9 +172,7 @@ final class RegistryDns implements Dns {
         try {
             message = query.get();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw new ServerFailure(cause instanceof IOException && cause.getMessage() != null ? cause.getMessage()
-                    : cause.getClass().getSimpleName());
+            throw new ServerFailure(RegistryHttp.phrase(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ServerFailure("interrupted");

@@ -278,10 +278,35 @@ final class RegistryHttp {
         return message.contains("broken pipe") || message.contains("connection reset");
     }
 
-    /** The innermost cause's message, which says what the socket saw, else its type. */
+    /** The innermost cause's message, which says what the socket saw, else its type in words. */
     static String rootMessage(Throwable e) {
         Throwable root = causes(e).reduce((outer, inner) -> inner).orElseThrow();
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return root.getMessage() != null && !root.getMessage().isBlank() ? root.getMessage() : inWords(root);
+    }
+
+    /**
+     * A failure as a short phrase: {@code timed out} for any timeout, else the failure's message,
+     * else what its type stands for ({@code port unreachable}, {@code connection refused}), never
+     * a Java class name.
+     */
+    static String phrase(Throwable e) {
+        if (e instanceof java.net.SocketTimeoutException || e instanceof java.util.concurrent.TimeoutException) {
+            return "timed out";
+        }
+        return e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage() : inWords(e);
+    }
+
+    /** A failure without a message, by its type: the JDK's socket failures often carry none. */
+    private static String inWords(Throwable e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.io.EOFException) {
+            return "connection closed early";
+        }
+        // PortUnreachableException -> port unreachable, NoRouteToHostException -> no route to host
+        String name = e.getClass().getSimpleName().replaceFirst("(Exception|Error)$", "");
+        return String.join(" ", name.split("(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")).toLowerCase(Locale.ROOT);
     }
 
     /**
