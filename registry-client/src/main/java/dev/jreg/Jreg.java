@@ -30,6 +30,7 @@ import dev.jreg.internal.layer.LayerLimits;
 import dev.jreg.internal.layer.LayerWriter;
 import dev.jreg.internal.layer.WrittenLayer;
 import dev.jreg.internal.layout.LocalStore;
+import dev.jreg.internal.layout.RegistryBlobRecord;
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.internal.registry.PullLimits;
 import dev.jreg.internal.registry.RegistryClient;
@@ -99,7 +100,7 @@ public final class Jreg {
     private final RegistryClient registry;
     private final LocalStore store;
     private final UnpackedDirectories unpacked;
-    private final Copier copier = new Copier();
+    private final Copier copier;
 
     private Jreg(JregOptions config, LocalStore store) {
         this(config, store, null);
@@ -114,6 +115,7 @@ public final class Jreg {
         this.registry = new RegistryClient(config.registry().withInsecure(insecure), config.notices(), pullLimits);
         this.store = store;
         this.unpacked = new UnpackedDirectories(store);
+        this.copier = new Copier(new RegistryBlobRecord(store));
     }
 
     /**
