@@ -30,6 +30,7 @@ import dev.jreg.internal.layer.LayerLimits;
 import dev.jreg.internal.layer.LayerWriter;
 import dev.jreg.internal.layer.WrittenLayer;
 import dev.jreg.internal.layout.LocalStore;
+import dev.jreg.internal.layout.RegistryBlobRecord;
 import dev.jreg.internal.layout.OciLayout;
 import dev.jreg.internal.registry.PullLimits;
 import dev.jreg.internal.registry.RegistryClient;
@@ -99,7 +100,7 @@ public final class Jreg {
     private final RegistryClient registry;
     private final LocalStore store;
     private final UnpackedDirectories unpacked;
-    private final Copier copier = new Copier();
+    private final Copier copier;
 
     private Jreg(JregOptions config, LocalStore store) {
         this(config, store, null);
@@ -114,6 +115,7 @@ public final class Jreg {
         this.registry = new RegistryClient(config.registry().withInsecure(insecure), config.notices(), pullLimits);
         this.store = store;
         this.unpacked = new UnpackedDirectories(store);
+        this.copier = new Copier(new RegistryBlobRecord(store));
     }
 
     /**
@@ -176,7 +178,10 @@ public final class Jreg {
      * Pushes an image from the local store to the registry its name points at, as
      * {@code docker push} does: every platform the store holds under that name, digests unchanged.
      * Blobs the registry has are skipped, blobs another repository of that registry holds are
-     * mounted, the rest uploaded; manifests go children first and the tag last (OCI Distribution
+     * mounted, the rest uploaded; which repository holds a blob is known from the source, from
+     * the copies this façade runs, and from the store's record of where earlier runs wrote blobs
+     * ({@code cache/registry-blobs/}, which every write into a registry adds to, and a store that
+     * cannot be written leaves unkept); manifests go children first and the tag last (OCI Distribution
      * Spec, "Pushing blobs", "Mounting a blob from another repository", "Pushing Manifests").
      *
      * @param reference the name in the local store, which is also where to push
@@ -1089,13 +1094,14 @@ public final class Jreg {
 
     /**
      * {@link #prune()}, and with {@code cache} the build cache too ({@link #build}'s steps and the
-     * digests of its contexts' files), as {@code docker builder prune} clears BuildKit's; blobs
+     * digests of its contexts' files), as {@code docker builder prune} clears BuildKit's, and the
+     * record of where copies wrote blobs in registries, their mount origins for later runs; blobs
      * only the cache used go with the rest.
      *
-     * @param cache also clear the build cache
+     * @param cache also clear the build cache and the record of blobs in registries
      * @return the blobs deleted, the bytes reclaimed (the cache's files among them), the temp
      *     files, unpack records and cache entries removed: a cached step, a context's file
-     *     digests, a base kept unpacked each one entry
+     *     digests, a base kept unpacked, a registry's record each one entry
      * @throws IOException when the store cannot be read or a file cannot be deleted
      */
     public PruneResult prune(boolean cache) throws IOException {

@@ -12,7 +12,7 @@ import java.util.List;
  * @param unpackRecords records of unpacked directories removed because the directory is gone
  * @param cacheEntries entries of the build cache removed ({@link Jreg#prune(boolean)}): each cached
  *     step, each context's file digests, each base kept unpacked (its whole tree), each layer's
- *     listing one
+ *     listing, each registry's record of where blobs were written one
  * @param buildLeftovers directories builds killed with {@code kill -9} left, removed: a stage's root
  *     filesystem ({@code build/.rootfs-N}) or a base being unpacked ({@code cache/rootfs/HEX.new-N})
  */

@@ -11,9 +11,12 @@ import dev.jreg.model.Reference;
 import dev.jreg.testing.DistributionRegistry;
 import dev.jreg.testing.RealRegistryCondition;
 import dev.jreg.testing.TestImages;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -119,13 +122,20 @@ class UnwrittenStoreTest {
         assertFalse(Files.exists(dir.resolve("no-such-home")), "no home: the default store is under it");
     }
 
-    /** Registries are read and written without the store: inspect, digest, tags, copy to and from a layout. */
+    /**
+     * Registries are read and written without the store: inspect, digest, tags, copy to and from a
+     * layout. A copy into a registry only records where it wrote blobs ({@code cache/registry-blobs/}),
+     * and runs as well where no store can be made.
+     */
     @Test
     @ExtendWith(RealRegistryCondition.class)
-    void registryCommandsNeverTouchTheStore() throws Exception {
+    void registryCommandsNeverTouchTheStoreButForTheRecordOfBlobsInRegistries() throws Exception {
+        Path store = missingStore();
+        String hostPort;
         try (DistributionRegistry registry = DistributionRegistry.open(Files.createDirectories(dir.resolve("registry")))) {
-            Cli jreg = cli(missingStore());
-            String remote = registry.hostPort() + "/team/app";
+            Cli jreg = cli(store);
+            hostPort = registry.hostPort();
+            String remote = hostPort + "/team/app";
             ok(jreg.run("copy", "-q", "oci:" + layout + ":localhost/app:1", remote + ":1"));
 
             assertTrue(ok(jreg.run("inspect", remote + ":1")).out().contains(image.digest().toString()));
@@ -135,7 +145,15 @@ class UnwrittenStoreTest {
             ok(jreg.run("copy", "-q", remote + ":1", remote + ":2"));
             ok(jreg.run("copy", "-q", remote + ":2", "oci:" + dir.resolve("pulled") + ":app"));
             assertEquals(image.digest() + "\n", ok(jreg.run("digest", "oci:" + dir.resolve("pulled") + ":app")).out());
+
+            Path notAFolder = Files.writeString(dir.resolve("not-a-folder"), "");
+            ok(cli(notAFolder.resolve("store")).run("copy", "-q", remote + ":1", remote + ":3"));
         }
-        assertFalse(Files.exists(dir.resolve("no-such-folder")), "no store");
+        List<String> files;
+        try (Stream<Path> walk = Files.walk(store)) {
+            files = walk.filter(Files::isRegularFile).map(file -> store.relativize(file).toString()).sorted().toList();
+        }
+        assertEquals(List.of(".jreg.activity", "cache/registry-blobs/" + URLEncoder.encode(hostPort, StandardCharsets.UTF_8)),
+                files, "no blob, no name");
     }
 }

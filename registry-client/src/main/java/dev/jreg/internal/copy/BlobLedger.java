@@ -1,9 +1,11 @@
 package dev.jreg.internal.copy;
 
+import dev.jreg.internal.store.BlobLocations;
 import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,11 +22,18 @@ import java.util.concurrent.ExecutionException;
  * the distribution registry rewrites the repository's link to the blob in place, and a manifest
  * {@code PUT} that reads it meanwhile is refused as naming an unknown blob.
  *
- * <p>It holds one entry per blob written, not per image.
+ * <p>It holds one entry per blob written, not per image. Each blob written (or found there) is
+ * also noted in the {@link BlobLocations} of earlier and later runs, which offer a repository of a
+ * past run as a mount origin.
  */
 final class BlobLedger {
     private final Map<Digest, Reference> writtenTo = new ConcurrentHashMap<>();
     private final Map<String, Writing> writing = new ConcurrentHashMap<>();
+    private final BlobLocations past;
+
+    BlobLedger(BlobLocations past) {
+        this.past = past;
+    }
 
     /** A blob's write into one repository, or the wait for another copy's. */
     interface Write {
@@ -35,9 +44,24 @@ final class BlobLedger {
     private record Writing(Reference repository, CompletableFuture<Void> done) {
     }
 
-    /** Repositories of this run known to hold the blob: empty, or the first one written. */
-    List<Reference> originsOf(Digest digest) {
-        return Optional.ofNullable(writtenTo.get(digest)).stream().toList();
+    /**
+     * Repositories known to hold the blob, to mount it into {@code target} from: the first one of
+     * this run it was written to, then the one of {@code target}'s registry an earlier run wrote
+     * it to (unless that is {@code target}'s own, which lacks it, or the first).
+     */
+    List<Reference> originsOf(Reference target, Digest digest) {
+        List<Reference> origins = new ArrayList<>(Optional.ofNullable(writtenTo.get(digest)).stream().toList());
+        past.repositoryOf(target.registry(), digest)
+                .filter(repository -> !repository.equals(target.repository()))
+                .map(repository -> new Reference(target.registry(), repository, target.tag(), target.digest()))
+                .filter(origin -> !origins.contains(origin))
+                .ifPresent(origins::add);
+        return origins;
+    }
+
+    /** Keeps the blobs' repositories noted so far for later runs. */
+    void save() {
+        past.save();
     }
 
     /**
@@ -56,6 +80,7 @@ final class BlobLedger {
                 try {
                     write.run();
                     writtenTo.putIfAbsent(digest, repository);
+                    past.record(repository.registry(), digest, repository.repository());
                     mine.done().complete(null);
                     return true;
                 } catch (IOException | RuntimeException | Error e) {

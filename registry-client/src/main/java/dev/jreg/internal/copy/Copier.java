@@ -7,6 +7,7 @@ import dev.jreg.PlatformSelector;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.NoMatchingPlatformException;
 import dev.jreg.error.StoreWriteException;
+import dev.jreg.internal.store.BlobLocations;
 import dev.jreg.internal.store.BlobRange;
 import dev.jreg.internal.store.BlobSource;
 import dev.jreg.internal.store.ImageSink;
@@ -42,7 +43,15 @@ import java.util.stream.Stream;
 public final class Copier {
     /** Indexes inside indexes deeper than this are refused. */
     private static final int MAX_INDEX_DEPTH = 4;
-    private final BlobLedger ledger = new BlobLedger();
+    private final BlobLedger ledger;
+
+    /**
+     * @param past where blobs were written in registries by earlier runs, and where this one's
+     *     writes are kept for later ones: mount origins
+     */
+    public Copier(BlobLocations past) {
+        this.ledger = new BlobLedger(past);
+    }
 
     /**
      * Copies one image or index.
@@ -75,6 +84,8 @@ public final class Copier {
             }
             // A converted manifest is no manifest of the source: the digest it was resolved by is not its.
             changed = sink.commit(top, converted ? top.digest() : resolved.digest());
+        } finally {
+            ledger.save(); // the blobs written are there even when the copy failed after them
         }
         return new CopyResult(resolved.digest(), top, transfer.copied().get(), transfer.mounted().get(),
                 transfer.skipped().get(), transfer.bytes().get(), changed, converted ? selected.digest() : null);
@@ -213,7 +224,8 @@ public final class Copier {
         }
 
         private void copyBlob(Descriptor blob) throws IOException {
-            List<Reference> origins = new ArrayList<>(ledger.originsOf(blob.digest()));
+            List<Reference> origins = new ArrayList<>(sink.repository()
+                    .map(target -> ledger.originsOf(target, blob.digest())).orElse(List.of()));
             origins.addAll(source.originsOf(blob));
             Optional<Reference> mountedFrom = sink.mountBlob(blob, origins);
             if (mountedFrom.isPresent()) {

@@ -5,14 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jreg.internal.store.BlobLocations;
 import dev.jreg.model.Digest;
 import dev.jreg.model.Reference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +29,7 @@ class BlobLedgerTest {
     static final Reference TWO = Reference.parse("registry.test/mirror/two:1");
     static final Reference ELSEWHERE = Reference.parse("other.test/mirror/one:1");
 
-    final BlobLedger ledger = new BlobLedger();
+    final BlobLedger ledger = new BlobLedger(BlobLocations.NONE);
 
     /** Runs a write on a thread of its own. */
     static CompletableFuture<Boolean> start(Thread[] thread, Callable<Boolean> write) {
@@ -100,12 +104,12 @@ class BlobLedgerTest {
 
     @Test
     void aWriteIntoAnotherRepositoryRunsAfterTheFirstWithItAsOrigin() throws Exception {
-        assertEquals(List.of(), ledger.originsOf(BLOB));
+        assertEquals(List.of(), ledger.originsOf(TWO, BLOB));
         Race race = race(TWO, false);
         assertTrue(race.second().get());
         assertTrue(race.first().get(10, TimeUnit.SECONDS));
         assertEquals(1, race.secondRan().get());
-        assertEquals(List.of(ONE), ledger.originsOf(BLOB));
+        assertEquals(List.of(ONE), ledger.originsOf(TWO, BLOB));
     }
 
     @Test
@@ -114,7 +118,7 @@ class BlobLedgerTest {
         assertTrue(race.second().get());
         assertEquals(1, race.secondRan().get());
         assertThrows(Exception.class, () -> race.first().get(10, TimeUnit.SECONDS));
-        assertEquals(List.of(ONE_OTHER_TAG), ledger.originsOf(BLOB));
+        assertEquals(List.of(ONE_OTHER_TAG), ledger.originsOf(TWO, BLOB));
     }
 
     @Test
@@ -127,5 +131,46 @@ class BlobLedgerTest {
         assertEquals(1, ran.get());
         release.countDown();
         assertTrue(first.get(10, TimeUnit.SECONDS));
+    }
+
+    /** Blob locations of an earlier run, in memory. */
+    static final class Past implements BlobLocations {
+        final Map<String, String> repositories = new ConcurrentHashMap<>();
+        final AtomicInteger saves = new AtomicInteger();
+
+        @Override
+        public Optional<String> repositoryOf(String registry, Digest digest) {
+            return Optional.ofNullable(repositories.get(registry + "@" + digest));
+        }
+
+        @Override
+        public void record(String registry, Digest digest, String repository) {
+            repositories.put(registry + "@" + digest, repository);
+        }
+
+        @Override
+        public void save() {
+            saves.incrementAndGet();
+        }
+    }
+
+    @Test
+    void anEarlierRunsRepositoryOfTheSameRegistryIsOfferedAfterThisRunsOwn() throws Exception {
+        Past past = new Past();
+        past.record("registry.test", BLOB, "mirror/earlier");
+        BlobLedger withPast = new BlobLedger(past);
+        Reference earlier = new Reference("registry.test", "mirror/earlier", TWO.tag(), TWO.digest());
+        assertEquals(List.of(earlier), withPast.originsOf(TWO, BLOB));
+        assertEquals(List.of(), withPast.originsOf(Reference.parse("registry.test/mirror/earlier:1"), BLOB),
+                "a repository is no origin for itself");
+        assertEquals(List.of(), withPast.originsOf(ELSEWHERE, BLOB), "nor for another registry");
+
+        assertTrue(withPast.writeOnce(ONE, BLOB, () -> { }));
+        assertEquals("mirror/one", past.repositories.get("registry.test@" + BLOB), "the write is recorded");
+        assertEquals(List.of(ONE), withPast.originsOf(TWO, BLOB), "one origin is offered once");
+        past.record("registry.test", BLOB, "mirror/earlier");
+        assertEquals(List.of(ONE, earlier), withPast.originsOf(TWO, BLOB), "this run's first");
+        withPast.save();
+        assertEquals(1, past.saves.get());
     }
 }

@@ -12,6 +12,7 @@ import dev.jreg.CopyResult;
 import dev.jreg.PlatformSelector;
 import dev.jreg.error.InvalidContentException;
 import dev.jreg.error.NoMatchingPlatformException;
+import dev.jreg.internal.store.BlobLocations;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.ImageIndex;
 import dev.jreg.model.ImageManifest;
@@ -32,7 +33,7 @@ class CopierTest {
 
     final MemoryStore source = new MemoryStore();
     final MemoryStore sink = new MemoryStore();
-    final Copier copier = new Copier();
+    final Copier copier = new Copier(BlobLocations.NONE);
 
     Descriptor blob(String content, MediaType type) {
         return source.addBlob(type, content);

@@ -13,9 +13,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jreg.CopyOptions;
 import dev.jreg.CopyResult;
 import dev.jreg.ManifestFormat;
-import dev.jreg.error.UnsupportedConversionException;
 import dev.jreg.PlatformSelector;
+import dev.jreg.error.UnsupportedConversionException;
 import dev.jreg.internal.json.Json;
+import dev.jreg.internal.store.BlobLocations;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
@@ -41,7 +42,7 @@ class FormatConversionTest {
 
     final MemoryStore source = new MemoryStore();
     final MemoryStore sink = new MemoryStore();
-    final Copier copier = new Copier();
+    final Copier copier = new Copier(BlobLocations.NONE);
 
     Descriptor config(String os, String architecture, MediaType type) {
         return source.addBlob(type, "{\"architecture\":\"" + architecture + "\",\"os\":\"" + os

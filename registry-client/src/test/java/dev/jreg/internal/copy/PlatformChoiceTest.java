@@ -10,6 +10,7 @@ import dev.jreg.CopyOptions;
 import dev.jreg.CopyResult;
 import dev.jreg.PlatformSelector;
 import dev.jreg.error.NoMatchingPlatformException;
+import dev.jreg.internal.store.BlobLocations;
 import dev.jreg.model.Descriptor;
 import dev.jreg.model.Digest;
 import dev.jreg.model.ImageIndex;
@@ -30,7 +31,7 @@ class PlatformChoiceTest {
 
     final MemoryStore source = new MemoryStore();
     final MemoryStore sink = new MemoryStore();
-    final Copier copier = new Copier();
+    final Copier copier = new Copier(BlobLocations.NONE);
 
     /** An image whose config names this os and architecture (and variant, when not null). */
     ManifestBlob image(String os, String architecture, String variant) throws Exception {
