@@ -165,7 +165,7 @@ final class FleetSync {
             if (item.platforms() instanceof PlatformSelector.All) {
                 Optional<Descriptor> from = jreg.resolve(new ImageLocation.Registry(item.source()));
                 if (from.isEmpty()) {
-                    return failed(item, null, "manifest unknown: " + item.name());
+                    return failed(item, null, "manifest unknown");
                 }
                 digest = from.get().digest();
             } else {

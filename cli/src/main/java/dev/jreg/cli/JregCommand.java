@@ -62,15 +62,12 @@ final class JregCommand implements Runnable {
         this.interruption = interruption;
         this.spec = CommandModel.of("jreg", this,
                         "Pull, inspect and manage container images without a Docker daemon.")
-                // picocli would break the synopsis inside [--dns=SERVER[:PORT]]
-                .synopsis("jreg [-hV] [--debug] [--retries=N] [--timeout=SECONDS]",
-                        "[--dns=SERVER[:PORT]]... [--insecure-registry=HOST[:PORT]]...",
-                        "[--registry-mirror=URL]... [COMMAND]")
                 .footer("", "Environment:",
                         "  JREG_HOME             the local store (default ~/.local/share/jreg)",
                         "  DOCKER_CONFIG         directory of docker's config.json, for credentials",
                         "  JREG_CONFIG           jreg's config file: mirrors, insecure registries",
-                        "                        (default ~/.config/jreg/config.json)",
+                        "                        (default $XDG_CONFIG_HOME/jreg/config.json, else",
+                        "                        ~/.config/jreg/config.json)",
                         "  JREG_REGISTRY_MIRROR  Docker Hub mirrors, comma-separated",
                         "  JREG_DNS              DNS servers for registries, comma-separated",
                         "  HTTPS_PROXY, HTTP_PROXY, NO_PROXY  proxies",
@@ -93,8 +90,9 @@ final class JregCommand implements Runnable {
                         "A Docker Hub mirror to try first (repeatable; also JREG_REGISTRY_MIRROR, comma-separated).",
                         registryMirrors::addAll)
                 .repeatable("--dns", "SERVER[:PORT]", "A DNS server for registry hosts, its IP address, tried in order (repeatable;"
-                        + " also JREG_DNS, comma-separated; replaces the config file's \"dns\"); DNS over HTTPS as"
-                        + " https://HOST[:PORT]/PATH, its HOST an IP address or a name the system resolves.",
+                        + " also JREG_DNS, comma-separated; replaces the config file's \"dns\"). DNS over HTTPS: a URL,"
+                        + " https://HOST/PATH (HOST an IP address or a name the system resolves, :PORT after it"
+                        + " if not 443).",
                         dnsServers::addAll)
                 .option("--retries", "N", "Retries of a failed request (connection failures, 408, 429, 5xx), with"
                         + " backoff (default: \"retries\" in the config file, else 4).", Integer.class, v -> retries = v)
@@ -120,6 +118,7 @@ final class JregCommand implements Runnable {
             commandLine.addSubcommand(new CommandLine.HelpCommand());
             commandLine.addSubcommand(new CompletionCommand(commandLine).spec(root));
         }
+        Synopsis.install(commandLine);
         commandLine
                 .setOut(context.out())
                 .setErr(context.err())

@@ -183,7 +183,7 @@ final class SyncCommand extends Subcommand {
     private static String line(SyncedImage image) {
         return switch (image.status()) {
             case COPIED -> "Copied " + image.source() + " to " + image.destination() + " (" + image.blobsCopied()
-                    + " blobs, " + Sizes.human(image.bytesCopied())
+                    + (image.blobsCopied() == 1 ? " blob, " : " blobs, ") + Sizes.human(image.bytesCopied())
                     + (image.blobsMounted() > 0 ? ", " + image.blobsMounted() + " mounted" : "") + referrers(image) + ")";
             case UP_TO_DATE -> "Up to date: " + image.destination()
                     + (image.referrersCopied() > 0 ? " (" + referrers(image).substring(2) + ")" : "");

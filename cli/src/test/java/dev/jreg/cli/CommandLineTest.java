@@ -291,6 +291,22 @@ class CommandLineTest {
         }
     }
 
+    /** Usage lines break between options, never inside one ({@code [--dns=SERVER[:} then {@code PORT]]...}). */
+    @Test
+    void usageLinesBreakOnlyBetweenOptions() {
+        List<String> commands = new java.util.ArrayList<>(everyCommand().stream().map(CommandSpec::name).toList());
+        commands.add("");
+        for (String command : commands) {
+            List<String> lines = (command.isEmpty() ? run("--help") : run(command, "--help")).out().lines().toList();
+            for (String line : lines.subList(0, lines.indexOf(lines.stream()
+                    .filter(l -> !l.startsWith("Usage:") && !l.startsWith(" ")).findFirst().orElseThrow()))) {
+                long open = line.chars().filter(c -> c == '[').count();
+                long close = line.chars().filter(c -> c == ']').count();
+                assertEquals(open, close, command + ": a usage line ends inside an option: " + line);
+            }
+        }
+    }
+
     /** Registry options are for commands that reach registries, before or after the command's name. */
     @Test
     void networkOptionsOnlyWhereARegistryIsReached() {
